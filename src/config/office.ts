@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { DateTime, IANAZone } from 'luxon';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+
+const weekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], {
+  error: 'expected a weekday: mon, tue, wed, thu, fri, sat or sun',
+});
+export type Weekday = z.infer<typeof weekdaySchema>;
+
+const clockTimeSchema = z
+  .string({ error: 'expected a time of day in quotes, like "07:45"' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time like "07:45"');
+
+const isoDaySchema = z.preprocess(
+  // YAML reads an unquoted 2026-12-25 as a Date; accept it as the day it names.
+  (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
+  z
+    .string({ error: 'expected a date like 2026-12-25' })
+    .refine((text) => DateTime.fromISO(text).isValid && /^\d{4}-\d{2}-\d{2}$/.test(text), {
+      message: 'expected a date like 2026-12-25',
+    }),
+);
+
+const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'expected lowercase letters, digits and dashes, like front-desk');
+
+const staffMemberSchema = z
+  .object({
+    name: z.string({ error: 'every staff entry needs a name' }).trim().min(1, 'a name cannot be empty').max(100),
+    slack: z
+      .string()
+      .regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack user id like U0123ABCD')
+      .optional(),
+    teams: z.string().min(1).max(200).optional(),
+    role: slugSchema.optional(),
+    manager: z.boolean().default(false),
+  })
+  .strict();
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+const slackChannelSchema = z
+  .string()
+  .regex(/^[CG][A-Z0-9]{2,20}$/, 'expected a Slack channel id like C0123ABCD (not a #name)');
+
+const supplyItemSchema = z
+  .object({
+    sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,29}$/, 'expected an upper-case code like GLV-M'),
+    name: z.string().trim().min(1).max(100),
+    unit: z.string().trim().min(1).max(30),
+    par: z.number().int().min(0).max(100_000),
+    price: z.number().min(0).max(1_000_000).optional(),
+    vendor: z.string().max(100).optional(),
+    category: z.string().max(60).optional(),
+  })
+  .strict();
+
+export const officeConfigSchema = z
+  .object({
+    office: z
+      .object({
+        id: slugSchema.default('main'),
+        name: z.string().trim().min(1).max(100),
+        timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), {
+          message: 'expected an IANA time zone like America/New_York',
+        }),
+      })
+      .strict(),
+    channels: z
+      .object({
+        approvals: slackChannelSchema,
+        huddle: slackChannelSchema,
+        complaints: slackChannelSchema,
+      })
+      .strict(),
+    staff: z.array(staffMemberSchema).min(1, 'list at least one staff member'),
+    coverage: z.record(slugSchema, z.number().int().min(0).max(100)).default({}),
+    timeoff: z
+      .object({
+        allowanceDays: z.number().min(0).max(366),
+        workdays: z.array(weekdaySchema).min(1),
+        holidays: z.array(isoDaySchema).default([]),
+      })
+      .strict(),
+    digest: z
+      .object({
+        time: clockTimeSchema,
+        days: z.array(weekdaySchema).min(1),
+      })
+      .strict(),
+    reps: z
+      .object({
+        minutes: z.number().int().min(5).max(240),
+        slots: z.array(z.object({ day: weekdaySchema, time: clockTimeSchema }).strict()),
+      })
+      .strict(),
+    supplies: z
+      .object({
+        catalog: z.array(supplyItemSchema),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((config, issue) => {
+    const seen = new Map<string, string>();
+    config.staff.forEach((member, index) => {
+      for (const key of ['slack', 'teams'] as const) {
+        const id = member[key];
+        if (id === undefined) continue;
+        const other = seen.get(`${key}:${id}`);
+        if (other !== undefined) {
+          issue.addIssue({
+            code: 'custom',
+            path: ['staff', index, key],
+            message: `${id} is already used by ${other}`,
+          });
+        }
+        seen.set(`${key}:${id}`, member.name);
+      }
+    });
+    const skus = new Set<string>();
+    config.supplies.catalog.forEach((item, index) => {
+      if (skus.has(item.sku)) {
+        issue.addIssue({ code: 'custom', path: ['supplies', 'catalog', index, 'sku'], message: `duplicate sku ${item.sku}` });
+      }
+      skus.add(item.sku);
+    });
+  });
+
+export type OfficeConfig = z.infer<typeof officeConfigSchema>;
+
+/** Reads and validates the office config; any problem becomes one ConfigError line `file: key.path: problem`. */
+export function loadOfficeConfig(path: string): OfficeConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`${path}: cannot be read (does the file exist?)`);
+  }
+  return parseOfficeConfig(text, path);
+}
+
+/** Validates office config text; `source` names the file in messages. */
+export function parseOfficeConfig(text: string, source: string): OfficeConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : '';
+    throw new ConfigError(`${source}: is not valid YAML: ${detail}`);
+  }
+  const result = officeConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  // A misspelt key is the likeliest cause of the other problems, so it is named first.
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  const first = issues[0];
+  const path = first && first.path.length > 0 ? first.path.join('.') : '(top level)';
+  const message = first?.message.endsWith('received undefined') ? 'is missing' : (first?.message ?? 'invalid');
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problems)` : '';
+  throw new ConfigError(`${source}: ${path}: ${message}${more}`);
+}

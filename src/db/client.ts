@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { DatabaseUnavailableError } from './database-error.ts';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+/** The one database type repositories take: a PostgreSQL or PGlite database, or a transaction on either. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** where the data lives, without credentials, for the start-up line */
+  location: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+// Any fixed number: replicas starting together take turns applying migrations.
+const MIGRATION_LOCK = 7_262_001;
+
+/** Opens PostgreSQL when a URL is given, PGlite in `dataDir` otherwise (or in memory when dataDir is null), and migrates. */
+export async function openDatabase(options: { url?: string | undefined; dataDir: string | null }): Promise<Database> {
+  return options.url ? openPostgres(options.url) : openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const location = describePostgresUrl(url);
+  const client = postgres(url, {
+    max: 10,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: 'frontdesk' },
+  });
+  try {
+    const reserved = await client.reserve();
+    try {
+      await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+    } finally {
+      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => undefined);
+      reserved.release();
+    }
+  } catch (error) {
+    await client.end({ timeout: 1 }).catch(() => undefined);
+    throw new DatabaseUnavailableError(`cannot use PostgreSQL at ${location}: ${describeCause(error)}`, {
+      cause: error,
+    });
+  }
+  const db = drizzlePostgres(client, { schema });
+  return {
+    db,
+    kind: 'postgres',
+    location,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  let client: PGlite;
+  try {
+    client = dataDir === null ? new PGlite() : new PGlite(dataDir);
+    await client.waitReady;
+  } catch (error) {
+    throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${describeCause(error)}`, {
+      cause: error,
+    });
+  }
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder });
+  return {
+    db,
+    kind: 'pglite',
+    location: dataDir ?? 'memory',
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** host:port/database of a postgres URL; the user name and password are left out. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'the DATABASE_URL address';
+  }
+}
+
+function describeCause(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const first = error.message.split('\n')[0] ?? '';
+    return typeof code === 'string' && !first.includes(code) ? `${first} (${code})` : first;
+  }
+  return String(error);
+}

@@ -1,0 +1,3 @@
+export * from './audit.ts';
+export * from './platform.ts';
+export * from './references.ts';

@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { Message } from '../../handlers/reply.ts';
+
+/** Platform deliveries already handled; a retried delivery finds its row and gets the first answer back. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    platform: text('platform').notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    officeId: text('office_id').notNull(),
+    result: jsonb('result'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.deliveryId] })],
+);
+
+/** Where a card was posted on each platform, so a later decision can update it in place. */
+export const messageRefs = pgTable(
+  'message_refs',
+  {
+    officeId: text('office_id').notNull(),
+    cardKey: text('card_key').notNull(),
+    platform: text('platform').notNull(),
+    channel: text('channel').notNull(),
+    messageId: text('message_id').notNull(),
+    postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.officeId, table.cardKey, table.platform] })],
+);
+
+export type OutboxKind = 'post' | 'update' | 'dm';
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/** Messages a state change causes, written in its transaction and sent by the deliverer. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    officeId: text('office_id').notNull(),
+    platform: text('platform').notNull(),
+    kind: text('kind').$type<OutboxKind>().notNull(),
+    target: text('target').notNull(),
+    cardKey: text('card_key'),
+    message: jsonb('message').$type<Message>().notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('outbox_pending_idx').on(table.nextAttemptAt, table.id).where(sql`${table.status} = 'pending'`),
+    index('outbox_card_idx').on(table.officeId, table.cardKey, table.platform, table.id),
+  ],
+);
+
+/** Scheduled runs claimed by exactly one process: the replica whose insert wins does the work. */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    officeId: text('office_id').notNull(),
+    job: text('job').notNull(),
+    runKey: text('run_key').notNull(),
+    status: text('status').notNull().default('running'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('job_runs_key_idx').on(table.officeId, table.job, table.runKey)],
+);
+
+/** The sandbox web chat's channels and direct messages (the sandbox "platform" delivers here). */
+export const sandboxMessages = pgTable(
+  'sandbox_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    officeId: text('office_id').notNull(),
+    conversation: text('conversation').notNull(),
+    message: jsonb('message').$type<Message>().notNull(),
+    postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('sandbox_messages_conversation_idx').on(table.officeId, table.conversation, table.id)],
+);

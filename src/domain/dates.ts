@@ -1,0 +1,295 @@
+import * as chrono from 'chrono-node';
+import { DateTime } from 'luxon';
+import type { OfficeConfig, Weekday } from '../config/office.ts';
+
+/** A calendar day written `YYYY-MM-DD`; it has no time and no zone, so it compares as a string. */
+export type IsoDay = string;
+
+/** The part of a day taken off: the whole day, the morning or the afternoon. */
+export type DayPart = 'full' | 'am' | 'pm';
+
+/** A date range read from the start of a command's text; `rest` is what follows it, trimmed. */
+export type DateRangeParse =
+  | { ok: true; start: IsoDay; end: IsoDay; part: DayPart; rest: string }
+  | { ok: false; reason: 'no_date' }
+  | { ok: false; reason: 'unparseable'; fragment: string }
+  | { ok: false; reason: 'end_before_start'; start: IsoDay; end: IsoDay };
+
+type Token = { text: string; start: number; end: number };
+
+type DayRead =
+  | { kind: 'day'; day: IsoDay; yearImplied: boolean; next: number }
+  | { kind: 'invalid'; fragment: string }
+  | { kind: 'none' };
+
+const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const RANGE_WORDS = new Set(['to', '-', '–', '—', 'through', 'thru', 'till', 'until']);
+const PART_WORDS: Readonly<Record<string, DayPart>> = {
+  am: 'am',
+  'a.m.': 'am',
+  morning: 'am',
+  pm: 'pm',
+  'p.m.': 'pm',
+  afternoon: 'pm',
+};
+const LEAD_WORDS = new Set(['from', 'on']);
+// The longest date expression read as one piece, like `monday, december 7, 2026`.
+const MAX_EXPRESSION_TOKENS = 6;
+const ISO_DAY = /^\d{4}-\d{1,2}-\d{1,2}$/;
+const SLASH_DAY = /^(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?$/;
+const BARE_DAY_NUMBER = /^(\d{1,2})(?:st|nd|rd|th)?$/i;
+const WEEKDAY_EXPRESSION =
+  /^(?:(this|next|coming|last)\s+)?(mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?$/i;
+const MONTH_NAME =
+  /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\.?$/i;
+
+/** Reads a day or a range (plus an optional am/pm half for a single day) from the start of `text`, in the office zone. */
+export function parseDateRange(text: string, now: DateTime, zone: string): DateRangeParse {
+  const tokens = tokenize(text);
+  const today = getOfficeDay(now, zone);
+  let index = tokens[0] && LEAD_WORDS.has(tokens[0].text.toLowerCase()) && tokens.length > 1 ? 1 : 0;
+
+  const first = readDay(text, tokens, index, today);
+  if (first.kind === 'invalid') return { ok: false, reason: 'unparseable', fragment: first.fragment };
+  if (first.kind === 'none') {
+    return looksLikeDate(tokens, index)
+      ? { ok: false, reason: 'unparseable', fragment: describeFragment(tokens, index) }
+      : { ok: false, reason: 'no_date' };
+  }
+  const start = first.day;
+  let end = start;
+  index = first.next;
+
+  const separator = tokens[index];
+  if (separator && RANGE_WORDS.has(separator.text.toLowerCase())) {
+    const second = readRangeEnd(text, tokens, index + 1, today, start);
+    if (second.kind === 'invalid') return { ok: false, reason: 'unparseable', fragment: second.fragment };
+    if (second.kind === 'day') {
+      end = second.day;
+      index = second.next;
+    }
+  }
+  if (end < start) return { ok: false, reason: 'end_before_start', start, end };
+
+  let part: DayPart = 'full';
+  const partToken = tokens[index];
+  const partWord = partToken ? PART_WORDS[partToken.text.toLowerCase()] : undefined;
+  if (partToken && partWord) {
+    if (end !== start) {
+      return { ok: false, reason: 'unparseable', fragment: text.slice(0, partToken.end).trim() };
+    }
+    part = partWord;
+    index += 1;
+  }
+
+  const rest = text
+    .slice(tokens[index]?.start ?? text.length)
+    .replace(/^[\s,;:–—-]+/, '')
+    .trim();
+  return { ok: true, start, end, part, rest };
+}
+
+/** The calendar day `now` falls on in the office zone. */
+export function getOfficeDay(now: DateTime, zone: string): IsoDay {
+  return toIsoDay(now.setZone(zone));
+}
+
+/** Formats a day as `Mon Dec 1` (English, the office's calendar). */
+export function formatDay(isoDay: IsoDay, zone: string): string {
+  return DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d');
+}
+
+/** Formats a range as `Mon Dec 1 – Wed Dec 3`; one day is just `Mon Dec 1`; a range across years names both years. */
+export function formatDayRange(start: IsoDay, end: IsoDay): string {
+  const from = DateTime.fromISO(start, { zone: 'utc', locale: 'en-US' });
+  const to = DateTime.fromISO(end, { zone: 'utc', locale: 'en-US' });
+  if (start === end) return from.toFormat('ccc LLL d');
+  const pattern = from.year === to.year ? 'ccc LLL d' : 'ccc LLL d, yyyy';
+  return `${from.toFormat(pattern)} – ${to.toFormat(pattern)}`;
+}
+
+/** Every calendar day from `start` to `end`, both included; empty when `end` is before `start`. */
+export function listDays(start: IsoDay, end: IsoDay): IsoDay[] {
+  const days: IsoDay[] = [];
+  const last = DateTime.fromISO(end, { zone: 'utc' });
+  // Calendar arithmetic in UTC: a day is always 24 hours there, so DST never skips or repeats one.
+  for (let day = DateTime.fromISO(start, { zone: 'utc' }); day <= last; day = day.plus({ days: 1 })) {
+    days.push(toIsoDay(day));
+  }
+  return days;
+}
+
+/** A working day is one of `timeoff.workdays` that is not in `timeoff.holidays`. */
+export function isWorkingDay(isoDay: IsoDay, office: Pick<OfficeConfig, 'timeoff'>): boolean {
+  const weekday = WEEKDAYS[DateTime.fromISO(isoDay, { zone: 'utc' }).weekday - 1];
+  if (weekday === undefined || !office.timeoff.workdays.includes(weekday)) return false;
+  return !office.timeoff.holidays.includes(isoDay);
+}
+
+function toIsoDay(dateTime: DateTime): IsoDay {
+  return dateTime.toFormat('yyyy-MM-dd');
+}
+
+/** Splits on whitespace and around dashes (keeping ISO days whole); offsets point into the original text. */
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(/\S+/g)) {
+    const word = match[0];
+    const pieces = word
+      .split(/([–—])/)
+      .flatMap((piece) => (ISO_DAY.test(piece) ? [piece] : piece.split(/(-)/)));
+    let offset = match.index;
+    for (const piece of pieces) {
+      if (piece !== '') tokens.push({ text: piece, start: offset, end: offset + piece.length });
+      offset += piece.length;
+    }
+  }
+  return tokens;
+}
+
+/** Reads the longest date expression starting at `index`; it never spans a range word or an am/pm word. */
+function readDay(
+  text: string,
+  tokens: readonly Token[],
+  index: number,
+  today: IsoDay,
+  weekdaysFrom: IsoDay = today,
+): DayRead {
+  let limit = index;
+  while (limit < tokens.length && limit - index < MAX_EXPRESSION_TOKENS) {
+    const word = (tokens[limit]?.text ?? '').toLowerCase();
+    if (RANGE_WORDS.has(word) || PART_WORDS[word] !== undefined) break;
+    limit += 1;
+  }
+  for (let last = limit - 1; last >= index; last -= 1) {
+    const from = tokens[index];
+    const to = tokens[last];
+    if (!from || !to) continue;
+    const candidate = text.slice(from.start, to.end).replace(/[,;:]+$/, '');
+    const read = readExpression(candidate, today, weekdaysFrom);
+    if (read === 'invalid') return { kind: 'invalid', fragment: candidate };
+    if (read) return { kind: 'day', day: read.day, yearImplied: read.yearImplied, next: last + 1 };
+  }
+  return { kind: 'none' };
+}
+
+/** Reads the day after a range word: a full expression, or a bare day number in the start's month (`dec 1-3`). */
+function readRangeEnd(
+  text: string,
+  tokens: readonly Token[],
+  index: number,
+  today: IsoDay,
+  start: IsoDay,
+): DayRead {
+  const token = tokens[index];
+  if (!token) return { kind: 'none' };
+  const bare = BARE_DAY_NUMBER.exec(token.text);
+  if (bare) {
+    const from = DateTime.fromISO(start, { zone: 'utc' });
+    const day = DateTime.fromObject(
+      { year: from.year, month: from.month, day: Number(bare[1]) },
+      { zone: 'utc' },
+    );
+    return day.isValid
+      ? { kind: 'day', day: toIsoDay(day), yearImplied: false, next: index + 1 }
+      : { kind: 'invalid', fragment: text.slice(0, token.end).trim() };
+  }
+  // A weekday after a range word counts from the start (`fri to tue`); anything else counts from today.
+  const read = readDay(text, tokens, index, today, start);
+  if (read.kind === 'none') {
+    return looksLikeDate(tokens, index)
+      ? { kind: 'invalid', fragment: describeFragment(tokens, index) }
+      : { kind: 'none' };
+  }
+  if (read.kind === 'day' && read.yearImplied && read.day < start) {
+    // `dec 28 2026 - jan 3` means the January after the start.
+    // `dec 3 - dec 1` stays backwards: only an earlier month wraps into the next year.
+    const end = DateTime.fromISO(read.day, { zone: 'utc' });
+    const from = DateTime.fromISO(start, { zone: 'utc' });
+    const years = end.month < from.month ? [from.year, from.year + 1] : [from.year];
+    for (const year of years) {
+      const moved = end.set({ year });
+      if (moved.month === end.month && toIsoDay(moved) >= start) return { ...read, day: toIsoDay(moved) };
+    }
+  }
+  return read;
+}
+
+/** One date expression, read whole or not at all; `invalid` names a day that cannot exist, like 2026-02-30. */
+function readExpression(
+  candidate: string,
+  today: IsoDay,
+  weekdaysFrom: IsoDay,
+): { day: IsoDay; yearImplied: boolean } | 'invalid' | undefined {
+  if (ISO_DAY.test(candidate)) {
+    const [year, month, day] = candidate.split('-').map(Number);
+    const exact = DateTime.fromObject({ year, month, day }, { zone: 'utc' });
+    return exact.isValid ? { day: toIsoDay(exact), yearImplied: false } : 'invalid';
+  }
+
+  const weekday = WEEKDAY_EXPRESSION.exec(candidate);
+  if (weekday) return { day: findWeekday(weekdaysFrom, weekday[2] ?? '', weekday[1]), yearImplied: false };
+
+  const slash = SLASH_DAY.exec(candidate);
+  if (slash && !isPossibleMonthDay(Number(slash[1]), Number(slash[2]), slash[3])) return 'invalid';
+
+  // chrono reads JS Dates in the process zone, so the reference is noon of the office's day in the
+  // process zone, and the answer is read back from chrono's calendar fields, never from an instant.
+  const todayDay = DateTime.fromISO(today, { zone: 'utc' });
+  const reference = DateTime.fromObject(
+    { year: todayDay.year, month: todayDay.month, day: todayDay.day, hour: 12 },
+    { zone: 'system' },
+  ).toJSDate();
+  const results = chrono.en.casual.parse(candidate, reference, { forwardDate: true });
+  const result = results[0];
+  if (results.length !== 1 || !result || result.index !== 0 || result.text.length !== candidate.length) {
+    return undefined;
+  }
+  // A bare month (`may`), a time (`noon`) or a range chrono built itself is not a day we read.
+  if (result.end || !result.start.isCertain('day') || result.start.isCertain('hour')) return undefined;
+  const day = DateTime.fromObject(
+    {
+      year: result.start.get('year') ?? 0,
+      month: result.start.get('month') ?? 0,
+      day: result.start.get('day') ?? 0,
+    },
+    { zone: 'utc' },
+  );
+  if (!day.isValid) return 'invalid';
+  if (slash && (day.month !== Number(slash[1]) || day.day !== Number(slash[2]))) return 'invalid';
+  return { day: toIsoDay(day), yearImplied: !result.start.isCertain('year') };
+}
+
+function isPossibleMonthDay(month: number, day: number, yearText: string | undefined): boolean {
+  // Without a year, Feb 29 may exist; chrono picks the year and the day is checked again after.
+  const year =
+    yearText === undefined ? 2024 : yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+  return DateTime.fromObject({ year, month, day }, { zone: 'utc' }).isValid;
+}
+
+/** A bare or `this` weekday is the next one on or after the anchor; `next` is strictly after; `last` strictly before. */
+function findWeekday(anchor: IsoDay, name: string, modifier: string | undefined): IsoDay {
+  const target = WEEKDAYS.findIndex((weekday) => name.toLowerCase().startsWith(weekday)) + 1;
+  const from = DateTime.fromISO(anchor, { zone: 'utc' });
+  const mode = modifier?.toLowerCase();
+  if (mode === 'last') {
+    const back = (from.weekday - target + 7) % 7 || 7;
+    return toIsoDay(from.minus({ days: back }));
+  }
+  const ahead = (target - from.weekday + 7) % 7;
+  return toIsoDay(from.plus({ days: ahead === 0 && mode === 'next' ? 7 : ahead }));
+}
+
+/** Text that starts like a date (digits, or a month name then digits) but was not read is an error, not a reason. */
+function looksLikeDate(tokens: readonly Token[], index: number): boolean {
+  const first = tokens[index]?.text ?? '';
+  if (/^\d/.test(first)) return true;
+  return MONTH_NAME.test(first) && /^\d/.test(tokens[index + 1]?.text ?? '');
+}
+
+function describeFragment(tokens: readonly Token[], index: number): string {
+  const first = tokens[index];
+  if (!first) return '';
+  const second = tokens[index + 1];
+  return MONTH_NAME.test(first.text) && second ? `${first.text} ${second.text}` : first.text;
+}

@@ -1,0 +1,80 @@
+import type { ActionId, FormId } from './action-ids.ts';
+
+/** The chat platforms a message can come from or go to; the sandbox is the local web chat. */
+export type Platform = 'slack' | 'teams' | 'sandbox';
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+/** A button names what it acts on in `value`; who may press it is decided on the server when pressed. */
+export interface Button {
+  label: string;
+  actionId: ActionId;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/**
+ * The one message model every platform renders. Text is plain: renderers escape it for their markup,
+ * so nothing a user typed can become a mention, a link or a formatting trick.
+ */
+export interface Message {
+  /** one-line summary: the notification text and the fallback where blocks cannot show */
+  text: string;
+  title?: string;
+  lines?: string[];
+  fields?: Field[];
+  buttons?: Button[];
+  /** small print under the message, such as who decided and when */
+  note?: string;
+}
+
+export type FormInput =
+  | { kind: 'text' | 'textarea'; id: string; label: string; optional?: boolean; maxLength?: number; initial?: string }
+  | { kind: 'date'; id: string; label: string; optional?: boolean; initial?: string }
+  | { kind: 'number'; id: string; label: string; optional?: boolean; min?: number; max?: number; initial?: number }
+  | {
+      kind: 'select';
+      id: string;
+      label: string;
+      optional?: boolean;
+      options: { label: string; value: string }[];
+      initial?: string;
+    };
+
+/** A form the platform shows in place of a text command: a Slack modal, a Teams card, a sandbox form. */
+export interface Form {
+  formId: FormId;
+  title: string;
+  submitLabel: string;
+  inputs: FormInput[];
+  /** carried back untouched on submit; never trusted for authorisation */
+  metadata?: string;
+}
+
+export type ChannelRole = 'approvals' | 'huddle' | 'complaints';
+
+export interface Recipient {
+  platform: Platform;
+  userId: string;
+}
+
+/** Something to send besides the direct answer; written to the outbox in the state change's transaction. */
+export type Effect =
+  | { kind: 'post'; channel: ChannelRole; message: Message; cardKey?: string }
+  | { kind: 'update'; cardKey: string; message: Message }
+  | { kind: 'dm'; to: Recipient; message: Message };
+
+/** What a handler decided: the answer to the person who acted, an optional form, and effects. */
+export interface Outcome {
+  reply?: Message;
+  form?: Form;
+  effects: Effect[];
+}
+
+/** An answer to the actor alone, with nothing else sent. */
+export function replyOnly(message: Message): Outcome {
+  return { reply: message, effects: [] };
+}

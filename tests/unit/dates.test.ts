@@ -1,0 +1,273 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import type { OfficeConfig } from '../../src/config/office.ts';
+import {
+  formatDay,
+  formatDayRange,
+  getOfficeDay,
+  isWorkingDay,
+  listDays,
+  parseDateRange,
+} from '../../src/domain/dates.ts';
+
+const zone = 'America/New_York';
+const now = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
+
+const office: OfficeConfig = {
+  office: { id: 'main', name: 'Riverside Family Practice', timezone: zone },
+  channels: { approvals: 'C0APPROVALS', huddle: 'C0HUDDLE', complaints: 'C0COMPLAINTS' },
+  staff: [{ name: 'Dana Reyes', role: 'manager', manager: true }],
+  coverage: {},
+  timeoff: { allowanceDays: 15, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-12-25'] },
+  digest: { time: '07:45', days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+  reps: { minutes: 20, slots: [] },
+  supplies: { catalog: [] },
+};
+
+describe('parseDateRange', () => {
+  it('reads an ISO range and keeps the rest as the reason', () => {
+    expect(parseDateRange('2026-12-01 to 2026-12-03 family visit', now, zone)).toEqual({
+      ok: true,
+      start: '2026-12-01',
+      end: '2026-12-03',
+      part: 'full',
+      rest: 'family visit',
+    });
+  });
+
+  it('reads a month name and day as the next such day', () => {
+    expect(parseDateRange('dec 1', now, zone)).toEqual({
+      ok: true,
+      start: '2026-12-01',
+      end: '2026-12-01',
+      part: 'full',
+      rest: '',
+    });
+  });
+
+  it('rolls a month and day already past this year into next year', () => {
+    expect(parseDateRange('nov 20 trip', now, zone)).toMatchObject({ ok: true, start: '2027-11-20' });
+  });
+
+  it('reads today as today', () => {
+    expect(parseDateRange('nov 25', now, zone)).toMatchObject({ ok: true, start: '2026-11-25' });
+    expect(parseDateRange('today sick', now, zone)).toMatchObject({
+      ok: true,
+      start: '2026-11-25',
+      rest: 'sick',
+    });
+  });
+
+  it.each([
+    ['dec 1 - dec 3', '2026-12-01', '2026-12-03'],
+    ['dec 1 – dec 3', '2026-12-01', '2026-12-03'],
+    ['dec 1–dec 3', '2026-12-01', '2026-12-03'],
+    ['dec 1 to dec 3', '2026-12-01', '2026-12-03'],
+    ['dec 1 through dec 3', '2026-12-01', '2026-12-03'],
+    ['dec 1 thru dec 3', '2026-12-01', '2026-12-03'],
+    ['dec 1-3', '2026-12-01', '2026-12-03'],
+    ['12/1 through 12/4', '2026-12-01', '2026-12-04'],
+    ['12/1-12/4', '2026-12-01', '2026-12-04'],
+    ['2026-12-01–2026-12-03', '2026-12-01', '2026-12-03'],
+    ['Dec 1st through Dec 4th', '2026-12-01', '2026-12-04'],
+    ['from dec 1 to dec 3', '2026-12-01', '2026-12-03'],
+    ['dec 28 - jan 3', '2026-12-28', '2027-01-03'],
+  ])('reads the range %s', (text, start, end) => {
+    expect(parseDateRange(`${text} family visit`, now, zone)).toEqual({
+      ok: true,
+      start,
+      end,
+      part: 'full',
+      rest: 'family visit',
+    });
+  });
+
+  it('reads tomorrow as the next office day', () => {
+    expect(parseDateRange('tomorrow', now, zone)).toMatchObject({
+      ok: true,
+      start: '2026-11-26',
+      end: '2026-11-26',
+    });
+  });
+
+  it('reads a bare weekday as the next such day on or after today', () => {
+    expect(parseDateRange('fri', now, zone)).toMatchObject({ ok: true, start: '2026-11-27' });
+    expect(parseDateRange('wed', now, zone)).toMatchObject({ ok: true, start: '2026-11-25' });
+    expect(parseDateRange('Tuesday dentist', now, zone)).toMatchObject({
+      start: '2026-12-01',
+      rest: 'dentist',
+    });
+  });
+
+  it('reads next monday as the first monday after today', () => {
+    expect(parseDateRange('next monday', now, zone)).toMatchObject({ ok: true, start: '2026-11-30' });
+    expect(parseDateRange('next wed', now, zone)).toMatchObject({ ok: true, start: '2026-12-02' });
+  });
+
+  it('counts a weekday after a range word from the start', () => {
+    expect(parseDateRange('fri to tue', now, zone)).toMatchObject({ start: '2026-11-27', end: '2026-12-01' });
+  });
+
+  it('reads a weekday written before a date', () => {
+    expect(parseDateRange('mon dec 7 wedding', now, zone)).toMatchObject({
+      start: '2026-12-07',
+      rest: 'wedding',
+    });
+  });
+
+  it('reads a morning half day after an ISO date', () => {
+    expect(parseDateRange('2026-12-07 am dentist', now, zone)).toEqual({
+      ok: true,
+      start: '2026-12-07',
+      end: '2026-12-07',
+      part: 'am',
+      rest: 'dentist',
+    });
+  });
+
+  it('reads an afternoon half day after a month name', () => {
+    expect(parseDateRange('dec 8 pm', now, zone)).toEqual({
+      ok: true,
+      start: '2026-12-08',
+      end: '2026-12-08',
+      part: 'pm',
+      rest: '',
+    });
+  });
+
+  it('reads morning and afternoon as half days', () => {
+    expect(parseDateRange('tomorrow morning', now, zone)).toMatchObject({ start: '2026-11-26', part: 'am' });
+    expect(parseDateRange('dec 8 afternoon school play', now, zone)).toMatchObject({
+      part: 'pm',
+      rest: 'school play',
+    });
+  });
+
+  it('refuses a half day on a range', () => {
+    expect(parseDateRange('dec 1 - dec 3 am', now, zone)).toMatchObject({ ok: false, reason: 'unparseable' });
+  });
+
+  it('keeps a reason that starts with a range word when no second date follows', () => {
+    expect(parseDateRange('dec 1 to see mom', now, zone)).toMatchObject({
+      start: '2026-12-01',
+      end: '2026-12-01',
+      rest: 'to see mom',
+    });
+  });
+
+  it('drops punctuation between the date and the reason', () => {
+    expect(parseDateRange('dec 1, family', now, zone)).toMatchObject({ start: '2026-12-01', rest: 'family' });
+    expect(parseDateRange('dec 1 - follow-up visit', now, zone)).toMatchObject({ rest: 'follow-up visit' });
+  });
+
+  it('parses ISO dates exactly', () => {
+    expect(parseDateRange('2027-01-01', now, zone)).toMatchObject({ start: '2027-01-01', end: '2027-01-01' });
+    expect(parseDateRange('2026-11-01', now, zone)).toMatchObject({ start: '2026-11-01' });
+  });
+
+  it.each(['2026-02-30', '13/45', '2/30', 'dec 32', '2026-12-01 to 2026-02-30', 'dec 1 - 13/45'])(
+    'refuses the impossible date %s instead of rolling it over',
+    (text) => {
+      expect(parseDateRange(text, now, zone)).toMatchObject({ ok: false, reason: 'unparseable' });
+    },
+  );
+
+  it('names the unreadable part', () => {
+    expect(parseDateRange('13/45 party', now, zone)).toEqual({
+      ok: false,
+      reason: 'unparseable',
+      fragment: '13/45',
+    });
+  });
+
+  it('reports no date when the text does not start with one', () => {
+    expect(parseDateRange('family visit', now, zone)).toEqual({ ok: false, reason: 'no_date' });
+    expect(parseDateRange('', now, zone)).toEqual({ ok: false, reason: 'no_date' });
+    expect(parseDateRange('may', now, zone)).toEqual({ ok: false, reason: 'no_date' });
+  });
+
+  it('refuses a range that ends before it starts', () => {
+    expect(parseDateRange('dec 3 - dec 1', now, zone)).toEqual({
+      ok: false,
+      reason: 'end_before_start',
+      start: '2026-12-03',
+      end: '2026-12-01',
+    });
+    expect(parseDateRange('2026-12-03 to 2026-12-01', now, zone)).toMatchObject({
+      reason: 'end_before_start',
+    });
+  });
+
+  it('uses the office day late in the evening when UTC is already tomorrow', () => {
+    const evening = DateTime.fromISO('2026-11-25T22:30', { zone }); // Wed, 03:30 Thu in UTC
+    expect(evening.toUTC().day).toBe(26);
+    expect(parseDateRange('today', evening, zone)).toMatchObject({ start: '2026-11-25' });
+    expect(parseDateRange('tomorrow', evening, zone)).toMatchObject({ start: '2026-11-26' });
+    expect(parseDateRange('wed', evening, zone)).toMatchObject({ start: '2026-11-25' });
+    expect(parseDateRange('thu', evening, zone)).toMatchObject({ start: '2026-11-26' });
+    expect(parseDateRange('nov 25', evening, zone)).toMatchObject({ start: '2026-11-25' });
+  });
+
+  it('uses the office day when `now` arrives in another zone', () => {
+    const utcNow = DateTime.fromISO('2026-11-26T03:30', { zone: 'utc' }); // Thu in UTC, Wed 22:30 in the office
+    expect(parseDateRange('tomorrow', utcNow, zone)).toMatchObject({ start: '2026-11-26' });
+  });
+});
+
+describe('getOfficeDay', () => {
+  it('returns the calendar day in the office zone', () => {
+    expect(getOfficeDay(DateTime.fromISO('2026-11-26T03:30', { zone: 'utc' }), zone)).toBe('2026-11-25'); // Wed in NY
+  });
+});
+
+describe('formatDay', () => {
+  it('formats a day as weekday, month and day', () => {
+    expect(formatDay('2026-12-01', zone)).toBe('Tue Dec 1');
+  });
+});
+
+describe('formatDayRange', () => {
+  it('formats a range with an en dash', () => {
+    expect(formatDayRange('2026-11-30', '2026-12-02')).toBe('Mon Nov 30 – Wed Dec 2');
+  });
+
+  it('formats one day as that day alone', () => {
+    expect(formatDayRange('2026-12-07', '2026-12-07')).toBe('Mon Dec 7');
+  });
+
+  it('adds the year when the range crosses into a new year', () => {
+    expect(formatDayRange('2026-12-30', '2027-01-01')).toBe('Wed Dec 30, 2026 – Fri Jan 1, 2027');
+  });
+});
+
+describe('listDays', () => {
+  it('lists every day inclusive', () => {
+    expect(listDays('2026-11-30', '2026-12-02')).toEqual(['2026-11-30', '2026-12-01', '2026-12-02']);
+  });
+
+  it('lists each day once across the end of daylight saving time', () => {
+    expect(listDays('2026-10-31', '2026-11-02')).toEqual(['2026-10-31', '2026-11-01', '2026-11-02']);
+  });
+
+  it('lists each day once across the start of daylight saving time', () => {
+    expect(listDays('2027-03-13', '2027-03-15')).toEqual(['2027-03-13', '2027-03-14', '2027-03-15']);
+  });
+
+  it('returns nothing when the end is before the start', () => {
+    expect(listDays('2026-12-03', '2026-12-01')).toEqual([]);
+  });
+});
+
+describe('isWorkingDay', () => {
+  it('accepts a configured workday', () => {
+    expect(isWorkingDay('2026-12-01', office)).toBe(true); // Tue
+  });
+
+  it('refuses a weekend day', () => {
+    expect(isWorkingDay('2026-12-05', office)).toBe(false); // Sat
+  });
+
+  it('refuses a holiday on a workday', () => {
+    expect(isWorkingDay('2026-12-25', office)).toBe(false); // Fri
+  });
+});
