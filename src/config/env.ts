@@ -64,7 +64,9 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
   const raw = result.data;
   if ((raw.SLACK_SIGNING_SECRET === undefined) !== (raw.SLACK_BOT_TOKEN === undefined)) {
     const missing = raw.SLACK_SIGNING_SECRET === undefined ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
-    throw new ConfigError(`${missing}: must be set too (Slack needs both the signing secret and the bot token)`);
+    throw new ConfigError(
+      `${missing}: must be set too (Slack needs both the signing secret and the bot token)`,
+    );
   }
   if ((raw.MICROSOFT_APP_ID === undefined) !== (raw.MICROSOFT_APP_PASSWORD === undefined)) {
     const missing = raw.MICROSOFT_APP_ID === undefined ? 'MICROSOFT_APP_ID' : 'MICROSOFT_APP_PASSWORD';

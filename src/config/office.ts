@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DateTime, IANAZone } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { slugifyName } from '../domain/people.ts';
 import { ConfigError } from './config-error.ts';
 
 const weekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], {
@@ -29,7 +30,11 @@ const slugSchema = z
 
 const staffMemberSchema = z
   .object({
-    name: z.string({ error: 'every staff entry needs a name' }).trim().min(1, 'a name cannot be empty').max(100),
+    name: z
+      .string({ error: 'every staff entry needs a name' })
+      .trim()
+      .min(1, 'a name cannot be empty')
+      .max(100),
     slack: z
       .string()
       .regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack user id like U0123ABCD')
@@ -106,6 +111,16 @@ export const officeConfigSchema = z
   .superRefine((config, issue) => {
     const seen = new Map<string, string>();
     config.staff.forEach((member, index) => {
+      const nameKey = `name:${slugifyName(member.name)}`;
+      const sameName = seen.get(nameKey);
+      if (sameName !== undefined) {
+        issue.addIssue({
+          code: 'custom',
+          path: ['staff', index, 'name'],
+          message: `${member.name} is listed twice (or looks the same as ${sameName}); add a middle initial`,
+        });
+      }
+      seen.set(nameKey, member.name);
       for (const key of ['slack', 'teams'] as const) {
         const id = member[key];
         if (id === undefined) continue;
@@ -123,7 +138,11 @@ export const officeConfigSchema = z
     const skus = new Set<string>();
     config.supplies.catalog.forEach((item, index) => {
       if (skus.has(item.sku)) {
-        issue.addIssue({ code: 'custom', path: ['supplies', 'catalog', index, 'sku'], message: `duplicate sku ${item.sku}` });
+        issue.addIssue({
+          code: 'custom',
+          path: ['supplies', 'catalog', index, 'sku'],
+          message: `duplicate sku ${item.sku}`,
+        });
       }
       skus.add(item.sku);
     });
@@ -159,7 +178,9 @@ export function parseOfficeConfig(text: string, source: string): OfficeConfig {
   );
   const first = issues[0];
   const path = first && first.path.length > 0 ? first.path.join('.') : '(top level)';
-  const message = first?.message.endsWith('received undefined') ? 'is missing' : (first?.message ?? 'invalid');
+  const message = first?.message.endsWith('received undefined')
+    ? 'is missing'
+    : (first?.message ?? 'invalid');
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problems)` : '';
   throw new ConfigError(`${source}: ${path}: ${message}${more}`);
 }

@@ -29,7 +29,10 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 const MIGRATION_LOCK = 7_262_001;
 
 /** Opens PostgreSQL when a URL is given, PGlite in `dataDir` otherwise (or in memory when dataDir is null), and migrates. */
-export async function openDatabase(options: { url?: string | undefined; dataDir: string | null }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string | undefined;
+  dataDir: string | null;
+}): Promise<Database> {
   return options.url ? openPostgres(options.url) : openPglite(options.dataDir);
 }
 
@@ -75,9 +78,12 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     client = dataDir === null ? new PGlite() : new PGlite(dataDir);
     await client.waitReady;
   } catch (error) {
-    throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${describeCause(error)}`, {
-      cause: error,
-    });
+    throw new DatabaseUnavailableError(
+      `cannot open the embedded database in ${dataDir}: ${describeCause(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });

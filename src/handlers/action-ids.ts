@@ -1,8 +1,27 @@
 /** Every button's action id, shared by the handlers and every platform's renderer and registrar. */
-export const ACTION_IDS = {} as const;
+export const ACTION_IDS = {
+  timeOffApprove: 'timeoff_approve',
+  timeOffDeny: 'timeoff_deny',
+} as const;
 
 /** Every form's id (Slack modal callback id, Teams card verb, sandbox form). */
-export const FORM_IDS = {} as const;
+export const FORM_IDS = {
+  timeOffRequest: 'timeoff_request',
+  timeOffDenyReason: 'timeoff_deny_reason',
+} as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 export type FormId = (typeof FORM_IDS)[keyof typeof FORM_IDS];
+
+const actionIds: readonly string[] = Object.values(ACTION_IDS);
+const formIds: readonly string[] = Object.values(FORM_IDS);
+
+/** Narrows an id a platform sent back to a known action id. */
+export function isActionId(id: string): id is ActionId {
+  return actionIds.includes(id);
+}
+
+/** Narrows an id a platform sent back to a known form id. */
+export function isFormId(id: string): id is FormId {
+  return formIds.includes(id);
+}

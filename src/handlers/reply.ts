@@ -1,7 +1,8 @@
+import type { PlatformName } from '../domain/people.ts';
 import type { ActionId, FormId } from './action-ids.ts';
 
 /** The chat platforms a message can come from or go to; the sandbox is the local web chat. */
-export type Platform = 'slack' | 'teams' | 'sandbox';
+export type Platform = PlatformName;
 
 export interface Field {
   label: string;
@@ -32,9 +33,24 @@ export interface Message {
 }
 
 export type FormInput =
-  | { kind: 'text' | 'textarea'; id: string; label: string; optional?: boolean; maxLength?: number; initial?: string }
+  | {
+      kind: 'text' | 'textarea';
+      id: string;
+      label: string;
+      optional?: boolean;
+      maxLength?: number;
+      initial?: string;
+    }
   | { kind: 'date'; id: string; label: string; optional?: boolean; initial?: string }
-  | { kind: 'number'; id: string; label: string; optional?: boolean; min?: number; max?: number; initial?: number }
+  | {
+      kind: 'number';
+      id: string;
+      label: string;
+      optional?: boolean;
+      min?: number;
+      max?: number;
+      initial?: number;
+    }
   | {
       kind: 'select';
       id: string;
@@ -71,6 +87,8 @@ export type Effect =
 export interface Outcome {
   reply?: Message;
   form?: Form;
+  /** per form input id, what is wrong with a submitted form; the form stays open to be corrected */
+  formErrors?: Record<string, string>;
   effects: Effect[];
 }
 

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.ts';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Database } from '../db/client.ts';
+import { type ChannelRoute, type Dispatch, dispatchInput } from '../handlers/dispatch.ts';
+import { FEATURES } from '../handlers/features.ts';
+import type { ChannelRole, Platform } from '../handlers/reply.ts';
+import { createRouter } from '../handlers/router.ts';
+import { sendJson } from './http-body.ts';
+import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
+import { createSandboxRoutes } from './sandbox/routes.ts';
+import { createSandboxSender } from './sandbox/sender.ts';
+import { createSlackApp } from './slack/register.ts';
+import { createSlackSender } from './slack/sender.ts';
+
+export interface FrontdeskOptions {
+  env: Env;
+  office: OfficeConfig;
+  database: Database;
+  logger: Logger;
+  /** the real clock, read once per event; tests pass a fixed one */
+  clock?: () => DateTime;
+  deliverer?: Partial<DelivererOptions>;
+}
+
+const DRAIN_MS = 8_000;
+
+/**
+ * Wires one process: the platforms the environment turns on, one HTTP server for all routes,
+ * and the outbox deliverer. Returns what main and the end-to-end tests need to run and stop it.
+ */
+export async function startFrontdesk(options: FrontdeskOptions) {
+  const { env, office, database, logger } = options;
+  const clock = options.clock ?? (() => DateTime.now().setZone(office.office.timezone));
+  const platforms: Platform[] = [];
+  if (env.slack) platforms.push('slack');
+  if (env.sandbox) platforms.push('sandbox');
+
+  const router = createRouter(FEATURES);
+  const senders: Partial<Record<Platform, PlatformSender>> = {};
+  if (env.slack)
+    senders.slack = createSlackSender({ token: env.slack.botToken, apiUrl: env.slack.apiUrl, logger });
+  if (env.sandbox) senders.sandbox = createSandboxSender(database.db, office.office.id);
+  const deliverer = createOutboxDeliverer({
+    db: database.db,
+    senders,
+    logger: logger.child({ component: 'outbox' }),
+    ...(options.deliverer ? { options: options.deliverer } : {}),
+  });
+
+  async function routeChannel(_db: unknown, role: ChannelRole): Promise<ChannelRoute[]> {
+    const routes: ChannelRoute[] = [];
+    if (env.slack) routes.push({ platform: 'slack', target: office.channels[role] });
+    if (env.sandbox) routes.push({ platform: 'sandbox', target: `channel:${role}` });
+    return routes;
+  }
+
+  const dispatch: Dispatch = (actor, input) =>
+    dispatchInput(
+      { db: database.db, office, logger, router, platforms, routeChannel, onQueued: () => deliverer.wake() },
+      actor,
+      input,
+      clock(),
+    );
+
+  const slack = env.slack ? createSlackApp({ settings: env.slack, office, logger, dispatch }) : undefined;
+  const sandbox = env.sandbox ? createSandboxRoutes({ db: database.db, office, dispatch }) : undefined;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://frontdesk').pathname;
+    if (path === '/healthz' && request.method === 'GET') {
+      try {
+        await database.ping();
+        sendJson(response, 200, { status: 'ok' });
+      } catch {
+        sendJson(response, 503, { status: 'unavailable', reason: 'the database does not answer' });
+      }
+      return;
+    }
+    if (path === '/slack/events' && slack) {
+      slack.receiver.requestListener(request, response);
+      return;
+    }
+    if (sandbox && (await sandbox(path, request, response))) return;
+    sendJson(response, 404, { error: 'not found' });
+  }
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      logger.error(
+        { type: error instanceof Error ? error.name : typeof error, path: request.url },
+        'request failed',
+      );
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      else response.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.port, env.host, () => resolve());
+  });
+  deliverer.start();
+  const address = server.address() as AddressInfo;
+  const url = `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${address.port}`;
+
+  return {
+    url,
+    port: address.port,
+    platforms,
+    deliverer,
+    /** Stops taking requests, lets in-flight ones finish (up to 8 s), stops the deliverer. */
+    async stop(): Promise<void> {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+      await closed;
+      clearTimeout(timer);
+      await deliverer.stop();
+    },
+  };
+}
+
+export type Frontdesk = Awaited<ReturnType<typeof startFrontdesk>>;

@@ -1,0 +1,86 @@
+import type { Form, Message } from '../../handlers/reply.ts';
+
+/** HTML-escapes text for element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** The reply model as an HTML card; everything typed by people is escaped. */
+export function replyToHtml(message: Message): string {
+  const parts: string[] = ['<div class="card">'];
+  if (message.title) parts.push(`<div class="card-title">${escapeHtml(message.title)}</div>`);
+  const lines =
+    message.lines && message.lines.length > 0 ? message.lines : message.title ? [] : [message.text];
+  for (const line of lines) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
+  if (message.fields && message.fields.length > 0) {
+    parts.push('<dl class="card-fields">');
+    for (const field of message.fields) {
+      parts.push(`<div><dt>${escapeHtml(field.label)}</dt><dd>${escapeHtml(field.value)}</dd></div>`);
+    }
+    parts.push('</dl>');
+  }
+  if (message.buttons && message.buttons.length > 0) {
+    parts.push('<div class="card-buttons">');
+    for (const button of message.buttons) {
+      parts.push(
+        `<button type="button" class="card-button ${button.style ?? ''}" data-action-id="${escapeHtml(button.actionId)}" data-value="${escapeHtml(button.value)}">${escapeHtml(button.label)}</button>`,
+      );
+    }
+    parts.push('</div>');
+  }
+  if (message.note) parts.push(`<div class="card-note">${escapeHtml(message.note)}</div>`);
+  parts.push('</div>');
+  return parts.join('');
+}
+
+/** A form as an HTML form the sandbox page submits back as JSON. */
+export function formToHtml(form: Form): string {
+  const parts = [
+    `<form class="card form" data-form-id="${escapeHtml(form.formId)}" data-metadata="${escapeHtml(form.metadata ?? '')}">`,
+    `<div class="card-title">${escapeHtml(form.title)}</div>`,
+  ];
+  for (const input of form.inputs) {
+    const id = escapeHtml(input.id);
+    const required = input.optional ? '' : ' required';
+    parts.push(`<label>${escapeHtml(input.label)}${input.optional ? ' (optional)' : ''}`);
+    switch (input.kind) {
+      case 'select':
+        parts.push(`<select name="${id}"${required}>`);
+        if (input.optional || input.initial === undefined) parts.push('<option value=""></option>');
+        for (const option of input.options) {
+          const selected = option.value === input.initial ? ' selected' : '';
+          parts.push(
+            `<option value="${escapeHtml(option.value)}"${selected}>${escapeHtml(option.label)}</option>`,
+          );
+        }
+        parts.push('</select>');
+        break;
+      case 'textarea':
+        parts.push(
+          `<textarea name="${id}" maxlength="${input.maxLength ?? 3000}"${required}>${escapeHtml(input.initial ?? '')}</textarea>`,
+        );
+        break;
+      case 'date':
+        parts.push(`<input type="date" name="${id}" value="${escapeHtml(input.initial ?? '')}"${required}>`);
+        break;
+      case 'number':
+        parts.push(`<input type="number" name="${id}" step="1" value="${input.initial ?? ''}"${required}>`);
+        break;
+      default:
+        parts.push(
+          `<input type="text" name="${id}" maxlength="${input.maxLength ?? 3000}" value="${escapeHtml(input.initial ?? '')}"${required}>`,
+        );
+    }
+    parts.push(`<span class="form-error" data-error-for="${id}"></span></label>`);
+  }
+  parts.push(
+    `<div class="card-buttons"><button type="submit" class="primary">${escapeHtml(form.submitLabel)}</button>`,
+  );
+  parts.push('<button type="button" class="form-cancel">Cancel</button></div></form>');
+  return parts.join('');
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { sandboxMessages } from '../../db/schema/index.ts';
+import { resolvePerson, slugifyName } from '../../domain/people.ts';
+import { isActionId, isFormId } from '../../handlers/action-ids.ts';
+import type { Dispatch } from '../../handlers/dispatch.ts';
+import type { Input } from '../../handlers/input.ts';
+import { parseTypedCommand } from '../../handlers/input.ts';
+import type { ChannelRole, Outcome } from '../../handlers/reply.ts';
+import { describeAllCommands } from '../../handlers/usage.ts';
+import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
+import { formToHtml, replyToHtml } from './render.ts';
+
+const VISITOR_ID = 'visitor';
+const CHANNELS: readonly ChannelRole[] = ['approvals', 'huddle', 'complaints'];
+
+const asSchema = z.string().min(1).max(60);
+const deliveryIdSchema = z.string().min(8).max(80).optional();
+const commandBodySchema = z.object({
+  as: asSchema,
+  text: z.string().max(4000),
+  deliveryId: deliveryIdSchema,
+});
+const actionBodySchema = z.object({
+  as: asSchema,
+  actionId: z.string().max(100),
+  value: z.string().max(2000),
+  deliveryId: deliveryIdSchema,
+});
+const formBodySchema = z.object({
+  as: asSchema,
+  formId: z.string().max(100),
+  values: z.record(z.string().max(100), z.string().max(4000)),
+  metadata: z.string().max(3000).optional(),
+  deliveryId: deliveryIdSchema,
+});
+
+const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+const script = readFileSync(new URL('./app.js', import.meta.url), 'utf8');
+
+function renderOutcome(outcome: Outcome) {
+  return {
+    reply: outcome.reply ? replyToHtml(outcome.reply) : null,
+    form: outcome.form ? formToHtml(outcome.form) : null,
+    formErrors: outcome.formErrors ?? null,
+  };
+}
+
+/**
+ * The local web chat: pick who you are, type commands, press buttons, and read the channels and your
+ * direct messages as the outbox delivered them. Bound to 127.0.0.1 by default; it has no log-in.
+ */
+export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; dispatch: Dispatch }) {
+  const { db, office, dispatch } = params;
+  const officeId = office.office.id;
+  const people = [
+    ...office.staff.map((member) => ({
+      id: slugifyName(member.name),
+      name: member.name,
+      role: member.role ?? null,
+      manager: member.manager,
+    })),
+    { id: VISITOR_ID, name: 'Visitor (not on the staff list)', role: null, manager: false },
+  ];
+
+  function actorFor(id: string) {
+    return resolvePerson(office, 'sandbox', id, id === VISITOR_ID ? 'Visitor' : undefined);
+  }
+
+  async function readConversations(as: string) {
+    const actor = actorFor(as);
+    // Like the real complaints channel, the sandbox's is for managers only.
+    const channels = CHANNELS.filter((channel) => channel !== 'complaints' || actor.isManager);
+    const names = [...channels.map((channel) => `channel:${channel}`), `dm:${as}`];
+    const rows = await db
+      .select()
+      .from(sandboxMessages)
+      .where(and(eq(sandboxMessages.officeId, officeId), inArray(sandboxMessages.conversation, names)))
+      .orderBy(asc(sandboxMessages.id));
+    const conversations: Record<string, string[]> = Object.fromEntries(names.map((name) => [name, []]));
+    for (const row of rows.slice(-500)) conversations[row.conversation]?.push(replyToHtml(row.message));
+    return conversations;
+  }
+
+  async function runInput(as: string, input: Input) {
+    return renderOutcome(await dispatch(actorFor(as), input));
+  }
+
+  async function handleApi(path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'GET' && path === '/sandbox/api/people') {
+      sendJson(response, 200, { office: office.office.name, people });
+      return;
+    }
+    if (request.method === 'GET' && path === '/sandbox/api/conversations') {
+      const as = asSchema.safeParse(new URL(request.url ?? '/', 'http://sandbox').searchParams.get('as'));
+      if (!as.success) return sendJson(response, 400, { error: 'choose who you are first' });
+      sendJson(response, 200, { conversations: await readConversations(as.data) });
+      return;
+    }
+    if (request.method !== 'POST') return sendJson(response, 405, { error: 'method not allowed' });
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(request, 64 * 1024));
+    } catch (error) {
+      const tooLarge = error instanceof BodyTooLargeError;
+      return sendJson(response, tooLarge ? 413 : 400, { error: tooLarge ? 'message too long' : 'not JSON' });
+    }
+    if (path === '/sandbox/api/command') {
+      const parsed = commandBodySchema.safeParse(body);
+      if (!parsed.success) return sendJson(response, 400, { error: 'unreadable command' });
+      const typed = parseTypedCommand(parsed.data.text);
+      if (typed.kind !== 'command') {
+        const preface = typed.kind === 'unknown' ? `frontdesk does not know "${typed.word}".` : undefined;
+        return sendJson(response, 200, renderOutcome({ reply: describeAllCommands(preface), effects: [] }));
+      }
+      const deliveryId = parsed.data.deliveryId ?? randomUUID();
+      return sendJson(response, 200, await runInput(parsed.data.as, { ...typed, deliveryId }));
+    }
+    if (path === '/sandbox/api/action') {
+      const parsed = actionBodySchema.safeParse(body);
+      if (!parsed.success || !isActionId(parsed.data.actionId)) {
+        return sendJson(response, 400, { error: 'unknown button' });
+      }
+      const { as, actionId, value } = parsed.data;
+      const deliveryId = parsed.data.deliveryId ?? randomUUID();
+      return sendJson(response, 200, await runInput(as, { kind: 'action', actionId, value, deliveryId }));
+    }
+    if (path === '/sandbox/api/form') {
+      const parsed = formBodySchema.safeParse(body);
+      if (!parsed.success || !isFormId(parsed.data.formId))
+        return sendJson(response, 400, { error: 'unknown form' });
+      const { as, formId, values, metadata } = parsed.data;
+      const deliveryId = parsed.data.deliveryId ?? randomUUID();
+      const input: Input = { kind: 'form', formId, values, deliveryId, ...(metadata ? { metadata } : {}) };
+      return sendJson(response, 200, await runInput(as, input));
+    }
+    sendJson(response, 404, { error: 'not found' });
+  }
+
+  /** Serves the request when it is the sandbox's; returns false when it is not. */
+  return async function handle(
+    path: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<boolean> {
+    if (path === '/' && request.method === 'GET') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(page);
+      return true;
+    }
+    if (path === '/sandbox/app.js' && request.method === 'GET') {
+      response.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      response.end(script);
+      return true;
+    }
+    if (path.startsWith('/sandbox/api/')) {
+      await handleApi(path, request, response);
+      return true;
+    }
+    return false;
+  };
+}

@@ -1,0 +1,231 @@
+import { App, HTTPReceiver } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { SlackSettings } from '../../config/env.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import { resolvePerson } from '../../domain/people.ts';
+import { ACTION_IDS, FORM_IDS, isActionId, isFormId } from '../../handlers/action-ids.ts';
+import type { Dispatch } from '../../handlers/dispatch.ts';
+import { COMMAND_WORDS, parseTypedCommand } from '../../handlers/input.ts';
+import type { Message, Outcome } from '../../handlers/reply.ts';
+import { describeAllCommands } from '../../handlers/usage.ts';
+import { formToModal, fromSlackActionId, replyToBlocks } from './render.ts';
+import { toSlackLogger } from './slack-logger.ts';
+
+// Slack shows operation_timeout after 3 s; an answer not ready by then follows through response_url.
+const ACK_BUDGET_MS = 2_500;
+const STILL_WORKING: Message = { text: 'Working on it… the answer will follow here in a moment.' };
+
+const userSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  username: z.string().optional(),
+});
+const blockActionSchema = z.object({
+  user: userSchema,
+  trigger_id: z.string().min(1),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.string().min(1),
+        value: z.string().max(2000).optional(),
+        action_ts: z.string().min(1),
+      }),
+    )
+    .min(1),
+  channel: z.object({ id: z.string() }).optional(),
+});
+const viewSubmissionSchema = z.object({
+  user: userSchema,
+  view: z.object({
+    id: z.string().min(1),
+    callback_id: z.string(),
+    private_metadata: z.string().max(3000).default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  }),
+});
+const viewValueSchema = z.object({
+  value: z.string().nullish(),
+  selected_date: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+});
+const privateMetadataSchema = z.object({ channel: z.string().optional(), metadata: z.string().optional() });
+
+/** Values of a submitted modal by input id (block ids are the form's input ids). */
+export function readModalValues(state: Record<string, Record<string, unknown>>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [blockId, actions] of Object.entries(state)) {
+    for (const raw of Object.values(actions)) {
+      const parsed = viewValueSchema.safeParse(raw);
+      if (!parsed.success) continue;
+      const value = parsed.data.value ?? parsed.data.selected_date ?? parsed.data.selected_option?.value;
+      if (value !== null && value !== undefined) values[blockId] = value;
+    }
+  }
+  return values;
+}
+
+function asSlackMessage(message: Message) {
+  return { text: message.text, blocks: replyToBlocks(message) };
+}
+
+function readPrivateMetadata(raw: string): z.infer<typeof privateMetadataSchema> {
+  try {
+    const parsed = privateMetadataSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+async function openForm(client: WebClient, triggerId: string, outcome: Outcome, channel: string | undefined) {
+  if (!outcome.form) return;
+  const privateMetadata = JSON.stringify({ channel, metadata: outcome.form.metadata });
+  await client.views.open({ trigger_id: triggerId, view: formToModal(outcome.form, privateMetadata) });
+}
+
+/**
+ * Bolt with its HTTP receiver at /slack/events: signatures checked by Bolt, every listener acks, parses
+ * the payload with zod, dispatches, and renders the outcome. Effects are the outbox's job, not this one's.
+ */
+export function createSlackApp(params: {
+  settings: SlackSettings;
+  office: OfficeConfig;
+  logger: Logger;
+  dispatch: Dispatch;
+}) {
+  const { settings, office, dispatch } = params;
+  const logger = params.logger.child({ component: 'slack' });
+  const slackLogger = toSlackLogger(params.logger);
+  const receiver = new HTTPReceiver({
+    signingSecret: settings.signingSecret,
+    endpoints: '/slack/events',
+    logger: slackLogger,
+    processBeforeResponse: false,
+    unhandledRequestTimeoutMillis: 3_001,
+  });
+  const app = new App({
+    token: settings.botToken,
+    receiver,
+    logger: slackLogger,
+    convoStore: false,
+    clientOptions: {
+      ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
+      // Interactive calls (views.open) must not wait out a rate limit: the trigger_id expires in 3 s.
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      allowAbsoluteUrls: false,
+    },
+  });
+
+  const commandPattern = new RegExp(`^/(${COMMAND_WORDS.join('|')})s?$`);
+  app.command(commandPattern, async ({ command, ack, respond, client }) => {
+    const typed = parseTypedCommand(`${command.command} ${command.text ?? ''}`);
+    if (typed.kind !== 'command') {
+      await ack({ response_type: 'ephemeral', ...asSlackMessage(describeAllCommands()) });
+      return;
+    }
+    const actor = resolvePerson(office, 'slack', command.user_id, command.user_name);
+    const pending = dispatch(actor, { ...typed, deliveryId: command.trigger_id });
+    const early = await Promise.race([
+      pending,
+      new Promise<undefined>((resolve) => setTimeout(resolve, ACK_BUDGET_MS)),
+    ]);
+    if (early === undefined) {
+      await ack({ response_type: 'ephemeral', text: STILL_WORKING.text });
+      const outcome = await pending;
+      if (outcome.reply) await respond({ response_type: 'ephemeral', ...asSlackMessage(outcome.reply) });
+      return;
+    }
+    if (early.form) {
+      await ack();
+      await openForm(client, command.trigger_id, early, command.channel_id);
+      if (early.reply) await respond({ response_type: 'ephemeral', ...asSlackMessage(early.reply) });
+      return;
+    }
+    await ack(early.reply ? { response_type: 'ephemeral', ...asSlackMessage(early.reply) } : undefined);
+  });
+
+  const actionPattern = new RegExp(`^(${Object.values(ACTION_IDS).join('|')})(#\\d+)?$`);
+  app.action(actionPattern, async ({ ack, body, respond, client }) => {
+    await ack();
+    const parsed = blockActionSchema.safeParse(body);
+    const action = parsed.success ? parsed.data.actions[0] : undefined;
+    const actionId = action ? fromSlackActionId(action.action_id) : '';
+    if (!parsed.success || !action || !isActionId(actionId)) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That button could not be read. Nothing was changed.',
+      });
+      return;
+    }
+    const actor = resolvePerson(office, 'slack', parsed.data.user.id, parsed.data.user.name);
+    const outcome = await dispatch(actor, {
+      kind: 'action',
+      actionId,
+      value: action.value ?? '',
+      deliveryId: `action:${parsed.data.user.id}:${action.action_ts}`,
+    });
+    await openForm(client, parsed.data.trigger_id, outcome, parsed.data.channel?.id);
+    if (outcome.reply) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...asSlackMessage(outcome.reply),
+      });
+    }
+  });
+
+  const formPattern = new RegExp(`^(${Object.values(FORM_IDS).join('|')})$`);
+  app.view(formPattern, async ({ ack, body, client }) => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    const formId = parsed.success ? parsed.data.view.callback_id : '';
+    if (!parsed.success || !isFormId(formId)) {
+      await ack();
+      logger.warn('unreadable view submission ignored');
+      return;
+    }
+    const { view, user } = parsed.data;
+    const meta = readPrivateMetadata(view.private_metadata);
+    const actor = resolvePerson(office, 'slack', user.id, user.name);
+    const outcome = await dispatch(actor, {
+      kind: 'form',
+      formId,
+      values: readModalValues(view.state.values),
+      ...(meta.metadata !== undefined ? { metadata: meta.metadata } : {}),
+      deliveryId: `view:${view.id}`,
+    });
+    if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
+      await ack({ response_action: 'errors', errors: outcome.formErrors });
+      return;
+    }
+    await ack();
+    if (outcome.reply) await answerPrivately(client, user.id, meta.channel, outcome.reply);
+  });
+
+  app.error(async (error) => {
+    logger.error({ code: error.code, type: error.name }, 'unhandled Slack listener error');
+  });
+
+  return { app, receiver };
+}
+
+/** An ephemeral note where the person started, or a direct message when the bot cannot post there. */
+async function answerPrivately(
+  client: WebClient,
+  userId: string,
+  channel: string | undefined,
+  reply: Message,
+) {
+  if (channel) {
+    try {
+      await client.chat.postEphemeral({ channel, user: userId, ...asSlackMessage(reply) });
+      return;
+    } catch {
+      // The bot may not be in that channel; the direct message below still reaches the person.
+    }
+  }
+  await client.chat.postMessage({ channel: userId, ...asSlackMessage(reply) });
+}

@@ -1,0 +1,144 @@
+import type { KnownBlock, View } from '@slack/web-api';
+import type { Form, Message } from '../../handlers/reply.ts';
+
+// Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
+const LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
+const MODAL_TITLE = 24;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Escapes Slack's three control characters so typed text cannot become a mention, link or command. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Action ids must be unique in a message: repeats of one action get `#n`, which the registrar strips. */
+export function toSlackActionId(actionId: string, index: number): string {
+  return index === 0 ? actionId : `${actionId}#${index}`;
+}
+
+/** The neutral action id of a Slack action id made by toSlackActionId. */
+export function fromSlackActionId(slackActionId: string): string {
+  return slackActionId.split('#')[0] ?? slackActionId;
+}
+
+/** The reply model as Block Kit blocks. */
+export function replyToBlocks(message: Message): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (message.title) {
+    blocks.push({
+      type: 'header',
+      text: { type: 'plain_text', text: cut(message.title, LIMITS.header), emoji: true },
+    });
+  }
+  const body =
+    message.lines && message.lines.length > 0 ? message.lines.join('\n') : message.title ? '' : message.text;
+  if (body) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: cut(escapeMrkdwn(body), LIMITS.section), verbatim: true },
+    });
+  }
+  if (message.fields && message.fields.length > 0) {
+    blocks.push({
+      type: 'section',
+      fields: message.fields.slice(0, LIMITS.fields).map((field) => ({
+        type: 'mrkdwn' as const,
+        text: cut(`*${escapeMrkdwn(field.label)}*\n${escapeMrkdwn(field.value)}`, LIMITS.field),
+        verbatim: true,
+      })),
+    });
+  }
+  if (message.buttons && message.buttons.length > 0) {
+    const seen = new Map<string, number>();
+    blocks.push({
+      type: 'actions',
+      elements: message.buttons.slice(0, LIMITS.actions).map((button) => {
+        const index = seen.get(button.actionId) ?? 0;
+        seen.set(button.actionId, index + 1);
+        return {
+          type: 'button' as const,
+          text: { type: 'plain_text' as const, text: cut(button.label, LIMITS.button), emoji: true },
+          action_id: toSlackActionId(button.actionId, index),
+          value: cut(button.value, LIMITS.value),
+          ...(button.style ? { style: button.style } : {}),
+        };
+      }),
+    });
+  }
+  if (message.note) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: cut(escapeMrkdwn(message.note), LIMITS.section) }],
+    });
+  }
+  return blocks;
+}
+
+/** A form as a Slack modal; `privateMetadata` carries the adapter's routing data back on submit. */
+export function formToModal(form: Form, privateMetadata: string): View {
+  return {
+    type: 'modal',
+    callback_id: form.formId,
+    title: { type: 'plain_text', text: cut(form.title, MODAL_TITLE) },
+    submit: { type: 'plain_text', text: cut(form.submitLabel, MODAL_TITLE) },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: privateMetadata,
+    blocks: form.inputs.map((input): KnownBlock => {
+      const label = { type: 'plain_text' as const, text: cut(input.label, 2000) };
+      const base = { type: 'input' as const, block_id: input.id, label, optional: input.optional ?? false };
+      switch (input.kind) {
+        case 'date':
+          return {
+            ...base,
+            element: {
+              type: 'datepicker',
+              action_id: input.id,
+              ...(input.initial ? { initial_date: input.initial } : {}),
+            },
+          };
+        case 'number':
+          return {
+            ...base,
+            element: {
+              type: 'number_input',
+              action_id: input.id,
+              is_decimal_allowed: false,
+              ...(input.min !== undefined ? { min_value: String(input.min) } : {}),
+              ...(input.max !== undefined ? { max_value: String(input.max) } : {}),
+              ...(input.initial !== undefined ? { initial_value: String(input.initial) } : {}),
+            },
+          };
+        case 'select': {
+          const options = input.options.slice(0, 100).map((option) => ({
+            text: { type: 'plain_text' as const, text: cut(option.label, 75) },
+            value: option.value,
+          }));
+          const initial = options.find((option) => option.value === input.initial);
+          return {
+            ...base,
+            element: {
+              type: 'static_select',
+              action_id: input.id,
+              options,
+              ...(initial ? { initial_option: initial } : {}),
+            },
+          };
+        }
+        default:
+          return {
+            ...base,
+            element: {
+              type: 'plain_text_input',
+              action_id: input.id,
+              multiline: input.kind === 'textarea',
+              ...(input.maxLength ? { max_length: input.maxLength } : {}),
+              ...(input.initial ? { initial_value: input.initial } : {}),
+            },
+          };
+      }
+    }),
+  };
+}

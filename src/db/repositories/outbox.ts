@@ -1,0 +1,91 @@
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Message } from '../../handlers/reply.ts';
+import type { Db } from '../client.ts';
+import { type OutboxKind, outbox } from '../schema/index.ts';
+
+export type OutboxMessage = typeof outbox.$inferSelect;
+
+export interface NewOutboxMessage {
+  officeId: string;
+  platform: string;
+  kind: OutboxKind;
+  target: string;
+  cardKey?: string | undefined;
+  message: Message;
+}
+
+/** Queues messages in the caller's transaction: they are sent only if it commits. */
+export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(outbox).values(rows.map((row) => ({ ...row, cardKey: row.cardKey ?? null })));
+}
+
+/**
+ * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row.
+ * A message waits while an earlier message about the same card is still pending, so an update never
+ * overtakes the post it updates. A lease that runs out (a crashed replica) makes the row claimable again.
+ */
+export async function claimDueOutboxMessages(
+  db: Db,
+  options: { now: Date; limit: number; leaseMs: number },
+): Promise<OutboxMessage[]> {
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        lte(outbox.nextAttemptAt, options.now),
+        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, options.now)),
+        sql`not exists (select 1 from outbox earlier where earlier.office_id = ${outbox.officeId}
+          and earlier.card_key = ${outbox.cardKey} and earlier.platform = ${outbox.platform}
+          and earlier.id < ${outbox.id} and earlier.status = 'pending')`,
+      ),
+    )
+    .orderBy(asc(outbox.id))
+    .limit(options.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(outbox)
+    .set({
+      claimedUntil: new Date(options.now.getTime() + options.leaseMs),
+      attempts: sql`${outbox.attempts} + 1`,
+    })
+    .where(inArray(outbox.id, due))
+    .returning();
+}
+
+/** Marks a message delivered. */
+export async function markOutboxSent(db: Db, id: number, at: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: 'sent', sentAt: at, claimedUntil: null, lastError: null })
+    .where(eq(outbox.id, id));
+}
+
+/** Puts a message back in the queue for another try at `at`; `error` is a code, never message text. */
+export async function scheduleOutboxRetry(db: Db, id: number, at: Date, error: string): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ nextAttemptAt: at, claimedUntil: null, lastError: error })
+    .where(eq(outbox.id, id));
+}
+
+/** Gives up on a message (`failed`) or drops one that has nothing left to do (`skipped`); the row is kept. */
+export async function closeOutboxMessage(
+  db: Db,
+  id: number,
+  status: 'failed' | 'skipped',
+  error: string,
+): Promise<void> {
+  await db.update(outbox).set({ status, claimedUntil: null, lastError: error }).where(eq(outbox.id, id));
+}
+
+/** Counts messages by status, for health checks, tests and benchmarks. */
+export async function countOutboxByStatus(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .select({ status: outbox.status, count: sql<number>`count(*)::int` })
+    .from(outbox)
+    .groupBy(outbox.status);
+  return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+}

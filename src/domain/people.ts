@@ -1,0 +1,68 @@
+import type { OfficeConfig, StaffMember } from '../config/office.ts';
+
+export type PlatformName = 'slack' | 'teams' | 'sandbox';
+
+/** The person behind an input, resolved from the office staff list; unknown people are staff with no role. */
+export interface Person {
+  /** stable across platforms for staff (`staff:<slug of name>`), platform-scoped for everyone else */
+  key: string;
+  name: string;
+  role: string | undefined;
+  isManager: boolean;
+  platform: PlatformName;
+  userId: string;
+}
+
+/** `Dr. Helen Park` → `dr-helen-park`: the sandbox user id and the stable part of a staff key. */
+export function slugifyName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** The staff entry a platform user id belongs to; in the sandbox the user id is the slug of the name. */
+export function findStaffMember(
+  office: Pick<OfficeConfig, 'staff'>,
+  platform: PlatformName,
+  userId: string,
+): StaffMember | undefined {
+  return office.staff.find((member) => {
+    if (platform === 'sandbox') return slugifyName(member.name) === userId;
+    return member[platform] === userId;
+  });
+}
+
+/** Resolves who acted; manager rights come from the office config only, never from what the platform sent. */
+export function resolvePerson(
+  office: Pick<OfficeConfig, 'staff'>,
+  platform: PlatformName,
+  userId: string,
+  displayName?: string,
+): Person {
+  const member = findStaffMember(office, platform, userId);
+  if (member) {
+    return {
+      key: `staff:${slugifyName(member.name)}`,
+      name: member.name,
+      role: member.role,
+      isManager: member.manager,
+      platform,
+      userId,
+    };
+  }
+  return {
+    key: `${platform}:${userId}`,
+    name: displayName?.trim() || 'Someone not on the staff list',
+    role: undefined,
+    isManager: false,
+    platform,
+    userId,
+  };
+}
+
+/** The staff who may decide requests. */
+export function listManagers(office: Pick<OfficeConfig, 'staff'>): StaffMember[] {
+  return office.staff.filter((member) => member.manager);
+}

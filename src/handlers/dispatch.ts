@@ -1,0 +1,147 @@
+import type { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Db } from '../db/client.ts';
+import { claimDelivery, saveDeliveryReply } from '../db/repositories/deliveries.ts';
+import { createOutboxMessages, type NewOutboxMessage } from '../db/repositories/outbox.ts';
+import type { Person } from '../domain/people.ts';
+import type { Input } from './input.ts';
+import type { ChannelRole, Effect, Outcome, Platform } from './reply.ts';
+import type { Router } from './router.ts';
+
+/** Runs one input for one person, as every adapter calls it once the clock and deps are bound. */
+export type Dispatch = (actor: Person, input: Input) => Promise<Outcome>;
+
+export interface ChannelRoute {
+  platform: Platform;
+  target: string;
+}
+
+export interface DispatchDeps {
+  db: Db;
+  office: OfficeConfig;
+  logger: Logger;
+  router: Router;
+  /** the platforms this process delivers to */
+  platforms: readonly Platform[];
+  /** where a channel role is posted on each platform; read inside the transaction */
+  routeChannel(db: Db, role: ChannelRole): Promise<ChannelRoute[]>;
+  /** called after a commit that queued messages, so the deliverer starts at once */
+  onQueued?: () => void;
+}
+
+const FAILURE_REPLY: Outcome = {
+  reply: {
+    text: 'Sorry, something went wrong and nothing was saved. Please try again in a minute.',
+  },
+  effects: [],
+};
+
+/**
+ * Runs one input in one transaction: claims its delivery id (a retried delivery gets the first answer
+ * and changes nothing), routes it to its handler, and queues the handler's effects in the outbox, so the
+ * state change and the messages it causes are committed together or not at all.
+ */
+export async function dispatchInput(
+  deps: DispatchDeps,
+  actor: Person,
+  input: Input,
+  now: DateTime,
+): Promise<Outcome> {
+  let queued = 0;
+  try {
+    const outcome = await deps.db.transaction(async (tx) => {
+      const delivery = input.deliveryId
+        ? { platform: actor.platform, deliveryId: input.deliveryId, officeId: deps.office.office.id }
+        : undefined;
+      if (delivery) {
+        const claim = await claimDelivery(tx, delivery);
+        if (claim.duplicate) {
+          deps.logger.info(
+            { platform: delivery.platform, input: input.kind },
+            'duplicate delivery answered from record',
+          );
+          return claim.reply ? { reply: claim.reply, effects: [] } : { effects: [] };
+        }
+      }
+      const result = await deps.router.route(input, {
+        now,
+        office: deps.office,
+        db: tx,
+        actor,
+        logger: deps.logger,
+      });
+      const rows = await expandEffects(deps, tx, result.effects);
+      await createOutboxMessages(tx, rows);
+      queued = rows.length;
+      if (delivery) await saveDeliveryReply(tx, delivery, result.reply ?? null);
+      return result;
+    });
+    if (queued > 0) deps.onQueued?.();
+    return outcome;
+  } catch (error) {
+    deps.logger.error(
+      { err: describeErrorForLog(error), input: input.kind },
+      'input failed; nothing was saved',
+    );
+    return FAILURE_REPLY;
+  }
+}
+
+async function expandEffects(deps: DispatchDeps, tx: Db, effects: Effect[]): Promise<NewOutboxMessage[]> {
+  const officeId = deps.office.office.id;
+  const rows: NewOutboxMessage[] = [];
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'post':
+        for (const route of await deps.routeChannel(tx, effect.channel)) {
+          rows.push({
+            officeId,
+            platform: route.platform,
+            kind: 'post',
+            target: route.target,
+            cardKey: effect.cardKey,
+            message: effect.message,
+          });
+        }
+        break;
+      case 'update':
+        // Every platform may hold the card; the deliverer skips a platform where it was never posted.
+        for (const platform of deps.platforms) {
+          rows.push({
+            officeId,
+            platform,
+            kind: 'update',
+            target: '',
+            cardKey: effect.cardKey,
+            message: effect.message,
+          });
+        }
+        break;
+      case 'dm':
+        if (deps.platforms.includes(effect.to.platform)) {
+          rows.push({
+            officeId,
+            platform: effect.to.platform,
+            kind: 'dm',
+            target: effect.to.userId,
+            message: effect.message,
+          });
+        }
+        break;
+    }
+  }
+  return rows;
+}
+
+/** What of an error may be logged: its kind and codes, never its message, which can quote stored text. */
+export function describeErrorForLog(error: unknown): Record<string, string | number | undefined> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const fields = error as Error & { code?: unknown; constraint_name?: unknown; statusCode?: unknown };
+  return {
+    type: error.name,
+    code: typeof fields.code === 'string' || typeof fields.code === 'number' ? fields.code : undefined,
+    constraint: typeof fields.constraint_name === 'string' ? fields.constraint_name : undefined,
+    stack: error.stack?.split('\n').slice(1, 6).join('\n'),
+  };
+}

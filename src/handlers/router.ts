@@ -1,0 +1,65 @@
+import type { ActionId, FormId } from './action-ids.ts';
+import type { HandlerContext } from './context.ts';
+import type { CommandWord, Input } from './input.ts';
+import { type Outcome, replyOnly } from './reply.ts';
+import { describeCommandUsage } from './usage.ts';
+
+export type CommandHandler = (text: string, ctx: HandlerContext) => Promise<Outcome>;
+export type ActionHandler = (value: string, ctx: HandlerContext) => Promise<Outcome>;
+export type FormHandler = (
+  values: Record<string, string>,
+  metadata: string | undefined,
+  ctx: HandlerContext,
+) => Promise<Outcome>;
+
+/** The handlers one feature contributes: its command, its buttons and its forms. */
+export interface Feature {
+  command: CommandWord;
+  run: CommandHandler;
+  actions: Partial<Record<ActionId, ActionHandler>>;
+  forms: Partial<Record<FormId, FormHandler>>;
+}
+
+/** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage. */
+export function createRouter(features: readonly Feature[]) {
+  const commands = new Map(features.map((feature) => [feature.command, feature.run]));
+  const actions = new Map<string, ActionHandler>();
+  const forms = new Map<string, FormHandler>();
+  for (const feature of features) {
+    for (const [id, handler] of Object.entries(feature.actions)) if (handler) actions.set(id, handler);
+    for (const [id, handler] of Object.entries(feature.forms)) if (handler) forms.set(id, handler);
+  }
+
+  return {
+    commands: [...commands.keys()],
+    actionIds: [...actions.keys()],
+    formIds: [...forms.keys()],
+    async route(input: Input, ctx: HandlerContext): Promise<Outcome> {
+      switch (input.kind) {
+        case 'command': {
+          if (/^(help|\?)$/i.test(input.text.trim())) return replyOnly(describeCommandUsage(input.command));
+          const run = commands.get(input.command);
+          if (!run) {
+            return replyOnly({
+              text: `/${input.command} is not available yet`,
+              lines: [`This frontdesk does not handle /${input.command} yet. Nothing was saved.`],
+            });
+          }
+          return run(input.text.trim(), ctx);
+        }
+        case 'action': {
+          const handler = actions.get(input.actionId);
+          if (!handler) return replyOnly({ text: 'That button is no longer in use. Nothing was changed.' });
+          return handler(input.value, ctx);
+        }
+        case 'form': {
+          const handler = forms.get(input.formId);
+          if (!handler) return replyOnly({ text: 'That form is no longer in use. Nothing was saved.' });
+          return handler(input.values, input.metadata, ctx);
+        }
+      }
+    },
+  };
+}
+
+export type Router = ReturnType<typeof createRouter>;
