@@ -33,6 +33,8 @@ const PART_WORDS: Readonly<Record<string, DayPart>> = {
   afternoon: 'pm',
 };
 const LEAD_WORDS = new Set(['from', 'on']);
+// A day without a year that passed at most this many days ago is read as this year's (and so in the past).
+const RECENTLY_PASSED_DAYS = 90;
 // The longest date expression read as one piece, like `monday, december 7, 2026`.
 const MAX_EXPRESSION_TOKENS = 6;
 const ISO_DAY = /^\d{4}-\d{1,2}-\d{1,2}$/;
@@ -257,7 +259,14 @@ function readExpression(
   );
   if (!day.isValid) return 'invalid';
   if (slash && (day.month !== Number(slash[1]) || day.day !== Number(slash[2]))) return 'invalid';
-  return { day: toIsoDay(day), yearImplied: !result.start.isCertain('year') };
+  const yearImplied = !result.start.isCertain('year');
+  // chrono moves a recently passed day (`nov 20` on Nov 25) to next year; a person typing it almost
+  // always meant this year's, so it is kept there and refused as past instead of filed a year ahead.
+  const thisYears = day.minus({ years: 1 });
+  if (yearImplied && thisYears.isValid && todayDay.diff(thisYears, 'days').days <= RECENTLY_PASSED_DAYS) {
+    return { day: toIsoDay(thisYears), yearImplied };
+  }
+  return { day: toIsoDay(day), yearImplied };
 }
 
 function isPossibleMonthDay(month: number, day: number, yearText: string | undefined): boolean {

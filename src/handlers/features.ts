@@ -1,4 +1,5 @@
 import type { Feature } from './router.ts';
+import { timeOffFeature } from './time-off.ts';
 
 /** Every feature the router serves; a command without a feature answers that it is not available yet. */
-export const FEATURES: readonly Feature[] = [];
+export const FEATURES: readonly Feature[] = [timeOffFeature];

@@ -45,10 +45,6 @@ describe('parseDateRange', () => {
     });
   });
 
-  it('rolls a month and day already past this year into next year', () => {
-    expect(parseDateRange('nov 20 trip', now, zone)).toMatchObject({ ok: true, start: '2027-11-20' });
-  });
-
   it('reads today as today', () => {
     expect(parseDateRange('nov 25', now, zone)).toMatchObject({ ok: true, start: '2026-11-25' });
     expect(parseDateRange('today sick', now, zone)).toMatchObject({
@@ -269,5 +265,18 @@ describe('isWorkingDay', () => {
 
   it('refuses a holiday on a workday', () => {
     expect(isWorkingDay('2026-12-25', office)).toBe(false); // Fri
+  });
+});
+
+describe('parseDateRange with a recently passed day', () => {
+  const zone = 'America/New_York';
+  const now = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
+
+  it('reads a day that passed days ago as this year, not next year', () => {
+    expect(parseDateRange('nov 20', now, zone)).toMatchObject({ ok: true, start: '2026-11-20' });
+  });
+
+  it('still reads a day months ago as next year', () => {
+    expect(parseDateRange('jan 5', now, zone)).toMatchObject({ ok: true, start: '2027-01-05' });
   });
 });

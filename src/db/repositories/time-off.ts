@@ -1,0 +1,118 @@
+import { and, asc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import type { TimeOffStatus } from '../../domain/time-off.ts';
+import type { Db } from '../client.ts';
+import { timeOffRequests } from '../schema/index.ts';
+
+export type TimeOffRow = typeof timeOffRequests.$inferSelect;
+export type NewTimeOffRow = Omit<
+  typeof timeOffRequests.$inferInsert,
+  'id' | 'number' | 'status' | 'createdAt'
+>;
+
+const ACTIVE: TimeOffStatus[] = ['pending', 'approved'];
+
+/** Stores a new pending request and returns it with its reference number. */
+export async function createTimeOffRequest(db: Db, values: NewTimeOffRow): Promise<TimeOffRow> {
+  const [row] = await db.insert(timeOffRequests).values(values).returning();
+  if (!row) throw new Error('time-off request not stored');
+  return row;
+}
+
+/** The request with reference number `number`, if it exists in this office. */
+export async function getTimeOffRequest(
+  db: Db,
+  officeId: string,
+  number: number,
+): Promise<TimeOffRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(timeOffRequests)
+    .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.number, number)));
+  return row;
+}
+
+/** One person's pending and approved requests that end on or after `fromDay` (and start by `toDay`, if given). */
+export async function listActiveTimeOffForPerson(
+  db: Db,
+  officeId: string,
+  requesterKey: string,
+  fromDay: string,
+  toDay?: string,
+): Promise<TimeOffRow[]> {
+  const conditions: SQL[] = [
+    eq(timeOffRequests.officeId, officeId),
+    eq(timeOffRequests.requesterKey, requesterKey),
+    gte(timeOffRequests.endDay, fromDay),
+    inArray(timeOffRequests.status, ACTIVE),
+  ];
+  if (toDay) conditions.push(lte(timeOffRequests.startDay, toDay));
+  return db
+    .select()
+    .from(timeOffRequests)
+    .where(and(...conditions))
+    .orderBy(asc(timeOffRequests.startDay));
+}
+
+/** Requests in `statuses` that touch any day from `fromDay` to `toDay`, everyone's, earliest first. */
+export async function listTimeOffBetween(
+  db: Db,
+  officeId: string,
+  fromDay: string,
+  toDay: string,
+  statuses: TimeOffStatus[] = ACTIVE,
+): Promise<TimeOffRow[]> {
+  return db
+    .select()
+    .from(timeOffRequests)
+    .where(
+      and(
+        eq(timeOffRequests.officeId, officeId),
+        inArray(timeOffRequests.status, statuses),
+        lte(timeOffRequests.startDay, toDay),
+        gte(timeOffRequests.endDay, fromDay),
+      ),
+    )
+    .orderBy(asc(timeOffRequests.startDay), asc(timeOffRequests.number));
+}
+
+/**
+ * Decides a request in one conditional statement: it changes only while the request is still pending,
+ * so of two managers pressing at once exactly one wins; `undefined` means someone decided first.
+ */
+export async function decideTimeOffRequest(
+  db: Db,
+  params: {
+    id: number;
+    status: 'approved' | 'denied';
+    byKey: string;
+    byName: string;
+    at: Date;
+    note: string | null;
+  },
+): Promise<TimeOffRow | undefined> {
+  const [row] = await db
+    .update(timeOffRequests)
+    .set({
+      status: params.status,
+      decidedByKey: params.byKey,
+      decidedByName: params.byName,
+      decidedAt: params.at,
+      decisionNote: params.note,
+    })
+    .where(and(eq(timeOffRequests.id, params.id), eq(timeOffRequests.status, 'pending')))
+    .returning();
+  return row;
+}
+
+/** Cancels a request only if it is still in `fromStatus`; `undefined` means it changed meanwhile. */
+export async function cancelTimeOffRequest(
+  db: Db,
+  params: { id: number; fromStatus: 'pending' | 'approved'; byName: string; at: Date },
+): Promise<TimeOffRow | undefined> {
+  const [row] = await db
+    .update(timeOffRequests)
+    .set({ status: 'cancelled', cancelledByName: params.byName, cancelledAt: params.at })
+    .where(and(eq(timeOffRequests.id, params.id), eq(timeOffRequests.status, params.fromStatus)))
+    .returning();
+  return row;
+}

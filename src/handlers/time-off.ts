@@ -1,0 +1,579 @@
+import { z } from 'zod';
+import type { OfficeConfig } from '../config/office.ts';
+import { createAuditEntry } from '../db/repositories/audit.ts';
+import {
+  cancelTimeOffRequest,
+  createTimeOffRequest,
+  decideTimeOffRequest,
+  getTimeOffRequest,
+  listActiveTimeOffForPerson,
+  listTimeOffBetween,
+  type TimeOffRow,
+} from '../db/repositories/time-off.ts';
+import { type DayPart, formatDay, getOfficeDay, type IsoDay, parseDateRange } from '../domain/dates.ts';
+import { listManagers } from '../domain/people.ts';
+import { formatReference, parseReference } from '../domain/references.ts';
+import {
+  canCancel,
+  evaluateTimeOffRequest,
+  MAX_REQUEST_CALENDAR_DAYS,
+  type TimeOffEvaluation,
+  type TimeOffType,
+} from '../domain/time-off.ts';
+import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
+import type { HandlerContext } from './context.ts';
+import type { Effect, Form, Message, Outcome } from './reply.ts';
+import { replyOnly } from './reply.ts';
+import type { Feature } from './router.ts';
+import {
+  buildTimeOffCard,
+  describeTimeOffDays,
+  describeWorkingDays,
+  formatOfficeTime,
+  loadYearBalance,
+  TIME_OFF_TYPE_LABELS,
+  toTimeOffRequest,
+} from './time-off-card.ts';
+
+const MAX_REASON = 500;
+const NOTHING_SAVED = 'Nothing was saved.';
+const NOTHING_CHANGED = 'Nothing was changed.';
+const TYPE_WORDS: Record<string, TimeOffType> = {
+  vacation: 'vacation',
+  sick: 'sick',
+  personal: 'personal',
+  education: 'education',
+  ce: 'education',
+  cme: 'education',
+  other: 'other',
+};
+
+const timeOffFormSchema = z.object({
+  start: z.iso.date({ error: 'Pick the first day off.' }),
+  end: z.iso.date({ error: 'Pick a valid last day.' }).optional(),
+  part: z.enum(['full', 'am', 'pm']).default('full'),
+  type: z.enum(['vacation', 'sick', 'personal', 'education', 'other']).default('vacation'),
+  reason: z.string().trim().max(MAX_REASON, `Keep the reason under ${MAX_REASON} characters.`).default(''),
+});
+const denyFormSchema = z.object({
+  reason: z.string().trim().max(MAX_REASON, `Keep the reason under ${MAX_REASON} characters.`).default(''),
+});
+
+interface Draft {
+  start: IsoDay;
+  end: IsoDay;
+  part: DayPart;
+  type: TimeOffType;
+  reason: string;
+}
+
+function refusal(text: string, hint?: string): Outcome {
+  return replyOnly({ text, lines: [text, ...(hint ? [hint] : [])] });
+}
+
+function managerNames(office: OfficeConfig): string {
+  const names = listManagers(office).map((member) => member.name);
+  return names.length > 0 ? names.join(' or ') : 'a manager';
+}
+
+/** Why a draft was refused, in words a busy person understands at a glance, with what to do instead. */
+function explainRefusal(
+  evaluation: Exclude<TimeOffEvaluation, { ok: true }>,
+  draft: Draft,
+  zone: string,
+): string {
+  switch (evaluation.reason) {
+    case 'end_before_start':
+      return `The last day (${formatDay(draft.end, zone)}) is before the first day (${formatDay(draft.start, zone)}).`;
+    case 'half_day_range':
+      return 'Morning or afternoon off works for a single day only. Ask for the full days, or one half day at a time.';
+    case 'in_the_past':
+      return `${formatDay(draft.start, zone)} has already passed. Time off can be asked for from today (${formatDay(evaluation.today, zone)}) on.`;
+    case 'too_long':
+      return `That is ${evaluation.calendarDays} calendar days; one request can cover at most ${MAX_REQUEST_CALENDAR_DAYS}. Please split it in two.`;
+    case 'no_working_days':
+      return `${describeTimeOffDays({ startDay: draft.start, endDay: draft.end, part: draft.part }, zone)} has no working days (weekends and office holidays don't count), so there is nothing to ask for.`;
+    case 'overlaps_existing':
+      return `You already have ${evaluation.conflicting} for some of those days. To change it, cancel it first with /timeoff cancel ${evaluation.conflicting}.`;
+  }
+}
+
+const FORM_FIELD_OF_REASON: Record<Exclude<TimeOffEvaluation, { ok: true }>['reason'], string> = {
+  end_before_start: 'end',
+  half_day_range: 'part',
+  in_the_past: 'start',
+  too_long: 'end',
+  no_working_days: 'start',
+  overlaps_existing: 'start',
+};
+
+/** Checks a draft, stores it, and queues the approval card: the one path for the text command and the form. */
+async function fileTimeOff(
+  draft: Draft,
+  ctx: HandlerContext,
+): Promise<
+  | { ok: true; outcome: Outcome }
+  | { ok: false; reason: Exclude<TimeOffEvaluation, { ok: true }>; message: string }
+> {
+  const { office, actor, db, now } = ctx;
+  const zone = office.office.timezone;
+  const fromYear = draft.start.slice(0, 4);
+  const toYear = draft.end.slice(0, 4);
+  const existing = await listActiveTimeOffForPerson(
+    db,
+    office.office.id,
+    actor.key,
+    `${fromYear}-01-01`,
+    `${toYear}-12-31`,
+  );
+  const evaluation = evaluateTimeOffRequest({ draft, existing: existing.map(toTimeOffRequest), now, office });
+  if (!evaluation.ok)
+    return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
+
+  const row = await createTimeOffRequest(db, {
+    officeId: office.office.id,
+    requesterKey: actor.key,
+    requesterName: actor.name,
+    requesterRole: actor.role ?? null,
+    requesterPlatform: actor.platform,
+    requesterUserId: actor.userId,
+    startDay: draft.start,
+    endDay: draft.end,
+    part: draft.part,
+    type: draft.type,
+    reason: draft.reason,
+    workingDays: evaluation.workingDays,
+    overBalance: evaluation.overBalance,
+  });
+  const reference = formatReference('TO', row.number);
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: 'timeoff.filed',
+    entity: reference,
+    detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
+  });
+  const year = draft.start.slice(0, 4);
+  const days = describeTimeOffDays(row, zone);
+  const lines = [
+    `${days}, ${describeWorkingDays(evaluation.workingDays)} (${TIME_OFF_TYPE_LABELS[draft.type].toLowerCase()})`,
+    ...(draft.reason ? [`Reason: ${draft.reason}`] : []),
+    evaluation.overBalance
+      ? `⚠️ This is more than your remaining allowance: ${evaluation.balanceAfter} days left in ${year} if approved. A manager can still approve it.`
+      : `If approved, you will have ${evaluation.balanceAfter} days left in ${year}.`,
+    `${managerNames(office)} will decide; you will get a message when they do.`,
+  ];
+  return {
+    ok: true,
+    outcome: {
+      reply: {
+        text: `Time off requested: ${reference}, ${days}`,
+        title: `Time off requested — ${reference}`,
+        lines,
+      },
+      effects: [
+        {
+          kind: 'post',
+          channel: 'approvals',
+          cardKey: reference,
+          message: await buildTimeOffCard(db, office, row),
+        },
+      ],
+    },
+  };
+}
+
+function readTypeWord(rest: string): { type: TimeOffType; reason: string } {
+  const [first = '', ...others] = rest.split(/\s+/);
+  const type = TYPE_WORDS[first.toLowerCase().replace(/[:,.]$/, '')];
+  return type ? { type, reason: others.join(' ').trim() } : { type: 'vacation', reason: rest };
+}
+
+async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const zone = ctx.office.office.timezone;
+  const parsed = parseDateRange(text, ctx.now, zone);
+  const hint =
+    'Write it like /timeoff 2026-12-01 to 2026-12-03 family visit, /timeoff dec 1, or /timeoff fri pm dentist.';
+  if (!parsed.ok) {
+    switch (parsed.reason) {
+      case 'no_date':
+        return refusal(`I could not find a date at the start of "${clip(text)}". ${NOTHING_SAVED}`, hint);
+      case 'unparseable':
+        return refusal(`"${clip(parsed.fragment)}" is not a date I can read. ${NOTHING_SAVED}`, hint);
+      case 'end_before_start':
+        return refusal(
+          `The last day (${formatDay(parsed.end, zone)}) is before the first day (${formatDay(parsed.start, zone)}). ${NOTHING_SAVED}`,
+          hint,
+        );
+    }
+  }
+  const { type, reason } = readTypeWord(parsed.rest);
+  if (reason.length > MAX_REASON) {
+    return refusal(
+      `Please keep the reason under ${MAX_REASON} characters (yours has ${reason.length}). ${NOTHING_SAVED}`,
+    );
+  }
+  const filed = await fileTimeOff(
+    { start: parsed.start, end: parsed.end, part: parsed.part, type, reason },
+    ctx,
+  );
+  return filed.ok ? filed.outcome : refusal(`${filed.message} ${NOTHING_SAVED}`);
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function buildRequestForm(ctx: HandlerContext): Form {
+  const today = getOfficeDay(ctx.now, ctx.office.office.timezone);
+  return {
+    formId: FORM_IDS.timeOffRequest,
+    title: 'Ask for time off',
+    submitLabel: 'Send request',
+    inputs: [
+      { kind: 'date', id: 'start', label: 'First day off', initial: today },
+      { kind: 'date', id: 'end', label: 'Last day off (leave empty for one day)', optional: true },
+      {
+        kind: 'select',
+        id: 'part',
+        label: 'How much of the day',
+        initial: 'full',
+        options: [
+          { label: 'All day', value: 'full' },
+          { label: 'Morning only (one day)', value: 'am' },
+          { label: 'Afternoon only (one day)', value: 'pm' },
+        ],
+      },
+      {
+        kind: 'select',
+        id: 'type',
+        label: 'Type',
+        initial: 'vacation',
+        options: Object.entries(TIME_OFF_TYPE_LABELS).map(([value, label]) => ({ label, value })),
+      },
+      { kind: 'textarea', id: 'reason', label: 'Reason', optional: true, maxLength: MAX_REASON },
+    ],
+  };
+}
+
+async function submitRequestForm(
+  values: Record<string, string>,
+  _metadata: string | undefined,
+  ctx: HandlerContext,
+) {
+  const parsed = timeOffFormSchema.safeParse(values);
+  if (!parsed.success) {
+    const formErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'start')] ??= issue.message;
+    return { formErrors, effects: [] } satisfies Outcome;
+  }
+  const { start, end, part, type, reason } = parsed.data;
+  const filed = await fileTimeOff({ start, end: end ?? start, part, type, reason }, ctx);
+  if (filed.ok) return filed.outcome;
+  return {
+    formErrors: { [FORM_FIELD_OF_REASON[filed.reason.reason]]: filed.message },
+    effects: [],
+  } satisfies Outcome;
+}
+
+async function listMine(ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now } = ctx;
+  const zone = office.office.timezone;
+  const today = getOfficeDay(now, zone);
+  const rows = await listActiveTimeOffForPerson(db, office.office.id, actor.key, today);
+  const balance = await loadYearBalance(db, office, actor.key, now.setZone(zone).year);
+  const lines = rows.map(
+    (row) =>
+      `${formatReference('TO', row.number)} · ${describeTimeOffDays(row, zone)} · ${describeWorkingDays(row.workingDays)} · ${row.status}`,
+  );
+  if (lines.length === 0) lines.push('You have no upcoming or pending time off.');
+  lines.push(
+    `Balance ${now.setZone(zone).year}: ${balance.remaining} of ${balance.allowance} days left (${balance.approved} approved, ${balance.pending} pending).`,
+  );
+  return replyOnly({
+    text: `Your time off: ${rows.length} upcoming or pending`,
+    title: 'Your time off',
+    lines,
+  });
+}
+
+const LIST_ALL_DAYS = 30;
+const LIST_LIMIT = 40;
+
+async function listEveryone(ctx: HandlerContext): Promise<Outcome> {
+  const { office, db, now } = ctx;
+  if (!ctx.actor.isManager) {
+    return refusal('Only managers can see everyone’s time off. /timeoff list shows yours.');
+  }
+  const zone = office.office.timezone;
+  const today = getOfficeDay(now, zone);
+  const until =
+    now
+      .setZone(zone)
+      .plus({ days: LIST_ALL_DAYS - 1 })
+      .toISODate() ?? today;
+  const rows = await listTimeOffBetween(db, office.office.id, today, until);
+  const lines = rows
+    .slice(0, LIST_LIMIT)
+    .map(
+      (row) =>
+        `${describeTimeOffDays(row, zone)} · ${row.requesterName} · ${formatReference('TO', row.number)} · ${row.status}`,
+    );
+  if (rows.length > LIST_LIMIT) lines.push(`…and ${rows.length - LIST_LIMIT} more`);
+  if (rows.length === 0) lines.push(`Nobody has time off in the next ${LIST_ALL_DAYS} days.`);
+  return replyOnly({
+    text: `Time off in the next ${LIST_ALL_DAYS} days: ${rows.length}`,
+    title: `Everyone’s time off, next ${LIST_ALL_DAYS} days`,
+    lines,
+  });
+}
+
+async function findRequest(
+  referenceText: string,
+  ctx: HandlerContext,
+): Promise<{ ok: true; row: TimeOffRow; reference: string } | { ok: false; outcome: Outcome }> {
+  const number = parseReference(referenceText, 'TO');
+  if (number === undefined) {
+    return {
+      ok: false,
+      outcome: refusal(`"${clip(referenceText)}" is not a time-off reference. They look like TO-12.`),
+    };
+  }
+  const row = await getTimeOffRequest(ctx.db, ctx.office.office.id, number);
+  const reference = formatReference('TO', number);
+  if (!row) return { ok: false, outcome: refusal(`There is no time-off request ${reference}.`) };
+  return { ok: true, row, reference };
+}
+
+function describeDecidedAlready(row: TimeOffRow, reference: string, zone: string): Outcome {
+  if (row.status === 'cancelled') {
+    return refusal(
+      `${reference} was already withdrawn by ${row.cancelledByName ?? 'its requester'}. ${NOTHING_CHANGED}`,
+    );
+  }
+  const when = row.decidedAt ? ` on ${formatOfficeTime(row.decidedAt, zone)}` : '';
+  return refusal(
+    `${reference} was already ${row.status} by ${row.decidedByName ?? 'another manager'}${when}. ${NOTHING_CHANGED}`,
+  );
+}
+
+/** Who may decide: managers from the office config, and not on their own request while another manager exists. */
+function checkDecider(row: TimeOffRow, ctx: HandlerContext): Outcome | undefined {
+  if (!ctx.actor.isManager) {
+    return refusal(`Only ${managerNames(ctx.office)} can approve or deny time off. ${NOTHING_CHANGED}`);
+  }
+  const otherManagers = listManagers(ctx.office).filter((member) => member.name !== ctx.actor.name);
+  if (row.requesterKey === ctx.actor.key && otherManagers.length > 0) {
+    return refusal(
+      `Your own request needs another manager (${otherManagers.map((m) => m.name).join(' or ')}). ${NOTHING_CHANGED}`,
+    );
+  }
+  return undefined;
+}
+
+async function decide(
+  row: TimeOffRow,
+  reference: string,
+  status: 'approved' | 'denied',
+  note: string,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  const { office, actor, db, now } = ctx;
+  const zone = office.office.timezone;
+  const decided = await decideTimeOffRequest(db, {
+    id: row.id,
+    status,
+    byKey: actor.key,
+    byName: actor.name,
+    at: now.toJSDate(),
+    note: note || null,
+  });
+  if (!decided) {
+    const current = (await getTimeOffRequest(db, office.office.id, row.number)) ?? row;
+    return describeDecidedAlready(current, reference, zone);
+  }
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: `timeoff.${status}`,
+    entity: reference,
+    detail: note ? { note: true } : {},
+  });
+  const days = describeTimeOffDays(decided, zone);
+  const verdict = status === 'approved' ? 'approved ✅' : 'denied';
+  const dm: Message = {
+    text: `Your time off ${reference} (${days}) was ${status} by ${actor.name}.`,
+    lines: [
+      `Your time off ${reference} (${days}) was ${verdict} by ${actor.name}.`,
+      ...(note ? [`Note: ${note}`] : []),
+    ],
+  };
+  const effects: Effect[] = [
+    { kind: 'update', cardKey: reference, message: await buildTimeOffCard(db, office, decided) },
+    { kind: 'dm', to: { platform: decided.requesterPlatform, userId: decided.requesterUserId }, message: dm },
+  ];
+  return {
+    reply: {
+      text: `${status === 'approved' ? 'Approved' : 'Denied'} ${reference} for ${decided.requesterName} (${days}).`,
+    },
+    effects,
+  };
+}
+
+async function approveFromButton(value: string, ctx: HandlerContext): Promise<Outcome> {
+  const found = await findRequest(value, ctx);
+  if (!found.ok) return found.outcome;
+  const refused = checkDecider(found.row, ctx);
+  if (refused) return refused;
+  return decide(found.row, found.reference, 'approved', '', ctx);
+}
+
+async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outcome> {
+  const found = await findRequest(value, ctx);
+  if (!found.ok) return found.outcome;
+  const refused = checkDecider(found.row, ctx);
+  if (refused) return refused;
+  if (found.row.status !== 'pending')
+    return describeDecidedAlready(found.row, found.reference, ctx.office.office.timezone);
+  return {
+    form: {
+      formId: FORM_IDS.timeOffDenyReason,
+      title: `Deny ${found.reference}`,
+      submitLabel: 'Deny',
+      metadata: found.reference,
+      inputs: [
+        {
+          kind: 'textarea',
+          id: 'reason',
+          label: 'Reason for the requester',
+          optional: true,
+          maxLength: MAX_REASON,
+        },
+      ],
+    },
+    effects: [],
+  };
+}
+
+async function submitDenyForm(
+  values: Record<string, string>,
+  metadata: string | undefined,
+  ctx: HandlerContext,
+) {
+  const parsed = denyFormSchema.safeParse(values);
+  if (!parsed.success) {
+    return {
+      formErrors: { reason: parsed.error.issues[0]?.message ?? 'Check the reason.' },
+      effects: [],
+    } satisfies Outcome;
+  }
+  // The reference comes back from the form; who may deny is checked again now, from the config.
+  const found = await findRequest(metadata ?? '', ctx);
+  if (!found.ok) return found.outcome;
+  const refused = checkDecider(found.row, ctx);
+  if (refused) return refused;
+  return decide(found.row, found.reference, 'denied', parsed.data.reason, ctx);
+}
+
+async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now } = ctx;
+  const zone = office.office.timezone;
+  if (!referenceText)
+    return refusal('Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.');
+  const found = await findRequest(referenceText, ctx);
+  if (!found.ok) return found.outcome;
+  const { row, reference } = found;
+  const own = row.requesterKey === actor.key;
+  const check = canCancel(
+    toTimeOffRequest(row),
+    now,
+    zone,
+    own ? 'requester' : actor.isManager ? 'manager' : 'other',
+  );
+  if (!check.ok) {
+    switch (check.reason) {
+      case 'not_permitted':
+        return refusal(
+          `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`,
+        );
+      case 'already_started':
+        return refusal(
+          `${reference} has already started, so it cannot be cancelled here. Please talk to ${managerNames(office)}.`,
+        );
+      case 'already_closed':
+        return refusal(
+          `${reference} is already ${row.status === 'cancelled' ? 'cancelled' : row.status}. ${NOTHING_CHANGED}`,
+        );
+    }
+  }
+  const fromStatus = row.status === 'approved' ? 'approved' : 'pending';
+  const cancelled = await cancelTimeOffRequest(db, {
+    id: row.id,
+    fromStatus,
+    byName: actor.name,
+    at: now.toJSDate(),
+  });
+  if (!cancelled)
+    return refusal(
+      `${reference} changed a moment ago; check /timeoff list and try again. ${NOTHING_CHANGED}`,
+    );
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: fromStatus === 'approved' ? 'timeoff.cancelled' : 'timeoff.withdrawn',
+    entity: reference,
+  });
+  const days = describeTimeOffDays(cancelled, zone);
+  const effects: Effect[] = [
+    { kind: 'update', cardKey: reference, message: await buildTimeOffCard(db, office, cancelled) },
+  ];
+  if (fromStatus === 'approved') {
+    effects.push({
+      kind: 'post',
+      channel: 'approvals',
+      message: {
+        text: `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}.`,
+        lines: [
+          `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}. They will be in.`,
+        ],
+      },
+    });
+  }
+  if (!own) {
+    effects.push({
+      kind: 'dm',
+      to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
+      message: { text: `${actor.name} cancelled your time off ${reference} (${days}).` },
+    });
+  }
+  const told = fromStatus === 'approved' ? ' The managers have been told.' : '';
+  return {
+    reply: { text: `${fromStatus === 'approved' ? 'Cancelled' : 'Withdrew'} ${reference} (${days}).${told}` },
+    effects,
+  };
+}
+
+async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const [word = '', ...rest] = text.split(/\s+/);
+  const keyword = word.toLowerCase();
+  if (text === '') return { form: buildRequestForm(ctx), effects: [] };
+  if (keyword === 'list') {
+    return rest.join(' ').toLowerCase() === 'all' ? listEveryone(ctx) : listMine(ctx);
+  }
+  if (keyword === 'cancel' || keyword === 'withdraw') return cancel(rest.join(' '), ctx);
+  return fileFromText(text, ctx);
+}
+
+/** `/timeoff`: requests, decisions with Approve / Deny, balances and cancellations. */
+export const timeOffFeature: Feature = {
+  command: 'timeoff',
+  run: runTimeOffCommand,
+  actions: {
+    [ACTION_IDS.timeOffApprove]: approveFromButton,
+    [ACTION_IDS.timeOffDeny]: denyFromButton,
+  },
+  forms: {
+    [FORM_IDS.timeOffRequest]: submitRequestForm,
+    [FORM_IDS.timeOffDenyReason]: submitDenyForm,
+  },
+};
