@@ -1,0 +1,369 @@
+import { count, eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.ts';
+import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
+import { resolvePerson } from '../../src/domain/people.ts';
+import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
+import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import type { Input } from '../../src/handlers/input.ts';
+import type { Outcome } from '../../src/handlers/reply.ts';
+import { createRouter } from '../../src/handlers/router.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const office = buildOfficeConfig();
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
+const SAM = 'U0SAM'; // front desk
+const PRIYA = 'U0PRIYA'; // front desk
+const DANA = 'U0DANA'; // manager
+const OMAR = 'U0OMAR'; // physician, manager
+
+function replyText(outcome: Outcome): string {
+  const reply = outcome.reply;
+  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
+}
+
+function referenceIn(outcome: Outcome): string {
+  const match = /TO-\d+/.exec(replyText(outcome));
+  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
+  return match[0];
+}
+
+describe.each(databaseTargets())('time off on $name', (target) => {
+  let database: Database;
+  let deps: DispatchDeps;
+  const recording = createRecordingLogger();
+
+  beforeAll(async () => {
+    database = await target.open();
+    deps = {
+      db: database.db,
+      office,
+      logger: recording.logger,
+      router: createRouter(FEATURES),
+      platforms: ['slack'],
+      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+    };
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.db.delete(outbox);
+    await database.db.delete(timeOffRequests);
+  });
+
+  function run(userId: string, input: Input, now = NOW): Promise<Outcome> {
+    return dispatchInput(deps, resolvePerson(office, 'slack', userId), input, now);
+  }
+  const command = (userId: string, text: string, deliveryId?: string) =>
+    run(userId, { kind: 'command', command: 'timeoff', text, ...(deliveryId ? { deliveryId } : {}) });
+  const press = (userId: string, actionId: (typeof ACTION_IDS)[keyof typeof ACTION_IDS], value: string) =>
+    run(userId, { kind: 'action', actionId, value });
+
+  async function storedRequests() {
+    return database.db.select().from(timeOffRequests);
+  }
+  async function outboxRows() {
+    return database.db.select().from(outbox).orderBy(outbox.id);
+  }
+
+  describe('filing from text', () => {
+    it('files a range, says what it understood, and queues an approval card with Approve and Deny', async () => {
+      const outcome = await command(SAM, 'dec 1 to dec 3 family visit');
+      const text = replyText(outcome);
+      expect(text).toContain('Tue Dec 1 – Thu Dec 3, 3 working days');
+      expect(text).toContain('family visit');
+      const reference = referenceIn(outcome);
+      const [row] = await storedRequests();
+      expect(row).toMatchObject({
+        startDay: '2026-12-01',
+        endDay: '2026-12-03',
+        status: 'pending',
+        workingDays: 3,
+      });
+      const [card] = await outboxRows();
+      expect(card).toMatchObject({
+        kind: 'post',
+        platform: 'slack',
+        target: office.channels.approvals,
+        cardKey: reference,
+      });
+      expect(card?.message.buttons?.map((button) => button.label)).toEqual(['Approve', 'Deny']);
+      expect(card?.message.buttons?.every((button) => button.value === reference)).toBe(true);
+    });
+
+    it('counts a half day as 0.5 and reads a leading type word after the date', async () => {
+      await command(SAM, 'dec 8 pm sick dentist');
+      const [row] = await storedRequests();
+      expect(row).toMatchObject({
+        startDay: '2026-12-08',
+        part: 'pm',
+        workingDays: 0.5,
+        type: 'sick',
+        reason: 'dentist',
+      });
+    });
+
+    it.each([
+      ['a malformed date', '2026-02-30 to 2026-03-02', /not a date I can read/],
+      ['no date at all', 'family visit', /could not find a date/],
+      ['a day in the past', 'nov 20', /already passed/],
+      ['a range over 60 days', '2026-12-01 to 2027-03-01', /at most 60/],
+      ['a weekend only', 'sat', /no working days/],
+      ['a huge reason', `dec 1 ${'x'.repeat(600)}`, /under 500 characters/],
+    ])('refuses %s with a clear answer and stores nothing', async (_label, text, expected) => {
+      const outcome = await command(SAM, text);
+      expect(replyText(outcome)).toMatch(expected);
+      expect(replyText(outcome)).toMatch(/Nothing was saved/);
+      expect(await storedRequests()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
+    it('refuses a request overlapping my own pending one and names it', async () => {
+      const first = referenceIn(await command(SAM, 'dec 1 to dec 3'));
+      const outcome = await command(SAM, 'dec 2');
+      expect(replyText(outcome)).toContain(`You already have ${first}`);
+      expect(await storedRequests()).toHaveLength(1);
+    });
+
+    it('stores an injection attempt as plain text and leaves the table intact', async () => {
+      const reason = "'); drop table time_off_requests; --";
+      await command(SAM, `dec 1 ${reason}`);
+      const [row] = await storedRequests();
+      expect(row?.reason).toBe(reason);
+    });
+
+    it('files once when the same delivery arrives twice', async () => {
+      const first = await command(SAM, 'dec 1', 'trigger-1');
+      const again = await command(SAM, 'dec 1', 'trigger-1');
+      expect(again.reply).toEqual(first.reply);
+      expect(await storedRequests()).toHaveLength(1);
+      expect(await outboxRows()).toHaveLength(1);
+    });
+
+    it('flags a request over the remaining balance but still files it', async () => {
+      const outcome = await command(SAM, '2026-12-01 to 2026-12-31');
+      expect(replyText(outcome)).toMatch(/more than your remaining allowance/);
+      const [row] = await storedRequests();
+      expect(row?.overBalance).toBe(true);
+    });
+  });
+
+  describe('the form', () => {
+    it('opens a form when the command has no text', async () => {
+      const outcome = await command(SAM, '');
+      expect(outcome.form).toMatchObject({ formId: FORM_IDS.timeOffRequest });
+      expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
+        'start',
+        'end',
+        'part',
+        'type',
+        'reason',
+      ]);
+    });
+
+    it('files from a submitted form', async () => {
+      const outcome = await run(SAM, {
+        kind: 'form',
+        formId: FORM_IDS.timeOffRequest,
+        values: {
+          start: '2026-12-07',
+          end: '2026-12-08',
+          part: 'full',
+          type: 'education',
+          reason: 'CME course',
+        },
+      });
+      expect(replyText(outcome)).toContain('Mon Dec 7 – Tue Dec 8, 2 working days');
+      expect((await storedRequests())[0]).toMatchObject({ type: 'education', reason: 'CME course' });
+    });
+
+    it('keeps the form open with an error on the field that is wrong', async () => {
+      const outcome = await run(SAM, {
+        kind: 'form',
+        formId: FORM_IDS.timeOffRequest,
+        values: { start: '2026-12-08', end: '2026-12-07', part: 'full', type: 'vacation' },
+      });
+      expect(outcome.formErrors?.end).toMatch(/before the first day/);
+      expect(await storedRequests()).toHaveLength(0);
+    });
+
+    it('rejects an unknown type value sent by a tampered form', async () => {
+      const outcome = await run(SAM, {
+        kind: 'form',
+        formId: FORM_IDS.timeOffRequest,
+        values: { start: '2026-12-08', part: 'full', type: 'sabbatical' },
+      });
+      expect(outcome.formErrors?.type).toBeDefined();
+      expect(await storedRequests()).toHaveLength(0);
+    });
+  });
+
+  describe('deciding', () => {
+    it('lets a manager approve: the card is updated in place and the requester gets a DM', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      const outcome = await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      expect(replyText(outcome)).toContain(`Approved ${reference}`);
+      expect((await storedRequests())[0]).toMatchObject({ status: 'approved', decidedByName: 'Dana Reyes' });
+      const rows = await outboxRows();
+      const update = rows.find((row) => row.kind === 'update');
+      expect(update).toMatchObject({ cardKey: reference });
+      expect(update?.message.buttons).toBeUndefined();
+      expect(update?.message.note).toMatch(/Approved by Dana Reyes/);
+      expect(rows.find((row) => row.kind === 'dm')).toMatchObject({ target: SAM });
+    });
+
+    it('refuses a non-manager press and changes nothing', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      const before = (await outboxRows()).length;
+      const outcome = await press(PRIYA, ACTION_IDS.timeOffApprove, reference);
+      expect(replyText(outcome)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
+      expect((await storedRequests())[0]?.status).toBe('pending');
+      expect(await outboxRows()).toHaveLength(before);
+    });
+
+    it('refuses a second decision and names the first decider', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      const outcome = await press(OMAR, ACTION_IDS.timeOffDeny, reference);
+      expect(replyText(outcome)).toMatch(new RegExp(`${reference} was already approved by Dana Reyes`));
+      expect((await storedRequests())[0]?.status).toBe('approved');
+    });
+
+    it('decides once when two managers press at the same moment', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      const outcomes = await Promise.all([
+        press(DANA, ACTION_IDS.timeOffApprove, reference),
+        press(OMAR, ACTION_IDS.timeOffApprove, reference),
+      ]);
+      const texts = outcomes.map(replyText);
+      expect(texts.filter((text) => text.startsWith('Approved'))).toHaveLength(1);
+      expect(texts.filter((text) => text.includes('was already approved'))).toHaveLength(1);
+      expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(1);
+    });
+
+    it('asks for a reason on Deny and tells the requester', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      const opened = await press(DANA, ACTION_IDS.timeOffDeny, reference);
+      expect(opened.form).toMatchObject({ formId: FORM_IDS.timeOffDenyReason, metadata: reference });
+      expect((await storedRequests())[0]?.status).toBe('pending');
+      await run(DANA, {
+        kind: 'form',
+        formId: FORM_IDS.timeOffDenyReason,
+        values: { reason: 'Two people already off' },
+        metadata: reference,
+      });
+      expect((await storedRequests())[0]).toMatchObject({
+        status: 'denied',
+        decisionNote: 'Two people already off',
+      });
+      const dm = (await outboxRows()).find((row) => row.kind === 'dm');
+      expect(dm?.message.lines?.join(' ')).toContain('Two people already off');
+    });
+
+    it('does not let a non-manager deny through a forged form submission', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      const outcome = await run(PRIYA, {
+        kind: 'form',
+        formId: FORM_IDS.timeOffDenyReason,
+        values: {},
+        metadata: reference,
+      });
+      expect(replyText(outcome)).toMatch(/Only .* can approve or deny/);
+      expect((await storedRequests())[0]?.status).toBe('pending');
+    });
+
+    it('needs another manager for a manager’s own request', async () => {
+      const reference = referenceIn(await command(DANA, 'dec 1'));
+      const outcome = await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      expect(replyText(outcome)).toMatch(/needs another manager \(Dr\. Omar Haddad\)/);
+      expect((await storedRequests())[0]?.status).toBe('pending');
+    });
+
+    it('answers a button naming a request that does not exist', async () => {
+      const outcome = await press(DANA, ACTION_IDS.timeOffApprove, 'TO-999999');
+      expect(replyText(outcome)).toMatch(/There is no time-off request TO-999999/);
+    });
+  });
+
+  describe('coverage on the card', () => {
+    it('warns when approving would leave a role below its minimum and says who else is off', async () => {
+      const priyas = referenceIn(await command(PRIYA, 'dec 2'));
+      await press(DANA, ACTION_IDS.timeOffApprove, priyas);
+      const sams = referenceIn(await command(SAM, 'dec 1 to dec 3'));
+      const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === sams);
+      const lines = card?.message.lines ?? [];
+      expect(lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Wed Dec 2');
+      expect(lines).toContain('Also off Wed Dec 2: Priya Shah');
+      expect(lines.some((line) => line.includes('Dec 1') && line.includes('Coverage'))).toBe(false);
+    });
+  });
+
+  describe('list and cancel', () => {
+    it('lists my upcoming requests and my balance', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1 to dec 3'));
+      await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      await command(SAM, 'dec 8 pm');
+      const text = replyText(await command(SAM, 'list'));
+      expect(text).toContain(`${reference} · Tue Dec 1 – Thu Dec 3 · 3 working days · approved`);
+      expect(text).toContain('Balance 2026: 11.5 of 15 days left (3 approved, 0.5 pending).');
+    });
+
+    it('shows everyone’s next 30 days to managers only', async () => {
+      await command(SAM, 'dec 1');
+      expect(replyText(await command(DANA, 'list all'))).toContain('Sam Lee');
+      expect(replyText(await command(PRIYA, 'list all'))).toMatch(/Only managers/);
+    });
+
+    it('withdraws a pending request and updates its card', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      const outcome = await command(SAM, `cancel ${reference}`);
+      expect(replyText(outcome)).toContain(`Withdrew ${reference}`);
+      expect((await storedRequests())[0]?.status).toBe('cancelled');
+      const update = (await outboxRows()).find((row) => row.kind === 'update');
+      expect(update?.message.note).toMatch(/Withdrawn by Sam Lee/);
+    });
+
+    it('cancels an approved future request and tells the managers in the approvals channel', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      await command(SAM, `cancel ${reference}`);
+      const notice = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === null);
+      expect(notice?.message.text).toMatch(new RegExp(`Sam Lee cancelled approved time off ${reference}`));
+    });
+
+    it('does not let someone else cancel my request', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      const outcome = await command(PRIYA, `cancel ${reference}`);
+      expect(replyText(outcome)).toMatch(/is not yours/);
+      expect((await storedRequests())[0]?.status).toBe('pending');
+    });
+
+    it('refuses to cancel an approved request that has started', async () => {
+      const reference = referenceIn(await command(SAM, 'dec 1'));
+      await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      const later = DateTime.fromISO('2026-12-01T09:00', { zone }); // Tue
+      const outcome = await run(
+        SAM,
+        { kind: 'command', command: 'timeoff', text: `cancel ${reference}` },
+        later,
+      );
+      expect(replyText(outcome)).toMatch(/already started/);
+      const [{ value } = { value: 0 }] = await database.db
+        .select({ value: count() })
+        .from(timeOffRequests)
+        .where(eq(timeOffRequests.status, 'approved'));
+      expect(value).toBe(1);
+    });
+  });
+
+  it('never logs what people typed', () => {
+    expect(recording.text()).not.toContain('family visit');
+    expect(recording.text()).not.toContain('drop table');
+  });
+});
