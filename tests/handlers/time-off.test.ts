@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
 import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
@@ -365,5 +365,29 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   it('never logs what people typed', () => {
     expect(recording.text()).not.toContain('family visit');
     expect(recording.text()).not.toContain('drop table');
+  });
+});
+
+describe('time off with the database down', () => {
+  it('tells the person nothing was saved', async () => {
+    const database = await openDatabase({ dataDir: null });
+    const recording = createRecordingLogger();
+    const deps: DispatchDeps = {
+      db: database.db,
+      office,
+      logger: recording.logger,
+      router: createRouter(FEATURES),
+      platforms: ['slack'],
+      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+    };
+    await database.close();
+    const outcome = await dispatchInput(
+      deps,
+      resolvePerson(office, 'slack', SAM),
+      { kind: 'command', command: 'timeoff', text: 'dec 1 family visit', deliveryId: 'down-1' },
+      NOW,
+    );
+    expect(replyText(outcome)).toMatch(/something went wrong and nothing was saved/);
+    expect(recording.text()).not.toContain('family visit');
   });
 });
