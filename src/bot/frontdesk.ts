@@ -5,14 +5,16 @@ import type { Logger } from 'pino';
 import type { Env } from '../config/env.ts';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Database } from '../db/client.ts';
-import { type ChannelRoute, type Dispatch, dispatchInput } from '../handlers/dispatch.ts';
+import { type ChannelRoute, type Dispatch, dispatchInput, queueEffects } from '../handlers/dispatch.ts';
 import { FEATURES } from '../handlers/features.ts';
 import type { ChannelRole, Platform } from '../handlers/reply.ts';
 import { createRouter } from '../handlers/router.ts';
+import { SCHEDULED_JOBS, type ScheduledJob } from '../handlers/scheduled-jobs.ts';
 import { sendJson } from './http-body.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
 import { createSandboxRoutes } from './sandbox/routes.ts';
 import { createSandboxSender } from './sandbox/sender.ts';
+import { createScheduler } from './scheduler.ts';
 import { createSlackApp } from './slack/register.ts';
 import { createSlackSender } from './slack/sender.ts';
 
@@ -24,6 +26,8 @@ export interface FrontdeskOptions {
   /** the real clock, read once per event; tests pass a fixed one */
   clock?: () => DateTime;
   deliverer?: Partial<DelivererOptions>;
+  /** the daily jobs this process may run; tests that do not want them pass [] */
+  jobs?: readonly ScheduledJob[];
 }
 
 const DRAIN_MS = 8_000;
@@ -58,13 +62,25 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     return routes;
   }
 
-  const dispatch: Dispatch = (actor, input) =>
-    dispatchInput(
-      { db: database.db, office, logger, router, platforms, routeChannel, onQueued: () => deliverer.wake() },
-      actor,
-      input,
-      clock(),
-    );
+  const deps = {
+    db: database.db,
+    office,
+    logger,
+    router,
+    platforms,
+    routeChannel,
+    onQueued: () => deliverer.wake(),
+  };
+  const dispatch: Dispatch = (actor, input) => dispatchInput(deps, actor, input, clock());
+  const scheduler = createScheduler({
+    db: database.db,
+    office,
+    logger,
+    clock,
+    jobs: options.jobs ?? SCHEDULED_JOBS,
+    queueEffects: (tx, effects) => queueEffects(deps, tx, effects),
+    onQueued: () => deliverer.wake(),
+  });
 
   const slack = env.slack ? createSlackApp({ settings: env.slack, office, logger, dispatch }) : undefined;
   const sandbox = env.sandbox ? createSandboxRoutes({ db: database.db, office, dispatch }) : undefined;
@@ -104,6 +120,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     server.listen(env.port, env.host, () => resolve());
   });
   deliverer.start();
+  scheduler.start();
   const address = server.address() as AddressInfo;
   const url = `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${address.port}`;
 
@@ -112,13 +129,15 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     port: address.port,
     platforms,
     deliverer,
-    /** Stops taking requests, lets in-flight ones finish (up to 8 s), stops the deliverer. */
+    scheduler,
+    /** Stops taking requests, lets in-flight ones finish (up to 8 s), stops the scheduler and the deliverer. */
     async stop(): Promise<void> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
       await closed;
       clearTimeout(timer);
+      await scheduler.stop();
       await deliverer.stop();
     },
   };

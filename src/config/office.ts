@@ -93,8 +93,20 @@ export const officeConfigSchema = z
       .object({
         time: clockTimeSchema,
         days: z.array(weekdaySchema).min(1),
+        catchUpMinutes: z.number().int().min(0).max(720).default(120),
       })
       .strict(),
+    reminders: z
+      .object({
+        pendingHours: z
+          .number()
+          .min(1)
+          .max(24 * 30)
+          .default(24),
+        time: clockTimeSchema.default('10:00'),
+      })
+      .strict()
+      .default({ pendingHours: 24, time: '10:00' }),
     reps: z
       .object({
         minutes: z.number().int().min(5).max(240),

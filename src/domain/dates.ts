@@ -110,6 +110,11 @@ export function formatDayRange(start: IsoDay, end: IsoDay): string {
   return `${from.toFormat(pattern)} – ${to.toFormat(pattern)}`;
 }
 
+/** The calendar day `days` after (or, negative, before) `day`. */
+export function addDays(day: IsoDay, days: number): IsoDay {
+  return toIsoDay(DateTime.fromISO(day, { zone: 'utc' }).plus({ days }));
+}
+
 /** Every calendar day from `start` to `end`, both included; empty when `end` is before `start`. */
 export function listDays(start: IsoDay, end: IsoDay): IsoDay[] {
   const days: IsoDay[] = [];

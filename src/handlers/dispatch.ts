@@ -71,9 +71,7 @@ export async function dispatchInput(
         actor,
         logger: deps.logger,
       });
-      const rows = await expandEffects(deps, tx, result.effects);
-      await createOutboxMessages(tx, rows);
-      queued = rows.length;
+      queued = await queueEffects(deps, tx, result.effects);
       if (delivery) await saveDeliveryReply(tx, delivery, result.reply ?? null);
       return result;
     });
@@ -88,7 +86,26 @@ export async function dispatchInput(
   }
 }
 
-async function expandEffects(deps: DispatchDeps, tx: Db, effects: Effect[]): Promise<NewOutboxMessage[]> {
+/**
+ * Writes effects to the outbox in the caller's transaction, one row per platform that should get them:
+ * a channel post goes to every platform bound to that channel, an update to every platform that may hold
+ * the card, a DM to the recipient's platform when it is on. Returns how many rows it queued.
+ */
+export async function queueEffects(
+  deps: Pick<DispatchDeps, 'office' | 'platforms' | 'routeChannel'>,
+  tx: Db,
+  effects: readonly Effect[],
+): Promise<number> {
+  const rows = await expandEffects(deps, tx, effects);
+  await createOutboxMessages(tx, rows);
+  return rows.length;
+}
+
+async function expandEffects(
+  deps: Pick<DispatchDeps, 'office' | 'platforms' | 'routeChannel'>,
+  tx: Db,
+  effects: readonly Effect[],
+): Promise<NewOutboxMessage[]> {
   const officeId = deps.office.office.id;
   const rows: NewOutboxMessage[] = [];
   for (const effect of effects) {

@@ -9,6 +9,11 @@ export interface Field {
   value: string;
 }
 
+export interface Section {
+  heading: string;
+  lines: string[];
+}
+
 /** A button names what it acts on in `value`; who may press it is decided on the server when pressed. */
 export interface Button {
   label: string;
@@ -26,6 +31,8 @@ export interface Message {
   text: string;
   title?: string;
   lines?: string[];
+  /** headed groups of lines after `lines`, such as the huddle digest's "Out today" */
+  sections?: Section[];
   fields?: Field[];
   buttons?: Button[];
   /** small print under the message, such as who decided and when */

@@ -19,7 +19,8 @@ const office: OfficeConfig = {
   staff: [{ name: 'Dana Reyes', role: 'manager', manager: true }],
   coverage: {},
   timeoff: { allowanceDays: 15, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-12-25'] },
-  digest: { time: '07:45', days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+  digest: { time: '07:45', days: ['mon', 'tue', 'wed', 'thu', 'fri'], catchUpMinutes: 120 },
+  reminders: { pendingHours: 24, time: '10:00' },
   reps: { minutes: 20, slots: [] },
   supplies: { catalog: [] },
 };

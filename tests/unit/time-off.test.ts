@@ -28,7 +28,8 @@ const office: OfficeConfig = {
   ],
   coverage: { 'front-desk': 1, 'medical-assistant': 1 },
   timeoff: { allowanceDays: 15, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-12-25'] },
-  digest: { time: '07:45', days: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+  digest: { time: '07:45', days: ['mon', 'tue', 'wed', 'thu', 'fri'], catchUpMinutes: 120 },
+  reminders: { pendingHours: 24, time: '10:00' },
   reps: { minutes: 20, slots: [] },
   supplies: { catalog: [] },
 };

@@ -17,6 +17,11 @@ export function replyToHtml(message: Message): string {
   const lines =
     message.lines && message.lines.length > 0 ? message.lines : message.title ? [] : [message.text];
   for (const line of lines) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
+  for (const section of message.sections ?? []) {
+    parts.push(`<div class="card-section"><div class="card-heading">${escapeHtml(section.heading)}</div>`);
+    for (const line of section.lines) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
+    parts.push('</div>');
+  }
   if (message.fields && message.fields.length > 0) {
     parts.push('<dl class="card-fields">');
     for (const field of message.fields) {

@@ -41,6 +41,13 @@ export function replyToBlocks(message: Message): KnownBlock[] {
       text: { type: 'mrkdwn', text: cut(escapeMrkdwn(body), LIMITS.section), verbatim: true },
     });
   }
+  for (const section of message.sections ?? []) {
+    const text = `*${escapeMrkdwn(section.heading)}*\n${escapeMrkdwn(section.lines.join('\n'))}`;
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: cut(text, LIMITS.section), verbatim: true },
+    });
+  }
   if (message.fields && message.fields.length > 0) {
     blocks.push({
       type: 'section',

@@ -116,3 +116,12 @@ export async function cancelTimeOffRequest(
     .returning();
   return row;
 }
+
+/** Every request still waiting for a decision, oldest first. */
+export async function listPendingTimeOffRequests(db: Db, officeId: string): Promise<TimeOffRow[]> {
+  return db
+    .select()
+    .from(timeOffRequests)
+    .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.status, 'pending')))
+    .orderBy(asc(timeOffRequests.createdAt));
+}

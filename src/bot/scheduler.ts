@@ -1,0 +1,89 @@
+import type { DateTime } from 'luxon';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Db } from '../db/client.ts';
+import { claimJobRun } from '../db/repositories/job-runs.ts';
+import { findDueRun } from '../domain/schedule.ts';
+import { describeErrorForLog } from '../handlers/dispatch.ts';
+import type { Effect } from '../handlers/reply.ts';
+import type { ScheduledJob } from '../handlers/scheduled-jobs.ts';
+
+/**
+ * Runs daily jobs exactly once across replicas. Every minute (and once at start, to catch up on a run
+ * missed while the process was down) each job's due run is claimed in `job_runs` and its messages are
+ * queued in the same transaction: a failed run rolls back its claim and is tried again next minute, and
+ * a replica that loses the claim does nothing.
+ */
+export function createScheduler(params: {
+  db: Db;
+  office: OfficeConfig;
+  logger: Logger;
+  clock: () => DateTime;
+  jobs: readonly ScheduledJob[];
+  queueEffects: (tx: Db, effects: readonly Effect[]) => Promise<number>;
+  onQueued?: () => void;
+}) {
+  const { db, office, jobs, clock } = params;
+  const logger = params.logger.child({ component: 'scheduler' });
+  let task: ScheduledTask | undefined;
+  let inFlight: Promise<unknown> = Promise.resolve();
+
+  async function runJob(job: ScheduledJob): Promise<'ran' | 'not-due' | 'taken' | 'failed'> {
+    const now = clock();
+    const due = findDueRun(now, job.schedule(office), job.catchUpMinutes(office));
+    if (!due) return 'not-due';
+    try {
+      const outcome = await db.transaction(async (tx) => {
+        const claimed = await claimJobRun(tx, {
+          officeId: office.office.id,
+          job: job.name,
+          runKey: due.runKey,
+        });
+        if (!claimed) return 'taken' as const;
+        const effects = await job.run({ db: tx, office, now, logger }, due);
+        await params.queueEffects(tx, effects);
+        return 'ran' as const;
+      });
+      if (outcome === 'ran') {
+        logger.info({ job: job.name, runKey: due.runKey, late: due.late }, 'scheduled job ran');
+        params.onQueued?.();
+      }
+      return outcome;
+    } catch (error) {
+      logger.error(
+        { job: job.name, runKey: due.runKey, err: describeErrorForLog(error) },
+        'scheduled job failed; will retry next minute',
+      );
+      return 'failed';
+    }
+  }
+
+  /** Runs every due job once; returns what happened to each, for tests and logs. */
+  async function tick(): Promise<Record<string, string>> {
+    const results: Record<string, string> = {};
+    for (const job of jobs) results[job.name] = await runJob(job);
+    return results;
+  }
+
+  return {
+    tick,
+    start(): void {
+      const runTick = () => {
+        inFlight = tick();
+        return inFlight.then(() => undefined);
+      };
+      task = cron.schedule('* * * * *', runTick, {
+        timezone: office.office.timezone,
+        noOverlap: true,
+        name: 'frontdesk-scheduler',
+      });
+      void runTick();
+    },
+    /** Stops the minute timer and waits for a run in progress to finish. */
+    async stop(): Promise<void> {
+      await task?.destroy();
+      await inFlight;
+    },
+  };
+}

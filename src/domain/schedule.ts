@@ -1,0 +1,65 @@
+import { DateTime } from 'luxon';
+import type { Weekday } from '../config/office.ts';
+
+/** A daily job's times: `time` ("07:45") on `days`, never on `holidays`, in the office zone. */
+export interface DailySchedule {
+  time: string;
+  days: readonly Weekday[];
+  holidays: readonly string[];
+  zone: string;
+}
+
+const WEEKDAY_NUMBERS: Record<Weekday, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+const SEARCH_DAYS = 8;
+
+/**
+ * The instant the job is due on a calendar day, or undefined when the day is not scheduled.
+ * A time that does not exist that day (clocks jump forward over it) runs at the first minute after the jump.
+ */
+export function findScheduledInstant(day: DateTime, schedule: DailySchedule): DateTime | undefined {
+  const local = day.setZone(schedule.zone);
+  const isoDay = local.toISODate();
+  if (!isoDay || schedule.holidays.includes(isoDay)) return undefined;
+  if (!schedule.days.some((weekday) => WEEKDAY_NUMBERS[weekday] === local.weekday)) return undefined;
+  const [hour = 0, minute = 0] = schedule.time.split(':').map(Number);
+  return DateTime.fromObject(
+    { year: local.year, month: local.month, day: local.day, hour, minute },
+    { zone: schedule.zone },
+  );
+}
+
+/** The most recent scheduled instant at or before `now`, looking back a week. */
+export function findLatestScheduledRun(now: DateTime, schedule: DailySchedule): DateTime | undefined {
+  const today = now.setZone(schedule.zone).startOf('day');
+  for (let back = 0; back < SEARCH_DAYS; back += 1) {
+    const instant = findScheduledInstant(today.minus({ days: back }), schedule);
+    if (instant && instant <= now) return instant;
+  }
+  return undefined;
+}
+
+/** The first scheduled instant after `now`, looking ahead up to a year (holidays can cluster). */
+export function findNextScheduledRun(now: DateTime, schedule: DailySchedule): DateTime | undefined {
+  const today = now.setZone(schedule.zone).startOf('day');
+  for (let ahead = 0; ahead < 366; ahead += 1) {
+    const instant = findScheduledInstant(today.plus({ days: ahead }), schedule);
+    if (instant && instant > now) return instant;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a run is due now: the latest scheduled instant, if it is no more than `catchUpMinutes` old.
+ * `late` is set when the run starts more than two minutes after its time (a process that was down).
+ */
+export function findDueRun(
+  now: DateTime,
+  schedule: DailySchedule,
+  catchUpMinutes: number,
+): { runKey: string; scheduledAt: DateTime; late: boolean } | undefined {
+  const latest = findLatestScheduledRun(now, schedule);
+  if (!latest) return undefined;
+  const minutesLate = now.diff(latest, 'minutes').minutes;
+  if (minutesLate > Math.max(catchUpMinutes, 1)) return undefined;
+  return { runKey: latest.toISODate() ?? latest.toISO() ?? '', scheduledAt: latest, late: minutesLate > 2 };
+}

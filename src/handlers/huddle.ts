@@ -1,0 +1,101 @@
+import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Db } from '../db/client.ts';
+import { listPendingTimeOffRequests, listTimeOffBetween } from '../db/repositories/time-off.ts';
+import { addDays, formatDay, getOfficeDay, type IsoDay, parseDateRange } from '../domain/dates.ts';
+import { buildHuddleDigest, findNextWorkingDay, type HuddleDigest } from '../domain/digest.ts';
+import { formatReference } from '../domain/references.ts';
+import type { HandlerContext } from './context.ts';
+import type { Message, Outcome } from './reply.ts';
+import { replyOnly } from './reply.ts';
+import type { Feature } from './router.ts';
+import { describeTimeOffDays } from './time-off-card.ts';
+
+/** Everything waiting for a manager, oldest first, for the digest and the reminders. */
+export async function loadWaitingDecisions(db: Db, office: OfficeConfig) {
+  const zone = office.office.timezone;
+  const pending = await listPendingTimeOffRequests(db, office.office.id);
+  return pending.map((row) => ({
+    reference: formatReference('TO', row.number),
+    summary: `${row.requesterName}: time off ${describeTimeOffDays(row, zone)}`,
+    filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
+    requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
+  }));
+}
+
+/** The huddle digest for `day`, from what the database holds now. */
+export async function loadHuddleDigest(
+  db: Db,
+  office: OfficeConfig,
+  day: IsoDay,
+  now: DateTime,
+): Promise<HuddleDigest> {
+  const nextWorkingDay = findNextWorkingDay(day, office) ?? addDays(day, 1);
+  const approved = await listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']);
+  const decisions = await loadWaitingDecisions(db, office);
+  return buildHuddleDigest({
+    day,
+    now,
+    office,
+    absences: approved.map((row) => ({
+      name: row.requesterName,
+      role: row.requesterRole,
+      start: row.startDay,
+      end: row.endDay,
+      part: row.part,
+    })),
+    decisions,
+  });
+}
+
+/** The digest as a message; a late run says so, so nobody mistakes it for the usual one. */
+export function renderHuddleDigest(digest: HuddleDigest, late?: { postedAt: DateTime }): Message {
+  const note = late
+    ? `Posted late, at ${late.postedAt.toFormat('h:mm a')}: frontdesk was not running at the usual time.`
+    : undefined;
+  return {
+    text: digest.title,
+    title: digest.title,
+    ...(digest.emptyLine ? { lines: [digest.emptyLine] } : {}),
+    sections: digest.sections,
+    ...(note ? { note } : {}),
+  };
+}
+
+function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: string } {
+  const zone = ctx.office.office.timezone;
+  const today = getOfficeDay(ctx.now, zone);
+  if (text === '' || text === 'today') return today;
+  const parsed = parseDateRange(text, ctx.now, zone);
+  if (!parsed.ok || parsed.rest !== '' || parsed.start !== parsed.end || parsed.part !== 'full') {
+    return {
+      error: `"${text.slice(0, 60)}" is not one day I can read. Try /huddle, /huddle tomorrow or /huddle 2026-12-03.`,
+    };
+  }
+  return parsed.start;
+}
+
+async function runHuddleCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const { office, db, now } = ctx;
+  const zone = office.office.timezone;
+  const words = text.toLowerCase();
+  if (words === 'post') {
+    if (!ctx.actor.isManager) {
+      return replyOnly({
+        text: 'Only managers can post the huddle to the channel. /huddle shows it to you.',
+      });
+    }
+    const today = getOfficeDay(now, zone);
+    const message = renderHuddleDigest(await loadHuddleDigest(db, office, today, now));
+    return {
+      reply: { text: `Posted the huddle for ${formatDay(today, zone)} to the huddle channel.` },
+      effects: [{ kind: 'post', channel: 'huddle', message }],
+    };
+  }
+  const day = readDigestDay(words, ctx);
+  if (typeof day !== 'string') return replyOnly({ text: day.error });
+  return replyOnly(renderHuddleDigest(await loadHuddleDigest(db, office, day, now)));
+}
+
+/** `/huddle`: the day's digest to me, or (managers) posted to the huddle channel now. */
+export const huddleFeature: Feature = { command: 'huddle', run: runHuddleCommand, actions: {}, forms: {} };
