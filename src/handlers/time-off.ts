@@ -144,6 +144,7 @@ async function fileTimeOff(
     reason: draft.reason,
     workingDays: evaluation.workingDays,
     overBalance: evaluation.overBalance,
+    createdAt: now.toJSDate(),
   });
   const reference = formatReference('TO', row.number);
   await createAuditEntry(db, {

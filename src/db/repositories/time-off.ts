@@ -4,10 +4,7 @@ import type { Db } from '../client.ts';
 import { timeOffRequests } from '../schema/index.ts';
 
 export type TimeOffRow = typeof timeOffRequests.$inferSelect;
-export type NewTimeOffRow = Omit<
-  typeof timeOffRequests.$inferInsert,
-  'id' | 'number' | 'status' | 'createdAt'
->;
+export type NewTimeOffRow = Omit<typeof timeOffRequests.$inferInsert, 'id' | 'number' | 'status'>;
 
 const ACTIVE: TimeOffStatus[] = ['pending', 'approved'];
 

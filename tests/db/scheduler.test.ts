@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createScheduler } from '../../src/bot/scheduler.ts';
+import type { Database } from '../../src/db/client.ts';
+import { jobRuns, outbox } from '../../src/db/schema/index.ts';
+import { queueEffects } from '../../src/handlers/dispatch.ts';
+import { huddleDigestJob, type ScheduledJob } from '../../src/handlers/scheduled-jobs.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const office = buildOfficeConfig();
+const zone = office.office.timezone;
+const at = (iso: string) => DateTime.fromISO(iso, { zone });
+
+describe.each(databaseTargets())('createScheduler on $name', (target) => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.db.delete(outbox);
+    await database.db.delete(jobRuns);
+  });
+
+  function buildScheduler(clock: () => DateTime, jobs: readonly ScheduledJob[] = [huddleDigestJob]) {
+    return createScheduler({
+      db: database.db,
+      office,
+      logger: createRecordingLogger().logger,
+      clock,
+      jobs,
+      queueEffects: (tx, effects) =>
+        queueEffects(
+          {
+            office,
+            platforms: ['slack'],
+            routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+          },
+          tx,
+          effects,
+        ),
+    });
+  }
+
+  it('posts the digest once when three instances fire the same run together', async () => {
+    const clock = () => at('2026-11-25T07:45:05'); // Wed
+    const schedulers = [buildScheduler(clock), buildScheduler(clock), buildScheduler(clock)];
+    const results = await Promise.all(schedulers.map((scheduler) => scheduler.tick()));
+    expect(results.map((result) => result['huddle-digest']).sort()).toEqual(['ran', 'taken', 'taken']);
+    const posts = await database.db.select().from(outbox);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ kind: 'post', target: office.channels.huddle });
+    expect(posts[0]?.message.title).toBe('Huddle — Wed Nov 25');
+    expect(posts[0]?.message.note).toBeUndefined();
+  });
+
+  it('does not post again on later ticks of the same day', async () => {
+    let now = at('2026-11-25T07:45');
+    const scheduler = buildScheduler(() => now);
+    await scheduler.tick();
+    now = at('2026-11-25T07:46');
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'taken' });
+    expect(await database.db.select().from(outbox)).toHaveLength(1);
+  });
+
+  it('catches up once, marked late, when it starts within the catch-up window', async () => {
+    const scheduler = buildScheduler(() => at('2026-11-25T09:10')); // 85 minutes late
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'ran' });
+    const [post] = await database.db.select().from(outbox);
+    expect(post?.message.note).toMatch(/^Posted late, at 9:10 AM/);
+  });
+
+  it('skips a run missed by more than the catch-up window', async () => {
+    const scheduler = buildScheduler(() => at('2026-11-25T10:00'));
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'not-due' });
+    expect(await database.db.select().from(outbox)).toHaveLength(0);
+  });
+
+  it('does not post on a holiday', async () => {
+    const scheduler = buildScheduler(() => at('2026-11-26T07:45')); // Thanksgiving
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'not-due' });
+  });
+
+  it('leaves a failed run unclaimed and runs it at the next minute', async () => {
+    let failures = 1;
+    const flaky: ScheduledJob = {
+      ...huddleDigestJob,
+      async run(ctx, due) {
+        if (failures-- > 0) throw new Error('database went away');
+        return huddleDigestJob.run(ctx, due);
+      },
+    };
+    let now = at('2026-11-25T07:45');
+    const scheduler = buildScheduler(() => now, [flaky]);
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'failed' });
+    expect(await database.db.select().from(jobRuns)).toHaveLength(0);
+    now = at('2026-11-25T07:46');
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'ran' });
+    expect(await database.db.select().from(outbox)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,141 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import type { OfficeConfig } from '../../src/config/office.ts';
+import { buildHuddleDigest, type DigestInput } from '../../src/domain/digest.ts';
+import { countWorkingHoursBetween } from '../../src/domain/reminders.ts';
+
+const zone = 'America/New_York';
+const office = {
+  office: { id: 'main', name: 'Test Practice', timezone: zone },
+  timeoff: { allowanceDays: 15, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-11-26'] },
+  coverage: { 'front-desk': 1, 'medical-assistant': 1 },
+  staff: [
+    { name: 'Dana Reyes', role: 'manager', manager: true },
+    { name: 'Sam Lee', role: 'front-desk', manager: false },
+    { name: 'Priya Shah', role: 'front-desk', manager: false },
+    { name: 'Ana Cruz', role: 'medical-assistant', manager: false },
+  ],
+  reminders: { pendingHours: 24, time: '10:00' },
+} satisfies Pick<OfficeConfig, 'office' | 'timeoff' | 'coverage' | 'staff' | 'reminders'>;
+const now = DateTime.fromISO('2026-11-25T07:45', { zone }); // Wed
+
+function build(overrides: Partial<DigestInput> = {}) {
+  return buildHuddleDigest({ day: '2026-11-25', now, office, absences: [], decisions: [], ...overrides });
+}
+
+describe('buildHuddleDigest', () => {
+  it('says a quiet day in one line and has no sections', () => {
+    const digest = build({ day: '2026-12-02' });
+    expect(digest.sections).toEqual([]);
+    expect(digest.emptyLine).toMatch(/quiet day/);
+  });
+
+  it('lists who is out today with half days, and who is out on the next working day', () => {
+    const digest = build({
+      absences: [
+        { name: 'Sam Lee', role: 'front-desk', start: '2026-11-25', end: '2026-11-25', part: 'full' },
+        { name: 'Ana Cruz', role: 'medical-assistant', start: '2026-11-25', end: '2026-11-25', part: 'am' },
+        { name: 'Priya Shah', role: 'front-desk', start: '2026-11-27', end: '2026-11-27', part: 'pm' },
+      ],
+    });
+    expect(digest.sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee · Ana Cruz (out am)'] });
+    // Thursday is a holiday, so the next working day is Friday.
+    expect(digest.sections).toContainEqual({ heading: 'Out Fri Nov 27', lines: ['Priya Shah (out pm)'] });
+  });
+
+  it('flags a role below its minimum, counting a half day off as off for that half', () => {
+    const digest = build({
+      absences: [
+        { name: 'Ana Cruz', role: 'medical-assistant', start: '2026-11-25', end: '2026-11-25', part: 'pm' },
+      ],
+    });
+    expect(digest.sections).toContainEqual({
+      heading: 'Coverage',
+      lines: ['⚠️ Medical assistant: 0 of 1 needed on duty'],
+    });
+  });
+
+  it('never shows a leave type or a reason', () => {
+    const digest = build({
+      absences: [
+        { name: 'Sam Lee', role: 'front-desk', start: '2026-11-25', end: '2026-11-25', part: 'full' },
+      ],
+    });
+    const text = JSON.stringify(digest);
+    expect(text).not.toMatch(/sick|vacation|personal/i);
+  });
+
+  it('lists decisions oldest first with their age', () => {
+    const digest = build({
+      decisions: [
+        { reference: 'TO-2', summary: 'Sam Lee: time off Tue Dec 1', filedAt: now.minus({ hours: 5 }) },
+        { reference: 'TO-1', summary: 'Ana Cruz: time off Mon Dec 7', filedAt: now.minus({ days: 3 }) },
+      ],
+    });
+    expect(digest.sections).toContainEqual({
+      heading: 'Waiting for a decision (2)',
+      lines: ['TO-1 · Ana Cruz: time off Mon Dec 7 · 3 days', 'TO-2 · Sam Lee: time off Tue Dec 1 · 5 h'],
+    });
+  });
+
+  it('shows complaints by reference and age only', () => {
+    const digest = build({ complaints: { open: 3, overdue: [{ reference: 'CP-3', ageDays: 6 }] } });
+    expect(digest.sections).toContainEqual({
+      heading: 'Complaints',
+      lines: ['3 open, 1 overdue: CP-3 (6 days)'],
+    });
+  });
+
+  it('shows rep visits by time, supplies to order and below par', () => {
+    const digest = build({
+      repVisits: [
+        { time: '12:00', repName: 'Jordan Smith', company: 'Acme Pharma' },
+        { time: '08:30', repName: 'Lee Park', company: 'Beta Devices' },
+      ],
+      suppliesToOrder: [{ reference: 'SR-4', summary: '4 box Nitrile gloves (M)' }],
+      belowPar: [{ name: 'Exam table paper', onHand: 3, par: 12, suggested: 9, unit: 'roll' }],
+    });
+    expect(digest.sections).toContainEqual({
+      heading: 'Reps today',
+      lines: ['08:30 · Lee Park (Beta Devices)', '12:00 · Jordan Smith (Acme Pharma)'],
+    });
+    expect(digest.sections).toContainEqual({
+      heading: 'Supplies to order',
+      lines: ['SR-4 · 4 box Nitrile gloves (M)'],
+    });
+    expect(digest.sections).toContainEqual({
+      heading: 'Below par',
+      lines: ['Exam table paper: 3 of 12 on hand, order 9 roll'],
+    });
+  });
+
+  it('lists holidays in the coming week', () => {
+    expect(build().sections).toContainEqual({ heading: 'Holidays this week', lines: ['Thu Nov 26'] });
+  });
+
+  it('fits hundreds of items by cutting each section with "and N more"', () => {
+    const decisions = Array.from({ length: 400 }, (_, index) => ({
+      reference: `TO-${index + 1}`,
+      summary: `Person ${index}: time off Tue Dec 1`,
+      filedAt: now.minus({ minutes: 400 - index }),
+    }));
+    const section = build({ decisions }).sections.find((entry) => entry.heading.startsWith('Waiting'));
+    expect(section?.lines).toHaveLength(12);
+    expect(section?.lines.at(-1)).toBe('…and 389 more');
+    expect(section?.lines.join('\n').length).toBeLessThan(3000);
+  });
+});
+
+describe('countWorkingHoursBetween', () => {
+  it('counts only hours on working days', () => {
+    const friday = DateTime.fromISO('2026-11-20T16:00', { zone }); // Fri
+    const monday = DateTime.fromISO('2026-11-23T16:00', { zone }); // Mon
+    expect(countWorkingHoursBetween(friday, monday, office)).toBe(24);
+  });
+
+  it('skips a holiday', () => {
+    const wednesday = DateTime.fromISO('2026-11-25T12:00', { zone }); // Wed
+    const friday = DateTime.fromISO('2026-11-27T12:00', { zone }); // Fri; Thu is a holiday
+    expect(countWorkingHoursBetween(wednesday, friday, office)).toBe(24);
+  });
+});
