@@ -116,6 +116,8 @@ export const officeConfigSchema = z
     supplies: z
       .object({
         catalog: z.array(supplyItemSchema),
+        // dollars per calendar month; approval cards show month-to-date approved spend against it
+        monthlyBudget: z.number().min(0).max(10_000_000).optional(),
       })
       .strict(),
   })

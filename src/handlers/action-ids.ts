@@ -2,12 +2,19 @@
 export const ACTION_IDS = {
   timeOffApprove: 'timeoff_approve',
   timeOffDeny: 'timeoff_deny',
+  suppliesApprove: 'supplies_approve',
+  suppliesDeny: 'supplies_deny',
+  suppliesMarkOrdered: 'supplies_mark_ordered',
+  suppliesMarkReceived: 'supplies_mark_received',
+  suppliesChoose: 'supplies_choose',
 } as const;
 
 /** Every form's id (Slack modal callback id, Teams card verb, sandbox form). */
 export const FORM_IDS = {
   timeOffRequest: 'timeoff_request',
   timeOffDenyReason: 'timeoff_deny_reason',
+  suppliesRequest: 'supplies_request',
+  suppliesDenyReason: 'supplies_deny_reason',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

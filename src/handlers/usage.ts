@@ -16,9 +16,12 @@ const USAGE: Record<CommandWord, { summary: string; lines: string[] }> = {
     summary: 'Ask for supplies',
     lines: [
       '/supplies — opens a form with the catalog',
-      '/supplies 4 nitrile gloves m [note] — asks for an item by name or code',
+      '/supplies 4 nitrile gloves m [note] — asks for an item by name or code; "urgent" in the note marks it urgent',
+      '/supplies 1 printer toner - the HP one — an item not in the catalog, with a note after " - "',
       '/supplies list — open requests and items below par',
+      '/supplies cancel SR-7 — withdraws a pending request',
       '/supplies stock GLV-M 6 — (managers) records a count',
+      '/supplies export · /supplies export 2026-11 — (managers) this or that month’s requests as CSV',
     ],
   },
   complaint: {

@@ -2,3 +2,4 @@ export * from './audit.ts';
 export * from './platform.ts';
 export * from './references.ts';
 export * from './time-off.ts';
+export * from './supplies.ts';

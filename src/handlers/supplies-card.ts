@@ -1,0 +1,237 @@
+import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Db } from '../db/client.ts';
+import {
+  getSupplyStock,
+  listOpenSupplyRequests,
+  listSupplyRequestsApprovedBetween,
+  listSupplyStock,
+  type SupplyRow,
+} from '../db/repositories/supplies.ts';
+import { formatReference } from '../domain/references.ts';
+import {
+  type BudgetSummary,
+  type CatalogItem,
+  computeLineCostCents,
+  formatMoney,
+  getOfficeMonth,
+  isOnOrder,
+  listReorderSuggestions,
+  type ReorderSuggestion,
+  type SupplyUrgency,
+  sumApprovedSpend,
+  summarizeBudget,
+  toCents,
+} from '../domain/supplies.ts';
+import { ACTION_IDS } from './action-ids.ts';
+import type { Button, Field, Message } from './reply.ts';
+import { formatOfficeTime } from './time-off-card.ts';
+
+export const SUPPLY_URGENCY_LABELS: Record<SupplyUrgency, string> = {
+  routine: 'Routine',
+  this_week: 'Needed this week',
+  today: 'Urgent today',
+};
+
+/** `SR-7` of a row. */
+export function formatSupplyReference(row: Pick<SupplyRow, 'number'>): string {
+  return formatReference('SR', row.number);
+}
+
+/** `4 boxes`, `1 roll`, `3 each`, or just `4` for an item with no unit. */
+export function formatQuantity(quantity: number, unit: string | null): string {
+  if (!unit) return String(quantity);
+  if (quantity === 1 || unit === 'each') return `${quantity} ${unit}`;
+  return `${quantity} ${/(x|ch|sh|s)$/.test(unit) ? `${unit}es` : `${unit}s`}`;
+}
+
+/** `4 boxes of Nitrile gloves (M)`, or `4 × printer toner` for an item not in the catalog. */
+export function describeSupplyLine(row: Pick<SupplyRow, 'quantity' | 'unit' | 'itemName'>): string {
+  return row.unit
+    ? `${formatQuantity(row.quantity, row.unit)} of ${row.itemName}`
+    : `${row.quantity} × ${row.itemName}`;
+}
+
+/** The catalog's unit price of an item in cents, or null when the config gives none. */
+export function findUnitPriceCents(item: CatalogItem): number | null {
+  return item.price === undefined ? null : toCents(item.price);
+}
+
+/** Approved spend in the office month containing `now`, in cents. */
+export async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime): Promise<number> {
+  const month = getOfficeMonth(now, office.office.timezone);
+  const rows = await listSupplyRequestsApprovedBetween(
+    db,
+    office.office.id,
+    month.start.toJSDate(),
+    month.end.toJSDate(),
+  );
+  return sumApprovedSpend(rows, month.start, month.end);
+}
+
+/** Units on order per sku: approved and ordered requests not yet received. */
+export function sumOnOrder(rows: readonly SupplyRow[]): Map<string, number> {
+  const onOrder = new Map<string, number>();
+  for (const row of rows) {
+    if (row.sku && isOnOrder(row.status)) onOrder.set(row.sku, (onOrder.get(row.sku) ?? 0) + row.quantity);
+  }
+  return onOrder;
+}
+
+/** Counted catalog items below par with what to reorder, for /supplies list and the huddle digest. */
+export async function loadReorderSuggestions(db: Db, office: OfficeConfig): Promise<ReorderSuggestion[]> {
+  const [stock, open] = [
+    await listSupplyStock(db, office.office.id),
+    await listOpenSupplyRequests(db, office.office.id),
+  ];
+  const onHand = new Map(stock.map((row) => [row.sku, row.onHand]));
+  return listReorderSuggestions(office.supplies.catalog, onHand, sumOnOrder(open));
+}
+
+/**
+ * What the huddle digest shows of supplies, from one read of the open requests: pending ones as decisions
+ * waiting (oldest first), approved ones as to order, and counted items below par with what to reorder.
+ */
+export async function loadSupplyDigest(db: Db, office: OfficeConfig) {
+  const zone = office.office.timezone;
+  const open = await listOpenSupplyRequests(db, office.office.id);
+  const stock = await listSupplyStock(db, office.office.id);
+  const summarize = (row: SupplyRow) => `${row.requesterName}: ${describeSupplyLine(row)}`;
+  return {
+    decisions: open
+      .filter((row) => row.status === 'pending')
+      .map((row) => ({
+        reference: formatSupplyReference(row),
+        summary: `${summarize(row)} (supplies)`,
+        filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
+        requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
+      })),
+    suppliesToOrder: open
+      .filter((row) => row.status === 'approved')
+      .map((row) => ({ reference: formatSupplyReference(row), summary: summarize(row) })),
+    belowPar: listReorderSuggestions(
+      office.supplies.catalog,
+      new Map(stock.map((row) => [row.sku, row.onHand])),
+      sumOnOrder(open),
+    ),
+  };
+}
+
+/** `Nitrile gloves (M): 3 on hand of par 10, 2 on order → order 5 boxes`. */
+export function describeReorderSuggestion(suggestion: ReorderSuggestion): string {
+  const onOrder = suggestion.onOrder > 0 ? `, ${suggestion.onOrder} on order` : '';
+  const advice =
+    suggestion.suggested > 0
+      ? `order ${formatQuantity(suggestion.suggested, suggestion.unit)}`
+      : 'enough on order';
+  return `${suggestion.name} (${suggestion.sku}): ${suggestion.onHand} on hand of par ${suggestion.par}${onOrder} → ${advice}`;
+}
+
+function describeBudget(summary: BudgetSummary, monthName: string): string {
+  const budget = summary.budgetCents === undefined ? '' : ` of ${formatMoney(summary.budgetCents)}`;
+  const over = summary.overAfter ? ' ⚠️ over budget' : '';
+  return `${formatMoney(summary.spentCents)}${budget} approved in ${monthName}; ${formatMoney(summary.afterCents)} with this one${over}`;
+}
+
+function describeHistory(row: SupplyRow, zone: string): string {
+  const at = (when: Date | null) => (when ? ` ${formatOfficeTime(when, zone)}` : '');
+  const steps = [`Filed ${formatOfficeTime(row.createdAt, zone)}`];
+  if (row.approvedByName) steps.push(`✅ Approved by ${row.approvedByName}${at(row.approvedAt)}`);
+  if (row.orderedByName) steps.push(`🛒 Ordered by ${row.orderedByName}${at(row.orderedAt)}`);
+  if (row.receivedByName) steps.push(`📦 Received by ${row.receivedByName}${at(row.receivedAt)}`);
+  if (row.deniedByName) {
+    const why = row.denialNote ? ` — ${row.denialNote}` : '';
+    steps.push(`❌ Denied by ${row.deniedByName}${at(row.deniedAt)}${why}`);
+  }
+  if (row.cancelledByName) steps.push(`↩️ Cancelled by ${row.cancelledByName}${at(row.cancelledAt)}`);
+  if (row.status === 'pending') steps.push('waiting for a manager');
+  return steps.join(' · ');
+}
+
+function listButtons(row: SupplyRow): Button[] {
+  const value = formatSupplyReference(row);
+  switch (row.status) {
+    case 'pending':
+      return [
+        { label: 'Approve', actionId: ACTION_IDS.suppliesApprove, value, style: 'primary' },
+        { label: 'Deny', actionId: ACTION_IDS.suppliesDeny, value, style: 'danger' },
+      ];
+    case 'approved':
+      return [{ label: 'Mark ordered', actionId: ACTION_IDS.suppliesMarkOrdered, value, style: 'primary' }];
+    case 'ordered':
+      return [{ label: 'Mark received', actionId: ACTION_IDS.suppliesMarkReceived, value, style: 'primary' }];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The approvals-channel card of a supply request, built from the database as it stands: line cost,
+ * month-to-date approved spend against the budget, stock on hand, and the button for the next step.
+ */
+export async function buildSupplyCard(
+  db: Db,
+  office: OfficeConfig,
+  row: SupplyRow,
+  now: DateTime,
+): Promise<Message> {
+  const zone = office.office.timezone;
+  const reference = formatSupplyReference(row);
+  const item = row.sku ? office.supplies.catalog.find((entry) => entry.sku === row.sku) : undefined;
+  const lineCents = computeLineCostCents(row.unitPriceCents, row.quantity);
+  const budgetCents =
+    office.supplies.monthlyBudget === undefined ? undefined : toCents(office.supplies.monthlyBudget);
+  const fields: Field[] = [
+    { label: 'Who', value: row.requesterName },
+    {
+      label: 'Item',
+      value: row.sku ? `${row.itemName} · ${row.sku}` : `${row.itemName} (not in the catalog)`,
+    },
+    { label: 'Quantity', value: formatQuantity(row.quantity, row.unit) },
+    { label: 'Urgency', value: SUPPLY_URGENCY_LABELS[row.urgency] },
+  ];
+  if (lineCents !== null && row.unitPriceCents !== null) {
+    fields.push({
+      label: 'Cost',
+      value: `${formatMoney(lineCents)} (${row.quantity} × ${formatMoney(row.unitPriceCents)})`,
+    });
+  }
+  if (item?.vendor) fields.push({ label: 'Vendor', value: item.vendor });
+  if (item) {
+    const stock = await getSupplyStock(db, office.office.id, item.sku);
+    const onOrder = sumOnOrder(await listOpenSupplyRequests(db, office.office.id)).get(item.sku) ?? 0;
+    const counted = stock ? `${stock.onHand} on hand` : 'not counted yet';
+    fields.push({
+      label: 'Stock',
+      value: `${counted} · par ${item.par}${onOrder > 0 ? ` · ${onOrder} on order` : ''}`,
+    });
+  }
+  const lines: string[] = [];
+  // Spend against the budget helps the decision; once decided, the month it would show may not be the request's.
+  if (row.status === 'pending' && (lineCents !== null || budgetCents !== undefined)) {
+    const month = getOfficeMonth(now, zone);
+    const summary = summarizeBudget({
+      spentCents: await loadMonthSpendCents(db, office, now),
+      lineCents: lineCents ?? 0,
+      budgetCents,
+    });
+    fields.push({ label: 'Budget', value: describeBudget(summary, month.start.toFormat('LLLL')) });
+    if (summary.overAfter && summary.remainingCents !== undefined) {
+      lines.push(
+        `⚠️ Approving this goes ${formatMoney(-summary.remainingCents)} over the ${month.label} budget. A manager can still approve it.`,
+      );
+    }
+  }
+  if (!row.sku)
+    lines.push('Not in the catalog: check what exactly is needed, and its price, before approving.');
+  if (row.note) fields.push({ label: 'Note', value: row.note });
+  const buttons = listButtons(row);
+  return {
+    text: `Supplies ${reference}: ${row.requesterName}, ${describeSupplyLine(row)} — ${row.status}`,
+    title: `Supplies ${reference} — ${row.requesterName}`,
+    fields,
+    ...(lines.length > 0 ? { lines } : {}),
+    ...(buttons.length > 0 ? { buttons } : {}),
+    note: describeHistory(row, zone),
+  };
+}

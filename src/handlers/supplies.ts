@@ -1,0 +1,836 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { OfficeConfig } from '../config/office.ts';
+import { createAuditEntry } from '../db/repositories/audit.ts';
+import {
+  addReceivedStock,
+  createStockCount,
+  createSupplyRequest,
+  getSupplyRequest,
+  getSupplyRequestByDraft,
+  listOpenSupplyRequests,
+  listSupplyRequestsFiledBetween,
+  listSupplyStock,
+  type SupplyRow,
+  updateSupplyRequestStatus,
+} from '../db/repositories/supplies.ts';
+import { listManagers } from '../domain/people.ts';
+import { formatReference, parseReference } from '../domain/references.ts';
+import {
+  type CatalogItem,
+  type CatalogMatch,
+  canCancelSupplyRequest,
+  checkSupplyStep,
+  computeLineCostCents,
+  formatCsvRow,
+  formatMoney,
+  getOfficeMonth,
+  listReorderSuggestions,
+  MAX_SUPPLY_QUANTITY,
+  matchCatalogItem,
+  normalizeWords,
+  parseOfficeMonth,
+  parseQuantity,
+  type QuantityParse,
+  readUrgency,
+  type StepCheck,
+  type SupplyStatus,
+  type SupplyStep,
+  type SupplyUrgency,
+  suggestReorderQuantity,
+} from '../domain/supplies.ts';
+import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
+import type { HandlerContext } from './context.ts';
+import type { Button, Effect, Form, Message, Outcome } from './reply.ts';
+import { replyOnly } from './reply.ts';
+import type { Feature } from './router.ts';
+import {
+  buildSupplyCard,
+  describeReorderSuggestion,
+  describeSupplyLine,
+  findUnitPriceCents,
+  formatQuantity,
+  formatSupplyReference,
+  SUPPLY_URGENCY_LABELS,
+  sumOnOrder,
+} from './supplies-card.ts';
+import { formatOfficeTime } from './time-off-card.ts';
+
+const MAX_ITEM = 200;
+const MAX_NOTE = 500;
+const LIST_LIMIT = 15;
+// A CSV answer is one message: ~40 rows and under Slack's 3,000 characters per section.
+const EXPORT_ROWS = 40;
+const EXPORT_CHARS = 2_800;
+const NOTHING_SAVED = 'Nothing was saved.';
+const NOTHING_CHANGED = 'Nothing was changed.';
+const FILE_HINT =
+  'Write it like /supplies 4 nitrile gloves m, /supplies 2 GLV-M for room 3, or /supplies 1 printer toner - the HP one.';
+const STOCK_HINT = 'Write it like /supplies stock GLV-M 6 (the item code, then how many are on the shelf).';
+const URGENCIES = ['routine', 'this_week', 'today'] as const satisfies readonly SupplyUrgency[];
+const STEP_BUTTONS = { approved: 'Approve', ordered: 'Mark ordered' } as const;
+const STEP_VERBS: Record<SupplyStep, string> = {
+  approved: 'approved',
+  denied: 'denied',
+  ordered: 'marked ordered',
+  received: 'marked received',
+  cancelled: 'cancelled',
+};
+
+const supplyFormSchema = z.object({
+  sku: z.string().trim().default(''),
+  other: z
+    .string()
+    .trim()
+    .max(MAX_ITEM, `Keep the description under ${MAX_ITEM} characters; details go in the note.`)
+    .default(''),
+  quantity: z.string({ error: 'Say how many.' }).trim().min(1, 'Say how many.'),
+  urgency: z.enum(URGENCIES, { error: 'Choose how soon it is needed.' }).default('routine'),
+  note: z.string().trim().max(MAX_NOTE, `Keep the note under ${MAX_NOTE} characters.`).default(''),
+});
+const denyFormSchema = z.object({
+  reason: z.string().trim().max(MAX_NOTE, `Keep the reason under ${MAX_NOTE} characters.`).default(''),
+});
+// What a "did you mean" button carries: the draft the person typed, with the item they may choose.
+const choiceSchema = z.object({
+  d: z.string().min(1).max(64),
+  s: z.string().max(30).nullable(),
+  q: z.number(),
+  i: z.string().max(MAX_ITEM),
+  n: z.string().max(MAX_NOTE),
+});
+type Choice = z.infer<typeof choiceSchema>;
+
+interface Draft {
+  item: CatalogItem | undefined;
+  itemText: string;
+  quantity: number;
+  urgency: SupplyUrgency;
+  note: string;
+  draftKey?: string;
+}
+
+function refusal(text: string, hint?: string): Outcome {
+  return replyOnly({ text, lines: [text, ...(hint ? [hint] : [])] });
+}
+
+function managerNames(office: OfficeConfig): string {
+  const names = listManagers(office).map((member) => member.name);
+  return names.length > 0 ? names.join(' or ') : 'a manager';
+}
+
+function clip(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Why a quantity was refused, for a request or a stock count, in plain words. */
+function explainQuantity(
+  parsed: Exclude<QuantityParse, { ok: true }>,
+  text: string,
+  what: string,
+  office: OfficeConfig,
+): string {
+  switch (parsed.reason) {
+    case 'not_a_number':
+      return `Start with how many ${what}: "${clip(text, 20)}" is not a number.`;
+    case 'zero':
+      return `Zero ${what} is nothing to order; ask for at least 1.`;
+    case 'negative':
+      return `"${clip(text, 20)}" is below zero; say how many ${what} as a whole number.`;
+    case 'fractional':
+      return `"${clip(text, 20)}" is not a whole number; supplies come in whole units (boxes, rolls, packs).`;
+    case 'too_many':
+      return `${clip(text, 20)} is more than ${MAX_SUPPLY_QUANTITY.toLocaleString('en-US')}, the most one request can hold. If you really need that many, talk to ${managerNames(office)}.`;
+  }
+}
+
+/** Stores a request and queues its approval card: the one path for text, form and "did you mean" buttons. */
+async function fileSupply(draft: Draft, ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db } = ctx;
+  const row = await createSupplyRequest(db, {
+    officeId: office.office.id,
+    draftKey: draft.draftKey ?? null,
+    requesterKey: actor.key,
+    requesterName: actor.name,
+    requesterPlatform: actor.platform,
+    requesterUserId: actor.userId,
+    sku: draft.item?.sku ?? null,
+    itemName: draft.item?.name ?? draft.itemText,
+    unit: draft.item?.unit ?? null,
+    quantity: draft.quantity,
+    unitPriceCents: draft.item ? findUnitPriceCents(draft.item) : null,
+    urgency: draft.urgency,
+    note: draft.note,
+    createdAt: ctx.now.toJSDate(),
+  });
+  if (!row) {
+    const earlier = draft.draftKey
+      ? await getSupplyRequestByDraft(db, office.office.id, draft.draftKey)
+      : undefined;
+    const reference = earlier ? formatSupplyReference(earlier) : 'a request';
+    return refusal(`You already chose for this one: it was filed as ${reference}. ${NOTHING_SAVED}`);
+  }
+  const reference = formatSupplyReference(row);
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: 'supplies.filed',
+    entity: reference,
+    detail: { sku: row.sku, quantity: row.quantity, urgency: row.urgency },
+  });
+  const line = describeSupplyLine(row);
+  const cost = computeLineCostCents(row.unitPriceCents, row.quantity);
+  const lines = [
+    row.sku ? `${line} (${row.sku})` : line,
+    ...(row.sku ? [] : ['This is not in the catalog, so a manager will look it up before ordering.']),
+    ...(cost !== null ? [`Cost: ${formatMoney(cost)}`] : []),
+    ...(row.urgency !== 'routine' ? [`Urgency: ${SUPPLY_URGENCY_LABELS[row.urgency]}`] : []),
+    ...(row.note ? [`Note: ${row.note}`] : []),
+    `${managerNames(office)} will decide; you will get a message when it is approved, ordered and received.`,
+  ];
+  return {
+    reply: {
+      text: `Supplies requested: ${reference}, ${line}`,
+      title: `Supplies requested — ${reference}`,
+      lines,
+    },
+    effects: [
+      {
+        kind: 'post',
+        channel: 'approvals',
+        cardKey: reference,
+        message: await buildSupplyCard(db, office, row, ctx.now),
+      },
+    ],
+  };
+}
+
+function encodeChoice(choice: Choice): string {
+  return JSON.stringify(choice);
+}
+
+function readChoice(value: string): Choice | undefined {
+  try {
+    const parsed = choiceSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Several catalog items fit, or only a guess does: the person chooses; nothing is stored until then. */
+function offerChoices(match: Extract<CatalogMatch, { kind: 'close' }>, quantity: number): Outcome {
+  const draftKey = randomUUID();
+  const buttons: Button[] = match.items.map((item) => ({
+    label: `${item.name} (${item.sku})`,
+    actionId: ACTION_IDS.suppliesChoose,
+    value: encodeChoice({ d: draftKey, s: item.sku, q: quantity, i: item.name, n: match.note }),
+  }));
+  const written = match.asWritten;
+  if (written.itemText.length <= MAX_ITEM && written.note.length <= MAX_NOTE) {
+    buttons.push({
+      label: `Something else: "${clip(written.itemText, 40)}"`,
+      actionId: ACTION_IDS.suppliesChoose,
+      value: encodeChoice({ d: draftKey, s: null, q: quantity, i: written.itemText, n: written.note }),
+    });
+  }
+  const several = match.items.length > 1;
+  const text = several
+    ? `"${clip(written.itemText)}" fits ${match.items.length} catalog items. Which one do you need ${quantity} of?`
+    : `Did you mean ${match.items[0]?.name ?? 'a catalog item'}?`;
+  return replyOnly({
+    text,
+    lines: [text, 'Press the one you mean. Nothing is saved until you choose.'],
+    buttons,
+  });
+}
+
+async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const [first = '', ...rest] = text.split(/\s+/);
+  const quantity = parseQuantity(first);
+  if (!quantity.ok) {
+    return refusal(`${explainQuantity(quantity, first, 'you need', ctx.office)} ${NOTHING_SAVED}`, FILE_HINT);
+  }
+  const itemText = rest.join(' ').trim();
+  // Punctuation alone names nothing: "4 -" is as empty as "4".
+  if (normalizeWords(itemText).length === 0)
+    return refusal(`Say what you need after the number. ${NOTHING_SAVED}`, FILE_HINT);
+  const match = matchCatalogItem(itemText, ctx.office.supplies.catalog);
+  const note = match.kind === 'none' ? match.asWritten.note : match.note;
+  if (note.length > MAX_NOTE) {
+    return refusal(
+      `Please keep the note under ${MAX_NOTE} characters (yours has ${note.length}). ${NOTHING_SAVED}`,
+    );
+  }
+  switch (match.kind) {
+    case 'item':
+      return fileSupply(
+        {
+          item: match.item,
+          itemText: match.item.name,
+          quantity: quantity.quantity,
+          urgency: readUrgency(note),
+          note,
+        },
+        ctx,
+      );
+    case 'close':
+      return offerChoices(match, quantity.quantity);
+    case 'none': {
+      const { itemText: written } = match.asWritten;
+      if (written.length > MAX_ITEM) {
+        return refusal(
+          `Please describe the item in under ${MAX_ITEM} characters, and put details after " - " as a note. ${NOTHING_SAVED}`,
+          FILE_HINT,
+        );
+      }
+      if (normalizeWords(written).length === 0) {
+        return refusal(`Say what you need before the note. ${NOTHING_SAVED}`, FILE_HINT);
+      }
+      return fileSupply(
+        { item: undefined, itemText: written, quantity: quantity.quantity, urgency: readUrgency(note), note },
+        ctx,
+      );
+    }
+  }
+}
+
+async function chooseFromButton(value: string, ctx: HandlerContext): Promise<Outcome> {
+  const choice = readChoice(value);
+  if (!choice)
+    return refusal(`That choice could not be read; please type the request again. ${NOTHING_SAVED}`);
+  const quantity = parseQuantity(String(choice.q));
+  if (!quantity.ok) {
+    return refusal(`${explainQuantity(quantity, String(choice.q), 'you need', ctx.office)} ${NOTHING_SAVED}`);
+  }
+  const item = choice.s ? ctx.office.supplies.catalog.find((entry) => entry.sku === choice.s) : undefined;
+  if (choice.s && !item) {
+    return refusal(
+      `${choice.s} is no longer in the catalog; please type the request again. ${NOTHING_SAVED}`,
+    );
+  }
+  const itemText = item?.name ?? choice.i.trim();
+  if (normalizeWords(itemText).length === 0) return refusal(`Say what you need. ${NOTHING_SAVED}`, FILE_HINT);
+  return fileSupply(
+    {
+      item,
+      itemText,
+      quantity: quantity.quantity,
+      urgency: readUrgency(choice.n),
+      note: choice.n,
+      draftKey: choice.d,
+    },
+    ctx,
+  );
+}
+
+function buildRequestForm(office: OfficeConfig): Form {
+  const catalog = office.supplies.catalog;
+  return {
+    formId: FORM_IDS.suppliesRequest,
+    title: 'Ask for supplies',
+    submitLabel: 'Send request',
+    inputs: [
+      ...(catalog.length > 0
+        ? [
+            {
+              kind: 'select' as const,
+              id: 'sku',
+              label: 'Item from the catalog (type to search)',
+              optional: true,
+              options: catalog.map((item) => ({
+                label: `${item.name} · ${item.unit} · ${item.sku}`,
+                value: item.sku,
+              })),
+            },
+          ]
+        : []),
+      {
+        kind: 'text',
+        id: 'other',
+        label: 'Not in the catalog? Describe it',
+        optional: true,
+        maxLength: MAX_ITEM,
+      },
+      { kind: 'number', id: 'quantity', label: 'How many', min: 1, max: MAX_SUPPLY_QUANTITY, initial: 1 },
+      {
+        kind: 'select',
+        id: 'urgency',
+        label: 'How soon',
+        initial: 'routine',
+        options: URGENCIES.map((value) => ({ label: SUPPLY_URGENCY_LABELS[value], value })),
+      },
+      { kind: 'textarea', id: 'note', label: 'Note', optional: true, maxLength: MAX_NOTE },
+    ],
+  };
+}
+
+async function submitRequestForm(
+  values: Record<string, string>,
+  _metadata: string | undefined,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  const parsed = supplyFormSchema.safeParse(values);
+  if (!parsed.success) {
+    const formErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues)
+      formErrors[String(issue.path[0] ?? 'quantity')] ??= issue.message;
+    return { formErrors, effects: [] };
+  }
+  const { sku, other, urgency, note } = parsed.data;
+  const formErrors: Record<string, string> = {};
+  const item = sku ? ctx.office.supplies.catalog.find((entry) => entry.sku === sku) : undefined;
+  if (sku && !item) formErrors.sku = 'That item is no longer in the catalog; choose another.';
+  if (!sku && !other) formErrors.sku = 'Choose an item, or describe one that is not in the catalog below.';
+  if (sku && other) formErrors.other = 'Choose a catalog item or describe another one, not both.';
+  const quantity = parseQuantity(parsed.data.quantity);
+  if (!quantity.ok) {
+    formErrors.quantity = explainQuantity(quantity, parsed.data.quantity, 'you need', ctx.office);
+  }
+  if (Object.keys(formErrors).length > 0 || !quantity.ok) return { formErrors, effects: [] };
+  return fileSupply({ item, itemText: item?.name ?? other, quantity: quantity.quantity, urgency, note }, ctx);
+}
+
+function describeOpenRequest(row: SupplyRow): string {
+  const urgency = row.urgency === 'routine' ? '' : ` · ${SUPPLY_URGENCY_LABELS[row.urgency]}`;
+  return `${formatSupplyReference(row)} · ${describeSupplyLine(row)} · ${row.requesterName} · ${row.status}${urgency}`;
+}
+
+async function listOpen(ctx: HandlerContext): Promise<Outcome> {
+  const { office, db } = ctx;
+  const open = await listOpenSupplyRequests(db, office.office.id);
+  const stock = await listSupplyStock(db, office.office.id);
+  const suggestions = listReorderSuggestions(
+    office.supplies.catalog,
+    new Map(stock.map((row) => [row.sku, row.onHand])),
+    sumOnOrder(open),
+  );
+  const lines = [`Open requests (${open.length}):`];
+  lines.push(...open.slice(0, LIST_LIMIT).map(describeOpenRequest));
+  if (open.length > LIST_LIMIT) lines.push(`…and ${open.length - LIST_LIMIT} more`);
+  if (open.length === 0) lines.push('None: nothing is waiting to be approved, ordered or received.');
+  lines.push(`Below par (${suggestions.length}):`);
+  lines.push(...suggestions.slice(0, LIST_LIMIT).map(describeReorderSuggestion));
+  if (suggestions.length > LIST_LIMIT) lines.push(`…and ${suggestions.length - LIST_LIMIT} more`);
+  if (suggestions.length === 0) {
+    lines.push(
+      stock.length === 0
+        ? 'No stock counts yet; managers record them with /supplies stock GLV-M 6.'
+        : 'Nothing counted is below par.',
+    );
+  }
+  return replyOnly({
+    text: `Supplies: ${open.length} open, ${suggestions.length} below par`,
+    title: 'Supplies',
+    lines,
+  });
+}
+
+async function recordStock(args: string[], ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now } = ctx;
+  if (!actor.isManager) {
+    return refusal(`Only ${managerNames(office)} can record stock counts. ${NOTHING_SAVED}`);
+  }
+  const [skuText = '', countText = ''] = args;
+  if (!skuText || !countText)
+    return refusal(`Say which item and how many are on hand. ${NOTHING_SAVED}`, STOCK_HINT);
+  const item = office.supplies.catalog.find((entry) => entry.sku.toLowerCase() === skuText.toLowerCase());
+  if (!item) {
+    const family = skuText.split('-')[0]?.toUpperCase() ?? '';
+    const similar = office.supplies.catalog.filter((entry) => entry.sku.split('-')[0] === family);
+    const hint = similar.length > 0 ? ` Did you mean ${similar.map((entry) => entry.sku).join(', ')}?` : '';
+    return refusal(
+      `There is no item ${clip(skuText, 30)} in the catalog.${hint} ${NOTHING_SAVED}`,
+      STOCK_HINT,
+    );
+  }
+  const count = parseQuantity(countText, { allowZero: true });
+  if (!count.ok) {
+    return refusal(
+      `${explainQuantity(count, countText, 'are on hand', office)} ${NOTHING_SAVED}`,
+      STOCK_HINT,
+    );
+  }
+  const stock = await createStockCount(db, {
+    officeId: office.office.id,
+    sku: item.sku,
+    count: count.quantity,
+    byName: actor.name,
+    at: now.toJSDate(),
+  });
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: 'supplies.counted',
+    entity: item.sku,
+    detail: { count: stock.onHand },
+  });
+  const onOrder = sumOnOrder(await listOpenSupplyRequests(db, office.office.id)).get(item.sku) ?? 0;
+  const suggested = suggestReorderQuantity(item.par, stock.onHand, onOrder);
+  const lines = [
+    `${item.name} (${item.sku}): ${formatQuantity(stock.onHand, item.unit)} on hand, par ${item.par}.`,
+  ];
+  if (stock.onHand < item.par) {
+    const ordered = onOrder > 0 ? ` (${onOrder} already on order)` : '';
+    lines.push(
+      suggested > 0
+        ? `Below par: order ${formatQuantity(suggested, item.unit)}${ordered}.`
+        : `Below par, but enough is on order${ordered}.`,
+    );
+  }
+  return replyOnly({ text: `Recorded ${item.sku}: ${stock.onHand} on hand`, lines });
+}
+
+function formatDollars(cents: number | null): string {
+  return cents === null ? '' : (cents / 100).toFixed(2);
+}
+
+async function exportMonth(monthText: string, ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now } = ctx;
+  const zone = office.office.timezone;
+  if (!actor.isManager) return refusal(`Only ${managerNames(office)} can export supply requests.`);
+  const month = monthText ? parseOfficeMonth(monthText, zone) : getOfficeMonth(now, zone);
+  if (!month) {
+    return refusal(
+      `"${clip(monthText, 20)}" is not a month. Write it like /supplies export 2026-11, or /supplies export for this month.`,
+    );
+  }
+  const rows = await listSupplyRequestsFiledBetween(
+    db,
+    office.office.id,
+    month.start.toJSDate(),
+    month.end.toJSDate(),
+  );
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: 'supplies.exported',
+    entity: `supplies:${month.start.toFormat('yyyy-MM')}`,
+    detail: { rows: rows.length },
+  });
+  const lines = [
+    formatCsvRow([
+      'reference',
+      'filed',
+      'requester',
+      'sku',
+      'item',
+      'quantity',
+      'unit',
+      'status',
+      'unit_price',
+      'cost',
+    ]),
+  ];
+  let size = lines[0]?.length ?? 0;
+  let shown = 0;
+  for (const row of rows) {
+    const csv = formatCsvRow([
+      formatSupplyReference(row),
+      formatOfficeTime(row.createdAt, zone),
+      row.requesterName,
+      row.sku ?? '',
+      row.itemName,
+      row.quantity,
+      row.unit ?? '',
+      row.status,
+      formatDollars(row.unitPriceCents),
+      formatDollars(computeLineCostCents(row.unitPriceCents, row.quantity)),
+    ]);
+    if (shown >= EXPORT_ROWS || size + csv.length + 1 > EXPORT_CHARS) break;
+    lines.push(csv);
+    size += csv.length + 1;
+    shown += 1;
+  }
+  if (rows.length > shown) lines.push(`…and ${rows.length - shown} more`);
+  return replyOnly({
+    text: `Supply requests filed in ${month.label}: ${rows.length} (CSV)`,
+    title: `Supply requests — ${month.label} (CSV)`,
+    lines,
+  });
+}
+
+async function findRequest(
+  referenceText: string,
+  ctx: HandlerContext,
+): Promise<{ ok: true; row: SupplyRow; reference: string } | { ok: false; outcome: Outcome }> {
+  const number = parseReference(referenceText, 'SR');
+  if (number === undefined) {
+    return {
+      ok: false,
+      outcome: refusal(`"${clip(referenceText, 30)}" is not a supply reference. They look like SR-7.`),
+    };
+  }
+  const row = await getSupplyRequest(ctx.db, ctx.office.office.id, number);
+  const reference = formatReference('SR', number);
+  if (!row) return { ok: false, outcome: refusal(`There is no supply request ${reference}.`) };
+  return { ok: true, row, reference };
+}
+
+/** Who took a step on a request and when, as `by Dana Reyes on Wed Nov 25 at 10:00 AM`. */
+function describeWhoDid(row: SupplyRow, status: SupplyStatus, zone: string): string {
+  const by: Record<SupplyStatus, [string | null, Date | null]> = {
+    pending: [row.requesterName, row.createdAt],
+    approved: [row.approvedByName, row.approvedAt],
+    ordered: [row.orderedByName, row.orderedAt],
+    received: [row.receivedByName, row.receivedAt],
+    denied: [row.deniedByName, row.deniedAt],
+    cancelled: [row.cancelledByName, row.cancelledAt],
+  };
+  const [name, at] = by[status];
+  return `by ${name ?? 'someone'}${at ? ` on ${formatOfficeTime(at, zone)}` : ''}`;
+}
+
+function explainStepRefusal(
+  row: SupplyRow,
+  reference: string,
+  step: SupplyStep,
+  check: Exclude<StepCheck, { ok: true }>,
+  zone: string,
+): string {
+  switch (check.reason) {
+    case 'closed':
+      return `${reference} was ${row.status} ${describeWhoDid(row, row.status, zone)}, so it cannot be ${STEP_VERBS[step]}. ${NOTHING_CHANGED}`;
+    case 'already_done':
+      return `${reference} was already ${STEP_VERBS[step]} ${describeWhoDid(row, step, zone)}. ${NOTHING_CHANGED}`;
+    case 'already_decided':
+      return `${reference} was already approved ${describeWhoDid(row, 'approved', zone)} and is now ${row.status}, so it cannot be ${STEP_VERBS[step]}. ${NOTHING_CHANGED}`;
+    case 'not_yet':
+      return `${reference} has not been ${STEP_VERBS[check.needs]} yet (it is ${row.status}): press ${STEP_BUTTONS[check.needs]} first. ${NOTHING_CHANGED}`;
+  }
+}
+
+function refuseNonManager(ctx: HandlerContext): Outcome | undefined {
+  if (ctx.actor.isManager) return undefined;
+  return refusal(
+    `Only ${managerNames(ctx.office)} can approve, deny or mark supply requests ordered or received. ${NOTHING_CHANGED}`,
+  );
+}
+
+const STEP_NEWS: Record<Exclude<SupplyStep, 'cancelled'>, (by: string) => string> = {
+  approved: (by) => `was approved by ${by} ✅`,
+  denied: (by) => `was denied by ${by}`,
+  ordered: (by) => `has been ordered by ${by} 🛒`,
+  received: (by) => `has arrived 📦 (marked received by ${by})`,
+};
+
+/** Takes one lifecycle step as one conditional update; a refused or lost race changes nothing and says why. */
+async function takeStep(
+  row: SupplyRow,
+  reference: string,
+  step: Exclude<SupplyStep, 'cancelled'>,
+  note: string,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  const { office, actor, db, now } = ctx;
+  const zone = office.office.timezone;
+  const check = checkSupplyStep(row.status, step);
+  if (!check.ok) return refusal(explainStepRefusal(row, reference, step, check, zone));
+  const updated = await updateSupplyRequestStatus(db, {
+    id: row.id,
+    from: row.status,
+    to: step,
+    byName: actor.name,
+    at: now.toJSDate(),
+    note: note || null,
+  });
+  if (!updated) {
+    const current = (await getSupplyRequest(db, office.office.id, row.number)) ?? row;
+    const again = checkSupplyStep(current.status, step);
+    return refusal(
+      again.ok
+        ? `${reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`
+        : explainStepRefusal(current, reference, step, again, zone),
+    );
+  }
+  const stock =
+    step === 'received' && updated.sku
+      ? await addReceivedStock(db, {
+          officeId: office.office.id,
+          sku: updated.sku,
+          quantity: updated.quantity,
+          at: now.toJSDate(),
+        })
+      : undefined;
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: `supplies.${step}`,
+    entity: reference,
+    detail: {
+      quantity: updated.quantity,
+      ...(note ? { note: true } : {}),
+      ...(stock ? { onHand: stock.onHand } : {}),
+    },
+  });
+  const line = describeSupplyLine(updated);
+  const news = `Your supply request ${reference} (${line}) ${STEP_NEWS[step](actor.name)}.`;
+  const dm: Message = { text: news, lines: [news, ...(note ? [`Reason: ${note}`] : [])] };
+  const effects: Effect[] = [
+    { kind: 'update', cardKey: reference, message: await buildSupplyCard(db, office, updated, now) },
+    { kind: 'dm', to: { platform: updated.requesterPlatform, userId: updated.requesterUserId }, message: dm },
+  ];
+  const stockText = stock ? ` ${stock.sku} now has ${stock.onHand} on hand.` : '';
+  const answers: Record<typeof step, string> = {
+    approved: `Approved ${reference} for ${updated.requesterName} (${line}). Press Mark ordered on the card once it is ordered.`,
+    denied: `Denied ${reference} for ${updated.requesterName} (${line}).`,
+    ordered: `Marked ${reference} ordered (${line}). Press Mark received when it arrives.`,
+    received: `Marked ${reference} received (${line}).${stockText}`,
+  };
+  return { reply: { text: answers[step] }, effects };
+}
+
+function buttonStep(step: 'approved' | 'ordered' | 'received') {
+  return async (value: string, ctx: HandlerContext): Promise<Outcome> => {
+    const refused = refuseNonManager(ctx);
+    if (refused) return refused;
+    const found = await findRequest(value, ctx);
+    if (!found.ok) return found.outcome;
+    return takeStep(found.row, found.reference, step, '', ctx);
+  };
+}
+
+async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outcome> {
+  const refused = refuseNonManager(ctx);
+  if (refused) return refused;
+  const found = await findRequest(value, ctx);
+  if (!found.ok) return found.outcome;
+  const check = checkSupplyStep(found.row.status, 'denied');
+  if (!check.ok) {
+    return refusal(
+      explainStepRefusal(found.row, found.reference, 'denied', check, ctx.office.office.timezone),
+    );
+  }
+  return {
+    form: {
+      formId: FORM_IDS.suppliesDenyReason,
+      title: `Deny ${found.reference}`,
+      submitLabel: 'Deny',
+      metadata: found.reference,
+      inputs: [
+        {
+          kind: 'textarea',
+          id: 'reason',
+          label: 'Reason for the requester',
+          optional: true,
+          maxLength: MAX_NOTE,
+        },
+      ],
+    },
+    effects: [],
+  };
+}
+
+async function submitDenyForm(
+  values: Record<string, string>,
+  metadata: string | undefined,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  const parsed = denyFormSchema.safeParse(values);
+  if (!parsed.success) {
+    return { formErrors: { reason: parsed.error.issues[0]?.message ?? 'Check the reason.' }, effects: [] };
+  }
+  // The reference comes back from the form; who may deny is checked again now, from the config.
+  const refused = refuseNonManager(ctx);
+  if (refused) return refused;
+  const found = await findRequest(metadata ?? '', ctx);
+  if (!found.ok) return found.outcome;
+  return takeStep(found.row, found.reference, 'denied', parsed.data.reason, ctx);
+}
+
+async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now } = ctx;
+  const zone = office.office.timezone;
+  if (!referenceText) {
+    return refusal(
+      'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.',
+    );
+  }
+  const found = await findRequest(referenceText, ctx);
+  if (!found.ok) return found.outcome;
+  const { row, reference } = found;
+  const own = row.requesterKey === actor.key;
+  const check = canCancelSupplyRequest(row.status, own ? 'requester' : actor.isManager ? 'manager' : 'other');
+  if (!check.ok) {
+    if (check.reason === 'not_permitted') {
+      return refusal(
+        `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`,
+      );
+    }
+    const after =
+      row.status === 'approved' || row.status === 'ordered'
+        ? ` Only a pending request can be cancelled here; ask ${managerNames(office)} to stop the order.`
+        : '';
+    return refusal(
+      `${reference} was already ${row.status} ${describeWhoDid(row, row.status, zone)}.${after} ${NOTHING_CHANGED}`,
+    );
+  }
+  const cancelled = await updateSupplyRequestStatus(db, {
+    id: row.id,
+    from: 'pending',
+    to: 'cancelled',
+    byName: actor.name,
+    at: now.toJSDate(),
+  });
+  if (!cancelled) {
+    const current = (await getSupplyRequest(db, office.office.id, row.number)) ?? row;
+    return refusal(
+      `${reference} was ${current.status} ${describeWhoDid(current, current.status, zone)} a moment ago. ${NOTHING_CHANGED}`,
+    );
+  }
+  await createAuditEntry(db, {
+    officeId: office.office.id,
+    actor,
+    action: 'supplies.cancelled',
+    entity: reference,
+  });
+  const line = describeSupplyLine(cancelled);
+  const effects: Effect[] = [
+    { kind: 'update', cardKey: reference, message: await buildSupplyCard(db, office, cancelled, now) },
+  ];
+  if (!own) {
+    effects.push({
+      kind: 'dm',
+      to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
+      message: { text: `${actor.name} cancelled your supply request ${reference} (${line}).` },
+    });
+  }
+  return { reply: { text: `Cancelled ${reference} (${line}).` }, effects };
+}
+
+async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
+  if (text === '') return { form: buildRequestForm(ctx.office), effects: [] };
+  const [word = '', ...rest] = text.split(/\s+/);
+  switch (word.toLowerCase()) {
+    case 'list':
+      return listOpen(ctx);
+    case 'stock':
+    case 'count':
+      return recordStock(rest, ctx);
+    case 'export':
+    case 'csv':
+      return exportMonth(rest.join(' '), ctx);
+    case 'cancel':
+    case 'withdraw':
+      return cancel(rest.join(' '), ctx);
+    default:
+      return fileFromText(text, ctx);
+  }
+}
+
+/** `/supplies`: requests against the catalog; Approve / Deny, Mark ordered, Mark received; stock counts and export. */
+export const suppliesFeature: Feature = {
+  command: 'supplies',
+  run: runSuppliesCommand,
+  actions: {
+    [ACTION_IDS.suppliesApprove]: buttonStep('approved'),
+    [ACTION_IDS.suppliesDeny]: denyFromButton,
+    [ACTION_IDS.suppliesMarkOrdered]: buttonStep('ordered'),
+    [ACTION_IDS.suppliesMarkReceived]: buttonStep('received'),
+    [ACTION_IDS.suppliesChoose]: chooseFromButton,
+  },
+  forms: {
+    [FORM_IDS.suppliesRequest]: submitRequestForm,
+    [FORM_IDS.suppliesDenyReason]: submitDenyForm,
+  },
+};

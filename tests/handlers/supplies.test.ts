@@ -1,0 +1,633 @@
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.ts';
+import { auditLog, outbox, supplyRequests, supplyStock } from '../../src/db/schema/index.ts';
+import { resolvePerson } from '../../src/domain/people.ts';
+import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
+import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import type { Input } from '../../src/handlers/input.ts';
+import type { Outcome } from '../../src/handlers/reply.ts';
+import { createRouter } from '../../src/handlers/router.ts';
+import { loadSupplyDigest } from '../../src/handlers/supplies-card.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const office = buildOfficeConfig();
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
+const SAM = 'U0SAM'; // front desk
+const PRIYA = 'U0PRIYA'; // front desk
+const DANA = 'U0DANA'; // manager
+const OMAR = 'U0OMAR'; // physician, manager
+
+type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+
+function replyText(outcome: Outcome): string {
+  const reply = outcome.reply;
+  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
+}
+
+function referenceIn(outcome: Outcome): string {
+  const match = /SR-\d+/.exec(replyText(outcome));
+  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
+  return match[0];
+}
+
+describe.each(databaseTargets())('supplies on $name', (target) => {
+  let database: Database;
+  let deps: DispatchDeps;
+  const recording = createRecordingLogger();
+
+  beforeAll(async () => {
+    database = await target.open();
+    deps = {
+      db: database.db,
+      office,
+      logger: recording.logger,
+      router: createRouter(FEATURES),
+      platforms: ['slack'],
+      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+    };
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.db.delete(outbox);
+    await database.db.delete(supplyRequests);
+    await database.db.delete(supplyStock);
+    await database.db.delete(auditLog);
+  });
+
+  function run(userId: string, input: Input, now = NOW): Promise<Outcome> {
+    return dispatchInput(deps, resolvePerson(office, 'slack', userId), input, now);
+  }
+  const command = (userId: string, text: string, deliveryId?: string) =>
+    run(userId, { kind: 'command', command: 'supplies', text, ...(deliveryId ? { deliveryId } : {}) });
+  const press = (userId: string, actionId: ActionId, value: string, deliveryId?: string) =>
+    run(userId, { kind: 'action', actionId, value, ...(deliveryId ? { deliveryId } : {}) });
+
+  const storedRequests = () => database.db.select().from(supplyRequests).orderBy(supplyRequests.id);
+  const outboxRows = () => database.db.select().from(outbox).orderBy(outbox.id);
+  const stockOf = async (sku: string) =>
+    (await database.db.select().from(supplyStock).where(eq(supplyStock.sku, sku)))[0]?.onHand;
+
+  describe('filing from text', () => {
+    it('matches the catalog by name, stores the price, and queues an approval card with Approve and Deny', async () => {
+      const outcome = await command(SAM, '4 nitrile gloves m for exam room 2');
+      const reference = referenceIn(outcome);
+      expect(replyText(outcome)).toContain('4 boxes of Nitrile gloves (M) (GLV-M)');
+      expect(replyText(outcome)).toContain('Cost: $50.00');
+      const [row] = await storedRequests();
+      expect(row).toMatchObject({
+        sku: 'GLV-M',
+        itemName: 'Nitrile gloves (M)',
+        quantity: 4,
+        unitPriceCents: 1250,
+        note: 'for exam room 2',
+        status: 'pending',
+        urgency: 'routine',
+      });
+      const [card] = await outboxRows();
+      expect(card).toMatchObject({ kind: 'post', target: office.channels.approvals, cardKey: reference });
+      expect(card?.message.buttons?.map((button) => button.label)).toEqual(['Approve', 'Deny']);
+      expect(card?.message.buttons?.every((button) => button.value === reference)).toBe(true);
+      const fields = Object.fromEntries(
+        (card?.message.fields ?? []).map((field) => [field.label, field.value]),
+      );
+      expect(fields).toMatchObject({
+        Item: 'Nitrile gloves (M) · GLV-M',
+        Quantity: '4 boxes',
+        Cost: '$50.00 (4 × $12.50)',
+        Vendor: 'Medline',
+        Stock: 'not counted yet · par 10',
+        Budget: '$0.00 of $1,500.00 approved in November; $50.00 with this one',
+      });
+    });
+
+    it('matches by sku and reads "urgent" in the note as urgent today', async () => {
+      await command(SAM, '2 glv-l urgent, room 3 is out');
+      expect((await storedRequests())[0]).toMatchObject({ sku: 'GLV-L', urgency: 'today' });
+    });
+
+    it('files text that fits nothing as a non-catalog item and marks it so on the card', async () => {
+      const outcome = await command(SAM, '1 printer toner - the HP 26A');
+      expect(replyText(outcome)).toContain('not in the catalog');
+      expect((await storedRequests())[0]).toMatchObject({
+        sku: null,
+        itemName: 'printer toner',
+        note: 'the HP 26A',
+        unitPriceCents: null,
+      });
+      const [card] = await outboxRows();
+      expect(card?.message.fields?.find((field) => field.label === 'Item')?.value).toBe(
+        'printer toner (not in the catalog)',
+      );
+      expect(card?.message.lines?.join(' ')).toMatch(/Not in the catalog/);
+    });
+
+    it('offers close matches as buttons, stores nothing until one is pressed, and files it once', async () => {
+      const offer = await command(SAM, '4 gloves for room 2');
+      expect(await storedRequests()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+      const buttons = offer.reply?.buttons ?? [];
+      expect(buttons.map((button) => button.label)).toEqual([
+        'Nitrile gloves (S) (GLV-S)',
+        'Nitrile gloves (M) (GLV-M)',
+        'Nitrile gloves (L) (GLV-L)',
+        'Something else: "gloves for room 2"',
+      ]);
+      expect(buttons.every((button) => button.actionId === ACTION_IDS.suppliesChoose)).toBe(true);
+      const medium = buttons[1]?.value ?? '';
+      const filed = await press(SAM, ACTION_IDS.suppliesChoose, medium, 'choose-1');
+      expect(replyText(filed)).toMatch(/Supplies requested: SR-\d+, 4 boxes of Nitrile gloves \(M\)/);
+      expect((await storedRequests())[0]).toMatchObject({ sku: 'GLV-M', quantity: 4, note: 'for room 2' });
+
+      const again = await press(SAM, ACTION_IDS.suppliesChoose, medium, 'choose-2');
+      expect(replyText(again)).toContain(`already chose for this one: it was filed as ${referenceIn(filed)}`);
+      const other = await press(SAM, ACTION_IDS.suppliesChoose, buttons[2]?.value ?? '', 'choose-3');
+      expect(replyText(other)).toMatch(/Nothing was saved/);
+      expect(await storedRequests()).toHaveLength(1);
+      expect((await outboxRows()).filter((row) => row.kind === 'post')).toHaveLength(1);
+    });
+
+    it('files the words as written when "Something else" is pressed', async () => {
+      const offer = await command(SAM, '2 paper towels');
+      const something = offer.reply?.buttons?.at(-1);
+      expect(something?.label).toBe('Something else: "paper towels"');
+      await press(SAM, ACTION_IDS.suppliesChoose, something?.value ?? '');
+      expect((await storedRequests())[0]).toMatchObject({ sku: null, itemName: 'paper towels', quantity: 2 });
+    });
+
+    it.each([
+      ['zero', '0 nitrile gloves m', /Zero you need is nothing to order/],
+      ['a negative number', '-2 nitrile gloves m', /below zero/],
+      ['a fraction', '2.5 nitrile gloves m', /not a whole number/],
+      ['over 1,000', '1001 nitrile gloves m', /more than 1,000/],
+      ['no number', 'nitrile gloves m', /Start with how many/],
+      ['empty item text', '4', /Say what you need after the number/],
+      ['empty item text after punctuation', '4 -', /Say what you need after the number/],
+      ['a note with no item', '4 : for room 2', /Say what you need before the note/],
+      ['a huge note', `4 nitrile gloves m for ${'x'.repeat(600)}`, /under 500 characters/],
+      ['a huge item name', `4 ${'toner '.repeat(50)}`, /under 200 characters/],
+    ])('refuses %s with a clear answer and stores nothing', async (_label, text, expected) => {
+      const outcome = await command(SAM, text);
+      expect(replyText(outcome)).toMatch(expected);
+      expect(replyText(outcome)).toMatch(/Nothing was saved/);
+      expect(replyText(outcome)).toMatch(/Write it like \/supplies 4 nitrile gloves m|under 500/);
+      expect(await storedRequests()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
+    it.each([
+      ['garbage', 'not json'],
+      [
+        'a tampered quantity',
+        JSON.stringify({ d: 'x', s: 'GLV-M', q: 5000, i: 'Nitrile gloves (M)', n: '' }),
+      ],
+      [
+        'a fractional quantity',
+        JSON.stringify({ d: 'x', s: 'GLV-M', q: 1.5, i: 'Nitrile gloves (M)', n: '' }),
+      ],
+      ['an unknown sku', JSON.stringify({ d: 'x', s: 'NOPE-1', q: 2, i: 'Nope', n: '' })],
+      ['an empty item', JSON.stringify({ d: 'x', s: null, q: 2, i: '  ', n: '' })],
+    ])('refuses a choice button carrying %s', async (_label, value) => {
+      const outcome = await press(SAM, ACTION_IDS.suppliesChoose, value);
+      expect(replyText(outcome)).toMatch(/Nothing was saved/);
+      expect(await storedRequests()).toHaveLength(0);
+    });
+
+    it('files once when the same delivery arrives twice', async () => {
+      const first = await command(SAM, '4 nitrile gloves m', 'trigger-1');
+      const again = await command(SAM, '4 nitrile gloves m', 'trigger-1');
+      expect(again.reply).toEqual(first.reply);
+      expect(await storedRequests()).toHaveLength(1);
+      expect(await outboxRows()).toHaveLength(1);
+    });
+
+    it('stores an injection attempt as plain text', async () => {
+      const note = "'); drop table supply_requests; --";
+      await command(SAM, `1 GLV-M ${note}`);
+      expect((await storedRequests())[0]?.note).toBe(note);
+    });
+  });
+
+  describe('the form', () => {
+    const submit = (values: Record<string, string>) =>
+      run(SAM, { kind: 'form', formId: FORM_IDS.suppliesRequest, values });
+
+    it('opens a form with the catalog when the command has no text', async () => {
+      const outcome = await command(SAM, '');
+      expect(outcome.form).toMatchObject({ formId: FORM_IDS.suppliesRequest });
+      expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
+        'sku',
+        'other',
+        'quantity',
+        'urgency',
+        'note',
+      ]);
+      const select = outcome.form?.inputs[0];
+      expect(select?.kind === 'select' && select.options.length).toBe(office.supplies.catalog.length);
+    });
+
+    it('files a catalog item from a submitted form', async () => {
+      const outcome = await submit({ sku: 'PPR-EX', quantity: '6', urgency: 'this_week', note: 'rooms 1-3' });
+      expect(replyText(outcome)).toContain('6 rolls of Exam table paper');
+      expect((await storedRequests())[0]).toMatchObject({
+        sku: 'PPR-EX',
+        quantity: 6,
+        urgency: 'this_week',
+        note: 'rooms 1-3',
+      });
+    });
+
+    it('files a described non-catalog item from a submitted form', async () => {
+      await submit({ other: 'Label printer tape', quantity: '2', urgency: 'routine' });
+      expect((await storedRequests())[0]).toMatchObject({ sku: null, itemName: 'Label printer tape' });
+    });
+
+    it.each([
+      ['a zero quantity', { sku: 'GLV-M', quantity: '0' }, 'quantity', /Zero/],
+      ['a fractional quantity', { sku: 'GLV-M', quantity: '1.5' }, 'quantity', /not a whole number/],
+      ['over 1,000', { sku: 'GLV-M', quantity: '5000' }, 'quantity', /more than 1,000/],
+      ['no item at all', { quantity: '2' }, 'sku', /Choose an item/],
+      [
+        'both an item and a description',
+        { sku: 'GLV-M', other: 'gloves', quantity: '2' },
+        'other',
+        /not both/,
+      ],
+      ['an unknown sku', { sku: 'NOPE-1', quantity: '2' }, 'sku', /no longer in the catalog/],
+      ['an unknown urgency', { sku: 'GLV-M', quantity: '2', urgency: 'yesterday' }, 'urgency', /how soon/],
+    ])('keeps the form open with an error for %s', async (_label, values, field, expected) => {
+      const outcome = await submit(values);
+      expect(outcome.formErrors?.[field]).toMatch(expected);
+      expect(await storedRequests()).toHaveLength(0);
+    });
+  });
+
+  describe('the lifecycle', () => {
+    it('goes pending → approved → ordered → received: card updated in place, DM at each step, stock added', async () => {
+      await command(DANA, 'stock GLV-M 3');
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+
+      const approved = await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      expect(replyText(approved)).toContain(
+        `Approved ${reference} for Sam Lee (4 boxes of Nitrile gloves (M))`,
+      );
+      let update = (await outboxRows()).filter((row) => row.kind === 'update').at(-1);
+      expect(update).toMatchObject({ cardKey: reference });
+      expect(update?.message.buttons?.map((button) => button.label)).toEqual(['Mark ordered']);
+      expect(update?.message.note).toMatch(/Approved by Dana Reyes/);
+
+      await press(OMAR, ACTION_IDS.suppliesMarkOrdered, reference);
+      update = (await outboxRows()).filter((row) => row.kind === 'update').at(-1);
+      expect(update?.message.buttons?.map((button) => button.label)).toEqual(['Mark received']);
+      expect(update?.message.note).toMatch(/Ordered by Dr\. Omar Haddad/);
+
+      const received = await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      expect(replyText(received)).toContain('GLV-M now has 7 on hand');
+      update = (await outboxRows()).filter((row) => row.kind === 'update').at(-1);
+      expect(update?.message.buttons).toBeUndefined();
+      expect(update?.message.note).toMatch(/Received by Dana Reyes/);
+      expect(await stockOf('GLV-M')).toBe(7);
+
+      const dms = (await outboxRows()).filter((row) => row.kind === 'dm');
+      expect(dms.map((row) => row.target)).toEqual([SAM, SAM, SAM]);
+      expect(dms.map((row) => row.message.text)).toEqual([
+        `Your supply request ${reference} (4 boxes of Nitrile gloves (M)) was approved by Dana Reyes ✅.`,
+        `Your supply request ${reference} (4 boxes of Nitrile gloves (M)) has been ordered by Dr. Omar Haddad 🛒.`,
+        `Your supply request ${reference} (4 boxes of Nitrile gloves (M)) has arrived 📦 (marked received by Dana Reyes).`,
+      ]);
+      expect((await storedRequests())[0]).toMatchObject({
+        status: 'received',
+        approvedByName: 'Dana Reyes',
+        orderedByName: 'Dr. Omar Haddad',
+        receivedByName: 'Dana Reyes',
+      });
+      const actions = (await database.db.select().from(auditLog).orderBy(auditLog.id)).map(
+        (row) => row.action,
+      );
+      expect(actions).toEqual([
+        'supplies.counted',
+        'supplies.filed',
+        'supplies.approved',
+        'supplies.ordered',
+        'supplies.received',
+      ]);
+    });
+
+    it('receiving a non-catalog item changes no stock', async () => {
+      const reference = referenceIn(await command(SAM, '1 printer toner'));
+      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference);
+      await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      expect((await storedRequests())[0]?.status).toBe('received');
+      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+    });
+
+    it.each([
+      ['Approve', ACTION_IDS.suppliesApprove],
+      ['Deny', ACTION_IDS.suppliesDeny],
+      ['Mark ordered', ACTION_IDS.suppliesMarkOrdered],
+      ['Mark received', ACTION_IDS.suppliesMarkReceived],
+    ] as const)('refuses a non-manager pressing %s and changes nothing', async (_label, actionId) => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      const before = (await outboxRows()).length;
+      const outcome = await press(PRIYA, actionId, reference);
+      expect(replyText(outcome)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve, deny or mark/);
+      expect(replyText(outcome)).toMatch(/Nothing was changed/);
+      expect(outcome.form).toBeUndefined();
+      expect((await storedRequests())[0]?.status).toBe('pending');
+      expect(await outboxRows()).toHaveLength(before);
+    });
+
+    it('refuses a requester approving their own request through a forged button', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      expect(replyText(await press(SAM, ACTION_IDS.suppliesApprove, reference))).toMatch(/Only Dana Reyes/);
+      expect((await storedRequests())[0]?.status).toBe('pending');
+    });
+
+    it('refuses steps out of order and says which step is due', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      expect(replyText(await press(DANA, ACTION_IDS.suppliesMarkReceived, reference))).toMatch(
+        new RegExp(`${reference} has not been approved yet \\(it is pending\\): press Approve first`),
+      );
+      expect(replyText(await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference))).toMatch(
+        /has not been approved yet/,
+      );
+      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      const early = await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      expect(replyText(early)).toMatch(
+        /has not been marked ordered yet \(it is approved\): press Mark ordered first/,
+      );
+      expect(replyText(early)).toMatch(/Nothing was changed/);
+      expect((await storedRequests())[0]?.status).toBe('approved');
+      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+    });
+
+    it('answers a second press with who took the step first, and changes nothing', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      const before = (await outboxRows()).length;
+      const again = await press(OMAR, ACTION_IDS.suppliesApprove, reference);
+      expect(replyText(again)).toMatch(
+        new RegExp(`${reference} was already approved by Dana Reyes on Wed Nov 25`),
+      );
+      const deny = await press(OMAR, ACTION_IDS.suppliesDeny, reference);
+      expect(replyText(deny)).toMatch(/was already approved by Dana Reyes .* cannot be denied/);
+      await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference);
+      await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      const twice = await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      expect(replyText(twice)).toMatch(/was already marked received by Dana Reyes/);
+      expect(await stockOf('GLV-M')).toBe(4);
+      expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(3);
+      expect(before).toBeGreaterThan(0);
+    });
+
+    it('takes a step once when two managers press at the same moment', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      const outcomes = await Promise.all([
+        press(DANA, ACTION_IDS.suppliesApprove, reference),
+        press(OMAR, ACTION_IDS.suppliesApprove, reference),
+      ]);
+      const texts = outcomes.map(replyText);
+      expect(texts.filter((text) => text.startsWith('Approved'))).toHaveLength(1);
+      expect(texts.filter((text) => text.includes('was already approved'))).toHaveLength(1);
+      expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(1);
+    });
+
+    it('answers a duplicated button delivery from the record without a second change', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      const first = await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference, 'action:U0DANA:1');
+      const again = await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference, 'action:U0DANA:1');
+      expect(again.reply).toEqual(first.reply);
+      expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(2);
+    });
+
+    it('asks for a reason on Deny, tells the requester, and closes the request', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      const opened = await press(DANA, ACTION_IDS.suppliesDeny, reference);
+      expect(opened.form).toMatchObject({ formId: FORM_IDS.suppliesDenyReason, metadata: reference });
+      expect((await storedRequests())[0]?.status).toBe('pending');
+      await run(DANA, {
+        kind: 'form',
+        formId: FORM_IDS.suppliesDenyReason,
+        values: { reason: 'We have a case in the back' },
+        metadata: reference,
+      });
+      expect((await storedRequests())[0]).toMatchObject({
+        status: 'denied',
+        denialNote: 'We have a case in the back',
+      });
+      const dm = (await outboxRows()).find((row) => row.kind === 'dm');
+      expect(dm?.message.lines?.join(' ')).toContain('Reason: We have a case in the back');
+      const update = (await outboxRows()).find((row) => row.kind === 'update');
+      expect(update?.message.buttons).toBeUndefined();
+      expect(replyText(await press(OMAR, ACTION_IDS.suppliesApprove, reference))).toMatch(
+        /was denied by Dana Reyes .*so it cannot be approved/,
+      );
+    });
+
+    it('does not let a non-manager deny through a forged form submission', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      const outcome = await run(PRIYA, {
+        kind: 'form',
+        formId: FORM_IDS.suppliesDenyReason,
+        values: {},
+        metadata: reference,
+      });
+      expect(replyText(outcome)).toMatch(/Only .* can approve, deny/);
+      expect((await storedRequests())[0]?.status).toBe('pending');
+    });
+
+    it('answers a button naming a request that does not exist', async () => {
+      expect(replyText(await press(DANA, ACTION_IDS.suppliesApprove, 'SR-999999'))).toMatch(
+        /There is no supply request SR-999999/,
+      );
+    });
+  });
+
+  describe('budget on the card', () => {
+    it('shows month-to-date approved spend and warns when approving goes over the budget', async () => {
+      const first = referenceIn(await command(SAM, '8 nitrile gloves m'));
+      await press(DANA, ACTION_IDS.suppliesApprove, first);
+      const big = referenceIn(await command(SAM, '120 GLV-L'));
+      const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === big);
+      const budget = card?.message.fields?.find((field) => field.label === 'Budget')?.value;
+      expect(budget).toBe('$100.00 of $1,500.00 approved in November; $1,600.00 with this one ⚠️ over budget');
+      expect(card?.message.lines).toContain(
+        '⚠️ Approving this goes $100.00 over the November 2026 budget. A manager can still approve it.',
+      );
+    });
+
+    it('counts only this office month: last month’s approvals are not in it', async () => {
+      const october = DateTime.fromISO('2026-10-30T10:00', { zone }); // Fri
+      const old = referenceIn(
+        await run(SAM, { kind: 'command', command: 'supplies', text: '8 GLV-M' }, october),
+      );
+      await run(DANA, { kind: 'action', actionId: ACTION_IDS.suppliesApprove, value: old }, october);
+      const now = referenceIn(await command(SAM, '1 GLV-M'));
+      const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === now);
+      expect(card?.message.fields?.find((field) => field.label === 'Budget')?.value).toMatch(/^\$0\.00 of/);
+    });
+  });
+
+  describe('stock and list', () => {
+    it('records a manager’s count and suggests par − on hand − on order', async () => {
+      const reference = referenceIn(await command(SAM, '2 GLV-M'));
+      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      const outcome = await command(DANA, 'stock glv-m 3');
+      expect(replyText(outcome)).toContain('Nitrile gloves (M) (GLV-M): 3 boxes on hand, par 10.');
+      expect(replyText(outcome)).toContain('Below par: order 5 boxes (2 already on order).');
+      expect(await stockOf('GLV-M')).toBe(3);
+      const list = replyText(await command(SAM, 'list'));
+      expect(list).toContain(`${reference} · 2 boxes of Nitrile gloves (M) · Sam Lee · approved`);
+      expect(list).toContain('Nitrile gloves (M) (GLV-M): 3 on hand of par 10, 2 on order → order 5 boxes');
+    });
+
+    it('accepts a count of zero', async () => {
+      await command(DANA, 'stock PPR-EX 0');
+      expect(await stockOf('PPR-EX')).toBe(0);
+      expect(replyText(await command(SAM, 'list'))).toContain('order 12 rolls');
+    });
+
+    it('refuses a non-manager recording a count, and stores nothing', async () => {
+      const outcome = await command(SAM, 'stock GLV-M 6');
+      expect(replyText(outcome)).toMatch(
+        /Only Dana Reyes or Dr\. Omar Haddad can record stock counts\. Nothing was saved/,
+      );
+      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+    });
+
+    it.each([
+      [
+        'an unknown sku',
+        'stock GLV-XL 6',
+        /There is no item GLV-XL in the catalog\. Did you mean GLV-S, GLV-M, GLV-L\?/,
+      ],
+      [
+        'an unknown sku with no relatives',
+        'stock COFFEE 6',
+        /There is no item COFFEE in the catalog\. Nothing/,
+      ],
+      ['a negative count', 'stock GLV-M -1', /below zero/],
+      ['a fractional count', 'stock GLV-M 2.5', /not a whole number/],
+      ['an absurd count', 'stock GLV-M 5000', /more than 1,000/],
+      ['a missing count', 'stock GLV-M', /Say which item and how many/],
+    ])('refuses %s', async (_label, text, expected) => {
+      const outcome = await command(DANA, text);
+      expect(replyText(outcome)).toMatch(expected);
+      expect(replyText(outcome)).toMatch(/Nothing was saved/);
+      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+    });
+
+    it('says when nothing is open or counted', async () => {
+      const text = replyText(await command(SAM, 'list'));
+      expect(text).toContain('None: nothing is waiting');
+      expect(text).toContain('No stock counts yet');
+    });
+  });
+
+  describe('for the huddle digest', () => {
+    it('hands over pending requests as decisions, approved ones to order, and items below par', async () => {
+      const pending = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      const approved = referenceIn(await command(PRIYA, '2 exam table paper'));
+      await press(DANA, ACTION_IDS.suppliesApprove, approved);
+      await command(DANA, 'stock PPR-EX 5');
+      const digest = await loadSupplyDigest(database.db, office);
+      expect(digest.decisions).toMatchObject([
+        {
+          reference: pending,
+          summary: 'Sam Lee: 4 boxes of Nitrile gloves (M) (supplies)',
+          requester: { userId: SAM },
+        },
+      ]);
+      expect(digest.decisions[0]?.filedAt.toISO()).toBe(NOW.toISO());
+      expect(digest.suppliesToOrder).toEqual([
+        { reference: approved, summary: 'Priya Shah: 2 rolls of Exam table paper' },
+      ]);
+      expect(digest.belowPar).toMatchObject([
+        { sku: 'PPR-EX', onHand: 5, onOrder: 2, par: 12, suggested: 5, unit: 'roll' },
+      ]);
+    });
+  });
+
+  describe('cancel', () => {
+    it('lets the requester cancel a pending request and updates its card', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      const outcome = await command(SAM, `cancel ${reference}`);
+      expect(replyText(outcome)).toContain(`Cancelled ${reference}`);
+      expect((await storedRequests())[0]).toMatchObject({ status: 'cancelled', cancelledByName: 'Sam Lee' });
+      const update = (await outboxRows()).find((row) => row.kind === 'update');
+      expect(update?.message.buttons).toBeUndefined();
+      expect(update?.message.note).toMatch(/Cancelled by Sam Lee/);
+      expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(0);
+    });
+
+    it('lets a manager cancel someone’s pending request and tells them', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      await command(DANA, `cancel ${reference}`);
+      expect((await outboxRows()).find((row) => row.kind === 'dm')).toMatchObject({ target: SAM });
+    });
+
+    it('does not let someone else cancel my request', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      const outcome = await command(PRIYA, `cancel ${reference}`);
+      expect(replyText(outcome)).toMatch(/is not yours/);
+      expect((await storedRequests())[0]?.status).toBe('pending');
+    });
+
+    it('refuses to cancel once approved and says whom to ask', async () => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      const outcome = await command(SAM, `cancel ${reference}`);
+      expect(replyText(outcome)).toMatch(
+        /was already approved by Dana Reyes.*stop the order\. Nothing was changed/,
+      );
+      expect((await storedRequests())[0]?.status).toBe('approved');
+    });
+  });
+
+  describe('export', () => {
+    it('gives managers the month’s requests as CSV lines, header first', async () => {
+      await command(SAM, '4 nitrile gloves m');
+      await command(PRIYA, '1 printer toner, "HP"');
+      const outcome = await command(DANA, 'export');
+      expect(outcome.reply?.title).toBe('Supply requests — November 2026 (CSV)');
+      const lines = outcome.reply?.lines ?? [];
+      expect(lines[0]).toBe('reference,filed,requester,sku,item,quantity,unit,status,unit_price,cost');
+      expect(lines[1]).toMatch(
+        /^SR-\d+,Wed Nov 25 at 10:00 AM,Sam Lee,GLV-M,Nitrile gloves \(M\),4,box,pending,12\.50,50\.00$/,
+      );
+      expect(lines[2]).toMatch(
+        /^SR-\d+,Wed Nov 25 at 10:00 AM,Priya Shah,,"printer toner, ""HP""",1,,pending,,$/,
+      );
+      const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, 'supplies.exported'));
+      expect(audit).toHaveLength(1);
+    });
+
+    it('cuts a long export to fit one message and says how many more', async () => {
+      for (let index = 0; index < 45; index += 1) await command(SAM, `${index + 1} GLV-M`);
+      const lines = (await command(DANA, 'export 2026-11')).reply?.lines ?? [];
+      expect(lines.at(-1)).toMatch(/^…and \d+ more$/);
+      expect(lines.length).toBeLessThanOrEqual(42);
+      expect(lines.join('\n').length).toBeLessThan(3000);
+    });
+
+    it('refuses non-managers and a month it cannot read', async () => {
+      expect(replyText(await command(SAM, 'export'))).toMatch(/Only .* can export/);
+      expect(replyText(await command(DANA, 'export last-month'))).toMatch(/is not a month/);
+    });
+  });
+
+  it('never logs what people typed', () => {
+    expect(recording.text()).not.toContain('exam room 2');
+    expect(recording.text()).not.toContain('We have a case');
+    expect(recording.text()).not.toContain('drop table');
+  });
+});
