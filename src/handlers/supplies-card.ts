@@ -27,6 +27,7 @@ import { ACTION_IDS } from './action-ids.ts';
 import type { Button, Field, Message } from './reply.ts';
 import { formatOfficeTime } from './time-off-card.ts';
 
+/** How each urgency reads on cards, forms and lists. */
 export const SUPPLY_URGENCY_LABELS: Record<SupplyUrgency, string> = {
   routine: 'Routine',
   this_week: 'Needed this week',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { OfficeConfig } from '../config/office.ts';
 import { createAuditEntry } from '../db/repositories/audit.ts';
@@ -127,20 +128,28 @@ function clip(text: string, max = 60): string {
 function explainQuantity(
   parsed: Exclude<QuantityParse, { ok: true }>,
   text: string,
-  what: string,
+  purpose: 'request' | 'count',
   office: OfficeConfig,
 ): string {
+  const shown = clip(text, 20);
+  const max = MAX_SUPPLY_QUANTITY.toLocaleString('en-US');
   switch (parsed.reason) {
     case 'not_a_number':
-      return `Start with how many ${what}: "${clip(text, 20)}" is not a number.`;
+      return purpose === 'request'
+        ? `Start with how many you need: "${shown}" is not a number.`
+        : `"${shown}" is not a number; say how many are on the shelf.`;
     case 'zero':
-      return `Zero ${what} is nothing to order; ask for at least 1.`;
+      return 'Zero is nothing to order; ask for at least 1.';
     case 'negative':
-      return `"${clip(text, 20)}" is below zero; say how many ${what} as a whole number.`;
+      return purpose === 'request'
+        ? `"${shown}" is below zero; ask for at least 1.`
+        : `"${shown}" is below zero; count what is on the shelf (0 or more).`;
     case 'fractional':
-      return `"${clip(text, 20)}" is not a whole number; supplies come in whole units (boxes, rolls, packs).`;
+      return `"${shown}" is not a whole number; supplies are counted in whole units (boxes, rolls, packs).`;
     case 'too_many':
-      return `${clip(text, 20)} is more than ${MAX_SUPPLY_QUANTITY.toLocaleString('en-US')}, the most one request can hold. If you really need that many, talk to ${managerNames(office)}.`;
+      return purpose === 'request'
+        ? `${shown} is more than ${max}, the most one request can hold. If you really need that many, talk to ${managerNames(office)}.`
+        : `${shown} is more than ${max}; check the count and try again.`;
   }
 }
 
@@ -249,7 +258,7 @@ async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome>
   const [first = '', ...rest] = text.split(/\s+/);
   const quantity = parseQuantity(first);
   if (!quantity.ok) {
-    return refusal(`${explainQuantity(quantity, first, 'you need', ctx.office)} ${NOTHING_SAVED}`, FILE_HINT);
+    return refusal(`${explainQuantity(quantity, first, 'request', ctx.office)} ${NOTHING_SAVED}`, FILE_HINT);
   }
   const itemText = rest.join(' ').trim();
   // Punctuation alone names nothing: "4 -" is as empty as "4".
@@ -301,7 +310,7 @@ async function chooseFromButton(value: string, ctx: HandlerContext): Promise<Out
     return refusal(`That choice could not be read; please type the request again. ${NOTHING_SAVED}`);
   const quantity = parseQuantity(String(choice.q));
   if (!quantity.ok) {
-    return refusal(`${explainQuantity(quantity, String(choice.q), 'you need', ctx.office)} ${NOTHING_SAVED}`);
+    return refusal(`${explainQuantity(quantity, String(choice.q), 'request', ctx.office)} ${NOTHING_SAVED}`);
   }
   const item = choice.s ? ctx.office.supplies.catalog.find((entry) => entry.sku === choice.s) : undefined;
   if (choice.s && !item) {
@@ -385,7 +394,7 @@ async function submitRequestForm(
   if (sku && other) formErrors.other = 'Choose a catalog item or describe another one, not both.';
   const quantity = parseQuantity(parsed.data.quantity);
   if (!quantity.ok) {
-    formErrors.quantity = explainQuantity(quantity, parsed.data.quantity, 'you need', ctx.office);
+    formErrors.quantity = explainQuantity(quantity, parsed.data.quantity, 'request', ctx.office);
   }
   if (Object.keys(formErrors).length > 0 || !quantity.ok) return { formErrors, effects: [] };
   return fileSupply({ item, itemText: item?.name ?? other, quantity: quantity.quantity, urgency, note }, ctx);
@@ -446,10 +455,7 @@ async function recordStock(args: string[], ctx: HandlerContext): Promise<Outcome
   }
   const count = parseQuantity(countText, { allowZero: true });
   if (!count.ok) {
-    return refusal(
-      `${explainQuantity(count, countText, 'are on hand', office)} ${NOTHING_SAVED}`,
-      STOCK_HINT,
-    );
+    return refusal(`${explainQuantity(count, countText, 'count', office)} ${NOTHING_SAVED}`, STOCK_HINT);
   }
   const stock = await createStockCount(db, {
     officeId: office.office.id,
@@ -527,7 +533,7 @@ async function exportMonth(monthText: string, ctx: HandlerContext): Promise<Outc
   for (const row of rows) {
     const csv = formatCsvRow([
       formatSupplyReference(row),
-      formatOfficeTime(row.createdAt, zone),
+      DateTime.fromJSDate(row.createdAt).setZone(zone).toFormat('yyyy-MM-dd HH:mm'),
       row.requesterName,
       row.sku ?? '',
       row.itemName,

@@ -3,6 +3,7 @@ import type { SupplyStatus, SupplyStep } from '../../domain/supplies.ts';
 import type { Db } from '../client.ts';
 import { supplyRequests, supplyStock } from '../schema/index.ts';
 
+/** A stored supply request. */
 export type SupplyRow = typeof supplyRequests.$inferSelect;
 /** What filing stores; the lifecycle columns are set only by status updates. */
 export type NewSupplyRow = Pick<
@@ -22,6 +23,7 @@ export type NewSupplyRow = Pick<
   | 'note'
   | 'createdAt'
 >;
+/** Stock on hand of one catalog item. */
 export type SupplyStockRow = typeof supplyStock.$inferSelect;
 
 const OPEN: SupplyStatus[] = ['pending', 'approved', 'ordered'];

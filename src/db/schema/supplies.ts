@@ -57,6 +57,7 @@ export const supplyRequests = pgTable(
     index('supply_requests_status_idx').on(table.officeId, table.status, table.sku),
     index('supply_requests_created_idx').on(table.officeId, table.createdAt),
     index('supply_requests_approved_idx').on(table.officeId, table.approvedAt),
+    // The same bounds as MAX_SUPPLY_QUANTITY in the domain: a last guard, never the user's answer.
     check('supply_requests_quantity_check', sql`${table.quantity} between 1 and 1000`),
   ],
 );
