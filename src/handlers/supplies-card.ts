@@ -59,7 +59,7 @@ export function findUnitPriceCents(item: CatalogItem): number | null {
 }
 
 /** Approved spend in the office month containing `now`, in cents. */
-export async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime): Promise<number> {
+async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime): Promise<number> {
   const month = getOfficeMonth(now, office.office.timezone);
   const rows = await listSupplyRequestsApprovedBetween(
     db,
@@ -77,16 +77,6 @@ export function sumOnOrder(rows: readonly SupplyRow[]): Map<string, number> {
     if (row.sku && isOnOrder(row.status)) onOrder.set(row.sku, (onOrder.get(row.sku) ?? 0) + row.quantity);
   }
   return onOrder;
-}
-
-/** Counted catalog items below par with what to reorder, for /supplies list and the huddle digest. */
-export async function loadReorderSuggestions(db: Db, office: OfficeConfig): Promise<ReorderSuggestion[]> {
-  const [stock, open] = [
-    await listSupplyStock(db, office.office.id),
-    await listOpenSupplyRequests(db, office.office.id),
-  ];
-  const onHand = new Map(stock.map((row) => [row.sku, row.onHand]));
-  return listReorderSuggestions(office.supplies.catalog, onHand, sumOnOrder(open));
 }
 
 /**
