@@ -159,6 +159,11 @@ export function describeErrorForLog(error: unknown): Record<string, string | num
     type: error.name,
     code: typeof fields.code === 'string' || typeof fields.code === 'number' ? fields.code : undefined,
     constraint: typeof fields.constraint_name === 'string' ? fields.constraint_name : undefined,
-    stack: error.stack?.split('\n').slice(1, 6).join('\n'),
+    // Only the frames: the lines before them are the message, which may span lines.
+    stack: error.stack
+      ?.split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 5)
+      .join('\n'),
   };
 }
