@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DateTime, IANAZone } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { COMPLAINT_DEFAULTS } from '../domain/complaints.ts';
 import { slugifyName } from '../domain/people.ts';
 import { ConfigError } from './config-error.ts';
 
@@ -120,6 +121,16 @@ export const officeConfigSchema = z
         monthlyBudget: z.number().min(0).max(10_000_000).optional(),
       })
       .strict(),
+    // Optional: an office without it gets COMPLAINT_DEFAULTS (read through readComplaintSettings).
+    complaints: z
+      .object({
+        ackDays: z.number().int().min(1).max(60).default(COMPLAINT_DEFAULTS.ackDays),
+        resolveDays: z.number().int().min(1).max(365).default(COMPLAINT_DEFAULTS.resolveDays),
+        showDetailsInChannel: z.boolean().default(COMPLAINT_DEFAULTS.showDetailsInChannel),
+        privacyOfficer: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((config, issue) => {
@@ -160,6 +171,22 @@ export const officeConfigSchema = z
       }
       skus.add(item.sku);
     });
+    const complaints = config.complaints;
+    if (complaints && complaints.resolveDays < complaints.ackDays) {
+      issue.addIssue({
+        code: 'custom',
+        path: ['complaints', 'resolveDays'],
+        message: `must be at least ackDays (${complaints.ackDays})`,
+      });
+    }
+    const officer = complaints?.privacyOfficer;
+    if (officer && !config.staff.some((member) => slugifyName(member.name) === slugifyName(officer))) {
+      issue.addIssue({
+        code: 'custom',
+        path: ['complaints', 'privacyOfficer'],
+        message: `${officer} is not in staff; use a name exactly as the staff list has it`,
+      });
+    }
   });
 
 export type OfficeConfig = z.infer<typeof officeConfigSchema>;

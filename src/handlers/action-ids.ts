@@ -7,6 +7,11 @@ export const ACTION_IDS = {
   suppliesMarkOrdered: 'supplies_mark_ordered',
   suppliesMarkReceived: 'supplies_mark_received',
   suppliesChoose: 'supplies_choose',
+  complaintDetails: 'complaint_details',
+  complaintAcknowledge: 'complaint_acknowledge',
+  complaintResolve: 'complaint_resolve',
+  complaintReopen: 'complaint_reopen',
+  complaintRefine: 'complaint_refine',
 } as const;
 
 /** Every form's id (Slack modal callback id, Teams card verb, sandbox form). */
@@ -15,6 +20,10 @@ export const FORM_IDS = {
   timeOffDenyReason: 'timeoff_deny_reason',
   suppliesRequest: 'supplies_request',
   suppliesDenyReason: 'supplies_deny_reason',
+  complaintIntake: 'complaint_intake',
+  complaintRefine: 'complaint_refine_form',
+  complaintResolve: 'complaint_resolve_form',
+  complaintDetails: 'complaint_details_view',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -5,6 +5,7 @@ import { listPendingTimeOffRequests, listTimeOffBetween } from '../db/repositori
 import { addDays, formatDay, getOfficeDay, type IsoDay, parseDateRange } from '../domain/dates.ts';
 import { buildHuddleDigest, findNextWorkingDay, type HuddleDigest } from '../domain/digest.ts';
 import { formatReference } from '../domain/references.ts';
+import { loadComplaintDigest } from './complaints-reminders.ts';
 import type { HandlerContext } from './context.ts';
 import type { Message, Outcome } from './reply.ts';
 import { replyOnly } from './reply.ts';
@@ -33,6 +34,7 @@ export async function loadHuddleDigest(
   const nextWorkingDay = findNextWorkingDay(day, office) ?? addDays(day, 1);
   const approved = await listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']);
   const decisions = await loadWaitingDecisions(db, office);
+  const complaints = await loadComplaintDigest(db, office, now);
   return buildHuddleDigest({
     day,
     now,
@@ -45,6 +47,7 @@ export async function loadHuddleDigest(
       part: row.part,
     })),
     decisions,
+    complaints,
   });
 }
 

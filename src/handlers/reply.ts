@@ -71,7 +71,10 @@ export type FormInput =
 export interface Form {
   formId: FormId;
   title: string;
-  submitLabel: string;
+  /** without one the form is read-only, such as a details view, and offers only Close */
+  submitLabel?: string;
+  /** read-only lines shown above the inputs */
+  lines?: string[];
   inputs: FormInput[];
   /** carried back untouched on submit; never trusted for authorisation */
   metadata?: string;

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { listManagers, slugifyName } from '../domain/people.ts';
 import { selectOverdueDecisions } from '../domain/reminders.ts';
 import type { DailySchedule } from '../domain/schedule.ts';
+import { complaintRemindersJob } from './complaints-reminders.ts';
 import { loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './huddle.ts';
 import type { Effect, Recipient } from './reply.ts';
 
@@ -32,7 +33,7 @@ export interface ScheduledJob {
 const REMINDER_LIST_LIMIT = 15;
 
 /** Where a staff member can be reached directly, on each platform they are known on. */
-function listRecipients(member: OfficeConfig['staff'][number]): Recipient[] {
+export function listRecipients(member: OfficeConfig['staff'][number]): Recipient[] {
   const recipients: Recipient[] = [{ platform: 'sandbox', userId: slugifyName(member.name) }];
   if (member.slack) recipients.push({ platform: 'slack', userId: member.slack });
   if (member.teams) recipients.push({ platform: 'teams', userId: member.teams });
@@ -103,4 +104,8 @@ export const pendingRemindersJob: ScheduledJob = {
 };
 
 /** Every scheduled job, run exactly once per due run across all replicas. */
-export const SCHEDULED_JOBS: readonly ScheduledJob[] = [huddleDigestJob, pendingRemindersJob];
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  huddleDigestJob,
+  pendingRemindersJob,
+  complaintRemindersJob,
+];

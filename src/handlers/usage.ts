@@ -26,7 +26,12 @@ const USAGE: Record<CommandWord, { summary: string; lines: string[] }> = {
   },
   complaint: {
     summary: 'Log a patient or staff complaint (kept confidential)',
-    lines: ['/complaint — opens a form', '/complaint <what happened> — logs it from your text'],
+    lines: [
+      '/complaint — opens a form: who it is from, category, severity, what happened, call back',
+      '/complaint <what happened> — logs it from your text (category other, severity medium); Refine adds the rest',
+      '/complaint list — (managers) open complaints with owner, age and due dates',
+      '/complaint export [2026-03] — (managers) CSV for the quality log, one month or all',
+    ],
   },
   reps: {
     summary: 'Book a sales-rep visit',

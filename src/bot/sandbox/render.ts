@@ -49,6 +49,7 @@ export function formToHtml(form: Form): string {
     `<form class="card form" data-form-id="${escapeHtml(form.formId)}" data-metadata="${escapeHtml(form.metadata ?? '')}">`,
     `<div class="card-title">${escapeHtml(form.title)}</div>`,
   ];
+  for (const line of form.lines ?? []) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
   for (const input of form.inputs) {
     const id = escapeHtml(input.id);
     const required = input.optional ? '' : ' required';
@@ -83,9 +84,12 @@ export function formToHtml(form: Form): string {
     }
     parts.push(`<span class="form-error" data-error-for="${id}"></span></label>`);
   }
+  parts.push('<div class="card-buttons">');
+  if (form.submitLabel) {
+    parts.push(`<button type="submit" class="primary">${escapeHtml(form.submitLabel)}</button>`);
+  }
   parts.push(
-    `<div class="card-buttons"><button type="submit" class="primary">${escapeHtml(form.submitLabel)}</button>`,
+    `<button type="button" class="form-cancel">${form.submitLabel ? 'Cancel' : 'Close'}</button></div></form>`,
   );
-  parts.push('<button type="button" class="form-cancel">Cancel</button></div></form>');
   return parts.join('');
 }

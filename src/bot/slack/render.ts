@@ -86,12 +86,14 @@ export function replyToBlocks(message: Message): KnownBlock[] {
 
 /** A form as a Slack modal; `privateMetadata` carries the adapter's routing data back on submit. */
 export function formToModal(form: Form, privateMetadata: string): View {
-  return {
+  const view: View = {
     type: 'modal',
     callback_id: form.formId,
     title: { type: 'plain_text', text: cut(form.title, MODAL_TITLE) },
-    submit: { type: 'plain_text', text: cut(form.submitLabel, MODAL_TITLE) },
-    close: { type: 'plain_text', text: 'Cancel' },
+    ...(form.submitLabel
+      ? { submit: { type: 'plain_text' as const, text: cut(form.submitLabel, MODAL_TITLE) } }
+      : {}),
+    close: { type: 'plain_text', text: form.submitLabel ? 'Cancel' : 'Close' },
     private_metadata: privateMetadata,
     blocks: form.inputs.map((input): KnownBlock => {
       const label = { type: 'plain_text' as const, text: cut(input.label, 2000) };
@@ -148,4 +150,16 @@ export function formToModal(form: Form, privateMetadata: string): View {
       }
     }),
   };
+  // A read-only form (a details view) shows its lines above any inputs.
+  return { ...view, blocks: [...linesToBlocks(form.lines ?? []), ...view.blocks] };
+}
+
+/** A form's read-only lines, one section each; Slack rejects an empty section, so blank lines are dropped. */
+function linesToBlocks(lines: readonly string[]): KnownBlock[] {
+  return lines
+    .filter((line) => line.trim() !== '')
+    .map((line) => ({
+      type: 'section',
+      text: { type: 'mrkdwn', text: cut(escapeMrkdwn(line), LIMITS.section), verbatim: true },
+    }));
 }

@@ -3,3 +3,4 @@ export * from './platform.ts';
 export * from './references.ts';
 export * from './time-off.ts';
 export * from './supplies.ts';
+export * from './complaints.ts';

@@ -1,0 +1,162 @@
+import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { ComplaintStatus } from '../../domain/complaints.ts';
+import type { PlatformName } from '../../domain/people.ts';
+import type { Db } from '../client.ts';
+import { complaints } from '../schema/index.ts';
+
+export type ComplaintRow = typeof complaints.$inferSelect;
+export type NewComplaintRow = Omit<typeof complaints.$inferInsert, 'id' | 'number' | 'status'>;
+
+/** What the reporter may still change while a complaint is new: everything they filed. */
+export type ComplaintDraftFields = Pick<
+  NewComplaintRow,
+  | 'about'
+  | 'category'
+  | 'severity'
+  | 'description'
+  | 'occurredWhen'
+  | 'desiredOutcome'
+  | 'wantsCallback'
+  | 'anonymous'
+>;
+
+const OPEN: ComplaintStatus[] = ['new', 'acknowledged', 'reopened'];
+
+/** Stores a new complaint and returns it with its reference number. */
+export async function createComplaint(db: Db, values: NewComplaintRow): Promise<ComplaintRow> {
+  const [row] = await db.insert(complaints).values(values).returning();
+  if (!row) throw new Error('complaint not stored');
+  return row;
+}
+
+/** The complaint with reference number `number`, if it exists in this office. */
+export async function getComplaint(
+  db: Db,
+  officeId: string,
+  number: number,
+): Promise<ComplaintRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(complaints)
+    .where(and(eq(complaints.officeId, officeId), eq(complaints.number, number)));
+  return row;
+}
+
+/** Every complaint not yet resolved (new, acknowledged or reopened), oldest first. */
+export async function listOpenComplaints(db: Db, officeId: string): Promise<ComplaintRow[]> {
+  return db
+    .select()
+    .from(complaints)
+    .where(and(eq(complaints.officeId, officeId), inArray(complaints.status, OPEN)))
+    .orderBy(asc(complaints.createdAt), asc(complaints.number));
+}
+
+/** Complaints filed from `from` (inclusive) to `to` (exclusive), or all when no bounds are given, newest first. */
+export async function listComplaintsFiled(
+  db: Db,
+  officeId: string,
+  range: { from?: Date; to?: Date } = {},
+): Promise<ComplaintRow[]> {
+  const conditions: SQL[] = [eq(complaints.officeId, officeId)];
+  if (range.from) conditions.push(gte(complaints.createdAt, range.from));
+  if (range.to) conditions.push(lt(complaints.createdAt, range.to));
+  return db
+    .select()
+    .from(complaints)
+    .where(and(...conditions))
+    .orderBy(desc(complaints.createdAt), desc(complaints.number));
+}
+
+/**
+ * Changes what the reporter filed, only while the complaint is still new and only for its reporter;
+ * `undefined` means it was acknowledged meanwhile (or is not theirs).
+ */
+export async function updateComplaintDraft(
+  db: Db,
+  params: { id: number; reporterKey: string; fields: ComplaintDraftFields },
+): Promise<ComplaintRow | undefined> {
+  const [row] = await db
+    .update(complaints)
+    .set(params.fields)
+    .where(
+      and(
+        eq(complaints.id, params.id),
+        eq(complaints.reporterKey, params.reporterKey),
+        eq(complaints.status, 'new'),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/**
+ * Acknowledges a complaint in one conditional statement, making the acknowledger its owner: it changes only
+ * while the status is still in `fromStatuses`, so of two presses exactly one wins; `undefined` means another won.
+ */
+export async function acknowledgeComplaint(
+  db: Db,
+  params: {
+    id: number;
+    fromStatuses: readonly ComplaintStatus[];
+    owner: { key: string; name: string; platform: PlatformName; userId: string };
+    at: Date;
+  },
+): Promise<ComplaintRow | undefined> {
+  const [row] = await db
+    .update(complaints)
+    .set({
+      status: 'acknowledged',
+      ownerKey: params.owner.key,
+      ownerName: params.owner.name,
+      ownerPlatform: params.owner.platform,
+      ownerUserId: params.owner.userId,
+      acknowledgedAt: params.at,
+    })
+    .where(and(eq(complaints.id, params.id), inArray(complaints.status, [...params.fromStatuses])))
+    .returning();
+  return row;
+}
+
+/** Resolves a complaint only while its status is in `fromStatuses`; `undefined` means it changed meanwhile. */
+export async function resolveComplaint(
+  db: Db,
+  params: {
+    id: number;
+    fromStatuses: readonly ComplaintStatus[];
+    byName: string;
+    at: Date;
+    resolution: string;
+    patientContacted: boolean;
+  },
+): Promise<ComplaintRow | undefined> {
+  const [row] = await db
+    .update(complaints)
+    .set({
+      status: 'resolved',
+      resolvedByName: params.byName,
+      resolvedAt: params.at,
+      resolution: params.resolution,
+      patientContacted: params.patientContacted,
+    })
+    .where(and(eq(complaints.id, params.id), inArray(complaints.status, [...params.fromStatuses])))
+    .returning();
+  return row;
+}
+
+/** Reopens a complaint only while its status is in `fromStatuses`; the owner and the last resolution stay. */
+export async function reopenComplaint(
+  db: Db,
+  params: { id: number; fromStatuses: readonly ComplaintStatus[]; byName: string; at: Date },
+): Promise<ComplaintRow | undefined> {
+  const [row] = await db
+    .update(complaints)
+    .set({
+      status: 'reopened',
+      reopenedByName: params.byName,
+      reopenedAt: params.at,
+      reopenCount: sql`${complaints.reopenCount} + 1`,
+    })
+    .where(and(eq(complaints.id, params.id), inArray(complaints.status, [...params.fromStatuses])))
+    .returning();
+  return row;
+}

@@ -1,0 +1,218 @@
+import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../config/office.ts';
+import type { ComplaintRow } from '../db/repositories/complaints.ts';
+import {
+  type ComplaintAbout,
+  type ComplaintCategory,
+  type ComplaintClockState,
+  type ComplaintSeverity,
+  type ComplaintStatus,
+  countComplaintAgeDays,
+  isPastDueDay,
+  readComplaintSettings,
+} from '../domain/complaints.ts';
+import { formatDay } from '../domain/dates.ts';
+import { formatReference } from '../domain/references.ts';
+import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
+import type { Button, Form, Message } from './reply.ts';
+import { formatOfficeTime } from './time-off-card.ts';
+
+/** Who a complaint is from, as forms and cards name it. */
+export const COMPLAINT_ABOUT_LABELS: Record<ComplaintAbout, string> = {
+  patient: 'Patient',
+  visitor: 'Visitor',
+  staff: 'Staff',
+};
+
+/** Categories as forms and cards name them. */
+export const COMPLAINT_CATEGORY_LABELS: Record<ComplaintCategory, string> = {
+  wait_time: 'Wait time',
+  billing: 'Billing',
+  staff_conduct: 'Staff conduct',
+  clinical_care: 'Clinical care',
+  communication: 'Communication',
+  facility: 'Facility',
+  privacy: 'Privacy / HIPAA',
+  other: 'Other',
+};
+
+/** Severities as forms and cards name them. */
+export const COMPLAINT_SEVERITY_LABELS: Record<ComplaintSeverity, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  urgent: 'Urgent',
+};
+
+/** States as cards, lists and refusals name them. */
+export const COMPLAINT_STATUS_LABELS: Record<ComplaintStatus, string> = {
+  new: 'new',
+  acknowledged: 'acknowledged',
+  resolved: 'resolved',
+  reopened: 'reopened',
+};
+
+/** The row as the clocks and the routing see it: no text, no reporter. */
+export function toComplaintClockState(row: ComplaintRow, zone: string): ComplaintClockState {
+  return {
+    reference: formatReference('CP', row.number),
+    category: row.category,
+    severity: row.severity,
+    status: row.status,
+    filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
+    ackDue: row.ackDueDay,
+    resolveDue: row.resolveDueDay,
+  };
+}
+
+/** `CP-3 · Clinical care · Urgent`: what anyone allowed to see the card may see. */
+export function describeComplaintSummary(row: ComplaintRow): string {
+  return `${formatReference('CP', row.number)} · ${COMPLAINT_CATEGORY_LABELS[row.category]} · ${COMPLAINT_SEVERITY_LABELS[row.severity]}`;
+}
+
+/** The reporter as cards and exports show them: the name, or `anonymous` for an anonymous staff complaint. */
+export function describeReporter(row: Pick<ComplaintRow, 'anonymous' | 'reporterName'>): string {
+  return row.anonymous ? 'anonymous' : row.reporterName;
+}
+
+/** `4 days`, `1 day`, `0 days`. */
+export function describeAgeDays(days: number): string {
+  return `${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** `Tue Mar 10`, with `⚠️ overdue` once that day has passed. */
+function describeDue(day: string, now: DateTime, zone: string): string {
+  return `${formatDay(day, zone)}${isPastDueDay(day, now, zone) ? ' ⚠️ overdue' : ''}`;
+}
+
+function describeStatus(row: ComplaintRow, zone: string): string {
+  const at = (date: Date | null) => (date ? ` on ${formatOfficeTime(date, zone)}` : '');
+  switch (row.status) {
+    case 'new':
+      return `New · waiting for a manager to acknowledge it by ${formatDay(row.ackDueDay, zone)}`;
+    case 'acknowledged':
+      return `Acknowledged by ${row.ownerName ?? 'a manager'}${at(row.acknowledgedAt)}, who owns it`;
+    case 'resolved':
+      return `✅ Resolved by ${row.resolvedByName ?? 'a manager'}${at(row.resolvedAt)} · contacted: ${row.patientContacted ? 'yes' : 'no'}`;
+    case 'reopened':
+      return `↩️ Reopened by ${row.reopenedByName ?? 'a manager'}${at(row.reopenedAt)} · owner ${row.ownerName ?? 'nobody yet'}`;
+  }
+}
+
+function buildButtons(row: ComplaintRow): Button[] {
+  const reference = formatReference('CP', row.number);
+  const buttons: Button[] = [
+    { label: 'View details', actionId: ACTION_IDS.complaintDetails, value: reference },
+  ];
+  switch (row.status) {
+    case 'new':
+      buttons.push({
+        label: 'Acknowledge',
+        actionId: ACTION_IDS.complaintAcknowledge,
+        value: reference,
+        style: 'primary',
+      });
+      break;
+    case 'acknowledged':
+    case 'reopened':
+      buttons.push({
+        label: 'Resolve',
+        actionId: ACTION_IDS.complaintResolve,
+        value: reference,
+        style: 'primary',
+      });
+      break;
+    case 'resolved':
+      buttons.push({ label: 'Reopen', actionId: ACTION_IDS.complaintReopen, value: reference });
+      break;
+  }
+  return buttons;
+}
+
+/**
+ * The complaints-channel card, minimum necessary: reference, category, severity, age, reporter (or
+ * "anonymous"), state, owner and due days. The text is on it only when `complaints.showDetailsInChannel`.
+ */
+export function buildComplaintCard(row: ComplaintRow, office: OfficeConfig, now: DateTime): Message {
+  const zone = office.office.timezone;
+  const reference = formatReference('CP', row.number);
+  const category = COMPLAINT_CATEGORY_LABELS[row.category];
+  const severity = COMPLAINT_SEVERITY_LABELS[row.severity];
+  const open = row.status !== 'resolved';
+  const age = countComplaintAgeDays(DateTime.fromJSDate(row.createdAt), now, zone);
+  const details = readComplaintSettings(office).showDetailsInChannel
+    ? [
+        `What happened: ${row.description}`,
+        ...(row.occurredWhen ? [`When: ${row.occurredWhen}`] : []),
+        ...(row.desiredOutcome ? [`Outcome wanted: ${row.desiredOutcome}`] : []),
+      ]
+    : [];
+  return {
+    text: `Complaint ${reference}: ${category}, ${severity.toLowerCase()} — ${COMPLAINT_STATUS_LABELS[row.status]}`,
+    title: `${row.severity === 'urgent' ? '🚨 ' : ''}Complaint ${reference} — ${category}`,
+    fields: [
+      { label: 'Severity', value: severity },
+      { label: 'From', value: COMPLAINT_ABOUT_LABELS[row.about] },
+      { label: 'Reporter', value: describeReporter(row) },
+      { label: 'State', value: COMPLAINT_STATUS_LABELS[row.status] },
+      { label: 'Filed', value: formatOfficeTime(row.createdAt, zone) },
+      { label: 'Age', value: describeAgeDays(age) },
+      { label: 'Owner', value: row.ownerName ?? 'nobody yet' },
+      ...(row.status === 'new'
+        ? [{ label: 'Acknowledge by', value: describeDue(row.ackDueDay, now, zone) }]
+        : []),
+      ...(open ? [{ label: 'Resolve by', value: describeDue(row.resolveDueDay, now, zone) }] : []),
+      { label: 'Call back', value: row.wantsCallback ? 'wanted' : 'not asked for' },
+    ],
+    ...(details.length > 0 ? { lines: details } : {}),
+    buttons: buildButtons(row),
+    note: describeStatus(row, zone),
+  };
+}
+
+/** Everything about a complaint, for a manager's details view: the only place its text is shown by default. */
+export function buildComplaintDetailsForm(row: ComplaintRow, office: OfficeConfig, now: DateTime): Form {
+  const zone = office.office.timezone;
+  const reference = formatReference('CP', row.number);
+  const age = countComplaintAgeDays(DateTime.fromJSDate(row.createdAt), now, zone);
+  const lines = [
+    `${describeComplaintSummary(row)} · ${COMPLAINT_STATUS_LABELS[row.status]}`,
+    `From: ${COMPLAINT_ABOUT_LABELS[row.about]} · Reporter: ${row.anonymous ? 'anonymous to the team' : row.reporterName}`,
+    `Filed ${formatOfficeTime(row.createdAt, zone)} (${describeAgeDays(age)} ago) · Owner: ${row.ownerName ?? 'nobody yet'}`,
+    `Acknowledge by ${formatDay(row.ackDueDay, zone)} · Resolve by ${formatDay(row.resolveDueDay, zone)}`,
+    `Call back wanted: ${row.wantsCallback ? 'yes' : 'no'}`,
+    ...(row.occurredWhen ? [`When it happened: ${row.occurredWhen}`] : []),
+    'What happened:',
+    row.description,
+    ...(row.desiredOutcome ? ['Outcome wanted:', row.desiredOutcome] : []),
+    ...(row.resolution !== null
+      ? [
+          `Resolved by ${row.resolvedByName ?? 'a manager'}${row.resolvedAt ? ` on ${formatOfficeTime(row.resolvedAt, zone)}` : ''} · contacted: ${row.patientContacted ? 'yes' : 'no'}`,
+          'Resolution:',
+          row.resolution,
+        ]
+      : []),
+    ...(row.reopenCount > 0
+      ? [
+          `Reopened ${row.reopenCount === 1 ? 'once' : `${row.reopenCount} times`}, last by ${row.reopenedByName ?? 'a manager'}`,
+        ]
+      : []),
+  ];
+  return { formId: FORM_IDS.complaintDetails, title: `Complaint ${reference}`, lines, inputs: [] };
+}
+
+/** The direct message an urgent or privacy complaint sends the moment it is filed: no text, no reporter. */
+export function buildComplaintAlert(row: ComplaintRow, office: OfficeConfig): Message {
+  const zone = office.office.timezone;
+  const reference = formatReference('CP', row.number);
+  const kind = row.category === 'privacy' ? 'Privacy' : 'Urgent';
+  return {
+    text: `${kind} complaint ${reference} was just logged`,
+    title: `${row.category === 'privacy' ? '🔒' : '🚨'} ${kind} complaint ${reference}`,
+    lines: [
+      `${describeComplaintSummary(row)} · from a ${COMPLAINT_ABOUT_LABELS[row.about].toLowerCase()}`,
+      `Acknowledge it by ${formatDay(row.ackDueDay, zone)}. Its card is in the complaints channel; View details shows the rest.`,
+    ],
+    buttons: buildButtons(row),
+  };
+}

@@ -1,0 +1,118 @@
+import type { DateTime } from 'luxon';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Db } from '../db/client.ts';
+import { type ComplaintRow, listOpenComplaints } from '../db/repositories/complaints.ts';
+import { selectOverdueComplaints } from '../domain/complaints.ts';
+import { formatDay } from '../domain/dates.ts';
+import { findStaffMember } from '../domain/people.ts';
+import { formatReference } from '../domain/references.ts';
+import {
+  buildComplaintCard,
+  COMPLAINT_CATEGORY_LABELS,
+  COMPLAINT_SEVERITY_LABELS,
+  describeAgeDays,
+  toComplaintClockState,
+} from './complaints-card.ts';
+import type { Effect, Message, Recipient } from './reply.ts';
+import type { ScheduledJob } from './scheduled-jobs.ts';
+
+const REMINDER_LIST_LIMIT = 15;
+
+/** The open complaints past a clock, oldest first, each with its row; never their text. */
+async function loadOverdueComplaints(db: Db, office: OfficeConfig, now: DateTime) {
+  const zone = office.office.timezone;
+  const open = await listOpenComplaints(db, office.office.id);
+  return {
+    open,
+    overdue: selectOverdueComplaints(
+      open.map((row) => ({ ...toComplaintClockState(row, zone), row })),
+      now,
+      zone,
+    ),
+  };
+}
+
+/** The digest's complaints: how many are open, and the overdue ones by reference and age only. */
+export async function loadComplaintDigest(db: Db, office: OfficeConfig, now: DateTime) {
+  const { open, overdue } = await loadOverdueComplaints(db, office, now);
+  return {
+    open: open.length,
+    overdue: overdue.map((item) => ({ reference: item.reference, ageDays: item.ageDays })),
+  };
+}
+
+/** Where an overdue complaint's reminder goes: its owner while they are still on the staff list. */
+function findOwnerRecipient(row: ComplaintRow, office: OfficeConfig): Recipient | undefined {
+  if (!row.ownerPlatform || !row.ownerUserId) return undefined;
+  return findStaffMember(office, row.ownerPlatform, row.ownerUserId)
+    ? { platform: row.ownerPlatform, userId: row.ownerUserId }
+    : undefined;
+}
+
+function buildReminder(title: string, lines: string[], closing: string): Message {
+  const shown = lines.slice(0, REMINDER_LIST_LIMIT);
+  if (lines.length > REMINDER_LIST_LIMIT) shown.push(`…and ${lines.length - REMINDER_LIST_LIMIT} more`);
+  return { text: title, title, lines: [...shown, closing] };
+}
+
+/**
+ * Once a working day, at `reminders.time`: each owner gets one message listing their overdue complaints,
+ * the complaints channel gets one listing the overdue ones nobody owns, and every overdue card is rebuilt
+ * so its age and overdue flags are current. References, categories and ages only, never text.
+ */
+export const complaintRemindersJob: ScheduledJob = {
+  name: 'complaint-reminders',
+  schedule: (office) => ({
+    time: office.reminders.time,
+    days: office.timeoff.workdays,
+    holidays: office.timeoff.holidays,
+    zone: office.office.timezone,
+  }),
+  catchUpMinutes: (office) => office.digest.catchUpMinutes,
+  async run(ctx) {
+    const { db, office, now } = ctx;
+    const zone = office.office.timezone;
+    const { overdue } = await loadOverdueComplaints(db, office, now);
+    const unowned: string[] = [];
+    const byOwner = new Map<string, { to: Recipient; lines: string[] }>();
+    const effects: Effect[] = [];
+    for (const item of overdue) {
+      const line = `${item.reference} · ${COMPLAINT_CATEGORY_LABELS[item.category]} · ${COMPLAINT_SEVERITY_LABELS[item.severity]} · ${item.clock} was due ${formatDay(item.dueDay, zone)} · ${describeAgeDays(item.ageDays)} old`;
+      const owner = findOwnerRecipient(item.row, office);
+      if (owner) {
+        const key = `${owner.platform}:${owner.userId}`;
+        const entry = byOwner.get(key) ?? { to: owner, lines: [] };
+        entry.lines.push(line);
+        byOwner.set(key, entry);
+      } else {
+        unowned.push(line);
+      }
+      effects.push({
+        kind: 'update',
+        cardKey: formatReference('CP', item.row.number),
+        message: buildComplaintCard(item.row, office, now),
+      });
+    }
+    for (const { to, lines } of byOwner.values()) {
+      const count = `${lines.length} complaint${lines.length === 1 ? '' : 's'} you own ${lines.length === 1 ? 'is' : 'are'} overdue`;
+      effects.push({
+        kind: 'dm',
+        to,
+        message: buildReminder(
+          count,
+          lines,
+          'Resolve them with the buttons on their cards in the complaints channel.',
+        ),
+      });
+    }
+    if (unowned.length > 0) {
+      const count = `${unowned.length} overdue complaint${unowned.length === 1 ? ' has' : 's have'} no owner on the staff list`;
+      effects.push({
+        kind: 'post',
+        channel: 'complaints',
+        message: buildReminder(count, unowned, 'Press Acknowledge on a card to take it on.'),
+      });
+    }
+    return effects;
+  },
+};

@@ -1,0 +1,668 @@
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OfficeConfig } from '../../src/config/office.ts';
+import type { Database } from '../../src/db/client.ts';
+import { auditLog, complaints, deliveries, outbox } from '../../src/db/schema/index.ts';
+import { COMPLAINT_DEFAULTS } from '../../src/domain/complaints.ts';
+import { resolvePerson } from '../../src/domain/people.ts';
+import { ACTION_IDS, type ActionId, FORM_IDS } from '../../src/handlers/action-ids.ts';
+import { complaintRemindersJob } from '../../src/handlers/complaints-reminders.ts';
+import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/dispatch.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/huddle.ts';
+import type { Input } from '../../src/handlers/input.ts';
+import type { Outcome } from '../../src/handlers/reply.ts';
+import { createRouter } from '../../src/handlers/router.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const office = buildOfficeConfig({ complaints: { ...COMPLAINT_DEFAULTS, privacyOfficer: 'Grace Kim' } });
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-03-06T12:00', { zone }); // Fri
+const SAM = 'U0SAM'; // front desk
+const PRIYA = 'U0PRIYA'; // front desk
+const GRACE = 'U0GRACE'; // nurse, the privacy officer
+const DANA = 'U0DANA'; // manager
+const OMAR = 'U0OMAR'; // physician, manager
+const SECRET = 'Mrs. Zelda Quimby-Farnsworth was told her biopsy result in the waiting room';
+
+function replyText(outcome: Outcome): string {
+  const reply = outcome.reply;
+  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
+}
+
+function referenceIn(outcome: Outcome): string {
+  const match = /CP-\d+/.exec(replyText(outcome));
+  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
+  return match[0];
+}
+
+const formValues = (overrides: Record<string, string> = {}) => ({
+  about: 'patient',
+  category: 'clinical_care',
+  severity: 'high',
+  what: SECRET,
+  when: 'Tuesday morning',
+  outcome: 'An apology',
+  callback: 'yes',
+  anonymous: 'no',
+  ...overrides,
+});
+
+describe.each(databaseTargets())('complaints on $name', (target) => {
+  let database: Database;
+  let deps: DispatchDeps;
+  const recording = createRecordingLogger();
+
+  beforeAll(async () => {
+    database = await target.open();
+    deps = {
+      db: database.db,
+      office,
+      logger: recording.logger,
+      router: createRouter(FEATURES),
+      platforms: ['slack'],
+      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+    };
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.db.delete(outbox);
+    await database.db.delete(complaints);
+    await database.db.delete(auditLog);
+  });
+
+  function run(userId: string, input: Input, now = NOW, config: OfficeConfig = office): Promise<Outcome> {
+    return dispatchInput({ ...deps, office: config }, resolvePerson(config, 'slack', userId), input, now);
+  }
+  const command = (userId: string, text: string, deliveryId?: string) =>
+    run(userId, { kind: 'command', command: 'complaint', text, ...(deliveryId ? { deliveryId } : {}) });
+  const press = (userId: string, actionId: ActionId, value: string, now = NOW) =>
+    run(userId, { kind: 'action', actionId, value }, now);
+  const submit = (
+    userId: string,
+    formId: (typeof FORM_IDS)[keyof typeof FORM_IDS],
+    values: Record<string, string>,
+    metadata?: string,
+  ) => run(userId, { kind: 'form', formId, values, ...(metadata ? { metadata } : {}) });
+  const fileByForm = async (values: Record<string, string> = {}, userId = SAM) =>
+    referenceIn(await submit(userId, FORM_IDS.complaintIntake, formValues(values)));
+
+  const stored = () => database.db.select().from(complaints);
+  const outboxRows = () => database.db.select().from(outbox).orderBy(outbox.id);
+  const auditRows = () => database.db.select().from(auditLog).orderBy(auditLog.id);
+
+  describe('filing from text', () => {
+    it('files as other and medium, says what happens next, and offers Refine', async () => {
+      const outcome = await command(SAM, 'The front desk was rude on the phone');
+      const reference = referenceIn(outcome);
+      const text = replyText(outcome);
+      expect(text).toContain('Logged as a patient complaint · Other · Medium.');
+      expect(text).toContain('acknowledge it by Tue Mar 10 and aim to resolve it by Fri Apr 17');
+      expect(outcome.reply?.buttons).toEqual([
+        { label: 'Refine', actionId: ACTION_IDS.complaintRefine, value: reference },
+      ]);
+      const [row] = await stored();
+      expect(row).toMatchObject({
+        category: 'other',
+        severity: 'medium',
+        about: 'patient',
+        status: 'new',
+        reporterName: 'Sam Lee',
+        ackDueDay: '2026-03-10',
+        resolveDueDay: '2026-04-17',
+      });
+      expect(row?.createdAt.toISOString()).toBe(NOW.toUTC().toISO({ suppressMilliseconds: false }));
+    });
+
+    it('posts a minimum-necessary card to the complaints channel: no text, View details and Acknowledge', async () => {
+      const reference = referenceIn(await command(SAM, SECRET));
+      const [card, ...others] = await outboxRows();
+      expect(others).toHaveLength(0);
+      expect(card).toMatchObject({ kind: 'post', target: office.channels.complaints, cardKey: reference });
+      expect(card?.message.title).toBe(`Complaint ${reference} — Other`);
+      expect(card?.message.fields).toEqual(
+        expect.arrayContaining([
+          { label: 'Severity', value: 'Medium' },
+          { label: 'Reporter', value: 'Sam Lee' },
+          { label: 'State', value: 'new' },
+          { label: 'Age', value: '0 days' },
+          { label: 'Acknowledge by', value: 'Tue Mar 10' },
+        ]),
+      );
+      expect(card?.message.buttons?.map((button) => button.label)).toEqual(['View details', 'Acknowledge']);
+      expect(JSON.stringify(card?.message)).not.toContain('Quimby');
+    });
+
+    it('puts the text on the card only when the office opts in', async () => {
+      const open = { ...office, complaints: { ...COMPLAINT_DEFAULTS, showDetailsInChannel: true } };
+      await run(SAM, { kind: 'command', command: 'complaint', text: SECRET }, NOW, open);
+      const [card] = await outboxRows();
+      expect(card?.message.lines).toEqual([`What happened: ${SECRET}`]);
+    });
+
+    it('refuses a text over 3,000 characters with the limit, without quoting it, and stores nothing', async () => {
+      const outcome = await command(SAM, `${SECRET} ${'x'.repeat(3000)}`);
+      expect(replyText(outcome)).toMatch(/That is 3,\d{3} characters; a complaint can be at most 3,000/);
+      expect(replyText(outcome)).toMatch(/Nothing was saved\.$/);
+      expect(replyText(outcome)).not.toContain('Quimby');
+      expect(await stored()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
+    it('opens the form when there is no text', async () => {
+      const outcome = await command(SAM, '');
+      expect(outcome.form).toMatchObject({ formId: FORM_IDS.complaintIntake, submitLabel: 'Log complaint' });
+      expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
+        'about',
+        'category',
+        'severity',
+        'what',
+        'when',
+        'outcome',
+        'callback',
+        'anonymous',
+      ]);
+      expect(await stored()).toHaveLength(0);
+    });
+
+    it('files a complaint that merely starts with "list"', async () => {
+      await command(SAM, 'list of charges was wrong');
+      expect((await stored())[0]?.description).toBe('list of charges was wrong');
+    });
+
+    it('files once when the same delivery arrives twice', async () => {
+      const first = await command(SAM, 'Waited two hours', 'trigger-cp-1');
+      const again = await command(SAM, 'Waited two hours', 'trigger-cp-1');
+      expect(again.reply).toEqual(first.reply);
+      expect(await stored()).toHaveLength(1);
+      expect(await outboxRows()).toHaveLength(1);
+    });
+  });
+
+  describe('filing from the form', () => {
+    it('stores every field', async () => {
+      const reference = await fileByForm();
+      const [row] = await stored();
+      expect(row).toMatchObject({
+        about: 'patient',
+        category: 'clinical_care',
+        severity: 'high',
+        description: SECRET,
+        occurredWhen: 'Tuesday morning',
+        desiredOutcome: 'An apology',
+        wantsCallback: true,
+        anonymous: false,
+      });
+      const [card] = await outboxRows();
+      expect(card?.message.title).toBe(`Complaint ${reference} — Clinical care`);
+      expect(card?.message.fields).toContainEqual({ label: 'Call back', value: 'wanted' });
+    });
+
+    it('keeps an anonymous staff complaint’s reporter for abuse handling only', async () => {
+      const outcome = await submit(
+        SAM,
+        FORM_IDS.complaintIntake,
+        formValues({ about: 'staff', anonymous: 'yes' }),
+      );
+      expect(replyText(outcome)).toMatch(/Your name is shown to nobody/);
+      const [row] = await stored();
+      expect(row).toMatchObject({ anonymous: true, reporterName: 'Sam Lee' });
+      const [card] = await outboxRows();
+      expect(card?.message.fields).toContainEqual({ label: 'Reporter', value: 'anonymous' });
+      expect(JSON.stringify(card?.message)).not.toContain('Sam');
+      const [audit] = await auditRows();
+      expect(audit).toMatchObject({ action: 'complaint.filed', actor: 'anonymous', actorName: 'anonymous' });
+    });
+
+    it.each([
+      ['an unknown category', { category: 'vibes' }, 'category', /Pick a category/],
+      ['an unknown severity', { severity: 'apocalyptic' }, 'severity', /Pick a severity/],
+      ['an unknown source', { about: 'alien' }, 'about', /Pick who it is from/],
+      ['an empty text', { what: '   ' }, 'what', /Say what happened/],
+      ['a huge text', { what: 'x'.repeat(3001) }, 'what', /at most 3,000 characters/],
+      ['anonymity for a patient complaint', { anonymous: 'yes' }, 'anonymous', /Only staff complaints/],
+    ])('keeps the form open on %s and stores nothing', async (_label, values, field, expected) => {
+      const outcome = await submit(SAM, FORM_IDS.complaintIntake, formValues(values));
+      expect(outcome.formErrors?.[field]).toMatch(expected);
+      expect(await stored()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
+    it('messages every manager at once about an urgent complaint, without its text', async () => {
+      const reference = await fileByForm({ severity: 'urgent' });
+      const dms = (await outboxRows()).filter((row) => row.kind === 'dm');
+      expect(dms.map((row) => row.target).sort()).toEqual([DANA, OMAR]);
+      expect(dms[0]?.message.title).toBe(`🚨 Urgent complaint ${reference}`);
+      expect(dms[0]?.message.buttons?.map((button) => button.label)).toEqual(['View details', 'Acknowledge']);
+      expect(JSON.stringify(dms)).not.toContain('Quimby');
+    });
+
+    it('messages the managers and the privacy officer about a privacy complaint', async () => {
+      const outcome = await submit(
+        SAM,
+        FORM_IDS.complaintIntake,
+        formValues({ category: 'privacy', severity: 'low' }),
+      );
+      expect(replyText(outcome)).toContain('Grace Kim, the privacy officer,');
+      const dms = (await outboxRows()).filter((row) => row.kind === 'dm');
+      expect(dms.map((row) => row.target).sort()).toEqual([DANA, GRACE, OMAR]);
+    });
+
+    it('messages nobody directly about an ordinary complaint', async () => {
+      await fileByForm({ severity: 'high' });
+      expect((await outboxRows()).map((row) => row.kind)).toEqual(['post']);
+    });
+  });
+
+  describe('acknowledge', () => {
+    it('makes the manager the owner, updates the card in place, tells the reporter and audits it', async () => {
+      const reference = await fileByForm();
+      await database.db.delete(outbox);
+      const outcome = await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      expect(outcome.reply?.text).toBe(
+        `Acknowledged ${reference}; you own it now. Resolve it by Fri Apr 17.`,
+      );
+      expect((await stored())[0]).toMatchObject({ status: 'acknowledged', ownerName: 'Dana Reyes' });
+      const [update, dm] = await outboxRows();
+      expect(update).toMatchObject({ kind: 'update', cardKey: reference });
+      expect(update?.message.buttons?.map((button) => button.label)).toEqual(['View details', 'Resolve']);
+      expect(update?.message.note).toMatch(/^Acknowledged by Dana Reyes on Fri Mar 6 at 12:00 PM/);
+      expect(dm).toMatchObject({ kind: 'dm', target: SAM });
+      expect((await auditRows()).map((row) => row.action)).toEqual([
+        'complaint.filed',
+        'complaint.acknowledged',
+      ]);
+    });
+
+    it('refuses a non-manager and changes nothing', async () => {
+      const reference = await fileByForm();
+      await database.db.delete(outbox);
+      const outcome = await press(PRIYA, ACTION_IDS.complaintAcknowledge, reference);
+      expect(replyText(outcome)).toMatch(
+        /Only managers \(Dana Reyes or Dr\. Omar Haddad\) can acknowledge complaints.*Nothing was changed\./,
+      );
+      expect((await stored())[0]?.status).toBe('new');
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
+    it('answers a second press with who acknowledged first', async () => {
+      const reference = await fileByForm();
+      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      const outcome = await press(OMAR, ACTION_IDS.complaintAcknowledge, reference);
+      expect(replyText(outcome)).toMatch(
+        new RegExp(
+          `${reference} was already acknowledged by Dana Reyes on .*, who owns it\\. Nothing was changed\\.`,
+        ),
+      );
+      expect((await stored())[0]?.ownerName).toBe('Dana Reyes');
+    });
+
+    it('makes exactly one owner when two managers press at once', async () => {
+      const reference = await fileByForm();
+      await database.db.delete(outbox);
+      await Promise.all([
+        press(DANA, ACTION_IDS.complaintAcknowledge, reference),
+        press(OMAR, ACTION_IDS.complaintAcknowledge, reference),
+      ]);
+      expect((await outboxRows()).filter((row) => row.kind === 'update')).toHaveLength(1);
+      expect((await auditRows()).filter((row) => row.action === 'complaint.acknowledged')).toHaveLength(1);
+    });
+
+    it('answers a button naming no complaint', async () => {
+      expect(replyText(await press(DANA, ACTION_IDS.complaintAcknowledge, 'CP-999'))).toMatch(
+        /There is no complaint CP-999/,
+      );
+      expect(replyText(await press(DANA, ACTION_IDS.complaintAcknowledge, 'TO-3'))).toMatch(
+        /not a complaint reference/,
+      );
+    });
+  });
+
+  describe('resolve', () => {
+    it('refuses to resolve a complaint nobody has acknowledged', async () => {
+      const reference = await fileByForm();
+      const outcome = await press(DANA, ACTION_IDS.complaintResolve, reference);
+      expect(outcome.form).toBeUndefined();
+      expect(replyText(outcome)).toMatch(/has not been acknowledged yet\. Press Acknowledge first/);
+    });
+
+    it('opens a modal, then resolves with the summary and whether the patient was contacted', async () => {
+      const reference = await fileByForm();
+      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      const opened = await press(OMAR, ACTION_IDS.complaintResolve, reference);
+      expect(opened.form).toMatchObject({ formId: FORM_IDS.complaintResolve, metadata: reference });
+      expect(opened.form?.inputs.map((input) => input.id)).toEqual(['summary', 'contacted']);
+      await database.db.delete(outbox);
+      const outcome = await submit(
+        OMAR,
+        FORM_IDS.complaintResolve,
+        { summary: 'Called her, apologised, retrained staff', contacted: 'yes' },
+        reference,
+      );
+      expect(outcome.reply?.text).toBe(`Resolved ${reference}.`);
+      expect((await stored())[0]).toMatchObject({
+        status: 'resolved',
+        resolvedByName: 'Dr. Omar Haddad',
+        resolution: 'Called her, apologised, retrained staff',
+        patientContacted: true,
+        ownerName: 'Dana Reyes',
+      });
+      const [update, dm] = await outboxRows();
+      expect(update?.message.buttons?.map((button) => button.label)).toEqual(['View details', 'Reopen']);
+      expect(update?.message.note).toMatch(/^✅ Resolved by Dr\. Omar Haddad .* contacted: yes$/);
+      expect(JSON.stringify(update?.message)).not.toContain('retrained');
+      expect(dm).toMatchObject({ kind: 'dm', target: SAM });
+      const audit = (await auditRows()).at(-1);
+      expect(audit).toMatchObject({ action: 'complaint.resolved', detail: { patientContacted: true } });
+    });
+
+    it('refuses a second resolution and names the first', async () => {
+      const reference = await fileByForm();
+      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      const values = { summary: 'Done', contacted: 'no' };
+      await submit(DANA, FORM_IDS.complaintResolve, values, reference);
+      const again = await submit(OMAR, FORM_IDS.complaintResolve, values, reference);
+      expect(replyText(again)).toMatch(new RegExp(`${reference} was already resolved by Dana Reyes`));
+      expect(replyText(await press(OMAR, ACTION_IDS.complaintResolve, reference))).toMatch(
+        /already resolved/,
+      );
+      expect((await stored())[0]?.resolvedByName).toBe('Dana Reyes');
+    });
+
+    it('keeps the modal open on a tampered or missing answer', async () => {
+      const reference = await fileByForm();
+      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      const outcome = await submit(
+        DANA,
+        FORM_IDS.complaintResolve,
+        { summary: '', contacted: 'maybe' },
+        reference,
+      );
+      expect(outcome.formErrors).toEqual({
+        summary: 'Say how it was resolved.',
+        contacted: 'Answer yes or no.',
+      });
+      expect((await stored())[0]?.status).toBe('acknowledged');
+    });
+
+    it('checks who submits the modal again, from the config', async () => {
+      const reference = await fileByForm();
+      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      const outcome = await submit(
+        PRIYA,
+        FORM_IDS.complaintResolve,
+        { summary: 'Done', contacted: 'no' },
+        reference,
+      );
+      expect(replyText(outcome)).toMatch(/Only managers/);
+      expect((await stored())[0]?.status).toBe('acknowledged');
+    });
+  });
+
+  describe('reopen', () => {
+    it('refuses to reopen a complaint that is not resolved', async () => {
+      const reference = await fileByForm();
+      expect(replyText(await press(DANA, ACTION_IDS.complaintReopen, reference))).toMatch(
+        /is new, not resolved, so there is nothing to reopen\. Nothing was changed\./,
+      );
+    });
+
+    it('reopens a resolved complaint, keeps its owner, and tells the owner', async () => {
+      const reference = await fileByForm();
+      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      await submit(DANA, FORM_IDS.complaintResolve, { summary: 'Done', contacted: 'no' }, reference);
+      await database.db.delete(outbox);
+      const outcome = await press(OMAR, ACTION_IDS.complaintReopen, reference);
+      expect(outcome.reply?.text).toBe(`Reopened ${reference}; Dana Reyes still owns it.`);
+      expect((await stored())[0]).toMatchObject({
+        status: 'reopened',
+        reopenCount: 1,
+        ownerName: 'Dana Reyes',
+      });
+      const [update, dm] = await outboxRows();
+      expect(update?.message.buttons?.map((button) => button.label)).toEqual(['View details', 'Resolve']);
+      expect(dm).toMatchObject({ kind: 'dm', target: DANA });
+      expect(replyText(await press(OMAR, ACTION_IDS.complaintReopen, reference))).toMatch(
+        /is reopened, not resolved/,
+      );
+    });
+  });
+
+  describe('View details', () => {
+    it('shows a manager everything in a read-only view and audits the view', async () => {
+      const reference = await fileByForm();
+      const outcome = await press(DANA, ACTION_IDS.complaintDetails, reference);
+      expect(outcome.form).toMatchObject({
+        formId: FORM_IDS.complaintDetails,
+        title: `Complaint ${reference}`,
+      });
+      expect(outcome.form?.submitLabel).toBeUndefined();
+      expect(outcome.form?.lines).toEqual(
+        expect.arrayContaining([SECRET, 'When it happened: Tuesday morning']),
+      );
+      expect((await auditRows()).at(-1)).toMatchObject({
+        action: 'complaint.viewed',
+        entity: reference,
+        actorName: 'Dana Reyes',
+      });
+    });
+
+    it('refuses anyone else and records no view', async () => {
+      const reference = await fileByForm();
+      const outcome = await press(SAM, ACTION_IDS.complaintDetails, reference);
+      expect(outcome.form).toBeUndefined();
+      expect(replyText(outcome)).toMatch(/Only managers .* can read complaints; they are confidential/);
+      expect((await auditRows()).map((row) => row.action)).toEqual(['complaint.filed']);
+    });
+
+    it('lets the privacy officer read a privacy complaint', async () => {
+      const reference = await fileByForm({ category: 'privacy' });
+      expect((await press(GRACE, ACTION_IDS.complaintDetails, reference)).form?.lines).toContain(SECRET);
+      const other = await fileByForm({ category: 'billing' });
+      expect((await press(GRACE, ACTION_IDS.complaintDetails, other)).form).toBeUndefined();
+    });
+
+    it('never shows an anonymous reporter, even to managers', async () => {
+      const reference = await fileByForm({ about: 'staff', anonymous: 'yes' });
+      const lines = (await press(DANA, ACTION_IDS.complaintDetails, reference)).form?.lines ?? [];
+      expect(lines.join('\n')).not.toContain('Sam Lee');
+      expect(lines).toContain('From: Staff · Reporter: anonymous to the team');
+    });
+  });
+
+  describe('Refine', () => {
+    it('lets the reporter complete a complaint filed from text; an urgent one then alerts the managers', async () => {
+      const reference = referenceIn(await command(SAM, 'Rude on the phone'));
+      const opened = await press(SAM, ACTION_IDS.complaintRefine, reference);
+      expect(opened.form).toMatchObject({ formId: FORM_IDS.complaintRefine, metadata: reference });
+      expect(opened.form?.inputs.find((input) => input.id === 'what')).toMatchObject({
+        initial: 'Rude on the phone',
+      });
+      await database.db.delete(outbox);
+      const outcome = await submit(
+        SAM,
+        FORM_IDS.complaintRefine,
+        formValues({ what: 'Rude on the phone', category: 'staff_conduct', severity: 'urgent' }),
+        reference,
+      );
+      expect(outcome.reply?.text).toBe(`Updated ${reference}: Staff conduct · Urgent.`);
+      expect((await stored())[0]).toMatchObject({
+        category: 'staff_conduct',
+        severity: 'urgent',
+        status: 'new',
+      });
+      const rows = await outboxRows();
+      expect(rows.map((row) => `${row.kind}:${row.target}`)).toEqual(['update:', `dm:${DANA}`, `dm:${OMAR}`]);
+    });
+
+    it('refuses anyone but the reporter', async () => {
+      const reference = referenceIn(await command(SAM, 'Rude on the phone'));
+      expect(replyText(await press(PRIYA, ACTION_IDS.complaintRefine, reference))).toMatch(
+        /Only the person who logged/,
+      );
+      const tampered = await submit(PRIYA, FORM_IDS.complaintRefine, formValues(), reference);
+      expect(replyText(tampered)).toMatch(/Only the person who logged/);
+      expect((await stored())[0]?.category).toBe('other');
+    });
+
+    it('refuses once a manager has acknowledged it', async () => {
+      const reference = referenceIn(await command(SAM, 'Rude on the phone'));
+      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      expect(replyText(await press(SAM, ACTION_IDS.complaintRefine, reference))).toMatch(
+        /is already acknowledged; please tell Dana Reyes what to add/,
+      );
+    });
+  });
+
+  describe('/complaint list', () => {
+    it('shows managers the open complaints with owner, age and due days, flagging overdue ones', async () => {
+      const first = await fileByForm();
+      const second = await fileByForm({ category: 'billing', severity: 'low' });
+      await press(DANA, ACTION_IDS.complaintAcknowledge, second);
+      const later = DateTime.fromISO('2026-03-12T09:00', { zone }); // Thu
+      const outcome = await run(DANA, { kind: 'command', command: 'complaint', text: 'list' }, later);
+      expect(outcome.reply?.title).toBe('Open complaints (2)');
+      expect(outcome.reply?.lines).toEqual([
+        `${first} · Clinical care · High · new · 6 days old · owner nobody yet · acknowledge by Tue Mar 10 ⚠️ overdue · resolve by Fri Apr 17`,
+        `${second} · Billing · Low · acknowledged · 6 days old · owner Dana Reyes · resolve by Fri Apr 17`,
+      ]);
+      expect(replyText(outcome)).not.toContain('Quimby');
+      expect((await auditRows()).at(-1)).toMatchObject({ action: 'complaint.listed', detail: { open: 2 } });
+    });
+
+    it('refuses everyone else', async () => {
+      await fileByForm();
+      const outcome = await command(SAM, 'list');
+      expect(replyText(outcome)).toMatch(/Only managers .* can list complaints/);
+      expect(replyText(outcome)).not.toContain('CP-');
+    });
+  });
+
+  describe('/complaint export', () => {
+    it('gives managers a CSV with the text, and audits the export', async () => {
+      const reference = await fileByForm();
+      const outcome = await command(DANA, 'export');
+      const lines = outcome.reply?.lines ?? [];
+      expect(lines[0]).toMatch(/^reference,filed,/);
+      expect(lines[1]).toMatch(
+        new RegExp(`^${reference},2026-03-06T12:00,patient,clinical_care,high,new,Sam Lee,`),
+      );
+      expect(lines[1]).toContain(SECRET);
+      expect((await auditRows()).at(-1)).toMatchObject({
+        action: 'complaint.exported',
+        detail: { month: 'all', rows: 1, total: 1 },
+      });
+    });
+
+    it('exports one month', async () => {
+      await fileByForm();
+      expect((await command(DANA, 'export 2026-02')).reply?.lines).toEqual([
+        expect.stringMatching(/^reference,/),
+        'No complaints were filed in that period.',
+      ]);
+      expect((await command(DANA, 'export 2026-03')).reply?.lines).toHaveLength(2);
+    });
+
+    it('refuses a month it cannot read and a non-manager', async () => {
+      expect(replyText(await command(DANA, 'export march'))).toMatch(
+        /Write the month like \/complaint export 2026-03/,
+      );
+      expect(replyText(await command(SAM, 'export'))).toMatch(/Only managers .* can export complaints/);
+      expect(await auditRows()).toHaveLength(0);
+    });
+  });
+
+  describe('overdue reminders', () => {
+    it('reminds the owner and the channel once, with references and ages only, and refreshes the cards', async () => {
+      const unowned = await fileByForm();
+      const owned = await fileByForm({ category: 'billing' });
+      await press(DANA, ACTION_IDS.complaintAcknowledge, owned);
+      await database.db.delete(outbox);
+      const now = DateTime.fromISO('2026-04-20T10:00', { zone }); // Mon, past both clocks
+      const effects = await complaintRemindersJob.run(
+        { db: database.db, office, now, logger: deps.logger },
+        { runKey: '2026-04-20', scheduledAt: now, late: false },
+      );
+      await queueEffects(deps, database.db, effects);
+      const rows = await outboxRows();
+      expect(rows.filter((row) => row.kind === 'update').map((row) => row.cardKey)).toEqual([unowned, owned]);
+      const dm = rows.find((row) => row.kind === 'dm');
+      expect(dm).toMatchObject({ target: DANA });
+      expect(dm?.message.title).toBe('1 complaint you own is overdue');
+      expect(dm?.message.lines?.[0]).toBe(
+        `${owned} · Billing · High · resolution was due Fri Apr 17 · 45 days old`,
+      );
+      const post = rows.find((row) => row.kind === 'post');
+      expect(post).toMatchObject({ target: office.channels.complaints });
+      expect(post?.message.lines?.[0]).toBe(
+        `${unowned} · Clinical care · High · acknowledgement was due Tue Mar 10 · 45 days old`,
+      );
+      // The cards stay in the complaints channel; the reminders name neither the text nor the reporter.
+      const reminders = JSON.stringify(rows.filter((row) => row.kind !== 'update'));
+      expect(reminders).not.toContain('Quimby');
+      expect(reminders).not.toContain('Sam Lee');
+      expect(JSON.stringify(rows)).not.toContain('Quimby');
+    });
+
+    it('sends nothing when nothing is overdue', async () => {
+      await fileByForm();
+      const effects = await complaintRemindersJob.run(
+        { db: database.db, office, now: NOW, logger: deps.logger },
+        { runKey: '2026-03-06', scheduledAt: NOW, late: false },
+      );
+      expect(effects).toEqual([]);
+    });
+  });
+
+  describe('the huddle digest', () => {
+    it('counts open and overdue complaints by reference and age only', async () => {
+      const reference = await fileByForm();
+      const now = DateTime.fromISO('2026-03-12T07:45', { zone }); // Thu
+      const digest = renderHuddleDigest(await loadHuddleDigest(database.db, office, '2026-03-12', now));
+      expect(digest.sections).toContainEqual({
+        heading: 'Complaints',
+        lines: [`1 open, 1 overdue: ${reference} (6 days)`],
+      });
+      expect(JSON.stringify(digest)).not.toContain('Quimby');
+      expect(JSON.stringify(digest)).not.toContain('Sam Lee');
+    });
+  });
+
+  it('keeps the text and the reporter out of the log, the audit details and every message outside the complaints channel', async () => {
+    const reference = referenceIn(await command(SAM, SECRET, 'trigger-secret'));
+    await command(SAM, SECRET, 'trigger-secret');
+    await command(SAM, `${SECRET} ${'z'.repeat(3000)}`);
+    await submit(SAM, FORM_IDS.complaintIntake, formValues({ severity: 'urgent', category: 'privacy' }));
+    await submit(SAM, FORM_IDS.complaintIntake, formValues({ category: 'vibes' }));
+    await press(DANA, ACTION_IDS.complaintDetails, reference);
+    await press(PRIYA, ACTION_IDS.complaintDetails, reference);
+    await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+    await submit(
+      DANA,
+      FORM_IDS.complaintResolve,
+      { summary: `Resolved: ${SECRET}`, contacted: 'yes' },
+      reference,
+    );
+    await command(DANA, 'list');
+    await command(DANA, 'export');
+
+    expect(recording.text()).not.toContain('Quimby');
+    for (const row of await auditRows()) expect(JSON.stringify(row.detail)).not.toContain('Quimby');
+    const outside = (await outboxRows()).filter((row) => row.target !== office.channels.complaints);
+    expect(outside.length).toBeGreaterThan(0);
+    expect(JSON.stringify(outside)).not.toContain('Quimby');
+    const inChannel = (await outboxRows()).filter((row) => row.target === office.channels.complaints);
+    expect(JSON.stringify(inChannel)).not.toContain('Quimby');
+    // The only stored answers are the filing confirmations and refusals: neither quotes the text.
+    const answers = await database.db
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.deliveryId, 'trigger-secret'));
+    expect(JSON.stringify(answers)).not.toContain('Quimby');
+  });
+});
