@@ -725,11 +725,15 @@ async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcom
   });
   const period = month ? month.toFormat('LLLL yyyy') : 'all time';
   const hint = !month && exported.shown < rows.length ? [`Export one month at a time, like ${example}.`] : [];
-  return replyOnly({
-    text: `Complaints export, ${period}: ${rows.length}`,
-    title: `Complaints export (CSV), ${period}`,
-    lines: [...exported.lines, ...hint],
-  });
+  return {
+    reply: {
+      text: `Complaints export, ${period}: ${rows.length}`,
+      title: `Complaints export (CSV), ${period}`,
+      lines: [...exported.lines, ...hint],
+    },
+    confidentialReply: true,
+    effects: [],
+  };
 }
 
 async function runComplaintCommand(text: string, ctx: HandlerContext): Promise<Outcome> {

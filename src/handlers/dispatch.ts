@@ -6,7 +6,7 @@ import { claimDelivery, saveDeliveryReply } from '../db/repositories/deliveries.
 import { createOutboxMessages, type NewOutboxMessage } from '../db/repositories/outbox.ts';
 import type { Person } from '../domain/people.ts';
 import type { Input } from './input.ts';
-import type { ChannelRole, Effect, Outcome, Platform } from './reply.ts';
+import type { ChannelRole, Effect, Message, Outcome, Platform } from './reply.ts';
 import type { Router } from './router.ts';
 
 /** Runs one input for one person, as every adapter calls it once the clock and deps are bound. */
@@ -29,6 +29,8 @@ export interface DispatchDeps {
   /** called after a commit that queued messages, so the deliverer starts at once */
   onQueued?: () => void;
 }
+
+const ALREADY_ANSWERED: Message = { text: 'That was already answered a moment ago; run the command again to see it.' };
 
 const FAILURE_REPLY: Outcome = {
   reply: {
@@ -72,7 +74,9 @@ export async function dispatchInput(
         logger: deps.logger,
       });
       queued = await queueEffects(deps, tx, result.effects);
-      if (delivery) await saveDeliveryReply(tx, delivery, result.reply ?? null);
+      if (delivery) {
+        await saveDeliveryReply(tx, delivery, result.confidentialReply ? ALREADY_ANSWERED : (result.reply ?? null));
+      }
       return result;
     });
     if (queued > 0) deps.onQueued?.();

@@ -99,6 +99,8 @@ export interface Outcome {
   form?: Form;
   /** per form input id, what is wrong with a submitted form; the form stays open to be corrected */
   formErrors?: Record<string, string>;
+  /** the reply quotes confidential text: it is not kept for retried deliveries, which get a notice instead */
+  confidentialReply?: boolean;
   effects: Effect[];
 }
 

@@ -559,6 +559,19 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       });
     });
 
+    it('does not keep the export’s text for a retried delivery', async () => {
+      await fileByForm();
+      const first = await command(DANA, 'export', 'export-delivery-1');
+      expect(first.reply?.lines?.join('\n')).toContain(SECRET);
+      const retried = await command(DANA, 'export', 'export-delivery-1');
+      expect(replyText(retried)).toMatch(/already answered/);
+      const stored = await database.db
+        .select()
+        .from(deliveries)
+        .where(eq(deliveries.deliveryId, 'export-delivery-1'));
+      expect(JSON.stringify(stored)).not.toContain(SECRET);
+    });
+
     it('exports one month', async () => {
       await fileByForm();
       expect((await command(DANA, 'export 2026-02')).reply?.lines).toEqual([
