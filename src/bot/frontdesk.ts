@@ -10,6 +10,7 @@ import { FEATURES } from '../handlers/features.ts';
 import type { ChannelRole, Platform } from '../handlers/reply.ts';
 import { createRouter } from '../handlers/router.ts';
 import { SCHEDULED_JOBS, type ScheduledJob } from '../handlers/scheduled-jobs.ts';
+import { serveCalendarFeed } from './calendar-route.ts';
 import { sendJson } from './http-body.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
 import { createSandboxRoutes } from './sandbox/routes.ts';
@@ -100,6 +101,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
       slack.receiver.requestListener(request, response);
       return;
     }
+    if (await serveCalendarFeed({ db: database.db, office, logger, clock }, path, request, response)) return;
     if (sandbox && (await sandbox(path, request, response))) return;
     sendJson(response, 404, { error: 'not found' });
   }

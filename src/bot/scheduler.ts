@@ -7,13 +7,15 @@ import { claimJobRun } from '../db/repositories/job-runs.ts';
 import { findDueRun } from '../domain/schedule.ts';
 import { describeErrorForLog } from '../handlers/dispatch.ts';
 import type { Effect } from '../handlers/reply.ts';
-import type { ScheduledJob } from '../handlers/scheduled-jobs.ts';
+import type { DataDrivenJob, DueRun, ScheduledJob } from '../handlers/scheduled-jobs.ts';
+
+type RunResult = 'ran' | 'not-due' | 'taken' | 'failed';
 
 /**
- * Runs daily jobs exactly once across replicas. Every minute (and once at start, to catch up on a run
- * missed while the process was down) each job's due run is claimed in `job_runs` and its messages are
- * queued in the same transaction: a failed run rolls back its claim and is tried again next minute, and
- * a replica that loses the claim does nothing.
+ * Runs scheduled jobs exactly once across replicas. Every minute (and once at start, to catch up on a run
+ * missed while the process was down) each job's due run (a data-driven job's each due run) is claimed in
+ * `job_runs` and its messages are queued in the same transaction: a failed run rolls back its claim and is
+ * tried again next minute, and a replica that loses the claim does nothing.
  */
 export function createScheduler(params: {
   db: Db;
@@ -29,10 +31,34 @@ export function createScheduler(params: {
   let task: ScheduledTask | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
 
-  async function runJob(job: ScheduledJob): Promise<'ran' | 'not-due' | 'taken' | 'failed'> {
+  async function runJob(job: ScheduledJob): Promise<RunResult> {
     const now = clock();
+    if ('listDueRuns' in job) return runDataDrivenJob(job, now);
     const due = findDueRun(now, job.schedule(office), job.catchUpMinutes(office));
     if (!due) return 'not-due';
+    return claimAndRun(job, due, now);
+  }
+
+  /** Each due run of a data-driven job is claimed and run on its own, so one failure holds back no other. */
+  async function runDataDrivenJob(job: DataDrivenJob, now: DateTime): Promise<RunResult> {
+    let dues: DueRun[];
+    try {
+      dues = await job.listDueRuns({ db, office, now, logger });
+    } catch (error) {
+      logger.error(
+        { job: job.name, err: describeErrorForLog(error) },
+        'scheduled job failed; will retry next minute',
+      );
+      return 'failed';
+    }
+    const results: RunResult[] = [];
+    for (const due of dues) results.push(await claimAndRun(job, due, now));
+    if (results.length === 0) return 'not-due';
+    if (results.includes('failed')) return 'failed';
+    return results.includes('ran') ? 'ran' : 'taken';
+  }
+
+  async function claimAndRun(job: ScheduledJob, due: DueRun, now: DateTime): Promise<RunResult> {
     try {
       const outcome = await db.transaction(async (tx) => {
         const claimed = await claimJobRun(tx, {

@@ -112,6 +112,29 @@ export const officeConfigSchema = z
       .object({
         minutes: z.number().int().min(5).max(240),
         slots: z.array(z.object({ day: weekdaySchema, time: clockTimeSchema }).strict()),
+        // Optional rules: an office without them gets REP_DEFAULTS (read through readRepRules).
+        closed: z.array(isoDaySchema).optional(),
+        minNoticeHours: z
+          .number()
+          .min(0)
+          .max(24 * 30)
+          .optional(),
+        maxWeeksAhead: z.number().int().min(1).max(52).optional(),
+        maxPerCompanyPerMonth: z.number().int().min(1).max(100).optional(),
+        reminderMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .optional(),
+        // The secret in the calendar feed's URL; without it one is generated and kept in the database.
+        calendarToken: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9_-]{24,128}$/,
+            'expected 24 to 128 letters, digits, - or _ (a long random string)',
+          )
+          .optional(),
       })
       .strict(),
     supplies: z

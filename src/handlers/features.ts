@@ -1,5 +1,6 @@
 import { complaintsFeature } from './complaints.ts';
 import { huddleFeature } from './huddle.ts';
+import { repMeetingsFeature } from './rep-meetings.ts';
 import type { Feature } from './router.ts';
 import { suppliesFeature } from './supplies.ts';
 import { timeOffFeature } from './time-off.ts';
@@ -10,4 +11,5 @@ export const FEATURES: readonly Feature[] = [
   huddleFeature,
   suppliesFeature,
   complaintsFeature,
+  repMeetingsFeature,
 ];

@@ -7,6 +7,7 @@ import { buildHuddleDigest, findNextWorkingDay, type HuddleDigest } from '../dom
 import { formatReference } from '../domain/references.ts';
 import { loadComplaintDigest } from './complaints-reminders.ts';
 import type { HandlerContext } from './context.ts';
+import { loadRepVisitsForDigest } from './rep-meetings-card.ts';
 import type { Message, Outcome } from './reply.ts';
 import { replyOnly } from './reply.ts';
 import type { Feature } from './router.ts';
@@ -47,6 +48,7 @@ export async function loadHuddleDigest(
       part: row.part,
     })),
     decisions,
+    repVisits: await loadRepVisitsForDigest(db, office, day),
     complaints,
   });
 }

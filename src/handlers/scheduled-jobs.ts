@@ -7,6 +7,7 @@ import { selectOverdueDecisions } from '../domain/reminders.ts';
 import type { DailySchedule } from '../domain/schedule.ts';
 import { complaintRemindersJob } from './complaints-reminders.ts';
 import { loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './huddle.ts';
+import { repRemindersJob } from './rep-meetings-reminders.ts';
 import type { Effect, Recipient } from './reply.ts';
 
 export interface JobContext {
@@ -23,12 +24,25 @@ export interface DueRun {
 }
 
 /** A daily job: when it runs, and the messages one run sends (queued in the run's transaction). */
-export interface ScheduledJob {
+export interface DailyJob {
   name: string;
   schedule(office: OfficeConfig): DailySchedule;
   catchUpMinutes(office: OfficeConfig): number;
   run(ctx: JobContext, due: DueRun): Promise<Effect[]>;
 }
+
+/**
+ * A job whose runs come from stored data instead of a daily time, such as one reminder per booked rep
+ * visit: every minute it lists the runs due now, and each run key is claimed and run exactly once.
+ */
+export interface DataDrivenJob {
+  name: string;
+  listDueRuns(ctx: JobContext): Promise<DueRun[]>;
+  run(ctx: JobContext, due: DueRun): Promise<Effect[]>;
+}
+
+/** A job the scheduler runs exactly once per due run across replicas. */
+export type ScheduledJob = DailyJob | DataDrivenJob;
 
 const REMINDER_LIST_LIMIT = 15;
 
@@ -108,4 +122,5 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   huddleDigestJob,
   pendingRemindersJob,
   complaintRemindersJob,
+  repRemindersJob,
 ];

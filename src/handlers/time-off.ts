@@ -22,6 +22,7 @@ import {
 } from '../domain/time-off.ts';
 import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
 import type { HandlerContext } from './context.ts';
+import { flagRepVisitsForTimeOff } from './rep-meetings.ts';
 import type { Effect, Form, Message, Outcome } from './reply.ts';
 import { replyOnly } from './reply.ts';
 import type { Feature } from './router.ts';
@@ -413,6 +414,7 @@ async function decide(
     { kind: 'update', cardKey: reference, message: await buildTimeOffCard(db, office, decided) },
     { kind: 'dm', to: { platform: decided.requesterPlatform, userId: decided.requesterUserId }, message: dm },
   ];
+  if (status === 'approved') effects.push(...(await flagRepVisitsForTimeOff(ctx, decided)));
   return {
     reply: {
       text: `${status === 'approved' ? 'Approved' : 'Denied'} ${reference} for ${decided.requesterName} (${days}).`,

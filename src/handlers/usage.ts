@@ -36,8 +36,11 @@ const USAGE: Record<CommandWord, { summary: string; lines: string[] }> = {
   reps: {
     summary: 'Book a sales-rep visit',
     lines: [
-      '/reps — open rep slots with Book buttons',
-      '/reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma — books a slot',
+      '/reps — open rep slots of the next 14 days with Book buttons',
+      '/reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma — books a slot (also dec 2 noon, wed 12pm)',
+      '/reps list — upcoming rep visits',
+      '/reps cancel RM-5 — cancels a visit you booked (managers: any visit); the slot opens again',
+      '/reps calendar — (managers) the address of the calendar feed of rep visits and time off',
     ],
   },
   huddle: {

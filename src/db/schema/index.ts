@@ -4,3 +4,4 @@ export * from './references.ts';
 export * from './time-off.ts';
 export * from './supplies.ts';
 export * from './complaints.ts';
+export * from './rep-meetings.ts';

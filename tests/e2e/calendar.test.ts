@@ -1,0 +1,177 @@
+import ICAL from 'ical.js';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import type { OfficeConfig } from '../../src/config/office.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { cancelRepMeeting, createRepMeeting } from '../../src/db/repositories/rep-meetings.ts';
+import { createTimeOffRequest, decideTimeOffRequest } from '../../src/db/repositories/time-off.ts';
+import { calendarFeeds, repMeetings, timeOffRequests } from '../../src/db/schema/index.ts';
+import { ensureCalendarToken } from '../../src/handlers/rep-meetings-calendar.ts';
+import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const base = buildOfficeConfig();
+const zone = base.office.timezone;
+const NOW = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
+const CONFIG_TOKEN = 'office-config-calendar-token-0123456789';
+
+async function startWith(office: OfficeConfig, database: Database, logger: RecordingLogger) {
+  return startFrontdesk({
+    env: { ...loadEnv({ HOST: '127.0.0.1', SANDBOX: '0' }), port: 0 },
+    office,
+    database,
+    logger: logger.logger,
+    clock: () => NOW,
+    jobs: [],
+  });
+}
+
+async function addVisit(database: Database, day: string, repName: string, company: string) {
+  const start = DateTime.fromISO(`${day}T12:00`, { zone });
+  const row = await createRepMeeting(database.db, {
+    officeId: base.office.id,
+    slotStart: start.toJSDate(),
+    slotEnd: start.plus({ minutes: 20 }).toJSDate(),
+    slotDay: day,
+    slotTime: '12:00',
+    repName,
+    company,
+    companyKey: company.toLowerCase().replace(/[^a-z0-9]/g, ''),
+    topic: 'New inhaler',
+    bookerKey: 'staff:sam-lee',
+    bookerName: 'Sam Lee',
+    bookerPlatform: 'slack',
+    bookerUserId: 'U0SAM',
+    createdAt: NOW.toJSDate(),
+  });
+  if (!row) throw new Error('slot taken');
+  return row;
+}
+
+async function addApprovedTimeOff(
+  database: Database,
+  startDay: string,
+  endDay: string,
+  type: 'sick' | 'vacation',
+) {
+  const row = await createTimeOffRequest(database.db, {
+    officeId: base.office.id,
+    requesterKey: 'staff:ana-cruz',
+    requesterName: 'Ana Cruz',
+    requesterRole: 'medical-assistant',
+    requesterPlatform: 'slack',
+    requesterUserId: 'U0ANA',
+    startDay,
+    endDay,
+    part: 'full',
+    type,
+    reason: 'private reason',
+    workingDays: 1,
+    createdAt: NOW.toJSDate(),
+  });
+  await decideTimeOffRequest(database.db, {
+    id: row.id,
+    status: 'approved',
+    byKey: 'staff:dana-reyes',
+    byName: 'Dana Reyes',
+    at: NOW.toJSDate(),
+    note: null,
+  });
+}
+
+function readEvents(ics: string) {
+  const calendar = new ICAL.Component(ICAL.parse(ics));
+  return calendar.getAllSubcomponents('vevent').map((component) => {
+    const event = new ICAL.Event(component);
+    return { uid: event.uid, summary: event.summary, start: event.startDate, end: event.endDate };
+  });
+}
+
+describe('GET /calendar/<token>.ics', () => {
+  let database: Database;
+  let recording: RecordingLogger;
+  let generated: Frontdesk;
+  let configured: Frontdesk;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: null });
+    recording = createRecordingLogger('info');
+    generated = await startWith(base, database, recording);
+    configured = await startWith(
+      { ...base, reps: { ...base.reps, calendarToken: CONFIG_TOKEN } },
+      database,
+      recording,
+    );
+  });
+  afterAll(async () => {
+    await generated?.stop();
+    await configured?.stop();
+    await database?.close();
+  });
+  beforeEach(async () => {
+    await database.db.delete(repMeetings);
+    await database.db.delete(timeOffRequests);
+    await database.db.delete(calendarFeeds);
+  });
+
+  it('answers 404, like any unknown path, before a token exists', async () => {
+    const feed = await fetch(`${generated.url}/calendar/anything-at-all-0123456789.ics`);
+    const unknown = await fetch(`${generated.url}/no-such-page`);
+    expect(feed.status).toBe(404);
+    expect(await feed.text()).toBe(await unknown.text());
+  });
+
+  it('serves booked visits and approved time off to the generated token, parsed by ical.js', async () => {
+    const token = await ensureCalendarToken(database.db, base, NOW);
+    const visit = await addVisit(database, '2026-12-02', 'Jordan Smith', 'Acme Pharma');
+    const cancelled = await addVisit(database, '2026-12-03', 'Lee Wong', 'Beta Labs');
+    await cancelRepMeeting(database.db, { id: cancelled.id, byName: 'Sam Lee', at: NOW.toJSDate() });
+    await addApprovedTimeOff(database, '2026-12-07', '2026-12-08', 'sick');
+
+    const response = await fetch(`${generated.url}/calendar/${token}.ics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const ics = await response.text();
+    const events = readEvents(ics);
+    expect(events.map((event) => event.summary)).toEqual([
+      'Rep visit: Jordan Smith (Acme Pharma)',
+      'Off: Ana Cruz',
+    ]);
+    const [rep, off] = events;
+    expect(rep?.uid).toBe(`RM-${visit.number}@main.frontdesk`);
+    expect(rep?.start.toJSDate().toISOString()).toBe('2026-12-02T17:00:00.000Z');
+    expect(rep?.end.toJSDate().toISOString()).toBe('2026-12-02T17:20:00.000Z');
+    expect(off?.start.isDate).toBe(true);
+    expect(off?.start.toString()).toBe('2026-12-07');
+    expect(off?.end.toString()).toBe('2026-12-09'); // the day after the last day off
+    expect(ics).not.toMatch(/sick|private reason/i);
+  });
+
+  it('uses reps.calendarToken from the office config', async () => {
+    await addVisit(database, '2026-12-02', 'Jordan Smith', 'Acme Pharma');
+    const response = await fetch(`${configured.url}/calendar/${CONFIG_TOKEN}.ics`);
+    expect(response.status).toBe(200);
+    expect(readEvents(await response.text())).toHaveLength(1);
+  });
+
+  it('answers a wrong token, a near miss or another method with the same 404 and nothing else', async () => {
+    const token = await ensureCalendarToken(database.db, base, NOW);
+    await addVisit(database, '2026-12-02', 'Jordan Smith', 'Acme Pharma');
+    const unknown = await (await fetch(`${generated.url}/no-such-page`)).text();
+    const attempts = [
+      fetch(`${generated.url}/calendar/${token.slice(0, -1)}x.ics`),
+      fetch(`${generated.url}/calendar/${token}.ics.bak`),
+      fetch(`${generated.url}/calendar/${token}`),
+      fetch(`${generated.url}/calendar/${CONFIG_TOKEN}.ics`),
+      fetch(`${generated.url}/calendar/`),
+      fetch(`${generated.url}/calendar/${token}.ics`, { method: 'POST' }),
+    ];
+    for (const response of await Promise.all(attempts)) {
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe(unknown);
+    }
+    expect(recording.text()).not.toContain(token);
+  });
+});
