@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.ts';
 import type { OfficeConfig } from '../config/office.ts';
-import type { Database } from '../db/client.ts';
+import type { Database, Db } from '../db/client.ts';
+import { getChannelBinding } from '../db/repositories/teams-conversations.ts';
 import { type ChannelRoute, type Dispatch, dispatchInput, queueEffects } from '../handlers/dispatch.ts';
 import { FEATURES } from '../handlers/features.ts';
 import type { ChannelRole, Platform } from '../handlers/reply.ts';
@@ -16,8 +17,6 @@ import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } fro
 import { createSandboxRoutes } from './sandbox/routes.ts';
 import { createSandboxSender } from './sandbox/sender.ts';
 import { createScheduler } from './scheduler.ts';
-import { createSlackApp } from './slack/register.ts';
-import { createSlackSender } from './slack/sender.ts';
 
 export interface FrontdeskOptions {
   env: Env;
@@ -41,13 +40,19 @@ export async function startFrontdesk(options: FrontdeskOptions) {
   const { env, office, database, logger } = options;
   const clock = options.clock ?? (() => DateTime.now().setZone(office.office.timezone));
   const platforms: Platform[] = [];
+  const teamsOn = Boolean(env.teams) || env.teamsEmulator;
   if (env.slack) platforms.push('slack');
+  if (teamsOn) platforms.push('teams');
   if (env.sandbox) platforms.push('sandbox');
 
   const router = createRouter(FEATURES);
   const senders: Partial<Record<Platform, PlatformSender>> = {};
   if (env.slack)
-    senders.slack = createSlackSender({ token: env.slack.botToken, apiUrl: env.slack.apiUrl, logger });
+    senders.slack = (await import('./slack/sender.ts')).createSlackSender({
+      token: env.slack.botToken,
+      apiUrl: env.slack.apiUrl,
+      logger,
+    });
   if (env.sandbox) senders.sandbox = createSandboxSender(database.db, office.office.id);
   const deliverer = createOutboxDeliverer({
     db: database.db,
@@ -56,9 +61,14 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     ...(options.deliverer ? { options: options.deliverer } : {}),
   });
 
-  async function routeChannel(_db: unknown, role: ChannelRole): Promise<ChannelRoute[]> {
+  async function routeChannel(db: Db, role: ChannelRole): Promise<ChannelRoute[]> {
     const routes: ChannelRoute[] = [];
     if (env.slack) routes.push({ platform: 'slack', target: office.channels[role] });
+    if (teamsOn) {
+      // A Teams channel takes part once a manager has bound it ("use this channel for approvals").
+      const target = await getChannelBinding(db, office.office.id, 'teams', role);
+      if (target) routes.push({ platform: 'teams', target });
+    }
     if (env.sandbox) routes.push({ platform: 'sandbox', target: `channel:${role}` });
     return routes;
   }
@@ -83,7 +93,27 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     onQueued: () => deliverer.wake(),
   });
 
-  const slack = env.slack ? createSlackApp({ settings: env.slack, office, logger, dispatch }) : undefined;
+  // Platform SDKs load only when their platform is on: the Teams SDK alone takes seconds to import.
+  const slack = env.slack
+    ? (await import('./slack/register.ts')).createSlackApp({ settings: env.slack, office, logger, dispatch })
+    : undefined;
+  const teams = teamsOn
+    ? (await import('./teams/register.ts')).createTeamsBot({
+        credentials: env.teams,
+        office,
+        db: database.db,
+        logger,
+        dispatch,
+      })
+    : undefined;
+  if (teams) {
+    senders.teams = (await import('./teams/sender.ts')).createTeamsSender({
+      adapter: teams.adapter,
+      appId: teams.appId,
+      db: database.db,
+      officeId: office.office.id,
+    });
+  }
   const sandbox = env.sandbox ? createSandboxRoutes({ db: database.db, office, dispatch }) : undefined;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -99,6 +129,10 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     }
     if (path === '/slack/events' && slack) {
       slack.receiver.requestListener(request, response);
+      return;
+    }
+    if (path === '/api/messages' && teams && request.method === 'POST') {
+      await teams.handleRequest(request, response);
       return;
     }
     if (await serveCalendarFeed({ db: database.db, office, logger, clock }, path, request, response)) return;

@@ -30,7 +30,9 @@ export interface DispatchDeps {
   onQueued?: () => void;
 }
 
-const ALREADY_ANSWERED: Message = { text: 'That was already answered a moment ago; run the command again to see it.' };
+const ALREADY_ANSWERED: Message = {
+  text: 'That was already answered a moment ago; run the command again to see it.',
+};
 
 const FAILURE_REPLY: Outcome = {
   reply: {
@@ -75,7 +77,11 @@ export async function dispatchInput(
       });
       queued = await queueEffects(deps, tx, result.effects);
       if (delivery) {
-        await saveDeliveryReply(tx, delivery, result.confidentialReply ? ALREADY_ANSWERED : (result.reply ?? null));
+        await saveDeliveryReply(
+          tx,
+          delivery,
+          result.confidentialReply ? ALREADY_ANSWERED : (result.reply ?? null),
+        );
       }
       return result;
     });

@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
@@ -33,5 +36,53 @@ describe('manifests/slack-app.yaml', () => {
   it('has a handler for every action id and form id, and no handler for an undeclared id', () => {
     expect([...router.actionIds].sort()).toEqual(Object.values(ACTION_IDS).sort());
     expect([...router.formIds].sort()).toEqual(Object.values(FORM_IDS).sort());
+  });
+});
+
+describe('manifests/teams/manifest.json', () => {
+  const teams = JSON.parse(
+    readFileSync(new URL('../../manifests/teams/manifest.json', import.meta.url), 'utf8'),
+  ) as {
+    manifestVersion: string;
+    bots: { botId: string; scopes: string[]; commandLists: { commands: { title: string }[] }[] }[];
+    icons: { color: string; outline: string };
+  };
+
+  it('lists every command word, and help, for the bot in personal, team and group chats', () => {
+    const [bot] = teams.bots;
+    expect(bot?.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
+    const titles = bot?.commandLists.flatMap((list) => list.commands.map((command) => command.title)).sort();
+    expect(titles).toEqual([...COMMAND_WORDS, 'help'].sort());
+    expect(bot?.botId).toBe('{{MICROSOFT_APP_ID}}');
+  });
+
+  it('packages into a zip with the manifest and both icons', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/package-teams.ts'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: {
+        ...process.env,
+        MICROSOFT_APP_ID: '11111111-2222-3333-4444-555555555555',
+        PUBLIC_HOST: 'fd.example.org',
+      },
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const files = unzipSync(readFileSync(new URL('../../dist/frontdesk-teams.zip', import.meta.url)));
+    expect(Object.keys(files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json']));
+    expect(manifest).toMatchObject({
+      id: '11111111-2222-3333-4444-555555555555',
+      validDomains: ['fd.example.org'],
+    });
+  });
+
+  it('refuses to package without a valid app id', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/package-teams.ts'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { ...process.env, MICROSOFT_APP_ID: 'not-a-guid', PUBLIC_HOST: 'fd.example.org' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^package:teams: MICROSOFT_APP_ID: expected/);
   });
 });

@@ -1,0 +1,108 @@
+import type { Form, Message } from '../../handlers/reply.ts';
+
+export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
+export type AdaptiveCard = Record<string, unknown> & {
+  type: 'AdaptiveCard';
+  version: string;
+  body: unknown[];
+};
+
+/** Card data sent back by every button and form: `verb` is the action or form id. */
+export interface CardSubmitData {
+  verb: string;
+  value?: string;
+  metadata?: string;
+}
+
+/** Backslash-escapes the markdown Teams reads in a TextBlock, so typed text cannot become a link or formatting. */
+export function escapeTeamsMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>])/g, '\\$1').replace(/^(\s*)([-+#]|\d+\.)/gm, '$1\\$2');
+}
+
+function textBlock(text: string, extra: Record<string, unknown> = {}) {
+  return { type: 'TextBlock', text: escapeTeamsMarkdown(text), wrap: true, ...extra };
+}
+
+/** The reply model as an Adaptive Card (schema 1.5); buttons are Action.Submit with the shared action ids. */
+export function replyToAdaptiveCard(message: Message): AdaptiveCard {
+  const body: unknown[] = [];
+  if (message.title) body.push(textBlock(message.title, { weight: 'Bolder', size: 'Medium' }));
+  const lines =
+    message.lines && message.lines.length > 0 ? message.lines : message.title ? [] : [message.text];
+  for (const line of lines) body.push(textBlock(line, { spacing: 'Small' }));
+  for (const section of message.sections ?? []) {
+    body.push(textBlock(section.heading, { weight: 'Bolder', spacing: 'Medium' }));
+    for (const line of section.lines) body.push(textBlock(line, { spacing: 'None' }));
+  }
+  if (message.fields && message.fields.length > 0) {
+    body.push({
+      type: 'FactSet',
+      facts: message.fields.map((field) => ({
+        title: escapeTeamsMarkdown(field.label),
+        value: escapeTeamsMarkdown(field.value),
+      })),
+    });
+  }
+  if (message.note) body.push(textBlock(message.note, { isSubtle: true, size: 'Small' }));
+  const card: AdaptiveCard = { type: 'AdaptiveCard', $schema: ADAPTIVE_CARD_SCHEMA, version: '1.5', body };
+  if (message.buttons && message.buttons.length > 0) {
+    card.actions = message.buttons.map((button) => ({
+      type: 'Action.Submit',
+      title: button.label,
+      data: { verb: button.actionId, value: button.value } satisfies CardSubmitData,
+      ...(button.style ? { style: button.style === 'primary' ? 'positive' : 'destructive' } : {}),
+    }));
+  }
+  return card;
+}
+
+/** A form as an Adaptive Card with inputs; its submit carries the form id and metadata back. */
+export function formToAdaptiveCard(form: Form): AdaptiveCard {
+  const body: unknown[] = [textBlock(form.title, { weight: 'Bolder', size: 'Medium' })];
+  for (const line of form.lines ?? []) body.push(textBlock(line, { spacing: 'Small' }));
+  for (const input of form.inputs) {
+    const common = {
+      id: input.id,
+      label: input.label,
+      isRequired: !input.optional,
+      ...(input.optional ? {} : { errorMessage: `Please fill in: ${input.label}` }),
+    };
+    switch (input.kind) {
+      case 'date':
+        body.push({ type: 'Input.Date', ...common, ...(input.initial ? { value: input.initial } : {}) });
+        break;
+      case 'number':
+        body.push({
+          type: 'Input.Number',
+          ...common,
+          ...(input.min !== undefined ? { min: input.min } : {}),
+          ...(input.max !== undefined ? { max: input.max } : {}),
+          ...(input.initial !== undefined ? { value: input.initial } : {}),
+        });
+        break;
+      case 'select':
+        body.push({
+          type: 'Input.ChoiceSet',
+          ...common,
+          style: 'compact',
+          choices: input.options.map((option) => ({ title: option.label, value: option.value })),
+          ...(input.initial ? { value: input.initial } : {}),
+        });
+        break;
+      default:
+        body.push({
+          type: 'Input.Text',
+          ...common,
+          isMultiline: input.kind === 'textarea',
+          ...(input.maxLength ? { maxLength: input.maxLength } : {}),
+          ...(input.initial ? { value: input.initial } : {}),
+        });
+    }
+  }
+  const data: CardSubmitData = { verb: form.formId, ...(form.metadata ? { metadata: form.metadata } : {}) };
+  const card: AdaptiveCard = { type: 'AdaptiveCard', $schema: ADAPTIVE_CARD_SCHEMA, version: '1.5', body };
+  // A read-only view (such as a complaint's details) has nothing to submit.
+  if (form.submitLabel)
+    card.actions = [{ type: 'Action.Submit', title: form.submitLabel, style: 'positive', data }];
+  return card;
+}

@@ -1,0 +1,99 @@
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { Db } from '../../db/client.ts';
+import type { MessageRef } from '../../db/repositories/message-refs.ts';
+import {
+  getPersonalTeamsConversation,
+  getTeamsConversation,
+} from '../../db/repositories/teams-conversations.ts';
+import type { Message } from '../../handlers/reply.ts';
+import { DeliveryError } from '../delivery-error.ts';
+import type { PlatformSender } from '../outbox-deliverer.ts';
+import { replyToAdaptiveCard } from './render.ts';
+
+// Teams answers these when it is busy or briefly unavailable (PLATFORM.md); others will not clear up.
+const RETRYABLE_STATUS = new Set([408, 412, 429, 500, 502, 503, 504]);
+
+/** Turns a Bot Framework connector failure into a DeliveryError the outbox knows how to retry. */
+export function classifyTeamsError(error: unknown): DeliveryError {
+  const failure = error as {
+    statusCode?: number;
+    code?: string;
+    response?: { headers?: { get?: (name: string) => string | undefined } };
+  };
+  const status = failure.statusCode;
+  if (status === undefined) return new DeliveryError(failure.code ?? 'network', true);
+  const retryAfter = Number(failure.response?.headers?.get?.('retry-after'));
+  return new DeliveryError(
+    `http_${status}`,
+    RETRYABLE_STATUS.has(status),
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+  );
+}
+
+/** A message as the activity Teams shows: the card, with the summary as notification text. */
+export function toTeamsActivity(message: Message) {
+  return {
+    type: 'message',
+    text: message.text,
+    attachments: [CardFactory.adaptiveCard(replyToAdaptiveCard(message))],
+  };
+}
+
+/**
+ * Sends outbox messages to Teams proactively, through conversation references stored when the bot was
+ * installed or spoken to. A channel or person the bot has never seen cannot be reached: that is final.
+ */
+export function createTeamsSender(params: {
+  adapter: TeamsAdapter;
+  appId: string;
+  db: Db;
+  officeId: string;
+}): PlatformSender {
+  const { adapter, appId, db, officeId } = params;
+
+  async function withConversation(
+    reference: Record<string, unknown>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, logic);
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : classifyTeamsError(error);
+    }
+  }
+
+  async function send(
+    reference: Record<string, unknown>,
+    conversationId: string,
+    message: Message,
+  ): Promise<MessageRef> {
+    let messageId = '';
+    await withConversation(reference, async (context) => {
+      const sent = await context.sendActivity(toTeamsActivity(message));
+      messageId = sent?.id ?? '';
+    });
+    if (!messageId) throw new DeliveryError('no_activity_id', false);
+    return { channel: conversationId, messageId };
+  }
+
+  return {
+    async post(conversationId, message) {
+      const conversation = await getTeamsConversation(db, officeId, conversationId);
+      if (!conversation) throw new DeliveryError('conversation_unknown', false);
+      return send(conversation.reference, conversationId, message);
+    },
+    async sendDirect(userId, message) {
+      const conversation = await getPersonalTeamsConversation(db, officeId, userId);
+      if (!conversation) throw new DeliveryError('no_personal_chat', false);
+      return send(conversation.reference, conversation.conversationId, message);
+    },
+    async update(ref, message) {
+      const conversation = await getTeamsConversation(db, officeId, ref.channel);
+      if (!conversation) throw new DeliveryError('conversation_unknown', false);
+      await withConversation(conversation.reference, async (context) => {
+        await context.updateActivity({ ...toTeamsActivity(message), id: ref.messageId });
+      });
+    },
+  };
+}

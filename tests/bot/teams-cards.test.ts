@@ -1,0 +1,135 @@
+import * as AC from 'adaptivecards';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formToAdaptiveCard, replyToAdaptiveCard } from '../../src/bot/teams/render.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { outbox } from '../../src/db/schema/index.ts';
+import { resolvePerson } from '../../src/domain/people.ts';
+import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
+import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import { COMMAND_WORDS, type Input } from '../../src/handlers/input.ts';
+import type { Form, Message } from '../../src/handlers/reply.ts';
+import { createRouter } from '../../src/handlers/router.ts';
+import { describeAllCommands } from '../../src/handlers/usage.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const office = buildOfficeConfig();
+const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
+const KNOWN_VERBS = new Set<string>([...Object.values(ACTION_IDS), ...Object.values(FORM_IDS)]);
+
+/** Parses a card with the official Adaptive Cards library and returns every parse and validation problem. */
+function validateCard(card: object): string[] {
+  const parsed = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  parsed.parse(card, context);
+  const problems: string[] = [];
+  for (let index = 0; index < context.eventCount; index += 1)
+    problems.push(context.getEventAt(index).message);
+  for (const event of parsed.validateProperties().validationEvents) problems.push(event.message);
+  return problems;
+}
+
+describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
+  let database: Database;
+  const messages: Message[] = [];
+  const forms: Form[] = [];
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: null });
+    const deps: DispatchDeps = {
+      db: database.db,
+      office,
+      logger: createRecordingLogger().logger,
+      router: createRouter(FEATURES),
+      platforms: ['teams'],
+      routeChannel: async (_db, role) => [{ platform: 'teams', target: `conv-${role}` }],
+    };
+    const run = async (userId: string, input: Input) => {
+      const outcome = await dispatchInput(deps, resolvePerson(office, 'slack', userId), input, NOW);
+      if (outcome.reply) messages.push(outcome.reply);
+      if (outcome.form) forms.push(outcome.form);
+      return outcome;
+    };
+    messages.push(describeAllCommands(), describeAllCommands('frontdesk does not know "x".'));
+    for (const command of COMMAND_WORDS) {
+      await run('U0SAM', { kind: 'command', command, text: 'help' });
+      await run('U0SAM', { kind: 'command', command, text: '' });
+      await run('U0DANA', { kind: 'command', command, text: 'list' });
+    }
+    const filed = await run('U0SAM', {
+      kind: 'command',
+      command: 'timeoff',
+      text: 'dec 1 to dec 3 <b>*visit*</b> [x](http://e.vil)',
+    });
+    const reference = /TO-\d+/.exec(filed.reply?.text ?? '')?.[0] ?? '';
+    await run('U0SAM', { kind: 'command', command: 'timeoff', text: 'nonsense' });
+    await run('U0PRIYA', { kind: 'action', actionId: ACTION_IDS.timeOffApprove, value: reference });
+    await run('U0DANA', { kind: 'action', actionId: ACTION_IDS.timeOffDeny, value: reference });
+    await run('U0DANA', { kind: 'action', actionId: ACTION_IDS.timeOffApprove, value: reference });
+    await run('U0DANA', { kind: 'command', command: 'huddle', text: 'post' });
+    const complaint = await run('U0SAM', {
+      kind: 'command',
+      command: 'complaint',
+      text: 'Waited an hour at check-in',
+    });
+    const complaintReference = /CP-\d+/.exec(JSON.stringify(complaint.reply))?.[0] ?? '';
+    for (const actionId of [
+      ACTION_IDS.complaintDetails,
+      ACTION_IDS.complaintAcknowledge,
+      ACTION_IDS.complaintResolve,
+    ]) {
+      await run('U0DANA', { kind: 'action', actionId, value: complaintReference });
+    }
+    const supply = await run('U0SAM', { kind: 'command', command: 'supplies', text: '4 nitrile gloves m' });
+    const supplyReference = /SR-\d+/.exec(JSON.stringify(supply.reply))?.[0] ?? '';
+    await run('U0DANA', { kind: 'action', actionId: ACTION_IDS.suppliesApprove, value: supplyReference });
+    await run('U0SAM', { kind: 'command', command: 'supplies', text: '2 glove' });
+    for (const row of await database.db.select().from(outbox)) messages.push(row.message);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('collects replies, cards and forms from every command', () => {
+    expect(messages.length).toBeGreaterThan(20);
+    expect(forms.map((form) => form.formId)).toEqual(
+      expect.arrayContaining([
+        FORM_IDS.timeOffRequest,
+        FORM_IDS.timeOffDenyReason,
+        FORM_IDS.complaintDetails,
+      ]),
+    );
+  });
+
+  it('renders every reply as a valid Adaptive Card 1.5 whose buttons carry a known verb', () => {
+    for (const message of messages) {
+      const card = replyToAdaptiveCard(message);
+      expect(card.version).toBe('1.5');
+      expect(validateCard(card), message.text).toEqual([]);
+      for (const action of (card.actions as { data: { verb: string } }[] | undefined) ?? []) {
+        expect(KNOWN_VERBS.has(action.data.verb)).toBe(true);
+      }
+    }
+  });
+
+  it('renders every form as a valid Adaptive Card whose submit, when it has one, carries the form id', () => {
+    for (const form of forms) {
+      const card = formToAdaptiveCard(form);
+      expect(validateCard(card), form.title).toEqual([]);
+      const actions = (card.actions as { type: string; data: { verb: string } }[] | undefined) ?? [];
+      if (form.submitLabel)
+        expect(actions[0]).toMatchObject({ type: 'Action.Submit', data: { verb: form.formId } });
+      else expect(actions).toEqual([]);
+    }
+  });
+
+  it('escapes markdown typed by people so it cannot become a link or formatting', () => {
+    const card = replyToAdaptiveCard({ text: '[x](http://e.vil) *bold* <at>Dana</at>' });
+    const text = JSON.stringify(card.body);
+    expect(text).toContain('\\\\[x\\\\](http://e.vil)');
+    expect(text).toContain('\\\\*bold\\\\*');
+    expect(text).toContain('\\\\<at\\\\>');
+  });
+});

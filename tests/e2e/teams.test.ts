@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { timeOffRequests } from '../../src/db/schema/index.ts';
+import { huddleDigestJob } from '../../src/handlers/scheduled-jobs.ts';
+import { type RecordingConnector, startRecordingConnector } from '../helpers/bot-connector.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const base = buildOfficeConfig();
+const office = {
+  ...base,
+  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+};
+const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
+
+async function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function cardText(card: Record<string, unknown> | undefined): string {
+  return JSON.stringify(card ?? {});
+}
+
+describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
+  let connector: RecordingConnector;
+  let database: Database;
+  let app: Frontdesk;
+  let now = NOW;
+
+  beforeAll(async () => {
+    connector = await startRecordingConnector();
+    database = await openDatabase({ dataDir: null });
+    app = await startFrontdesk({
+      env: { ...loadEnv({ TEAMS_EMULATOR: '1', SANDBOX: '0', HOST: '127.0.0.1' }), port: 0 },
+      office,
+      database,
+      logger: createRecordingLogger('warn').logger,
+      clock: () => now,
+      deliverer: { pollMs: 20 },
+      jobs: [huddleDigestJob],
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.close();
+    await connector?.close();
+  });
+
+  function activity(params: {
+    user: string;
+    conversation: string;
+    kind?: 'personal' | 'channel';
+    text?: string;
+    value?: Record<string, unknown>;
+    id?: string;
+  }) {
+    return {
+      type: 'message',
+      id: params.id ?? randomUUID(),
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: `29:${params.user}`, aadObjectId: `aad-${params.user}`, name: params.user },
+      recipient: { id: '28:frontdesk', name: 'frontdesk' },
+      conversation: {
+        id: params.conversation,
+        conversationType: params.kind ?? 'personal',
+        tenantId: 'tenant',
+      },
+      ...(params.text !== undefined ? { text: params.text } : {}),
+      ...(params.text?.includes('<at>')
+        ? {
+            entities: [
+              {
+                type: 'mention',
+                text: '<at>frontdesk</at>',
+                mentioned: { id: '28:frontdesk', name: 'frontdesk' },
+              },
+            ],
+          }
+        : {}),
+      ...(params.value ? { value: params.value } : {}),
+    };
+  }
+  async function send(body: unknown) {
+    return fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it('answers help with every command', async () => {
+    const response = await send(activity({ user: 'sam', conversation: 'dm-sam', text: 'help' }));
+    expect(response.status).toBeLessThan(300);
+    expect(cardText(connector.cardsIn('dm-sam').at(-1))).toContain('/timeoff — Ask for time off');
+  });
+
+  it('strips an @mention in a channel and binds the channel for a manager only', async () => {
+    await send(
+      activity({
+        user: 'sam',
+        conversation: 'team-approvals',
+        kind: 'channel',
+        text: 'use this channel for approvals',
+      }),
+    );
+    const refused = connector.calls.filter((call) => call.conversationId === 'team-approvals').at(-1);
+    expect(String(refused?.body.text)).toMatch(/Only a manager/);
+    await send(
+      activity({
+        user: 'dana',
+        conversation: 'team-approvals',
+        kind: 'channel',
+        text: '<at>frontdesk</at> use this channel for approvals',
+      }),
+    );
+    const bound = connector.calls.filter((call) => call.conversationId === 'team-approvals').at(-1);
+    expect(String(bound?.body.text)).toMatch(/now the approvals channel/);
+  });
+
+  it('files time off, a manager approves from the card, the card is updated and the requester gets a DM', async () => {
+    await send(
+      activity({ user: 'sam', conversation: 'dm-sam', text: 'timeoff dec 1 to dec 3 family visit' }),
+    );
+    const confirmation = cardText(connector.cardsIn('dm-sam').at(-1));
+    const reference = /TO-\d+/.exec(confirmation)?.[0];
+    expect(confirmation).toContain('Tue Dec 1 – Thu Dec 3, 3 working days');
+    const card = await waitFor(
+      () =>
+        connector
+          .cardsIn('team-approvals')
+          .find((entry) => cardText(entry).includes(`Time off ${reference}`)),
+      'the approval card',
+    );
+    const actions = card.actions as { title: string; data: { verb: string; value: string } }[];
+    expect(actions.map((action) => action.title)).toEqual(['Approve', 'Deny']);
+    const approve = actions[0]?.data;
+
+    await send(activity({ user: 'priya', conversation: 'team-approvals', kind: 'channel', value: approve }));
+    const refusal = connector.calls.filter((call) => call.conversationId === 'team-approvals').at(-1);
+    expect(cardText(refusal?.body)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
+
+    await send(activity({ user: 'dana', conversation: 'team-approvals', kind: 'channel', value: approve }));
+    const update = await waitFor(() => connector.updates()[0], 'the card update');
+    expect(update.conversationId).toBe('team-approvals');
+    expect(cardText(update.body)).toContain('Approved by Dana Reyes');
+    expect(cardText(update.body)).not.toContain('timeoff_approve');
+    const dm = await waitFor(
+      () => connector.cardsIn('dm-sam').find((entry) => cardText(entry).includes('was approved')),
+      'the DM to the requester',
+    );
+    expect(cardText(dm)).toContain(`Your time off ${reference}`);
+  });
+
+  it('stores one request when the same activity id arrives twice', async () => {
+    const id = randomUUID();
+    const before = (await database.db.select().from(timeOffRequests)).length;
+    await send(activity({ id, user: 'ana', conversation: 'dm-ana', text: 'timeoff dec 8' }));
+    await send(activity({ id, user: 'ana', conversation: 'dm-ana', text: 'timeoff dec 8' }));
+    expect(await database.db.select().from(timeOffRequests)).toHaveLength(before + 1);
+  });
+
+  it('sends a form card for timeoff with no text and files from its submission', async () => {
+    await send(activity({ user: 'grace', conversation: 'dm-grace', text: 'timeoff' }));
+    const form = connector.cardsIn('dm-grace').at(-1) as {
+      body: { type: string }[];
+      actions: { data: unknown }[];
+    };
+    expect(form.body.map((element) => element.type)).toContain('Input.Date');
+    await send(
+      activity({
+        user: 'grace',
+        conversation: 'dm-grace',
+        value: { ...(form.actions[0]?.data as object), start: '2026-12-09', part: 'full', type: 'vacation' },
+      }),
+    );
+    expect(cardText(connector.cardsIn('dm-grace').at(-1))).toContain('Wed Dec 9, 1 working day');
+  });
+
+  it('answers a tampered card submission and an unknown verb without changing anything', async () => {
+    await send(
+      activity({ user: 'dana', conversation: 'dm-dana', value: { verb: 'drop_tables', value: 'TO-1' } }),
+    );
+    expect(String(connector.calls.at(-1)?.body.text)).toMatch(/out of date or could not be read/);
+  });
+
+  it('refuses a request that is not a Bot Framework activity', async () => {
+    expect((await send({ hello: 'world' })).status).toBe(400);
+    const response = await fetch(`${app.url}/api/messages`, { method: 'POST', body: '{not json' });
+    expect(response.status).toBe(400);
+  });
+
+  it('posts the huddle digest to a bound huddle channel', async () => {
+    await send(
+      activity({
+        user: 'dana',
+        conversation: 'team-huddle',
+        kind: 'channel',
+        text: 'use this channel for huddle',
+      }),
+    );
+    now = DateTime.fromISO('2026-11-27T07:45', { zone: office.office.timezone }); // Fri
+    expect(await app.scheduler.tick()).toEqual({ 'huddle-digest': 'ran' });
+    await waitFor(
+      () => connector.cardsIn('team-huddle').find((card) => cardText(card).includes('Huddle — Fri Nov 27')),
+      'the digest',
+    );
+  });
+});
+
+describe('Teams without TEAMS_EMULATOR', () => {
+  it('refuses an activity without a valid Bot Framework token', async () => {
+    const database = await openDatabase({ dataDir: null });
+    const app = await startFrontdesk({
+      env: {
+        ...loadEnv({
+          MICROSOFT_APP_ID: 'app-id',
+          MICROSOFT_APP_PASSWORD: 'secret',
+          SANDBOX: '0',
+          HOST: '127.0.0.1',
+        }),
+        port: 0,
+      },
+      office,
+      database,
+      logger: createRecordingLogger('warn').logger,
+      jobs: [],
+    });
+    try {
+      const response = await fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: 'x',
+          text: 'timeoff dec 1',
+          serviceUrl: 'http://127.0.0.1:9/',
+          channelId: 'msteams',
+          from: { id: '29:sam' },
+          recipient: { id: '28:bot' },
+          conversation: { id: 'c' },
+        }),
+      });
+      expect(response.status).toBe(401);
+      expect(await database.db.select().from(timeOffRequests)).toHaveLength(0);
+    } finally {
+      await app.stop();
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+
+/** A database a test suite runs against: embedded PGlite always, real PostgreSQL when a URL is given. */
+export interface DatabaseTarget {
+  name: 'pglite' | 'postgres';
+  /** Opens a fresh, migrated, empty database; its `close()` also throws the database away. */
+  open(): Promise<Database>;
+}
+
+/** The server URL database tests use, from TEST_DATABASE_URL or DATABASE_URL; undefined runs PGlite only. */
+export function testDatabaseUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+}
+
+/** Every database the database tests run against; use with `describe.each(databaseTargets())('… on $name')`. */
+export function databaseTargets(): DatabaseTarget[] {
+  const targets: DatabaseTarget[] = [{ name: 'pglite', open: () => openDatabase({ dataDir: null }) }];
+  const url = testDatabaseUrl();
+  if (url) targets.push({ name: 'postgres', open: () => openFreshPostgres(url) });
+  return targets;
+}
+
+/** Creates `ft_<random>` on the server at `serverUrl`, opens and migrates it, and drops it on close. */
+export async function openFreshPostgres(serverUrl: string): Promise<Database> {
+  const name = `ft_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), dataDir: null });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.end({ timeout: 5 });
+      }
+    },
+  };
+}

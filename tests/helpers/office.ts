@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { type OfficeConfig, parseOfficeConfig } from '../../src/config/office.ts';
+import type { Db } from '../../src/db/client.ts';
+import { type Person, type PlatformName, resolvePerson } from '../../src/domain/people.ts';
+import type { HandlerContext } from '../../src/handlers/context.ts';
+import { createRecordingLogger, type RecordingLogger } from './logger.ts';
+
+/** The repository root (where package.json and office.example.yaml live). */
+export const repoRoot = new URL('../../', import.meta.url);
+
+/** The text of office.example.yaml, for tests that edit it into a broken config. */
+export function readExampleOfficeYaml(): string {
+  return readFileSync(new URL('office.example.yaml', repoRoot), 'utf8');
+}
+
+/** A valid office config: office.example.yaml, with whole top-level sections replaced by `overrides`. */
+export function buildOfficeConfig(overrides: Partial<OfficeConfig> = {}): OfficeConfig {
+  const office = parseOfficeConfig(readExampleOfficeYaml(), 'office.example.yaml');
+  return { ...office, ...overrides };
+}
+
+/** A staff member (or, for an unknown id, a person with no role) as handlers see them. */
+export function buildPerson(
+  office: OfficeConfig,
+  userId = 'U0SAM',
+  platform: PlatformName = 'slack',
+  displayName?: string,
+): Person {
+  return resolvePerson(office, platform, userId, displayName);
+}
+
+/** A handler context: a fixed Fri noon in the office zone, the example office, Sam Lee acting, and a
+ * recording logger whose lines are in `logs`. */
+export function buildHandlerContext(
+  db: Db,
+  overrides: Partial<Omit<HandlerContext, 'db' | 'logger'>> = {},
+): HandlerContext & { logs: RecordingLogger } {
+  const office = overrides.office ?? buildOfficeConfig();
+  const logs = createRecordingLogger();
+  return {
+    now: overrides.now ?? DateTime.fromISO('2026-03-06T12:00', { zone: office.office.timezone }), // Fri
+    office,
+    db,
+    actor: overrides.actor ?? buildPerson(office),
+    logger: logs.logger,
+    logs,
+  };
+}

@@ -1,0 +1,157 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One call the recording server received. */
+export interface RecordedSlackCall {
+  /** Web API method (`chat.postMessage`), or `response_url` for posts to `/response/<id>` */
+  method: string;
+  path: string;
+  /** the parsed body; JSON-encoded form fields (blocks, view) are parsed too */
+  body: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+}
+
+/** How a scripted failure answers: an HTTP status (429 may carry Retry-After) or a Slack `ok: false` error. */
+export type SlackFailure =
+  | { status: 500 | 502 | 503 }
+  | { status: 429; retryAfter: number }
+  | { error: string };
+
+export interface RecordingSlackApi {
+  /** base URL of the Web API, ending in `/api/` (Bolt's `slackApiUrl`, our SLACK_API_URL) */
+  apiUrl: string;
+  /** a response_url the tests can put in slash-command and action payloads */
+  responseUrl(id: string): string;
+  calls: RecordedSlackCall[];
+  callsTo(method: string): RecordedSlackCall[];
+  /** Makes the next `count` calls of `method` fail as `failure`. */
+  failNext(method: string, count: number, failure: SlackFailure): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (/^[[{]/.test(value)) {
+      try {
+        body[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // not JSON after all: keep the text
+      }
+    }
+    body[key] = value;
+  }
+  return body;
+}
+
+function answer(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+/**
+ * A local Slack Web API that records every call: auth.test, chat.postMessage (increasing ts),
+ * chat.update, chat.postEphemeral, views.open, and posts to response URLs (`/response/<id>`).
+ */
+export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
+  const calls: RecordedSlackCall[] = [];
+  const failures = new Map<string, SlackFailure[]>();
+  let sequence = 0;
+
+  function nextTs(): string {
+    sequence += 1;
+    return `1700000000.${String(sequence).padStart(6, '0')}`;
+  }
+
+  function reply(method: string, body: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://frontdesk-test.slack.com/',
+          team: 'Frontdesk Test',
+          user: 'frontdesk',
+          team_id: 'T0TEST',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        return { ok: true, channel: body.channel, ts, message: { text: body.text, ts } };
+      }
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'views.open':
+        return { ok: true, view: { id: `V${String(sequence++).padStart(8, '0')}` } };
+      case 'response_url':
+        return { ok: true };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const path = new URL(request.url ?? '/', 'http://slack').pathname;
+    const method = path.startsWith('/api/')
+      ? path.slice('/api/'.length)
+      : path.startsWith('/response/')
+        ? 'response_url'
+        : path;
+    const body = parseBody(Buffer.concat(chunks).toString('utf8'), request.headers['content-type']);
+    calls.push({ method, path, body, headers: request.headers });
+    const failure = failures.get(method)?.shift();
+    if (failure) {
+      if ('error' in failure) return answer(response, 200, { ok: false, error: failure.error });
+      if (failure.status === 429) {
+        return answer(
+          response,
+          429,
+          { ok: false, error: 'ratelimited' },
+          { 'retry-after': String(failure.retryAfter) },
+        );
+      }
+      return answer(response, failure.status, { ok: false, error: 'internal_error' });
+    }
+    answer(response, 200, reply(method, body));
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => answer(response, 500, { ok: false, error: 'test_server_error' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: (id) => `${base}/response/${id}`,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    failNext(method, count, failure) {
+      const queue = failures.get(method) ?? [];
+      for (let index = 0; index < count; index += 1) queue.push(failure);
+      failures.set(method, queue);
+    },
+    reset() {
+      calls.length = 0;
+      failures.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
