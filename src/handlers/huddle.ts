@@ -11,10 +11,10 @@ import { loadRepVisitsForDigest } from './rep-meetings-card.ts';
 import type { Message, Outcome } from './reply.ts';
 import { replyOnly } from './reply.ts';
 import type { Feature } from './router.ts';
+import { loadSupplyDigest } from './supplies-card.ts';
 import { describeTimeOffDays } from './time-off-card.ts';
 
-/** Everything waiting for a manager, oldest first, for the digest and the reminders. */
-export async function loadWaitingDecisions(db: Db, office: OfficeConfig) {
+async function loadTimeOffDecisions(db: Db, office: OfficeConfig) {
   const zone = office.office.timezone;
   const pending = await listPendingTimeOffRequests(db, office.office.id);
   return pending.map((row) => ({
@@ -23,6 +23,12 @@ export async function loadWaitingDecisions(db: Db, office: OfficeConfig) {
     filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
     requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
   }));
+}
+
+/** Everything waiting for a manager (time off and supplies), oldest first, for the reminders. */
+export async function loadWaitingDecisions(db: Db, office: OfficeConfig) {
+  const decisions = [...(await loadTimeOffDecisions(db, office)), ...(await loadSupplyDigest(db, office)).decisions];
+  return decisions.sort((a, b) => a.filedAt.toMillis() - b.filedAt.toMillis());
 }
 
 /** The huddle digest for `day`, from what the database holds now. */
@@ -34,7 +40,8 @@ export async function loadHuddleDigest(
 ): Promise<HuddleDigest> {
   const nextWorkingDay = findNextWorkingDay(day, office) ?? addDays(day, 1);
   const approved = await listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']);
-  const decisions = await loadWaitingDecisions(db, office);
+  const supplies = await loadSupplyDigest(db, office);
+  const decisions = [...(await loadTimeOffDecisions(db, office)), ...supplies.decisions];
   const complaints = await loadComplaintDigest(db, office, now);
   return buildHuddleDigest({
     day,
@@ -48,6 +55,8 @@ export async function loadHuddleDigest(
       part: row.part,
     })),
     decisions,
+    suppliesToOrder: supplies.suppliesToOrder,
+    belowPar: supplies.belowPar,
     repVisits: await loadRepVisitsForDigest(db, office, day),
     complaints,
   });

@@ -1,0 +1,79 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.ts';
+import { resolvePerson } from '../../src/domain/people.ts';
+import { ACTION_IDS } from '../../src/handlers/action-ids.ts';
+import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import { loadHuddleDigest, loadWaitingDecisions } from '../../src/handlers/huddle.ts';
+import type { Input } from '../../src/handlers/input.ts';
+import { createRouter } from '../../src/handlers/router.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const office = buildOfficeConfig();
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-11-25T09:00', { zone }); // Wed
+
+describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
+  let database: Database;
+  let deps: DispatchDeps;
+
+  beforeAll(async () => {
+    database = await target.open();
+    deps = {
+      db: database.db,
+      office,
+      logger: createRecordingLogger().logger,
+      router: createRouter(FEATURES),
+      platforms: ['slack'],
+      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+    };
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  const run = (userId: string, input: Input, now = NOW) =>
+    dispatchInput(deps, resolvePerson(office, 'slack', userId), input, now);
+  const reference = (text: string, prefix: string) => new RegExp(`${prefix}-\\d+`).exec(text)?.[0] ?? '';
+
+  it('brings time off, supplies and stock into one morning digest', async () => {
+    const timeOff = await run(
+      'U0SAM',
+      { kind: 'command', command: 'timeoff', text: 'nov 25' },
+      NOW.minus({ days: 1 }),
+    );
+    await run('U0DANA', {
+      kind: 'action',
+      actionId: ACTION_IDS.timeOffApprove,
+      value: reference(timeOff.reply?.text ?? '', 'TO'),
+    });
+    await run('U0ANA', { kind: 'command', command: 'timeoff', text: 'dec 4' }, NOW.minus({ hours: 30 }));
+    const gloves = await run('U0ANA', { kind: 'command', command: 'supplies', text: '4 nitrile gloves m' });
+    const paper = await run('U0SAM', { kind: 'command', command: 'supplies', text: '6 exam table paper' });
+    await run('U0DANA', {
+      kind: 'action',
+      actionId: ACTION_IDS.suppliesApprove,
+      value: reference(JSON.stringify(paper.reply), 'SR'),
+    });
+    await run('U0DANA', { kind: 'command', command: 'supplies', text: 'stock PPR-EX 2' });
+
+    const digest = await loadHuddleDigest(database.db, office, '2026-11-25', NOW);
+    const section = (heading: string) =>
+      digest.sections.find((entry) => entry.heading.startsWith(heading))?.lines ?? [];
+    expect(section('Out today')).toEqual(['Sam Lee']);
+    const waiting = section('Waiting for a decision');
+    expect(waiting).toHaveLength(2);
+    expect(waiting[0]).toMatch(/^TO-\d+ · Ana Cruz: time off Fri Dec 4 · 1 day$/);
+    expect(waiting[1]).toContain(reference(JSON.stringify(gloves.reply), 'SR'));
+    expect(section('Supplies to order').join(' ')).toContain('Exam table paper');
+    expect(section('Below par').join(' ')).toContain('Exam table paper');
+  });
+
+  it('lists supply requests among the decisions the reminders chase', async () => {
+    const waiting = await loadWaitingDecisions(database.db, office);
+    expect(waiting.map((decision) => decision.reference.slice(0, 2)).sort()).toEqual(['SR', 'TO']);
+  });
+});
