@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../src/bot/delivery-error.ts';
+import type { PlatformSender } from '../../src/bot/outbox-deliverer.ts';
+import { createSlackSender } from '../../src/bot/slack/sender.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
+
+const card = {
+  text: 'Time off request TO-3',
+  title: 'Sam Lee asks for Dec 1–3',
+  lines: ['<@U0DANA> family visit'],
+};
+
+async function failureOf(send: Promise<unknown>): Promise<DeliveryError> {
+  try {
+    await send;
+  } catch (error) {
+    expect(error).toBeInstanceOf(DeliveryError);
+    return error as DeliveryError;
+  }
+  throw new Error('expected the send to fail');
+}
+
+describe('createSlackSender', () => {
+  let slackApi: RecordingSlackApi;
+  let sender: PlatformSender;
+
+  beforeAll(async () => {
+    slackApi = await startRecordingSlackApi();
+    sender = createSlackSender({
+      token: 'xoxb-test',
+      apiUrl: slackApi.apiUrl,
+      logger: createRecordingLogger().logger,
+    });
+  });
+  afterAll(async () => {
+    await slackApi?.close();
+  });
+  beforeEach(() => {
+    slackApi.reset();
+  });
+
+  it('posts the card with its text and escaped blocks and returns where it landed', async () => {
+    const ref = await sender.post('C0APPROVALS', card);
+
+    expect(ref).toEqual({ channel: 'C0APPROVALS', messageId: expect.stringMatching(/^\d+\.\d+$/) });
+    const [call] = slackApi.callsTo('chat.postMessage');
+    expect(call?.headers.authorization).toBe('Bearer xoxb-test');
+    expect(call?.body).toMatchObject({
+      channel: 'C0APPROVALS',
+      text: 'Time off request TO-3',
+      unfurl_links: 'false',
+    });
+    expect(call?.body.blocks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'header',
+          text: expect.objectContaining({ text: 'Sam Lee asks for Dec 1–3' }),
+        }),
+      ]),
+    );
+    expect(JSON.stringify(call?.body.blocks)).toContain('&lt;@U0DANA&gt; family visit');
+  });
+
+  it('edits a posted message in place', async () => {
+    const ref = await sender.post('C0APPROVALS', card);
+    await sender.update(ref, { text: 'Approved by Dana Reyes' });
+
+    expect(slackApi.callsTo('chat.update')[0]?.body).toMatchObject({
+      channel: 'C0APPROVALS',
+      ts: ref.messageId,
+      text: 'Approved by Dana Reyes',
+    });
+  });
+
+  it('sends a direct message by posting to the user id', async () => {
+    await sender.sendDirect('U0SAM', { text: 'Your request TO-3 was approved' });
+
+    expect(slackApi.callsTo('chat.postMessage')[0]?.body).toMatchObject({ channel: 'U0SAM' });
+  });
+
+  it('reports a 5xx as retryable and tries only once', async () => {
+    slackApi.failNext('chat.postMessage', 1, { status: 503 });
+
+    expect(await failureOf(sender.post('C0APPROVALS', card))).toMatchObject({
+      code: 'http_503',
+      retryable: true,
+    });
+    expect(slackApi.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('reports a 429 as retryable after the Retry-After it gave, without waiting it out', async () => {
+    slackApi.failNext('chat.postMessage', 1, { status: 429, retryAfter: 30 });
+
+    expect(await failureOf(sender.post('C0APPROVALS', card))).toMatchObject({
+      code: 'ratelimited',
+      retryable: true,
+      retryAfterMs: 30_000,
+    });
+    expect(slackApi.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('reports channel_not_found as final', async () => {
+    slackApi.failNext('chat.postMessage', 1, { error: 'channel_not_found' });
+
+    expect(await failureOf(sender.post('C0GONE', card))).toMatchObject({
+      code: 'channel_not_found',
+      retryable: false,
+    });
+  });
+
+  it('reports a transient Slack error as retryable', async () => {
+    slackApi.failNext('chat.update', 1, { error: 'internal_error' });
+
+    expect(
+      await failureOf(sender.update({ channel: 'C0APPROVALS', messageId: '1700000000.000001' }, card)),
+    ).toMatchObject({ code: 'internal_error', retryable: true });
+  });
+});

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const chromiumPath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+const suiteName = hasChromium
+  ? 'GET / (sandbox chat in Chromium)'
+  : `GET / (sandbox chat in Chromium) — skipped: Chromium is missing at ${chromiumPath}; install Debian's chromium or set CHROME_PATH`;
+
+describe.skipIf(!hasChromium)(suiteName, () => {
+  let database: Database;
+  let app: Frontdesk;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: null });
+    app = await startFrontdesk({
+      env: { ...loadEnv({ SANDBOX: '1' }), port: 0 },
+      office: buildOfficeConfig(),
+      database,
+      // No scheduled jobs: a catch-up digest would queue messages these tests do not expect.
+      jobs: [],
+      logger: createRecordingLogger('warn').logger,
+    });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await database?.close();
+  });
+
+  it('lists the office staff in the "You are" select', async () => {
+    await page.goto(app.url);
+    const options = page.locator('#person option');
+    await options.first().waitFor({ state: 'attached', timeout: 10_000 });
+
+    expect(await page.locator('#office').textContent()).toBe('Riverside Family Practice');
+    expect(await options.allTextContents()).toEqual(
+      expect.arrayContaining(['Sam Lee — front-desk', 'Dana Reyes — manager, manager']),
+    );
+  });
+
+  it('answers /timeoff help typed by a front-desk person with the usage', async () => {
+    await page.locator('#person').selectOption({ label: 'Sam Lee — front-desk' });
+    await page.locator('#command').fill('/timeoff help');
+    await page.locator('#command').press('Enter');
+
+    const title = page.locator('#feed .card-title', { hasText: '/timeoff — Ask for time off' });
+    await title.waitFor({ timeout: 10_000 });
+    const feed = await page.locator('#feed').textContent();
+    expect(feed).toContain('/timeoff help');
+    expect(feed).toContain('/timeoff list — your requests and your balance');
+    expect(await page.locator('#command').inputValue()).toBe('');
+  });
+
+  it('answers an unknown word with every command', async () => {
+    await page.locator('#command').fill('vacation please');
+    await page.locator('#command').press('Enter');
+
+    await page
+      .locator('#feed .card-line', { hasText: 'frontdesk does not know "vacation".' })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.locator('#feed').textContent()).toContain('/supplies — Ask for supplies');
+  });
+
+  it('shows typed text as text, not markup', async () => {
+    await page.locator('#command').fill('<img src=x onerror="window.pwned=1">');
+    await page.locator('#command').press('Enter');
+
+    await page.locator('#feed .card.mine', { hasText: '<img src=x' }).waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('#feed img').count()).toBe(0);
+  });
+});

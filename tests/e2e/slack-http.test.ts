@@ -1,0 +1,192 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
+import {
+  buildBlockActionsBody,
+  buildSlackHeaders,
+  buildSlashCommandBody,
+  buildViewSubmissionBody,
+} from '../helpers/slack-signing.ts';
+
+const SIGNING_SECRET = 'test-signing-secret';
+const hasSuppliesFeature = FEATURES.some((feature) => feature.command === 'supplies');
+
+describe('startFrontdesk with Slack on', () => {
+  let slackApi: RecordingSlackApi;
+  let database: Database;
+  let recording: RecordingLogger;
+  let app: Frontdesk;
+  let databaseClosed = false;
+
+  beforeAll(async () => {
+    slackApi = await startRecordingSlackApi();
+    database = await openDatabase({ dataDir: null });
+    recording = createRecordingLogger('info');
+    app = await startFrontdesk({
+      env: {
+        ...loadEnv({
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_BOT_TOKEN: 'xoxb-test',
+          SLACK_API_URL: slackApi.apiUrl,
+          HOST: '127.0.0.1',
+          SANDBOX: '0',
+        }),
+        // loadEnv refuses PORT=0; any free port will do here.
+        port: 0,
+      },
+      office: buildOfficeConfig(),
+      database,
+      // No scheduled jobs: a catch-up digest would queue messages these tests do not expect.
+      jobs: [],
+      logger: recording.logger,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    if (!databaseClosed) await database?.close();
+    await slackApi?.close();
+  });
+
+  function post(body: string, headers: Record<string, string>) {
+    return fetch(`${app.url}/slack/events`, { method: 'POST', headers, body });
+  }
+
+  async function countStored() {
+    const result = await database.db.execute<{ deliveries: number; outbox: number; audit: number }>(sql`
+      select (select count(*)::int from deliveries) as deliveries,
+             (select count(*)::int from outbox) as outbox,
+             (select count(*)::int from audit_log) as audit`);
+    const row = (Array.isArray(result) ? result[0] : (result as { rows: unknown[] }).rows[0]) as Record<
+      string,
+      number
+    >;
+    return { deliveries: Number(row.deliveries), outbox: Number(row.outbox), audit: Number(row.audit) };
+  }
+
+  describe('POST /slack/events with a bad signature', () => {
+    const body = buildSlashCommandBody({
+      command: '/timeoff',
+      text: '2026-12-01 to 2026-12-03 Jane Roe biopsy',
+    });
+
+    it('answers 401 to an unsigned request', async () => {
+      const response = await post(body, { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(response.status).toBe(401);
+    });
+
+    it('answers 401 to a correctly signed request from 6 minutes ago', async () => {
+      const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body, stale));
+      expect(response.status).toBe(401);
+    });
+
+    it('answers 401 to a request signed with another secret', async () => {
+      const response = await post(body, buildSlackHeaders('not-the-secret', body));
+      expect(response.status).toBe(401);
+    });
+
+    it('answers 401 to a signed body that was changed on the way', async () => {
+      const headers = buildSlackHeaders(SIGNING_SECRET, body);
+      const response = await post(body.replace('biopsy', 'biopsz'), headers);
+      expect(response.status).toBe(401);
+    });
+
+    it('answers 401 to an unsigned button press', async () => {
+      const press = buildBlockActionsBody({ actionId: 'timeoff_approve', value: 'TO-1' });
+      const response = await post(press, { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(response.status).toBe(401);
+    });
+
+    it('answers 401 to a modal submission signed with another secret', async () => {
+      const submission = buildViewSubmissionBody({
+        callbackId: 'timeoff_request',
+        values: { start: { start: { type: 'datepicker', selected_date: '2026-12-01' } } },
+      });
+      const response = await post(submission, buildSlackHeaders('not-the-secret', submission));
+      expect(response.status).toBe(401);
+    });
+
+    it('stores nothing, calls no Slack method and logs no request text for any of them', async () => {
+      expect(await countStored()).toEqual({ deliveries: 0, outbox: 0, audit: 0 });
+      expect(slackApi.calls.filter((call) => call.method !== 'auth.test')).toEqual([]);
+      expect(recording.text()).not.toContain('Jane Roe');
+    });
+  });
+
+  describe('POST /slack/events', () => {
+    it('answers a signed /timeoff help with the usage, ephemerally, within 3 s', async () => {
+      const body = buildSlashCommandBody({ command: '/timeoff', text: 'help' });
+      const started = performance.now();
+      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
+      const elapsed = performance.now() - started;
+
+      expect(response.status).toBe(200);
+      const answer = await response.json();
+      expect(answer).toMatchObject({ response_type: 'ephemeral', text: 'How to use /timeoff' });
+      expect(answer.blocks[0]).toMatchObject({
+        type: 'header',
+        text: { text: '/timeoff — Ask for time off' },
+      });
+      expect(JSON.stringify(answer.blocks)).toContain('/timeoff list — your requests and your balance');
+      expect(elapsed).toBeLessThan(3_000);
+    });
+
+    it('answers a signed /supplies help with its usage', async () => {
+      const body = buildSlashCommandBody({ command: '/supplies', text: 'help' });
+      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
+
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        response_type: 'ephemeral',
+        text: 'How to use /supplies',
+      });
+    });
+
+    it('acknowledges a signed /supplies with 200 within 3 s', async () => {
+      const body = buildSlashCommandBody({ command: '/supplies' });
+      const started = performance.now();
+      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
+      const elapsed = performance.now() - started;
+
+      expect(response.status).toBe(200);
+      expect(elapsed).toBeLessThan(3_000);
+    });
+
+    it.skipIf(hasSuppliesFeature)(
+      'answers a signed /supplies that it is not available yet (skipped once a supplies feature exists)',
+      async () => {
+        const body = buildSlashCommandBody({ command: '/supplies' });
+        const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
+
+        expect(response.status).toBe(200);
+        const answer = await response.json();
+        expect(answer).toMatchObject({ response_type: 'ephemeral', text: '/supplies is not available yet' });
+        expect(JSON.stringify(answer.blocks)).toContain('Nothing was saved');
+        expect(await countStored()).toMatchObject({ outbox: 0, audit: 0 });
+      },
+    );
+  });
+
+  describe('GET /healthz', () => {
+    it('answers 200 {"status":"ok"} when the database answers', async () => {
+      const response = await fetch(`${app.url}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('answers 503 with a reason when the database does not answer', async () => {
+      await database.close();
+      databaseClosed = true;
+      const response = await fetch(`${app.url}/healthz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ status: 'unavailable', reason: expect.any(String) });
+    });
+  });
+});

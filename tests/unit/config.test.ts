@@ -1,0 +1,227 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/config-error.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { loadOfficeConfig, parseOfficeConfig } from '../../src/config/office.ts';
+import { readExampleOfficeYaml } from '../helpers/office.ts';
+
+const SLACK = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-123' };
+
+/** The one-line ConfigError message `run` throws; fails the test when it does not throw one. */
+function configErrorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
+}
+
+/** office.example.yaml with `from` replaced by `to` (the replacement must apply). */
+function editExample(from: string, to: string): string {
+  const example = readExampleOfficeYaml();
+  const edited = example.replace(from, to);
+  expect(edited).not.toBe(example);
+  return edited;
+}
+
+describe('loadEnv', () => {
+  it('starts with embedded defaults when nothing is set', () => {
+    expect(loadEnv({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: './.data',
+      officeConfigPath: undefined,
+      slack: undefined,
+      teams: undefined,
+      teamsEmulator: false,
+      sandbox: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadEnv({ PORT: '', DATABASE_URL: '', SLACK_BOT_TOKEN: '', SANDBOX: '' })).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      slack: undefined,
+      sandbox: true,
+    });
+  });
+
+  it('turns Slack on with both secrets, turns the sandbox off and binds to all interfaces', () => {
+    expect(loadEnv({ ...SLACK, SLACK_API_URL: 'https://slack-gov.com/api/' })).toMatchObject({
+      slack: { signingSecret: 'secret', botToken: 'xoxb-123', apiUrl: 'https://slack-gov.com/api/' },
+      sandbox: false,
+      host: '0.0.0.0',
+    });
+  });
+
+  it('keeps the sandbox on beside Slack with SANDBOX=1 and binds it to 127.0.0.1', () => {
+    expect(loadEnv({ ...SLACK, SANDBOX: '1' })).toMatchObject({ sandbox: true, host: '127.0.0.1' });
+  });
+
+  it('turns the sandbox off with SANDBOX=0', () => {
+    expect(loadEnv({ SANDBOX: '0' })).toMatchObject({ sandbox: false, host: '0.0.0.0' });
+  });
+
+  it('binds to HOST when it is set', () => {
+    expect(loadEnv({ HOST: '10.0.0.5', SANDBOX: '1' })).toMatchObject({ host: '10.0.0.5' });
+  });
+
+  it('reads PORT, DATABASE_URL, DATA_DIR, OFFICE_CONFIG and LOG_LEVEL', () => {
+    expect(
+      loadEnv({
+        PORT: '8080',
+        DATABASE_URL: 'postgresql://frontdesk@db:5432/frontdesk',
+        DATA_DIR: '/var/lib/frontdesk',
+        OFFICE_CONFIG: '/etc/frontdesk/office.yaml',
+        LOG_LEVEL: 'warn',
+      }),
+    ).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgresql://frontdesk@db:5432/frontdesk',
+      dataDir: '/var/lib/frontdesk',
+      officeConfigPath: '/etc/frontdesk/office.yaml',
+      logLevel: 'warn',
+    });
+  });
+
+  it('stops on PORT=abc with one line naming PORT', () => {
+    expect(configErrorOf(() => loadEnv({ PORT: 'abc' }))).toMatch(/^PORT: .*port/);
+  });
+
+  it('stops on a port out of range with one line naming PORT', () => {
+    expect(configErrorOf(() => loadEnv({ PORT: '70000' }))).toMatch(/^PORT: /);
+  });
+
+  it('stops on a bot token without a signing secret with one line naming the missing variable', () => {
+    expect(configErrorOf(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-123' }))).toMatch(/^SLACK_SIGNING_SECRET: /);
+  });
+
+  it('stops on a signing secret without a bot token with one line naming the missing variable', () => {
+    expect(configErrorOf(() => loadEnv({ SLACK_SIGNING_SECRET: 'secret' }))).toMatch(/^SLACK_BOT_TOKEN: /);
+  });
+
+  it('stops on a bot token that is not one with one line naming SLACK_BOT_TOKEN', () => {
+    expect(configErrorOf(() => loadEnv({ ...SLACK, SLACK_BOT_TOKEN: 'secret-token' }))).toMatch(
+      /^SLACK_BOT_TOKEN: /,
+    );
+  });
+
+  it('stops on DATABASE_URL=mysql://… with one line naming DATABASE_URL', () => {
+    expect(configErrorOf(() => loadEnv({ DATABASE_URL: 'mysql://root@db/frontdesk' }))).toMatch(
+      /^DATABASE_URL: .*postgres/,
+    );
+  });
+
+  it('stops on SANDBOX=yes with one line naming SANDBOX', () => {
+    expect(configErrorOf(() => loadEnv({ SANDBOX: 'yes' }))).toMatch(/^SANDBOX: /);
+  });
+
+  it('stops on an unknown LOG_LEVEL with one line naming LOG_LEVEL', () => {
+    expect(configErrorOf(() => loadEnv({ LOG_LEVEL: 'verbose' }))).toMatch(/^LOG_LEVEL: /);
+  });
+});
+
+describe('parseOfficeConfig', () => {
+  it('accepts office.example.yaml', () => {
+    const office = parseOfficeConfig(readExampleOfficeYaml(), 'office.example.yaml');
+    expect(office).toMatchObject({
+      office: { id: 'main', name: 'Riverside Family Practice', timezone: 'America/New_York' },
+      channels: { approvals: 'C0APPROVALS', huddle: 'C0HUDDLE', complaints: 'C0COMPLAINTS' },
+      timeoff: { allowanceDays: 15, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+      digest: { time: '07:45' },
+    });
+    expect(office.staff).toContainEqual({
+      name: 'Sam Lee',
+      slack: 'U0SAM',
+      role: 'front-desk',
+      manager: false,
+    });
+    expect(office.timeoff.holidays).toContain('2026-12-25');
+  });
+
+  it('reads a JSON config too', () => {
+    const office = parseOfficeConfig(readExampleOfficeYaml(), 'office.example.yaml');
+    expect(parseOfficeConfig(JSON.stringify(office), 'office.json')).toEqual(office);
+  });
+
+  it('names office.timezone when the zone is misspelt', () => {
+    const yaml = editExample('timezone: America/New_York', 'timezone: America/Nwe_York');
+    expect(configErrorOf(() => parseOfficeConfig(yaml, 'office.yaml'))).toMatch(
+      /^office\.yaml: office\.timezone: .*IANA/,
+    );
+  });
+
+  it('names the staff entry that has no name', () => {
+    const yaml = editExample(
+      '{ name: Sam Lee, slack: U0SAM, role: front-desk }',
+      '{ slack: U0SAM, role: front-desk }',
+    );
+    expect(configErrorOf(() => parseOfficeConfig(yaml, 'office.yaml'))).toMatch(
+      /^office\.yaml: staff\.1\.name: /,
+    );
+  });
+
+  it('names digest.time when it is not a 24-hour time', () => {
+    const yaml = editExample('time: "07:45"', 'time: "7.45"');
+    expect(configErrorOf(() => parseOfficeConfig(yaml, 'office.yaml'))).toMatch(
+      /^office\.yaml: digest\.time: .*07:45/,
+    );
+  });
+
+  it('names an unknown key inside a section', () => {
+    const yaml = editExample('  allowanceDays: 15', '  allowanceDays: 15\n  carryOver: 5');
+    expect(configErrorOf(() => parseOfficeConfig(yaml, 'office.yaml'))).toMatch(
+      /^office\.yaml: timeoff(\.carryOver)?: .*carryOver/,
+    );
+  });
+
+  it('names a misspelt top-level key before the problems it causes', () => {
+    const yaml = editExample('timeoff:\n', 'timeof:\n');
+    expect(configErrorOf(() => parseOfficeConfig(yaml, 'office.yaml'))).toMatch(/^office\.yaml: .*"timeof"/);
+  });
+
+  it('names the staff entry that reuses a Slack id and who has it', () => {
+    const yaml = editExample('slack: U0PRIYA', 'slack: U0SAM');
+    expect(configErrorOf(() => parseOfficeConfig(yaml, 'office.yaml'))).toMatch(
+      /^office\.yaml: staff\.2\.slack: U0SAM .*Sam Lee/,
+    );
+  });
+
+  it('names a channel given as a #name instead of an id', () => {
+    const yaml = editExample('approvals: C0APPROVALS', 'approvals: "#approvals"');
+    expect(configErrorOf(() => parseOfficeConfig(yaml, 'office.yaml'))).toMatch(
+      /^office\.yaml: channels\.approvals: /,
+    );
+  });
+
+  it('says the file is not YAML in one line', () => {
+    expect(configErrorOf(() => parseOfficeConfig('office: [unclosed', 'office.yaml'))).toMatch(
+      /^office\.yaml: is not valid YAML/,
+    );
+  });
+});
+
+describe('loadOfficeConfig', () => {
+  it('names a file that cannot be read', () => {
+    expect(configErrorOf(() => loadOfficeConfig('/nonexistent/office.yaml'))).toMatch(
+      /^\/nonexistent\/office\.yaml: cannot be read/,
+    );
+  });
+
+  it('names the file it read in its errors', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'frontdesk-config-')), 'office.yaml');
+    writeFileSync(path, editExample('timezone: America/New_York', 'timezone: Mars/Olympus'));
+    expect(configErrorOf(() => loadOfficeConfig(path))).toBe(
+      `${path}: office.timezone: expected an IANA time zone like America/New_York`,
+    );
+  });
+});
