@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)(nameBrowserSuite('time off in the sandbox chat'), 
     const reference = /TO-\d+/.exec((await confirmation.textContent()) ?? '')?.[0];
     expect(await page.locator('#feed').textContent()).toContain('Tue Dec 1 – Thu Dec 3, 3 working days');
 
-    await become('Dana Reyes — manager, manager');
+    await become('Dana Reyes — manager');
     await open('channel:approvals');
     const card = page.locator('#feed .card', { hasText: `Time off ${reference} — Sam Lee` });
     await card.waitFor({ timeout: 10_000 });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
@@ -15,7 +14,6 @@ import {
 } from '../helpers/slack-signing.ts';
 
 const SIGNING_SECRET = 'test-signing-secret';
-const hasSuppliesFeature = FEATURES.some((feature) => feature.command === 'supplies');
 
 describe('startFrontdesk with Slack on', () => {
   let slackApi: RecordingSlackApi;
@@ -158,20 +156,6 @@ describe('startFrontdesk with Slack on', () => {
       expect(response.status).toBe(200);
       expect(elapsed).toBeLessThan(3_000);
     });
-
-    it.skipIf(hasSuppliesFeature)(
-      'answers a signed /supplies that it is not available yet (skipped once a supplies feature exists)',
-      async () => {
-        const body = buildSlashCommandBody({ command: '/supplies' });
-        const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
-
-        expect(response.status).toBe(200);
-        const answer = await response.json();
-        expect(answer).toMatchObject({ response_type: 'ephemeral', text: '/supplies is not available yet' });
-        expect(JSON.stringify(answer.blocks)).toContain('Nothing was saved');
-        expect(await countStored()).toMatchObject({ outbox: 0, audit: 0 });
-      },
-    );
   });
 
   describe('GET /healthz', () => {

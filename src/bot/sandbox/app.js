@@ -147,9 +147,10 @@ async function start() {
   for (const person of data.people) {
     const option = document.createElement('option');
     option.value = person.id;
-    option.textContent = person.role
-      ? `${person.name} — ${person.role}${person.manager ? ', manager' : ''}`
-      : person.name;
+    const roles = [person.role, person.manager && person.role !== 'manager' ? 'manager' : null].filter(
+      Boolean,
+    );
+    option.textContent = roles.length > 0 ? `${person.name} — ${roles.join(', ')}` : person.name;
     select.appendChild(option);
   }
   state.as = localStorage.getItem('frontdesk.as') || data.people[0].id;
