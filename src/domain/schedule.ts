@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Weekday } from '../config/office.ts';
+import type { OfficeConfig, Weekday } from '../config/office.ts';
 
 /** A daily job's times: `time` ("07:45") on `days`, never on `holidays`, in the office zone. */
 export interface DailySchedule {
@@ -62,4 +62,16 @@ export function findDueRun(
   const minutesLate = now.diff(latest, 'minutes').minutes;
   if (minutesLate > Math.max(catchUpMinutes, 1)) return undefined;
   return { runKey: latest.toISODate() ?? latest.toISO() ?? '', scheduledAt: latest, late: minutesLate > 2 };
+}
+
+/** Reminders run once a working day (office workdays, not holidays) at `reminders.time`. */
+export function buildReminderSchedule(
+  office: Pick<OfficeConfig, 'office' | 'timeoff' | 'reminders'>,
+): DailySchedule {
+  return {
+    time: office.reminders.time,
+    days: office.timeoff.workdays,
+    holidays: office.timeoff.holidays,
+    zone: office.office.timezone,
+  };
 }

@@ -6,6 +6,7 @@ import { selectOverdueComplaints } from '../domain/complaints.ts';
 import { formatDay } from '../domain/dates.ts';
 import { findStaffMember } from '../domain/people.ts';
 import { formatReference } from '../domain/references.ts';
+import { buildReminderSchedule } from '../domain/schedule.ts';
 import {
   buildComplaintCard,
   COMPLAINT_CATEGORY_LABELS,
@@ -62,12 +63,7 @@ function buildReminder(title: string, lines: string[], closing: string): Message
  */
 export const complaintRemindersJob: ScheduledJob = {
   name: 'complaint-reminders',
-  schedule: (office) => ({
-    time: office.reminders.time,
-    days: office.timeoff.workdays,
-    holidays: office.timeoff.holidays,
-    zone: office.office.timezone,
-  }),
+  schedule: buildReminderSchedule,
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx) {
     const { db, office, now } = ctx;

@@ -27,7 +27,10 @@ async function loadTimeOffDecisions(db: Db, office: OfficeConfig) {
 
 /** Everything waiting for a manager (time off and supplies), oldest first, for the reminders. */
 export async function loadWaitingDecisions(db: Db, office: OfficeConfig) {
-  const decisions = [...(await loadTimeOffDecisions(db, office)), ...(await loadSupplyDigest(db, office)).decisions];
+  const decisions = [
+    ...(await loadTimeOffDecisions(db, office)),
+    ...(await loadSupplyDigest(db, office)).decisions,
+  ];
   return decisions.sort((a, b) => a.filedAt.toMillis() - b.filedAt.toMillis());
 }
 

@@ -4,7 +4,7 @@ import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import { listManagers, slugifyName } from '../domain/people.ts';
 import { selectOverdueDecisions } from '../domain/reminders.ts';
-import type { DailySchedule } from '../domain/schedule.ts';
+import { buildReminderSchedule, type DailySchedule } from '../domain/schedule.ts';
 import { complaintRemindersJob } from './complaints-reminders.ts';
 import { loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './huddle.ts';
 import { repRemindersJob } from './rep-meetings-reminders.ts';
@@ -77,12 +77,7 @@ export const huddleDigestJob: ScheduledJob = {
  */
 export const pendingRemindersJob: ScheduledJob = {
   name: 'pending-reminders',
-  schedule: (office) => ({
-    time: office.reminders.time,
-    days: office.timeoff.workdays,
-    holidays: office.timeoff.holidays,
-    zone: office.office.timezone,
-  }),
+  schedule: buildReminderSchedule,
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx) {
     const overdue = selectOverdueDecisions(
