@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { type RecordingConnector, startRecordingConnector } from '../helpers/bot-connector.ts';
+import { buildSlackTestEnv } from '../helpers/env.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import { buildBlockActionsBody, buildSlackHeaders } from '../helpers/slack-signing.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const SECRET = 'cross-platform-secret';
 const base = buildOfficeConfig();
@@ -17,16 +18,6 @@ const office = {
   staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
 };
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
-
-async function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('a request filed in Teams and decided in Slack', () => {
   let slackApi: RecordingSlackApi;
@@ -39,17 +30,7 @@ describe('a request filed in Teams and decided in Slack', () => {
     connector = await startRecordingConnector();
     database = await openDatabase({ dataDir: null });
     app = await startFrontdesk({
-      env: {
-        ...loadEnv({
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_BOT_TOKEN: 'xoxb-test',
-          SLACK_API_URL: slackApi.apiUrl,
-          TEAMS_EMULATOR: '1',
-          SANDBOX: '0',
-          HOST: '127.0.0.1',
-        }),
-        port: 0,
-      },
+      env: buildSlackTestEnv(SECRET, slackApi.apiUrl, { TEAMS_EMULATOR: '1' }),
       office,
       database,
       logger: createRecordingLogger('warn').logger,

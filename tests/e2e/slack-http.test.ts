@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { buildSlackTestEnv } from '../helpers/env.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
@@ -27,17 +27,7 @@ describe('startFrontdesk with Slack on', () => {
     database = await openDatabase({ dataDir: null });
     recording = createRecordingLogger('info');
     app = await startFrontdesk({
-      env: {
-        ...loadEnv({
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_BOT_TOKEN: 'xoxb-test',
-          SLACK_API_URL: slackApi.apiUrl,
-          HOST: '127.0.0.1',
-          SANDBOX: '0',
-        }),
-        // loadEnv refuses PORT=0; any free port will do here.
-        port: 0,
-      },
+      env: buildSlackTestEnv(SIGNING_SECRET, slackApi.apiUrl),
       office: buildOfficeConfig(),
       database,
       // No scheduled jobs: a catch-up digest would queue messages these tests do not expect.

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { buildSlackTestEnv } from '../helpers/env.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
@@ -21,16 +21,7 @@ describe('/huddle through signed Slack requests', () => {
     slackApi = await startRecordingSlackApi();
     database = await openDatabase({ dataDir: null });
     app = await startFrontdesk({
-      env: {
-        ...loadEnv({
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_BOT_TOKEN: 'xoxb-test',
-          SLACK_API_URL: slackApi.apiUrl,
-          HOST: '127.0.0.1',
-          SANDBOX: '0',
-        }),
-        port: 0,
-      },
+      env: buildSlackTestEnv(SECRET, slackApi.apiUrl),
       office,
       database,
       logger: createRecordingLogger('info').logger,

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { outbox, repMeetings } from '../../src/db/schema/index.ts';
+import { buildSlackTestEnv } from '../helpers/env.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
@@ -13,6 +13,7 @@ import {
   buildSlashCommandBody,
   buildViewSubmissionBody,
 } from '../helpers/slack-signing.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const SECRET = 'reps-signing-secret';
 const office = buildOfficeConfig();
@@ -21,16 +22,6 @@ const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone 
 interface SlackBlock {
   type: string;
   elements?: { type: string; action_id: string; value: string; text: { text: string } }[];
-}
-
-async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 function textInput(id: string, value: string) {
@@ -48,16 +39,7 @@ describe('/reps through signed Slack requests', () => {
     database = await openDatabase({ dataDir: null });
     recording = createRecordingLogger('info');
     app = await startFrontdesk({
-      env: {
-        ...loadEnv({
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_BOT_TOKEN: 'xoxb-test',
-          SLACK_API_URL: slackApi.apiUrl,
-          HOST: '127.0.0.1',
-          SANDBOX: '0',
-        }),
-        port: 0,
-      },
+      env: buildSlackTestEnv(SECRET, slackApi.apiUrl),
       office,
       database,
       logger: recording.logger,

@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { messageRefs, outbox, supplyRequests, supplyStock } from '../../src/db/schema/index.ts';
+import { buildSlackTestEnv } from '../helpers/env.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
@@ -14,20 +14,11 @@ import {
   buildSlashCommandBody,
   buildViewSubmissionBody,
 } from '../helpers/slack-signing.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const SECRET = 'supplies-signing-secret';
 const office = buildOfficeConfig();
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
-
-async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
@@ -42,16 +33,7 @@ describe('supplies through signed Slack requests', () => {
     database = await openDatabase({ dataDir: null });
     recording = createRecordingLogger('info');
     app = await startFrontdesk({
-      env: {
-        ...loadEnv({
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_BOT_TOKEN: 'xoxb-test',
-          SLACK_API_URL: slackApi.apiUrl,
-          HOST: '127.0.0.1',
-          SANDBOX: '0',
-        }),
-        port: 0,
-      },
+      env: buildSlackTestEnv(SECRET, slackApi.apiUrl),
       office,
       database,
       logger: recording.logger,

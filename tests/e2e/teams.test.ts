@@ -9,6 +9,7 @@ import { huddleDigestJob } from '../../src/handlers/scheduled-jobs.ts';
 import { type RecordingConnector, startRecordingConnector } from '../helpers/bot-connector.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
 const office = {
@@ -16,16 +17,6 @@ const office = {
   staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
 };
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
-
-async function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function cardText(card: Record<string, unknown> | undefined): string {
   return JSON.stringify(card ?? {});
