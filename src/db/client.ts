@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -9,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DatabaseUnavailableError } from './database-error.ts';
+import { PGLITE_TEMPLATE_PATH } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -75,7 +77,14 @@ async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
   let client: PGlite;
   try {
-    client = dataDir === null ? new PGlite() : new PGlite(dataDir);
+    if (dataDir === null) {
+      client = new PGlite();
+    } else {
+      const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+      const template =
+        fresh && existsSync(PGLITE_TEMPLATE_PATH) ? readFileSync(PGLITE_TEMPLATE_PATH) : undefined;
+      client = new PGlite(dataDir, template ? { loadDataDir: new Blob([template]) } : {});
+    }
     await client.waitReady;
   } catch (error) {
     throw new DatabaseUnavailableError(
