@@ -1,17 +1,13 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { hasChromium, launchChromium, nameBrowserSuite } from '../helpers/browser.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
-const chromiumPath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const suiteName = hasChromium
-  ? 'GET / (sandbox chat in Chromium)'
-  : `GET / (sandbox chat in Chromium) — skipped: Chromium is missing at ${chromiumPath}; install Debian's chromium or set CHROME_PATH`;
+const suiteName = nameBrowserSuite('GET / (sandbox chat in Chromium)');
 
 describe.skipIf(!hasChromium)(suiteName, () => {
   let database: Database;
@@ -29,19 +25,7 @@ describe.skipIf(!hasChromium)(suiteName, () => {
       jobs: [],
       logger: createRecordingLogger('warn').logger,
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   });
 
