@@ -9,12 +9,11 @@ import { resolvePerson } from '../../src/domain/people.ts';
 import { ACTION_IDS, type ActionId, FORM_IDS } from '../../src/handlers/action-ids.ts';
 import { complaintRemindersJob } from '../../src/handlers/complaints-reminders.ts';
 import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
 import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/huddle.ts';
 import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
-import { createRouter } from '../../src/handlers/router.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { buildDispatchDeps, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -27,11 +26,6 @@ const GRACE = 'U0GRACE'; // nurse, the privacy officer
 const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
 const SECRET = 'Mrs. Zelda Quimby-Farnsworth was told her biopsy result in the waiting room';
-
-function replyText(outcome: Outcome): string {
-  const reply = outcome.reply;
-  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
-}
 
 function referenceIn(outcome: Outcome): string {
   const match = /CP-\d+/.exec(replyText(outcome));
@@ -58,14 +52,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
   beforeAll(async () => {
     database = await target.open();
-    deps = {
-      db: database.db,
-      office,
-      logger: recording.logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-    };
+    deps = buildDispatchDeps(database.db, office, recording.logger);
   });
   afterAll(async () => {
     await database.close();

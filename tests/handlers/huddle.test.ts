@@ -4,11 +4,10 @@ import type { Database } from '../../src/db/client.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { ACTION_IDS } from '../../src/handlers/action-ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
 import { loadHuddleDigest, loadWaitingDecisions } from '../../src/handlers/huddle.ts';
 import type { Input } from '../../src/handlers/input.ts';
-import { createRouter } from '../../src/handlers/router.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { buildDispatchDeps } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -22,14 +21,7 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
 
   beforeAll(async () => {
     database = await target.open();
-    deps = {
-      db: database.db,
-      office,
-      logger: createRecordingLogger().logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-    };
+    deps = buildDispatchDeps(database.db, office, createRecordingLogger().logger);
   });
   afterAll(async () => {
     await database.close();

@@ -4,10 +4,9 @@ import type { Database } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
-import { createRouter } from '../../src/handlers/router.ts';
 import { pendingRemindersJob } from '../../src/handlers/scheduled-jobs.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { buildDispatchDeps } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -20,14 +19,7 @@ describe.each(databaseTargets())('pendingRemindersJob on $name', (target) => {
 
   beforeAll(async () => {
     database = await target.open();
-    deps = {
-      db: database.db,
-      office,
-      logger: createRecordingLogger().logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-    };
+    deps = buildDispatchDeps(database.db, office, createRecordingLogger().logger);
   });
   afterAll(async () => {
     await database.close();

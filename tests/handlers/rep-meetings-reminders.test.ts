@@ -5,10 +5,9 @@ import type { Database } from '../../src/db/client.ts';
 import { jobRuns, outbox, repMeetings } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
 import { repRemindersJob } from '../../src/handlers/rep-meetings-reminders.ts';
-import { createRouter } from '../../src/handlers/router.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { buildDispatchDeps } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -23,14 +22,7 @@ describe.each(databaseTargets())('repRemindersJob on $name', (target) => {
 
   beforeAll(async () => {
     database = await target.open();
-    deps = {
-      db: database.db,
-      office,
-      logger: createRecordingLogger().logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-    };
+    deps = buildDispatchDeps(database.db, office, createRecordingLogger().logger);
   });
   afterAll(async () => {
     await database.close();

@@ -12,6 +12,7 @@ import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
 import { createRouter } from '../../src/handlers/router.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -22,11 +23,6 @@ const SAM = 'U0SAM'; // front desk
 const PRIYA = 'U0PRIYA'; // front desk
 const DANA = 'U0DANA'; // manager
 const HELEN = 'U0HELEN'; // physician
-
-function replyText(outcome: Outcome): string {
-  const reply = outcome.reply;
-  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
-}
 
 function referenceIn(outcome: Outcome): string {
   const match = /RM-\d+/.exec(replyText(outcome));

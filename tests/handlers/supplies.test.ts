@@ -6,12 +6,11 @@ import { auditLog, outbox, supplyRequests, supplyStock } from '../../src/db/sche
 import { resolvePerson } from '../../src/domain/people.ts';
 import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
 import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
-import { createRouter } from '../../src/handlers/router.ts';
 import { loadSupplyDigest } from '../../src/handlers/supplies-card.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { buildDispatchDeps, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -24,11 +23,6 @@ const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
 
 type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
-
-function replyText(outcome: Outcome): string {
-  const reply = outcome.reply;
-  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
-}
 
 function referenceIn(outcome: Outcome): string {
   const match = /SR-\d+/.exec(replyText(outcome));
@@ -43,14 +37,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
 
   beforeAll(async () => {
     database = await target.open();
-    deps = {
-      db: database.db,
-      office,
-      logger: recording.logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-    };
+    deps = buildDispatchDeps(database.db, office, recording.logger);
   });
   afterAll(async () => {
     await database.close();

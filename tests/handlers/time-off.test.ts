@@ -6,11 +6,10 @@ import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
 import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
-import { createRouter } from '../../src/handlers/router.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { buildDispatchDeps, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -21,11 +20,6 @@ const SAM = 'U0SAM'; // front desk
 const PRIYA = 'U0PRIYA'; // front desk
 const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
-
-function replyText(outcome: Outcome): string {
-  const reply = outcome.reply;
-  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
-}
 
 function referenceIn(outcome: Outcome): string {
   const match = /TO-\d+/.exec(replyText(outcome));
@@ -40,14 +34,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
 
   beforeAll(async () => {
     database = await target.open();
-    deps = {
-      db: database.db,
-      office,
-      logger: recording.logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-    };
+    deps = buildDispatchDeps(database.db, office, recording.logger);
   });
   afterAll(async () => {
     await database.close();
@@ -372,14 +359,7 @@ describe('time off with the database down', () => {
   it('tells the person nothing was saved', async () => {
     const database = await openDatabase({ dataDir: null });
     const recording = createRecordingLogger();
-    const deps: DispatchDeps = {
-      db: database.db,
-      office,
-      logger: recording.logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-    };
+    const deps: DispatchDeps = buildDispatchDeps(database.db, office, recording.logger);
     await database.close();
     const outcome = await dispatchInput(
       deps,

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { OfficeConfig } from '../../src/config/office.ts';
+import type { Db } from '../../src/db/client.ts';
+import type { DispatchDeps } from '../../src/handlers/dispatch.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import type { Outcome } from '../../src/handlers/reply.ts';
+import { createRouter, type Feature } from '../../src/handlers/router.ts';
+
+/** Dispatch dependencies for handler tests: Slack on, each channel role routed to its configured channel id. */
+export function buildDispatchDeps(
+  db: Db,
+  office: OfficeConfig,
+  logger: Logger,
+  features: readonly Feature[] = FEATURES,
+): DispatchDeps {
+  return {
+    db,
+    office,
+    logger,
+    router: createRouter(features),
+    platforms: ['slack'],
+    routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+  };
+}
+
+/** Everything the person who acted was told, as one text to match against. */
+export function replyText(outcome: Outcome): string {
+  const reply = outcome.reply;
+  return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
+}
