@@ -12,6 +12,9 @@ export type FormHandler = (
   ctx: HandlerContext,
 ) => Promise<Outcome>;
 
+// Longer than any form field a feature accepts; it also keeps fuzzy matching and date parsing fast.
+const MAX_COMMAND_TEXT = 5_000;
+
 /** The handlers one feature contributes: its command, its buttons and its forms. */
 export interface Feature {
   command: CommandWord;
@@ -37,6 +40,12 @@ export function createRouter(features: readonly Feature[]) {
     async route(input: Input, ctx: HandlerContext): Promise<Outcome> {
       switch (input.kind) {
         case 'command': {
+          if (input.text.length > MAX_COMMAND_TEXT) {
+            const length = input.text.length.toLocaleString('en-US');
+            return replyOnly({
+              text: `That is ${length} characters; frontdesk reads at most 5,000. Please shorten it. Nothing was saved.`,
+            });
+          }
           if (/^(help|\?)$/i.test(input.text.trim())) return replyOnly(describeCommandUsage(input.command));
           const run = commands.get(input.command);
           if (!run) {

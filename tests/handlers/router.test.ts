@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
+import { createRouter, type Feature } from '../../src/handlers/router.ts';
+import { buildHandlerContext } from '../helpers/office.ts';
+
+describe('createRouter', () => {
+  const calls: string[] = [];
+  const feature: Feature = {
+    command: 'reps',
+    run: async (text) => {
+      calls.push(text);
+      return { reply: { text: 'ran' }, effects: [] };
+    },
+    actions: {},
+    forms: {},
+  };
+  const router = createRouter([feature]);
+  const ctx = buildHandlerContext({} as Db, { now: DateTime.fromISO('2026-11-25T10:00') }); // Wed
+
+  it('refuses command text over 5,000 characters without running the handler', async () => {
+    const outcome = await router.route({ kind: 'command', command: 'reps', text: 'x'.repeat(100_000) }, ctx);
+    expect(outcome.reply?.text).toBe(
+      'That is 100,000 characters; frontdesk reads at most 5,000. Please shorten it. Nothing was saved.',
+    );
+    expect(calls).toEqual([]);
+  });
+
+  it('passes text up to the limit to the handler', async () => {
+    await router.route({ kind: 'command', command: 'reps', text: 'y'.repeat(5_000) }, ctx);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers help with the usage and a command without a feature with what is missing', async () => {
+    expect((await router.route({ kind: 'command', command: 'reps', text: 'help' }, ctx)).reply?.title).toBe(
+      '/reps — Book a sales-rep visit',
+    );
+    expect((await router.route({ kind: 'command', command: 'huddle', text: 'post' }, ctx)).reply?.text).toBe(
+      '/huddle is not available yet',
+    );
+  });
+});
