@@ -241,10 +241,16 @@ export function parseOfficeConfig(text: string, source: string): OfficeConfig {
     (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
   );
   const first = issues[0];
-  const path = first && first.path.length > 0 ? first.path.join('.') : '(top level)';
-  const message = first?.message.endsWith('received undefined')
-    ? 'is missing'
-    : (first?.message ?? 'invalid');
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problems)` : '';
+  const unknownKey = first?.code === 'unrecognized_keys' ? first.keys[0] : undefined;
+  const keyPath = [...(first?.path ?? []), ...(unknownKey === undefined ? [] : [unknownKey])];
+  const path = keyPath.length > 0 ? keyPath.join('.') : '(top level)';
+  const message =
+    unknownKey !== undefined
+      ? 'is not a setting frontdesk knows (check the spelling)'
+      : first?.message.endsWith('received undefined')
+        ? 'is missing'
+        : (first?.message ?? 'invalid');
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   throw new ConfigError(`${source}: ${path}: ${message}${more}`);
 }
