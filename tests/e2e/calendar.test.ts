@@ -160,8 +160,10 @@ describe('GET /calendar/<token>.ics', () => {
     const token = await ensureCalendarToken(database.db, base, NOW);
     await addVisit(database, '2026-12-02', 'Jordan Smith', 'Acme Pharma');
     const unknown = await (await fetch(`${generated.url}/no-such-page`)).text();
+    // One character off; the token itself may end in x, so the changed character must differ from it.
+    const nearMiss = `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`;
     const attempts = [
-      fetch(`${generated.url}/calendar/${token.slice(0, -1)}x.ics`),
+      fetch(`${generated.url}/calendar/${nearMiss}.ics`),
       fetch(`${generated.url}/calendar/${token}.ics.bak`),
       fetch(`${generated.url}/calendar/${token}`),
       fetch(`${generated.url}/calendar/${CONFIG_TOKEN}.ics`),
