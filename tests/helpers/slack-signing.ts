@@ -49,6 +49,8 @@ export function buildPayloadBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+let actionCount = 0;
+
 /** A button press on a message. */
 export function buildBlockActionsBody(params: {
   actionId: string;
@@ -61,7 +63,10 @@ export function buildBlockActionsBody(params: {
   triggerId?: string;
   actionTs?: string;
 }): string {
-  const actionTs = params.actionTs ?? `${Math.floor(Date.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`;
+  // Unique per press: Slack's action_ts differs for every click, and the app deduplicates on it.
+  actionCount += 1;
+  const actionTs =
+    params.actionTs ?? `${Math.floor(Date.now() / 1000)}.${String(actionCount).padStart(6, '0')}`;
   return buildPayloadBody({
     type: 'block_actions',
     team: { id: 'T0TEST', domain: 'frontdesk-test' },
