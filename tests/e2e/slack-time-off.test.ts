@@ -10,9 +10,9 @@ import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import {
   buildBlockActionsBody,
-  buildSlackHeaders,
   buildSlashCommandBody,
   buildViewSubmissionBody,
+  postSignedSlack,
 } from '../helpers/slack-signing.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -50,13 +50,7 @@ describe('time off through signed Slack requests', () => {
     slackApi.reset();
   });
 
-  function send(body: string) {
-    return fetch(`${app.url}/slack/events`, {
-      method: 'POST',
-      headers: buildSlackHeaders(SECRET, body),
-      body,
-    });
-  }
+  const send = (body: string) => postSignedSlack(app.url, SECRET, body);
   async function slash(
     text: string,
     params: { userId?: string; triggerId?: string; responseId?: string } = {},

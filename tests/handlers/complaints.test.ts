@@ -13,7 +13,7 @@ import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/huddle.
 import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { buildDispatchDeps, replyText } from '../helpers/dispatch.ts';
+import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -27,11 +27,7 @@ const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
 const SECRET = 'Mrs. Zelda Quimby-Farnsworth was told her biopsy result in the waiting room';
 
-function referenceIn(outcome: Outcome): string {
-  const match = /CP-\d+/.exec(replyText(outcome));
-  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
-  return match[0];
-}
+const referenceIn = (outcome: Outcome) => findReference(outcome, 'CP');
 
 const formValues = (overrides: Record<string, string> = {}) => ({
   about: 'patient',

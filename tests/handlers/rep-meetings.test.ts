@@ -12,7 +12,7 @@ import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
 import { createRouter } from '../../src/handlers/router.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { replyText } from '../helpers/dispatch.ts';
+import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -24,11 +24,7 @@ const PRIYA = 'U0PRIYA'; // front desk
 const DANA = 'U0DANA'; // manager
 const HELEN = 'U0HELEN'; // physician
 
-function referenceIn(outcome: Outcome): string {
-  const match = /RM-\d+/.exec(replyText(outcome));
-  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
-  return match[0];
-}
+const referenceIn = (outcome: Outcome) => findReference(outcome, 'RM');
 
 const FORM_VALUES = {
   repName: 'Jordan Smith',

@@ -10,7 +10,7 @@ import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
 import { loadSupplyDigest } from '../../src/handlers/supplies-card.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { buildDispatchDeps, replyText } from '../helpers/dispatch.ts';
+import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -24,11 +24,7 @@ const OMAR = 'U0OMAR'; // physician, manager
 
 type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
-function referenceIn(outcome: Outcome): string {
-  const match = /SR-\d+/.exec(replyText(outcome));
-  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
-  return match[0];
-}
+const referenceIn = (outcome: Outcome) => findReference(outcome, 'SR');
 
 describe.each(databaseTargets())('supplies on $name', (target) => {
   let database: Database;

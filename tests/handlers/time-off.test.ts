@@ -9,7 +9,7 @@ import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts
 import type { Input } from '../../src/handlers/input.ts';
 import type { Outcome } from '../../src/handlers/reply.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { buildDispatchDeps, replyText } from '../helpers/dispatch.ts';
+import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -21,11 +21,7 @@ const PRIYA = 'U0PRIYA'; // front desk
 const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
 
-function referenceIn(outcome: Outcome): string {
-  const match = /TO-\d+/.exec(replyText(outcome));
-  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
-  return match[0];
-}
+const referenceIn = (outcome: Outcome) => findReference(outcome, 'TO');
 
 describe.each(databaseTargets())('time off on $name', (target) => {
   let database: Database;

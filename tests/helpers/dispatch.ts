@@ -28,3 +28,10 @@ export function replyText(outcome: Outcome): string {
   const reply = outcome.reply;
   return reply ? [reply.text, reply.title ?? '', ...(reply.lines ?? [])].join('\n') : '';
 }
+
+/** The first reference with `prefix` (`TO-12`) in what the person was told; fails the test when there is none. */
+export function findReference(outcome: Outcome, prefix: 'TO' | 'SR' | 'CP' | 'RM'): string {
+  const match = new RegExp(`${prefix}-\\d+`).exec(replyText(outcome));
+  if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
+  return match[0];
+}

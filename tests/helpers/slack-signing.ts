@@ -120,3 +120,8 @@ export function buildViewSubmissionBody(params: {
     },
   });
 }
+
+/** Posts a body to the app's /slack/events, signed as Slack signs it now. */
+export function postSignedSlack(appUrl: string, secret: string, body: string): Promise<Response> {
+  return fetch(`${appUrl}/slack/events`, { method: 'POST', headers: buildSlackHeaders(secret, body), body });
+}
