@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
-import { getMessageRef, type MessageRef, saveMessageRef } from '../db/repositories/message-refs.ts';
+import {
+  getMessageRef,
+  type MessageRef,
+  type PostedCard,
+  saveMessageRefs,
+} from '../db/repositories/message-refs.ts';
 import {
   claimDueOutboxMessages,
   closeOutboxMessage,
@@ -63,12 +68,13 @@ export function createOutboxDeliverer(params: {
   let loop: Promise<void> | undefined;
   let pendingWake = false;
 
-  async function deliver(row: OutboxMessage): Promise<void> {
+  /** Sends one row; resolves with what to record when it went out, or undefined when it was settled otherwise. */
+  async function deliver(row: OutboxMessage): Promise<{ id: number; card?: PostedCard } | undefined> {
     const sender = senders[row.platform as Platform];
     const log = { outboxId: row.id, platform: row.platform, kind: row.kind, attempt: row.attempts };
     if (!sender) {
       await closeOutboxMessage(db, row.id, 'skipped', 'platform_off');
-      return;
+      return undefined;
     }
     try {
       if (row.kind === 'update') {
@@ -77,23 +83,20 @@ export function createOutboxDeliverer(params: {
           : undefined;
         if (!ref) {
           await closeOutboxMessage(db, row.id, 'skipped', 'card_not_posted');
-          return;
+          return undefined;
         }
         await sender.update(ref, row.message);
-      } else {
-        const ref =
-          row.kind === 'post'
-            ? await sender.post(row.target, row.message)
-            : await sender.sendDirect(row.target, row.message);
-        if (row.cardKey) {
-          await saveMessageRef(
-            db,
-            { officeId: row.officeId, cardKey: row.cardKey, platform: row.platform },
-            ref,
-          );
-        }
+        return { id: row.id };
       }
-      await markOutboxSent(db, row.id, options.now());
+      const ref =
+        row.kind === 'post'
+          ? await sender.post(row.target, row.message)
+          : await sender.sendDirect(row.target, row.message);
+      if (!row.cardKey) return { id: row.id };
+      return {
+        id: row.id,
+        card: { key: { officeId: row.officeId, cardKey: row.cardKey, platform: row.platform }, ref },
+      };
     } catch (error) {
       const failure =
         error instanceof DeliveryError
@@ -110,17 +113,31 @@ export function createOutboxDeliverer(params: {
         await closeOutboxMessage(db, row.id, 'failed', failure.code);
         logger.error({ ...log, code: failure.code }, 'delivery failed for good; message kept as failed');
       }
+      return undefined;
     }
   }
 
-  /** Claims and sends one batch; returns how many rows it handled. */
+  /**
+   * Claims and sends one batch; returns how many rows it handled. What went out is recorded for the whole
+   * batch in two statements (card references first, so an update claimed next finds its card), because
+   * under load each database round trip costs as much as the post itself.
+   */
   async function deliverBatch(): Promise<number> {
     const rows = await claimDueOutboxMessages(db, {
       now: options.now(),
       limit: options.batchSize,
       leaseMs: options.leaseMs,
     });
-    await Promise.all(rows.map(deliver));
+    const sent = (await Promise.all(rows.map(deliver))).filter((result) => result !== undefined);
+    await saveMessageRefs(
+      db,
+      sent.flatMap((result) => (result.card ? [result.card] : [])),
+    );
+    await markOutboxSent(
+      db,
+      sent.map((result) => result.id),
+      options.now(),
+    );
     return rows.length;
   }
 
@@ -130,7 +147,10 @@ export function createOutboxDeliverer(params: {
       try {
         handled = await deliverBatch();
       } catch (error) {
-        logger.error({ code: (error as { code?: unknown }).code }, 'outbox claim failed; will try again');
+        logger.error(
+          { code: (error as { code?: unknown }).code },
+          'outbox batch failed (database); will try again',
+        );
       }
       if (handled > 0 || !running) continue;
       if (pendingWake) {

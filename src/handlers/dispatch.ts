@@ -75,14 +75,16 @@ export async function dispatchInput(
         actor,
         logger: deps.logger,
       });
-      queued = await queueEffects(deps, tx, result.effects);
-      if (delivery) {
-        await saveDeliveryReply(
-          tx,
-          delivery,
-          result.confidentialReply ? ALREADY_ANSWERED : (result.reply ?? null),
-        );
-      }
+      // Independent statements are sent together: the driver pipelines them in one round trip.
+      [queued] = await Promise.all([
+        queueEffects(deps, tx, result.effects),
+        delivery &&
+          saveDeliveryReply(
+            tx,
+            delivery,
+            result.confidentialReply ? ALREADY_ANSWERED : (result.reply ?? null),
+          ),
+      ]);
       return result;
     });
     if (queued > 0) deps.onQueued?.();

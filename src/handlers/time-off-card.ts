@@ -74,10 +74,17 @@ export async function loadYearBalance(db: Db, office: OfficeConfig, requesterKey
     `${year}-01-01`,
     `${year}-12-31`,
   );
+  return computeYearBalance(office, year, rows);
+}
+
+/** The balance for `year` from a person's active requests; rows outside the year are ignored. */
+function computeYearBalance(office: OfficeConfig, year: number, rows: readonly TimeOffRow[]) {
   return computeBalance({
     allowanceDays: office.timeoff.allowanceDays,
     year,
-    requests: rows.map(toTimeOffRequest),
+    requests: rows
+      .filter((row) => row.startDay <= `${year}-12-31` && row.endDay >= `${year}-01-01`)
+      .map(toTimeOffRequest),
     office,
   });
 }
@@ -100,13 +107,21 @@ function describeStatus(row: TimeOffRow, zone: string): string {
 
 /**
  * The approvals-channel card of a request, built from the database as it stands: balance, coverage
- * warnings and who else is off are recomputed each time the card is posted or updated.
+ * warnings and who else is off are recomputed each time the card is posted or updated. A caller that has
+ * just read the requester's active requests for the year (filing does) passes them to save a query.
  */
-export async function buildTimeOffCard(db: Db, office: OfficeConfig, row: TimeOffRow): Promise<Message> {
+export async function buildTimeOffCard(
+  db: Db,
+  office: OfficeConfig,
+  row: TimeOffRow,
+  requesterActiveRows?: readonly TimeOffRow[],
+): Promise<Message> {
   const zone = office.office.timezone;
   const reference = formatReference('TO', row.number);
   const year = Number(row.startDay.slice(0, 4));
-  const balance = await loadYearBalance(db, office, row.requesterKey, year);
+  const balance = requesterActiveRows
+    ? computeYearBalance(office, year, requesterActiveRows)
+    : await loadYearBalance(db, office, row.requesterKey, year);
   const others = (
     await listTimeOffBetween(db, office.office.id, row.startDay, row.endDay, ['approved'])
   ).filter((other) => other.id !== row.id && other.requesterKey !== row.requesterKey);

@@ -148,13 +148,18 @@ async function fileTimeOff(
     createdAt: now.toJSDate(),
   });
   const reference = formatReference('TO', row.number);
-  await createAuditEntry(db, {
-    officeId: office.office.id,
-    actor,
-    action: 'timeoff.filed',
-    entity: reference,
-    detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
-  });
+  // Sent together, so the driver pipelines them in one round trip. `existing` holds every active request
+  // of the requester in the years this one touches, which is what the card's balance needs.
+  const [, card] = await Promise.all([
+    createAuditEntry(db, {
+      officeId: office.office.id,
+      actor,
+      action: 'timeoff.filed',
+      entity: reference,
+      detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
+    }),
+    buildTimeOffCard(db, office, row, [...existing, row]),
+  ]);
   const year = draft.start.slice(0, 4);
   const days = describeTimeOffDays(row, zone);
   const lines = [
@@ -178,7 +183,7 @@ async function fileTimeOff(
           kind: 'post',
           channel: 'approvals',
           cardKey: reference,
-          message: await buildTimeOffCard(db, office, row),
+          message: card,
         },
       ],
     },

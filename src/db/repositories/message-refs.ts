@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { messageRefs } from '../schema/index.ts';
 
@@ -7,18 +7,21 @@ export interface MessageRef {
   messageId: string;
 }
 
-/** Remembers where a card was posted on a platform; a repost of the same card replaces the reference. */
-export async function saveMessageRef(
-  db: Db,
-  key: { officeId: string; cardKey: string; platform: string },
-  ref: MessageRef,
-): Promise<void> {
+/** Where one card landed on one platform. */
+export interface PostedCard {
+  key: { officeId: string; cardKey: string; platform: string };
+  ref: MessageRef;
+}
+
+/** Remembers where cards were posted, in one statement; a repost of the same card replaces its reference. */
+export async function saveMessageRefs(db: Db, cards: readonly PostedCard[]): Promise<void> {
+  if (cards.length === 0) return;
   await db
     .insert(messageRefs)
-    .values({ ...key, ...ref })
+    .values(cards.map(({ key, ref }) => ({ ...key, ...ref })))
     .onConflictDoUpdate({
       target: [messageRefs.officeId, messageRefs.cardKey, messageRefs.platform],
-      set: { channel: ref.channel, messageId: ref.messageId, postedAt: new Date() },
+      set: { channel: sql`excluded.channel`, messageId: sql`excluded.message_id`, postedAt: new Date() },
     });
 }
 

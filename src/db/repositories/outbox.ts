@@ -55,12 +55,13 @@ export async function claimDueOutboxMessages(
     .returning();
 }
 
-/** Marks a message delivered. */
-export async function markOutboxSent(db: Db, id: number, at: Date): Promise<void> {
+/** Marks messages delivered, in one statement. */
+export async function markOutboxSent(db: Db, ids: readonly number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .update(outbox)
     .set({ status: 'sent', sentAt: at, claimedUntil: null, lastError: null })
-    .where(eq(outbox.id, id));
+    .where(inArray(outbox.id, [...ids]));
 }
 
 /** Puts a message back in the queue for another try at `at`; `error` is a code, never message text. */

@@ -1,0 +1,561 @@
+/**
+ * bench/ack-load: signed `/timeoff` filings against the real app (PostgreSQL and PGlite) and against two
+ * bare Bolt apps (ack only; ack and post one card), at 1, 10 and 50 connections. Prints requests/s and
+ * ack latency, cards delivered per second, the ratios to the floors, a check that every filing was stored
+ * once and got exactly one card, and a CPU profile of where a filing's time goes.
+ *
+ * Run alone: `npx tsx bench/ack-load.ts` (BENCH_DATABASE_URL, BENCH_SECONDS, BENCH_CONNECTIONS=1,10,50).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { count, ne } from 'drizzle-orm';
+import { openDatabase } from '../src/db/client.ts';
+import { outbox } from '../src/db/schema/platform.ts';
+import { timeOffRequests } from '../src/db/schema/time-off.ts';
+import { findFreePort } from '../tests/helpers/processes.ts';
+import { type BenchOffice, writeBenchOffice } from './lib/bench-office.ts';
+import { benchServerUrl, createScratchDatabase, readPostgresVersion } from './lib/postgres.ts';
+import {
+  type BenchProcess,
+  readCpuMs,
+  readFirstJsonLine,
+  readPostgresCpuMs,
+  readResidentMb,
+  spawnNodeScript,
+  waitForHealthy,
+} from './lib/processes.ts';
+import { type ProfileShare, summariseProfile } from './lib/profile.ts';
+import { describeMachine, formatTable, goalMark, writeResults } from './lib/results.ts';
+import type { SlackStubStats } from './lib/slack-stub.ts';
+import { type LoadResult, runSlashLoad, type SlashCommand } from './lib/slash-load.ts';
+
+const SIGNING_SECRET = 'bench-signing-secret';
+const STAFF = 1_000;
+const DRAIN_TIMEOUT_MS = 120_000;
+const STALL_MS = 15_000;
+const SETTLE_MS = 1_000;
+const GOAL_THROUGHPUT_RATIO = 0.7;
+const GOAL_P99_MS = 100;
+
+type TargetName =
+  | 'bare Bolt: ack only'
+  | 'bare Bolt: ack + post'
+  | 'frontdesk on PostgreSQL'
+  | 'frontdesk on PGlite';
+
+/** One load phase: what the load generator saw, plus cards delivered and CPU per request. */
+export interface PhaseResult extends LoadResult {
+  target: TargetName;
+  /** cards that reached the Slack API for this phase's filings */
+  cards: number;
+  /** cards delivered per second, from the first request until the last card of the phase arrived */
+  cardsPerSecond: number;
+  /** CPU ms per request: the app, PostgreSQL's processes, the Slack stub, the load generator */
+  cpuPerRequestMs: { app: number; postgres: number; slackStub: number; loadGenerator: number };
+}
+
+export interface IntegrityCheck {
+  target: TargetName;
+  accepted: number;
+  sent: number;
+  stored: number;
+  cards: number;
+  references: number;
+  duplicateCards: number;
+  outboxNotSent: number;
+  ok: boolean;
+}
+
+export interface AckLoadResults {
+  phases: PhaseResult[];
+  integrity: IntegrityCheck[];
+  residentMbAfterRun: Partial<Record<TargetName, number>>;
+  profile: { target: TargetName; filings: number; cpuMsPerFiling: number; shares: ProfileShare[] };
+  goals: { name: string; measured: string; met: boolean }[];
+}
+
+interface SlackStub {
+  apiUrl: string;
+  responseUrl: string;
+  process: BenchProcess;
+  stats(): Promise<SlackStubStats>;
+  reset(): Promise<void>;
+}
+
+async function startSlackStub(approvalsChannel: string): Promise<SlackStub> {
+  const process = spawnNodeScript('bench/lib/slack-stub.ts', { APPROVALS_CHANNEL: approvalsChannel });
+  const { port } = await readFirstJsonLine<{ port: number }>(process);
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    apiUrl: `${base}/api/`,
+    responseUrl: `${base}/response/bench`,
+    process,
+    stats: async () => (await (await fetch(`${base}/__stats`)).json()) as SlackStubStats,
+    reset: async () => {
+      await fetch(`${base}/__reset`, { method: 'POST' });
+    },
+  };
+}
+
+function countCards(stats: SlackStubStats): { cards: number; references: number; duplicates: number } {
+  const counts = Object.values(stats.cardsPerReference);
+  return {
+    cards: counts.reduce((sum, count) => sum + count, 0),
+    references: counts.length,
+    duplicates: counts.filter((count) => count > 1).length,
+  };
+}
+
+/** A running target: its URL and process, and how it is checked and stopped. */
+interface RunningTarget {
+  name: TargetName;
+  url: string;
+  process: BenchProcess;
+  /** true when the app's answer says a filing was stored (frontdesk) or the command was taken (bare) */
+  accepted(body: string): boolean;
+  postsCards: boolean;
+  /** Counts what the database holds after the run; called after the process stopped. */
+  countStored?: () => Promise<{ stored: number; outboxNotSent: number }>;
+  cleanUp(): Promise<void>;
+}
+
+async function startBareBolt(
+  mode: 'ack' | 'post',
+  stub: SlackStub,
+  office: BenchOffice,
+): Promise<RunningTarget> {
+  const process = spawnNodeScript('bench/lib/bare-bolt-app.ts', {
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: stub.apiUrl,
+    BARE_MODE: mode,
+    APPROVALS_CHANNEL: office.approvalsChannel,
+  });
+  const { port } = await readFirstJsonLine<{ port: number }>(process);
+  return {
+    name: mode === 'ack' ? 'bare Bolt: ack only' : 'bare Bolt: ack + post',
+    url: `http://127.0.0.1:${port}`,
+    process,
+    accepted: (body) => body.includes('Got it'),
+    postsCards: mode === 'post',
+    cleanUp: async () => {},
+  };
+}
+
+/** The env `npm start` would get for a Slack install pointed at the stub. */
+export function frontdeskEnv(
+  stub: { apiUrl: string },
+  office: BenchOffice,
+  port: number,
+  database: Record<string, string>,
+) {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: stub.apiUrl,
+    SANDBOX: '0',
+    OFFICE_CONFIG: office.path,
+    ...database,
+  };
+}
+
+async function startFrontdeskTarget(
+  kind: 'postgres' | 'pglite',
+  stub: SlackStub,
+  office: BenchOffice,
+  profilePath?: string,
+): Promise<RunningTarget> {
+  const port = await findFreePort();
+  const scratch = kind === 'postgres' ? await createScratchDatabase(benchServerUrl, 'bench_ack') : undefined;
+  const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'frontdesk-bench-data-')) : undefined;
+  const database: Record<string, string> = scratch
+    ? { DATABASE_URL: scratch.url }
+    : { DATA_DIR: dataDir ?? '' };
+  const process = spawnNodeScript(profilePath ? 'bench/lib/profiled-main.ts' : 'src/main.ts', {
+    ...frontdeskEnv(stub, office, port, database),
+    ...(profilePath ? { PROFILE_PATH: profilePath } : {}),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealthy(`${url}/healthz`, 60_000, process);
+  return {
+    name: kind === 'postgres' ? 'frontdesk on PostgreSQL' : 'frontdesk on PGlite',
+    url,
+    process,
+    accepted: (body) => /\bTO-\d+\b/.test(body),
+    postsCards: true,
+    countStored: async () => {
+      const opened = await openDatabase(
+        scratch ? { url: scratch.url, dataDir: null } : { dataDir: dataDir ?? null },
+      );
+      try {
+        const [requests] = await opened.db.select({ n: count() }).from(timeOffRequests);
+        const [unsent] = await opened.db.select({ n: count() }).from(outbox).where(ne(outbox.status, 'sent'));
+        return { stored: requests?.n ?? 0, outboxNotSent: unsent?.n ?? 0 };
+      } finally {
+        await opened.close();
+      }
+    },
+    cleanUp: async () => {
+      await scratch?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Waits until the stub has `expected` cards (resolving `at` then), and then until no more arrive for a
+ * second: filings cut off at the end of a phase were stored too, and their cards follow.
+ */
+async function waitForCards(stub: SlackStub, expected: number): Promise<{ cards: number; at: number }> {
+  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  let reachedAt: number | undefined;
+  let last = -1;
+  let lastChange = performance.now();
+  for (;;) {
+    const { cards } = countCards(await stub.stats());
+    const now = performance.now();
+    if (cards !== last) {
+      last = cards;
+      lastChange = now;
+    }
+    if (cards >= expected) reachedAt ??= now;
+    if (now - lastChange > (reachedAt === undefined ? STALL_MS : SETTLE_MS) || now > deadline) {
+      return { cards, at: reachedAt ?? now };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function runPhase(
+  target: RunningTarget,
+  stub: SlackStub,
+  connections: number,
+  seconds: number,
+  nextCommand: () => SlashCommand,
+): Promise<PhaseResult> {
+  const before = countCards(await stub.stats()).cards;
+  const cpu = {
+    app: readCpuMs(target.process.pid),
+    postgres: readPostgresCpuMs(),
+    slackStub: readCpuMs(stub.process.pid),
+    loadGenerator: process.cpuUsage(),
+  };
+  const started = performance.now();
+  const load = await runSlashLoad({
+    appUrl: target.url,
+    signingSecret: SIGNING_SECRET,
+    connections,
+    seconds,
+    nextCommand,
+    accepted: (body) => target.accepted(body),
+  });
+  const drained = target.postsCards
+    ? await waitForCards(stub, before + load.accepted)
+    : { cards: before, at: performance.now() };
+  const generator = process.cpuUsage(cpu.loadGenerator);
+  // PostgreSQL's count can dip when other backends on the server exit during the phase.
+  const perRequest = (ms: number) => (load.requests > 0 ? Math.max(0, ms) / load.requests : 0);
+  const cards = drained.cards - before;
+  return {
+    target: target.name,
+    ...load,
+    cards,
+    cardsPerSecond: target.postsCards ? cards / ((drained.at - started) / 1000) : 0,
+    cpuPerRequestMs: {
+      app: perRequest(readCpuMs(target.process.pid) - cpu.app),
+      postgres: perRequest(readPostgresCpuMs() - cpu.postgres),
+      slackStub: perRequest(readCpuMs(stub.process.pid) - cpu.slackStub),
+      loadGenerator: perRequest((generator.user + generator.system) / 1000),
+    },
+  };
+}
+
+/** Runs every phase against one target, then checks what it stored and posted. */
+async function measureTarget(
+  target: RunningTarget,
+  stub: SlackStub,
+  office: BenchOffice,
+  options: { connections: readonly number[]; seconds: number },
+  log: (line: string) => void,
+): Promise<{ phases: PhaseResult[]; integrity?: IntegrityCheck; residentMb: number }> {
+  await stub.reset();
+  const nextCommand = office.timeOffFilings(stub.responseUrl);
+  const phases: PhaseResult[] = [];
+  try {
+    for (const connections of options.connections) {
+      const phase = await runPhase(target, stub, connections, options.seconds, nextCommand);
+      log(
+        `  ${target.name}, ${connections} conn: ${phase.requestsPerSecond.toFixed(0)} req/s, p99 ${phase.p99} ms` +
+          (target.postsCards ? `, ${phase.cardsPerSecond.toFixed(0)} cards/s` : ''),
+      );
+      phases.push(phase);
+    }
+    const residentMb = readResidentMb(target.process.pid);
+    const stats = countCards(await stub.stats());
+    await target.process.stop();
+    if (!target.countStored) return { phases, residentMb };
+    const { stored, outboxNotSent } = await target.countStored();
+    const accepted = phases.reduce((sum, phase) => sum + phase.accepted, 0);
+    const sent = phases.reduce((sum, phase) => sum + phase.sent, 0);
+    const integrity: IntegrityCheck = {
+      target: target.name,
+      accepted,
+      sent,
+      stored,
+      cards: stats.cards,
+      references: stats.references,
+      duplicateCards: stats.duplicates,
+      outboxNotSent,
+      // Every acked filing is stored; those cut off unanswered at a phase's end may be stored too, once.
+      ok:
+        accepted <= stored &&
+        stored <= sent &&
+        stats.references === stored &&
+        stats.cards === stored &&
+        outboxNotSent === 0,
+    };
+    return { phases, integrity, residentMb };
+  } finally {
+    await target.process.stop();
+    await target.cleanUp();
+  }
+}
+
+/** A profiled run at 10 connections on PostgreSQL: CPU per filing by the code that spent it. */
+async function profileFilings(
+  stub: SlackStub,
+  office: BenchOffice,
+  seconds: number,
+): Promise<AckLoadResults['profile']> {
+  const profilePath = join(mkdtempSync(join(tmpdir(), 'frontdesk-bench-profile-')), 'filing.cpuprofile');
+  await stub.reset();
+  const target = await startFrontdeskTarget('postgres', stub, office, profilePath);
+  const child = target.process.child;
+  const reply = (expected: string) =>
+    new Promise<void>((resolve) => {
+      const listener = (message: unknown) => {
+        if (message !== expected) return;
+        child.off('message', listener);
+        resolve();
+      };
+      child.on('message', listener);
+    });
+  try {
+    const started = reply('profile:started');
+    child.send('profile:start');
+    await started;
+    const phase = await runPhase(target, stub, 10, seconds, office.timeOffFilings(stub.responseUrl));
+    const written = reply('profile:written');
+    child.send('profile:stop');
+    await written;
+    const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as Profiler.Profile;
+    const shares = summariseProfile(profile);
+    const busyMs = shares
+      .filter((share) => share.category !== 'idle')
+      .reduce((sum, share) => sum + share.ms, 0);
+    return {
+      target: target.name,
+      filings: phase.accepted,
+      cpuMsPerFiling: phase.accepted > 0 ? busyMs / phase.accepted : 0,
+      shares,
+    };
+  } finally {
+    await target.process.stop();
+    await target.cleanUp();
+    rmSync(join(profilePath, '..'), { recursive: true, force: true });
+  }
+}
+
+function judgeGoals(
+  phases: readonly PhaseResult[],
+  integrity: readonly IntegrityCheck[],
+): AckLoadResults['goals'] {
+  const at = (target: TargetName, connections: number) =>
+    phases.find((phase) => phase.target === target && phase.connections === connections);
+  const floor = at('bare Bolt: ack + post', 10);
+  const goals: AckLoadResults['goals'] = [];
+  for (const target of ['frontdesk on PostgreSQL', 'frontdesk on PGlite'] as const) {
+    const ten = at(target, 10);
+    if (floor && ten) {
+      const ratio = ten.cardsPerSecond / floor.requestsPerSecond;
+      goals.push({
+        name: `${target}: filings with cards delivered at 10 conn ≥ ${GOAL_THROUGHPUT_RATIO} × ack-and-post floor`,
+        measured: `${ten.cardsPerSecond.toFixed(0)}/s vs ${floor.requestsPerSecond.toFixed(0)}/s = ${ratio.toFixed(2)} ×`,
+        met: ratio >= GOAL_THROUGHPUT_RATIO,
+      });
+    }
+    const fifty = at(target, 50);
+    if (fifty) {
+      goals.push({
+        name: `${target}: p99 ack at 50 conn ≤ ${GOAL_P99_MS} ms`,
+        measured: `${fifty.p99} ms`,
+        met: fifty.p99 <= GOAL_P99_MS,
+      });
+    }
+    const mine = phases.filter((phase) => phase.target === target);
+    const errors = mine.reduce((sum, phase) => sum + phase.errors + (phase.requests - phase.accepted), 0);
+    const check = integrity.find((entry) => entry.target === target);
+    goals.push({
+      name: `${target}: zero errors; every filing stored once with exactly one card`,
+      measured: `${errors} errors; ${check?.stored ?? 0} stored, ${check?.cards ?? 0} cards for ${check?.accepted ?? 0} acks`,
+      met: errors === 0 && Boolean(check?.ok),
+    });
+  }
+  return goals;
+}
+
+/** The tables ack-load prints, also used by `npm run bench`. */
+export function formatAckLoad(results: AckLoadResults): string {
+  const floorOf = (connections: number, target: TargetName) =>
+    results.phases.find((phase) => phase.target === target && phase.connections === connections)
+      ?.requestsPerSecond;
+  const load = formatTable(
+    [
+      'target',
+      'conn',
+      'req/s',
+      'cards/s',
+      '× ack floor',
+      '× post floor',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'errors',
+    ],
+    results.phases.map((phase) => {
+      const ackFloor = floorOf(phase.connections, 'bare Bolt: ack only');
+      const postFloor = floorOf(phase.connections, 'bare Bolt: ack + post');
+      const throughput = phase.target.startsWith('frontdesk')
+        ? phase.cardsPerSecond
+        : phase.requestsPerSecond;
+      return [
+        phase.target,
+        String(phase.connections),
+        phase.requestsPerSecond.toFixed(0),
+        phase.cards > 0 ? phase.cardsPerSecond.toFixed(0) : '–',
+        ackFloor ? (phase.requestsPerSecond / ackFloor).toFixed(2) : '–',
+        postFloor ? (throughput / postFloor).toFixed(2) : '–',
+        String(phase.p50),
+        String(phase.p99),
+        String(phase.max),
+        String(phase.errors),
+      ];
+    }),
+  );
+  const cpu = formatTable(
+    ['target', 'conn', 'app', 'PostgreSQL', 'Slack stub', 'load generator'],
+    results.phases.map((phase) => [
+      phase.target,
+      String(phase.connections),
+      ...[
+        phase.cpuPerRequestMs.app,
+        phase.cpuPerRequestMs.postgres,
+        phase.cpuPerRequestMs.slackStub,
+        phase.cpuPerRequestMs.loadGenerator,
+      ].map((ms) => ms.toFixed(2)),
+    ]),
+  );
+  const integrity = formatTable(
+    ['target', 'acks', 'sent', 'stored', 'cards', 'duplicate cards', 'outbox not sent', 'check'],
+    results.integrity.map((entry) => [
+      entry.target,
+      String(entry.accepted),
+      String(entry.sent),
+      String(entry.stored),
+      String(entry.cards),
+      String(entry.duplicateCards),
+      String(entry.outboxNotSent),
+      entry.ok ? 'ok' : 'FAILED',
+    ]),
+  );
+  const profile = formatTable(
+    ['where a filing’s CPU time goes (app process)', 'ms per filing', 'share'],
+    results.profile.shares
+      .filter((share) => share.category !== 'idle')
+      .map((share) => [
+        share.category,
+        (share.ms / Math.max(1, results.profile.filings)).toFixed(3),
+        `${(share.share * 100).toFixed(1)} %`,
+      ]),
+  );
+  const goals = formatTable(
+    ['goal', 'measured', ''],
+    results.goals.map((goal) => [goal.name, goal.measured, goalMark(goal.met)]),
+  );
+  return [
+    'Ack load (signed /timeoff filings)',
+    load,
+    '',
+    'CPU ms per request',
+    cpu,
+    '',
+    'Stored once, one card each',
+    integrity,
+    '',
+    `Profile: ${results.profile.target}, 10 connections, ${results.profile.filings} filings, ${results.profile.cpuMsPerFiling.toFixed(2)} ms CPU per filing in the app`,
+    profile,
+    '',
+    goals,
+  ].join('\n');
+}
+
+/** Runs the whole ack-load benchmark; the tables are logged as each part finishes. */
+export async function runAckLoad(options: {
+  seconds: number;
+  connections: readonly number[];
+  log?: (line: string) => void;
+}): Promise<AckLoadResults> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const office = writeBenchOffice(STAFF);
+  const stub = await startSlackStub(office.approvalsChannel);
+  try {
+    const phases: PhaseResult[] = [];
+    const integrity: IntegrityCheck[] = [];
+    const residentMbAfterRun: AckLoadResults['residentMbAfterRun'] = {};
+    const starters = [
+      () => startBareBolt('ack', stub, office),
+      () => startBareBolt('post', stub, office),
+      () => startFrontdeskTarget('postgres', stub, office),
+      () => startFrontdeskTarget('pglite', stub, office),
+    ];
+    for (const start of starters) {
+      const target = await start();
+      log(`ack-load: ${target.name}`);
+      const measured = await measureTarget(target, stub, office, options, log);
+      phases.push(...measured.phases);
+      if (measured.integrity) integrity.push(measured.integrity);
+      residentMbAfterRun[target.name] = measured.residentMb;
+    }
+    log('ack-load: profiling frontdesk on PostgreSQL at 10 connections');
+    const profile = await profileFilings(stub, office, options.seconds);
+    return { phases, integrity, residentMbAfterRun, profile, goals: judgeGoals(phases, integrity) };
+  } finally {
+    await stub.process.stop();
+    rmSync(join(office.path, '..'), { recursive: true, force: true });
+  }
+}
+
+/** Seconds per phase and connection counts from BENCH_SECONDS and BENCH_CONNECTIONS. */
+export function readLoadOptions(): { seconds: number; connections: number[] } {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const connections = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
+  if (!(seconds > 0) || connections.some((value) => !Number.isInteger(value) || value < 1)) {
+    throw new Error('BENCH_SECONDS must be a positive number and BENCH_CONNECTIONS a list like 1,10,50');
+  }
+  return { seconds, connections };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const results = await runAckLoad(readLoadOptions());
+  console.log(formatAckLoad(results));
+  const path = writeResults('ack-load', {
+    measuredAt: new Date().toISOString(),
+    machine: describeMachine({ postgres: await readPostgresVersion(benchServerUrl) }),
+    ...results,
+  });
+  console.log(`\nwritten to ${path}`);
+}

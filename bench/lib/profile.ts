@@ -1,0 +1,76 @@
+import type { Profiler } from 'node:inspector';
+
+/** Where a filing's CPU time goes, by the code that spent it. */
+export interface ProfileShare {
+  category: string;
+  ms: number;
+  share: number;
+}
+
+// First match wins; node's own modules are charged to the nearest caller that is not node's (below).
+const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
+  [
+    'command parsing (chrono-node, dates, input)',
+    /chrono-node|src\/handlers\/input\.ts|src\/domain\/dates\.ts/,
+  ],
+  ['Block Kit rendering', /src\/bot\/slack\/render\.ts/],
+  ['outbox deliverer', /src\/bot\/outbox-deliverer\.ts|src\/bot\/slack\/sender\.ts/],
+  ['handlers and domain rules', /src\/(handlers|domain)\//],
+  ['repositories and dispatcher glue', /src\/(db|bot|config)\//],
+  ['SQL building and row mapping (drizzle)', /drizzle-orm/],
+  ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\//],
+  ['PGlite (WASM PostgreSQL in process)', /@electric-sql\/pglite/],
+  ['Slack Web API client (posting cards)', /@slack\/web-api|axios|form-data|follow-redirects|proxy-from-env/],
+  ['Bolt: request parsing, signature, ack', /@slack\/bolt|raw-body|tsscmp|@slack\/oauth/],
+  ['zod validation', /node_modules\/zod\//],
+  ['logging (pino)', /pino|sonic-boom|thread-stream/],
+  ['luxon', /luxon/],
+  ['other packages', /node_modules\//],
+];
+
+function isNodeInternal(url: string): boolean {
+  return url === '' || url.startsWith('node:');
+}
+
+/**
+ * Self time per category from a V8 CPU profile. Samples in node's own code (http, net, crypto, streams)
+ * count towards the nearest library or app frame that called them; what is left is the event loop itself.
+ */
+export function summariseProfile(profile: Profiler.Profile): ProfileShare[] {
+  const parents = new Map<number, number>();
+  const nodes = new Map<number, Profiler.ProfileNode>();
+  for (const node of profile.nodes) {
+    nodes.set(node.id, node);
+    for (const child of node.children ?? []) parents.set(child, node.id);
+  }
+  const categoryOf = new Map<number, string>();
+  function categorise(id: number): string {
+    const cached = categoryOf.get(id);
+    if (cached) return cached;
+    const node = nodes.get(id);
+    const { functionName, url } = node?.callFrame ?? { functionName: '', url: '' };
+    let category: string;
+    if (functionName === '(garbage collector)') category = 'garbage collection';
+    else if (functionName === '(idle)') category = 'idle';
+    else if (functionName === '(program)') category = 'V8 and native code (program)';
+    else if (isNodeInternal(url)) {
+      const parent = parents.get(id);
+      category = parent === undefined ? 'Node.js event loop, sockets, timers' : categorise(parent);
+    } else {
+      category = CATEGORIES.find(([, pattern]) => pattern.test(url))?.[0] ?? 'other';
+    }
+    categoryOf.set(id, category);
+    return category;
+  }
+  const totals = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let index = 0; index < samples.length; index += 1) {
+    const category = categorise(samples[index] as number);
+    totals.set(category, (totals.get(category) ?? 0) + (deltas[index] ?? 0) / 1000);
+  }
+  const busy = [...totals].filter(([category]) => category !== 'idle').reduce((sum, [, ms]) => sum + ms, 0);
+  return [...totals]
+    .map(([category, ms]) => ({ category, ms, share: category === 'idle' ? 0 : ms / busy }))
+    .sort((a, b) => b.ms - a.ms);
+}
