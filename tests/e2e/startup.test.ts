@@ -12,6 +12,7 @@ import {
   waitForOk,
   within,
 } from '../helpers/processes.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'frontdesk-startup-'));
 const exampleConfig = join(repoRootPath, 'office.example.yaml');
@@ -98,6 +99,35 @@ describe('src/main.ts', () => {
       app.signal('SIGTERM');
       expect(await within(10_000, 'exit after SIGTERM', app.exited)).toBe(0);
       expect(stderrLines(app)).toEqual([]);
+    }, 65_000);
+  });
+
+  describe('with Slack unreachable at start', () => {
+    it('keeps serving and says once that Slack did not answer, without a stack trace', async () => {
+      const port = await findFreePort();
+      const app = spawnFrontdesk({
+        PORT: String(port),
+        DATA_DIR: join(scratch, 'data-slack-down'),
+        OFFICE_CONFIG: exampleConfig,
+        SLACK_SIGNING_SECRET: 'startup-secret',
+        SLACK_BOT_TOKEN: 'xoxb-startup',
+        // Port 1: nothing listens, so every Web API call is refused at once.
+        SLACK_API_URL: 'http://127.0.0.1:1/api/',
+      });
+      await waitForOk(`http://127.0.0.1:${port}/healthz`, 60_000, app);
+      await waitFor(
+        () => (app.stdout().includes('Slack did not accept SLACK_BOT_TOKEN') ? true : undefined),
+        'the line saying Slack did not answer',
+      );
+      // A second look after the failed check: the process must still be up and answering.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+
+      expect(health.status).toBe(200);
+      expect(app.child.exitCode).toBeNull();
+      expect(app.stderr()).not.toMatch(/^\s+at /m);
+      expect(app.stdout()).not.toContain('xoxb-startup');
+      await app.kill();
     }, 65_000);
   });
 

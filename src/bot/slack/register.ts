@@ -106,7 +106,9 @@ export function createSlackApp(params: {
     unhandledRequestTimeoutMillis: 3_001,
   });
   const app = new App({
-    token: settings.botToken,
+    // Not `token`: Bolt would then call auth.test once at start and keep a failure forever, so a Slack
+    // outage at boot would crash the process and, had it survived, fail every request after.
+    authorize: async () => ({ botToken: settings.botToken }),
     receiver,
     logger: slackLogger,
     convoStore: false,
@@ -208,6 +210,16 @@ export function createSlackApp(params: {
   app.error(async (error) => {
     logger.error({ code: error.code, type: error.name }, 'unhandled Slack listener error');
   });
+
+  // Tells the operator at start whether Slack accepts the bot token; the app serves requests either way.
+  app.client.auth.test({ token: settings.botToken }).then(
+    (identity) => logger.info({ team: identity.team }, 'Slack accepted the bot token'),
+    (error: { code?: string; data?: { error?: string } }) =>
+      logger.error(
+        { code: error.data?.error ?? error.code },
+        'Slack did not accept SLACK_BOT_TOKEN or could not be reached; posts will be retried, check the token if this persists',
+      ),
+  );
 
   return { app, receiver };
 }
