@@ -46,7 +46,9 @@ export const timeOffRequests = pgTable(
   (table) => [
     uniqueIndex('time_off_requests_number_idx').on(table.officeId, table.number),
     index('time_off_requests_person_idx').on(table.officeId, table.requesterKey, table.endDay),
-    index('time_off_requests_days_idx').on(table.officeId, table.status, table.startDay, table.endDay),
+    // Who is off between two days (start_day <= last AND end_day >= first): the scan walks end_day from the
+    // first day on, so it covers requests still running or ahead, never the years that ended before.
+    index('time_off_requests_days_idx').on(table.officeId, table.status, table.endDay, table.startDay),
     check('time_off_requests_range_check', sql`${table.endDay} >= ${table.startDay}`),
   ],
 );
