@@ -15,33 +15,27 @@
  * Run: `npx tsx bench/digest-scale.ts` (BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test);
  * writes bench/results/digest-scale.json.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
 import { pino } from 'pino';
-import postgres from 'postgres';
 import type { OfficeConfig } from '../src/config/office.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { getOfficeDay } from '../src/domain/dates.ts';
 import { type Person, resolvePerson } from '../src/domain/people.ts';
-import { type DispatchDeps, dispatchInput } from '../src/handlers/dispatch.ts';
-import { FEATURES } from '../src/handlers/features.ts';
+import { dispatchInput } from '../src/handlers/dispatch.ts';
 import { loadHuddleDigest, renderHuddleDigest } from '../src/handlers/huddle.ts';
 import type { Outcome } from '../src/handlers/reply.ts';
-import { createRouter } from '../src/handlers/router.ts';
+import { buildDispatchDeps } from '../tests/helpers/dispatch.ts';
 import { createCapturingDb, type ExplainedQuery, explainQuery } from './digest-scale/explain.ts';
 import { buildScaleOffice } from './digest-scale/office.ts';
 import { type SeededRows, seedHistory } from './digest-scale/seed.ts';
 import { type Timing, timeInterleaved } from './digest-scale/timing.ts';
+import { benchServerUrl, createScratchDatabase, readPostgresVersion } from './lib/postgres.ts';
+import { describeMachine, formatTable, readLoadAverage, writeResults } from './lib/results.ts';
 
 export interface DigestScaleOptions {
   /** a PostgreSQL server URL; each size and history gets its own `bench_<random>` database there */
   databaseUrl: string;
-  /** where digest-scale.json is written */
-  resultsDir: string;
   log?: (line: string) => void;
   /** staff sizes on PostgreSQL (default 20, 200, 2,000) */
   sizes?: readonly number[];
@@ -103,42 +97,24 @@ async function openBenchDatabase(
     const database = await openDatabase({ dataDir: null });
     return { database, dispose: () => database.close() };
   }
-  const name = `bench_${randomBytes(5).toString('hex')}`;
-  const admin = (use: (sql: postgres.Sql) => Promise<unknown>) => {
-    const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    return use(sql).finally(() => sql.end({ timeout: 5 }));
-  };
-  await admin((sql) => sql.unsafe(`create database ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase(serverUrl, 'bench');
   try {
-    const database = await openDatabase({ url: url.toString(), dataDir: null });
+    const database = await openDatabase({ url: scratch.url, dataDir: null });
     return {
       database,
       async dispose() {
         await database.close();
-        await admin((sql) => sql.unsafe(`drop database if exists ${name} with (force)`));
+        await scratch.drop();
       },
     };
   } catch (error) {
-    await admin((sql) => sql.unsafe(`drop database if exists ${name} with (force)`));
+    await scratch.drop();
     throw error;
   }
 }
 
 // Handlers log only failures here; a failure also fails the run (checkReply).
 const errorLogger = pino({ level: 'error' }, pino.destination(2));
-
-function buildDeps(db: Database['db'], office: OfficeConfig): DispatchDeps {
-  return {
-    db,
-    office,
-    logger: errorLogger,
-    router: createRouter(FEATURES),
-    platforms: ['slack'],
-    routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-  };
-}
 
 function checkReply(outcome: Outcome, what: string): Outcome {
   const text = outcome.reply?.text ?? '';
@@ -164,7 +140,7 @@ function buildOperations(
   now: DateTime,
 ): Record<OperationName, (repetition: number) => Promise<unknown>> {
   const today = getOfficeDay(now, office.office.timezone);
-  const deps = buildDeps(db, office);
+  const deps = buildDispatchDeps(db, office, errorLogger);
   const people: Person[] = office.staff
     .filter((member) => !member.manager)
     .map((member) => resolvePerson(office, 'slack', member.slack ?? ''));
@@ -323,19 +299,6 @@ function checkGoals(results: readonly ComboResult[]): GoalCheck[] {
   return checks;
 }
 
-function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  return [
-    line(headers),
-    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n');
-}
-
 function describeGoal(result: ComboResult, checks: readonly GoalCheck[]): string {
   const mine = checks.filter((check) => check.engine === result.engine && check.staff === result.staff);
   if (result.years === 1) return 'baseline';
@@ -403,30 +366,6 @@ function selectSlowQueries(
   return { combo, queries: grown.length > 0 ? grown : slowest };
 }
 
-function describeMachine(postgresVersion: string, loadAtStart: number[]) {
-  const cores = cpus();
-  return {
-    cpu: cores[0]?.model.trim() ?? 'unknown',
-    cores: cores.length,
-    memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    postgres: postgresVersion,
-    // 1/5/15-minute load averages: other work on the machine shows up as noise in the p95s.
-    loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
-  };
-}
-
-async function readPostgresVersion(serverUrl: string): Promise<string> {
-  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql<{ version: string }[]>`select version()`;
-    return rows[0]?.version ?? 'unknown';
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
 /** Runs every size and history, prints the table (and the plans behind any missed goal), writes the JSON. */
 export async function runDigestScale(options: DigestScaleOptions): Promise<{
   table: string;
@@ -438,11 +377,9 @@ export async function runDigestScale(options: DigestScaleOptions): Promise<{
   const sizes = options.sizes ?? [20, 200, 2000];
   const pgliteSizes = options.pgliteSizes ?? [20, 200, 2000];
   const started = performance.now();
-  const loadAtStart = loadavg().map((load) => Math.round(load * 100) / 100);
+  const loadAtStart = readLoadAverage();
   const postgresVersion = await readPostgresVersion(options.databaseUrl);
-  log(
-    `digest-scale: ${postgresVersion.split(' on ')[0]}, ${repetitions} timed repetitions after ${WARMUP} warm-up`,
-  );
+  log(`digest-scale: ${postgresVersion}, ${repetitions} timed repetitions after ${WARMUP} warm-up`);
 
   const results: ComboResult[] = [];
   const plan: [Engine, number[]][] = [
@@ -508,7 +445,10 @@ export async function runDigestScale(options: DigestScaleOptions): Promise<{
   const summary = {
     benchmark: 'digest-scale',
     timestamp: new Date().toISOString(),
-    machine: describeMachine(postgresVersion, loadAtStart),
+    machine: describeMachine(
+      { platform: `${process.platform} ${process.arch}`, postgres: postgresVersion },
+      loadAtStart,
+    ),
     method: {
       now: `${NOW_ISO} America/New_York (Tue)`,
       warmup: WARMUP,
@@ -553,16 +493,14 @@ export async function runDigestScale(options: DigestScaleOptions): Promise<{
     slowPlans,
     table,
   };
-  mkdirSync(options.resultsDir, { recursive: true });
-  writeFileSync(join(options.resultsDir, 'digest-scale.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeResults('digest-scale', summary);
   return { table, goalsMet, results: summary };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Results are written, not asserted: a missed goal is in the table and the JSON, not the exit code.
   await runDigestScale({
-    databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
-    resultsDir: fileURLToPath(new URL('./results', import.meta.url)),
+    databaseUrl: benchServerUrl,
     log: (line) => console.log(line),
   });
 }

@@ -1,10 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './processes.ts';
 
-/** What the figures were measured on, written next to them. */
-export function describeMachine(extra: Record<string, string> = {}) {
+/** The 1/5/15-minute load averages, rounded to hundredths. */
+export function readLoadAverage(): number[] {
+  return loadavg().map((load) => Math.round(load * 100) / 100);
+}
+
+/**
+ * What the figures were measured on, written next to them. Given the load averages read when the run
+ * started (`readLoadAverage()`), it also records them with those at the end: other work on the machine
+ * shows up as noise in the figures.
+ */
+export function describeMachine(extra: Record<string, string> = {}, loadAtStart?: readonly number[]) {
   const cores = cpus();
   return {
     cpu: cores[0]?.model.trim() ?? 'unknown',
@@ -12,6 +21,7 @@ export function describeMachine(extra: Record<string, string> = {}) {
     memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     ...extra,
+    ...(loadAtStart ? { loadAverage: { atStart: [...loadAtStart], atEnd: readLoadAverage() } } : {}),
   };
 }
 
