@@ -4,47 +4,38 @@
  * ack latency, cards delivered per second, the ratios to the floors, a check that every filing was stored
  * once and got exactly one card, and a CPU profile of where a filing's time goes.
  *
- * Run alone: `npx tsx bench/ack-load.ts` (BENCH_DATABASE_URL, BENCH_SECONDS, BENCH_CONNECTIONS=1,10,50).
+ * Run alone: `npm run bench -- ack-load` (BENCH_DATABASE_URL, BENCH_SECONDS=10, BENCH_CONNECTIONS=1,10,50).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { count, ne } from 'drizzle-orm';
-import { openDatabase } from '../src/db/client.ts';
+import type { Database } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema/platform.ts';
 import { timeOffRequests } from '../src/db/schema/time-off.ts';
-import { findFreePort } from '../tests/helpers/processes.ts';
 import { type BenchOffice, writeBenchOffice } from './lib/bench-office.ts';
-import { benchServerUrl, createScratchDatabase, readPostgresVersion } from './lib/postgres.ts';
-import {
-  type BenchProcess,
-  readCpuMs,
-  readFirstJsonLine,
-  readPostgresCpuMs,
-  readResidentMb,
-  spawnNodeScript,
-  waitForHealthy,
-} from './lib/processes.ts';
+import { readCpuMs, readPostgresCpuMs, readResidentMb } from './lib/processes.ts';
 import { type ProfileShare, summariseProfile } from './lib/profile.ts';
-import { describeMachine, formatTable, goalMark, writeResults } from './lib/results.ts';
-import type { SlackStubStats } from './lib/slack-stub.ts';
+import { formatTable, goalMark } from './lib/results.ts';
 import { type LoadResult, runSlashLoad, type SlashCommand } from './lib/slash-load.ts';
+import {
+  countCards,
+  type RunningTarget,
+  SIGNING_SECRET,
+  type SlackStub,
+  startBareBolt,
+  startFrontdeskTarget,
+  startSlackStub,
+  type TargetName,
+} from './lib/targets.ts';
 
-const SIGNING_SECRET = 'bench-signing-secret';
 const STAFF = 1_000;
 const DRAIN_TIMEOUT_MS = 120_000;
 const STALL_MS = 15_000;
 const SETTLE_MS = 1_000;
 const GOAL_THROUGHPUT_RATIO = 0.7;
 const GOAL_P99_MS = 100;
-
-type TargetName =
-  | 'bare Bolt: ack only'
-  | 'bare Bolt: ack + post'
-  | 'frontdesk on PostgreSQL'
-  | 'frontdesk on PGlite';
 
 /** One load phase: what the load generator saw, plus cards delivered and CPU per request. */
 export interface PhaseResult extends LoadResult {
@@ -75,135 +66,6 @@ export interface AckLoadResults {
   residentMbAfterRun: Partial<Record<TargetName, number>>;
   profile: { target: TargetName; filings: number; cpuMsPerFiling: number; shares: ProfileShare[] };
   goals: { name: string; measured: string; met: boolean }[];
-}
-
-interface SlackStub {
-  apiUrl: string;
-  responseUrl: string;
-  process: BenchProcess;
-  stats(): Promise<SlackStubStats>;
-  reset(): Promise<void>;
-}
-
-async function startSlackStub(approvalsChannel: string): Promise<SlackStub> {
-  const process = spawnNodeScript('bench/lib/slack-stub.ts', { APPROVALS_CHANNEL: approvalsChannel });
-  const { port } = await readFirstJsonLine<{ port: number }>(process);
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    apiUrl: `${base}/api/`,
-    responseUrl: `${base}/response/bench`,
-    process,
-    stats: async () => (await (await fetch(`${base}/__stats`)).json()) as SlackStubStats,
-    reset: async () => {
-      await fetch(`${base}/__reset`, { method: 'POST' });
-    },
-  };
-}
-
-function countCards(stats: SlackStubStats): { cards: number; references: number; duplicates: number } {
-  const counts = Object.values(stats.cardsPerReference);
-  return {
-    cards: counts.reduce((sum, count) => sum + count, 0),
-    references: counts.length,
-    duplicates: counts.filter((count) => count > 1).length,
-  };
-}
-
-/** A running target: its URL and process, and how it is checked and stopped. */
-interface RunningTarget {
-  name: TargetName;
-  url: string;
-  process: BenchProcess;
-  /** true when the app's answer says a filing was stored (frontdesk) or the command was taken (bare) */
-  accepted(body: string): boolean;
-  postsCards: boolean;
-  /** Counts what the database holds after the run; called after the process stopped. */
-  countStored?: () => Promise<{ stored: number; outboxNotSent: number }>;
-  cleanUp(): Promise<void>;
-}
-
-async function startBareBolt(
-  mode: 'ack' | 'post',
-  stub: SlackStub,
-  office: BenchOffice,
-): Promise<RunningTarget> {
-  const process = spawnNodeScript('bench/lib/bare-bolt-app.ts', {
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: stub.apiUrl,
-    BARE_MODE: mode,
-    APPROVALS_CHANNEL: office.approvalsChannel,
-  });
-  const { port } = await readFirstJsonLine<{ port: number }>(process);
-  return {
-    name: mode === 'ack' ? 'bare Bolt: ack only' : 'bare Bolt: ack + post',
-    url: `http://127.0.0.1:${port}`,
-    process,
-    accepted: (body) => body.includes('Got it'),
-    postsCards: mode === 'post',
-    cleanUp: async () => {},
-  };
-}
-
-/** The env `npm start` would get for a Slack install pointed at the stub. */
-export function frontdeskEnv(
-  stub: { apiUrl: string },
-  office: BenchOffice,
-  port: number,
-  database: Record<string, string>,
-) {
-  return {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_API_URL: stub.apiUrl,
-    SANDBOX: '0',
-    OFFICE_CONFIG: office.path,
-    ...database,
-  };
-}
-
-async function startFrontdeskTarget(
-  kind: 'postgres' | 'pglite',
-  stub: SlackStub,
-  office: BenchOffice,
-  profilePath?: string,
-): Promise<RunningTarget> {
-  const port = await findFreePort();
-  const scratch = kind === 'postgres' ? await createScratchDatabase(benchServerUrl, 'bench_ack') : undefined;
-  const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'frontdesk-bench-data-')) : undefined;
-  const database: Record<string, string> = scratch
-    ? { DATABASE_URL: scratch.url }
-    : { DATA_DIR: dataDir ?? '' };
-  const process = spawnNodeScript(profilePath ? 'bench/lib/profiled-main.ts' : 'src/main.ts', {
-    ...frontdeskEnv(stub, office, port, database),
-    ...(profilePath ? { PROFILE_PATH: profilePath } : {}),
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealthy(`${url}/healthz`, 60_000, process);
-  return {
-    name: kind === 'postgres' ? 'frontdesk on PostgreSQL' : 'frontdesk on PGlite',
-    url,
-    process,
-    accepted: (body) => /\bTO-\d+\b/.test(body),
-    postsCards: true,
-    countStored: async () => {
-      const opened = await openDatabase(
-        scratch ? { url: scratch.url, dataDir: null } : { dataDir: dataDir ?? null },
-      );
-      try {
-        const [requests] = await opened.db.select({ n: count() }).from(timeOffRequests);
-        const [unsent] = await opened.db.select({ n: count() }).from(outbox).where(ne(outbox.status, 'sent'));
-        return { stored: requests?.n ?? 0, outboxNotSent: unsent?.n ?? 0 };
-      } finally {
-        await opened.close();
-      }
-    },
-    cleanUp: async () => {
-      await scratch?.drop();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /**
@@ -274,6 +136,20 @@ async function runPhase(
   };
 }
 
+/** Filings stored and outbox rows not sent, read once the app has stopped. */
+async function countStored(
+  open: () => Promise<Database>,
+): Promise<{ stored: number; outboxNotSent: number }> {
+  const database = await open();
+  try {
+    const [requests] = await database.db.select({ n: count() }).from(timeOffRequests);
+    const [unsent] = await database.db.select({ n: count() }).from(outbox).where(ne(outbox.status, 'sent'));
+    return { stored: requests?.n ?? 0, outboxNotSent: unsent?.n ?? 0 };
+  } finally {
+    await database.close();
+  }
+}
+
 /** Runs every phase against one target, then checks what it stored and posted. */
 async function measureTarget(
   target: RunningTarget,
@@ -297,8 +173,8 @@ async function measureTarget(
     const residentMb = readResidentMb(target.process.pid);
     const stats = countCards(await stub.stats());
     await target.process.stop();
-    if (!target.countStored) return { phases, residentMb };
-    const { stored, outboxNotSent } = await target.countStored();
+    if (!target.openDatabase) return { phases, residentMb };
+    const { stored, outboxNotSent } = await countStored(target.openDatabase);
     const accepted = phases.reduce((sum, phase) => sum + phase.accepted, 0);
     const sent = phases.reduce((sum, phase) => sum + phase.sent, 0);
     const integrity: IntegrityCheck = {
@@ -547,15 +423,4 @@ export function readLoadOptions(): { seconds: number; connections: number[] } {
     throw new Error('BENCH_SECONDS must be a positive number and BENCH_CONNECTIONS a list like 1,10,50');
   }
   return { seconds, connections };
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const results = await runAckLoad(readLoadOptions());
-  console.log(formatAckLoad(results));
-  const path = writeResults('ack-load', {
-    measuredAt: new Date().toISOString(),
-    machine: describeMachine({ postgres: await readPostgresVersion(benchServerUrl) }),
-    ...results,
-  });
-  console.log(`\nwritten to ${path}`);
 }

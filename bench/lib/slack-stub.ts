@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface SlackStubStats {
   calls: Record<string, number>;
-  /** approval-channel posts whose text names a time-off reference, per reference */
+  /** approval-channel posts whose text names a time-off or supply reference, per reference */
   cardsPerReference: Record<string, number>;
 }
 
@@ -56,7 +56,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     case 'chat.postMessage': {
       const channel = readField(body, contentType, 'channel');
       if (channel === approvalsChannel) {
-        const reference = /\bTO-\d+\b/.exec(readField(body, contentType, 'text') ?? '')?.[0];
+        const reference = /\b(TO|SR)-\d+\b/.exec(readField(body, contentType, 'text') ?? '')?.[0];
         if (reference) cardsPerReference.set(reference, (cardsPerReference.get(reference) ?? 0) + 1);
       }
       sequence += 1;
