@@ -143,6 +143,8 @@ export function createOutboxDeliverer(params: {
 
   async function run(): Promise<void> {
     while (running) {
+      // A wake from here on means rows were queued after this claim began, so they need another claim.
+      pendingWake = false;
       let handled = 0;
       try {
         handled = await deliverBatch();
@@ -152,11 +154,8 @@ export function createOutboxDeliverer(params: {
           'outbox batch failed (database); will try again',
         );
       }
-      if (handled > 0 || !running) continue;
-      if (pendingWake) {
-        pendingWake = false;
-        continue;
-      }
+      // After a batch, claim again at once: an update held back behind its card's post is now due.
+      if (handled > 0 || pendingWake || !running) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollMs);
         wakeUp = () => {
