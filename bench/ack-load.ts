@@ -395,6 +395,7 @@ export async function runAckLoad(options: {
     const starters = [
       () => startBareBolt('ack', stub, office),
       () => startBareBolt('post', stub, office),
+      () => startBareBolt('insert-post', stub, office),
       () => startFrontdeskTarget('postgres', stub, office),
       () => startFrontdeskTarget('pglite', stub, office),
     ];

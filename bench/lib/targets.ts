@@ -12,8 +12,15 @@ import type { SlackStubStats } from './slack-stub.ts';
 export type TargetName =
   | 'bare Bolt: ack only'
   | 'bare Bolt: ack + post'
+  | 'bare Bolt: INSERT + ack + post'
   | 'frontdesk on PostgreSQL'
   | 'frontdesk on PGlite';
+
+const BARE_TARGETS = {
+  ack: 'bare Bolt: ack only',
+  post: 'bare Bolt: ack + post',
+  'insert-post': 'bare Bolt: INSERT + ack + post',
+} as const satisfies Record<string, TargetName>;
 
 /** The signing secret every benchmark app is started with and every request is signed with. */
 export const SIGNING_SECRET = 'bench-signing-secret';
@@ -66,26 +73,31 @@ export interface RunningTarget {
   cleanUp(): Promise<void>;
 }
 
-/** A bare Bolt app, the floor frontdesk is compared with (bench/lib/bare-bolt-app.ts). */
+/** A bare Bolt app, a floor frontdesk is compared with (bench/lib/bare-bolt-app.ts). */
 export async function startBareBolt(
-  mode: 'ack' | 'post',
+  mode: 'ack' | 'post' | 'insert-post',
   stub: SlackStub,
   office: BenchOffice,
 ): Promise<RunningTarget> {
+  const scratch =
+    mode === 'insert-post' ? await createScratchDatabase(benchServerUrl, 'bench_floor') : undefined;
   const process = spawnNodeScript('bench/lib/bare-bolt-app.ts', {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: stub.apiUrl,
     BARE_MODE: mode,
     APPROVALS_CHANNEL: office.approvalsChannel,
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
   });
   const { port } = await readFirstJsonLine<{ port: number }>(process);
   return {
-    name: mode === 'ack' ? 'bare Bolt: ack only' : 'bare Bolt: ack + post',
+    name: BARE_TARGETS[mode],
     url: `http://127.0.0.1:${port}`,
     process,
     accepted: (body) => body.includes('Got it'),
-    postsCards: mode === 'post',
-    cleanUp: async () => {},
+    postsCards: mode !== 'ack',
+    cleanUp: async () => {
+      await scratch?.drop();
+    },
   };
 }
 
