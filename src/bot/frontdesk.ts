@@ -128,7 +128,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
       return;
     }
     if (path === '/slack/events' && slack) {
-      slack.receiver.requestListener(request, response);
+      await slack.handleRequest(request, response);
       return;
     }
     if (path === '/api/messages' && teams && request.method === 'POST') {

@@ -1,4 +1,5 @@
-import { App, HTTPReceiver } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type BufferedIncomingMessage, HTTPReceiver, isValidSlackRequest } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -10,12 +11,16 @@ import type { Dispatch } from '../../handlers/dispatch.ts';
 import { COMMAND_WORDS, parseTypedCommand } from '../../handlers/input.ts';
 import type { Message, Outcome } from '../../handlers/reply.ts';
 import { describeAllCommands } from '../../handlers/usage.ts';
+import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { formToModal, fromSlackActionId, replyToBlocks } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
 
 // Slack shows operation_timeout after 3 s; an answer not ready by then follows through response_url.
 const ACK_BUDGET_MS = 2_500;
 const STILL_WORKING: Message = { text: 'Working on it… the answer will follow here in a moment.' };
+// Slack's payloads for our commands, cards and modals are a few kilobytes; as for Teams activities, anything
+// over 256 KB is refused before it is buffered whole or its signature computed.
+const MAX_BODY_BYTES = 256 * 1024;
 
 const userSchema = z.object({
   id: z.string().min(1),
@@ -50,6 +55,9 @@ const viewValueSchema = z.object({
   selected_date: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
 });
+const UNREADABLE_FORM: Message = {
+  text: 'That form could not be read. Nothing was saved. Please open it again and resubmit.',
+};
 const privateMetadataSchema = z.object({ channel: z.string().optional(), metadata: z.string().optional() });
 
 /** Values of a submitted modal by input id (block ids are the form's input ids). */
@@ -64,6 +72,19 @@ export function readModalValues(state: Record<string, Record<string, unknown>>):
     }
   }
   return values;
+}
+
+/** Whether Bolt can read the body: form fields, or a JSON object (directly or in the `payload` field). */
+function holdsReadablePayload(raw: string, contentType: string | undefined): boolean {
+  try {
+    const json =
+      contentType === 'application/x-www-form-urlencoded' ? new URLSearchParams(raw).get('payload') : raw;
+    if (json === null) return true;
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
 }
 
 function asSlackMessage(message: Message) {
@@ -104,6 +125,12 @@ export function createSlackApp(params: {
     logger: slackLogger,
     processBeforeResponse: false,
     unhandledRequestTimeoutMillis: 3_001,
+    // Listener errors go to app.error; what reaches here is Bolt failing to read a payload (no view, no actions).
+    processEventErrorHandler: async ({ response }) => {
+      logger.warn('unreadable Slack payload refused');
+      if (!response.headersSent) response.writeHead(400).end();
+      return true;
+    },
   });
   const app = new App({
     // Not `token`: Bolt would then call auth.test once at start and keep a failure forever, so a Slack
@@ -186,7 +213,9 @@ export function createSlackApp(params: {
     const formId = parsed.success ? parsed.data.view.callback_id : '';
     if (!parsed.success || !isFormId(formId)) {
       await ack();
-      logger.warn('unreadable view submission ignored');
+      logger.warn('unreadable view submission refused');
+      const user = userSchema.safeParse((body as { user?: unknown }).user);
+      if (user.success) await answerPrivately(client, user.data.id, undefined, UNREADABLE_FORM);
       return;
     }
     const { view, user } = parsed.data;
@@ -221,7 +250,40 @@ export function createSlackApp(params: {
       ),
   );
 
-  return { app, receiver };
+  /**
+   * POST /slack/events: refuses an oversized body (413) and, once the signature is checked, a payload that
+   * is not a JSON object (400: Bolt would throw outside any handler on `payload=null`), then hands over to Bolt.
+   */
+  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let raw: string;
+    try {
+      raw = await readBody(request, MAX_BODY_BYTES);
+    } catch (error) {
+      const tooLarge = error instanceof BodyTooLargeError;
+      response.setHeader('connection', 'close');
+      sendJson(response, tooLarge ? 413 : 400, {
+        error: tooLarge ? 'request too large' : 'unreadable request',
+      });
+      return;
+    }
+    if (!holdsReadablePayload(raw, request.headers['content-type'])) {
+      const signed = isValidSlackRequest({
+        signingSecret: settings.signingSecret,
+        body: raw,
+        headers: {
+          'x-slack-signature': String(request.headers['x-slack-signature'] ?? ''),
+          'x-slack-request-timestamp': Number(request.headers['x-slack-request-timestamp']),
+        },
+      });
+      response.writeHead(signed ? 400 : 401).end();
+      return;
+    }
+    // Bolt reads a body already buffered in rawBody instead of the (now consumed) stream.
+    (request as BufferedIncomingMessage).rawBody = Buffer.from(raw, 'utf8');
+    receiver.requestListener(request, response);
+  }
+
+  return { app, handleRequest };
 }
 
 /** An ephemeral note where the person started, or a direct message when the bot cannot post there. */
