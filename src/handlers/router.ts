@@ -14,6 +14,31 @@ export type FormHandler = (
 
 // Longer than any form field a feature accepts; it also keeps fuzzy matching and date parsing fast.
 const MAX_COMMAND_TEXT = 5_000;
+// Half of a UTF-16 surrogate pair: JSON can carry one (`"\ud800"`), PostgreSQL's jsonb refuses it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text PostgreSQL can store: without NUL (text and jsonb refuse it), lone surrogates shown as U+FFFD. */
+function toStorableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** The input with every string in it made storable, so odd characters never fail the transaction. */
+function toStorableInput(input: Input): Input {
+  switch (input.kind) {
+    case 'command':
+      return { ...input, text: toStorableText(input.text) };
+    case 'action':
+      return { ...input, value: toStorableText(input.value) };
+    case 'form':
+      return {
+        ...input,
+        values: Object.fromEntries(
+          Object.entries(input.values).map(([id, value]) => [id, toStorableText(value)]),
+        ),
+        ...(input.metadata === undefined ? {} : { metadata: toStorableText(input.metadata) }),
+      };
+  }
+}
 
 /** The handlers one feature contributes: its command, its buttons and its forms. */
 export interface Feature {
@@ -23,7 +48,8 @@ export interface Feature {
   forms: Partial<Record<FormId, FormHandler>>;
 }
 
-/** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage. */
+/** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage.
+ * Text is made storable first: no NUL, no lone surrogate. */
 export function createRouter(features: readonly Feature[]) {
   const commands = new Map(features.map((feature) => [feature.command, feature.run]));
   const actions = new Map<string, ActionHandler>();
@@ -37,7 +63,8 @@ export function createRouter(features: readonly Feature[]) {
     commands: [...commands.keys()],
     actionIds: [...actions.keys()],
     formIds: [...forms.keys()],
-    async route(input: Input, ctx: HandlerContext): Promise<Outcome> {
+    async route(received: Input, ctx: HandlerContext): Promise<Outcome> {
+      const input = toStorableInput(received);
       switch (input.kind) {
         case 'command': {
           if (input.text.length > MAX_COMMAND_TEXT) {

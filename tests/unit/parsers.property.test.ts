@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
 import { listDays, parseDateRange } from '../../src/domain/dates.ts';
+import { formatReference, parseReference, type ReferencePrefix } from '../../src/domain/references.ts';
 import { MAX_SUPPLY_QUANTITY, matchCatalogItem, parseQuantity } from '../../src/domain/supplies.ts';
-import { parseTypedCommand } from '../../src/handlers/input.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { FEATURES } from '../../src/handlers/features.ts';
+import { COMMAND_WORDS, parseTypedCommand } from '../../src/handlers/input.ts';
+import { createRouter } from '../../src/handlers/router.ts';
+import { buildHandlerContext, buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();
 const zone = office.office.timezone;
@@ -38,6 +42,14 @@ const typedText = fc.oneof(
   fc.constantFrom('', ' ', '\u0000', 'x'.repeat(5_000), '1 '.repeat(2_500)),
 );
 
+// 5,001 to 100,000 UTF-16 units of a repeated random piece: cut anywhere, so lone surrogates happen too.
+const hugeText = fc
+  .tuple(
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+    fc.integer({ min: 5_001, max: 100_000 }),
+  )
+  .map(([piece, length]) => piece.repeat(Math.ceil(length / piece.length)).slice(0, length));
+
 describe('parseDateRange (property)', () => {
   it('never throws, and every day it accepts is a real range of at most a year, start first', () => {
     fc.assert(
@@ -57,9 +69,9 @@ describe('parseDateRange (property)', () => {
 });
 
 describe('parseTypedCommand (property)', () => {
-  it('never throws and only ever names a known command', () => {
+  it('never throws and only ever names a known command, however long the text', () => {
     fc.assert(
-      fc.property(typedText, (text) => {
+      fc.property(fc.oneof(typedText, hugeText), (text) => {
         const typed = parseTypedCommand(text);
         if (typed.kind === 'command')
           expect(['timeoff', 'supplies', 'complaint', 'reps', 'huddle']).toContain(typed.command);
@@ -90,6 +102,58 @@ describe('parseQuantity and matchCatalogItem (property)', () => {
         expect(['item', 'close', 'none']).toContain(match.kind);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('parseReference (property)', () => {
+  const prefixes: ReferencePrefix[] = ['TO', 'SR', 'CP', 'RM'];
+  const referenceLike = fc
+    .tuple(
+      fc.constantFrom('TO', 'SR', 'CP', 'RM', 'to', 'Sr', 'XX', ''),
+      fc.constantFrom('-', ' ', '', '--', '\u2013'),
+      fc.oneof(fc.nat().map(String), fc.bigInt().map(String), fc.constantFrom('0', '007', '1e3', '12.5')),
+      fc.constantFrom('', ' ', '\n', ' x'),
+    )
+    .map((parts) => parts.join(''));
+
+  it('reads only a whole number from 1 to 999,999,999, and only under its own prefix', () => {
+    fc.assert(
+      fc.property(fc.oneof(typedText, referenceLike), fc.constantFrom(...prefixes), (text, prefix) => {
+        const number = parseReference(text, prefix);
+        if (number === undefined) return;
+        expect(Number.isSafeInteger(number)).toBe(true);
+        expect(number).toBeGreaterThanOrEqual(1);
+        expect(number).toBeLessThanOrEqual(999_999_999);
+        const written = /^\s*([a-z]{2})/i.exec(text)?.[1];
+        if (written) expect(written.toUpperCase()).toBe(prefix);
+        expect(parseReference(formatReference(prefix, number), prefix)).toBe(number);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe('createRouter with every feature (property)', () => {
+  const router = createRouter(FEATURES);
+  // Any use of the database fails the property: over-long text must be refused before a parser or query runs.
+  const untouchable = new Proxy({} as Db, {
+    get() {
+      throw new Error('the database was used');
+    },
+  });
+  const ctx = buildHandlerContext(untouchable, { now });
+
+  it('is refused by the router above 5,000 characters, for every command, before any parser or query', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...COMMAND_WORDS), hugeText, async (command, text) => {
+        const outcome = await router.route({ kind: 'command', command, text }, ctx);
+        expect(outcome.effects).toEqual([]);
+        expect(outcome.reply?.text).toMatch(
+          /^That is [\d,]+ characters; frontdesk reads at most 5,000\. Please shorten it\. Nothing was saved\.$/,
+        );
+      }),
+      { numRuns: 50 },
     );
   });
 });
