@@ -9,6 +9,8 @@ export interface RecordedSlackCall {
   /** the parsed body; JSON-encoded form fields (blocks, view) are parsed too */
   body: Record<string, unknown>;
   headers: IncomingHttpHeaders;
+  /** when it arrived (epoch ms), for checking how long a client waited between tries */
+  receivedAt: number;
 }
 
 /** How a scripted failure answers: an HTTP status (429 may carry Retry-After) or a Slack `ok: false` error. */
@@ -111,7 +113,7 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
         ? 'response_url'
         : path;
     const body = parseBody(Buffer.concat(chunks).toString('utf8'), request.headers['content-type']);
-    calls.push({ method, path, body, headers: request.headers });
+    calls.push({ method, path, body, headers: request.headers, receivedAt: Date.now() });
     const failure = failures.get(method)?.shift();
     if (failure) {
       if ('error' in failure) return answer(response, 200, { ok: false, error: failure.error });
