@@ -320,8 +320,12 @@ describe('complaints through signed Slack requests', () => {
       const posts = slackApi.callsTo('chat.postMessage');
       return posts.length === 3 ? posts : undefined;
     }, 'the retried card');
-    const [row] = await database.db.select().from(outbox);
-    expect(row?.status).toBe('sent');
+    // The row is marked sent once Slack's answer is back, a moment after the post arrived.
+    const row = await waitFor(async () => {
+      const [stored] = await database.db.select().from(outbox);
+      return stored?.status === 'sent' ? stored : undefined;
+    }, 'the card marked sent');
+    expect(row.attempts).toBe(3);
   });
 
   it('never writes the complaint text or the patient’s name to the log, nor posts it outside the complaints channel', async () => {
