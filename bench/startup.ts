@@ -1,15 +1,15 @@
 /**
- * bench/startup: `npm start`'s command (tsx src/main.ts) from spawn to /healthz 200, and resident memory
+ * bench/startup: `npm start`'s command from spawn to /healthz 200, and resident memory
  * once up, with PGlite (a first start in an empty DATA_DIR, then a restart) and with PostgreSQL (a first
  * start that migrates an empty database, then a restart). Slack is on, pointed at a local stub.
  *
  * Run alone: `npm run bench -- startup` (BENCH_DATABASE_URL, BENCH_STARTS=5).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../tests/helpers/processes.ts';
+import { findFreePort, readStartCommand } from '../tests/helpers/processes.ts';
 import { writeBenchOffice } from './lib/bench-office.ts';
 import { benchServerUrl, createScratchDatabase } from './lib/postgres.ts';
 import { readResidentMb, repoRoot, waitForHealthy } from './lib/processes.ts';
@@ -39,16 +39,11 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-/** The node process tsx starts for the app: tsx's only child. */
-function findAppPid(tsxPid: number): number {
-  const children = readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, 'utf8').trim().split(/\s+/);
-  return Number(children[0] ?? tsxPid);
-}
-
 /** Starts the app as `npm start` does, waits for /healthz, reads its memory, and stops it. */
 async function timeOneStart(env: Record<string, string>): Promise<{ readyMs: number; residentMb: number }> {
   const port = await findFreePort();
-  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+  const start = readStartCommand();
+  const child = spawn(start.program, start.args, {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -68,7 +63,7 @@ async function timeOneStart(env: Record<string, string>): Promise<{ readyMs: num
     await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 60_000);
     const readyMs = performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    return { readyMs, residentMb: readResidentMb(findAppPid(child.pid ?? 0)) };
+    return { readyMs, residentMb: readResidentMb(child.pid ?? 0) };
   } catch (error) {
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${errors.slice(-2000)}`);
   } finally {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { findFreePort } from '../../tests/helpers/processes.ts';
+import { findFreePort, readStartCommand } from '../../tests/helpers/processes.ts';
 import type { BenchOffice } from './bench-office.ts';
 import { benchServerUrl, createScratchDatabase } from './postgres.ts';
 import { type BenchProcess, readFirstJsonLine, spawnNodeScript, waitForHealthy } from './processes.ts';
@@ -136,10 +136,13 @@ export async function startFrontdeskTarget(
   const database: Record<string, string> = scratch
     ? { DATABASE_URL: scratch.url }
     : { DATA_DIR: dataDir ?? '' };
-  const process = spawnNodeScript(profilePath ? 'bench/lib/profiled-main.ts' : 'src/main.ts', {
-    ...frontdeskEnv(stub, office, port, database),
-    ...(profilePath ? { PROFILE_PATH: profilePath } : {}),
-  });
+  // The node flags of `npm start` (the heap limit), so the app runs as an operator runs it.
+  const { args } = readStartCommand();
+  const process = spawnNodeScript(
+    profilePath ? 'bench/lib/profiled-main.ts' : 'src/main.ts',
+    { ...frontdeskEnv(stub, office, port, database), ...(profilePath ? { PROFILE_PATH: profilePath } : {}) },
+    args.slice(0, args.indexOf('--import')),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHealthy(`${url}/healthz`, 60_000, process);
   return {

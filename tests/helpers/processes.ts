@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -15,16 +16,30 @@ export async function findFreePort(): Promise<number> {
   return port;
 }
 
-/** A running `tsx src/main.ts` with its output collected. */
+/**
+ * `npm start`'s command from package.json as a program and its arguments (`node` is this Node), so tests
+ * and benchmarks run exactly what an operator runs, without npm in between.
+ */
+export function readStartCommand(): { program: string; args: string[] } {
+  const scripts = (
+    JSON.parse(readFileSync(`${repoRootPath}package.json`, 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts;
+  const [program = 'node', ...args] = scripts.start.split(/\s+/);
+  return { program: program === 'node' ? process.execPath : program, args };
+}
+
+/** A running `npm start` command with its output collected. */
 export interface FrontdeskProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
   /** resolves with the exit code (or the signal name) when the process ends */
   exited: Promise<number | string>;
-  /** Sends `signal` to tsx, which passes it on to the app, as a terminal or an orchestrator would. */
+  /** Sends `signal` to the app, as a terminal or an orchestrator would. */
   signal(signal: NodeJS.Signals): void;
-  /** SIGKILLs tsx and the app it started (their process group) if either still runs, and waits. */
+  /** SIGKILLs the app and anything it started (its process group) if it still runs, and waits. */
   kill(): Promise<void>;
 }
 
@@ -40,11 +55,12 @@ export async function killSpawnedProcesses(): Promise<void> {
  * so a DATABASE_URL or Slack token of the machine running the tests cannot leak in.
  */
 export function spawnFrontdesk(env: Record<string, string>): FrontdeskProcess {
-  const child = spawn(`${repoRootPath}node_modules/.bin/tsx`, ['src/main.ts'], {
+  const start = readStartCommand();
+  const child = spawn(start.program, start.args, {
     cwd: repoRootPath,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so a clean-up kill reaches the app too, not only tsx.
+    // Its own process group, so a clean-up kill reaches whatever the app started too.
     detached: true,
   });
   let out = '';
@@ -72,7 +88,7 @@ export function spawnFrontdesk(env: Record<string, string>): FrontdeskProcess {
       child.kill(signal);
     },
     async kill() {
-      // While tsx runs, the group is ours: tsx relays signals and exits only after the app has.
+      // While the app runs, the group is ours; it also holds the esbuild helper tsx may have started.
       if (!running || group === undefined) return;
       globalThis.process.kill(-group, 'SIGKILL');
       await exited;
