@@ -209,7 +209,7 @@ async function profileFilings(
 ): Promise<AckLoadResults['profile']> {
   const profilePath = join(mkdtempSync(join(tmpdir(), 'frontdesk-bench-profile-')), 'filing.cpuprofile');
   await stub.reset();
-  const target = await startFrontdeskTarget('postgres', stub, office, profilePath);
+  const target = await startFrontdeskTarget('postgres', stub, office, { profilePath });
   const child = target.process.child;
   const reply = (expected: string) =>
     new Promise<void>((resolve) => {

@@ -121,15 +121,17 @@ export function frontdeskEnv(
 }
 
 /**
- * The real app, as `npm start` runs it (or under the profiler), on a fresh PostgreSQL database or PGlite
- * data directory; resolves once /healthz answers.
+ * The real app, as `npm start` runs it, on a fresh PostgreSQL database or PGlite data directory; with
+ * `instruments`, under bench/lib/instrumented-main.ts (CPU profile to `profilePath`, memory readings).
+ * Resolves once /healthz answers.
  */
 export async function startFrontdeskTarget(
   kind: 'postgres' | 'pglite',
   stub: SlackStub,
   office: BenchOffice,
-  profilePath?: string,
+  instruments?: { profilePath?: string },
 ): Promise<RunningTarget> {
+  const profilePath = instruments?.profilePath;
   const port = await findFreePort();
   const scratch = kind === 'postgres' ? await createScratchDatabase(benchServerUrl, 'bench_ack') : undefined;
   const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'frontdesk-bench-data-')) : undefined;
@@ -139,7 +141,7 @@ export async function startFrontdeskTarget(
   // The node flags of `npm start` (the heap limit), so the app runs as an operator runs it.
   const { args } = readStartCommand();
   const process = spawnNodeScript(
-    profilePath ? 'bench/lib/profiled-main.ts' : 'src/main.ts',
+    instruments ? 'bench/lib/instrumented-main.ts' : 'src/main.ts',
     { ...frontdeskEnv(stub, office, port, database), ...(profilePath ? { PROFILE_PATH: profilePath } : {}) },
     args.slice(0, args.indexOf('--import')),
   );

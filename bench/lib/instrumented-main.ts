@@ -1,0 +1,46 @@
+/**
+ * `src/main.ts` with instruments its parent drives over IPC:
+ * - 'profile:start', then 'profile:stop': a CPU profile of just that stretch (not the start-up) is written
+ *   to PROFILE_PATH, answered by 'profile:started' and 'profile:written';
+ * - 'memory': answered with `{ rssMb, heapAfterGcMb }`, resident memory, then the live heap after a full
+ *   collection, which tells a leak from a heap the collector has simply not shrunk yet.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** What the app answers to 'memory'. */
+export interface MemoryReading {
+  rssMb: number;
+  heapAfterGcMb: number;
+}
+
+// The app runs with npm start's flags, which do not expose gc(); this exposes it to a fresh context only.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 200 });
+
+process.on('message', (message) => {
+  void (async () => {
+    if (message === 'profile:start') {
+      await session.post('Profiler.start');
+      process.send?.('profile:started');
+    } else if (message === 'profile:stop') {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(process.env.PROFILE_PATH ?? 'frontdesk.cpuprofile', JSON.stringify(profile));
+      process.send?.('profile:written');
+    } else if (message === 'memory') {
+      const rssMb = process.memoryUsage().rss / 2 ** 20;
+      collectGarbage();
+      const reading: MemoryReading = { rssMb, heapAfterGcMb: process.memoryUsage().heapUsed / 2 ** 20 };
+      process.send?.(reading);
+    }
+  })();
+});
+
+await import('../../src/main.ts');
