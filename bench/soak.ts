@@ -23,6 +23,7 @@ import { writeBenchOffice } from './lib/bench-office.ts';
 import type { MemoryReading } from './lib/instrumented-main.ts';
 import { benchServerUrl, readPostgresVersion } from './lib/postgres.ts';
 import { describeMachine, formatTable, goalMark, writeResults } from './lib/results.ts';
+import { median, percentile } from './lib/statistics.ts';
 import { countCards, SIGNING_SECRET, startFrontdeskTarget, startSlackStub } from './lib/targets.ts';
 
 const WARM_UP_MS = 60_000;
@@ -71,17 +72,6 @@ interface SoakResults {
   filed: { timeOff: number; supplies: number };
   cards: { cards: number; references: number; duplicates: number };
   goals: { name: string; measured: string; met: boolean }[];
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
-}
-
-function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
 }
 
 export async function runSoak(options: { minutes: number; rate: number; log?: (line: string) => void }) {
@@ -228,7 +218,7 @@ export async function runSoak(options: { minutes: number; rate: number; log?: (l
 
   // A short trial run scales the warm-up down; each memory figure is the median of its window's samples.
   const warmUpMs = Math.min(WARM_UP_MS, durationMs / 5);
-  const windowMs = Math.min(MEMORY_WINDOW_MS, durationMs / 10);
+  const windowMs = Math.max(2 * MEMORY_SAMPLE_MS, Math.min(MEMORY_WINDOW_MS, durationMs / 10));
   const afterWarmUp = memory.filter(
     (sample) => sample.atSeconds * 1000 >= warmUpMs && sample.atSeconds * 1000 < warmUpMs + windowMs,
   );
@@ -244,7 +234,7 @@ export async function runSoak(options: { minutes: number; rate: number; log?: (l
     rate: options.rate,
     requests,
     errors,
-    latencyMs: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0 },
+    latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
     memoryMb: { heapAfterWarmUp, heapAtEnd, heapGrowth, rssAfterWarmUp, rssAtEnd, samples: memory },
     stored,
     filed,

@@ -14,6 +14,7 @@ import { writeBenchOffice } from './lib/bench-office.ts';
 import { benchServerUrl, createScratchDatabase } from './lib/postgres.ts';
 import { readResidentMb, repoRoot, waitForHealthy } from './lib/processes.ts';
 import { formatTable, goalMark } from './lib/results.ts';
+import { median } from './lib/statistics.ts';
 
 const GOAL_START_MS = 3_000;
 const GOAL_RESIDENT_MB = 200;
@@ -32,11 +33,6 @@ export interface StartupResults {
   cases: StartupCase[];
   afterLoadMb: Partial<Record<StartupCase['database'], number>>;
   goals: { name: string; measured: string; met: boolean }[];
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** Starts the app as `npm start` does, waits for /healthz, reads its memory, and stops it. */

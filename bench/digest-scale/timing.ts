@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { percentile } from '../lib/statistics.ts';
 
 /** Wall-clock milliseconds of repeated runs of one operation. */
 export interface Timing {
@@ -8,13 +9,6 @@ export interface Timing {
   min: number;
   max: number;
   mean: number;
-}
-
-/** The nearest-rank percentile `p` (0–100) of ascending `sorted`. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
 }
 
 function round(ms: number): number {
