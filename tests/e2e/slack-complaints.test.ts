@@ -121,8 +121,6 @@ describe('complaints through signed Slack requests', () => {
       }),
     );
   }
-  const responsesTo = (id: string) =>
-    slackApi.callsTo('response_url').filter((call) => call.path.endsWith(`/${id}`));
   const cardPost = () =>
     waitFor(
       () =>
@@ -274,7 +272,7 @@ describe('complaints through signed Slack requests', () => {
     async (_label, actionId, expected) => {
       const reference = await fileFromText();
       await pressButton(actionId, reference, 'U0PRIYA', 'intruder');
-      const answer = await waitFor(() => responsesTo('intruder')[0], 'the ephemeral answer');
+      const answer = await waitFor(() => slackApi.responsesTo('intruder')[0], 'the ephemeral answer');
       expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
       expect(String(answer.body.text)).toMatch(expected);
       expect(slackApi.callsTo('views.open')).toHaveLength(0);
@@ -288,16 +286,16 @@ describe('complaints through signed Slack requests', () => {
   it('refuses to resolve before anyone acknowledges, and a second acknowledgement names the first', async () => {
     const reference = await fileFromText();
     await pressButton('complaint_resolve', reference, 'U0DANA', 'early');
-    expect(String((await waitFor(() => responsesTo('early')[0], 'the answer')).body.text)).toMatch(
+    expect(String((await waitFor(() => slackApi.responsesTo('early')[0], 'the answer')).body.text)).toMatch(
       /has not been acknowledged yet/,
     );
     expect(slackApi.callsTo('views.open')).toHaveLength(0);
     await pressButton('complaint_acknowledge', reference, 'U0DANA', 'first');
-    await waitFor(() => responsesTo('first')[0], 'the first answer');
+    await waitFor(() => slackApi.responsesTo('first')[0], 'the first answer');
     await pressButton('complaint_acknowledge', reference, 'U0OMAR', 'second');
-    expect(String((await waitFor(() => responsesTo('second')[0], 'the second answer')).body.text)).toMatch(
-      new RegExp(`${reference} was already acknowledged by Dana Reyes`),
-    );
+    expect(
+      String((await waitFor(() => slackApi.responsesTo('second')[0], 'the second answer')).body.text),
+    ).toMatch(new RegExp(`${reference} was already acknowledged by Dana Reyes`));
   });
 
   it('refuses a huge text, the list to a non-manager, and files a repeated delivery once', async () => {
@@ -336,7 +334,7 @@ describe('complaints through signed Slack requests', () => {
     await pressButton('complaint_details', reference, 'U0DANA', 'view');
     await pressButton('complaint_details', reference, 'U0SAM', 'peek');
     await pressButton('complaint_acknowledge', reference, 'U0DANA', 'ack');
-    await waitFor(() => responsesTo('ack')[0], 'the acknowledgement');
+    await waitFor(() => slackApi.responsesTo('ack')[0], 'the acknowledgement');
     await submitView(
       'complaint_resolve_form',
       { summary: { summary: typed(`Apologised to ${PATIENT}`) }, contacted: { contacted: select('yes') } },

@@ -96,8 +96,6 @@ describe('/reps through signed Slack requests', () => {
     );
     expect(response.status).toBe(200);
   }
-  const responsesTo = (id: string) =>
-    slackApi.callsTo('response_url').filter((call) => call.path.endsWith(`/${id}`));
   const formValues = (overrides: Record<string, string> = {}) => {
     const values = {
       repName: 'Jordan Smith',
@@ -204,7 +202,7 @@ describe('/reps through signed Slack requests', () => {
   it('answers a Book press on a taken slot without opening a modal', async () => {
     await slash('book 2026-12-02 12:00 Jordan Smith from Acme Pharma');
     await pressBook('reps_book', '2026-12-02T12:00', 'U0PRIYA', 'late', 'trigger.late');
-    const answer = await waitFor(() => responsesTo('late')[0], 'the ephemeral answer');
+    const answer = await waitFor(() => slackApi.responsesTo('late')[0], 'the ephemeral answer');
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(answer.body.text)).toMatch(/was just taken by someone else/);
     expect(slackApi.callsTo('views.open')).toHaveLength(0);

@@ -75,10 +75,8 @@ describe('supplies through signed Slack requests', () => {
     );
     expect(response.status).toBe(200);
   }
-  const responsesTo = (id: string) =>
-    slackApi.callsTo('response_url').filter((call) => call.path.endsWith(`/${id}`));
   const answerTo = async (id: string) =>
-    String((await waitFor(() => responsesTo(id)[0], `the answer to ${id}`)).body.text);
+    String((await waitFor(() => slackApi.responsesTo(id)[0], `the answer to ${id}`)).body.text);
   const dmsTo = (userId: string) =>
     slackApi.callsTo('chat.postMessage').filter((call) => call.body.channel === userId);
   const storedRequests = () => database.db.select().from(supplyRequests);

@@ -75,8 +75,6 @@ describe('time off through signed Slack requests', () => {
     );
     expect(response.status).toBe(200);
   }
-  const responsesTo = (id: string) =>
-    slackApi.callsTo('response_url').filter((call) => call.path.endsWith(`/${id}`));
   const fileOne = async (text = 'dec 1 to dec 3 family visit') => {
     const answer = await slash(text);
     const reference = /TO-\d+/.exec(answer.text ?? '')?.[0];
@@ -172,14 +170,14 @@ describe('time off through signed Slack requests', () => {
       'the DM',
     );
     expect(String(dm.body.text)).toContain(`${reference} (Tue Dec 1 – Thu Dec 3) was approved by Dana Reyes`);
-    const answer = await waitFor(() => responsesTo('approve')[0], 'the ephemeral answer');
+    const answer = await waitFor(() => slackApi.responsesTo('approve')[0], 'the ephemeral answer');
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
   });
 
   it('answers a non-manager press with an explanation and changes nothing', async () => {
     const { reference } = await fileOne();
     await pressButton('timeoff_approve', reference, 'U0PRIYA', 'intruder');
-    const answer = await waitFor(() => responsesTo('intruder')[0], 'the ephemeral answer');
+    const answer = await waitFor(() => slackApi.responsesTo('intruder')[0], 'the ephemeral answer');
     expect(String(answer.body.text)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
     expect((await database.db.select().from(timeOffRequests))[0]?.status).toBe('pending');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -189,9 +187,9 @@ describe('time off through signed Slack requests', () => {
   it('answers a second press with who decided first', async () => {
     const { reference } = await fileOne();
     await pressButton('timeoff_approve', reference, 'U0DANA', 'first');
-    await waitFor(() => responsesTo('first')[0], 'the first answer');
+    await waitFor(() => slackApi.responsesTo('first')[0], 'the first answer');
     await pressButton('timeoff_approve', reference, 'U0DANA', 'second');
-    const answer = await waitFor(() => responsesTo('second')[0], 'the second answer');
+    const answer = await waitFor(() => slackApi.responsesTo('second')[0], 'the second answer');
     expect(String(answer.body.text)).toMatch(new RegExp(`${reference} was already approved by Dana Reyes`));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(slackApi.callsTo('chat.update')).toHaveLength(1);
@@ -203,9 +201,12 @@ describe('time off through signed Slack requests', () => {
       pressButton('timeoff_approve', reference, 'U0DANA', 'dana'),
       pressButton('timeoff_deny', reference, 'U0OMAR', 'omar'),
     ]);
-    await waitFor(() => responsesTo('dana')[0], 'the approve answer');
+    await waitFor(() => slackApi.responsesTo('dana')[0], 'the approve answer');
     // Omar's Deny either opened the reason modal before Dana's approval landed, or was told it is decided.
-    await waitFor(() => responsesTo('omar')[0] ?? slackApi.callsTo('views.open')[0], 'the deny answer');
+    await waitFor(
+      () => slackApi.responsesTo('omar')[0] ?? slackApi.callsTo('views.open')[0],
+      'the deny answer',
+    );
     await waitFor(() => slackApi.callsTo('chat.update')[0], 'the card update');
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(slackApi.callsTo('chat.update')).toHaveLength(1);

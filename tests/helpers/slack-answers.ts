@@ -7,7 +7,7 @@ export async function waitForResponseUrlText(
   responseId: string,
 ): Promise<string> {
   const call = await waitFor(
-    () => slackApi.callsTo('response_url').find((posted) => posted.path.endsWith(`/${responseId}`)),
+    () => slackApi.responsesTo(responseId)[0],
     `the answer through response_url ${responseId}`,
   );
   return String(call.body.text);

@@ -26,6 +26,8 @@ export interface RecordingSlackApi {
   responseUrl(id: string): string;
   calls: RecordedSlackCall[];
   callsTo(method: string): RecordedSlackCall[];
+  /** What was posted to the response URL `responseUrl(id)` gave out, oldest first. */
+  responsesTo(id: string): RecordedSlackCall[];
   /** Makes the next `count` calls of `method` fail as `failure`. */
   failNext(method: string, count: number, failure: SlackFailure): void;
   reset(): void;
@@ -141,6 +143,8 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
+    responsesTo: (id) =>
+      calls.filter((call) => call.method === 'response_url' && call.path === `/response/${id}`),
     failNext(method, count, failure) {
       const queue = failures.get(method) ?? [];
       for (let index = 0; index < count; index += 1) queue.push(failure);
