@@ -12,7 +12,7 @@ import { COMMAND_WORDS, parseTypedCommand } from '../../handlers/input.ts';
 import type { Message, Outcome } from '../../handlers/reply.ts';
 import { describeAllCommands } from '../../handlers/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
-import { formToModal, fromSlackActionId, replyToBlocks } from './render.ts';
+import { formToModal, fromSlackActionId, replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
 
 // Slack shows operation_timeout after 3 s; an answer not ready by then follows through response_url.
@@ -87,10 +87,6 @@ function holdsReadablePayload(raw: string, contentType: string | undefined): boo
   }
 }
 
-function asSlackMessage(message: Message) {
-  return { text: message.text, blocks: replyToBlocks(message) };
-}
-
 function readPrivateMetadata(raw: string): z.infer<typeof privateMetadataSchema> {
   try {
     const parsed = privateMetadataSchema.safeParse(JSON.parse(raw));
@@ -152,7 +148,7 @@ export function createSlackApp(params: {
   app.command(commandPattern, async ({ command, ack, respond, client }) => {
     const typed = parseTypedCommand(`${command.command} ${command.text ?? ''}`);
     if (typed.kind !== 'command') {
-      await ack({ response_type: 'ephemeral', ...asSlackMessage(describeAllCommands()) });
+      await ack({ response_type: 'ephemeral', ...replyToSlackMessage(describeAllCommands()) });
       return;
     }
     const actor = resolvePerson(office, 'slack', command.user_id, command.user_name);
@@ -164,16 +160,16 @@ export function createSlackApp(params: {
     if (early === undefined) {
       await ack({ response_type: 'ephemeral', text: STILL_WORKING.text });
       const outcome = await pending;
-      if (outcome.reply) await respond({ response_type: 'ephemeral', ...asSlackMessage(outcome.reply) });
+      if (outcome.reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(outcome.reply) });
       return;
     }
     if (early.form) {
       await ack();
       await openForm(client, command.trigger_id, early, command.channel_id);
-      if (early.reply) await respond({ response_type: 'ephemeral', ...asSlackMessage(early.reply) });
+      if (early.reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(early.reply) });
       return;
     }
-    await ack(early.reply ? { response_type: 'ephemeral', ...asSlackMessage(early.reply) } : undefined);
+    await ack(early.reply ? { response_type: 'ephemeral', ...replyToSlackMessage(early.reply) } : undefined);
   });
 
   const actionPattern = new RegExp(`^(${Object.values(ACTION_IDS).join('|')})(#\\d+)?$`);
@@ -202,7 +198,7 @@ export function createSlackApp(params: {
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        ...asSlackMessage(outcome.reply),
+        ...replyToSlackMessage(outcome.reply),
       });
     }
   });
@@ -295,11 +291,11 @@ async function answerPrivately(
 ) {
   if (channel) {
     try {
-      await client.chat.postEphemeral({ channel, user: userId, ...asSlackMessage(reply) });
+      await client.chat.postEphemeral({ channel, user: userId, ...replyToSlackMessage(reply) });
       return;
     } catch {
       // The bot may not be in that channel; the direct message below still reaches the person.
     }
   }
-  await client.chat.postMessage({ channel: userId, ...asSlackMessage(reply) });
+  await client.chat.postMessage({ channel: userId, ...replyToSlackMessage(reply) });
 }

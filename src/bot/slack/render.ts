@@ -4,6 +4,8 @@ import type { Form, Message } from '../../handlers/reply.ts';
 // Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
 const LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
 const MODAL_TITLE = 24;
+// Slack's limit for a message's top-level text (the notification and the fallback).
+const MESSAGE_TEXT = 40_000;
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -22,6 +24,14 @@ export function toSlackActionId(actionId: string, index: number): string {
 /** The neutral action id of a Slack action id made by toSlackActionId. */
 export function fromSlackActionId(slackActionId: string): string {
   return slackActionId.split('#')[0] ?? slackActionId;
+}
+
+/**
+ * The reply model as a Slack message: blocks, and the top-level text that notifications show. That text is
+ * parsed for mentions and links like any mrkdwn, so it is escaped too.
+ */
+export function replyToSlackMessage(message: Message): { text: string; blocks: KnownBlock[] } {
+  return { text: escapeMrkdwn(cut(message.text, MESSAGE_TEXT)), blocks: replyToBlocks(message) };
 }
 
 /** The reply model as Block Kit blocks. */
@@ -78,7 +88,7 @@ export function replyToBlocks(message: Message): KnownBlock[] {
   if (message.note) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: cut(escapeMrkdwn(message.note), LIMITS.section) }],
+      elements: [{ type: 'mrkdwn', text: cut(escapeMrkdwn(message.note), LIMITS.section), verbatim: true }],
     });
   }
   return blocks;

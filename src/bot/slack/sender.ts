@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Message } from '../../handlers/reply.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { PlatformSender } from '../outbox-deliverer.ts';
-import { replyToBlocks } from './render.ts';
+import { replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
 
 // Slack errors that clear up on their own; anything else (channel_not_found, not_in_channel…) will not.
@@ -70,8 +70,7 @@ export function createSlackSender(params: {
     const result = await call(() =>
       client.chat.postMessage({
         channel,
-        text: message.text,
-        blocks: replyToBlocks(message),
+        ...replyToSlackMessage(message),
         unfurl_links: false,
       }),
     );
@@ -88,8 +87,7 @@ export function createSlackSender(params: {
         client.chat.update({
           channel: ref.channel,
           ts: ref.messageId,
-          text: message.text,
-          blocks: replyToBlocks(message),
+          ...replyToSlackMessage(message),
         }),
       );
     },
