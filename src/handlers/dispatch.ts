@@ -42,9 +42,25 @@ const FAILURE_REPLY: Outcome = {
 };
 
 /**
+ * Thrown inside the transaction when a form comes back with field errors, so the delivery claim is rolled
+ * back with everything else: Slack keeps one view id for the life of a modal, and the corrected submission
+ * that follows must be processed, not answered as a retry of the refused one.
+ */
+class FormRefused extends Error {
+  constructor(readonly outcome: Outcome) {
+    super('form refused');
+  }
+}
+
+function hasFormErrors(outcome: Outcome): boolean {
+  return outcome.formErrors !== undefined && Object.keys(outcome.formErrors).length > 0;
+}
+
+/**
  * Runs one input in one transaction: claims its delivery id (a retried delivery gets the first answer
  * and changes nothing), routes it to its handler, and queues the handler's effects in the outbox, so the
- * state change and the messages it causes are committed together or not at all.
+ * state change and the messages it causes are committed together or not at all. A form refused with field
+ * errors changes nothing, not even the claim.
  */
 export async function dispatchInput(
   deps: DispatchDeps,
@@ -75,6 +91,7 @@ export async function dispatchInput(
         actor,
         logger: deps.logger,
       });
+      if (hasFormErrors(result)) throw new FormRefused(result);
       // Independent statements are sent together: the driver pipelines them in one round trip.
       [queued] = await Promise.all([
         queueEffects(deps, tx, result.effects),
@@ -90,6 +107,7 @@ export async function dispatchInput(
     if (queued > 0) deps.onQueued?.();
     return outcome;
   } catch (error) {
+    if (error instanceof FormRefused) return error.outcome;
     deps.logger.error(
       { err: describeErrorForLog(error), input: input.kind },
       'input failed; nothing was saved',

@@ -46,7 +46,20 @@ function createTestFeature() {
       };
     },
     actions: {},
-    forms: {},
+    forms: {
+      // Any form id will do: the router only needs one registered.
+      reps_book_form: async (values, _metadata, ctx) => {
+        runs.push(`form:${values.when}`);
+        if (values.when === 'saturday') return { formErrors: { when: 'Not on a weekend.' }, effects: [] };
+        await createAuditEntry(ctx.db, {
+          officeId: ctx.office.office.id,
+          actor: ctx.actor,
+          action: 'rep_meeting.booked',
+          entity: 'RM-9',
+        });
+        return { reply: { text: 'Booked RM-9' }, effects: [] };
+      },
+    },
   };
   return { feature, runs };
 }
@@ -188,6 +201,25 @@ describe.each(databaseTargets())('dispatchInput on $name', (target) => {
     expect(recording.text()).toContain('input failed; nothing was saved');
     expect(recording.text()).not.toContain('could not book');
     expect(recording.text()).not.toContain('Jane Roe');
+  });
+
+  it('processes a corrected form with the same delivery id once, after refusing it with field errors', async () => {
+    const form = (when: string): Input => ({
+      kind: 'form',
+      formId: 'reps_book_form',
+      values: { when },
+      deliveryId: 'view:V1',
+    });
+    const refused = await dispatchInput(deps, sam, form('saturday'), now);
+    expect(refused.formErrors).toEqual({ when: 'Not on a weekend.' });
+    expect(await countRows()).toEqual({ audit: 0, outbox: 0, deliveries: 0 });
+
+    const corrected = await dispatchInput(deps, sam, form('tuesday'), now);
+    const retried = await dispatchInput(deps, sam, form('tuesday'), now);
+    expect(corrected.reply).toEqual({ text: 'Booked RM-9' });
+    expect(retried.reply).toEqual(corrected.reply);
+    expect(runs).toEqual(['form:saturday', 'form:tuesday']);
+    expect(await countRows()).toEqual({ audit: 1, outbox: 0, deliveries: 1 });
   });
 
   it('answers help with the usage without running the handler', async () => {

@@ -105,6 +105,38 @@ describe('supplies through signed Slack requests', () => {
     expect(recording.text()).not.toContain('exam room 2');
   });
 
+  it('never turns typed text into a mention or a disguised link: not in the card, its update, the DM or the notification text', async () => {
+    const LIVE_MARKUP = ['<!channel>', '<!here>', '<@U0MGR1>', '<https://evil.example'];
+    const reference = await fileOne('1 <!channel> <!here> <@U0MGR1>');
+    await send(
+      buildViewSubmissionBody({
+        callbackId: 'supplies_request',
+        privateMetadata: JSON.stringify({ channel: 'C0GENERAL' }),
+        values: {
+          other: {
+            other: { type: 'plain_text_input', value: '<https://evil.example/sso|Approve SR-2 here>' },
+          },
+          quantity: { quantity: { type: 'number_input', value: '1' } },
+          urgency: { urgency: { type: 'static_select', selected_option: { value: 'routine' } } },
+        },
+      }),
+    );
+    await waitFor(() => slackApi.callsTo('chat.postMessage')[1], 'both approval cards');
+    await pressButton('supplies_approve', reference, 'U0DANA', 'approve-hostile');
+    await waitFor(() => slackApi.callsTo('chat.update')[0], 'the card update');
+    await waitFor(() => dmsTo('U0SAM')[0], 'the DM');
+    const sent = slackApi.calls.filter((call) =>
+      ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url'].includes(call.method),
+    );
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    for (const call of sent) {
+      const body = JSON.stringify(call.body);
+      for (const markup of LIVE_MARKUP) expect(body, call.method).not.toContain(markup);
+    }
+    const card = slackApi.callsTo('chat.postMessage')[0];
+    expect(String(card?.body.text)).toContain('&lt;!channel&gt;');
+  });
+
   it('files once when Slack delivers the same command twice', async () => {
     const first = await slash('4 GLV-M', { triggerId: 'trigger.same' });
     const second = await slash('4 GLV-M', { triggerId: 'trigger.same' });

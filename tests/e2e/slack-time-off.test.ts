@@ -154,6 +154,43 @@ describe('time off through signed Slack requests', () => {
     expect(await database.db.select().from(timeOffRequests)).toHaveLength(0);
   });
 
+  it('files a corrected form: the same modal refused for a weekend goes through once its dates are fixed', async () => {
+    const submit = (start: string, end: string) =>
+      send(
+        buildViewSubmissionBody({
+          callbackId: 'timeoff_request',
+          viewId: 'VCORRECTED',
+          privateMetadata: JSON.stringify({ channel: 'C0GENERAL' }),
+          values: {
+            start: { start: { type: 'datepicker', selected_date: start } },
+            end: { end: { type: 'datepicker', selected_date: end } },
+            part: { part: { type: 'static_select', selected_option: { value: 'full' } } },
+            type: { type: { type: 'static_select', selected_option: { value: 'vacation' } } },
+          },
+        }),
+      );
+    const refused = (await (await submit('2026-12-05', '2026-12-06')).json()) as { response_action: string };
+    expect(refused.response_action).toBe('errors');
+    expect(await database.db.select().from(timeOffRequests)).toHaveLength(0);
+
+    const corrected = await submit('2026-12-07', '2026-12-08');
+    expect(corrected.status).toBe(200);
+    expect(await corrected.text()).toBe('');
+    const ephemeral = await waitFor(() => slackApi.callsTo('chat.postEphemeral')[0], 'the confirmation');
+    expect(String(ephemeral.body.text)).toContain('Mon Dec 7 – Tue Dec 8');
+    expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
+
+    // A true retry of the accepted submission changes nothing.
+    await submit('2026-12-07', '2026-12-08');
+    await waitFor(() => slackApi.callsTo('chat.postEphemeral')[1], 'the retry answer');
+    expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
+    await waitFor(() => slackApi.callsTo('chat.postMessage')[0], 'the approval card');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(
+      slackApi.callsTo('chat.postMessage').filter((call) => call.body.channel === office.channels.approvals),
+    ).toHaveLength(1);
+  });
+
   it('lets a manager approve: the card is updated in place and the requester gets a DM', async () => {
     const { reference } = await fileOne();
     const ref = await waitFor(
