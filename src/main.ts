@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   // The config is checked before the database is opened, so a bad config writes nothing.
   const office = loadOfficeConfig(officePath);
   if (env.teamsEmulator) {
-    logger.warn('TEAMS_EMULATOR=1: Bot Framework authentication is OFF. Never run a real office like this.');
+    logger.warn(
+      `TEAMS_EMULATOR=1: Bot Framework authentication is OFF; anyone who reaches ${env.host}:${env.port} can act as any Teams user (it binds 127.0.0.1 unless HOST is set). Never run a real office like this.`,
+    );
   }
   const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir });
   const app = await startFrontdesk({ env, office, database, logger });

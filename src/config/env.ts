@@ -89,7 +89,8 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
   const sandbox = raw.SANDBOX === undefined ? !slack && !teams && !teamsEmulator : raw.SANDBOX === '1';
   return {
     port: raw.PORT,
-    host: raw.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
+    // The sandbox and the Teams emulator act as anyone who asks, so they stay on this machine unless HOST says otherwise.
+    host: raw.HOST ?? (sandbox || teamsEmulator ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl: raw.DATABASE_URL,
     dataDir: raw.DATA_DIR,
     officeConfigPath: raw.OFFICE_CONFIG,

@@ -75,6 +75,18 @@ describe('loadEnv', () => {
     expect(loadEnv({ HOST: '10.0.0.5', SANDBOX: '1' })).toMatchObject({ host: '10.0.0.5' });
   });
 
+  it('binds TEAMS_EMULATOR=1 to 127.0.0.1, with or without credentials, unless HOST is set', () => {
+    const credentials = { MICROSOFT_APP_ID: 'app', MICROSOFT_APP_PASSWORD: 'secret' };
+    expect(loadEnv({ TEAMS_EMULATOR: '1' })).toMatchObject({
+      teamsEmulator: true,
+      sandbox: false,
+      host: '127.0.0.1',
+    });
+    expect(loadEnv({ TEAMS_EMULATOR: '1', ...credentials })).toMatchObject({ host: '127.0.0.1' });
+    expect(loadEnv({ TEAMS_EMULATOR: '1', HOST: '0.0.0.0' })).toMatchObject({ host: '0.0.0.0' });
+    expect(loadEnv(credentials)).toMatchObject({ teamsEmulator: false, host: '0.0.0.0' });
+  });
+
   it('reads PORT, DATABASE_URL, DATA_DIR, OFFICE_CONFIG and LOG_LEVEL', () => {
     expect(
       loadEnv({
