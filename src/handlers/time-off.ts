@@ -8,6 +8,7 @@ import {
   getTimeOffRequest,
   listActiveTimeOffForPerson,
   listTimeOffBetween,
+  lockTimeOffOfPerson,
   type TimeOffRow,
 } from '../db/repositories/time-off.ts';
 import { type DayPart, formatDay, getOfficeDay, type IsoDay, parseDateRange } from '../domain/dates.ts';
@@ -120,6 +121,7 @@ async function fileTimeOff(
   const zone = office.office.timezone;
   const fromYear = draft.start.slice(0, 4);
   const toYear = draft.end.slice(0, 4);
+  await lockTimeOffOfPerson(db, office.office.id, actor.key);
   const existing = await listActiveTimeOffForPerson(
     db,
     office.office.id,

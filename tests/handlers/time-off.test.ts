@@ -56,6 +56,16 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   }
 
   describe('filing from text', () => {
+    it('files one of eight identical requests sent at once; the others are refused as overlapping', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => command(SAM, '2026-12-22', `race-${index}`)),
+      );
+      expect(await storedRequests()).toHaveLength(1);
+      expect((await outboxRows()).filter((row) => row.kind === 'post')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => /Time off requested/.test(replyText(outcome)))).toHaveLength(1);
+      expect(outcomes.filter((outcome) => /already/i.test(replyText(outcome)))).toHaveLength(7);
+    });
+
     it('files a range, says what it understood, and queues an approval card with Approve and Deny', async () => {
       const outcome = await command(SAM, 'dec 1 to dec 3 family visit');
       const text = replyText(outcome);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { TimeOffStatus } from '../../domain/time-off.ts';
 import type { Db } from '../client.ts';
 import { timeOffRequests } from '../schema/index.ts';
@@ -7,6 +7,16 @@ export type TimeOffRow = typeof timeOffRequests.$inferSelect;
 export type NewTimeOffRow = Omit<typeof timeOffRequests.$inferInsert, 'id' | 'number' | 'status'>;
 
 const ACTIVE: TimeOffStatus[] = ['pending', 'approved'];
+
+/**
+ * Takes a lock on one person's time off until the caller's transaction ends, so two filings at once are
+ * checked for overlap one after the other: under READ COMMITTED each would otherwise miss the other's row.
+ */
+export async function lockTimeOffOfPerson(db: Db, officeId: string, requesterKey: string): Promise<void> {
+  await db.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`time-off:${officeId}:${requesterKey}`}, 0))`,
+  );
+}
 
 /** Stores a new pending request and returns it with its reference number. */
 export async function createTimeOffRequest(db: Db, values: NewTimeOffRow): Promise<TimeOffRow> {
