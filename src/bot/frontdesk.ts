@@ -115,6 +115,11 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     });
   }
   const sandbox = env.sandbox ? createSandboxRoutes({ db: database.db, office, dispatch }) : undefined;
+  if (sandbox && (slack || teams)) {
+    logger.warn(
+      'the sandbox web chat is on beside Slack or Teams: anyone on this computer can act as any staff member there (SANDBOX=0 turns it off)',
+    );
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://frontdesk').pathname;

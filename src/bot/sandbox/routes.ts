@@ -40,6 +40,27 @@ const formBodySchema = z.object({
   deliveryId: deliveryIdSchema,
 });
 
+// The sandbox has no log-in, so it must not be reachable from another site: a page elsewhere could post to
+// it (a "simple" text/plain POST needs no CORS preflight) or, through DNS rebinding, read it under its own name.
+const LOOPBACK_HOST = /^(localhost|[a-z0-9-]+\.localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+
+/** Why a request may not reach the sandbox, or undefined when it comes from its own page on this machine. */
+export function refuseForeignRequest(request: IncomingMessage): string | undefined {
+  const host = request.headers.host ?? '';
+  if (!LOOPBACK_HOST.test(host)) return 'the sandbox answers only on this computer (localhost)';
+  if (request.method !== 'POST') return undefined;
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') return 'the sandbox accepts only JSON';
+  // A browser always names the page's origin on a POST from another site; tools without a browser send none.
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) return 'the sandbox accepts only its own page';
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    return 'the sandbox accepts only its own page';
+  }
+  return undefined;
+}
+
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 const script = readFileSync(new URL('./app.js', import.meta.url), 'utf8');
 
@@ -148,6 +169,13 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
     request: IncomingMessage,
     response: ServerResponse,
   ): Promise<boolean> {
+    const isSandboxPath = path === '/' || path === '/sandbox/app.js' || path.startsWith('/sandbox/');
+    if (!isSandboxPath) return false;
+    const refusal = refuseForeignRequest(request);
+    if (refusal) {
+      sendJson(response, 403, { error: refusal });
+      return true;
+    }
     if (path === '/' && request.method === 'GET') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(page);
