@@ -52,9 +52,11 @@ export function resolvePerson(
       userId,
     };
   }
+  // The name goes on every card a manager decides from, so a stranger is never mistaken for a colleague.
+  const shown = displayName?.trim();
   return {
     key: `${platform}:${userId}`,
-    name: displayName?.trim() || 'Someone not on the staff list',
+    name: shown ? `${shown} — not on the staff list` : 'Someone not on the staff list',
     role: undefined,
     isManager: false,
     platform,

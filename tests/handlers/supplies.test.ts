@@ -59,6 +59,15 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
     (await database.db.select().from(supplyStock).where(eq(supplyStock.sku, sku)))[0]?.onHand;
 
   describe('filing from text', () => {
+    it('names someone who is not on the staff list as such on the card a manager decides from', async () => {
+      const stranger = resolvePerson(office, 'slack', 'U0STRANGER', 'Jo Marsh');
+      await dispatchInput(deps, stranger, { kind: 'command', command: 'supplies', text: '2 GLV-M' }, NOW);
+      const [card] = await outboxRows();
+      const message = card?.message as { title?: string; text: string };
+      expect(message.title).toContain('Jo Marsh — not on the staff list');
+      expect(message.text).toContain('Jo Marsh — not on the staff list');
+    });
+
     it('matches the catalog by name, stores the price, and queues an approval card with Approve and Deny', async () => {
       const outcome = await command(SAM, '4 nitrile gloves m for exam room 2');
       const reference = referenceIn(outcome);
