@@ -16,6 +16,40 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Escaped text in pieces of at most `max` characters each, as Slack counts them (after escaping), split
+ * on a line break or space where there is one, so a long text is shown whole across several blocks and an
+ * entity such as `&amp;` is never cut in half.
+ */
+export function escapeInPieces(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    let length = 0;
+    let end = 0;
+    while (end < rest.length) {
+      const size = escapeMrkdwn(rest.charAt(end)).length;
+      if (length + size > max) break;
+      length += size;
+      end += 1;
+    }
+    if (end < rest.length) {
+      const breakAt = Math.max(rest.lastIndexOf('\n', end - 1), rest.lastIndexOf(' ', end - 1));
+      if (breakAt > end / 2) end = breakAt + 1;
+    }
+    pieces.push(escapeMrkdwn(rest.slice(0, end)));
+    rest = rest.slice(end);
+  }
+  return pieces;
+}
+
+/** Escaped text of at most `max` characters after escaping, ending in an ellipsis when it was cut. */
+function escapeWithin(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  return `${escapeInPieces(text, max - 1)[0] ?? ''}…`;
+}
+
 /** Action ids must be unique in a message: repeats of one action get `#n`, which the registrar strips. */
 export function toSlackActionId(actionId: string, index: number): string {
   return index === 0 ? actionId : `${actionId}#${index}`;
@@ -31,7 +65,7 @@ export function fromSlackActionId(slackActionId: string): string {
  * parsed for mentions and links like any mrkdwn, so it is escaped too.
  */
 export function replyToSlackMessage(message: Message): { text: string; blocks: KnownBlock[] } {
-  return { text: escapeMrkdwn(cut(message.text, MESSAGE_TEXT)), blocks: replyToBlocks(message) };
+  return { text: escapeWithin(message.text, MESSAGE_TEXT), blocks: replyToBlocks(message) };
 }
 
 /** The reply model as Block Kit blocks. */
@@ -48,7 +82,7 @@ export function replyToBlocks(message: Message): KnownBlock[] {
   if (body) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: cut(escapeMrkdwn(body), LIMITS.section), verbatim: true },
+      text: { type: 'mrkdwn', text: escapeWithin(body, LIMITS.section), verbatim: true },
     });
   }
   for (const section of message.sections ?? []) {
@@ -88,7 +122,7 @@ export function replyToBlocks(message: Message): KnownBlock[] {
   if (message.note) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: cut(escapeMrkdwn(message.note), LIMITS.section), verbatim: true }],
+      elements: [{ type: 'mrkdwn', text: escapeWithin(message.note, LIMITS.section), verbatim: true }],
     });
   }
   return blocks;
@@ -164,12 +198,13 @@ export function formToModal(form: Form, privateMetadata: string): View {
   return { ...view, blocks: [...linesToBlocks(form.lines ?? []), ...view.blocks] };
 }
 
-/** A form's read-only lines, one section each; Slack rejects an empty section, so blank lines are dropped. */
+/**
+ * A form's read-only lines, one section each and a long line (a complaint's whole text) over as many as it
+ * needs; Slack rejects an empty section, so blank lines are dropped.
+ */
 function linesToBlocks(lines: readonly string[]): KnownBlock[] {
   return lines
     .filter((line) => line.trim() !== '')
-    .map((line) => ({
-      type: 'section',
-      text: { type: 'mrkdwn', text: cut(escapeMrkdwn(line), LIMITS.section), verbatim: true },
-    }));
+    .flatMap((line) => escapeInPieces(line, LIMITS.section))
+    .map((piece) => ({ type: 'section', text: { type: 'mrkdwn', text: piece, verbatim: true } }));
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { escapeInPieces, formToModal, replyToSlackMessage } from '../../src/bot/slack/render.ts';
+import { FORM_IDS } from '../../src/handlers/action-ids.ts';
+
+const unescape = (text: string) =>
+  text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+
+describe('Slack rendering of long and typed text', () => {
+  it('shows a 3,000-character complaint whole in a details view, over several sections of at most 3,000', () => {
+    const description =
+      `Patient & family <upset> ${'waited two hours in the lobby & nobody said why. '.repeat(60)}`.slice(
+        0,
+        3000,
+      );
+    const modal = formToModal(
+      {
+        formId: FORM_IDS.complaintDetails,
+        title: 'Complaint CP-1',
+        lines: ['What happened:', description],
+        inputs: [],
+      },
+      '{}',
+    );
+    const texts = (modal.blocks as { text?: { text: string } }[]).map((block) => block.text?.text ?? '');
+    expect(texts.length).toBeGreaterThan(2);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
+    expect(texts.slice(1).map(unescape).join('')).toBe(description);
+    expect(texts.join('')).not.toContain('…');
+  });
+
+  it('never cuts an escaped character in half', () => {
+    const pieces = escapeInPieces('&'.repeat(1000), 3000);
+    expect(pieces.every((piece) => /^(&amp;)+$/.test(piece) && piece.length <= 3000)).toBe(true);
+    expect(pieces.map(unescape).join('')).toBe('&'.repeat(1000));
+  });
+
+  it('escapes the notification text so a typed <!channel> is not a mention', () => {
+    const message = replyToSlackMessage({ text: 'Supplies SR-1: 1 × <!channel> <@U0MGR1> & co' });
+    expect(message.text).toBe('Supplies SR-1: 1 × &lt;!channel&gt; &lt;@U0MGR1&gt; &amp; co');
+  });
+});
