@@ -18,6 +18,12 @@ import { toSlackLogger } from './slack-logger.ts';
 // Slack shows operation_timeout after 3 s; an answer not ready by then follows through response_url.
 const ACK_BUDGET_MS = 2_500;
 const STILL_WORKING: Message = { text: 'Working on it… the answer will follow here in a moment.' };
+
+function formTooLate(command: string): Message {
+  return {
+    text: `Sorry, the form took too long to open. Please run ${command} again. Nothing was saved.`,
+  };
+}
 // Slack's payloads for our commands, cards and modals are a few kilobytes; as for Teams activities, anything
 // over 256 KB is refused before it is buffered whole or its signature computed.
 const MAX_BODY_BYTES = 256 * 1024;
@@ -160,7 +166,9 @@ export function createSlackApp(params: {
     if (early === undefined) {
       await ack({ response_type: 'ephemeral', text: STILL_WORKING.text });
       const outcome = await pending;
-      if (outcome.reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(outcome.reply) });
+      // A form cannot be opened any more: Slack's trigger_id expired with the 3 s window.
+      const reply = outcome.form ? formTooLate(command.command) : outcome.reply;
+      if (reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(reply) });
       return;
     }
     if (early.form) {
