@@ -57,6 +57,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
   const deliverer = createOutboxDeliverer({
     db: database.db,
     senders,
+    office,
     logger: logger.child({ component: 'outbox' }),
     ...(options.deliverer ? { options: options.deliverer } : {}),
   });

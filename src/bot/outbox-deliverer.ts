@@ -1,26 +1,38 @@
+import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
+import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
-import {
-  getMessageRef,
-  type MessageRef,
-  type PostedCard,
-  saveMessageRefs,
-} from '../db/repositories/message-refs.ts';
+import { claimJobRun } from '../db/repositories/job-runs.ts';
+import { getMessageRef, type MessageRef } from '../db/repositories/message-refs.ts';
 import {
   claimDueOutboxMessages,
   closeOutboxMessage,
+  createOutboxMessages,
   markOutboxSent,
   type OutboxMessage,
+  renewOutboxClaims,
   scheduleOutboxRetry,
 } from '../db/repositories/outbox.ts';
+import { listManagers } from '../domain/people.ts';
 import type { Message, Platform } from '../handlers/reply.ts';
 import { DeliveryError } from './delivery-error.ts';
 
+/** Which outbox row a send is for, so the platform can tag the message and find it again after a crash. */
+export interface OutboxTag {
+  outboxId: number;
+}
+
 /** Sends rendered messages to one platform; failures are thrown as DeliveryError. */
 export interface PlatformSender {
-  post(channel: string, message: Message): Promise<MessageRef>;
+  post(channel: string, message: Message, tag?: OutboxTag): Promise<MessageRef>;
   update(ref: MessageRef, message: Message): Promise<void>;
-  sendDirect(userId: string, message: Message): Promise<MessageRef>;
+  sendDirect(userId: string, message: Message, tag?: OutboxTag): Promise<MessageRef>;
+  /**
+   * Where the message tagged with `outboxId` landed in `target`'s conversation (a channel, or a user's
+   * direct messages), looking no further back than `since`; undefined when it is not there. Platforms
+   * that cannot search their messages leave this out, and a row is then simply sent again.
+   */
+  findPosted?(target: string, outboxId: number, since: Date): Promise<MessageRef | undefined>;
 }
 
 export interface DelivererOptions {
@@ -29,6 +41,7 @@ export interface DelivererOptions {
   maxDelayMs: number;
   pollMs: number;
   batchSize: number;
+  /** how long a claim lasts unless the sender renews it; a crashed sender's rows are free again after this */
   leaseMs: number;
   now: () => Date;
 }
@@ -39,9 +52,23 @@ const DEFAULTS: DelivererOptions = {
   maxDelayMs: 5 * 60_000,
   pollMs: 1_000,
   batchSize: 25,
-  leaseMs: 60_000,
+  leaseMs: 5_000,
   now: () => new Date(),
 };
+
+/**
+ * Refusals that last until a person acts (the bot is not in the channel, or cannot see it): retried
+ * slowly for a day instead of given up at once, because inviting the bot fixes them.
+ */
+const REFUSALS_UNTIL_INVITED = new Set(['not_in_channel', 'channel_not_found']);
+/** The waits between tries of a refused card: 5, 15, 30 minutes, then hourly. */
+export const INVITE_RETRY_DELAYS_MS = [5, 15, 30, 60].map((minutes) => minutes * 60_000);
+/** How long after it was queued a refused card is still tried. */
+export const INVITE_WINDOW_MS = 24 * 60 * 60_000;
+/** The job_runs name that makes the "please invite frontdesk" message go out once per channel and day. */
+export const INVITE_NOTICE_JOB = 'outbox-invite-notice';
+/** How far before a row was queued to look for its message: the platform's clock may run behind ours. */
+const FIND_POSTED_MARGIN_MS = 5 * 60_000;
 
 /** Exponential backoff with full jitter, never sooner than the platform's Retry-After. */
 export function computeRetryDelay(attempt: number, options: DelivererOptions, retryAfterMs?: number): number {
@@ -50,32 +77,113 @@ export function computeRetryDelay(attempt: number, options: DelivererOptions, re
   return Math.max(jittered, retryAfterMs ?? 0);
 }
 
+/** The message asking managers to invite the bot where a card is waiting. */
+export function buildInviteRequest(channel: string): Message {
+  return {
+    text: `Please invite frontdesk to #${channel} — a card is waiting to be posted there.`,
+    lines: [
+      `In #${channel}, type /invite @frontdesk. The card will be posted at the next try (within the hour).`,
+    ],
+  };
+}
+
 /**
- * Sends outbox rows until stopped: claims due rows (SKIP LOCKED, so replicas share the work), sends each,
- * marks it sent, and records where a card landed so later updates find it. Retryable failures go back to
- * the queue with backoff; after the last attempt the row is kept as `failed` and logged without its text.
+ * Sends outbox rows until stopped: claims due rows (SKIP LOCKED, so replicas share the work) for a short
+ * lease that it renews while sending, sends each, and marks each sent with where it landed as soon as it
+ * went out. A row another process claimed and never settled (it crashed) is first looked for on the
+ * platform, so a crash mid-send never doubles a message. Retryable failures go back to the queue with
+ * backoff; a channel that refuses the bot is retried for a day while managers are asked to invite it;
+ * anything else is kept as `failed` and logged without its text.
  */
 export function createOutboxDeliverer(params: {
   db: Db;
   senders: Partial<Record<Platform, PlatformSender>>;
+  office: Pick<OfficeConfig, 'office' | 'staff'>;
   logger: Logger;
   options?: Partial<DelivererOptions>;
 }) {
   const options = { ...DEFAULTS, ...params.options };
-  const { db, senders, logger } = params;
+  const { db, senders, office, logger } = params;
   let running = false;
   let wakeUp: (() => void) | undefined;
   let loop: Promise<void> | undefined;
   let pendingWake = false;
 
-  /** Sends one row; resolves with what to record when it went out, or undefined when it was settled otherwise. */
-  async function deliver(row: OutboxMessage): Promise<{ id: number; card?: PostedCard } | undefined> {
-    const sender = senders[row.platform as Platform];
+  /** Queues the invite request to every manager on the row's platform, once per channel and office day. */
+  async function askManagersToInvite(tx: Db, row: OutboxMessage, channel: string): Promise<number> {
+    const day = DateTime.fromJSDate(options.now()).setZone(office.office.timezone).toISODate();
+    const claimed = await claimJobRun(tx, {
+      officeId: row.officeId,
+      job: INVITE_NOTICE_JOB,
+      runKey: `${row.platform}:${channel}:${day}`,
+    });
+    if (!claimed) return 0;
+    const platform = row.platform as Platform;
+    const managers = listManagers(office).flatMap((member) =>
+      platform === 'slack' || platform === 'teams' ? (member[platform] ?? []) : [],
+    );
+    await createOutboxMessages(
+      tx,
+      managers.map((userId) => ({
+        officeId: row.officeId,
+        platform: row.platform,
+        kind: 'dm' as const,
+        target: userId,
+        message: buildInviteRequest(channel),
+      })),
+    );
+    return managers.length;
+  }
+
+  /** Puts a failed row back in the queue, waits for an invite, or gives up on it, by what the platform said. */
+  async function settleFailure(
+    row: OutboxMessage,
+    error: unknown,
+    channel: string | undefined,
+  ): Promise<void> {
     const log = { outboxId: row.id, platform: row.platform, kind: row.kind, attempt: row.attempts };
+    const failure =
+      error instanceof DeliveryError
+        ? error
+        : new DeliveryError(error instanceof Error ? error.name : 'unknown', false);
+    const now = options.now();
+    if (
+      channel !== undefined &&
+      REFUSALS_UNTIL_INVITED.has(failure.code) &&
+      now.getTime() - row.createdAt.getTime() < INVITE_WINDOW_MS
+    ) {
+      const delay = INVITE_RETRY_DELAYS_MS[Math.min(row.attempts, INVITE_RETRY_DELAYS_MS.length) - 1] ?? 0;
+      const asked = await db.transaction(async (tx) => {
+        await scheduleOutboxRetry(tx, row.id, new Date(now.getTime() + delay), failure.code);
+        return askManagersToInvite(tx, row, channel);
+      });
+      logger.warn(
+        { ...log, code: failure.code, retryInMs: delay, managersAsked: asked },
+        'the channel refused the message; will retry until frontdesk is invited',
+      );
+      return;
+    }
+    if (failure.retryable && row.attempts < options.maxAttempts) {
+      const delay = computeRetryDelay(row.attempts, options, failure.retryAfterMs);
+      await scheduleOutboxRetry(db, row.id, new Date(now.getTime() + delay), failure.code);
+      logger.warn(
+        { ...log, code: failure.code, retryInMs: Math.round(delay) },
+        'delivery failed; will retry',
+      );
+      return;
+    }
+    await closeOutboxMessage(db, row.id, 'failed', failure.code);
+    logger.error({ ...log, code: failure.code }, 'delivery failed for good; message kept as failed');
+  }
+
+  /** Sends one row and settles it: sent (with where it landed), retried, skipped or failed. */
+  async function deliver(row: OutboxMessage): Promise<void> {
+    const sender = senders[row.platform as Platform];
     if (!sender) {
       await closeOutboxMessage(db, row.id, 'skipped', 'platform_off');
-      return undefined;
+      return;
     }
+    let channel: string | undefined;
     try {
       if (row.kind === 'update') {
         const ref = row.cardKey
@@ -83,61 +191,73 @@ export function createOutboxDeliverer(params: {
           : undefined;
         if (!ref) {
           await closeOutboxMessage(db, row.id, 'skipped', 'card_not_posted');
-          return undefined;
+          return;
         }
+        channel = ref.channel;
         await sender.update(ref, row.message);
-        return { id: row.id };
+        await markOutboxSent(db, { id: row.id, at: options.now() });
+        return;
       }
-      const ref =
-        row.kind === 'post'
-          ? await sender.post(row.target, row.message)
-          : await sender.sendDirect(row.target, row.message);
-      if (!row.cardKey) return { id: row.id };
-      return {
-        id: row.id,
-        card: { key: { officeId: row.officeId, cardKey: row.cardKey, platform: row.platform }, ref },
-      };
-    } catch (error) {
-      const failure =
-        error instanceof DeliveryError
-          ? error
-          : new DeliveryError(error instanceof Error ? error.name : 'unknown', false);
-      if (failure.retryable && row.attempts < options.maxAttempts) {
-        const delay = computeRetryDelay(row.attempts, options, failure.retryAfterMs);
-        await scheduleOutboxRetry(db, row.id, new Date(options.now().getTime() + delay), failure.code);
-        logger.warn(
-          { ...log, code: failure.code, retryInMs: Math.round(delay) },
-          'delivery failed; will retry',
+      if (row.kind === 'post') channel = row.target;
+      // Tried before: the last try may have reached the platform without being recorded (a crash, a timeout).
+      const earlier =
+        row.attempts > 1 && sender.findPosted
+          ? await sender.findPosted(
+              row.target,
+              row.id,
+              new Date(row.createdAt.getTime() - FIND_POSTED_MARGIN_MS),
+            )
+          : undefined;
+      if (earlier) {
+        logger.info(
+          { outboxId: row.id, platform: row.platform, kind: row.kind, attempt: row.attempts },
+          'found the message already delivered by an earlier try; recorded it instead of sending again',
         );
-      } else {
-        await closeOutboxMessage(db, row.id, 'failed', failure.code);
-        logger.error({ ...log, code: failure.code }, 'delivery failed for good; message kept as failed');
       }
-      return undefined;
+      const tag = { outboxId: row.id };
+      const ref =
+        earlier ??
+        (row.kind === 'post'
+          ? await sender.post(row.target, row.message, tag)
+          : await sender.sendDirect(row.target, row.message, tag));
+      await markOutboxSent(db, { id: row.id, at: options.now(), ref: row.cardKey ? ref : undefined });
+    } catch (error) {
+      await settleFailure(row, error, channel);
     }
   }
 
   /**
-   * Claims and sends one batch; returns how many rows it handled. What went out is recorded for the whole
-   * batch in two statements (card references first, so an update claimed next finds its card), because
-   * under load each database round trip costs as much as the post itself.
+   * Claims and sends one batch; returns how many rows it claimed. While the batch is out, the claim is
+   * renewed every third of a lease, so only a process that stopped renewing (it died) loses its rows.
    */
   async function deliverBatch(): Promise<number> {
+    const now = options.now();
+    // The claim stamps this same expiry on every row it takes; renewals match on it.
+    let claimedUntil = new Date(now.getTime() + options.leaseMs);
     const rows = await claimDueOutboxMessages(db, {
-      now: options.now(),
+      now,
       limit: options.batchSize,
       leaseMs: options.leaseMs,
     });
-    const sent = (await Promise.all(rows.map(deliver))).filter((result) => result !== undefined);
-    await saveMessageRefs(
-      db,
-      sent.flatMap((result) => (result.card ? [result.card] : [])),
-    );
-    await markOutboxSent(
-      db,
-      sent.map((result) => result.id),
-      options.now(),
-    );
+    if (rows.length === 0) return 0;
+    const ids = rows.map((row) => row.id);
+    let renewing: Promise<void> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      renewing = renewing.then(async () => {
+        const until = new Date(options.now().getTime() + options.leaseMs);
+        try {
+          if ((await renewOutboxClaims(db, { ids, claimedUntil, until })) > 0) claimedUntil = until;
+        } catch (error) {
+          logger.warn({ code: (error as { code?: unknown }).code }, 'could not renew the outbox lease');
+        }
+      });
+    }, options.leaseMs / 3);
+    try {
+      await Promise.all(rows.map(deliver));
+    } finally {
+      clearInterval(heartbeat);
+      await renewing;
+    }
     return rows.length;
   }
 

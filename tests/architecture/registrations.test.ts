@@ -29,8 +29,15 @@ describe('manifests/slack-app.yaml', () => {
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
   });
 
-  it('asks for no bot scope beyond commands and chat:write', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands']);
+  it('asks for no bot scope beyond commands, chat:write and the history look-up before a re-send', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'channels:history',
+      'chat:write',
+      'commands',
+      'groups:history',
+      'im:history',
+      'im:write',
+    ]);
   });
 
   it('has a handler for every action id and form id, and no handler for an undeclared id', () => {

@@ -1,22 +1,33 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/bot/delivery-error.ts';
 import {
+  buildInviteRequest,
   createOutboxDeliverer,
   type DelivererOptions,
+  INVITE_NOTICE_JOB,
   type PlatformSender,
 } from '../../src/bot/outbox-deliverer.ts';
 import { createSlackSender } from '../../src/bot/slack/sender.ts';
 import type { Database } from '../../src/db/client.ts';
 import { getMessageRef, type MessageRef } from '../../src/db/repositories/message-refs.ts';
-import { createOutboxMessages, type NewOutboxMessage } from '../../src/db/repositories/outbox.ts';
-import { outbox } from '../../src/db/schema/index.ts';
+import {
+  claimDueOutboxMessages,
+  createOutboxMessages,
+  type NewOutboxMessage,
+} from '../../src/db/repositories/outbox.ts';
+import { jobRuns, outbox } from '../../src/db/schema/index.ts';
 import type { Message } from '../../src/handlers/reply.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
 import { startRecordingSlackApi } from '../helpers/slack-api-server.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const OFFICE = 'main';
+const office = buildOfficeConfig();
+const OFFICE = office.office.id;
+const MINUTE = 60_000;
 // Text that must never reach a log line: it stands for a patient detail in a card.
 const SECRET = 'Jane Roe called about her biopsy results';
 
@@ -25,37 +36,52 @@ interface SentCall {
   target: string;
   ref?: MessageRef;
   message: Message;
+  outboxId?: number | undefined;
 }
 
-/** A PlatformSender that records successful sends and throws the scripted failures first, per target. */
+/**
+ * A PlatformSender that records successful sends and throws the scripted failures first, per target.
+ * Sends to a held target wait until released; `findPosted` finds what this fake posted, by outbox id.
+ */
 function createFakeSender() {
   const sent: SentCall[] = [];
   const attempts: SentCall[] = [];
   const scripted = new Map<string, Error[]>();
+  const held = new Map<string, Promise<void>>();
+  const landed = new Map<number, MessageRef>();
   let posted = 0;
 
   async function attempt(call: SentCall): Promise<void> {
     attempts.push(call);
     // A tiny pause lets concurrent batches interleave, as real network calls would.
     await new Promise((resolve) => setTimeout(resolve, 1));
+    await held.get(call.target);
     const failure = scripted.get(call.target)?.shift();
     if (failure) throw failure;
     sent.push(call);
   }
 
+  function land(outboxId: number | undefined, ref: MessageRef): MessageRef {
+    if (outboxId !== undefined) landed.set(outboxId, ref);
+    return ref;
+  }
+
   const sender: PlatformSender = {
-    async post(channel, message) {
-      await attempt({ kind: 'post', target: channel, message });
+    async post(channel, message, tag) {
+      await attempt({ kind: 'post', target: channel, message, outboxId: tag?.outboxId });
       posted += 1;
-      return { channel, messageId: `ts-${posted}` };
+      return land(tag?.outboxId, { channel, messageId: `ts-${posted}` });
     },
-    async sendDirect(userId, message) {
-      await attempt({ kind: 'dm', target: userId, message });
+    async sendDirect(userId, message, tag) {
+      await attempt({ kind: 'dm', target: userId, message, outboxId: tag?.outboxId });
       posted += 1;
-      return { channel: `D-${userId}`, messageId: `ts-${posted}` };
+      return land(tag?.outboxId, { channel: `D-${userId}`, messageId: `ts-${posted}` });
     },
     async update(ref, message) {
       await attempt({ kind: 'update', target: ref.channel, ref, message });
+    },
+    async findPosted(_target, outboxId) {
+      return landed.get(outboxId);
     },
   };
   return {
@@ -65,6 +91,20 @@ function createFakeSender() {
     /** the next sends to `target` throw these, in order */
     failNext(target: string, ...errors: Error[]) {
       scripted.set(target, [...(scripted.get(target) ?? []), ...errors]);
+    },
+    /** sends to `target` wait until the returned function is called */
+    hold(target: string): () => void {
+      let release = () => {};
+      held.set(
+        target,
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      );
+      return () => {
+        held.delete(target);
+        release();
+      };
     },
   };
 }
@@ -97,6 +137,7 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
   beforeEach(async () => {
     await database.db.execute(sql`delete from outbox`);
     await database.db.execute(sql`delete from message_refs`);
+    await database.db.execute(sql`delete from job_runs`);
     clock = new Date(Date.now() + 5_000);
   });
 
@@ -105,6 +146,7 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     const deliverer = createOutboxDeliverer({
       db: database.db,
       senders: { slack: sender },
+      office,
       logger: recording.logger,
       options: {
         maxAttempts: 3,
@@ -183,9 +225,9 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
 
   it('fails a message at once on a non-retryable error', async () => {
     const fake = createFakeSender();
-    fake.failNext('C0GONE', new DeliveryError('channel_not_found', false));
+    fake.failNext('C0BAD', new DeliveryError('invalid_blocks', false));
     const { deliverer, recording } = buildDeliverer(fake.sender);
-    await queue(card('C0GONE'));
+    await queue(card('C0BAD'));
 
     await runRounds(deliverer, 3);
 
@@ -193,7 +235,7 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     expect((await readRows())[0]).toMatchObject({
       status: 'failed',
       attempts: 1,
-      lastError: 'channel_not_found',
+      lastError: 'invalid_blocks',
     });
     expect(recording.text()).not.toContain('Jane Roe');
   });
@@ -348,5 +390,222 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     } finally {
       await slackApi.close();
     }
+  });
+  it('marks each row sent as its post returns, while the rest of its batch is still out', async () => {
+    const fake = createFakeSender();
+    const release = fake.hold('C0SLOW');
+    const { deliverer } = buildDeliverer(fake.sender);
+    await queue(card('C0FAST', { cardKey: 'TO-1' }), card('C0SLOW', { cardKey: 'TO-2' }));
+
+    const batch = deliverer.deliverBatch();
+    await waitFor(
+      async () => ((await readRows())[0]?.status === 'sent' ? true : undefined),
+      'the first row to be marked sent',
+    );
+    expect((await readRows())[1]).toMatchObject({ status: 'pending', sentAt: null });
+    expect(
+      await getMessageRef(database.db, { officeId: OFFICE, cardKey: 'TO-1', platform: 'slack' }),
+    ).toEqual({ channel: 'C0FAST', messageId: 'ts-1' });
+    release();
+    await batch;
+
+    expect((await readRows()).map((row) => row.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('takes over the rows of a process that died mid-send after its short lease, without re-sending what went out', async () => {
+    const fake = createFakeSender();
+    await queue(
+      card('C0APPROVALS', { cardKey: 'TO-1' }),
+      card('C0APPROVALS', { cardKey: 'TO-2' }),
+      card('U0SAM', { kind: 'dm' }),
+    );
+    // The dead process: it claimed the rows, posted the first one and was killed before recording it.
+    const claimed = await claimDueOutboxMessages(database.db, { now: clock, limit: 10, leaseMs: 5_000 });
+    const first = claimed.find((row) => row.cardKey === 'TO-1');
+    if (!first) throw new Error('nothing was claimed');
+    await fake.sender.post(first.target, first.message, { outboxId: first.id });
+    const { deliverer, recording } = buildDeliverer(fake.sender, { leaseMs: 5_000 });
+
+    expect(await deliverer.deliverBatch()).toBe(0);
+    advance(5_001);
+    expect(await deliverer.deliverBatch()).toBe(3);
+
+    expect(fake.sent.map((call) => [call.kind, call.target])).toEqual([
+      ['post', 'C0APPROVALS'],
+      ['post', 'C0APPROVALS'],
+      ['dm', 'U0SAM'],
+    ]);
+    const rows = await readRows();
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual([
+      ['sent', 2],
+      ['sent', 2],
+      ['sent', 2],
+    ]);
+    for (const [cardKey, messageId] of [
+      ['TO-1', 'ts-1'],
+      ['TO-2', 'ts-2'],
+    ] as const) {
+      expect(await getMessageRef(database.db, { officeId: OFFICE, cardKey, platform: 'slack' })).toEqual({
+        channel: 'C0APPROVALS',
+        messageId,
+      });
+    }
+    expect(recording.text()).not.toContain('Jane Roe');
+  });
+
+  it('renews its claim while a slow send is out, so another process does not take the row', async () => {
+    const fake = createFakeSender();
+    const release = fake.hold('C0SLOW');
+    const first = buildDeliverer(fake.sender, { leaseMs: 300 }).deliverer;
+    const second = buildDeliverer(fake.sender, { leaseMs: 300 }).deliverer;
+    await queue(card('C0SLOW'));
+
+    const batch = first.deliverBatch();
+    await waitFor(async () => (await readRows())[0]?.claimedUntil ?? undefined, 'the claim');
+    advance(1_000);
+    // Past the first lease now: only a renewal (every third of a lease) keeps the row from the other process.
+    await waitFor(async () => {
+      const until = (await readRows())[0]?.claimedUntil;
+      return until && until.getTime() > clock.getTime() ? until : undefined;
+    }, 'the lease to be renewed');
+    expect(await second.deliverBatch()).toBe(0);
+    release();
+    await batch;
+
+    expect(fake.attempts).toHaveLength(1);
+    expect((await readRows())[0]).toMatchObject({ status: 'sent', attempts: 1, claimedUntil: null });
+  });
+
+  it('finds in the Slack channel and the DM what a dead process posted, by its outbox id, and posts nothing twice', async () => {
+    const slackApi = await startRecordingSlackApi();
+    try {
+      const sender = createSlackSender({
+        token: 'xoxb-test',
+        apiUrl: slackApi.apiUrl,
+        logger: createRecordingLogger().logger,
+      });
+      await queue(card('C0APPROVALS', { cardKey: 'TO-5' }), card('U0SAM', { kind: 'dm' }));
+      const claimed = (
+        await claimDueOutboxMessages(database.db, { now: clock, limit: 10, leaseMs: 5_000 })
+      ).sort((one, other) => one.id - other.id);
+      for (const row of claimed) {
+        const tag = { outboxId: row.id };
+        if (row.kind === 'post') await sender.post(row.target, row.message, tag);
+        else await sender.sendDirect(row.target, row.message, tag);
+      }
+      const { deliverer } = buildDeliverer(sender, { leaseMs: 5_000 });
+
+      advance(5_001);
+      expect(await deliverer.deliverBatch()).toBe(2);
+
+      const posts = slackApi.callsTo('chat.postMessage');
+      expect(posts).toHaveLength(2);
+      expect(posts.map((call) => call.body.metadata)).toEqual(
+        claimed.map((row) => ({ event_type: 'frontdesk_outbox', event_payload: { outbox_id: row.id } })),
+      );
+      expect(slackApi.callsTo('conversations.history').map((call) => call.body.channel)).toEqual(
+        expect.arrayContaining(['C0APPROVALS', 'U0SAM']),
+      );
+      expect(slackApi.callsTo('conversations.open')[0]?.body).toMatchObject({ users: 'U0SAM' });
+      expect((await readRows()).map((row) => row.status)).toEqual(['sent', 'sent']);
+      expect(
+        await getMessageRef(database.db, { officeId: OFFICE, cardKey: 'TO-5', platform: 'slack' }),
+      ).toEqual({ channel: 'C0APPROVALS', messageId: '1700000000.000001' });
+    } finally {
+      await slackApi.close();
+    }
+  });
+
+  /** Moves the clock out of the last hour of the office day, so a test spanning minutes stays in one day. */
+  function keepClockOffMidnight() {
+    const local = DateTime.fromJSDate(clock).setZone(office.office.timezone);
+    if (local.hour === 23) clock = local.plus({ days: 1 }).set({ hour: 1 }).toJSDate();
+  }
+
+  async function drain(deliverer: { deliverBatch(): Promise<number> }) {
+    while ((await deliverer.deliverBatch()) > 0);
+  }
+
+  it('keeps a card a channel refuses until frontdesk is invited, and asks the managers once across processes', async () => {
+    keepClockOffMidnight();
+    const fake = createFakeSender();
+    const refused = () => new DeliveryError('not_in_channel', false);
+    fake.failNext('C0APPROVALS', refused(), refused(), refused(), refused());
+    const first = buildDeliverer(fake.sender, { batchSize: 1 }).deliverer;
+    const second = buildDeliverer(fake.sender, { batchSize: 1 }).deliverer;
+    await queue(card('C0APPROVALS', { cardKey: 'TO-3' }), card('C0APPROVALS', { cardKey: 'TO-4' }));
+    const cards = async () => (await readRows()).filter((row) => row.target === 'C0APPROVALS');
+    const invites = () => fake.sent.filter((call) => call.kind === 'dm');
+
+    // Both processes are refused at once; the managers are asked once, by whichever claimed the notice.
+    await Promise.all([first.deliverBatch(), second.deliverBatch()]);
+    expect((await cards()).map((row) => [row.status, row.lastError])).toEqual([
+      ['pending', 'not_in_channel'],
+      ['pending', 'not_in_channel'],
+    ]);
+    for (const row of await cards()) {
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(clock.getTime() + 5 * MINUTE);
+    }
+    await drain(first);
+    expect(
+      invites()
+        .map((call) => call.target)
+        .sort(),
+    ).toEqual(['U0DANA', 'U0OMAR']);
+    expect(invites()[0]?.message).toEqual(buildInviteRequest('C0APPROVALS'));
+    expect(invites()[0]?.message.text).toBe(
+      'Please invite frontdesk to #C0APPROVALS — a card is waiting to be posted there.',
+    );
+
+    // Still not invited five minutes later: tried again, the next try 15 minutes on, and nobody asked again.
+    advance(5 * MINUTE);
+    await drain(second);
+    expect((await cards()).map((row) => [row.status, row.attempts])).toEqual([
+      ['pending', 2],
+      ['pending', 2],
+    ]);
+    expect(invites()).toHaveLength(2);
+    const notices = await database.db
+      .select()
+      .from(jobRuns)
+      .where(and(eq(jobRuns.officeId, OFFICE), eq(jobRuns.job, INVITE_NOTICE_JOB)));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.runKey).toMatch(/^slack:C0APPROVALS:\d{4}-\d{2}-\d{2}$/);
+
+    // Someone typed /invite @frontdesk: the next try posts both cards.
+    advance(15 * MINUTE);
+    await drain(first);
+    expect((await cards()).map((row) => row.status)).toEqual(['sent', 'sent']);
+    expect(fake.sent.filter((call) => call.kind === 'post')).toHaveLength(2);
+    expect(invites()).toHaveLength(2);
+  });
+
+  it('tries a refused card after 5, 15, 30 and then every 60 minutes, and gives up 24 hours after it was queued', async () => {
+    const fake = createFakeSender();
+    fake.failNext(
+      'C0GONE',
+      ...Array.from({ length: 40 }, () => new DeliveryError('channel_not_found', false)),
+    );
+    const { deliverer, recording } = buildDeliverer(fake.sender);
+    await queue(card('C0GONE'));
+    const refusedRow = async () => (await readRows()).find((row) => row.target === 'C0GONE');
+
+    const waits: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      await drain(deliverer);
+      const row = await refusedRow();
+      expect(row).toMatchObject({ status: 'pending', lastError: 'channel_not_found' });
+      const wait = (row?.nextAttemptAt.getTime() ?? 0) - clock.getTime();
+      waits.push(wait / MINUTE);
+      advance(wait);
+    }
+    expect(waits).toEqual([5, 15, 30, 60, 60]);
+
+    advance(24 * 60 * MINUTE);
+    await drain(deliverer);
+    expect(await refusedRow()).toMatchObject({ status: 'failed', lastError: 'channel_not_found' });
+    const errors = recording.records().filter((record) => record.level >= 50);
+    expect(errors).toEqual([expect.objectContaining({ code: 'channel_not_found' })]);
+    expect(recording.text()).not.toContain('Jane Roe');
   });
 });

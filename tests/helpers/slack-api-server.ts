@@ -19,6 +19,16 @@ export type SlackFailure =
   | { status: 429; retryAfter: number }
   | { error: string };
 
+/** A message the server holds, as conversations.history gives it back. */
+export interface StoredSlackMessage {
+  channel: string;
+  ts: string;
+  text: unknown;
+  metadata?: unknown;
+  /** when it was posted (epoch ms); `oldest` in conversations.history is compared with this */
+  postedAt: number;
+}
+
 export interface RecordingSlackApi {
   /** base URL of the Web API, ending in `/api/` (Bolt's `slackApiUrl`, our SLACK_API_URL) */
   apiUrl: string;
@@ -28,6 +38,14 @@ export interface RecordingSlackApi {
   callsTo(method: string): RecordedSlackCall[];
   /** What was posted to the response URL `responseUrl(id)` gave out, oldest first. */
   responsesTo(id: string): RecordedSlackCall[];
+  /** Every message chat.postMessage posted, oldest first (calls whose caller left before their turn never post). */
+  messages: StoredSlackMessage[];
+  /**
+   * Makes `method` slow and one at a time, as Slack's per-channel rate makes posts: each call waits for
+   * the previous one, then `ms`. A call whose caller hung up before its turn is dropped, as a request
+   * Slack never got.
+   */
+  delay(method: string, ms: number): void;
   /** Makes the next `count` calls of `method` fail as `failure`. */
   failNext(method: string, count: number, failure: SlackFailure): void;
   reset(): void;
@@ -63,12 +81,17 @@ function answer(
 }
 
 /**
- * A local Slack Web API that records every call: auth.test, chat.postMessage (increasing ts),
- * chat.update, chat.postEphemeral, views.open, and posts to response URLs (`/response/<id>`).
+ * A local Slack Web API that records every call: auth.test, chat.postMessage (increasing ts; the message
+ * and its metadata are kept for conversations.history), conversations.open, chat.update,
+ * chat.postEphemeral, views.open, and posts to response URLs (`/response/<id>`).
  */
 export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
   const calls: RecordedSlackCall[] = [];
   const failures = new Map<string, SlackFailure[]>();
+  const messages: StoredSlackMessage[] = [];
+  const delays = new Map<string, number>();
+  /** per slow method, the call in hand: the next one waits for it */
+  const lanes = new Map<string, Promise<void>>();
   let sequence = 0;
 
   function nextTs(): string {
@@ -90,8 +113,20 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
         };
       case 'chat.postMessage': {
         const ts = nextTs();
+        messages.push({
+          channel: String(body.channel),
+          ts,
+          text: body.text,
+          ...(body.metadata ? { metadata: body.metadata } : {}),
+          postedAt: Date.now(),
+        });
         return { ok: true, channel: body.channel, ts, message: { text: body.text, ts } };
       }
+      case 'conversations.open':
+        // Posts to a user id are kept under that id, so it stands for the direct message's channel too.
+        return { ok: true, channel: { id: body.users } };
+      case 'conversations.history':
+        return history(body);
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
       case 'chat.postEphemeral':
@@ -102,6 +137,49 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
         return { ok: true };
       default:
         return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  /** Newest first, as Slack answers; ts stay predictable (1700000000.N), so `oldest` is compared with postedAt. */
+  function history(body: Record<string, unknown>): unknown {
+    const oldestMs = Number(body.oldest ?? 0) * 1000;
+    const found = messages
+      .filter((message) => message.channel === body.channel && message.postedAt >= oldestMs)
+      .reverse();
+    const start = Number(body.cursor ?? 0);
+    const limit = Number(body.limit ?? 100);
+    const page = found.slice(start, start + limit).map(({ ts, text, metadata }) => ({
+      type: 'message',
+      ts,
+      text,
+      ...(metadata && String(body.include_all_metadata) === 'true' ? { metadata } : {}),
+    }));
+    const more = start + limit < found.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(start + limit) : '' },
+    };
+  }
+
+  /** Waits for the slow method's previous call and then `ms`; false when the caller hung up before its turn. */
+  async function waitForTurn(method: string, request: IncomingMessage): Promise<boolean> {
+    const ms = delays.get(method);
+    if (ms === undefined) return true;
+    const previous = lanes.get(method) ?? Promise.resolve();
+    let finished = () => {};
+    const mine = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    lanes.set(method, mine);
+    await previous;
+    try {
+      if (request.socket.destroyed) return false;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return true;
+    } finally {
+      finished();
     }
   }
 
@@ -129,6 +207,8 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
       }
       return answer(response, failure.status, { ok: false, error: 'internal_error' });
     }
+    if (!(await waitForTurn(method, request))) return;
+    // Slack acts on a request it got even when the caller is gone before the answer: reply posts regardless.
     answer(response, 200, reply(method, body));
   }
 
@@ -142,6 +222,10 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
+    messages,
+    delay(method, ms) {
+      delays.set(method, ms);
+    },
     callsTo: (method) => calls.filter((call) => call.method === method),
     responsesTo: (id) =>
       calls.filter((call) => call.method === 'response_url' && call.path === `/response/${id}`),
@@ -152,7 +236,9 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     },
     reset() {
       calls.length = 0;
+      messages.length = 0;
       failures.clear();
+      delays.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Message } from '../../handlers/reply.ts';
 import { DeliveryError } from '../delivery-error.ts';
-import type { PlatformSender } from '../outbox-deliverer.ts';
+import type { OutboxTag, PlatformSender } from '../outbox-deliverer.ts';
 import { replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
 
@@ -14,6 +14,15 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
   'service_unavailable',
   'request_timeout',
 ]);
+
+/** The metadata event type that tags every message the outbox posts with its outbox row id. */
+export const OUTBOX_EVENT_TYPE = 'frontdesk_outbox';
+
+// Answers to a history lookup that mean "cannot tell", not "try later": the row is then simply sent again.
+const LOOKUP_IMPOSSIBLE = new Set(['missing_scope', 'not_in_channel', 'channel_not_found']);
+const HISTORY_PAGE_SIZE = 200;
+/** How many pages of history a lookup reads at most; a channel busier than this since the row was queued is rare. */
+const HISTORY_MAX_PAGES = 5;
 
 /** Turns a Web API failure into a DeliveryError the outbox knows how to retry. */
 export function classifySlackError(error: unknown): DeliveryError {
@@ -66,22 +75,70 @@ export function createSlackSender(params: {
     }
   }
 
-  async function postMessage(channel: string, message: Message) {
+  async function postMessage(channel: string, message: Message, tag?: OutboxTag) {
     const result = await call(() =>
       client.chat.postMessage({
         channel,
         ...replyToSlackMessage(message),
         unfurl_links: false,
+        ...(tag
+          ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { outbox_id: tag.outboxId } } }
+          : {}),
       }),
     );
     if (!result.ts || !result.channel) throw new DeliveryError('no_ts', false);
     return { channel: result.channel, messageId: result.ts };
   }
 
+  /** The conversation to search: a channel id as is, a user id's direct messages with the app (U… or W…). */
+  async function conversationOf(target: string): Promise<string | undefined> {
+    if (!/^[UW]/.test(target)) return target;
+    const opened = await call(() => client.conversations.open({ users: target, return_im: true }));
+    return opened.channel?.id;
+  }
+
+  async function findPosted(target: string, outboxId: number, since: Date) {
+    try {
+      const channel = await conversationOf(target);
+      if (!channel) return undefined;
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
+        const history = await call(() =>
+          client.conversations.history({
+            channel,
+            oldest: (since.getTime() / 1000).toFixed(6),
+            include_all_metadata: true,
+            limit: HISTORY_PAGE_SIZE,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        const found = history.messages?.find(
+          (posted) =>
+            posted.metadata?.event_type === OUTBOX_EVENT_TYPE &&
+            // The SDK types the payload as an empty object; it holds what we posted.
+            Number((posted.metadata.event_payload as { outbox_id?: unknown } | undefined)?.outbox_id) ===
+              outboxId,
+        );
+        if (found?.ts) return { channel, messageId: found.ts };
+        cursor = history.response_metadata?.next_cursor;
+        if (!history.has_more || !cursor) return undefined;
+      }
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || !LOOKUP_IMPOSSIBLE.has(error.code)) throw error;
+      params.logger.warn(
+        { code: error.code },
+        'could not check whether a message was already posted (the app needs channels:history, groups:history, im:history and im:write); sending it again',
+      );
+      return undefined;
+    }
+  }
+
   return {
     post: postMessage,
     // Posting to a user id lands in the app's direct message with that user.
     sendDirect: postMessage,
+    findPosted,
     async update(ref, message) {
       await call(() =>
         client.chat.update({

@@ -55,13 +55,51 @@ export async function claimDueOutboxMessages(
     .returning();
 }
 
-/** Marks messages delivered, in one statement. */
-export async function markOutboxSent(db: Db, ids: readonly number[], at: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+/**
+ * Marks one message delivered and, for a card, remembers where it landed, in one statement: a crash can
+ * never leave a posted card unmarked for longer than its own post took, and an update claimed next
+ * always finds its card.
+ */
+export async function markOutboxSent(
+  db: Db,
+  sent: { id: number; at: Date; ref?: { channel: string; messageId: string } | undefined },
+): Promise<void> {
+  const marked = sql`update outbox set status = 'sent', sent_at = ${sent.at.toISOString()}::timestamptz, claimed_until = null, last_error = null
+    where id = ${sent.id} returning office_id, card_key, platform`;
+  if (!sent.ref) {
+    await db.execute(marked);
+    return;
+  }
+  await db.execute(sql`with marked as (${marked})
+    insert into message_refs (office_id, card_key, platform, channel, message_id, posted_at)
+    select office_id, card_key, platform, ${sent.ref.channel}, ${sent.ref.messageId}, ${sent.at.toISOString()}::timestamptz
+    from marked where card_key is not null
+    on conflict (office_id, card_key, platform) do update
+    set channel = excluded.channel, message_id = excluded.message_id, posted_at = excluded.posted_at`);
+}
+
+/**
+ * Extends the lease on rows this process still holds, so that a live sender keeps them and a dead one's
+ * expire within one short lease. The claim's own expiry time identifies it: a row another process has
+ * claimed since (or one already settled) is left alone. Returns how many rows were renewed.
+ */
+export async function renewOutboxClaims(
+  db: Db,
+  claim: { ids: readonly number[]; claimedUntil: Date; until: Date },
+): Promise<number> {
+  if (claim.ids.length === 0) return 0;
+  const renewed = await db
     .update(outbox)
-    .set({ status: 'sent', sentAt: at, claimedUntil: null, lastError: null })
-    .where(inArray(outbox.id, [...ids]));
+    .set({ claimedUntil: claim.until })
+    .where(
+      and(
+        inArray(outbox.id, [...claim.ids]),
+        eq(outbox.status, 'pending'),
+        eq(outbox.claimedUntil, claim.claimedUntil),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return renewed.length;
 }
 
 /** Puts a message back in the queue for another try at `at`; `error` is a code, never message text. */
