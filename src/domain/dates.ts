@@ -13,7 +13,8 @@ export type DateRangeParse =
   | { ok: true; start: IsoDay; end: IsoDay; part: DayPart; rest: string }
   | { ok: false; reason: 'no_date' }
   | { ok: false; reason: 'unparseable'; fragment: string }
-  | { ok: false; reason: 'end_before_start'; start: IsoDay; end: IsoDay };
+  | { ok: false; reason: 'end_before_start'; start: IsoDay; end: IsoDay }
+  | { ok: false; reason: 'half_day_range'; start: IsoDay; end: IsoDay };
 
 type Token = { text: string; start: number; end: number };
 
@@ -77,11 +78,16 @@ export function parseDateRange(text: string, now: DateTime, zone: string): DateR
   const partToken = tokens[index];
   const partWord = partToken ? PART_WORDS[partToken.text.toLowerCase()] : undefined;
   if (partToken && partWord) {
-    if (end !== start) {
-      return { ok: false, reason: 'unparseable', fragment: text.slice(0, partToken.end).trim() };
-    }
+    if (end !== start) return { ok: false, reason: 'half_day_range', start, end };
     part = partWord;
     index += 1;
+    // `dec 8 pm to dec 9` is a range with a half day inside it, not an afternoon with the reason "to dec 9";
+    // `fri pm to see the dentist` stays a reason because no day follows the range word.
+    const after = tokens[index];
+    if (after && RANGE_WORDS.has(after.text.toLowerCase())) {
+      const second = readRangeEnd(text, tokens, index + 1, today, start);
+      if (second.kind === 'day') return { ok: false, reason: 'half_day_range', start, end: second.day };
+    }
   }
 
   const rest = text
@@ -89,6 +95,16 @@ export function parseDateRange(text: string, now: DateTime, zone: string): DateR
     .replace(/^[\s,;:–—-]+/, '')
     .trim();
   return { ok: true, start, end, part, rest };
+}
+
+/**
+ * The days frontdesk plans for: from the start of last year to the end of next year, in the office zone.
+ * A day outside it is a typo (`2062`, `9999`) far more often than a plan, and past its end some days
+ * cannot even be stored (the day after 9999-12-31 has a five-digit year).
+ */
+export function getPlanningWindow(now: DateTime, zone: string): { first: IsoDay; last: IsoDay } {
+  const year = now.setZone(zone).year;
+  return { first: `${year - 1}-01-01`, last: `${year + 1}-12-31` };
 }
 
 /** The calendar day `now` falls on in the office zone. */
@@ -99,6 +115,11 @@ export function getOfficeDay(now: DateTime, zone: string): IsoDay {
 /** Formats a day as `Mon Dec 1` (English, the office's calendar). */
 export function formatDay(isoDay: IsoDay, zone: string): string {
   return DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d');
+}
+
+/** Formats a day as `Fri Dec 31, 2027`, for days far enough away that the year matters. */
+export function formatDayWithYear(isoDay: IsoDay, zone: string): string {
+  return DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d, yyyy');
 }
 
 /** Formats a range as `Mon Dec 1 – Wed Dec 3`; one day is just `Mon Dec 1`; a range across years names both years. */
@@ -242,6 +263,10 @@ function readExpression(
 
   const slash = SLASH_DAY.exec(candidate);
   if (slash && !isPossibleMonthDay(Number(slash[1]), Number(slash[2]), slash[3])) return 'invalid';
+  // Inside a longer expression (`mon 12/7`) a slash must still be a possible month/day: chrono reads
+  // `dec 13/45` as Dec 13, 2045, so an impossible one makes the whole span no day at all.
+  const innerSlash = slash ? undefined : readInnerSlash(candidate);
+  if (innerSlash === 'impossible') return undefined;
 
   // chrono reads JS Dates in the process zone, so the reference is noon of the office's day in the
   // process zone, and the answer is read back from chrono's calendar fields, never from an instant.
@@ -267,6 +292,7 @@ function readExpression(
   );
   if (!day.isValid) return 'invalid';
   if (slash && (day.month !== Number(slash[1]) || day.day !== Number(slash[2]))) return 'invalid';
+  if (innerSlash && (day.month !== innerSlash.month || day.day !== innerSlash.day)) return undefined;
   const yearImplied = !result.start.isCertain('year');
   // chrono moves a recently passed day (`nov 20` on Nov 25) to next year; a person typing it almost
   // always meant this year's, so it is kept there and refused as past instead of filed a year ahead.
@@ -275,6 +301,15 @@ function readExpression(
     return { day: toIsoDay(thisYears), yearImplied };
   }
   return { day: toIsoDay(day), yearImplied };
+}
+
+/** The one `month/day` word inside a longer expression, `impossible` when any slash word is not a month/day that exists. */
+function readInnerSlash(candidate: string): { month: number; day: number } | 'impossible' | undefined {
+  const words = candidate.split(/[\s,]+/).filter((word) => word.includes('/'));
+  if (words.length === 0) return undefined;
+  const slash = words.length === 1 ? SLASH_DAY.exec(words[0] ?? '') : null;
+  if (!slash || !isPossibleMonthDay(Number(slash[1]), Number(slash[2]), slash[3])) return 'impossible';
+  return { month: Number(slash[1]), day: Number(slash[2]) };
 }
 
 function isPossibleMonthDay(month: number, day: number, yearText: string | undefined): boolean {

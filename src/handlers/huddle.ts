@@ -2,7 +2,15 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import { listPendingTimeOffRequests, listTimeOffBetween } from '../db/repositories/time-off.ts';
-import { addDays, formatDay, getOfficeDay, type IsoDay, parseDateRange } from '../domain/dates.ts';
+import {
+  addDays,
+  formatDay,
+  formatDayWithYear,
+  getOfficeDay,
+  getPlanningWindow,
+  type IsoDay,
+  parseDateRange,
+} from '../domain/dates.ts';
 import { buildHuddleDigest, findNextWorkingDay, type HuddleDigest } from '../domain/digest.ts';
 import { formatReference } from '../domain/references.ts';
 import { loadComplaintDigest } from './complaints-reminders.ts';
@@ -87,6 +95,14 @@ function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: str
   if (!parsed.ok || parsed.rest !== '' || parsed.start !== parsed.end || parsed.part !== 'full') {
     return {
       error: `"${text.slice(0, 60)}" is not one day I can read. Try /huddle, /huddle tomorrow or /huddle 2026-12-03.`,
+    };
+  }
+  // Far days are refused here rather than looked up: past 9999-12-31 the next working day has a
+  // five-digit year, which the database cannot store as a date.
+  const { first, last } = getPlanningWindow(ctx.now, zone);
+  if (parsed.start < first || parsed.start > last) {
+    return {
+      error: `The huddle covers days from ${formatDayWithYear(first, zone)} to ${formatDayWithYear(last, zone)}. Try /huddle, /huddle tomorrow or /huddle dec 3.`,
     };
   }
   return parsed.start;

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { OfficeConfig } from '../config/office.ts';
 import { createAuditEntry } from '../db/repositories/audit.ts';
@@ -11,7 +12,15 @@ import {
   lockTimeOffOfPerson,
   type TimeOffRow,
 } from '../db/repositories/time-off.ts';
-import { type DayPart, formatDay, getOfficeDay, type IsoDay, parseDateRange } from '../domain/dates.ts';
+import {
+  type DayPart,
+  formatDay,
+  formatDayWithYear,
+  getOfficeDay,
+  getPlanningWindow,
+  type IsoDay,
+  parseDateRange,
+} from '../domain/dates.ts';
 import { listManagers } from '../domain/people.ts';
 import { formatReference, parseReference } from '../domain/references.ts';
 import {
@@ -214,8 +223,15 @@ async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome>
           `The last day (${formatDay(parsed.end, zone)}) is before the first day (${formatDay(parsed.start, zone)}). ${NOTHING_SAVED}`,
           hint,
         );
+      case 'half_day_range':
+        return refusal(
+          `A half day (am/pm) is one day; for a range write /timeoff ${writeShortDay(parsed.start)} to ${writeShortDay(parsed.end)}. ${NOTHING_SAVED}`,
+          hint,
+        );
     }
   }
+  const tooFar = explainTooFar(parsed.end, ctx);
+  if (tooFar) return refusal(`${tooFar} ${NOTHING_SAVED}`, hint);
   const { type, reason } = readTypeWord(parsed.rest);
   if (reason.length > MAX_REASON) {
     return refusal(
@@ -227,6 +243,19 @@ async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome>
     ctx,
   );
   return filed.ok ? filed.outcome : refusal(`${filed.message} ${NOTHING_SAVED}`);
+}
+
+/** `dec 8`, the way people type a day after /timeoff. */
+function writeShortDay(day: IsoDay): string {
+  return DateTime.fromISO(day, { zone: 'utc', locale: 'en-US' }).toFormat('LLL d').toLowerCase();
+}
+
+/** Refuses a last day past the planning window (the end of next year): `2062` or `9999` is a typo, not a plan. */
+function explainTooFar(end: IsoDay, ctx: HandlerContext): string | undefined {
+  const zone = ctx.office.office.timezone;
+  const { last } = getPlanningWindow(ctx.now, zone);
+  if (end <= last) return undefined;
+  return `${formatDayWithYear(end, zone)} is too far ahead; time off can be asked for up to ${formatDayWithYear(last, zone)}.`;
 }
 
 function clip(text: string): string {
@@ -277,6 +306,8 @@ async function submitRequestForm(
     return { formErrors, effects: [] } satisfies Outcome;
   }
   const { start, end, part, type, reason } = parsed.data;
+  const tooFar = explainTooFar(end ?? start, ctx);
+  if (tooFar) return { formErrors: { [end ? 'end' : 'start']: tooFar }, effects: [] } satisfies Outcome;
   const filed = await fileTimeOff({ start, end: end ?? start, part, type, reason }, ctx);
   if (filed.ok) return filed.outcome;
   return {

@@ -64,6 +64,22 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     expect(section('Below par').join(' ')).toContain('Exam table paper');
   });
 
+  it.each(['9999-12-31', '2024-12-31', '2028-01-01'])(
+    'answers /huddle %s with the days it covers instead of failing',
+    async (text) => {
+      const outcome = await run('U0SAM', { kind: 'command', command: 'huddle', text });
+      expect(outcome.reply?.text).toBe(
+        'The huddle covers days from Wed Jan 1, 2025 to Fri Dec 31, 2027. Try /huddle, /huddle tomorrow or /huddle dec 3.',
+      );
+      expect(outcome.effects).toEqual([]);
+    },
+  );
+
+  it('shows the huddle for the last day of next year', async () => {
+    const outcome = await run('U0SAM', { kind: 'command', command: 'huddle', text: '2027-12-31' });
+    expect(outcome.reply?.text).toContain('Fri Dec 31');
+  });
+
   it('lists supply requests among the decisions the reminders chase', async () => {
     const waiting = await loadWaitingDecisions(database.db, office);
     expect(waiting.map((decision) => decision.reference.slice(0, 2)).sort()).toEqual(['SR', 'TO']);

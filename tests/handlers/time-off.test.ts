@@ -139,6 +139,36 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(await outboxRows()).toHaveLength(1);
     });
 
+    it.each(['dec 8 pm to dec 9', 'dec 8 to dec 9 pm family'])(
+      'refuses the half day inside the range %s with how to write it, and stores nothing',
+      async (text) => {
+        const outcome = await command(SAM, text);
+        expect(replyText(outcome)).toContain(
+          'A half day (am/pm) is one day; for a range write /timeoff dec 8 to dec 9. Nothing was saved.',
+        );
+        expect(outcome.effects).toEqual([]);
+        expect(await storedRequests()).toHaveLength(0);
+      },
+    );
+
+    it.each(['9999-12-31', 'dec 1 2099', '2028-01-03 to 2028-01-04'])(
+      'refuses %s as too far ahead (after the end of next year) and stores nothing',
+      async (text) => {
+        const outcome = await command(SAM, text);
+        expect(replyText(outcome)).toMatch(
+          /is too far ahead; time off can be asked for up to Fri Dec 31, 2027\. Nothing was saved\./,
+        );
+        expect(outcome.effects).toEqual([]);
+        expect(await storedRequests()).toHaveLength(0);
+      },
+    );
+
+    it('still files the last day of next year', async () => {
+      const outcome = await command(SAM, '2027-12-31');
+      expect(replyText(outcome)).toMatch(/^Time off requested: TO-\d+, Fri Dec 31/);
+      expect(await storedRequests()).toHaveLength(1);
+    });
+
     it('flags a request over the remaining balance but still files it', async () => {
       const outcome = await command(SAM, '2026-12-01 to 2026-12-31');
       expect(replyText(outcome)).toMatch(/more than your remaining allowance/);
@@ -183,6 +213,18 @@ describe.each(databaseTargets())('time off on $name', (target) => {
         values: { start: '2026-12-08', end: '2026-12-07', part: 'full', type: 'vacation' },
       });
       expect(outcome.formErrors?.end).toMatch(/before the first day/);
+      expect(await storedRequests()).toHaveLength(0);
+    });
+
+    it('refuses a form whose last day is after the end of next year, on that field', async () => {
+      const outcome = await run(SAM, {
+        kind: 'form',
+        formId: FORM_IDS.timeOffRequest,
+        values: { start: '2026-12-08', end: '9999-12-31', part: 'full', type: 'vacation' },
+      });
+      expect(outcome.formErrors?.end).toBe(
+        'Fri Dec 31, 9999 is too far ahead; time off can be asked for up to Fri Dec 31, 2027.',
+      );
       expect(await storedRequests()).toHaveLength(0);
     });
 

@@ -4,7 +4,9 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import {
   formatDay,
   formatDayRange,
+  formatDayWithYear,
   getOfficeDay,
+  getPlanningWindow,
   isWorkingDay,
   listDays,
   parseDateRange,
@@ -141,7 +143,34 @@ describe('parseDateRange', () => {
   });
 
   it('refuses a half day on a range', () => {
-    expect(parseDateRange('dec 1 - dec 3 am', now, zone)).toMatchObject({ ok: false, reason: 'unparseable' });
+    expect(parseDateRange('dec 1 - dec 3 am', now, zone)).toEqual({
+      ok: false,
+      reason: 'half_day_range',
+      start: '2026-12-01',
+      end: '2026-12-03',
+    });
+  });
+
+  it.each(['dec 8 pm to dec 9', 'dec 8 pm - dec 9 family', 'dec 8 am through dec 9', 'dec 8 pm to wed'])(
+    'refuses %s as a half day inside a range instead of reading the range as the reason',
+    (text) => {
+      expect(parseDateRange(text, now, zone)).toMatchObject({
+        ok: false,
+        reason: 'half_day_range',
+        start: '2026-12-08',
+        end: '2026-12-09',
+      });
+    },
+  );
+
+  it('keeps a reason that starts with a range word after a half day when no day follows', () => {
+    expect(parseDateRange('fri pm to see the dentist', now, zone)).toEqual({
+      ok: true,
+      start: '2026-11-27',
+      end: '2026-11-27',
+      part: 'pm',
+      rest: 'to see the dentist',
+    });
   });
 
   it('keeps a reason that starts with a range word when no second date follows', () => {
@@ -168,6 +197,28 @@ describe('parseDateRange', () => {
       expect(parseDateRange(text, now, zone)).toMatchObject({ ok: false, reason: 'unparseable' });
     },
   );
+
+  // Found by the property test in tests/unit/parsers.property.test.ts: chrono read `dec 13/45` as Dec 13, 2045.
+  it.each(['fri - dec 13/45', 'dec 13/45', 'dec 1 to dec 13/45'])(
+    'refuses the impossible month/day inside %s instead of reading a far year',
+    (text) => {
+      expect(parseDateRange(text, now, zone)).toEqual({
+        ok: false,
+        reason: 'unparseable',
+        fragment: 'dec 13/45',
+      });
+    },
+  );
+
+  it('still reads a possible month/day after a weekday', () => {
+    expect(parseDateRange('mon 12/7 dentist', now, zone)).toEqual({
+      ok: true,
+      start: '2026-12-07',
+      end: '2026-12-07',
+      part: 'full',
+      rest: 'dentist',
+    });
+  });
 
   it('names the unreadable part', () => {
     expect(parseDateRange('13/45 party', now, zone)).toEqual({
@@ -220,6 +271,19 @@ describe('getOfficeDay', () => {
 describe('formatDay', () => {
   it('formats a day as weekday, month and day', () => {
     expect(formatDay('2026-12-01', zone)).toBe('Tue Dec 1');
+  });
+
+  it('adds the year when asked', () => {
+    expect(formatDayWithYear('2027-12-31', zone)).toBe('Fri Dec 31, 2027');
+  });
+});
+
+describe('getPlanningWindow', () => {
+  it('runs from the start of last year to the end of next year, in the office zone', () => {
+    expect(getPlanningWindow(now, zone)).toEqual({ first: '2025-01-01', last: '2027-12-31' });
+    // 02:00 on Jan 1 in UTC is still Dec 31 in New York: the office's year decides.
+    const newYearUtc = DateTime.fromISO('2027-01-01T02:00', { zone: 'utc' });
+    expect(getPlanningWindow(newYearUtc, zone)).toEqual({ first: '2025-01-01', last: '2027-12-31' });
   });
 });
 

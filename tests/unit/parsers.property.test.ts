@@ -50,12 +50,37 @@ const hugeText = fc
   )
   .map(([piece, length]) => piece.repeat(Math.ceil(length / piece.length)).slice(0, length));
 
+// Properties that return early on a refusal also count what they accepted, and require enough of it
+// (a share of the runs) so that a parser refusing everything fails instead of passing vacuously.
+function expectAcceptedOften(accepted: number, runs: number): void {
+  expect(accepted).toBeGreaterThanOrEqual(runs * 0.1);
+}
+
+// Dates people write, maybe with a reason: mixed into the random text so that a good share of runs parse.
+const dateText = fc
+  .tuple(
+    fc.constantFrom(
+      'dec 3',
+      'tomorrow',
+      'fri pm',
+      '12/7',
+      '2026-12-03 to 2026-12-05',
+      'next mon',
+      'dec 28 - jan 3',
+    ),
+    fc.constantFrom('', ' family visit', ' to see mom', ', dentist'),
+  )
+  .map(([date, reason]) => `${date}${reason}`);
+
 describe('parseDateRange (property)', () => {
   it('never throws, and every day it accepts is a real range of at most a year, start first', () => {
+    const runs = 500;
+    let accepted = 0;
     fc.assert(
-      fc.property(typedText, (text) => {
+      fc.property(fc.oneof(typedText, dateText), (text) => {
         const parsed = parseDateRange(text, now, zone);
         if (!parsed.ok) return;
+        accepted += 1;
         expect(DateTime.fromISO(parsed.start).isValid).toBe(true);
         expect(DateTime.fromISO(parsed.end).isValid).toBe(true);
         expect(parsed.start <= parsed.end).toBe(true);
@@ -63,8 +88,31 @@ describe('parseDateRange (property)', () => {
         expect(parsed.part === 'full' || parsed.start === parsed.end).toBe(true);
         expect(listDays(parsed.start, parsed.end).length).toBeLessThanOrEqual(800);
       }),
-      { numRuns: 500 },
+      { numRuns: runs },
     );
+    expectAcceptedOften(accepted, runs);
+  });
+
+  // A separate property with every run built from date words, so the seeds that found `fri - dec 13/45`
+  // (6,957 days) are drawn often rather than by luck of the mixed generator.
+  it('never reads a month/day-shaped word into a far year', () => {
+    const dateWord = fc.oneof(
+      fc.constantFrom('dec', 'fri', 'to', '-', 'tomorrow', 'pm'),
+      fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `${a}/${b}`),
+      fc.constantFrom('12/7', '1/15', '12/31'),
+    );
+    const runs = 500;
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(dateWord, { minLength: 1, maxLength: 5 }), (words) => {
+        const parsed = parseDateRange(words.join(' '), now, zone);
+        if (!parsed.ok) return;
+        accepted += 1;
+        expect(parsed.start >= '2026-08-01' && parsed.end <= '2027-12-31').toBe(true);
+      }),
+      { numRuns: runs },
+    );
+    expectAcceptedOften(accepted, runs);
   });
 });
 
@@ -83,16 +131,28 @@ describe('parseTypedCommand (property)', () => {
 
 describe('parseQuantity and matchCatalogItem (property)', () => {
   it('accepts only whole quantities from 1 to the maximum', () => {
+    const runs = 500;
+    let accepted = 0;
     fc.assert(
-      fc.property(fc.oneof(typedText, fc.double().map(String), fc.integer().map(String)), (text) => {
-        const parsed = parseQuantity(text);
-        if (!parsed.ok) return;
-        expect(Number.isInteger(parsed.quantity)).toBe(true);
-        expect(parsed.quantity).toBeGreaterThanOrEqual(1);
-        expect(parsed.quantity).toBeLessThanOrEqual(MAX_SUPPLY_QUANTITY);
-      }),
-      { numRuns: 500 },
+      fc.property(
+        fc.oneof(
+          typedText,
+          fc.double().map(String),
+          fc.integer().map(String),
+          fc.integer({ min: 1, max: MAX_SUPPLY_QUANTITY }).map(String),
+        ),
+        (text) => {
+          const parsed = parseQuantity(text);
+          if (!parsed.ok) return;
+          accepted += 1;
+          expect(Number.isInteger(parsed.quantity)).toBe(true);
+          expect(parsed.quantity).toBeGreaterThanOrEqual(1);
+          expect(parsed.quantity).toBeLessThanOrEqual(MAX_SUPPLY_QUANTITY);
+        },
+      ),
+      { numRuns: runs },
     );
+    expectAcceptedOften(accepted, runs);
   });
 
   it('never throws on any item text', () => {
@@ -116,12 +176,26 @@ describe('parseReference (property)', () => {
       fc.constantFrom('', ' ', '\n', ' x'),
     )
     .map((parts) => parts.join(''));
+  // A prefix, and text that is often a well-formed reference under it, so that enough runs are read.
+  const textUnderPrefix = fc.constantFrom(...prefixes).chain((prefix) =>
+    fc.tuple(
+      fc.oneof(
+        typedText,
+        referenceLike,
+        fc.integer({ min: 1, max: 999_999_999 }).map((number) => `${prefix}-${number}`),
+      ),
+      fc.constant(prefix),
+    ),
+  );
 
   it('reads only a whole number from 1 to 999,999,999, and only under its own prefix', () => {
+    const runs = 1_000;
+    let accepted = 0;
     fc.assert(
-      fc.property(fc.oneof(typedText, referenceLike), fc.constantFrom(...prefixes), (text, prefix) => {
+      fc.property(textUnderPrefix, ([text, prefix]) => {
         const number = parseReference(text, prefix);
         if (number === undefined) return;
+        accepted += 1;
         expect(Number.isSafeInteger(number)).toBe(true);
         expect(number).toBeGreaterThanOrEqual(1);
         expect(number).toBeLessThanOrEqual(999_999_999);
@@ -129,8 +203,9 @@ describe('parseReference (property)', () => {
         if (written) expect(written.toUpperCase()).toBe(prefix);
         expect(parseReference(formatReference(prefix, number), prefix)).toBe(number);
       }),
-      { numRuns: 1_000 },
+      { numRuns: runs },
     );
+    expectAcceptedOften(accepted, runs);
   });
 });
 
