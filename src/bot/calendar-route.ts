@@ -17,7 +17,7 @@ function matchesSecret(given: string, expected: string): boolean {
 }
 
 /**
- * `GET /calendar/<token>.ics`: the iCalendar feed of rep visits and approved time off. A wrong or missing
+ * `GET` (or `HEAD`) `/calendar/<token>.ics`: the iCalendar feed of rep visits and approved time off. A wrong or missing
  * token, or a feed with no token yet, gets the same 404 as any unknown path, so nothing is disclosed.
  * Returns false for paths that are not under /calendar/. The path (it holds the secret) is never logged.
  */
@@ -40,12 +40,14 @@ export async function serveCalendarFeed(
       return true;
     }
     const feed = await buildCalendarFeed(deps.db, deps.office, deps.clock());
+    // The length is a header, so an answer to HEAD (Node sends it without the body) matches GET's.
     response.writeHead(200, {
       'content-type': 'text/calendar; charset=utf-8',
+      'content-length': Buffer.byteLength(feed),
       'content-disposition': 'inline; filename="frontdesk.ics"',
       'cache-control': 'private, max-age=300',
     });
-    response.end(request.method === 'HEAD' ? undefined : feed);
+    response.end(feed);
   } catch (error) {
     deps.logger.error({ err: describeErrorForLog(error) }, 'calendar feed failed');
     sendJson(response, 503, { error: 'the calendar is unavailable; try again in a minute' });

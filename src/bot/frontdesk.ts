@@ -124,7 +124,8 @@ export async function startFrontdesk(options: FrontdeskOptions) {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://frontdesk').pathname;
-    if (path === '/healthz' && request.method === 'GET') {
+    // HEAD answers like GET (status and headers); Node leaves out the body of a response to HEAD.
+    if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
       try {
         await database.ping();
         sendJson(response, 200, { status: 'ok' });

@@ -177,3 +177,51 @@ describe('GET /calendar/<token>.ics', () => {
     expect(recording.text()).not.toContain(token);
   });
 });
+
+describe('HEAD wherever GET works', () => {
+  let database: Database;
+  let app: Frontdesk;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: null });
+    app = await startWith(base, database, createRecordingLogger('info'));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.close();
+  });
+
+  // Connection handling is per hop (RFC 9110 §7.6.1) and the date moves; every other header must match.
+  const PER_MESSAGE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+  // The same request by GET and by HEAD: same status and headers, and HEAD has no body.
+  async function compare(path: string) {
+    const get = await fetch(`${app.url}${path}`);
+    const getBody = await get.text();
+    const head = await fetch(`${app.url}${path}`, { method: 'HEAD' });
+    const headers = (response: Response) => {
+      const kept: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        if (!PER_MESSAGE.has(name)) kept[name] = value;
+      });
+      return kept;
+    };
+    expect(head.status).toBe(get.status);
+    expect(headers(head)).toEqual(headers(get));
+    expect(await head.text()).toBe('');
+    return { status: get.status, body: getBody };
+  }
+
+  it('answers HEAD /healthz like GET, without the body', async () => {
+    expect(await compare('/healthz')).toEqual({ status: 200, body: '{"status":"ok"}' });
+  });
+
+  it('answers HEAD /calendar/<token>.ics like GET, with the length of the feed and without it', async () => {
+    const token = await ensureCalendarToken(database.db, base, NOW);
+    const { status, body } = await compare(`/calendar/${token}.ics`);
+    expect(status).toBe(200);
+    expect(body).toContain('BEGIN:VCALENDAR');
+    const head = await fetch(`${app.url}/calendar/${token}.ics`, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+  });
+});
