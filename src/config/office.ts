@@ -154,6 +154,24 @@ export const officeConfigSchema = z
       })
       .strict()
       .optional(),
+    // Optional: the Microsoft 365 tenants whose Teams activities are served; without it (and without
+    // MICROSOFT_APP_TENANT_ID) every tenant is.
+    teams: z
+      .object({
+        tenants: z
+          .array(
+            // A domain such as contoso.onmicrosoft.com would never match the id Teams sends, so it is refused here.
+            z
+              .string()
+              .regex(
+                /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+                'expected a tenant id (a GUID like 72f988bf-86f1-41af-91ab-2d7cd011db47)',
+              ),
+          )
+          .min(1, 'list at least one tenant id, or leave teams out'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((config, issue) => {

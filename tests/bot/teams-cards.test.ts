@@ -1,7 +1,8 @@
 import * as AC from 'adaptivecards';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formToAdaptiveCard, replyToAdaptiveCard } from '../../src/bot/teams/render.ts';
+import { readCardSubmission } from '../../src/bot/teams/register.ts';
+import { formToAdaptiveCard, MAX_TEAMS_ACTIONS, replyToAdaptiveCard } from '../../src/bot/teams/render.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
@@ -9,7 +10,7 @@ import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
 import { FEATURES } from '../../src/handlers/features.ts';
 import { COMMAND_WORDS, type Input } from '../../src/handlers/input.ts';
-import type { Form, Message } from '../../src/handlers/reply.ts';
+import type { Button, Form, Message } from '../../src/handlers/reply.ts';
 import { createRouter } from '../../src/handlers/router.ts';
 import { describeAllCommands } from '../../src/handlers/usage.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
@@ -108,6 +109,7 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
       const card = replyToAdaptiveCard(message);
       expect(card.version).toBe('1.5');
       expect(validateCard(card), message.text).toEqual([]);
+      expect(((card.actions as unknown[] | undefined) ?? []).length).toBeLessThanOrEqual(MAX_TEAMS_ACTIONS);
       for (const action of (card.actions as { data: { verb: string } }[] | undefined) ?? []) {
         expect(KNOWN_VERBS.has(action.data.verb)).toBe(true);
       }
@@ -123,6 +125,60 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
         expect(actions[0]).toMatchObject({ type: 'Action.Submit', data: { verb: form.formId } });
       else expect(actions).toEqual([]);
     }
+  });
+
+  it('keeps a card of up to five buttons as buttons', () => {
+    const buttons: Button[] = [
+      { label: 'Approve', actionId: ACTION_IDS.timeOffApprove, value: 'TO-1', style: 'primary' },
+      { label: 'Deny', actionId: ACTION_IDS.timeOffDeny, value: 'TO-1', style: 'danger' },
+    ];
+    const card = replyToAdaptiveCard({ text: 'Time off TO-1', buttons });
+    expect(card.actions).toEqual([
+      {
+        type: 'Action.Submit',
+        title: 'Approve',
+        data: { verb: 'timeoff_approve', value: 'TO-1' },
+        style: 'positive',
+      },
+      {
+        type: 'Action.Submit',
+        title: 'Deny',
+        data: { verb: 'timeoff_deny', value: 'TO-1' },
+        style: 'destructive',
+      },
+    ]);
+    expect(JSON.stringify(card.body)).not.toContain('Input.ChoiceSet');
+  });
+
+  it('turns more than five buttons into one choice per action, whose submission reads like the button press', () => {
+    const slots = Array.from(
+      { length: 16 },
+      (_, index) => `2026-12-${String(index + 1).padStart(2, '0')}T12:00`,
+    );
+    const buttons: Button[] = [
+      ...slots.map((slot) => ({ label: `Book ${slot}`, actionId: ACTION_IDS.repsBook, value: slot })),
+      { label: 'Details', actionId: ACTION_IDS.complaintDetails, value: 'CP-1' },
+    ];
+    const card = replyToAdaptiveCard({ text: '16 open rep slots', buttons });
+    expect(validateCard(card)).toEqual([]);
+    const actions = card.actions as { title: string; data: Record<string, string> }[];
+    expect(actions.map((action) => action.title)).toEqual(['Book', 'Details']);
+    const choice = card.body.find((element) => (element as { type: string }).type === 'Input.ChoiceSet') as {
+      id: string;
+      choices: { title: string; value: string }[];
+    };
+    expect(choice.choices).toEqual(
+      buttons.slice(0, 16).map((button) => ({ title: button.label, value: button.value })),
+    );
+    // Teams sends the submit's data with every input's value beside it.
+    const submitted = { ...actions[0]?.data, [choice.id]: slots[6] };
+    expect(readCardSubmission(submitted, 'delivery')).toEqual(
+      readCardSubmission({ verb: ACTION_IDS.repsBook, value: slots[6] }, 'delivery'),
+    );
+    expect(readCardSubmission({ ...actions[1]?.data, [choice.id]: slots[0] }, 'd')).toMatchObject({
+      actionId: ACTION_IDS.complaintDetails,
+      value: 'CP-1',
+    });
   });
 
   it('escapes markdown typed by people so it cannot become a link or formatting', () => {

@@ -6,7 +6,12 @@ import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { timeOffRequests } from '../../src/db/schema/index.ts';
 import { huddleDigestJob } from '../../src/handlers/scheduled-jobs.ts';
-import { type RecordingConnector, startRecordingConnector } from '../helpers/bot-connector.ts';
+import {
+  type RecordingConnector,
+  sendActivity,
+  startRecordingConnector,
+  teamsActivity,
+} from '../helpers/bot-connector.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -47,49 +52,8 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
     await connector?.close();
   });
 
-  function activity(params: {
-    user: string;
-    conversation: string;
-    kind?: 'personal' | 'channel';
-    text?: string;
-    value?: Record<string, unknown>;
-    id?: string;
-  }) {
-    return {
-      type: 'message',
-      id: params.id ?? randomUUID(),
-      timestamp: new Date().toISOString(),
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      from: { id: `29:${params.user}`, aadObjectId: `aad-${params.user}`, name: params.user },
-      recipient: { id: '28:frontdesk', name: 'frontdesk' },
-      conversation: {
-        id: params.conversation,
-        conversationType: params.kind ?? 'personal',
-        tenantId: 'tenant',
-      },
-      ...(params.text !== undefined ? { text: params.text } : {}),
-      ...(params.text?.includes('<at>')
-        ? {
-            entities: [
-              {
-                type: 'mention',
-                text: '<at>frontdesk</at>',
-                mentioned: { id: '28:frontdesk', name: 'frontdesk' },
-              },
-            ],
-          }
-        : {}),
-      ...(params.value ? { value: params.value } : {}),
-    };
-  }
-  async function send(body: unknown) {
-    return fetch(`${app.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
+  const activity = (params: Parameters<typeof teamsActivity>[1]) => teamsActivity(connector.url, params);
+  const send = (body: unknown) => sendActivity(app.url, body);
 
   it('answers help with every command', async () => {
     const response = await send(activity({ user: 'sam', conversation: 'dm-sam', text: 'help' }));
@@ -106,8 +70,9 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
         text: 'use this channel for approvals',
       }),
     );
-    const refused = connector.calls.filter((call) => call.conversationId === 'team-approvals').at(-1);
-    expect(String(refused?.body.text)).toMatch(/Only a manager/);
+    // The refusal is Sam's alone: it goes to his 1:1 chat, the channel gets only a notice.
+    expect(connector.postsIn('team-approvals').at(-1)?.body.text).toBe('I sent you a private message.');
+    expect(String(connector.postsIn('dm-sam').at(-1)?.body.text)).toMatch(/Only a manager/);
     await send(
       activity({
         user: 'dana',
@@ -139,8 +104,12 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
     const approve = actions[0]?.data;
 
     await send(activity({ user: 'priya', conversation: 'team-approvals', kind: 'channel', value: approve }));
-    const refusal = connector.calls.filter((call) => call.conversationId === 'team-approvals').at(-1);
-    expect(cardText(refusal?.body)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
+    // Priya never opened a chat with the bot: one is created for the refusal.
+    const priyaChat = connector.created.find((entry) => entry.body.members?.[0]?.id === '29:priya');
+    expect(cardText(connector.postsIn(priyaChat?.conversationId ?? '').at(-1)?.body)).toMatch(
+      /Only Dana Reyes or Dr\. Omar Haddad can approve/,
+    );
+    expect(connector.postsIn('team-approvals').at(-1)?.body.text).toBe('I sent you a private message.');
 
     await send(activity({ user: 'dana', conversation: 'team-approvals', kind: 'channel', value: approve }));
     const update = await waitFor(() => connector.updates()[0], 'the card update');

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import {
+  type Activity,
   ActivityTypes,
   CardFactory,
   ConfigurationServiceClientCredentialFactory,
+  type ConversationParameters,
+  type ConversationReference,
   TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -11,7 +15,11 @@ import { z } from 'zod';
 import type { Env } from '../../config/env.ts';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import { saveChannelBinding, saveTeamsConversation } from '../../db/repositories/teams-conversations.ts';
+import {
+  getPersonalTeamsConversation,
+  saveChannelBinding,
+  saveTeamsConversation,
+} from '../../db/repositories/teams-conversations.ts';
 import { findStaffMember, type Person, resolvePerson } from '../../domain/people.ts';
 import { isActionId, isFormId } from '../../handlers/action-ids.ts';
 import type { Dispatch } from '../../handlers/dispatch.ts';
@@ -20,11 +28,15 @@ import { parseTypedCommand } from '../../handlers/input.ts';
 import type { ChannelRole, Message, Outcome } from '../../handlers/reply.ts';
 import { describeAllCommands } from '../../handlers/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
-import { formToAdaptiveCard } from './render.ts';
-import { toTeamsActivity } from './sender.ts';
+import { choiceInputId, formToAdaptiveCard } from './render.ts';
+import { classifyTeamsError, runProactiveTurn, toTeamsActivity } from './sender.ts';
 
 const MAX_ACTIVITY_BYTES = 256 * 1024;
 const BIND_PATTERN = /^use this (?:channel|chat|conversation) for (approvals|huddle|complaints)$/i;
+const PRIVATE_NOTICE = 'I sent you a private message.';
+const NO_PRIVATE_CHAT_NOTICE =
+  'I could not send you a private message. Open a chat with frontdesk (Chat, then search for frontdesk) and ask there.';
+const OUT_OF_DATE = 'That card is out of date or could not be read. Nothing was changed.';
 
 const submitSchema = z
   .object({
@@ -45,17 +57,55 @@ export function resolveTeamsPerson(
   return resolvePerson(office, 'teams', from.aadObjectId ?? from.id ?? 'unknown', from.name);
 }
 
-/** Reads an Adaptive Card submission (Action.Submit data plus the inputs) into a neutral input. */
+/**
+ * Reads an Adaptive Card submission (Action.Submit data plus the inputs) into a neutral input. On a card
+ * with too many buttons for Teams, the chosen entry of the action's choice input is the button value.
+ */
 export function readCardSubmission(value: unknown, deliveryId: string): Input | undefined {
   const parsed = submitSchema.safeParse(value);
   if (!parsed.success) return undefined;
   const { verb, value: buttonValue, metadata, ...inputs } = parsed.data;
-  if (isActionId(verb)) return { kind: 'action', actionId: verb, value: buttonValue ?? '', deliveryId };
+  if (isActionId(verb)) {
+    const chosen = inputs[choiceInputId(verb)];
+    const pressed = buttonValue ?? (chosen === undefined ? '' : String(chosen));
+    return { kind: 'action', actionId: verb, value: pressed, deliveryId };
+  }
   if (isFormId(verb)) {
     const values = Object.fromEntries(Object.entries(inputs).map(([key, entry]) => [key, String(entry)]));
     return { kind: 'form', formId: verb, values, ...(metadata ? { metadata } : {}), deliveryId };
   }
   return undefined;
+}
+
+/**
+ * The idempotency key of an activity. Teams activity ids are unique only within a conversation, so the
+ * conversation and the sender are part of it; hashed, so any id lengths fit the deliveries key.
+ */
+export function teamsDeliveryId(
+  activity: Pick<Activity, 'id' | 'conversation' | 'from'>,
+): string | undefined {
+  if (!activity.id) return undefined;
+  const scoped = JSON.stringify([activity.conversation?.id ?? '', activity.from?.id ?? '', activity.id]);
+  return createHash('sha256').update(scoped).digest('base64url');
+}
+
+/** The tenants this bot serves (lower case): the app's own and office.yaml's `teams.tenants`; empty means any. */
+export function servedTeamsTenants(credentials: Env['teams'], office: OfficeConfig): ReadonlySet<string> {
+  return new Set(
+    [...(credentials?.tenantId ? [credentials.tenantId] : []), ...(office.teams?.tenants ?? [])].map((id) =>
+      id.toLowerCase(),
+    ),
+  );
+}
+
+/** Every tenant id an activity names (Teams puts it in channelData and in the conversation). */
+function tenantsOf(activity: Activity): string[] {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const named = [channelData?.tenant?.id, activity.conversation?.tenantId];
+  // Tenant ids are GUIDs, which Teams and the Azure portal do not always write in the same case.
+  return named
+    .filter((id): id is string => typeof id === 'string' && id !== '')
+    .map((id) => id.toLowerCase());
 }
 
 function describeFormErrors(errors: Record<string, string>): Message {
@@ -65,7 +115,8 @@ function describeFormErrors(errors: Record<string, string>): Message {
 /**
  * The Teams bot: a teams-ai Application on the Bot Framework CloudAdapter. Messages and card submissions
  * go through the same router and handlers as Slack; conversation references are stored on every turn so the
- * outbox can post to bound channels and send direct messages.
+ * outbox can post to bound channels and send direct messages. Answers meant for one person go to their 1:1
+ * chat with the bot, never into a channel or group chat where others read them.
  */
 export function createTeamsBot(params: {
   credentials: Env['teams'];
@@ -76,6 +127,7 @@ export function createTeamsBot(params: {
 }) {
   const { credentials, office, db, dispatch } = params;
   const logger = params.logger.child({ component: 'teams' });
+  const appId = credentials?.appId ?? '';
   const auth = credentials
     ? {
         MicrosoftAppId: credentials.appId,
@@ -86,6 +138,12 @@ export function createTeamsBot(params: {
     : {};
   const adapter = new TeamsAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
   const app = new Application({ adapter, removeRecipientMention: true, startTypingTimer: false });
+  const tenants = servedTeamsTenants(credentials, office);
+  if (tenants.size === 0) {
+    logger.warn(
+      'Teams: no tenant is set (MICROSOFT_APP_TENANT_ID or teams.tenants in office.yaml), so activities from every Microsoft 365 tenant are served',
+    );
+  }
 
   async function remember(context: TurnContext, actor: Person): Promise<void> {
     const activity = context.activity;
@@ -101,24 +159,121 @@ export function createTeamsBot(params: {
     });
   }
 
-  async function answer(context: TurnContext, outcome: Outcome): Promise<void> {
-    if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
-      await context.sendActivity(toTeamsActivity(describeFormErrors(outcome.formErrors)));
+  /** Sends into the person's stored 1:1 chat; false when there is none or it cannot be reached. */
+  async function sendToStoredChat(actor: Person, activities: Partial<Activity>[]): Promise<boolean> {
+    const stored = await getPersonalTeamsConversation(db, office.office.id, actor.userId);
+    if (!stored) return false;
+    try {
+      await runProactiveTurn(
+        (turn) =>
+          adapter.continueConversationAsync(appId, stored.reference as Partial<ConversationReference>, turn),
+        async (chat) => {
+          await chat.sendActivities(activities);
+        },
+      );
+      return true;
+    } catch (error) {
+      // The person may have removed the app since; a new 1:1 is tried next.
+      logger.warn(
+        { code: classifyTeamsError(error).code },
+        'Teams: the stored 1:1 chat could not be reached',
+      );
+      return false;
+    }
+  }
+
+  /** Creates the bot's 1:1 chat with the sender, remembers it and sends there; false when Teams refuses. */
+  async function sendToNewChat(
+    context: TurnContext,
+    actor: Person,
+    activities: Partial<Activity>[],
+  ): Promise<boolean> {
+    const { activity } = context;
+    const [tenantId] = tenantsOf(activity);
+    const parameters: ConversationParameters = {
+      isGroup: false,
+      bot: activity.recipient,
+      members: [{ id: activity.from.id, name: activity.from.name ?? '' }],
+      ...(tenantId ? { tenantId } : {}),
+      channelData: tenantId ? { tenant: { id: tenantId } } : {},
+    };
+    // The scope this turn's replies use; the adapter sets it on every incoming turn.
+    const audience = context.turnState.get(adapter.OAuthScopeKey) as string;
+    try {
+      await runProactiveTurn(
+        (turn) =>
+          adapter.createConversationAsync(
+            appId,
+            activity.channelId,
+            activity.serviceUrl,
+            audience,
+            parameters,
+            turn,
+          ),
+        async (chat) => {
+          const reference = {
+            ...TurnContext.getConversationReference(chat.activity),
+            user: activity.from,
+            conversation: { ...chat.activity.conversation, conversationType: 'personal' },
+          };
+          await saveTeamsConversation(db, {
+            officeId: office.office.id,
+            conversationId: chat.activity.conversation.id,
+            kind: 'personal',
+            userId: actor.userId,
+            reference: reference as unknown as Record<string, unknown>,
+          });
+          await chat.sendActivities(activities);
+        },
+      );
+      return true;
+    } catch (error) {
+      logger.warn(
+        { code: classifyTeamsError(error).code },
+        'Teams: could not open a 1:1 chat with the sender',
+      );
+      return false;
+    }
+  }
+
+  /**
+   * Answers the person who acted. In their 1:1 chat the answer is inline; in a channel or group chat it goes
+   * to their 1:1 chat (stored, or created now) and the conversation gets only a notice without content.
+   */
+  async function answerPrivately(
+    context: TurnContext,
+    actor: Person,
+    activities: Partial<Activity>[],
+  ): Promise<void> {
+    if (activities.length === 0) return;
+    if ((context.activity.conversation.conversationType ?? 'personal') === 'personal') {
+      await context.sendActivities(activities);
       return;
     }
-    if (outcome.reply) await context.sendActivity(toTeamsActivity(outcome.reply));
-    if (outcome.form) {
-      await context.sendActivity({
-        attachments: [CardFactory.adaptiveCard(formToAdaptiveCard(outcome.form))],
-      });
+    const sent =
+      (await sendToStoredChat(actor, activities)) || (await sendToNewChat(context, actor, activities));
+    await context.sendActivity(sent ? PRIVATE_NOTICE : NO_PRIVATE_CHAT_NOTICE);
+  }
+
+  function outcomeActivities(outcome: Outcome): Partial<Activity>[] {
+    if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
+      return [toTeamsActivity(describeFormErrors(outcome.formErrors))];
     }
+    return [
+      ...(outcome.reply ? [toTeamsActivity(outcome.reply)] : []),
+      ...(outcome.form
+        ? [{ type: 'message', attachments: [CardFactory.adaptiveCard(formToAdaptiveCard(outcome.form))] }]
+        : []),
+    ];
   }
 
   async function bindChannel(context: TurnContext, actor: Person, role: ChannelRole): Promise<void> {
     if (!actor.isManager) {
-      await context.sendActivity(
-        'Only a manager can choose the channels frontdesk posts to. Nothing was changed.',
-      );
+      await answerPrivately(context, actor, [
+        toTeamsActivity({
+          text: 'Only a manager can choose the channels frontdesk posts to. Nothing was changed.',
+        }),
+      ]);
       return;
     }
     await saveChannelBinding(db, {
@@ -128,6 +283,7 @@ export function createTeamsBot(params: {
       target: context.activity.conversation.id,
       boundBy: actor.key,
     });
+    // Said where it happened: everyone there should know frontdesk will post here.
     await context.sendActivity(`Done: this conversation is now the ${role} channel for frontdesk.`);
   }
 
@@ -139,14 +295,14 @@ export function createTeamsBot(params: {
     const activity = context.activity;
     const actor = resolveTeamsPerson(office, activity.from ?? {});
     await remember(context, actor);
-    const deliveryId = activity.id ?? '';
+    const deliveryId = teamsDeliveryId(activity);
     if (activity.value !== undefined && activity.value !== null) {
-      const input = readCardSubmission(activity.value, deliveryId);
+      const input = readCardSubmission(activity.value, deliveryId ?? '');
       if (!input) {
-        await context.sendActivity('That card is out of date or could not be read. Nothing was changed.');
+        await answerPrivately(context, actor, [toTeamsActivity({ text: OUT_OF_DATE })]);
         return;
       }
-      await answer(context, await dispatch(actor, input));
+      await answerPrivately(context, actor, outcomeActivities(await dispatch(actor, input)));
       return;
     }
     // teams-ai strips the mention it finds in the entities; a mention typed as plain <at> tags is cut here.
@@ -160,15 +316,29 @@ export function createTeamsBot(params: {
     if (typed.kind !== 'command') {
       const preface =
         typed.kind === 'unknown' ? `frontdesk does not know "${typed.word.slice(0, 40)}".` : undefined;
-      await context.sendActivity(toTeamsActivity(describeAllCommands(preface)));
+      await answerPrivately(context, actor, [toTeamsActivity(describeAllCommands(preface))]);
       return;
     }
-    await answer(context, await dispatch(actor, { ...typed, ...(deliveryId ? { deliveryId } : {}) }));
+    const outcome = await dispatch(actor, { ...typed, ...(deliveryId ? { deliveryId } : {}) });
+    await answerPrivately(context, actor, outcomeActivities(outcome));
   });
 
   app.error(async (_context, error) => {
     logger.error({ type: error instanceof Error ? error.name : typeof error }, 'Teams turn failed');
   });
+
+  /** Runs a turn only for a served tenant; another tenant's activity is dropped before anything is stored. */
+  async function runTurn(context: TurnContext): Promise<void> {
+    const named = tenantsOf(context.activity);
+    if (tenants.size > 0 && (named.length === 0 || named.some((id) => !tenants.has(id)))) {
+      logger.warn(
+        { tenant: named[0] ?? null },
+        'Teams: refused an activity from a tenant this bot does not serve',
+      );
+      return;
+    }
+    await app.run(context);
+  }
 
   /** Handles POST /api/messages: Bot Framework authentication (unless emulating), then the turn. */
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -196,11 +366,11 @@ export function createTeamsBot(params: {
         method: request.method ?? 'POST',
       },
       toBotResponse(response),
-      (context) => app.run(context).then(() => undefined),
+      runTurn,
     );
   }
 
-  return { adapter, appId: credentials?.appId ?? '', handleRequest };
+  return { adapter, appId, handleRequest };
 }
 
 /** botbuilder's express-like response on top of node's ServerResponse. */

@@ -1,4 +1,4 @@
-import type { Form, Message } from '../../handlers/reply.ts';
+import type { Button, Form, Message } from '../../handlers/reply.ts';
 
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export type AdaptiveCard = Record<string, unknown> & {
@@ -46,14 +46,73 @@ export function replyToAdaptiveCard(message: Message): AdaptiveCard {
   if (message.note) body.push(textBlock(message.note, { isSubtle: true, size: 'Small' }));
   const card: AdaptiveCard = { type: 'AdaptiveCard', $schema: ADAPTIVE_CARD_SCHEMA, version: '1.5', body };
   if (message.buttons && message.buttons.length > 0) {
-    card.actions = message.buttons.map((button) => ({
-      type: 'Action.Submit',
-      title: button.label,
-      data: { verb: button.actionId, value: button.value } satisfies CardSubmitData,
-      ...(button.style ? { style: button.style === 'primary' ? 'positive' : 'destructive' } : {}),
-    }));
+    const { inputs, actions } = renderButtons(message.buttons);
+    body.push(...inputs);
+    card.actions = actions;
   }
   return card;
+}
+
+/** Teams shows at most this many actions on a card and drops the rest without a word (PLATFORM.md). */
+export const MAX_TEAMS_ACTIONS = 5;
+
+/** The id of the choice input that stands for the buttons sharing `actionId` on a card with too many. */
+export function choiceInputId(actionId: string): string {
+  return `choice_${actionId}`;
+}
+
+function buttonToAction(button: Button) {
+  return {
+    type: 'Action.Submit',
+    title: button.label,
+    data: { verb: button.actionId, value: button.value } satisfies CardSubmitData,
+    ...(button.style ? { style: button.style === 'primary' ? 'positive' : 'destructive' } : {}),
+  };
+}
+
+/** The words every label starts with ("Book" for "Book Tue Dec 1, …" and "Book Wed Dec 2, …"). */
+function sharedLeadingWords(labels: string[]): string {
+  const [first = [], ...rest] = labels.map((label) => label.split(' '));
+  let count = 0;
+  while (count < first.length && rest.every((words) => words[count] === first[count])) count += 1;
+  return first.slice(0, count).join(' ');
+}
+
+/**
+ * Buttons as card actions. Up to MAX_TEAMS_ACTIONS they stay buttons; beyond that, the buttons sharing an
+ * action id become one choice input (labels as choices, values as values) and one submit, so none is
+ * dropped. The first choice is preselected, so the submit always carries a value, as a press would.
+ */
+function renderButtons(buttons: Button[]): { inputs: unknown[]; actions: unknown[] } {
+  if (buttons.length <= MAX_TEAMS_ACTIONS) return { inputs: [], actions: buttons.map(buttonToAction) };
+  const groups = new Map<string, Button[]>();
+  for (const button of buttons) groups.set(button.actionId, [...(groups.get(button.actionId) ?? []), button]);
+  const inputs: unknown[] = [];
+  const actions: unknown[] = [];
+  for (const [actionId, group] of groups) {
+    const [first] = group;
+    if (!first) continue;
+    if (group.length === 1) {
+      actions.push(buttonToAction(first));
+      continue;
+    }
+    const title = sharedLeadingWords(group.map((button) => button.label)) || 'Submit';
+    inputs.push({
+      type: 'Input.ChoiceSet',
+      id: choiceInputId(actionId),
+      label: title,
+      style: 'compact',
+      value: first.value,
+      choices: group.map((button) => ({ title: button.label, value: button.value })),
+    });
+    actions.push({
+      type: 'Action.Submit',
+      title,
+      data: { verb: actionId } satisfies CardSubmitData,
+      ...(first.style ? { style: first.style === 'primary' ? 'positive' : 'destructive' } : {}),
+    });
+  }
+  return { inputs, actions };
 }
 
 /** A form as an Adaptive Card with inputs; its submit carries the form id and metadata back. */

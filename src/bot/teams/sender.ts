@@ -9,7 +9,7 @@ import {
 import type { Message } from '../../handlers/reply.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { PlatformSender } from '../outbox-deliverer.ts';
-import { replyToAdaptiveCard } from './render.ts';
+import { escapeTeamsMarkdown, replyToAdaptiveCard } from './render.ts';
 
 // Teams answers these when it is busy or briefly unavailable (PLATFORM.md); others will not clear up.
 const RETRYABLE_STATUS = new Set([408, 412, 429, 500, 502, 503, 504]);
@@ -31,13 +31,37 @@ export function classifyTeamsError(error: unknown): DeliveryError {
   );
 }
 
-/** A message as the activity Teams shows: the card, with the summary as notification text. */
+/**
+ * A message as the activity Teams shows: the card, with the summary as notification text. Teams reads that
+ * text as markdown, so it is escaped like the card: typed text cannot become a link there either.
+ */
 export function toTeamsActivity(message: Message) {
   return {
     type: 'message',
-    text: message.text,
+    text: escapeTeamsMarkdown(message.text),
     attachments: [CardFactory.adaptiveCard(replyToAdaptiveCard(message))],
   };
+}
+
+type TurnLogic = (context: TurnContext) => Promise<void>;
+
+/**
+ * Runs `logic` in a proactive turn that `start` opens, and rethrows what `logic` threw: the adapter hands
+ * errors inside a turn to the application's error handler, which would hide a failed send from the caller.
+ */
+export async function runProactiveTurn(
+  start: (logic: TurnLogic) => Promise<void>,
+  logic: TurnLogic,
+): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await start(async (context) => {
+    try {
+      await logic(context);
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  if (failure) throw failure.error;
 }
 
 /**
@@ -52,12 +76,12 @@ export function createTeamsSender(params: {
 }): PlatformSender {
   const { adapter, appId, db, officeId } = params;
 
-  async function withConversation(
-    reference: Record<string, unknown>,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<void> {
+  async function withConversation(reference: Record<string, unknown>, logic: TurnLogic): Promise<void> {
     try {
-      await adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, logic);
+      await runProactiveTurn(
+        (turn) => adapter.continueConversationAsync(appId, reference as Partial<ConversationReference>, turn),
+        logic,
+      );
     } catch (error) {
       throw error instanceof DeliveryError ? error : classifyTeamsError(error);
     }

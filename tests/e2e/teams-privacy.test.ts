@@ -1,0 +1,229 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import type { Database } from '../../src/db/client.ts';
+import { teamsConversations } from '../../src/db/schema/index.ts';
+import {
+  type RecordingConnector,
+  sendActivity,
+  startRecordingConnector,
+  teamsActivity,
+} from '../helpers/bot-connector.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const base = buildOfficeConfig();
+const office = {
+  ...base,
+  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+};
+const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
+const COMPLAINT = 'Waited an hour at check-in while the waiting room TV blared';
+const NOTICE = 'I sent you a private message.';
+
+describe.each(databaseTargets())(
+  'Teams answers meant for one person never land in a channel or group chat on $name',
+  (target) => {
+    let connector: RecordingConnector;
+    let database: Database;
+    let app: Frontdesk;
+
+    beforeAll(async () => {
+      connector = await startRecordingConnector();
+      database = await target.open();
+      app = await startFrontdesk({
+        env: { ...loadEnv({ TEAMS_EMULATOR: '1', SANDBOX: '0' }), port: 0 },
+        office,
+        database,
+        logger: createRecordingLogger('warn').logger,
+        clock: () => NOW,
+        deliverer: { pollMs: 20 },
+        jobs: [],
+      });
+    });
+    afterAll(async () => {
+      await app?.stop();
+      await database?.close();
+      await connector?.close();
+    });
+
+    const activity = (params: Parameters<typeof teamsActivity>[1]) => teamsActivity(connector.url, params);
+    const send = async (body: unknown) => expect((await sendActivity(app.url, body)).status).toBe(200);
+    const text = (value: unknown) => JSON.stringify(value ?? {});
+    /** The 1:1 chats the bot created with `user`, in order. */
+    const createdWith = (user: string) =>
+      connector.created.filter((entry) => entry.body.members?.some((member) => member.id === `29:${user}`));
+
+    /** Sends `body` and returns what was posted into `conversation` while it was handled. */
+    async function postsWhile(conversation: string, body: unknown) {
+      const before = connector.postsIn(conversation).length;
+      await send(body);
+      return connector.postsIn(conversation).slice(before);
+    }
+
+    it('sends a complaint export typed in a channel to the manager’s new 1:1 chat; the channel gets only a notice', async () => {
+      await send(
+        activity({
+          user: 'dana',
+          conversation: 'team-complaints',
+          kind: 'channel',
+          text: 'use this channel for complaints',
+        }),
+      );
+      await send(activity({ user: 'sam', conversation: 'dm-sam', text: `complaint ${COMPLAINT}` }));
+      await waitFor(() => connector.cardsIn('team-complaints')[0], 'the complaint card');
+
+      const inChannel = await postsWhile(
+        'team-complaints',
+        activity({
+          user: 'dana',
+          conversation: 'team-complaints',
+          kind: 'channel',
+          text: 'complaint export',
+        }),
+      );
+      expect(inChannel.map((post) => post.body.text)).toEqual([NOTICE]);
+      expect(inChannel[0]?.body.attachments).toBeUndefined();
+
+      const [chat] = createdWith('dana');
+      expect(chat?.body).toMatchObject({
+        isGroup: false,
+        bot: { id: '28:frontdesk' },
+        members: [{ id: '29:dana' }],
+        tenantId: '00000000-0000-4000-8000-000000000001',
+      });
+      const exported = text(connector.postsIn(chat?.conversationId ?? '').at(-1)?.body);
+      expect(exported).toContain('Complaints export');
+      expect(exported).toContain('Waited an hour at check-in');
+      // The new chat is remembered, so direct messages and later answers reach Dana there.
+      const stored = await database.db.select().from(teamsConversations);
+      expect(stored).toContainEqual(
+        expect.objectContaining({
+          conversationId: chat?.conversationId,
+          kind: 'personal',
+          userId: 'aad-dana',
+        }),
+      );
+    });
+
+    it('sends View details pressed on a channel card to the same 1:1 chat, without opening another', async () => {
+      const card = connector.cardsIn('team-complaints')[0] as { actions: { title: string; data: object }[] };
+      const details = card.actions.find((action) => action.title === 'View details');
+      expect(details).toBeDefined();
+      const inChannel = await postsWhile(
+        'team-complaints',
+        activity({
+          user: 'dana',
+          conversation: 'team-complaints',
+          kind: 'channel',
+          value: { ...details?.data },
+        }),
+      );
+      expect(inChannel.map((post) => post.body.text)).toEqual([NOTICE]);
+      expect(createdWith('dana')).toHaveLength(1);
+      const chat = createdWith('dana')[0]?.conversationId ?? '';
+      expect(text(connector.cardsIn(chat).at(-1))).toContain('Waited an hour at check-in');
+      expect(text(connector.postsIn('team-complaints'))).not.toContain('Waited an hour');
+    });
+
+    it('sends help, lists and balances asked in a group chat to the person’s stored 1:1 chat', async () => {
+      await send(activity({ user: 'ana', conversation: 'dm-ana', text: 'timeoff dec 8 dentist' }));
+      const asked = ['help', 'timeoff list', 'timeoff list all', 'nonsense words'];
+      for (const question of asked) {
+        const before = connector.postsIn('dm-ana').length;
+        const inGroup = await postsWhile(
+          'group-chat',
+          activity({ user: 'ana', conversation: 'group-chat', kind: 'groupChat', text: question }),
+        );
+        expect(
+          inGroup.map((post) => post.body.text),
+          question,
+        ).toEqual([NOTICE]);
+        expect(connector.postsIn('dm-ana').length, question).toBeGreaterThan(before);
+      }
+      expect(text(connector.postsIn('dm-ana'))).toContain('/timeoff — Ask for time off');
+      expect(text(connector.postsIn('dm-ana'))).toContain('days left');
+      expect(createdWith('ana')).toEqual([]);
+    });
+
+    it('sends a refusal, an out-of-date card and a form with its errors to the 1:1 chat', async () => {
+      await send(activity({ user: 'luis', conversation: 'dm-luis', text: 'help' }));
+      const cases: [string, Record<string, unknown> | string, RegExp][] = [
+        ['a manager-only command', 'complaint export', /managers/i],
+        ['an out-of-date card', { verb: 'drop_tables', value: 'TO-1' }, /out of date/],
+        ['a form', 'timeoff', /Input\.Date/],
+        [
+          'a form with errors',
+          { verb: 'timeoff_request', start: 'not a day', part: 'full', type: 'vacation' },
+          /Please check the form/,
+        ],
+      ];
+      for (const [what, input, expected] of cases) {
+        const before = connector.postsIn('dm-luis').length;
+        const inChannel = await postsWhile(
+          'team-general',
+          activity({
+            user: 'luis',
+            conversation: 'team-general',
+            kind: 'channel',
+            ...(typeof input === 'string' ? { text: input } : { value: input }),
+          }),
+        );
+        expect(
+          inChannel.map((post) => post.body.text),
+          what,
+        ).toEqual([NOTICE]);
+        expect(text(connector.postsIn('dm-luis').slice(before)), what).toMatch(expected);
+      }
+    });
+
+    it('answers inline in a 1:1 chat, with no notice', async () => {
+      const posts = await postsWhile(
+        'dm-luis',
+        activity({ user: 'luis', conversation: 'dm-luis', text: 'timeoff list' }),
+      );
+      expect(posts).toHaveLength(1);
+      expect(posts[0]?.body.text).not.toBe(NOTICE);
+      expect(text(posts[0]?.body)).toContain('days left');
+    });
+
+    it('opens a new 1:1 chat when the stored one can no longer be reached', async () => {
+      await send(activity({ user: 'marcus', conversation: 'dm-marcus', text: 'help' }));
+      connector.refusePostsIn('dm-marcus');
+      const inChannel = await postsWhile(
+        'team-general',
+        activity({ user: 'marcus', conversation: 'team-general', kind: 'channel', text: 'timeoff list' }),
+      );
+      expect(inChannel.map((post) => post.body.text)).toEqual([NOTICE]);
+      const [chat] = createdWith('marcus');
+      expect(text(connector.postsIn(chat?.conversationId ?? ''))).toContain('days left');
+    });
+
+    it('tells the person to open a chat with frontdesk when Teams refuses the 1:1 chat, with nothing private in the channel', async () => {
+      connector.refuseConversationsWith('29:grace');
+      await send(
+        activity({
+          user: 'grace',
+          conversation: 'dm-never',
+          kind: 'personal',
+          text: 'timeoff dec 9 to dec 10',
+        }),
+      );
+      // Her only 1:1 chat has gone too (she removed the app), so there is nowhere private to answer.
+      connector.refusePostsIn('dm-never');
+      const inChannel = await postsWhile(
+        'team-general',
+        activity({ user: 'grace', conversation: 'team-general', kind: 'channel', text: 'timeoff list' }),
+      );
+      expect(createdWith('grace')).toHaveLength(1);
+      expect(createdWith('grace')[0]?.conversationId).toBeUndefined();
+      expect(inChannel).toHaveLength(1);
+      expect(String(inChannel[0]?.body.text)).toMatch(/Open a chat with frontdesk/);
+      expect(inChannel[0]?.body.attachments).toBeUndefined();
+      expect(text(inChannel)).not.toMatch(/TO-\d|days left|Dec 9/);
+    });
+  },
+);
