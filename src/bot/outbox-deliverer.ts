@@ -163,7 +163,12 @@ export function createOutboxDeliverer(params: {
       );
       return;
     }
-    if (failure.retryable && row.attempts < options.maxAttempts) {
+    // A card waiting for an invite is tried far more than maxAttempts times; a passing outage must not end its wait.
+    const waitingForInvite =
+      row.lastError !== null &&
+      REFUSALS_UNTIL_INVITED.has(row.lastError) &&
+      now.getTime() - row.createdAt.getTime() < INVITE_WINDOW_MS;
+    if (failure.retryable && (row.attempts < options.maxAttempts || waitingForInvite)) {
       const delay = computeRetryDelay(row.attempts, options, failure.retryAfterMs);
       await scheduleOutboxRetry(db, row.id, new Date(now.getTime() + delay), failure.code);
       logger.warn(

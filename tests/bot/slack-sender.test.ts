@@ -116,4 +116,72 @@ describe('createSlackSender', () => {
       await failureOf(sender.update({ channel: 'C0APPROVALS', messageId: '1700000000.000001' }, card)),
     ).toMatchObject({ code: 'internal_error', retryable: true });
   });
+  describe('finding a message an earlier try posted', () => {
+    const aMinuteAgo = () => new Date(Date.now() - 60_000);
+
+    it('tags every outbox post with its outbox id as message metadata', async () => {
+      await sender.post('C0APPROVALS', card, { outboxId: 41 });
+      await sender.sendDirect('U0SAM', card, { outboxId: 42 });
+
+      expect(slackApi.callsTo('chat.postMessage').map((call) => call.body.metadata)).toEqual([
+        { event_type: 'frontdesk_outbox', event_payload: { outbox_id: 41 } },
+        { event_type: 'frontdesk_outbox', event_payload: { outbox_id: 42 } },
+      ]);
+    });
+
+    it('finds the post of one outbox row in the channel and not that of another', async () => {
+      const ref = await sender.post('C0APPROVALS', card, { outboxId: 7 });
+      await sender.post('C0APPROVALS', card, { outboxId: 8 });
+      await sender.post('C0APPROVALS', card);
+
+      expect(await sender.findPosted?.('C0APPROVALS', 7, aMinuteAgo())).toEqual(ref);
+      expect(await sender.findPosted?.('C0APPROVALS', 9, aMinuteAgo())).toBeUndefined();
+      expect(await sender.findPosted?.('C0HUDDLE', 8, aMinuteAgo())).toBeUndefined();
+      expect(slackApi.callsTo('conversations.history')[0]?.body).toMatchObject({
+        channel: 'C0APPROVALS',
+        include_all_metadata: 'true',
+      });
+    });
+
+    it('looks only at messages posted since the time it is given', async () => {
+      await sender.post('C0APPROVALS', card, { outboxId: 7 });
+
+      expect(await sender.findPosted?.('C0APPROVALS', 7, new Date(Date.now() + 60_000))).toBeUndefined();
+    });
+
+    it('finds a direct message in the conversation it opens with the user', async () => {
+      const ref = await sender.sendDirect('U0SAM', card, { outboxId: 12 });
+
+      expect(await sender.findPosted?.('U0SAM', 12, aMinuteAgo())).toEqual(ref);
+      expect(slackApi.callsTo('conversations.open')[0]?.body).toMatchObject({ users: 'U0SAM' });
+    });
+
+    it('reads further pages of a busy channel', async () => {
+      const ref = await sender.post('C0APPROVALS', card, { outboxId: 3 });
+      for (let index = 0; index < 250; index += 1) await sender.post('C0APPROVALS', card);
+
+      expect(await sender.findPosted?.('C0APPROVALS', 3, aMinuteAgo())).toEqual(ref);
+      expect(slackApi.callsTo('conversations.history')).toHaveLength(2);
+    });
+
+    it('answers "not found" when Slack refuses the look-up for good, and throws when it may answer later', async () => {
+      const recording = createRecordingLogger();
+      const logged = createSlackSender({
+        token: 'xoxb-test',
+        apiUrl: slackApi.apiUrl,
+        logger: recording.logger,
+      });
+      slackApi.failNext('conversations.history', 1, { error: 'missing_scope' });
+      slackApi.failNext('conversations.history', 1, { status: 503 });
+
+      expect(await logged.findPosted?.('C0APPROVALS', 1, aMinuteAgo())).toBeUndefined();
+      expect(recording.records()).toEqual([expect.objectContaining({ code: 'missing_scope' })]);
+      expect(
+        await failureOf(logged.findPosted?.('C0APPROVALS', 1, aMinuteAgo()) ?? Promise.resolve()),
+      ).toMatchObject({
+        code: 'http_503',
+        retryable: true,
+      });
+    });
+  });
 });

@@ -580,6 +580,23 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     expect(invites()).toHaveLength(2);
   });
 
+  it('keeps waiting for the invite through a passing outage, even after maxAttempts tries', async () => {
+    const fake = createFakeSender();
+    const refused = () => new DeliveryError('not_in_channel', false);
+    fake.failNext('C0HUDDLE', refused(), refused(), refused(), new DeliveryError('http_503', true));
+    const { deliverer } = buildDeliverer(fake.sender);
+    await queue(card('C0HUDDLE'));
+    const huddleRow = async () => (await readRows()).find((row) => row.target === 'C0HUDDLE');
+
+    for (let round = 0; round < 5; round += 1) {
+      await drain(deliverer);
+      advance(60 * MINUTE);
+    }
+
+    expect(fake.attempts.filter((call) => call.target === 'C0HUDDLE')).toHaveLength(5);
+    expect(await huddleRow()).toMatchObject({ status: 'sent', attempts: 5 });
+  });
+
   it('tries a refused card after 5, 15, 30 and then every 60 minutes, and gives up 24 hours after it was queued', async () => {
     const fake = createFakeSender();
     fake.failNext(

@@ -18,8 +18,6 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
 /** The metadata event type that tags every message the outbox posts with its outbox row id. */
 export const OUTBOX_EVENT_TYPE = 'frontdesk_outbox';
 
-// Answers to a history lookup that mean "cannot tell", not "try later": the row is then simply sent again.
-const LOOKUP_IMPOSSIBLE = new Set(['missing_scope', 'not_in_channel', 'channel_not_found']);
 const HISTORY_PAGE_SIZE = 200;
 /** How many pages of history a lookup reads at most; a channel busier than this since the row was queued is rare. */
 const HISTORY_MAX_PAGES = 5;
@@ -125,7 +123,10 @@ export function createSlackSender(params: {
       }
       return undefined;
     } catch (error) {
-      if (!(error instanceof DeliveryError) || !LOOKUP_IMPOSSIBLE.has(error.code)) throw error;
+      // A lookup Slack will not answer (missing_scope on an app installed before the history scopes,
+      // not_in_channel…) means "cannot tell", not "try later": the message is then sent again, as it
+      // would have been without the lookup, rather than kept from its channel.
+      if (!(error instanceof DeliveryError) || error.retryable) throw error;
       params.logger.warn(
         { code: error.code },
         'could not check whether a message was already posted (the app needs channels:history, groups:history, im:history and im:write); sending it again',
