@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
@@ -8,6 +9,7 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Database } from '../../src/db/client.ts';
 import {
   deliveries,
+  outbox,
   repMeetings,
   supplyRequests,
   teamsConversations,
@@ -174,6 +176,31 @@ describe.each(databaseTargets())('Teams with every tenant served on $name', (tar
     for (const activityText of [String(answer?.text), shown]) {
       expect(activityText).not.toMatch(/(^|[^\\])[[*]/);
     }
+  });
+
+  it('records why Teams refused a card instead of losing the reason', async () => {
+    await teams.send(
+      teams.activity({
+        user: 'dana',
+        conversation: 'team-huddle',
+        kind: 'channel',
+        text: 'use this channel for approvals',
+      }),
+    );
+    connector.refusePostsIn('team-huddle');
+    await teams.send(
+      teams.activity({ user: 'sam', conversation: 'dm-sam', text: 'timeoff dec 21 to dec 22' }),
+    );
+    const row = await waitFor(async () => {
+      const rows = await database.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.target, 'team-huddle'), eq(outbox.status, 'failed')));
+      return rows[0];
+    }, 'the refused card marked failed');
+    // A send that failed inside the proactive turn used to reach the outbox as "no activity id".
+    expect(row.lastError).toBe('http_403');
+    expect(row.attempts).toBe(1);
   });
 
   it('offers every open rep slot on a card of at most five actions, and books the slot chosen', async () => {

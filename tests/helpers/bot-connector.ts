@@ -57,7 +57,8 @@ export async function startRecordingConnector() {
         response.writeHead(404).end();
         return;
       }
-      if (refusedConversations.has(decodeURIComponent(match[1] ?? ''))) {
+      const conversationId = decodeURIComponent(match[1] ?? '');
+      if (refusedConversations.has(conversationId)) {
         response
           .writeHead(403, { 'content-type': 'application/json' })
           .end(JSON.stringify({ error: { code: 'Forbidden' } }));
@@ -66,7 +67,7 @@ export async function startRecordingConnector() {
       calls.push({
         method: request.method ?? '',
         path,
-        conversationId: decodeURIComponent(match[1] ?? ''),
+        conversationId,
         activityId: match[2] ? decodeURIComponent(match[2]) : undefined,
         body,
       });
