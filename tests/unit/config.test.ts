@@ -217,6 +217,17 @@ describe('parseOfficeConfig', () => {
     );
   });
 
+  it('reads teams.tenants and names one that is not a tenant id', () => {
+    const yaml = `${readExampleOfficeYaml()}\nteams:\n  tenants: [72F988BF-86F1-41AF-91AB-2D7CD011DB47]\n`;
+    expect(parseOfficeConfig(yaml, 'office.yaml').teams).toEqual({
+      tenants: ['72F988BF-86F1-41AF-91AB-2D7CD011DB47'],
+    });
+    const domain = `${readExampleOfficeYaml()}\nteams:\n  tenants: [contoso.onmicrosoft.com]\n`;
+    expect(configErrorOf(() => parseOfficeConfig(domain, 'office.yaml'))).toMatch(
+      /^office\.yaml: teams\.tenants\.0: expected a tenant id/,
+    );
+  });
+
   it('says the file is not YAML in one line', () => {
     expect(configErrorOf(() => parseOfficeConfig('office: [unclosed', 'office.yaml'))).toMatch(
       /^office\.yaml: is not valid YAML/,
