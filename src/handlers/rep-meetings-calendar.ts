@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import ical from 'ical-generator';
+import { randomBytes, randomUUID } from 'node:crypto';
+import ical, { escape as escapeText } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
+import { ensureInstallId, getInstallId } from '../db/repositories/installation.ts';
 import {
   createCalendarFeedToken,
   getCalendarFeedToken,
@@ -36,6 +37,16 @@ export async function ensureCalendarToken(db: Db, office: OfficeConfig, now: Dat
 }
 
 /**
+ * This installation's id, generated (a random UUID) and stored on first use. Event UIDs carry it, so two
+ * installations (each with its own TO-1) never publish the same UID into one subscriber's calendar.
+ */
+export async function readInstallId(db: Db, now: DateTime): Promise<string> {
+  return (
+    (await getInstallId(db)) ?? ensureInstallId(db, { candidate: randomUUID(), createdAt: now.toJSDate() })
+  );
+}
+
+/**
  * The iCalendar feed: booked rep visits as timed events and approved time off as all-day events (names
  * only, never the kind of leave), from 60 days back to a year ahead. Instants are written in UTC.
  */
@@ -52,12 +63,13 @@ export async function buildCalendarFeed(db: Db, office: OfficeConfig, now: DateT
   );
   const timeOff = await listTimeOffBetween(db, office.office.id, from, to, ['approved']);
   const calendar = ical({
-    name: `${office.office.name}: rep visits and time off`,
+    // ical-generator 10 writes NAME and X-WR-CALNAME as given, so the text is escaped here (RFC 5545 3.3.11).
+    name: escapeText(`${office.office.name}: rep visits and time off`, false),
     prodId: { company: 'frontdesk', product: 'frontdesk', language: 'EN' },
     ttl: FEED_TTL_SECONDS,
   });
   const stamp = now.toJSDate();
-  const domain = `${office.office.id}.frontdesk`;
+  const domain = `${office.office.id}.${await readInstallId(db, now)}.frontdesk`;
   for (const visit of visits) {
     calendar.createEvent({
       id: `${formatRepReference(visit)}@${domain}`,
@@ -85,5 +97,7 @@ export async function buildCalendarFeed(db: Db, office: OfficeConfig, now: DateT
       summary: `Off${PART_LABELS[off.part]}: ${off.requesterName}`,
     });
   }
-  return calendar.toString();
+  // RFC 5545 ends every content line, the last one too, with CRLF; ical-generator leaves the last one bare.
+  const text = calendar.toString();
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }

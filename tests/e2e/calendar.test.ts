@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -5,10 +8,12 @@ import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { ensureInstallId, getInstallId } from '../../src/db/repositories/installation.ts';
 import { cancelRepMeeting, createRepMeeting } from '../../src/db/repositories/rep-meetings.ts';
 import { createTimeOffRequest, decideTimeOffRequest } from '../../src/db/repositories/time-off.ts';
 import { calendarFeeds, repMeetings, timeOffRequests } from '../../src/db/schema/index.ts';
-import { ensureCalendarToken } from '../../src/handlers/rep-meetings-calendar.ts';
+import { ensureCalendarToken, readInstallId } from '../../src/handlers/rep-meetings-calendar.ts';
+import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -140,7 +145,10 @@ describe('GET /calendar/<token>.ics', () => {
       'Off: Ana Cruz',
     ]);
     const [rep, off] = events;
-    expect(rep?.uid).toBe(`RM-${visit.number}@main.frontdesk`);
+    const installId = await getInstallId(database.db);
+    expect(installId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(rep?.uid).toBe(`RM-${visit.number}@main.${installId}.frontdesk`);
+    expect(events.map((event) => event.uid).every((uid) => uid.includes(`@main.${installId}.`))).toBe(true);
     expect(rep?.start.toJSDate().toISOString()).toBe('2026-12-02T17:00:00.000Z');
     expect(rep?.end.toJSDate().toISOString()).toBe('2026-12-02T17:20:00.000Z');
     expect(off?.start.isDate).toBe(true);
@@ -223,5 +231,115 @@ describe('HEAD wherever GET works', () => {
     expect(body).toContain('BEGIN:VCALENDAR');
     const head = await fetch(`${app.url}/calendar/${token}.ics`, { method: 'HEAD' });
     expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+  });
+});
+
+describe('the iCalendar text', () => {
+  let database: Database;
+  const name = 'Smith, Jones; Partners\\North\nClinic';
+  let app: Frontdesk;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: null });
+    app = await startWith({ ...base, office: { ...base.office, name } }, database, createRecordingLogger());
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.close();
+  });
+
+  it('ends every line, the last one too, with CRLF', async () => {
+    const token = await ensureCalendarToken(database.db, base, NOW);
+    await addVisit(database, '2026-12-02', 'Jordan Smith', 'Acme Pharma');
+    const ics = await (await fetch(`${app.url}/calendar/${token}.ics`)).text();
+    expect(ics.endsWith('END:VCALENDAR\r\n')).toBe(true);
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('escapes the practice name (commas, semicolons, backslashes, new lines) so it reads back whole', async () => {
+    const token = await ensureCalendarToken(database.db, base, NOW);
+    const ics = await (await fetch(`${app.url}/calendar/${token}.ics`)).text();
+    // ical.js reads properties it does not know without unescaping; NAME (RFC 7986) and X-WR-CALNAME are TEXT.
+    ICAL.design.icalendar.property.name = { defaultType: 'text' };
+    ICAL.design.icalendar.property['x-wr-calname'] = { defaultType: 'text' };
+    const calendar = new ICAL.Component(ICAL.parse(ics));
+    const expected = `${name}: rep visits and time off`;
+    expect(calendar.getFirstPropertyValue('name')).toBe(expected);
+    expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe(expected);
+    expect(ics).toContain(
+      '\r\nNAME:Smith\\, Jones\\; Partners\\\\North\\nClinic: rep visits and time off\r\n',
+    );
+  });
+});
+
+describe('event UIDs across installations and restarts', () => {
+  let scratch: string;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'frontdesk-uid-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** Starts frontdesk on `database`, books a visit if none is booked yet, and returns the feed's UIDs. */
+  async function readUids(database: Database): Promise<string[]> {
+    const app = await startWith(base, database, createRecordingLogger());
+    try {
+      const token = await ensureCalendarToken(database.db, base, NOW);
+      if ((await database.db.select().from(repMeetings)).length === 0) {
+        await addVisit(database, '2026-12-02', 'Jordan Smith', 'Acme Pharma');
+      }
+      const ics = await (await fetch(`${app.url}/calendar/${token}.ics`)).text();
+      return readEvents(ics).map((event) => event.uid);
+    } finally {
+      await app.stop();
+    }
+  }
+
+  it('gives the same first visit different UIDs in two databases', async () => {
+    const first = await openDatabase({ dataDir: null });
+    const second = await openDatabase({ dataDir: null });
+    try {
+      const [one] = await readUids(first);
+      const [other] = await readUids(second);
+      expect(one).toMatch(/^RM-1@main\./);
+      expect(other).toMatch(/^RM-1@main\./);
+      expect(one).not.toBe(other);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('keeps the UIDs of one database across a restart', async () => {
+    const dataDir = join(scratch, 'data');
+    const before = await openDatabase({ dataDir });
+    const firstRun = await readUids(before).finally(() => before.close());
+    const after = await openDatabase({ dataDir });
+    const secondRun = await readUids(after).finally(() => after.close());
+    expect(firstRun).toHaveLength(1);
+    expect(secondRun).toEqual(firstRun);
+  });
+});
+
+describe.each(databaseTargets())('the install id on $name', ({ open }) => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('is one id when several first starts store theirs at the same moment', async () => {
+    const candidates = Array.from({ length: 8 }, (_, index) => `candidate-${index}`);
+    const stored = await Promise.all(
+      candidates.map((candidate) => ensureInstallId(database.db, { candidate, createdAt: NOW.toJSDate() })),
+    );
+    expect(new Set(stored).size).toBe(1);
+    expect(candidates).toContain(stored[0]);
+    expect(await readInstallId(database.db, NOW)).toBe(stored[0]);
   });
 });

@@ -1,5 +1,6 @@
 export * from './audit.ts';
 export * from './complaints.ts';
+export * from './installation.ts';
 export * from './platform.ts';
 export * from './references.ts';
 export * from './rep-meetings.ts';
