@@ -75,6 +75,14 @@ describe('the sandbox refuses requests from other sites', () => {
     expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
   });
 
+  it('answers HEAD on the page like GET, without the body', async () => {
+    const get = await send(app.url, { method: 'GET', path: '/' });
+    const head = await send(app.url, { method: 'HEAD', path: '/' });
+    expect([get.status, head.status]).toEqual([200, 200]);
+    expect(get.body).toContain('<html');
+    expect(head.body).toBe('');
+  });
+
   it('refuses a text/plain post, which any web page can send without asking, and files nothing', async () => {
     const answer = await post({ 'content-type': 'text/plain', origin: 'https://evil.example' });
     expect(answer.status).toBe(403);

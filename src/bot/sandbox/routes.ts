@@ -63,6 +63,10 @@ export function refuseForeignRequest(request: IncomingMessage): string | undefin
 
 const page = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 const script = readFileSync(new URL('./app.js', import.meta.url), 'utf8');
+const ASSETS: Record<string, { type: string; body: string } | undefined> = {
+  '/': { type: 'text/html; charset=utf-8', body: page },
+  '/sandbox/app.js': { type: 'text/javascript; charset=utf-8', body: script },
+};
 
 function renderOutcome(outcome: Outcome) {
   return {
@@ -176,17 +180,15 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
       sendJson(response, 403, { error: refusal });
       return true;
     }
-    if (path === '/' && request.method === 'GET') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(page);
-      return true;
-    }
-    if (path === '/sandbox/app.js' && request.method === 'GET') {
+    const asset = ASSETS[path];
+    if (asset && (request.method === 'GET' || request.method === 'HEAD')) {
+      // Node leaves the body out of an answer to HEAD; the headers are GET's.
       response.writeHead(200, {
-        'content-type': 'text/javascript; charset=utf-8',
+        'content-type': asset.type,
+        'content-length': Buffer.byteLength(asset.body),
         'cache-control': 'no-store',
       });
-      response.end(script);
+      response.end(asset.body);
       return true;
     }
     if (path.startsWith('/sandbox/api/')) {
