@@ -81,9 +81,7 @@ export function readCardSubmission(value: unknown, deliveryId: string): Input | 
  * The idempotency key of an activity. Teams activity ids are unique only within a conversation, so the
  * conversation and the sender are part of it; hashed, so any id lengths fit the deliveries key.
  */
-export function teamsDeliveryId(
-  activity: Pick<Activity, 'id' | 'conversation' | 'from'>,
-): string | undefined {
+function teamsDeliveryId(activity: Pick<Activity, 'id' | 'conversation' | 'from'>): string | undefined {
   if (!activity.id) return undefined;
   const scoped = JSON.stringify([activity.conversation?.id ?? '', activity.from?.id ?? '', activity.id]);
   return createHash('sha256').update(scoped).digest('base64url');
