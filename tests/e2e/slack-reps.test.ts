@@ -169,7 +169,8 @@ describe('/reps through signed Slack requests', () => {
     ['a time that is not a slot', 'book 2026-12-02 12:30 Jordan Smith from Acme', /12:30 is not a rep slot/],
     ['a closed day (a holiday)', 'book 2026-11-26 12:00 Jordan Smith from Acme', /office holiday/],
     ['too little notice', 'book 2026-11-25 12:00 Jordan Smith from Acme', /at least 24 hours ahead/],
-    ['a missing company', 'book 2026-12-02 12:00 Jordan Smith', /"<rep> from <company>"/],
+    // Slack shows the escaped text as typed: "<rep> from <company>".
+    ['a missing company', 'book 2026-12-02 12:00 Jordan Smith', /"&lt;rep&gt; from &lt;company&gt;"/],
   ])('refuses %s by text and stores nothing', async (_label, text, expected) => {
     const answer = await slash(text);
     expect(answer.response_type).toBe('ephemeral');
