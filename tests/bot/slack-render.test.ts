@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeInPieces, formToModal, replyToSlackMessage } from '../../src/bot/slack/render.ts';
 import { FORM_IDS } from '../../src/handlers/action-ids.ts';
 
-const unescape = (text: string) =>
+const unescapeMrkdwn = (text: string) =>
   text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 
 describe('Slack rendering of long and typed text', () => {
@@ -24,14 +24,14 @@ describe('Slack rendering of long and typed text', () => {
     const texts = (modal.blocks as { text?: { text: string } }[]).map((block) => block.text?.text ?? '');
     expect(texts.length).toBeGreaterThan(2);
     for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
-    expect(texts.slice(1).map(unescape).join('')).toBe(description);
+    expect(texts.slice(1).map(unescapeMrkdwn).join('')).toBe(description);
     expect(texts.join('')).not.toContain('…');
   });
 
   it('never cuts an escaped character in half', () => {
     const pieces = escapeInPieces('&'.repeat(1000), 3000);
     expect(pieces.every((piece) => /^(&amp;)+$/.test(piece) && piece.length <= 3000)).toBe(true);
-    expect(pieces.map(unescape).join('')).toBe('&'.repeat(1000));
+    expect(pieces.map(unescapeMrkdwn).join('')).toBe('&'.repeat(1000));
   });
 
   it('escapes the notification text so a typed <!channel> is not a mention', () => {
