@@ -108,7 +108,10 @@ describe('parseDateRange (property)', () => {
         const parsed = parseDateRange(words.join(' '), now, zone);
         if (!parsed.ok) return;
         accepted += 1;
-        expect(parsed.start >= '2026-08-01' && parsed.end <= '2027-12-31').toBe(true);
+        // A range whose last day comes before its first runs into the next year ("2/1 - 1/15"), no further.
+        const endLimit = DateTime.fromISO(parsed.start).plus({ years: 1 }).toISODate() ?? '';
+        expect(parsed.start >= '2026-08-01' && parsed.start <= '2027-12-31').toBe(true);
+        expect(parsed.end <= endLimit).toBe(true);
       }),
       { numRuns: runs },
     );
