@@ -13,7 +13,7 @@ import { count, eq, ne } from 'drizzle-orm';
 import { outbox } from '../src/db/schema/platform.ts';
 import { supplyRequests } from '../src/db/schema/supplies.ts';
 import { timeOffRequests } from '../src/db/schema/time-off.ts';
-import { ACTION_IDS } from '../src/handlers/action-ids.ts';
+import { ACTION_IDS } from '../src/handlers/kernel/action-ids.ts';
 import {
   buildBlockActionsBody,
   buildSlashCommandBody,

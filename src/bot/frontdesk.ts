@@ -6,10 +6,15 @@ import type { Env } from '../config/env.ts';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Database, Db } from '../db/client.ts';
 import { getChannelBinding } from '../db/repositories/teams-conversations.ts';
-import { type ChannelRoute, type Dispatch, dispatchInput, queueEffects } from '../handlers/dispatch.ts';
-import { FEATURES } from '../handlers/features.ts';
-import type { ChannelRole, Platform } from '../handlers/reply.ts';
-import { createRouter } from '../handlers/router.ts';
+import { FEATURES } from '../handlers/index.ts';
+import {
+  type ChannelRoute,
+  type Dispatch,
+  dispatchInput,
+  queueEffects,
+} from '../handlers/kernel/dispatch.ts';
+import type { ChannelRole, Platform } from '../handlers/kernel/message.ts';
+import { createRouter } from '../handlers/kernel/router.ts';
 import { SCHEDULED_JOBS, type ScheduledJob } from '../handlers/scheduled-jobs.ts';
 import { serveCalendarFeed } from './calendar-route.ts';
 import { sendJson } from './http-body.ts';

@@ -14,7 +14,7 @@ import {
   scheduleOutboxRetry,
 } from '../db/repositories/outbox.ts';
 import { listManagers } from '../domain/people.ts';
-import type { Message, Platform } from '../handlers/reply.ts';
+import type { Message, Platform } from '../handlers/kernel/message.ts';
 import { DeliveryError } from './delivery-error.ts';
 
 /** Which outbox row a send is for, so the platform can tag the message and find it again after a crash. */

@@ -5,8 +5,8 @@ import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import { claimJobRun } from '../db/repositories/job-runs.ts';
 import { findDueRun } from '../domain/schedule.ts';
-import { describeErrorForLog } from '../handlers/dispatch.ts';
-import type { Effect } from '../handlers/reply.ts';
+import { describeErrorForLog } from '../handlers/kernel/dispatch.ts';
+import type { Effect } from '../handlers/kernel/message.ts';
 import type { DataDrivenJob, DueRun, ScheduledJob } from '../handlers/scheduled-jobs.ts';
 
 type RunResult = 'ran' | 'not-due' | 'taken' | 'failed';

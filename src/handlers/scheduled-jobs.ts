@@ -5,10 +5,10 @@ import type { Db } from '../db/client.ts';
 import { listManagers, slugifyName } from '../domain/people.ts';
 import { selectOverdueDecisions } from '../domain/reminders.ts';
 import { buildReminderSchedule, type DailySchedule } from '../domain/schedule.ts';
-import { complaintRemindersJob } from './complaints-reminders.ts';
-import { loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './huddle.ts';
-import { repRemindersJob } from './rep-meetings-reminders.ts';
-import type { Effect, Recipient } from './reply.ts';
+import { complaintRemindersJob } from './complaints/reminders.ts';
+import { loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './huddle/index.ts';
+import type { Effect, Recipient } from './kernel/message.ts';
+import { repRemindersJob } from './rep-meetings/reminders.ts';
 
 export interface JobContext {
   db: Db;

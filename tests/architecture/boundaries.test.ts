@@ -123,7 +123,7 @@ describe('src/handlers', () => {
   const files = readSources('src/handlers');
 
   it('is read, with its imports', () => {
-    const dispatch = files.find((file) => file.path === 'src/handlers/dispatch.ts');
+    const dispatch = files.find((file) => file.path === 'src/handlers/kernel/dispatch.ts');
     expect(dispatch?.imports).toContain('src/db/repositories/deliveries.ts');
   });
 

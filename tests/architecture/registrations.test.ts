@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
-import { COMMAND_WORDS } from '../../src/handlers/input.ts';
-import { createRouter } from '../../src/handlers/router.ts';
+import { FEATURES } from '../../src/handlers/index.ts';
+import { ACTION_IDS, FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
+import { COMMAND_WORDS } from '../../src/handlers/kernel/input.ts';
+import { createRouter } from '../../src/handlers/kernel/router.ts';
 
 const manifest = parse(readFileSync(new URL('../../manifests/slack-app.yaml', import.meta.url), 'utf8')) as {
   features: { slash_commands: { command: string; url: string }[] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeInPieces, formToModal, replyToSlackMessage } from '../../src/bot/slack/render.ts';
-import { FORM_IDS } from '../../src/handlers/action-ids.ts';
+import { FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
 
 const unescapeMrkdwn = (text: string) =>
   text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');

@@ -6,13 +6,13 @@ import { formToAdaptiveCard, MAX_TEAMS_ACTIONS, replyToAdaptiveCard } from '../.
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { ACTION_IDS, FORM_IDS } from '../../src/handlers/action-ids.ts';
-import { type DispatchDeps, dispatchInput } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
-import { COMMAND_WORDS, type Input } from '../../src/handlers/input.ts';
-import type { Button, Form, Message } from '../../src/handlers/reply.ts';
-import { createRouter } from '../../src/handlers/router.ts';
-import { describeAllCommands } from '../../src/handlers/usage.ts';
+import { FEATURES } from '../../src/handlers/index.ts';
+import { ACTION_IDS, FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
+import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
+import { COMMAND_WORDS, type Input } from '../../src/handlers/kernel/input.ts';
+import type { Button, Form, Message } from '../../src/handlers/kernel/message.ts';
+import { createRouter } from '../../src/handlers/kernel/router.ts';
+import { describeAllCommands } from '../../src/handlers/kernel/usage.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 

@@ -18,7 +18,7 @@ import {
   type NewOutboxMessage,
 } from '../../src/db/repositories/outbox.ts';
 import { jobRuns, outbox } from '../../src/db/schema/index.ts';
-import type { Message } from '../../src/handlers/reply.ts';
+import type { Message } from '../../src/handlers/kernel/message.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createScheduler } from '../../src/bot/scheduler.ts';
 import type { Database } from '../../src/db/client.ts';
 import { jobRuns, outbox } from '../../src/db/schema/index.ts';
-import { queueEffects } from '../../src/handlers/dispatch.ts';
+import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { huddleDigestJob, type ScheduledJob } from '../../src/handlers/scheduled-jobs.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';

@@ -12,7 +12,7 @@ import { ensureInstallId, getInstallId } from '../../src/db/repositories/install
 import { cancelRepMeeting, createRepMeeting } from '../../src/db/repositories/rep-meetings.ts';
 import { createTimeOffRequest, decideTimeOffRequest } from '../../src/db/repositories/time-off.ts';
 import { calendarFeeds, repMeetings, timeOffRequests } from '../../src/db/schema/index.ts';
-import { ensureCalendarToken, readInstallId } from '../../src/handlers/rep-meetings-calendar.ts';
+import { ensureCalendarToken, readInstallId } from '../../src/handlers/rep-meetings/calendar.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';

@@ -5,7 +5,7 @@ import type { Database } from '../../src/db/client.ts';
 import { timeOffRequests } from '../../src/db/schema/index.ts';
 import { getOfficeDay, getPlanningWindow, listDays } from '../../src/domain/dates.ts';
 import { MAX_REQUEST_CALENDAR_DAYS } from '../../src/domain/time-off.ts';
-import { dispatchInput } from '../../src/handlers/dispatch.ts';
+import { dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/dispatch.ts';
+import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { pendingRemindersJob } from '../../src/handlers/scheduled-jobs.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps } from '../helpers/dispatch.ts';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { createRouter, type Feature } from '../../src/handlers/router.ts';
+import { createRouter, type Feature } from '../../src/handlers/kernel/router.ts';
 import { buildHandlerContext } from '../helpers/office.ts';
 
 describe('createRouter', () => {

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Db } from '../../src/db/client.ts';
-import type { DispatchDeps } from '../../src/handlers/dispatch.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
-import type { Outcome } from '../../src/handlers/reply.ts';
-import { createRouter, type Feature } from '../../src/handlers/router.ts';
+import { FEATURES } from '../../src/handlers/index.ts';
+import type { DispatchDeps } from '../../src/handlers/kernel/dispatch.ts';
+import type { Outcome } from '../../src/handlers/kernel/message.ts';
+import { createRouter, type Feature } from '../../src/handlers/kernel/router.ts';
 
 /** Dispatch dependencies for handler tests: Slack on, each channel role routed to its configured channel id. */
 export function buildDispatchDeps(

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { type OfficeConfig, parseOfficeConfig } from '../../src/config/office.ts';
 import type { Db } from '../../src/db/client.ts';
 import { type Person, type PlatformName, resolvePerson } from '../../src/domain/people.ts';
-import type { HandlerContext } from '../../src/handlers/context.ts';
+import type { HandlerContext } from '../../src/handlers/kernel/context.ts';
 import { createRecordingLogger, type RecordingLogger } from './logger.ts';
 
 /** The repository root (where package.json and office.example.yaml live). */

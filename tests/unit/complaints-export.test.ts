@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ComplaintRow } from '../../src/db/repositories/complaints.ts';
-import { buildComplaintExport, formatCsvCell } from '../../src/handlers/complaints-export.ts';
+import { buildComplaintExport, formatCsvCell } from '../../src/handlers/complaints/export.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();

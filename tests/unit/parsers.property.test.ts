@@ -5,9 +5,9 @@ import type { Db } from '../../src/db/client.ts';
 import { listDays, parseDateRange } from '../../src/domain/dates.ts';
 import { formatReference, parseReference, type ReferencePrefix } from '../../src/domain/references.ts';
 import { MAX_SUPPLY_QUANTITY, matchCatalogItem, parseQuantity } from '../../src/domain/supplies.ts';
-import { FEATURES } from '../../src/handlers/features.ts';
-import { COMMAND_WORDS, parseTypedCommand } from '../../src/handlers/input.ts';
-import { createRouter } from '../../src/handlers/router.ts';
+import { FEATURES } from '../../src/handlers/index.ts';
+import { COMMAND_WORDS, parseTypedCommand } from '../../src/handlers/kernel/input.ts';
+import { createRouter } from '../../src/handlers/kernel/router.ts';
 import { buildHandlerContext, buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();

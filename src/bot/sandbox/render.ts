@@ -1,4 +1,4 @@
-import type { Form, Message } from '../../handlers/reply.ts';
+import type { Form, Message } from '../../handlers/kernel/message.ts';
 
 /** HTML-escapes text for element content and attribute values. */
 export function escapeHtml(text: string): string {

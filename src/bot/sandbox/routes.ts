@@ -7,12 +7,12 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { sandboxMessages } from '../../db/schema/index.ts';
 import { resolvePerson, slugifyName } from '../../domain/people.ts';
-import { isActionId, isFormId } from '../../handlers/action-ids.ts';
-import type { Dispatch } from '../../handlers/dispatch.ts';
-import type { Input } from '../../handlers/input.ts';
-import { parseTypedCommand } from '../../handlers/input.ts';
-import type { ChannelRole, Outcome } from '../../handlers/reply.ts';
-import { describeAllCommands } from '../../handlers/usage.ts';
+import { isActionId, isFormId } from '../../handlers/kernel/action-ids.ts';
+import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
+import type { Input } from '../../handlers/kernel/input.ts';
+import { parseTypedCommand } from '../../handlers/kernel/input.ts';
+import type { ChannelRole, Outcome } from '../../handlers/kernel/message.ts';
+import { describeAllCommands } from '../../handlers/kernel/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { formToHtml, replyToHtml } from './render.ts';
 

@@ -1,5 +1,5 @@
 import type { KnownBlock, View } from '@slack/web-api';
-import type { Form, Message } from '../../handlers/reply.ts';
+import type { Form, Message } from '../../handlers/kernel/message.ts';
 
 // Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
 const LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };

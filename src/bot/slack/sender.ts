@@ -1,6 +1,6 @@
 import { ErrorCode, type WebAPICallError, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Message } from '../../handlers/reply.ts';
+import type { Message } from '../../handlers/kernel/message.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { OutboxTag, PlatformSender } from '../outbox-deliverer.ts';
 import { replyToSlackMessage } from './render.ts';

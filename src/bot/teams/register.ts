@@ -21,12 +21,12 @@ import {
   saveTeamsConversation,
 } from '../../db/repositories/teams-conversations.ts';
 import { findStaffMember, type Person, resolvePerson } from '../../domain/people.ts';
-import { isActionId, isFormId } from '../../handlers/action-ids.ts';
-import type { Dispatch } from '../../handlers/dispatch.ts';
-import type { Input } from '../../handlers/input.ts';
-import { parseTypedCommand } from '../../handlers/input.ts';
-import type { ChannelRole, Message, Outcome } from '../../handlers/reply.ts';
-import { describeAllCommands } from '../../handlers/usage.ts';
+import { isActionId, isFormId } from '../../handlers/kernel/action-ids.ts';
+import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
+import type { Input } from '../../handlers/kernel/input.ts';
+import { parseTypedCommand } from '../../handlers/kernel/input.ts';
+import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
+import { describeAllCommands } from '../../handlers/kernel/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { choiceInputId, formToAdaptiveCard } from './render.ts';
 import { classifyTeamsError, runProactiveTurn, toTeamsActivity } from './sender.ts';

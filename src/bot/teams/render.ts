@@ -1,4 +1,4 @@
-import type { Button, Form, Message } from '../../handlers/reply.ts';
+import type { Button, Form, Message } from '../../handlers/kernel/message.ts';
 
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export type AdaptiveCard = Record<string, unknown> & {

@@ -6,7 +6,7 @@ import {
   getPersonalTeamsConversation,
   getTeamsConversation,
 } from '../../db/repositories/teams-conversations.ts';
-import type { Message } from '../../handlers/reply.ts';
+import type { Message } from '../../handlers/kernel/message.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { PlatformSender } from '../outbox-deliverer.ts';
 import { escapeTeamsMarkdown, replyToAdaptiveCard } from './render.ts';

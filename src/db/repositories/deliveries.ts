@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Message } from '../../handlers/reply.ts';
+import type { Message } from '../../handlers/kernel/message.ts';
 import type { Db } from '../client.ts';
 import { deliveries } from '../schema/index.ts';
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { Message } from '../../handlers/reply.ts';
+import type { Message } from '../../handlers/kernel/message.ts';
 import type { Db } from '../client.ts';
 import { type OutboxKind, outbox } from '../schema/index.ts';
 

@@ -10,7 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { Message } from '../../handlers/reply.ts';
+import type { Message } from '../../handlers/kernel/message.ts';
 
 /** Platform deliveries already handled; a retried delivery finds its row and gets the first answer back. */
 export const deliveries = pgTable(

@@ -1,5 +1,5 @@
 import type { CommandWord } from './input.ts';
-import type { Message } from './reply.ts';
+import type { Message } from './message.ts';
 
 const USAGE: Record<CommandWord, { summary: string; lines: string[] }> = {
   timeoff: {

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { ComplaintRow } from '../db/repositories/complaints.ts';
-import { formatReference } from '../domain/references.ts';
-import { describeReporter } from './complaints-card.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { ComplaintRow } from '../../db/repositories/complaints.ts';
+import { formatReference } from '../../domain/references.ts';
+import { describeReporter } from './card.ts';
 
 // Slack shows at most 3,000 characters of a message's text block: the rows stop short of it and say how many
 // are left, and each free-text cell is cut so one long complaint cannot crowd out the rest.

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { ComplaintRow } from '../db/repositories/complaints.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { ComplaintRow } from '../../db/repositories/complaints.ts';
 import {
   type ComplaintAbout,
   type ComplaintCategory,
@@ -10,12 +10,12 @@ import {
   countComplaintAgeDays,
   isPastDueDay,
   readComplaintSettings,
-} from '../domain/complaints.ts';
-import { formatDay } from '../domain/dates.ts';
-import { formatReference } from '../domain/references.ts';
-import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
-import type { Button, Form, Message } from './reply.ts';
-import { formatOfficeTime } from './time-off-card.ts';
+} from '../../domain/complaints.ts';
+import { formatDay } from '../../domain/dates.ts';
+import { formatReference } from '../../domain/references.ts';
+import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
+import type { Button, Form, Message } from '../kernel/message.ts';
+import { formatOfficeTime } from '../time-off/card.ts';
 
 /** Who a complaint is from, as forms and cards name it. */
 export const COMPLAINT_ABOUT_LABELS: Record<ComplaintAbout, string> = {

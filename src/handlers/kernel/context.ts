@@ -1,8 +1,8 @@
 import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
-import type { Person } from '../domain/people.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import type { Person } from '../../domain/people.ts';
 
 /** Everything a handler may use; `db` is the transaction the whole input runs in. */
 export interface HandlerContext {

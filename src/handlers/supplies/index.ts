@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { OfficeConfig } from '../config/office.ts';
-import { createAuditEntry } from '../db/repositories/audit.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   addReceivedStock,
   createStockCount,
@@ -14,9 +14,9 @@ import {
   listSupplyStock,
   type SupplyRow,
   updateSupplyRequestStatus,
-} from '../db/repositories/supplies.ts';
-import { listManagers } from '../domain/people.ts';
-import { formatReference, parseReference } from '../domain/references.ts';
+} from '../../db/repositories/supplies.ts';
+import { listManagers } from '../../domain/people.ts';
+import { formatReference, parseReference } from '../../domain/references.ts';
 import {
   type CatalogItem,
   type CatalogMatch,
@@ -39,12 +39,13 @@ import {
   type SupplyStep,
   type SupplyUrgency,
   suggestReorderQuantity,
-} from '../domain/supplies.ts';
-import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
-import type { HandlerContext } from './context.ts';
-import type { Button, Effect, Form, Message, Outcome } from './reply.ts';
-import { replyOnly } from './reply.ts';
-import type { Feature } from './router.ts';
+} from '../../domain/supplies.ts';
+import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import type { Feature } from '../kernel/router.ts';
+import { formatOfficeTime } from '../time-off/card.ts';
 import {
   buildSupplyCard,
   describeReorderSuggestion,
@@ -54,8 +55,7 @@ import {
   formatSupplyReference,
   SUPPLY_URGENCY_LABELS,
   sumOnOrder,
-} from './supplies-card.ts';
-import { formatOfficeTime } from './time-off-card.ts';
+} from './card.ts';
 
 const MAX_ITEM = 200;
 const MAX_NOTE = 500;

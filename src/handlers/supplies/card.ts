@@ -1,14 +1,14 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
 import {
   getSupplyStock,
   listOpenSupplyRequests,
   listSupplyRequestsApprovedBetween,
   listSupplyStock,
   type SupplyRow,
-} from '../db/repositories/supplies.ts';
-import { formatReference } from '../domain/references.ts';
+} from '../../db/repositories/supplies.ts';
+import { formatReference } from '../../domain/references.ts';
 import {
   type BudgetSummary,
   type CatalogItem,
@@ -22,10 +22,10 @@ import {
   sumApprovedSpend,
   summarizeBudget,
   toCents,
-} from '../domain/supplies.ts';
-import { ACTION_IDS } from './action-ids.ts';
-import type { Button, Field, Message } from './reply.ts';
-import { formatOfficeTime } from './time-off-card.ts';
+} from '../../domain/supplies.ts';
+import { ACTION_IDS } from '../kernel/action-ids.ts';
+import type { Button, Field, Message } from '../kernel/message.ts';
+import { formatOfficeTime } from '../time-off/card.ts';
 
 /** How each urgency reads on cards, forms and lists. */
 export const SUPPLY_URGENCY_LABELS: Record<SupplyUrgency, string> = {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { OfficeConfig } from '../config/office.ts';
-import { createAuditEntry } from '../db/repositories/audit.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   cancelRepMeeting,
   countCompanyRepMeetings,
@@ -11,11 +11,11 @@ import {
   listBookedRepMeetingsWithProvider,
   lockCompanyMonth,
   type RepMeetingRow,
-} from '../db/repositories/rep-meetings.ts';
-import type { TimeOffRow } from '../db/repositories/time-off.ts';
-import { formatDay } from '../domain/dates.ts';
-import { listManagers, slugifyName } from '../domain/people.ts';
-import { parseReference } from '../domain/references.ts';
+} from '../../db/repositories/rep-meetings.ts';
+import type { TimeOffRow } from '../../db/repositories/time-off.ts';
+import { formatDay } from '../../domain/dates.ts';
+import { listManagers, slugifyName } from '../../domain/people.ts';
+import { parseReference } from '../../domain/references.ts';
 import {
   checkBookingWindow,
   evaluateRepBooking,
@@ -33,10 +33,13 @@ import {
   type RepBookingRefusal,
   type RepSlot,
   readRepRules,
-} from '../domain/rep-meetings.ts';
-import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
-import type { HandlerContext } from './context.ts';
-import { ensureCalendarToken } from './rep-meetings-calendar.ts';
+} from '../../domain/rep-meetings.ts';
+import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import type { Feature } from '../kernel/router.ts';
+import { ensureCalendarToken } from './calendar.ts';
 import {
   buildBookButton,
   describeRep,
@@ -46,10 +49,7 @@ import {
   loadNextOpenSlots,
   loadOpenSlots,
   MAX_BOOK_BUTTONS,
-} from './rep-meetings-card.ts';
-import type { Effect, Form, Message, Outcome } from './reply.ts';
-import { replyOnly } from './reply.ts';
-import type { Feature } from './router.ts';
+} from './card.ts';
 
 const NOTHING_SAVED = 'Nothing was saved.';
 const NOTHING_CHANGED = 'Nothing was changed.';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { OfficeConfig } from '../config/office.ts';
-import { createAuditEntry } from '../db/repositories/audit.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   acknowledgeComplaint,
   type ComplaintDraftFields,
@@ -13,7 +13,7 @@ import {
   reopenComplaint,
   resolveComplaint,
   updateComplaintDraft,
-} from '../db/repositories/complaints.ts';
+} from '../../db/repositories/complaints.ts';
 import {
   COMPLAINT_ABOUTS,
   COMPLAINT_CATEGORIES,
@@ -29,11 +29,17 @@ import {
   isPastDueDay,
   MAX_COMPLAINT_TEXT,
   selectComplaintAlertRecipients,
-} from '../domain/complaints.ts';
-import { formatDay } from '../domain/dates.ts';
-import { listManagers, type Person } from '../domain/people.ts';
-import { formatReference, parseReference } from '../domain/references.ts';
-import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
+} from '../../domain/complaints.ts';
+import { formatDay } from '../../domain/dates.ts';
+import { listManagers, type Person } from '../../domain/people.ts';
+import { formatReference, parseReference } from '../../domain/references.ts';
+import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Effect, Form, FormInput, Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import type { Feature } from '../kernel/router.ts';
+import { listRecipients } from '../scheduled-jobs.ts';
+import { formatOfficeTime } from '../time-off/card.ts';
 import {
   buildComplaintAlert,
   buildComplaintCard,
@@ -44,14 +50,8 @@ import {
   COMPLAINT_STATUS_LABELS,
   describeAgeDays,
   describeComplaintSummary,
-} from './complaints-card.ts';
-import { buildComplaintExport } from './complaints-export.ts';
-import type { HandlerContext } from './context.ts';
-import type { Effect, Form, FormInput, Outcome } from './reply.ts';
-import { replyOnly } from './reply.ts';
-import type { Feature } from './router.ts';
-import { listRecipients } from './scheduled-jobs.ts';
-import { formatOfficeTime } from './time-off-card.ts';
+} from './card.ts';
+import { buildComplaintExport } from './export.ts';
 
 const NOTHING_SAVED = 'Nothing was saved.';
 const NOTHING_CHANGED = 'Nothing was changed.';

@@ -1,4 +1,4 @@
-import type { PlatformName } from '../domain/people.ts';
+import type { PlatformName } from '../../domain/people.ts';
 import type { ActionId, FormId } from './action-ids.ts';
 
 /** The chat platforms a message can come from or go to; the sandbox is the local web chat. */

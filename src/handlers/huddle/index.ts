@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
-import { listPendingTimeOffRequests, listTimeOffBetween } from '../db/repositories/time-off.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import {
   addDays,
   formatDay,
@@ -10,17 +10,17 @@ import {
   getPlanningWindow,
   type IsoDay,
   parseDateRange,
-} from '../domain/dates.ts';
-import { buildHuddleDigest, findNextWorkingDay, type HuddleDigest } from '../domain/digest.ts';
-import { formatReference } from '../domain/references.ts';
-import { loadComplaintDigest } from './complaints-reminders.ts';
-import type { HandlerContext } from './context.ts';
-import { loadRepVisitsForDigest } from './rep-meetings-card.ts';
-import type { Message, Outcome } from './reply.ts';
-import { replyOnly } from './reply.ts';
-import type { Feature } from './router.ts';
-import { loadSupplyDigest } from './supplies-card.ts';
-import { describeTimeOffDays } from './time-off-card.ts';
+} from '../../domain/dates.ts';
+import { buildHuddleDigest, findNextWorkingDay, type HuddleDigest } from '../../domain/digest.ts';
+import { formatReference } from '../../domain/references.ts';
+import { loadComplaintDigest } from '../complaints/reminders.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Message, Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import type { Feature } from '../kernel/router.ts';
+import { loadRepVisitsForDigest } from '../rep-meetings/card.ts';
+import { loadSupplyDigest } from '../supplies/card.ts';
+import { describeTimeOffDays } from '../time-off/card.ts';
 
 async function loadTimeOffDecisions(db: Db, office: OfficeConfig) {
   const zone = office.office.timezone;

@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
 import {
   listActiveTimeOffForPerson,
   listTimeOffBetween,
   type TimeOffRow,
-} from '../db/repositories/time-off.ts';
-import { formatDay, formatDayRange } from '../domain/dates.ts';
-import { formatReference } from '../domain/references.ts';
+} from '../../db/repositories/time-off.ts';
+import { formatDay, formatDayRange } from '../../domain/dates.ts';
+import { formatReference } from '../../domain/references.ts';
 import {
   computeBalance,
   type DayPart,
@@ -16,9 +16,9 @@ import {
   formatRole,
   type TimeOffRequest,
   type TimeOffType,
-} from '../domain/time-off.ts';
-import { ACTION_IDS } from './action-ids.ts';
-import type { Message } from './reply.ts';
+} from '../../domain/time-off.ts';
+import { ACTION_IDS } from '../kernel/action-ids.ts';
+import type { Message } from '../kernel/message.ts';
 
 export const TIME_OFF_TYPE_LABELS: Record<TimeOffType, string> = {
   vacation: 'Vacation',

@@ -1,12 +1,12 @@
 import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
-import { claimDelivery, saveDeliveryReply } from '../db/repositories/deliveries.ts';
-import { createOutboxMessages, type NewOutboxMessage } from '../db/repositories/outbox.ts';
-import type { Person } from '../domain/people.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { claimDelivery, saveDeliveryReply } from '../../db/repositories/deliveries.ts';
+import { createOutboxMessages, type NewOutboxMessage } from '../../db/repositories/outbox.ts';
+import type { Person } from '../../domain/people.ts';
 import type { Input } from './input.ts';
-import type { ChannelRole, Effect, Message, Outcome, Platform } from './reply.ts';
+import type { ChannelRole, Effect, Message, Outcome, Platform } from './message.ts';
 import type { Router } from './router.ts';
 
 /** Runs one input for one person, as every adapter calls it once the clock and deps are bound. */

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { getRepMeeting, listBookedRepMeetings } from '../db/repositories/rep-meetings.ts';
-import { parseReference } from '../domain/references.ts';
-import { findDueRepReminders, readRepRules } from '../domain/rep-meetings.ts';
-import { describeRep, describeVisitTime, formatRepReference } from './rep-meetings-card.ts';
-import type { DataDrivenJob } from './scheduled-jobs.ts';
+import { getRepMeeting, listBookedRepMeetings } from '../../db/repositories/rep-meetings.ts';
+import { parseReference } from '../../domain/references.ts';
+import { findDueRepReminders, readRepRules } from '../../domain/rep-meetings.ts';
+import type { DataDrivenJob } from '../scheduled-jobs.ts';
+import { describeRep, describeVisitTime, formatRepReference } from './card.ts';
 
 /**
  * A direct message to whoever booked a rep visit, `reps.reminderMinutes` before it. Each visit is its own

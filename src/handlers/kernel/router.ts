@@ -1,7 +1,7 @@
 import type { ActionId, FormId } from './action-ids.ts';
 import type { HandlerContext } from './context.ts';
 import type { CommandWord, Input } from './input.ts';
-import { type Outcome, replyOnly } from './reply.ts';
+import { type Outcome, replyOnly } from './message.ts';
 import { describeCommandUsage } from './usage.ts';
 
 export type CommandHandler = (text: string, ctx: HandlerContext) => Promise<Outcome>;

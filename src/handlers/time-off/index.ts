@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { OfficeConfig } from '../config/office.ts';
-import { createAuditEntry } from '../db/repositories/audit.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   cancelTimeOffRequest,
   createTimeOffRequest,
@@ -11,7 +11,7 @@ import {
   listTimeOffBetween,
   lockTimeOffOfPerson,
   type TimeOffRow,
-} from '../db/repositories/time-off.ts';
+} from '../../db/repositories/time-off.ts';
 import {
   type DayPart,
   formatDay,
@@ -20,22 +20,22 @@ import {
   getPlanningWindow,
   type IsoDay,
   parseDateRange,
-} from '../domain/dates.ts';
-import { listManagers } from '../domain/people.ts';
-import { formatReference, parseReference } from '../domain/references.ts';
+} from '../../domain/dates.ts';
+import { listManagers } from '../../domain/people.ts';
+import { formatReference, parseReference } from '../../domain/references.ts';
 import {
   canCancel,
   evaluateTimeOffRequest,
   MAX_REQUEST_CALENDAR_DAYS,
   type TimeOffEvaluation,
   type TimeOffType,
-} from '../domain/time-off.ts';
-import { ACTION_IDS, FORM_IDS } from './action-ids.ts';
-import type { HandlerContext } from './context.ts';
-import { flagRepVisitsForTimeOff } from './rep-meetings.ts';
-import type { Effect, Form, Message, Outcome } from './reply.ts';
-import { replyOnly } from './reply.ts';
-import type { Feature } from './router.ts';
+} from '../../domain/time-off.ts';
+import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import type { Feature } from '../kernel/router.ts';
+import { flagRepVisitsForTimeOff } from '../rep-meetings/index.ts';
 import {
   buildTimeOffCard,
   describeTimeOffDays,
@@ -44,7 +44,7 @@ import {
   loadYearBalance,
   TIME_OFF_TYPE_LABELS,
   toTimeOffRequest,
-} from './time-off-card.ts';
+} from './card.ts';
 
 const MAX_REASON = 500;
 const NOTHING_SAVED = 'Nothing was saved.';

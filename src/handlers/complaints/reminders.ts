@@ -1,21 +1,21 @@
 import type { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
-import { type ComplaintRow, listOpenComplaints } from '../db/repositories/complaints.ts';
-import { selectOverdueComplaints } from '../domain/complaints.ts';
-import { formatDay } from '../domain/dates.ts';
-import { findStaffMember } from '../domain/people.ts';
-import { formatReference } from '../domain/references.ts';
-import { buildReminderSchedule } from '../domain/schedule.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { type ComplaintRow, listOpenComplaints } from '../../db/repositories/complaints.ts';
+import { selectOverdueComplaints } from '../../domain/complaints.ts';
+import { formatDay } from '../../domain/dates.ts';
+import { findStaffMember } from '../../domain/people.ts';
+import { formatReference } from '../../domain/references.ts';
+import { buildReminderSchedule } from '../../domain/schedule.ts';
+import type { Effect, Message, Recipient } from '../kernel/message.ts';
+import type { ScheduledJob } from '../scheduled-jobs.ts';
 import {
   buildComplaintCard,
   COMPLAINT_CATEGORY_LABELS,
   COMPLAINT_SEVERITY_LABELS,
   describeAgeDays,
   toComplaintClockState,
-} from './complaints-card.ts';
-import type { Effect, Message, Recipient } from './reply.ts';
-import type { ScheduledJob } from './scheduled-jobs.ts';
+} from './card.ts';
 
 const REMINDER_LIST_LIMIT = 15;
 

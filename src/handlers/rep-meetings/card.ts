@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
-import { listBookedRepMeetings, type RepMeetingRow } from '../db/repositories/rep-meetings.ts';
-import { addDays, getOfficeDay, type IsoDay } from '../domain/dates.ts';
-import { formatReference } from '../domain/references.ts';
-import { findOpenRepSlots, formatSlotKey, type RepSlot, readRepRules } from '../domain/rep-meetings.ts';
-import { ACTION_IDS } from './action-ids.ts';
-import type { Button } from './reply.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { listBookedRepMeetings, type RepMeetingRow } from '../../db/repositories/rep-meetings.ts';
+import { addDays, getOfficeDay, type IsoDay } from '../../domain/dates.ts';
+import { formatReference } from '../../domain/references.ts';
+import { findOpenRepSlots, formatSlotKey, type RepSlot, readRepRules } from '../../domain/rep-meetings.ts';
+import { ACTION_IDS } from '../kernel/action-ids.ts';
+import type { Button } from '../kernel/message.ts';
 
 /** Block Kit allows 25 buttons in one actions block; slots beyond get "and N more". */
 export const MAX_BOOK_BUTTONS = 25;

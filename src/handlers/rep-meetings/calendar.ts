@@ -1,18 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import ical, { escape as escapeText } from 'ical-generator';
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../config/office.ts';
-import type { Db } from '../db/client.ts';
-import { ensureInstallId, getInstallId } from '../db/repositories/installation.ts';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { ensureInstallId, getInstallId } from '../../db/repositories/installation.ts';
 import {
   createCalendarFeedToken,
   getCalendarFeedToken,
   listBookedRepMeetings,
-} from '../db/repositories/rep-meetings.ts';
-import { listTimeOffBetween } from '../db/repositories/time-off.ts';
-import { addDays, getOfficeDay } from '../domain/dates.ts';
-import { formatReference } from '../domain/references.ts';
-import { describeRep, formatRepReference } from './rep-meetings-card.ts';
+} from '../../db/repositories/rep-meetings.ts';
+import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { addDays, getOfficeDay } from '../../domain/dates.ts';
+import { formatReference } from '../../domain/references.ts';
+import { describeRep, formatRepReference } from './card.ts';
 
 // How far back and ahead the feed reaches: recent history for context, the booking window and more ahead.
 const FEED_PAST_DAYS = 60;
