@@ -41,6 +41,8 @@ export function buildHandlerContext(
   return {
     now: overrides.now ?? DateTime.fromISO('2026-03-06T12:00', { zone: office.office.timezone }), // Fri
     office,
+    officeId: office.office.id,
+    zone: office.office.timezone,
     db,
     actor: overrides.actor ?? buildPerson(office),
     logger: logs.logger,

@@ -243,11 +243,10 @@ async function fileComplaint(
   source: 'text' | 'form',
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   const due = computeComplaintDueDays(now, office);
   const row = await createComplaint(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     reporterKey: actor.key,
     reporterName: actor.name,
     reporterPlatform: actor.platform,
@@ -259,7 +258,7 @@ async function fileComplaint(
   });
   const reference = formatReference('CP', row.number);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor: describeReporterForAudit(actor, row.anonymous),
     action: 'complaint.filed',
     entity: reference,
@@ -346,7 +345,7 @@ async function findComplaint(referenceText: string, ctx: HandlerContext): Promis
     };
   }
   const reference = formatReference('CP', number);
-  const row = await getComplaint(ctx.db, ctx.office.office.id, number);
+  const row = await getComplaint(ctx.db, ctx.officeId, number);
   if (!row) return { ok: false, outcome: refusal(`There is no complaint ${reference}. ${NOTHING_CHANGED}`) };
   return { ok: true, row, reference };
 }
@@ -404,9 +403,7 @@ function checkStep(
   ctx: HandlerContext,
 ) {
   const check = checkComplaintStep(found.row.status, step);
-  return check.ok
-    ? undefined
-    : explainStepRefusal(found.row, found.reference, check.reason, ctx.office.office.timezone);
+  return check.ok ? undefined : explainStepRefusal(found.row, found.reference, check.reason, ctx.zone);
 }
 
 /** After a conditional update changed nothing: someone else moved the complaint first, so say what it is now. */
@@ -415,7 +412,7 @@ async function explainLostRace(
   step: ComplaintStep,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const current = (await getComplaint(ctx.db, ctx.office.office.id, found.row.number)) ?? found.row;
+  const current = (await getComplaint(ctx.db, ctx.officeId, found.row.number)) ?? found.row;
   return (
     checkStep({ row: current, reference: found.reference }, step, ctx) ??
     refusal(`${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`)
@@ -434,7 +431,7 @@ async function viewDetails(value: string, ctx: HandlerContext): Promise<Outcome>
   const found = await findHandledComplaint(value, 'read', ctx);
   if (!found.ok) return found.outcome;
   await createAuditEntry(ctx.db, {
-    officeId: ctx.office.office.id,
+    officeId: ctx.officeId,
     actor: ctx.actor,
     action: 'complaint.viewed',
     entity: found.reference,
@@ -443,7 +440,7 @@ async function viewDetails(value: string, ctx: HandlerContext): Promise<Outcome>
 }
 
 async function acknowledge(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
+  const { office, actor, db, now, officeId, zone } = ctx;
   const found = await findHandledComplaint(value, 'acknowledge', ctx);
   if (!found.ok) return found.outcome;
   const refused = checkStep(found, 'acknowledge', ctx);
@@ -456,14 +453,14 @@ async function acknowledge(value: string, ctx: HandlerContext): Promise<Outcome>
   });
   if (!updated) return explainLostRace(found, 'acknowledge', ctx);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'complaint.acknowledged',
     entity: found.reference,
   });
   return {
     reply: {
-      text: `Acknowledged ${found.reference}; you own it now. Resolve it by ${formatDay(updated.resolveDueDay, office.office.timezone)}.`,
+      text: `Acknowledged ${found.reference}; you own it now. Resolve it by ${formatDay(updated.resolveDueDay, zone)}.`,
     },
     effects: [
       { kind: 'update', cardKey: found.reference, message: buildComplaintCard(updated, office, now) },
@@ -515,7 +512,7 @@ async function submitResolveForm(
   metadata: string | undefined,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
+  const { office, actor, db, now, officeId } = ctx;
   const parsed = resolveFormSchema.safeParse(values);
   if (!parsed.success) {
     const formErrors: Record<string, string> = {};
@@ -537,7 +534,7 @@ async function submitResolveForm(
   });
   if (!updated) return explainLostRace(found, 'resolve', ctx);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'complaint.resolved',
     entity: found.reference,
@@ -553,7 +550,7 @@ async function submitResolveForm(
 }
 
 async function reopen(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
+  const { office, actor, db, now, officeId } = ctx;
   const found = await findHandledComplaint(value, 'reopen', ctx);
   if (!found.ok) return found.outcome;
   const refused = checkStep(found, 'reopen', ctx);
@@ -566,7 +563,7 @@ async function reopen(value: string, ctx: HandlerContext): Promise<Outcome> {
   });
   if (!updated) return explainLostRace(found, 'reopen', ctx);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'complaint.reopened',
     entity: found.reference,
@@ -619,7 +616,7 @@ async function submitRefineForm(
   metadata: string | undefined,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
+  const { office, actor, db, now, officeId } = ctx;
   const read = readComplaintForm(values);
   if (!read.ok) return { formErrors: read.formErrors, effects: [] };
   const found = await findOwnNewComplaint(metadata ?? '', ctx);
@@ -631,7 +628,7 @@ async function submitRefineForm(
   });
   if (!updated) return explainLostRace(found, 'acknowledge', ctx);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor: describeReporterForAudit(actor, updated.anonymous),
     action: 'complaint.refined',
     entity: found.reference,
@@ -665,13 +662,12 @@ function refuseNonManager(doing: string, ctx: HandlerContext): Outcome | undefin
 }
 
 async function listOpen(ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
+  const { actor, db, now, officeId, zone } = ctx;
   const refused = refuseNonManager('list', ctx);
   if (refused) return refused;
-  const zone = office.office.timezone;
-  const rows = await listOpenComplaints(db, office.office.id);
+  const rows = await listOpenComplaints(db, officeId);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'complaint.listed',
     entity: 'complaints',
@@ -701,10 +697,9 @@ async function listOpen(ctx: HandlerContext): Promise<Outcome> {
 }
 
 async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
+  const { office, actor, db, now, officeId, zone } = ctx;
   const refused = refuseNonManager('export', ctx);
   if (refused) return refused;
-  const zone = office.office.timezone;
   const example = `/complaint export ${now.setZone(zone).toFormat('yyyy-MM')}`;
   const month = monthText === '' ? undefined : DateTime.fromFormat(monthText, 'yyyy-MM', { zone });
   if (month && !month.isValid) {
@@ -712,12 +707,12 @@ async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcom
   }
   const rows = await listComplaintsFiled(
     db,
-    office.office.id,
+    officeId,
     month ? { from: month.toJSDate(), to: month.plus({ months: 1 }).toJSDate() } : {},
   );
   const exported = buildComplaintExport(rows, office);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'complaint.exported',
     entity: 'complaints',

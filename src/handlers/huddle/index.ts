@@ -88,7 +88,7 @@ export function renderHuddleDigest(digest: HuddleDigest, late?: { postedAt: Date
 }
 
 function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: string } {
-  const zone = ctx.office.office.timezone;
+  const zone = ctx.zone;
   const today = getOfficeDay(ctx.now, zone);
   if (text === '' || text === 'today') return today;
   const parsed = parseDateRange(text, ctx.now, zone);
@@ -109,8 +109,7 @@ function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: str
 }
 
 async function runHuddleCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, db, now, zone } = ctx;
   const words = text.toLowerCase();
   if (words === 'post') {
     if (!ctx.actor.isManager) {

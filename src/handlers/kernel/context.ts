@@ -8,6 +8,10 @@ import type { Person } from '../../domain/people.ts';
 export interface HandlerContext {
   now: DateTime;
   office: OfficeConfig;
+  /** `office.office.id`: the office every row read or written belongs to */
+  officeId: string;
+  /** `office.office.timezone`: the zone every day and time is computed in */
+  zone: string;
   db: Db;
   actor: Person;
   logger: Logger;

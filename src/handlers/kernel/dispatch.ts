@@ -87,6 +87,8 @@ export async function dispatchInput(
       const result = await deps.router.route(input, {
         now,
         office: deps.office,
+        officeId: deps.office.office.id,
+        zone: deps.office.office.timezone,
         db: tx,
         actor,
         logger: deps.logger,

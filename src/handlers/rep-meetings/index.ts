@@ -168,7 +168,7 @@ function isSlotRefusal(reason: BookingFailure['refusal']['reason']): boolean {
 
 /** The next open slots as lines and Book buttons, to follow a refusal about a slot. */
 async function offerNextSlots(ctx: HandlerContext): Promise<Partial<Message>> {
-  const zone = ctx.office.office.timezone;
+  const zone = ctx.zone;
   const slots = await loadNextOpenSlots(ctx.db, ctx.office, ctx.now, NEXT_OPEN_LIMIT);
   if (slots.length === 0) return { lines: ['There are no open rep slots in the booking window right now.'] };
   return {
@@ -187,14 +187,14 @@ async function bookVisit(
   details: BookingDetails,
   ctx: HandlerContext,
 ): Promise<{ ok: true; row: RepMeetingRow } | ({ ok: false } & BookingFailure)> {
-  const { office, db, now, actor } = ctx;
+  const { office, db, now, actor, officeId } = ctx;
   const companyKey = normalizeCompany(draft.company);
   const month = findCapMonth(draft.day);
   let companyVisitsInMonth = 0;
   if (companyKey !== '' && month) {
-    await lockCompanyMonth(db, { officeId: office.office.id, companyKey, month: month.month });
+    await lockCompanyMonth(db, { officeId: officeId, companyKey, month: month.month });
     companyVisitsInMonth = await countCompanyRepMeetings(db, {
-      officeId: office.office.id,
+      officeId: officeId,
       companyKey,
       fromDay: month.first,
       toDay: month.last,
@@ -205,7 +205,7 @@ async function bookVisit(
     return { ok: false, refusal: evaluation, message: explainRefusal(evaluation, draft, office) };
   const { slot } = evaluation;
   const row = await createRepMeeting(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     slotStart: slot.start.toJSDate(),
     slotEnd: slot.end.toJSDate(),
     slotDay: slot.day,
@@ -229,7 +229,7 @@ async function bookVisit(
     return { ok: false, refusal: taken, message: explainRefusal(taken, draft, office) };
   }
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'reps.booked',
     entity: formatRepReference(row),
@@ -260,7 +260,7 @@ function confirmBooking(row: RepMeetingRow, office: OfficeConfig): Outcome {
 }
 
 async function bookFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
-  const zone = ctx.office.office.timezone;
+  const zone = ctx.zone;
   const parsed = parseRepBookingText(text, ctx.now, zone);
   if (!parsed.ok) {
     switch (parsed.reason) {
@@ -294,7 +294,7 @@ async function bookFromText(text: string, ctx: HandlerContext): Promise<Outcome>
 
 /** `/reps`: the open slots of the next two weeks, one Book button each (as many as Block Kit allows). */
 async function listOpenSlots(ctx: HandlerContext): Promise<Outcome> {
-  const zone = ctx.office.office.timezone;
+  const zone = ctx.zone;
   const slots = await loadOpenSlots(ctx.db, ctx.office, ctx.now, OPEN_SLOT_DAYS);
   if (slots.length === 0) {
     return replyOnly({
@@ -327,7 +327,7 @@ async function checkSlotStillOpen(
   value: string,
   ctx: HandlerContext,
 ): Promise<{ ok: true; slot: RepSlot } | { ok: false; outcome: Outcome }> {
-  const zone = ctx.office.office.timezone;
+  const zone = ctx.zone;
   const key = parseSlotKey(value);
   const slot = key ? findRepSlot(key.day, key.time, ctx.office) : undefined;
   if (!key || !slot) {
@@ -343,7 +343,7 @@ async function checkSlotStillOpen(
   }
   const booked = await listBookedRepMeetings(
     ctx.db,
-    ctx.office.office.id,
+    ctx.officeId,
     slot.start.toJSDate(),
     slot.end.toJSDate(),
   );
@@ -389,7 +389,7 @@ function buildBookForm(slot: RepSlot, zone: string): Form {
 async function openBookForm(value: string, ctx: HandlerContext): Promise<Outcome> {
   const open = await checkSlotStillOpen(value, ctx);
   if (!open.ok) return open.outcome;
-  return { form: buildBookForm(open.slot, ctx.office.office.timezone), effects: [] };
+  return { form: buildBookForm(open.slot, ctx.zone), effects: [] };
 }
 
 const FORM_FIELD_OF_REASON: Partial<Record<BookingFailure['refusal']['reason'], string>> = {
@@ -441,11 +441,10 @@ async function submitBookForm(
 
 /** `/reps list`: every upcoming booked visit, earliest first. */
 async function listUpcoming(ctx: HandlerContext): Promise<Outcome> {
-  const { office, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { db, now, officeId, zone } = ctx;
   const rows = await listBookedRepMeetings(
     db,
-    office.office.id,
+    officeId,
     now.toJSDate(),
     now.plus({ years: LIST_YEARS_AHEAD }).toJSDate(),
   );
@@ -465,8 +464,7 @@ async function listUpcoming(ctx: HandlerContext): Promise<Outcome> {
 }
 
 async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   if (!referenceText)
     return refusal('Say which visit to cancel, like /reps cancel RM-5. /reps list shows them.');
   const number = parseReference(referenceText, 'RM');
@@ -475,7 +473,7 @@ async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outco
       `"${clip(referenceText)}" is not a rep visit reference. They look like RM-5. ${NOTHING_CHANGED}`,
     );
   }
-  const row = await getRepMeeting(db, office.office.id, number);
+  const row = await getRepMeeting(db, officeId, number);
   const reference = `RM-${number}`;
   if (!row) return refusal(`There is no rep visit ${reference}. ${NOTHING_CHANGED}`);
   const own = row.bookerKey === actor.key;
@@ -499,7 +497,7 @@ async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outco
     return refusal(`${reference} changed a moment ago; check /reps list and try again. ${NOTHING_CHANGED}`);
   }
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'reps.cancelled',
     entity: reference,
@@ -566,12 +564,11 @@ async function runRepsCommand(text: string, ctx: HandlerContext): Promise<Outcom
  * direct message, so the rep can be told or the visit moved before anyone travels.
  */
 export async function flagRepVisitsForTimeOff(ctx: HandlerContext, timeOff: TimeOffRow): Promise<Effect[]> {
-  const { db, office, now } = ctx;
-  const zone = office.office.timezone;
+  const { db, now, officeId, zone } = ctx;
   const rows = (
     await listBookedRepMeetingsWithProvider(
       db,
-      office.office.id,
+      officeId,
       timeOff.requesterKey,
       timeOff.startDay,
       timeOff.endDay,

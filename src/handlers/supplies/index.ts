@@ -155,9 +155,9 @@ function explainQuantity(
 
 /** Stores a request and queues its approval card: the one path for text, form and "did you mean" buttons. */
 async function fileSupply(draft: Draft, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db } = ctx;
+  const { office, actor, db, officeId } = ctx;
   const row = await createSupplyRequest(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     draftKey: draft.draftKey ?? null,
     requesterKey: actor.key,
     requesterName: actor.name,
@@ -173,15 +173,13 @@ async function fileSupply(draft: Draft, ctx: HandlerContext): Promise<Outcome> {
     createdAt: ctx.now.toJSDate(),
   });
   if (!row) {
-    const earlier = draft.draftKey
-      ? await getSupplyRequestByDraft(db, office.office.id, draft.draftKey)
-      : undefined;
+    const earlier = draft.draftKey ? await getSupplyRequestByDraft(db, officeId, draft.draftKey) : undefined;
     const reference = earlier ? formatSupplyReference(earlier) : 'a request';
     return refusal(`You already chose for this one: it was filed as ${reference}. ${NOTHING_SAVED}`);
   }
   const reference = formatSupplyReference(row);
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'supplies.filed',
     entity: reference,
@@ -406,9 +404,9 @@ function describeOpenRequest(row: SupplyRow): string {
 }
 
 async function listOpen(ctx: HandlerContext): Promise<Outcome> {
-  const { office, db } = ctx;
-  const open = await listOpenSupplyRequests(db, office.office.id);
-  const stock = await listSupplyStock(db, office.office.id);
+  const { office, db, officeId } = ctx;
+  const open = await listOpenSupplyRequests(db, officeId);
+  const stock = await listSupplyStock(db, officeId);
   const suggestions = listReorderSuggestions(
     office.supplies.catalog,
     new Map(stock.map((row) => [row.sku, row.onHand])),
@@ -436,7 +434,7 @@ async function listOpen(ctx: HandlerContext): Promise<Outcome> {
 }
 
 async function recordStock(args: string[], ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
+  const { office, actor, db, now, officeId } = ctx;
   if (!actor.isManager) {
     return refusal(`Only ${managerNames(office)} can record stock counts. ${NOTHING_SAVED}`);
   }
@@ -458,20 +456,20 @@ async function recordStock(args: string[], ctx: HandlerContext): Promise<Outcome
     return refusal(`${explainQuantity(count, countText, 'count', office)} ${NOTHING_SAVED}`, STOCK_HINT);
   }
   const stock = await createStockCount(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     sku: item.sku,
     count: count.quantity,
     byName: actor.name,
     at: now.toJSDate(),
   });
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'supplies.counted',
     entity: item.sku,
     detail: { count: stock.onHand },
   });
-  const onOrder = sumOnOrder(await listOpenSupplyRequests(db, office.office.id)).get(item.sku) ?? 0;
+  const onOrder = sumOnOrder(await listOpenSupplyRequests(db, officeId)).get(item.sku) ?? 0;
   const suggested = suggestReorderQuantity(item.par, stock.onHand, onOrder);
   const lines = [
     `${item.name} (${item.sku}): ${formatQuantity(stock.onHand, item.unit)} on hand, par ${item.par}.`,
@@ -492,8 +490,7 @@ function formatDollars(cents: number | null): string {
 }
 
 async function exportMonth(monthText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   if (!actor.isManager) return refusal(`Only ${managerNames(office)} can export supply requests.`);
   const month = monthText ? parseOfficeMonth(monthText, zone) : getOfficeMonth(now, zone);
   if (!month) {
@@ -503,12 +500,12 @@ async function exportMonth(monthText: string, ctx: HandlerContext): Promise<Outc
   }
   const rows = await listSupplyRequestsFiledBetween(
     db,
-    office.office.id,
+    officeId,
     month.start.toJSDate(),
     month.end.toJSDate(),
   );
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'supplies.exported',
     entity: `supplies:${month.start.toFormat('yyyy-MM')}`,
@@ -567,7 +564,7 @@ async function findRequest(
       outcome: refusal(`"${clip(referenceText, 30)}" is not a supply reference. They look like SR-7.`),
     };
   }
-  const row = await getSupplyRequest(ctx.db, ctx.office.office.id, number);
+  const row = await getSupplyRequest(ctx.db, ctx.officeId, number);
   const reference = formatReference('SR', number);
   if (!row) return { ok: false, outcome: refusal(`There is no supply request ${reference}.`) };
   return { ok: true, row, reference };
@@ -628,8 +625,7 @@ async function takeStep(
   note: string,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   const check = checkSupplyStep(row.status, step);
   if (!check.ok) return refusal(explainStepRefusal(row, reference, step, check, zone));
   const updated = await updateSupplyRequestStatus(db, {
@@ -641,7 +637,7 @@ async function takeStep(
     note: note || null,
   });
   if (!updated) {
-    const current = (await getSupplyRequest(db, office.office.id, row.number)) ?? row;
+    const current = (await getSupplyRequest(db, officeId, row.number)) ?? row;
     const again = checkSupplyStep(current.status, step);
     return refusal(
       again.ok
@@ -652,14 +648,14 @@ async function takeStep(
   const stock =
     step === 'received' && updated.sku
       ? await addReceivedStock(db, {
-          officeId: office.office.id,
+          officeId: officeId,
           sku: updated.sku,
           quantity: updated.quantity,
           at: now.toJSDate(),
         })
       : undefined;
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: `supplies.${step}`,
     entity: reference,
@@ -703,9 +699,7 @@ async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outco
   if (!found.ok) return found.outcome;
   const check = checkSupplyStep(found.row.status, 'denied');
   if (!check.ok) {
-    return refusal(
-      explainStepRefusal(found.row, found.reference, 'denied', check, ctx.office.office.timezone),
-    );
+    return refusal(explainStepRefusal(found.row, found.reference, 'denied', check, ctx.zone));
   }
   return {
     form: {
@@ -745,8 +739,7 @@ async function submitDenyForm(
 }
 
 async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   if (!referenceText) {
     return refusal(
       'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.',
@@ -779,13 +772,13 @@ async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outco
     at: now.toJSDate(),
   });
   if (!cancelled) {
-    const current = (await getSupplyRequest(db, office.office.id, row.number)) ?? row;
+    const current = (await getSupplyRequest(db, officeId, row.number)) ?? row;
     return refusal(
       `${reference} was ${current.status} ${describeWhoDid(current, current.status, zone)} a moment ago. ${NOTHING_CHANGED}`,
     );
   }
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: 'supplies.cancelled',
     entity: reference,

@@ -126,14 +126,13 @@ async function fileTimeOff(
   | { ok: true; outcome: Outcome }
   | { ok: false; reason: Exclude<TimeOffEvaluation, { ok: true }>; message: string }
 > {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   const fromYear = draft.start.slice(0, 4);
   const toYear = draft.end.slice(0, 4);
-  await lockTimeOffOfPerson(db, office.office.id, actor.key);
+  await lockTimeOffOfPerson(db, officeId, actor.key);
   const existing = await listActiveTimeOffForPerson(
     db,
-    office.office.id,
+    officeId,
     actor.key,
     `${fromYear}-01-01`,
     `${toYear}-12-31`,
@@ -143,7 +142,7 @@ async function fileTimeOff(
     return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
 
   const row = await createTimeOffRequest(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     requesterKey: actor.key,
     requesterName: actor.name,
     requesterRole: actor.role ?? null,
@@ -163,7 +162,7 @@ async function fileTimeOff(
   // of the requester in the years this one touches, which is what the card's balance needs.
   const [, card] = await Promise.all([
     createAuditEntry(db, {
-      officeId: office.office.id,
+      officeId: officeId,
       actor,
       action: 'timeoff.filed',
       entity: reference,
@@ -208,7 +207,7 @@ function readTypeWord(rest: string): { type: TimeOffType; reason: string } {
 }
 
 async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
-  const zone = ctx.office.office.timezone;
+  const zone = ctx.zone;
   const parsed = parseDateRange(text, ctx.now, zone);
   const hint =
     'Write it like /timeoff 2026-12-01 to 2026-12-03 family visit, /timeoff dec 1, or /timeoff fri pm dentist.';
@@ -252,7 +251,7 @@ function writeShortDay(day: IsoDay): string {
 
 /** Refuses a last day past the planning window (the end of next year): `2062` or `9999` is a typo, not a plan. */
 function explainTooFar(end: IsoDay, ctx: HandlerContext): string | undefined {
-  const zone = ctx.office.office.timezone;
+  const zone = ctx.zone;
   const { last } = getPlanningWindow(ctx.now, zone);
   if (end <= last) return undefined;
   return `${formatDayWithYear(end, zone)} is too far ahead; time off can be asked for up to ${formatDayWithYear(last, zone)}.`;
@@ -263,7 +262,7 @@ function clip(text: string): string {
 }
 
 function buildRequestForm(ctx: HandlerContext): Form {
-  const today = getOfficeDay(ctx.now, ctx.office.office.timezone);
+  const today = getOfficeDay(ctx.now, ctx.zone);
   return {
     formId: FORM_IDS.timeOffRequest,
     title: 'Ask for time off',
@@ -317,10 +316,9 @@ async function submitRequestForm(
 }
 
 async function listMine(ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   const today = getOfficeDay(now, zone);
-  const rows = await listActiveTimeOffForPerson(db, office.office.id, actor.key, today);
+  const rows = await listActiveTimeOffForPerson(db, officeId, actor.key, today);
   const balance = await loadYearBalance(db, office, actor.key, now.setZone(zone).year);
   const lines = rows.map(
     (row) =>
@@ -341,18 +339,17 @@ const LIST_ALL_DAYS = 30;
 const LIST_LIMIT = 40;
 
 async function listEveryone(ctx: HandlerContext): Promise<Outcome> {
-  const { office, db, now } = ctx;
+  const { db, now, officeId, zone } = ctx;
   if (!ctx.actor.isManager) {
     return refusal('Only managers can see everyone’s time off. /timeoff list shows yours.');
   }
-  const zone = office.office.timezone;
   const today = getOfficeDay(now, zone);
   const until =
     now
       .setZone(zone)
       .plus({ days: LIST_ALL_DAYS - 1 })
       .toISODate() ?? today;
-  const rows = await listTimeOffBetween(db, office.office.id, today, until);
+  const rows = await listTimeOffBetween(db, officeId, today, until);
   const lines = rows
     .slice(0, LIST_LIMIT)
     .map(
@@ -379,7 +376,7 @@ async function findRequest(
       outcome: refusal(`"${clip(referenceText)}" is not a time-off reference. They look like TO-12.`),
     };
   }
-  const row = await getTimeOffRequest(ctx.db, ctx.office.office.id, number);
+  const row = await getTimeOffRequest(ctx.db, ctx.officeId, number);
   const reference = formatReference('TO', number);
   if (!row) return { ok: false, outcome: refusal(`There is no time-off request ${reference}.`) };
   return { ok: true, row, reference };
@@ -418,8 +415,7 @@ async function decide(
   note: string,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   const decided = await decideTimeOffRequest(db, {
     id: row.id,
     status,
@@ -429,11 +425,11 @@ async function decide(
     note: note || null,
   });
   if (!decided) {
-    const current = (await getTimeOffRequest(db, office.office.id, row.number)) ?? row;
+    const current = (await getTimeOffRequest(db, officeId, row.number)) ?? row;
     return describeDecidedAlready(current, reference, zone);
   }
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: `timeoff.${status}`,
     entity: reference,
@@ -474,8 +470,7 @@ async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outco
   if (!found.ok) return found.outcome;
   const refused = checkDecider(found.row, ctx);
   if (refused) return refused;
-  if (found.row.status !== 'pending')
-    return describeDecidedAlready(found.row, found.reference, ctx.office.office.timezone);
+  if (found.row.status !== 'pending') return describeDecidedAlready(found.row, found.reference, ctx.zone);
   return {
     form: {
       formId: FORM_IDS.timeOffDenyReason,
@@ -517,8 +512,7 @@ async function submitDenyForm(
 }
 
 async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now } = ctx;
-  const zone = office.office.timezone;
+  const { office, actor, db, now, officeId, zone } = ctx;
   if (!referenceText)
     return refusal('Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.');
   const found = await findRequest(referenceText, ctx);
@@ -559,7 +553,7 @@ async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outco
       `${reference} changed a moment ago; check /timeoff list and try again. ${NOTHING_CHANGED}`,
     );
   await createAuditEntry(db, {
-    officeId: office.office.id,
+    officeId: officeId,
     actor,
     action: fromStatus === 'approved' ? 'timeoff.cancelled' : 'timeoff.withdrawn',
     entity: reference,
