@@ -182,7 +182,7 @@ export function createOutboxDeliverer(params: {
   }
 
   /** Sends one row and settles it: sent (with where it landed), retried, skipped or failed. */
-  async function deliver(row: OutboxMessage): Promise<void> {
+  async function deliver(row: OutboxMessage<Message>): Promise<void> {
     const sender = senders[row.platform as Platform];
     if (!sender) {
       await closeOutboxMessage(db, row.id, 'skipped', 'platform_off');
@@ -239,7 +239,7 @@ export function createOutboxDeliverer(params: {
     const now = options.now();
     // The claim stamps this same expiry on every row it takes; renewals match on it.
     let claimedUntil = new Date(now.getTime() + options.leaseMs);
-    const rows = await claimDueOutboxMessages(db, {
+    const rows = await claimDueOutboxMessages<Message>(db, {
       now,
       limit: options.batchSize,
       leaseMs: options.leaseMs,

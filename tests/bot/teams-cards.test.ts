@@ -87,7 +87,7 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     const supplyReference = /SR-\d+/.exec(JSON.stringify(supply.reply))?.[0] ?? '';
     await run('U0DANA', { kind: 'action', actionId: ACTION_IDS.suppliesApprove, value: supplyReference });
     await run('U0SAM', { kind: 'command', command: 'supplies', text: '2 glove' });
-    for (const row of await database.db.select().from(outbox)) messages.push(row.message);
+    for (const row of await database.db.select().from(outbox)) messages.push(row.message as Message);
   });
   afterAll(async () => {
     await database.close();

@@ -420,7 +420,11 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
       card('U0SAM', { kind: 'dm' }),
     );
     // The dead process: it claimed the rows, posted the first one and was killed before recording it.
-    const claimed = await claimDueOutboxMessages(database.db, { now: clock, limit: 10, leaseMs: 5_000 });
+    const claimed = await claimDueOutboxMessages<Message>(database.db, {
+      now: clock,
+      limit: 10,
+      leaseMs: 5_000,
+    });
     const first = claimed.find((row) => row.cardKey === 'TO-1');
     if (!first) throw new Error('nothing was claimed');
     await fake.sender.post(first.target, first.message, { outboxId: first.id });
@@ -486,7 +490,7 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
       });
       await queue(card('C0APPROVALS', { cardKey: 'TO-5' }), card('U0SAM', { kind: 'dm' }));
       const claimed = (
-        await claimDueOutboxMessages(database.db, { now: clock, limit: 10, leaseMs: 5_000 })
+        await claimDueOutboxMessages<Message>(database.db, { now: clock, limit: 10, leaseMs: 5_000 })
       ).sort((one, other) => one.id - other.id);
       for (const row of claimed) {
         const tag = { outboxId: row.id };

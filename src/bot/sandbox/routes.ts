@@ -11,7 +11,7 @@ import { isActionId, isFormId } from '../../handlers/kernel/action-ids.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import type { Input } from '../../handlers/kernel/input.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
-import type { ChannelRole, Outcome } from '../../handlers/kernel/message.ts';
+import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
 import { describeAllCommands } from '../../handlers/kernel/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { formToHtml, replyToHtml } from './render.ts';
@@ -108,7 +108,9 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
       .where(and(eq(sandboxMessages.officeId, officeId), inArray(sandboxMessages.conversation, names)))
       .orderBy(asc(sandboxMessages.id));
     const conversations: Record<string, string[]> = Object.fromEntries(names.map((name) => [name, []]));
-    for (const row of rows.slice(-500)) conversations[row.conversation]?.push(replyToHtml(row.message));
+    // Only the sandbox sender writes these rows, and it writes a Message.
+    for (const row of rows.slice(-500))
+      conversations[row.conversation]?.push(replyToHtml(row.message as Message));
     return conversations;
   }
 

@@ -1,9 +1,13 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { Message } from '../../handlers/kernel/message.ts';
 import type { Db } from '../client.ts';
-import { type OutboxKind, outbox } from '../schema/index.ts';
+import { type OutboxKind, outbox, type StoredMessage } from '../schema/index.ts';
 
-export type OutboxMessage = typeof outbox.$inferSelect;
+type OutboxRow = typeof outbox.$inferSelect;
+
+/** An outbox row whose message is the caller's own model `M`, which is what the caller queued. */
+export type OutboxMessage<M extends StoredMessage = StoredMessage> = Omit<OutboxRow, 'message'> & {
+  message: M;
+};
 
 export interface NewOutboxMessage {
   officeId: string;
@@ -11,7 +15,7 @@ export interface NewOutboxMessage {
   kind: OutboxKind;
   target: string;
   cardKey?: string | undefined;
-  message: Message;
+  message: StoredMessage;
 }
 
 /** Queues messages in the caller's transaction: they are sent only if it commits. */
@@ -24,11 +28,12 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
  * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row.
  * A message waits while an earlier message about the same card is still pending, so an update never
  * overtakes the post it updates. A lease that runs out (a crashed replica) makes the row claimable again.
+ * `M` is the message model the caller queues; the stored JSON is returned as it was written, unchecked.
  */
-export async function claimDueOutboxMessages(
+export async function claimDueOutboxMessages<M extends StoredMessage = StoredMessage>(
   db: Db,
   options: { now: Date; limit: number; leaseMs: number },
-): Promise<OutboxMessage[]> {
+): Promise<OutboxMessage<M>[]> {
   const due = db
     .select({ id: outbox.id })
     .from(outbox)
@@ -45,7 +50,7 @@ export async function claimDueOutboxMessages(
     .orderBy(asc(outbox.id))
     .limit(options.limit)
     .for('update', { skipLocked: true });
-  return db
+  const claimed = await db
     .update(outbox)
     .set({
       claimedUntil: new Date(options.now.getTime() + options.leaseMs),
@@ -53,6 +58,7 @@ export async function claimDueOutboxMessages(
     })
     .where(inArray(outbox.id, due))
     .returning();
+  return claimed as OutboxMessage<M>[];
 }
 
 /**

@@ -10,7 +10,21 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { Message } from '../../handlers/kernel/message.ts';
+
+/**
+ * A chat message as it is stored in jsonb, to be rendered later. The message model itself
+ * (src/handlers/kernel/message.ts) sits above db, so db names only the JSON shape every message fits:
+ * writing a message checks it against this, and a reader that wrote it narrows it back to its own model.
+ */
+export interface StoredMessage {
+  text: string;
+  title?: string;
+  lines?: string[];
+  sections?: { heading: string; lines: string[] }[];
+  fields?: { label: string; value: string }[];
+  buttons?: { label: string; actionId: string; value: string; style?: 'primary' | 'danger' }[];
+  note?: string;
+}
 
 /** Platform deliveries already handled; a retried delivery finds its row and gets the first answer back. */
 export const deliveries = pgTable(
@@ -19,7 +33,7 @@ export const deliveries = pgTable(
     platform: text('platform').notNull(),
     deliveryId: text('delivery_id').notNull(),
     officeId: text('office_id').notNull(),
-    result: jsonb('result'),
+    result: jsonb('result').$type<StoredMessage>(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.platform, table.deliveryId] })],
@@ -52,7 +66,7 @@ export const outbox = pgTable(
     kind: text('kind').$type<OutboxKind>().notNull(),
     target: text('target').notNull(),
     cardKey: text('card_key'),
-    message: jsonb('message').$type<Message>().notNull(),
+    message: jsonb('message').$type<StoredMessage>().notNull(),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
@@ -88,7 +102,7 @@ export const sandboxMessages = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     officeId: text('office_id').notNull(),
     conversation: text('conversation').notNull(),
-    message: jsonb('message').$type<Message>().notNull(),
+    message: jsonb('message').$type<StoredMessage>().notNull(),
     postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

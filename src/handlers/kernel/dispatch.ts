@@ -75,7 +75,7 @@ export async function dispatchInput(
         ? { platform: actor.platform, deliveryId: input.deliveryId, officeId: deps.office.office.id }
         : undefined;
       if (delivery) {
-        const claim = await claimDelivery(tx, delivery);
+        const claim = await claimDelivery<Message>(tx, delivery);
         if (claim.duplicate) {
           deps.logger.info(
             { platform: delivery.platform, input: input.kind },
