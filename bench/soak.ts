@@ -13,7 +13,7 @@ import { count, eq, ne } from 'drizzle-orm';
 import { outbox } from '../src/db/schema/platform.ts';
 import { supplyRequests } from '../src/db/schema/supplies.ts';
 import { timeOffRequests } from '../src/db/schema/time-off.ts';
-import { ACTION_IDS } from '../src/handlers/kernel/action-ids.ts';
+import { TIME_OFF_ACTIONS } from '../src/handlers/time-off/ids.ts';
 import {
   buildBlockActionsBody,
   buildSlashCommandBody,
@@ -110,7 +110,7 @@ export async function runSoak(options: { minutes: number; rate: number; log?: (l
         const reference = waitingForDecision.shift();
         if (!reference) return undefined;
         return buildBlockActionsBody({
-          actionId: ACTION_IDS.timeOffApprove,
+          actionId: TIME_OFF_ACTIONS.approve,
           value: reference,
           ...MANAGER,
           channelId: office.approvalsChannel,

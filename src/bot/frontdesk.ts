@@ -6,16 +6,16 @@ import type { Env } from '../config/env.ts';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Database, Db } from '../db/client.ts';
 import { getChannelBinding } from '../db/repositories/teams-conversations.ts';
-import { FEATURES } from '../handlers/index.ts';
+import { FEATURES, SCHEDULED_JOBS } from '../handlers/index.ts';
 import {
   type ChannelRoute,
   type Dispatch,
   dispatchInput,
   queueEffects,
 } from '../handlers/kernel/dispatch.ts';
+import type { ScheduledJob } from '../handlers/kernel/jobs.ts';
 import type { ChannelRole, Platform } from '../handlers/kernel/message.ts';
 import { createRouter } from '../handlers/kernel/router.ts';
-import { SCHEDULED_JOBS, type ScheduledJob } from '../handlers/scheduled-jobs.ts';
 import { serveCalendarFeed } from './calendar-route.ts';
 import { sendJson } from './http-body.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';

@@ -6,8 +6,8 @@ import type { Db } from '../db/client.ts';
 import { claimJobRun } from '../db/repositories/job-runs.ts';
 import { findDueRun } from '../domain/schedule.ts';
 import { describeErrorForLog } from '../handlers/kernel/dispatch.ts';
+import type { DataDrivenJob, DueRun, ScheduledJob } from '../handlers/kernel/jobs.ts';
 import type { Effect } from '../handlers/kernel/message.ts';
-import type { DataDrivenJob, DueRun, ScheduledJob } from '../handlers/scheduled-jobs.ts';
 
 type RunResult = 'ran' | 'not-due' | 'taken' | 'failed';
 

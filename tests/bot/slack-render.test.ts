@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeInPieces, formToModal, replyToSlackMessage } from '../../src/bot/slack/render.ts';
-import { FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
+import { COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
 
 const unescapeMrkdwn = (text: string) =>
   text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
@@ -14,7 +14,7 @@ describe('Slack rendering of long and typed text', () => {
       );
     const modal = formToModal(
       {
-        formId: FORM_IDS.complaintDetails,
+        formId: COMPLAINT_FORMS.details,
         title: 'Complaint CP-1',
         lines: ['What happened:', description],
         inputs: [],
@@ -32,6 +32,21 @@ describe('Slack rendering of long and typed text', () => {
     const pieces = escapeInPieces('&'.repeat(1000), 3000);
     expect(pieces.every((piece) => /^(&amp;)+$/.test(piece) && piece.length <= 3000)).toBe(true);
     expect(pieces.map(unescapeMrkdwn).join('')).toBe('&'.repeat(1000));
+  });
+
+  it('cuts a long section or field without splitting an entity or the bold label', () => {
+    const blocks = replyToSlackMessage({
+      text: 'Huddle',
+      title: 'Huddle',
+      sections: [{ heading: 'Out & about', lines: ['&'.repeat(5000)] }],
+      fields: [{ label: 'Note <1>', value: '&'.repeat(3000) }],
+    }).blocks as { text?: { text: string }; fields?: { text: string }[] }[];
+    const section = blocks[1]?.text?.text ?? '';
+    const field = blocks[2]?.fields?.[0]?.text ?? '';
+    expect(section.length).toBeLessThanOrEqual(3000);
+    expect(section).toMatch(/^\*Out &amp; about\*\n(&amp;)+…$/);
+    expect(field.length).toBeLessThanOrEqual(2000);
+    expect(field).toMatch(/^\*Note &lt;1&gt;\*\n(&amp;)+…$/);
   });
 
   it('escapes the notification text so a typed <!channel> is not a mention', () => {

@@ -6,19 +6,27 @@ import { formToAdaptiveCard, MAX_TEAMS_ACTIONS, replyToAdaptiveCard } from '../.
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { FEATURES } from '../../src/handlers/index.ts';
-import { ACTION_IDS, FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
+import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
+import {
+  ACTION_IDS,
+  COMMAND_WORDS,
+  describeEveryCommand,
+  FEATURES,
+  FORM_IDS,
+} from '../../src/handlers/index.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
-import { COMMAND_WORDS, type Input } from '../../src/handlers/kernel/input.ts';
+import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Button, Form, Message } from '../../src/handlers/kernel/message.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
-import { describeAllCommands } from '../../src/handlers/kernel/usage.ts';
+import { REPS_ACTIONS } from '../../src/handlers/rep-meetings/ids.ts';
+import { SUPPLIES_ACTIONS } from '../../src/handlers/supplies/ids.ts';
+import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
-const KNOWN_VERBS = new Set<string>([...Object.values(ACTION_IDS), ...Object.values(FORM_IDS)]);
+const KNOWN_VERBS = new Set<string>([...ACTION_IDS, ...FORM_IDS]);
 
 /** Parses a card with the official Adaptive Cards library and returns every parse and validation problem. */
 function validateCard(card: object): string[] {
@@ -53,7 +61,7 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
       if (outcome.form) forms.push(outcome.form);
       return outcome;
     };
-    messages.push(describeAllCommands(), describeAllCommands('frontdesk does not know "x".'));
+    messages.push(describeEveryCommand(), describeEveryCommand('frontdesk does not know "x".'));
     for (const command of COMMAND_WORDS) {
       await run('U0SAM', { kind: 'command', command, text: 'help' });
       await run('U0SAM', { kind: 'command', command, text: '' });
@@ -66,9 +74,9 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     });
     const reference = /TO-\d+/.exec(filed.reply?.text ?? '')?.[0] ?? '';
     await run('U0SAM', { kind: 'command', command: 'timeoff', text: 'nonsense' });
-    await run('U0PRIYA', { kind: 'action', actionId: ACTION_IDS.timeOffApprove, value: reference });
-    await run('U0DANA', { kind: 'action', actionId: ACTION_IDS.timeOffDeny, value: reference });
-    await run('U0DANA', { kind: 'action', actionId: ACTION_IDS.timeOffApprove, value: reference });
+    await run('U0PRIYA', { kind: 'action', actionId: TIME_OFF_ACTIONS.approve, value: reference });
+    await run('U0DANA', { kind: 'action', actionId: TIME_OFF_ACTIONS.deny, value: reference });
+    await run('U0DANA', { kind: 'action', actionId: TIME_OFF_ACTIONS.approve, value: reference });
     await run('U0DANA', { kind: 'command', command: 'huddle', text: 'post' });
     const complaint = await run('U0SAM', {
       kind: 'command',
@@ -77,15 +85,15 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     });
     const complaintReference = /CP-\d+/.exec(JSON.stringify(complaint.reply))?.[0] ?? '';
     for (const actionId of [
-      ACTION_IDS.complaintDetails,
-      ACTION_IDS.complaintAcknowledge,
-      ACTION_IDS.complaintResolve,
+      COMPLAINT_ACTIONS.details,
+      COMPLAINT_ACTIONS.acknowledge,
+      COMPLAINT_ACTIONS.resolve,
     ]) {
       await run('U0DANA', { kind: 'action', actionId, value: complaintReference });
     }
     const supply = await run('U0SAM', { kind: 'command', command: 'supplies', text: '4 nitrile gloves m' });
     const supplyReference = /SR-\d+/.exec(JSON.stringify(supply.reply))?.[0] ?? '';
-    await run('U0DANA', { kind: 'action', actionId: ACTION_IDS.suppliesApprove, value: supplyReference });
+    await run('U0DANA', { kind: 'action', actionId: SUPPLIES_ACTIONS.approve, value: supplyReference });
     await run('U0SAM', { kind: 'command', command: 'supplies', text: '2 glove' });
     for (const row of await database.db.select().from(outbox)) messages.push(row.message as Message);
   });
@@ -96,11 +104,7 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
   it('collects replies, cards and forms from every command', () => {
     expect(messages.length).toBeGreaterThan(20);
     expect(forms.map((form) => form.formId)).toEqual(
-      expect.arrayContaining([
-        FORM_IDS.timeOffRequest,
-        FORM_IDS.timeOffDenyReason,
-        FORM_IDS.complaintDetails,
-      ]),
+      expect.arrayContaining([TIME_OFF_FORMS.request, TIME_OFF_FORMS.denyReason, COMPLAINT_FORMS.details]),
     );
   });
 
@@ -129,8 +133,8 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
 
   it('keeps a card of up to five buttons as buttons', () => {
     const buttons: Button[] = [
-      { label: 'Approve', actionId: ACTION_IDS.timeOffApprove, value: 'TO-1', style: 'primary' },
-      { label: 'Deny', actionId: ACTION_IDS.timeOffDeny, value: 'TO-1', style: 'danger' },
+      { label: 'Approve', actionId: TIME_OFF_ACTIONS.approve, value: 'TO-1', style: 'primary' },
+      { label: 'Deny', actionId: TIME_OFF_ACTIONS.deny, value: 'TO-1', style: 'danger' },
     ];
     const card = replyToAdaptiveCard({ text: 'Time off TO-1', buttons });
     expect(card.actions).toEqual([
@@ -156,8 +160,8 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
       (_, index) => `2026-12-${String(index + 1).padStart(2, '0')}T12:00`,
     );
     const buttons: Button[] = [
-      ...slots.map((slot) => ({ label: `Book ${slot}`, actionId: ACTION_IDS.repsBook, value: slot })),
-      { label: 'Details', actionId: ACTION_IDS.complaintDetails, value: 'CP-1' },
+      ...slots.map((slot) => ({ label: `Book ${slot}`, actionId: REPS_ACTIONS.book, value: slot })),
+      { label: 'Details', actionId: COMPLAINT_ACTIONS.details, value: 'CP-1' },
     ];
     const card = replyToAdaptiveCard({ text: '16 open rep slots', buttons });
     expect(validateCard(card)).toEqual([]);
@@ -173,10 +177,10 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     // Teams sends the submit's data with every input's value beside it.
     const submitted = { ...actions[0]?.data, [choice.id]: slots[6] };
     expect(readCardSubmission(submitted, 'delivery')).toEqual(
-      readCardSubmission({ verb: ACTION_IDS.repsBook, value: slots[6] }, 'delivery'),
+      readCardSubmission({ verb: REPS_ACTIONS.book, value: slots[6] }, 'delivery'),
     );
     expect(readCardSubmission({ ...actions[1]?.data, [choice.id]: slots[0] }, 'd')).toMatchObject({
-      actionId: ACTION_IDS.complaintDetails,
+      actionId: COMPLAINT_ACTIONS.details,
       value: 'CP-1',
     });
   });

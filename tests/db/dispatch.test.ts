@@ -5,8 +5,9 @@ import type { Database } from '../../src/db/client.ts';
 import { createAuditEntry } from '../../src/db/repositories/audit.ts';
 import { auditLog, deliveries, outbox } from '../../src/db/schema/index.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
+import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
-import { createRouter, type Feature } from '../../src/handlers/kernel/router.ts';
+import { createRouter } from '../../src/handlers/kernel/router.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, buildPerson } from '../helpers/office.ts';
@@ -21,6 +22,7 @@ function createTestFeature() {
   const runs: string[] = [];
   const feature: Feature = {
     command: 'reps',
+    usage: { summary: 'Book a sales-rep visit', lines: ['/reps book <date> <time> <rep> from <company>'] },
     async run(text, ctx) {
       runs.push(text);
       const reference = `RM-${runs.length}`;

@@ -5,7 +5,7 @@ import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { timeOffRequests } from '../../src/db/schema/index.ts';
-import { huddleDigestJob } from '../../src/handlers/scheduled-jobs.ts';
+import { huddleDigestJob } from '../../src/handlers/huddle/jobs.ts';
 import {
   type RecordingConnector,
   sendActivity,

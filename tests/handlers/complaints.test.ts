@@ -6,9 +6,9 @@ import type { Database } from '../../src/db/client.ts';
 import { auditLog, complaints, deliveries, outbox } from '../../src/db/schema/index.ts';
 import { COMPLAINT_DEFAULTS } from '../../src/domain/complaints.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
+import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
 import { complaintRemindersJob } from '../../src/handlers/complaints/reminders.ts';
-import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/huddle/index.ts';
-import { ACTION_IDS, type ActionId, FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
+import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/huddle/digest.ts';
 import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
@@ -64,16 +64,20 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   }
   const command = (userId: string, text: string, deliveryId?: string) =>
     run(userId, { kind: 'command', command: 'complaint', text, ...(deliveryId ? { deliveryId } : {}) });
-  const press = (userId: string, actionId: ActionId, value: string, now = NOW) =>
-    run(userId, { kind: 'action', actionId, value }, now);
+  const press = (
+    userId: string,
+    actionId: (typeof COMPLAINT_ACTIONS)[keyof typeof COMPLAINT_ACTIONS],
+    value: string,
+    now = NOW,
+  ) => run(userId, { kind: 'action', actionId, value }, now);
   const submit = (
     userId: string,
-    formId: (typeof FORM_IDS)[keyof typeof FORM_IDS],
+    formId: (typeof COMPLAINT_FORMS)[keyof typeof COMPLAINT_FORMS],
     values: Record<string, string>,
     metadata?: string,
   ) => run(userId, { kind: 'form', formId, values, ...(metadata ? { metadata } : {}) });
   const fileByForm = async (values: Record<string, string> = {}, userId = SAM) =>
-    referenceIn(await submit(userId, FORM_IDS.complaintIntake, formValues(values)));
+    referenceIn(await submit(userId, COMPLAINT_FORMS.intake, formValues(values)));
 
   const stored = () => database.db.select().from(complaints);
   const outboxRows = () => database.db.select().from(outbox).orderBy(outbox.id);
@@ -87,7 +91,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(text).toContain('Logged as a patient complaint · Other · Medium.');
       expect(text).toContain('acknowledge it by Tue Mar 10 and aim to resolve it by Fri Apr 17');
       expect(outcome.reply?.buttons).toEqual([
-        { label: 'Refine', actionId: ACTION_IDS.complaintRefine, value: reference },
+        { label: 'Refine', actionId: COMPLAINT_ACTIONS.refine, value: reference },
       ]);
       const [row] = await stored();
       expect(row).toMatchObject({
@@ -139,7 +143,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('opens the form when there is no text', async () => {
       const outcome = await command(SAM, '');
-      expect(outcome.form).toMatchObject({ formId: FORM_IDS.complaintIntake, submitLabel: 'Log complaint' });
+      expect(outcome.form).toMatchObject({ formId: COMPLAINT_FORMS.intake, submitLabel: 'Log complaint' });
       expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
         'about',
         'category',
@@ -189,7 +193,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('keeps an anonymous staff complaint’s reporter for abuse handling only', async () => {
       const outcome = await submit(
         SAM,
-        FORM_IDS.complaintIntake,
+        COMPLAINT_FORMS.intake,
         formValues({ about: 'staff', anonymous: 'yes' }),
       );
       expect(replyText(outcome)).toMatch(/Your name is shown to nobody/);
@@ -210,7 +214,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       ['a huge text', { what: 'x'.repeat(3001) }, 'what', /at most 3,000 characters/],
       ['anonymity for a patient complaint', { anonymous: 'yes' }, 'anonymous', /Only staff complaints/],
     ])('keeps the form open on %s and stores nothing', async (_label, values, field, expected) => {
-      const outcome = await submit(SAM, FORM_IDS.complaintIntake, formValues(values));
+      const outcome = await submit(SAM, COMPLAINT_FORMS.intake, formValues(values));
       expect(outcome.formErrors?.[field]).toMatch(expected);
       expect(await stored()).toHaveLength(0);
       expect(await outboxRows()).toHaveLength(0);
@@ -228,7 +232,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('messages the managers and the privacy officer about a privacy complaint', async () => {
       const outcome = await submit(
         SAM,
-        FORM_IDS.complaintIntake,
+        COMPLAINT_FORMS.intake,
         formValues({ category: 'privacy', severity: 'low' }),
       );
       expect(replyText(outcome)).toContain('Grace Kim, the privacy officer,');
@@ -246,7 +250,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('makes the manager the owner, updates the card in place, tells the reporter and audits it', async () => {
       const reference = await fileByForm();
       await database.db.delete(outbox);
-      const outcome = await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      const outcome = await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       expect(outcome.reply?.text).toBe(
         `Acknowledged ${reference}; you own it now. Resolve it by Fri Apr 17.`,
       );
@@ -265,7 +269,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('refuses a non-manager and changes nothing', async () => {
       const reference = await fileByForm();
       await database.db.delete(outbox);
-      const outcome = await press(PRIYA, ACTION_IDS.complaintAcknowledge, reference);
+      const outcome = await press(PRIYA, COMPLAINT_ACTIONS.acknowledge, reference);
       expect(replyText(outcome)).toMatch(
         /Only managers \(Dana Reyes or Dr\. Omar Haddad\) can acknowledge complaints.*Nothing was changed\./,
       );
@@ -275,8 +279,8 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('answers a second press with who acknowledged first', async () => {
       const reference = await fileByForm();
-      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
-      const outcome = await press(OMAR, ACTION_IDS.complaintAcknowledge, reference);
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      const outcome = await press(OMAR, COMPLAINT_ACTIONS.acknowledge, reference);
       expect(replyText(outcome)).toMatch(
         new RegExp(
           `${reference} was already acknowledged by Dana Reyes on .*, who owns it\\. Nothing was changed\\.`,
@@ -289,18 +293,18 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       const reference = await fileByForm();
       await database.db.delete(outbox);
       await Promise.all([
-        press(DANA, ACTION_IDS.complaintAcknowledge, reference),
-        press(OMAR, ACTION_IDS.complaintAcknowledge, reference),
+        press(DANA, COMPLAINT_ACTIONS.acknowledge, reference),
+        press(OMAR, COMPLAINT_ACTIONS.acknowledge, reference),
       ]);
       expect((await outboxRows()).filter((row) => row.kind === 'update')).toHaveLength(1);
       expect((await auditRows()).filter((row) => row.action === 'complaint.acknowledged')).toHaveLength(1);
     });
 
     it('answers a button naming no complaint', async () => {
-      expect(replyText(await press(DANA, ACTION_IDS.complaintAcknowledge, 'CP-999'))).toMatch(
+      expect(replyText(await press(DANA, COMPLAINT_ACTIONS.acknowledge, 'CP-999'))).toMatch(
         /There is no complaint CP-999/,
       );
-      expect(replyText(await press(DANA, ACTION_IDS.complaintAcknowledge, 'TO-3'))).toMatch(
+      expect(replyText(await press(DANA, COMPLAINT_ACTIONS.acknowledge, 'TO-3'))).toMatch(
         /not a complaint reference/,
       );
     });
@@ -309,21 +313,21 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   describe('resolve', () => {
     it('refuses to resolve a complaint nobody has acknowledged', async () => {
       const reference = await fileByForm();
-      const outcome = await press(DANA, ACTION_IDS.complaintResolve, reference);
+      const outcome = await press(DANA, COMPLAINT_ACTIONS.resolve, reference);
       expect(outcome.form).toBeUndefined();
       expect(replyText(outcome)).toMatch(/has not been acknowledged yet\. Press Acknowledge first/);
     });
 
     it('opens a modal, then resolves with the summary and whether the patient was contacted', async () => {
       const reference = await fileByForm();
-      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
-      const opened = await press(OMAR, ACTION_IDS.complaintResolve, reference);
-      expect(opened.form).toMatchObject({ formId: FORM_IDS.complaintResolve, metadata: reference });
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      const opened = await press(OMAR, COMPLAINT_ACTIONS.resolve, reference);
+      expect(opened.form).toMatchObject({ formId: COMPLAINT_FORMS.resolve, metadata: reference });
       expect(opened.form?.inputs.map((input) => input.id)).toEqual(['summary', 'contacted']);
       await database.db.delete(outbox);
       const outcome = await submit(
         OMAR,
-        FORM_IDS.complaintResolve,
+        COMPLAINT_FORMS.resolve,
         { summary: 'Called her, apologised, retrained staff', contacted: 'yes' },
         reference,
       );
@@ -346,23 +350,21 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('refuses a second resolution and names the first', async () => {
       const reference = await fileByForm();
-      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const values = { summary: 'Done', contacted: 'no' };
-      await submit(DANA, FORM_IDS.complaintResolve, values, reference);
-      const again = await submit(OMAR, FORM_IDS.complaintResolve, values, reference);
+      await submit(DANA, COMPLAINT_FORMS.resolve, values, reference);
+      const again = await submit(OMAR, COMPLAINT_FORMS.resolve, values, reference);
       expect(replyText(again)).toMatch(new RegExp(`${reference} was already resolved by Dana Reyes`));
-      expect(replyText(await press(OMAR, ACTION_IDS.complaintResolve, reference))).toMatch(
-        /already resolved/,
-      );
+      expect(replyText(await press(OMAR, COMPLAINT_ACTIONS.resolve, reference))).toMatch(/already resolved/);
       expect((await stored())[0]?.resolvedByName).toBe('Dana Reyes');
     });
 
     it('keeps the modal open on a tampered or missing answer', async () => {
       const reference = await fileByForm();
-      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const outcome = await submit(
         DANA,
-        FORM_IDS.complaintResolve,
+        COMPLAINT_FORMS.resolve,
         { summary: '', contacted: 'maybe' },
         reference,
       );
@@ -375,10 +377,10 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('checks who submits the modal again, from the config', async () => {
       const reference = await fileByForm();
-      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const outcome = await submit(
         PRIYA,
-        FORM_IDS.complaintResolve,
+        COMPLAINT_FORMS.resolve,
         { summary: 'Done', contacted: 'no' },
         reference,
       );
@@ -390,17 +392,17 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   describe('reopen', () => {
     it('refuses to reopen a complaint that is not resolved', async () => {
       const reference = await fileByForm();
-      expect(replyText(await press(DANA, ACTION_IDS.complaintReopen, reference))).toMatch(
+      expect(replyText(await press(DANA, COMPLAINT_ACTIONS.reopen, reference))).toMatch(
         /is new, not resolved, so there is nothing to reopen\. Nothing was changed\./,
       );
     });
 
     it('reopens a resolved complaint, keeps its owner, and tells the owner', async () => {
       const reference = await fileByForm();
-      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
-      await submit(DANA, FORM_IDS.complaintResolve, { summary: 'Done', contacted: 'no' }, reference);
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      await submit(DANA, COMPLAINT_FORMS.resolve, { summary: 'Done', contacted: 'no' }, reference);
       await database.db.delete(outbox);
-      const outcome = await press(OMAR, ACTION_IDS.complaintReopen, reference);
+      const outcome = await press(OMAR, COMPLAINT_ACTIONS.reopen, reference);
       expect(outcome.reply?.text).toBe(`Reopened ${reference}; Dana Reyes still owns it.`);
       expect((await stored())[0]).toMatchObject({
         status: 'reopened',
@@ -410,7 +412,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       const [update, dm] = await outboxRows();
       expect(update?.message.buttons?.map((button) => button.label)).toEqual(['View details', 'Resolve']);
       expect(dm).toMatchObject({ kind: 'dm', target: DANA });
-      expect(replyText(await press(OMAR, ACTION_IDS.complaintReopen, reference))).toMatch(
+      expect(replyText(await press(OMAR, COMPLAINT_ACTIONS.reopen, reference))).toMatch(
         /is reopened, not resolved/,
       );
     });
@@ -419,9 +421,9 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   describe('View details', () => {
     it('shows a manager everything in a read-only view and audits the view', async () => {
       const reference = await fileByForm();
-      const outcome = await press(DANA, ACTION_IDS.complaintDetails, reference);
+      const outcome = await press(DANA, COMPLAINT_ACTIONS.details, reference);
       expect(outcome.form).toMatchObject({
-        formId: FORM_IDS.complaintDetails,
+        formId: COMPLAINT_FORMS.details,
         title: `Complaint ${reference}`,
       });
       expect(outcome.form?.submitLabel).toBeUndefined();
@@ -437,7 +439,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('refuses anyone else and records no view', async () => {
       const reference = await fileByForm();
-      const outcome = await press(SAM, ACTION_IDS.complaintDetails, reference);
+      const outcome = await press(SAM, COMPLAINT_ACTIONS.details, reference);
       expect(outcome.form).toBeUndefined();
       expect(replyText(outcome)).toMatch(/Only managers .* can read complaints; they are confidential/);
       expect((await auditRows()).map((row) => row.action)).toEqual(['complaint.filed']);
@@ -445,14 +447,14 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('lets the privacy officer read a privacy complaint', async () => {
       const reference = await fileByForm({ category: 'privacy' });
-      expect((await press(GRACE, ACTION_IDS.complaintDetails, reference)).form?.lines).toContain(SECRET);
+      expect((await press(GRACE, COMPLAINT_ACTIONS.details, reference)).form?.lines).toContain(SECRET);
       const other = await fileByForm({ category: 'billing' });
-      expect((await press(GRACE, ACTION_IDS.complaintDetails, other)).form).toBeUndefined();
+      expect((await press(GRACE, COMPLAINT_ACTIONS.details, other)).form).toBeUndefined();
     });
 
     it('never shows an anonymous reporter, even to managers', async () => {
       const reference = await fileByForm({ about: 'staff', anonymous: 'yes' });
-      const lines = (await press(DANA, ACTION_IDS.complaintDetails, reference)).form?.lines ?? [];
+      const lines = (await press(DANA, COMPLAINT_ACTIONS.details, reference)).form?.lines ?? [];
       expect(lines.join('\n')).not.toContain('Sam Lee');
       expect(lines).toContain('From: Staff · Reporter: anonymous to the team');
     });
@@ -461,15 +463,15 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   describe('Refine', () => {
     it('lets the reporter complete a complaint filed from text; an urgent one then alerts the managers', async () => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
-      const opened = await press(SAM, ACTION_IDS.complaintRefine, reference);
-      expect(opened.form).toMatchObject({ formId: FORM_IDS.complaintRefine, metadata: reference });
+      const opened = await press(SAM, COMPLAINT_ACTIONS.refine, reference);
+      expect(opened.form).toMatchObject({ formId: COMPLAINT_FORMS.refine, metadata: reference });
       expect(opened.form?.inputs.find((input) => input.id === 'what')).toMatchObject({
         initial: 'Rude on the phone',
       });
       await database.db.delete(outbox);
       const outcome = await submit(
         SAM,
-        FORM_IDS.complaintRefine,
+        COMPLAINT_FORMS.refine,
         formValues({ what: 'Rude on the phone', category: 'staff_conduct', severity: 'urgent' }),
         reference,
       );
@@ -485,18 +487,18 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('refuses anyone but the reporter', async () => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
-      expect(replyText(await press(PRIYA, ACTION_IDS.complaintRefine, reference))).toMatch(
+      expect(replyText(await press(PRIYA, COMPLAINT_ACTIONS.refine, reference))).toMatch(
         /Only the person who logged/,
       );
-      const tampered = await submit(PRIYA, FORM_IDS.complaintRefine, formValues(), reference);
+      const tampered = await submit(PRIYA, COMPLAINT_FORMS.refine, formValues(), reference);
       expect(replyText(tampered)).toMatch(/Only the person who logged/);
       expect((await stored())[0]?.category).toBe('other');
     });
 
     it('refuses once a manager has acknowledged it', async () => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
-      await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
-      expect(replyText(await press(SAM, ACTION_IDS.complaintRefine, reference))).toMatch(
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      expect(replyText(await press(SAM, COMPLAINT_ACTIONS.refine, reference))).toMatch(
         /is already acknowledged; please tell Dana Reyes what to add/,
       );
     });
@@ -506,7 +508,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('shows managers the open complaints with owner, age and due days, flagging overdue ones', async () => {
       const first = await fileByForm();
       const second = await fileByForm({ category: 'billing', severity: 'low' });
-      await press(DANA, ACTION_IDS.complaintAcknowledge, second);
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, second);
       const later = DateTime.fromISO('2026-03-12T09:00', { zone }); // Thu
       const outcome = await run(DANA, { kind: 'command', command: 'complaint', text: 'list' }, later);
       expect(outcome.reply?.title).toBe('Open complaints (2)');
@@ -577,7 +579,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('reminds the owner and the channel once, with references and ages only, and refreshes the cards', async () => {
       const unowned = await fileByForm();
       const owned = await fileByForm({ category: 'billing' });
-      await press(DANA, ACTION_IDS.complaintAcknowledge, owned);
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, owned);
       await database.db.delete(outbox);
       const now = DateTime.fromISO('2026-04-20T10:00', { zone }); // Mon, past both clocks
       const effects = await complaintRemindersJob.run(
@@ -633,14 +635,14 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     const reference = referenceIn(await command(SAM, SECRET, 'trigger-secret'));
     await command(SAM, SECRET, 'trigger-secret');
     await command(SAM, `${SECRET} ${'z'.repeat(3000)}`);
-    await submit(SAM, FORM_IDS.complaintIntake, formValues({ severity: 'urgent', category: 'privacy' }));
-    await submit(SAM, FORM_IDS.complaintIntake, formValues({ category: 'vibes' }));
-    await press(DANA, ACTION_IDS.complaintDetails, reference);
-    await press(PRIYA, ACTION_IDS.complaintDetails, reference);
-    await press(DANA, ACTION_IDS.complaintAcknowledge, reference);
+    await submit(SAM, COMPLAINT_FORMS.intake, formValues({ severity: 'urgent', category: 'privacy' }));
+    await submit(SAM, COMPLAINT_FORMS.intake, formValues({ category: 'vibes' }));
+    await press(DANA, COMPLAINT_ACTIONS.details, reference);
+    await press(PRIYA, COMPLAINT_ACTIONS.details, reference);
+    await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
     await submit(
       DANA,
-      FORM_IDS.complaintResolve,
+      COMPLAINT_FORMS.resolve,
       { summary: `Resolved: ${SECRET}`, contacted: 'yes' },
       reference,
     );

@@ -2,10 +2,11 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { loadHuddleDigest, loadWaitingDecisions } from '../../src/handlers/huddle/index.ts';
-import { ACTION_IDS } from '../../src/handlers/kernel/action-ids.ts';
+import { loadHuddleDigest, loadWaitingDecisions } from '../../src/handlers/huddle/digest.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
+import { SUPPLIES_ACTIONS } from '../../src/handlers/supplies/ids.ts';
+import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
@@ -39,7 +40,7 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     );
     await run('U0DANA', {
       kind: 'action',
-      actionId: ACTION_IDS.timeOffApprove,
+      actionId: TIME_OFF_ACTIONS.approve,
       value: reference(timeOff.reply?.text ?? '', 'TO'),
     });
     await run('U0ANA', { kind: 'command', command: 'timeoff', text: 'dec 4' }, NOW.minus({ hours: 30 }));
@@ -47,7 +48,7 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     const paper = await run('U0SAM', { kind: 'command', command: 'supplies', text: '6 exam table paper' });
     await run('U0DANA', {
       kind: 'action',
-      actionId: ACTION_IDS.suppliesApprove,
+      actionId: SUPPLIES_ACTIONS.approve,
       value: reference(JSON.stringify(paper.reply), 'SR'),
     });
     await run('U0DANA', { kind: 'command', command: 'supplies', text: 'stock PPR-EX 2' });

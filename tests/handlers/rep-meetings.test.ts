@@ -4,13 +4,14 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Database } from '../../src/db/client.ts';
 import { auditLog, calendarFeeds, outbox, repMeetings, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { loadHuddleDigest } from '../../src/handlers/huddle/index.ts';
+import { loadHuddleDigest } from '../../src/handlers/huddle/digest.ts';
 import { FEATURES } from '../../src/handlers/index.ts';
-import { ACTION_IDS, FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
+import { REPS_ACTIONS, REPS_FORMS } from '../../src/handlers/rep-meetings/ids.ts';
+import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
@@ -69,9 +70,9 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   const reps = (userId: string, text: string, config = office) =>
     run(userId, { kind: 'command', command: 'reps', text }, NOW, config);
   const book = (slot: string, userId = SAM) =>
-    run(userId, { kind: 'action', actionId: ACTION_IDS.repsBook, value: slot });
+    run(userId, { kind: 'action', actionId: REPS_ACTIONS.book, value: slot });
   const submit = (slot: string, values: Record<string, string> = FORM_VALUES, userId = SAM) =>
-    run(userId, { kind: 'form', formId: FORM_IDS.repsBook, values, metadata: slot });
+    run(userId, { kind: 'form', formId: REPS_FORMS.book, values, metadata: slot });
   const stored = () => database.db.select().from(repMeetings).orderBy(repMeetings.id);
   const outboxRows = () => database.db.select().from(outbox).orderBy(outbox.id);
 
@@ -309,7 +310,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
         Array.from({ length: 10 }, (_, index) =>
           run(`U0REP${index}`, {
             kind: 'form',
-            formId: FORM_IDS.repsBook,
+            formId: REPS_FORMS.book,
             values: { ...FORM_VALUES, company: `Company ${index}`, providers: '' },
             metadata: '2026-12-01T12:00',
             deliveryId: `view:race-${index}`,
@@ -331,7 +332,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
         slots.map((slot, index) =>
           run(`U0REP${index}`, {
             kind: 'form',
-            formId: FORM_IDS.repsBook,
+            formId: REPS_FORMS.book,
             values: { ...FORM_VALUES, providers: '' },
             metadata: slot,
             deliveryId: `view:cap-${index}`,
@@ -426,7 +427,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       await database.db.delete(outbox);
       const decided = await run(DANA, {
         kind: 'action',
-        actionId: ACTION_IDS.timeOffApprove,
+        actionId: TIME_OFF_ACTIONS.approve,
         value: timeOff,
       });
       const flags = decided.effects.filter((effect) => effect.kind === 'dm' && effect.to.userId === SAM);
@@ -446,7 +447,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       const morningRef = /TO-\d+/.exec(replyText(morning))?.[0] ?? '';
       const approved = await run(DANA, {
         kind: 'action',
-        actionId: ACTION_IDS.timeOffApprove,
+        actionId: TIME_OFF_ACTIONS.approve,
         value: timeOff,
       });
       expect(
@@ -454,7 +455,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       ).toHaveLength(1);
       const approvedMorning = await run(DANA, {
         kind: 'action',
-        actionId: ACTION_IDS.timeOffApprove,
+        actionId: TIME_OFF_ACTIONS.approve,
         value: morningRef,
       });
       expect(

@@ -1,13 +1,15 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { createRouter, type Feature } from '../../src/handlers/kernel/router.ts';
+import type { Feature } from '../../src/handlers/kernel/feature.ts';
+import { createRouter } from '../../src/handlers/kernel/router.ts';
 import { buildHandlerContext } from '../helpers/office.ts';
 
 describe('createRouter', () => {
   const calls: string[] = [];
   const feature: Feature = {
     command: 'reps',
+    usage: { summary: 'Book a sales-rep visit', lines: ['/reps book <date> <time> <rep> from <company>'] },
     run: async (text) => {
       calls.push(text);
       return { reply: { text: 'ran' }, effects: [] };

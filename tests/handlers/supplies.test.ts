@@ -4,11 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { auditLog, outbox, supplyRequests, supplyStock } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { ACTION_IDS, FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { loadSupplyDigest } from '../../src/handlers/supplies/card.ts';
+import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from '../../src/handlers/supplies/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
@@ -22,7 +22,7 @@ const PRIYA = 'U0PRIYA'; // front desk
 const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
 
-type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+type ActionId = (typeof SUPPLIES_ACTIONS)[keyof typeof SUPPLIES_ACTIONS];
 
 const referenceIn = (outcome: Outcome) => findReference(outcome, 'SR');
 
@@ -132,15 +132,15 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
         'Nitrile gloves (L) (GLV-L)',
         'Something else: "gloves for room 2"',
       ]);
-      expect(buttons.every((button) => button.actionId === ACTION_IDS.suppliesChoose)).toBe(true);
+      expect(buttons.every((button) => button.actionId === SUPPLIES_ACTIONS.choose)).toBe(true);
       const medium = buttons[1]?.value ?? '';
-      const filed = await press(SAM, ACTION_IDS.suppliesChoose, medium, 'choose-1');
+      const filed = await press(SAM, SUPPLIES_ACTIONS.choose, medium, 'choose-1');
       expect(replyText(filed)).toMatch(/Supplies requested: SR-\d+, 4 boxes of Nitrile gloves \(M\)/);
       expect((await storedRequests())[0]).toMatchObject({ sku: 'GLV-M', quantity: 4, note: 'for room 2' });
 
-      const again = await press(SAM, ACTION_IDS.suppliesChoose, medium, 'choose-2');
+      const again = await press(SAM, SUPPLIES_ACTIONS.choose, medium, 'choose-2');
       expect(replyText(again)).toContain(`already chose for this one: it was filed as ${referenceIn(filed)}`);
-      const other = await press(SAM, ACTION_IDS.suppliesChoose, buttons[2]?.value ?? '', 'choose-3');
+      const other = await press(SAM, SUPPLIES_ACTIONS.choose, buttons[2]?.value ?? '', 'choose-3');
       expect(replyText(other)).toMatch(/Nothing was saved/);
       expect(await storedRequests()).toHaveLength(1);
       expect((await outboxRows()).filter((row) => row.kind === 'post')).toHaveLength(1);
@@ -150,7 +150,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       const offer = await command(SAM, '2 paper towels');
       const something = offer.reply?.buttons?.at(-1);
       expect(something?.label).toBe('Something else: "paper towels"');
-      await press(SAM, ACTION_IDS.suppliesChoose, something?.value ?? '');
+      await press(SAM, SUPPLIES_ACTIONS.choose, something?.value ?? '');
       expect((await storedRequests())[0]).toMatchObject({ sku: null, itemName: 'paper towels', quantity: 2 });
     });
 
@@ -187,7 +187,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       ['an unknown sku', JSON.stringify({ d: 'x', s: 'NOPE-1', q: 2, i: 'Nope', n: '' })],
       ['an empty item', JSON.stringify({ d: 'x', s: null, q: 2, i: '  ', n: '' })],
     ])('refuses a choice button carrying %s', async (_label, value) => {
-      const outcome = await press(SAM, ACTION_IDS.suppliesChoose, value);
+      const outcome = await press(SAM, SUPPLIES_ACTIONS.choose, value);
       expect(replyText(outcome)).toMatch(/Nothing was saved/);
       expect(await storedRequests()).toHaveLength(0);
     });
@@ -209,11 +209,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
 
   describe('the form', () => {
     const submit = (values: Record<string, string>) =>
-      run(SAM, { kind: 'form', formId: FORM_IDS.suppliesRequest, values });
+      run(SAM, { kind: 'form', formId: SUPPLIES_FORMS.request, values });
 
     it('opens a form with the catalog when the command has no text', async () => {
       const outcome = await command(SAM, '');
-      expect(outcome.form).toMatchObject({ formId: FORM_IDS.suppliesRequest });
+      expect(outcome.form).toMatchObject({ formId: SUPPLIES_FORMS.request });
       expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
         'sku',
         'other',
@@ -266,7 +266,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       await command(DANA, 'stock GLV-M 3');
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
 
-      const approved = await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      const approved = await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       expect(replyText(approved)).toContain(
         `Approved ${reference} for Sam Lee (4 boxes of Nitrile gloves (M))`,
       );
@@ -275,12 +275,12 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(update?.message.buttons?.map((button) => button.label)).toEqual(['Mark ordered']);
       expect(update?.message.note).toMatch(/Approved by Dana Reyes/);
 
-      await press(OMAR, ACTION_IDS.suppliesMarkOrdered, reference);
+      await press(OMAR, SUPPLIES_ACTIONS.markOrdered, reference);
       update = (await outboxRows()).filter((row) => row.kind === 'update').at(-1);
       expect(update?.message.buttons?.map((button) => button.label)).toEqual(['Mark received']);
       expect(update?.message.note).toMatch(/Ordered by Dr\. Omar Haddad/);
 
-      const received = await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      const received = await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
       expect(replyText(received)).toContain('GLV-M now has 7 on hand');
       update = (await outboxRows()).filter((row) => row.kind === 'update').at(-1);
       expect(update?.message.buttons).toBeUndefined();
@@ -314,18 +314,18 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
 
     it('receiving a non-catalog item changes no stock', async () => {
       const reference = referenceIn(await command(SAM, '1 printer toner'));
-      await press(DANA, ACTION_IDS.suppliesApprove, reference);
-      await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference);
-      await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
+      await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference);
+      await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
       expect((await storedRequests())[0]?.status).toBe('received');
       expect(await database.db.select().from(supplyStock)).toHaveLength(0);
     });
 
     it.each([
-      ['Approve', ACTION_IDS.suppliesApprove],
-      ['Deny', ACTION_IDS.suppliesDeny],
-      ['Mark ordered', ACTION_IDS.suppliesMarkOrdered],
-      ['Mark received', ACTION_IDS.suppliesMarkReceived],
+      ['Approve', SUPPLIES_ACTIONS.approve],
+      ['Deny', SUPPLIES_ACTIONS.deny],
+      ['Mark ordered', SUPPLIES_ACTIONS.markOrdered],
+      ['Mark received', SUPPLIES_ACTIONS.markReceived],
     ] as const)('refuses a non-manager pressing %s and changes nothing', async (_label, actionId) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const before = (await outboxRows()).length;
@@ -339,20 +339,20 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
 
     it('refuses a requester approving their own request through a forged button', async () => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
-      expect(replyText(await press(SAM, ACTION_IDS.suppliesApprove, reference))).toMatch(/Only Dana Reyes/);
+      expect(replyText(await press(SAM, SUPPLIES_ACTIONS.approve, reference))).toMatch(/Only Dana Reyes/);
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
     it('refuses steps out of order and says which step is due', async () => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
-      expect(replyText(await press(DANA, ACTION_IDS.suppliesMarkReceived, reference))).toMatch(
+      expect(replyText(await press(DANA, SUPPLIES_ACTIONS.markReceived, reference))).toMatch(
         new RegExp(`${reference} has not been approved yet \\(it is pending\\): press Approve first`),
       );
-      expect(replyText(await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference))).toMatch(
+      expect(replyText(await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference))).toMatch(
         /has not been approved yet/,
       );
-      await press(DANA, ACTION_IDS.suppliesApprove, reference);
-      const early = await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
+      const early = await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
       expect(replyText(early)).toMatch(
         /has not been marked ordered yet \(it is approved\): press Mark ordered first/,
       );
@@ -363,17 +363,17 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
 
     it('answers a second press with who took the step first, and changes nothing', async () => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
-      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const before = (await outboxRows()).length;
-      const again = await press(OMAR, ACTION_IDS.suppliesApprove, reference);
+      const again = await press(OMAR, SUPPLIES_ACTIONS.approve, reference);
       expect(replyText(again)).toMatch(
         new RegExp(`${reference} was already approved by Dana Reyes on Wed Nov 25`),
       );
-      const deny = await press(OMAR, ACTION_IDS.suppliesDeny, reference);
+      const deny = await press(OMAR, SUPPLIES_ACTIONS.deny, reference);
       expect(replyText(deny)).toMatch(/was already approved by Dana Reyes .* cannot be denied/);
-      await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference);
-      await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
-      const twice = await press(DANA, ACTION_IDS.suppliesMarkReceived, reference);
+      await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference);
+      await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
+      const twice = await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
       expect(replyText(twice)).toMatch(/was already marked received by Dana Reyes/);
       expect(await stockOf('GLV-M')).toBe(4);
       expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(3);
@@ -383,8 +383,8 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
     it('takes a step once when two managers press at the same moment', async () => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const outcomes = await Promise.all([
-        press(DANA, ACTION_IDS.suppliesApprove, reference),
-        press(OMAR, ACTION_IDS.suppliesApprove, reference),
+        press(DANA, SUPPLIES_ACTIONS.approve, reference),
+        press(OMAR, SUPPLIES_ACTIONS.approve, reference),
       ]);
       const texts = outcomes.map(replyText);
       expect(texts.filter((text) => text.startsWith('Approved'))).toHaveLength(1);
@@ -394,21 +394,21 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
 
     it('answers a duplicated button delivery from the record without a second change', async () => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
-      await press(DANA, ACTION_IDS.suppliesApprove, reference);
-      const first = await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference, 'action:U0DANA:1');
-      const again = await press(DANA, ACTION_IDS.suppliesMarkOrdered, reference, 'action:U0DANA:1');
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
+      const first = await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference, 'action:U0DANA:1');
+      const again = await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference, 'action:U0DANA:1');
       expect(again.reply).toEqual(first.reply);
       expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(2);
     });
 
     it('asks for a reason on Deny, tells the requester, and closes the request', async () => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
-      const opened = await press(DANA, ACTION_IDS.suppliesDeny, reference);
-      expect(opened.form).toMatchObject({ formId: FORM_IDS.suppliesDenyReason, metadata: reference });
+      const opened = await press(DANA, SUPPLIES_ACTIONS.deny, reference);
+      expect(opened.form).toMatchObject({ formId: SUPPLIES_FORMS.denyReason, metadata: reference });
       expect((await storedRequests())[0]?.status).toBe('pending');
       await run(DANA, {
         kind: 'form',
-        formId: FORM_IDS.suppliesDenyReason,
+        formId: SUPPLIES_FORMS.denyReason,
         values: { reason: 'We have a case in the back' },
         metadata: reference,
       });
@@ -420,7 +420,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(dm?.message.lines?.join(' ')).toContain('Reason: We have a case in the back');
       const update = (await outboxRows()).find((row) => row.kind === 'update');
       expect(update?.message.buttons).toBeUndefined();
-      expect(replyText(await press(OMAR, ACTION_IDS.suppliesApprove, reference))).toMatch(
+      expect(replyText(await press(OMAR, SUPPLIES_ACTIONS.approve, reference))).toMatch(
         /was denied by Dana Reyes .*so it cannot be approved/,
       );
     });
@@ -429,7 +429,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const outcome = await run(PRIYA, {
         kind: 'form',
-        formId: FORM_IDS.suppliesDenyReason,
+        formId: SUPPLIES_FORMS.denyReason,
         values: {},
         metadata: reference,
       });
@@ -438,7 +438,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
     });
 
     it('answers a button naming a request that does not exist', async () => {
-      expect(replyText(await press(DANA, ACTION_IDS.suppliesApprove, 'SR-999999'))).toMatch(
+      expect(replyText(await press(DANA, SUPPLIES_ACTIONS.approve, 'SR-999999'))).toMatch(
         /There is no supply request SR-999999/,
       );
     });
@@ -447,7 +447,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   describe('budget on the card', () => {
     it('shows month-to-date approved spend and warns when approving goes over the budget', async () => {
       const first = referenceIn(await command(SAM, '8 nitrile gloves m'));
-      await press(DANA, ACTION_IDS.suppliesApprove, first);
+      await press(DANA, SUPPLIES_ACTIONS.approve, first);
       const big = referenceIn(await command(SAM, '120 GLV-L'));
       const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === big);
       const budget = card?.message.fields?.find((field) => field.label === 'Budget')?.value;
@@ -462,7 +462,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       const old = referenceIn(
         await run(SAM, { kind: 'command', command: 'supplies', text: '8 GLV-M' }, october),
       );
-      await run(DANA, { kind: 'action', actionId: ACTION_IDS.suppliesApprove, value: old }, october);
+      await run(DANA, { kind: 'action', actionId: SUPPLIES_ACTIONS.approve, value: old }, october);
       const now = referenceIn(await command(SAM, '1 GLV-M'));
       const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === now);
       expect(card?.message.fields?.find((field) => field.label === 'Budget')?.value).toMatch(/^\$0\.00 of/);
@@ -472,7 +472,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   describe('stock and list', () => {
     it('records a manager’s count and suggests par − on hand − on order', async () => {
       const reference = referenceIn(await command(SAM, '2 GLV-M'));
-      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const outcome = await command(DANA, 'stock glv-m 3');
       expect(replyText(outcome)).toContain('Nitrile gloves (M) (GLV-M): 3 boxes on hand, par 10.');
       expect(replyText(outcome)).toContain('Below par: order 5 boxes (2 already on order).');
@@ -529,7 +529,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
     it('hands over pending requests as decisions, approved ones to order, and items below par', async () => {
       const pending = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const approved = referenceIn(await command(PRIYA, '2 exam table paper'));
-      await press(DANA, ACTION_IDS.suppliesApprove, approved);
+      await press(DANA, SUPPLIES_ACTIONS.approve, approved);
       await command(DANA, 'stock PPR-EX 5');
       const digest = await loadSupplyDigest(database.db, office);
       expect(digest.decisions).toMatchObject([
@@ -576,7 +576,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
 
     it('refuses to cancel once approved and says whom to ask', async () => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
-      await press(DANA, ACTION_IDS.suppliesApprove, reference);
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const outcome = await command(SAM, `cancel ${reference}`);
       expect(replyText(outcome)).toMatch(
         /was already approved by Dana Reyes.*stop the order\. Nothing was changed/,

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { ACTION_IDS, FORM_IDS } from '../../src/handlers/kernel/action-ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
+import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
@@ -45,8 +45,11 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   }
   const command = (userId: string, text: string, deliveryId?: string) =>
     run(userId, { kind: 'command', command: 'timeoff', text, ...(deliveryId ? { deliveryId } : {}) });
-  const press = (userId: string, actionId: (typeof ACTION_IDS)[keyof typeof ACTION_IDS], value: string) =>
-    run(userId, { kind: 'action', actionId, value });
+  const press = (
+    userId: string,
+    actionId: (typeof TIME_OFF_ACTIONS)[keyof typeof TIME_OFF_ACTIONS],
+    value: string,
+  ) => run(userId, { kind: 'action', actionId, value });
 
   async function storedRequests() {
     return database.db.select().from(timeOffRequests);
@@ -180,7 +183,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   describe('the form', () => {
     it('opens a form when the command has no text', async () => {
       const outcome = await command(SAM, '');
-      expect(outcome.form).toMatchObject({ formId: FORM_IDS.timeOffRequest });
+      expect(outcome.form).toMatchObject({ formId: TIME_OFF_FORMS.request });
       expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
         'start',
         'end',
@@ -193,7 +196,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     it('files from a submitted form', async () => {
       const outcome = await run(SAM, {
         kind: 'form',
-        formId: FORM_IDS.timeOffRequest,
+        formId: TIME_OFF_FORMS.request,
         values: {
           start: '2026-12-07',
           end: '2026-12-08',
@@ -209,7 +212,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     it('keeps the form open with an error on the field that is wrong', async () => {
       const outcome = await run(SAM, {
         kind: 'form',
-        formId: FORM_IDS.timeOffRequest,
+        formId: TIME_OFF_FORMS.request,
         values: { start: '2026-12-08', end: '2026-12-07', part: 'full', type: 'vacation' },
       });
       expect(outcome.formErrors?.end).toMatch(/before the first day/);
@@ -219,7 +222,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     it('refuses a form whose last day is after the end of next year, on that field', async () => {
       const outcome = await run(SAM, {
         kind: 'form',
-        formId: FORM_IDS.timeOffRequest,
+        formId: TIME_OFF_FORMS.request,
         values: { start: '2026-12-08', end: '9999-12-31', part: 'full', type: 'vacation' },
       });
       expect(outcome.formErrors?.end).toBe(
@@ -231,7 +234,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     it('rejects an unknown type value sent by a tampered form', async () => {
       const outcome = await run(SAM, {
         kind: 'form',
-        formId: FORM_IDS.timeOffRequest,
+        formId: TIME_OFF_FORMS.request,
         values: { start: '2026-12-08', part: 'full', type: 'sabbatical' },
       });
       expect(outcome.formErrors?.type).toBeDefined();
@@ -242,7 +245,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   describe('deciding', () => {
     it('lets a manager approve: the card is updated in place and the requester gets a DM', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
-      const outcome = await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      const outcome = await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       expect(replyText(outcome)).toContain(`Approved ${reference}`);
       expect((await storedRequests())[0]).toMatchObject({ status: 'approved', decidedByName: 'Dana Reyes' });
       const rows = await outboxRows();
@@ -256,7 +259,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     it('refuses a non-manager press and changes nothing', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const before = (await outboxRows()).length;
-      const outcome = await press(PRIYA, ACTION_IDS.timeOffApprove, reference);
+      const outcome = await press(PRIYA, TIME_OFF_ACTIONS.approve, reference);
       expect(replyText(outcome)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
       expect((await storedRequests())[0]?.status).toBe('pending');
       expect(await outboxRows()).toHaveLength(before);
@@ -264,8 +267,8 @@ describe.each(databaseTargets())('time off on $name', (target) => {
 
     it('refuses a second decision and names the first decider', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
-      await press(DANA, ACTION_IDS.timeOffApprove, reference);
-      const outcome = await press(OMAR, ACTION_IDS.timeOffDeny, reference);
+      await press(DANA, TIME_OFF_ACTIONS.approve, reference);
+      const outcome = await press(OMAR, TIME_OFF_ACTIONS.deny, reference);
       expect(replyText(outcome)).toMatch(new RegExp(`${reference} was already approved by Dana Reyes`));
       expect((await storedRequests())[0]?.status).toBe('approved');
     });
@@ -273,8 +276,8 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     it('decides once when two managers press at the same moment', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const outcomes = await Promise.all([
-        press(DANA, ACTION_IDS.timeOffApprove, reference),
-        press(OMAR, ACTION_IDS.timeOffApprove, reference),
+        press(DANA, TIME_OFF_ACTIONS.approve, reference),
+        press(OMAR, TIME_OFF_ACTIONS.approve, reference),
       ]);
       const texts = outcomes.map(replyText);
       expect(texts.filter((text) => text.startsWith('Approved'))).toHaveLength(1);
@@ -284,12 +287,12 @@ describe.each(databaseTargets())('time off on $name', (target) => {
 
     it('asks for a reason on Deny and tells the requester', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
-      const opened = await press(DANA, ACTION_IDS.timeOffDeny, reference);
-      expect(opened.form).toMatchObject({ formId: FORM_IDS.timeOffDenyReason, metadata: reference });
+      const opened = await press(DANA, TIME_OFF_ACTIONS.deny, reference);
+      expect(opened.form).toMatchObject({ formId: TIME_OFF_FORMS.denyReason, metadata: reference });
       expect((await storedRequests())[0]?.status).toBe('pending');
       await run(DANA, {
         kind: 'form',
-        formId: FORM_IDS.timeOffDenyReason,
+        formId: TIME_OFF_FORMS.denyReason,
         values: { reason: 'Two people already off' },
         metadata: reference,
       });
@@ -305,7 +308,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const outcome = await run(PRIYA, {
         kind: 'form',
-        formId: FORM_IDS.timeOffDenyReason,
+        formId: TIME_OFF_FORMS.denyReason,
         values: {},
         metadata: reference,
       });
@@ -315,13 +318,13 @@ describe.each(databaseTargets())('time off on $name', (target) => {
 
     it('needs another manager for a manager’s own request', async () => {
       const reference = referenceIn(await command(DANA, 'dec 1'));
-      const outcome = await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      const outcome = await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       expect(replyText(outcome)).toMatch(/needs another manager \(Dr\. Omar Haddad\)/);
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
     it('answers a button naming a request that does not exist', async () => {
-      const outcome = await press(DANA, ACTION_IDS.timeOffApprove, 'TO-999999');
+      const outcome = await press(DANA, TIME_OFF_ACTIONS.approve, 'TO-999999');
       expect(replyText(outcome)).toMatch(/There is no time-off request TO-999999/);
     });
   });
@@ -329,7 +332,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   describe('coverage on the card', () => {
     it('warns when approving would leave a role below its minimum and says who else is off', async () => {
       const priyas = referenceIn(await command(PRIYA, 'dec 2'));
-      await press(DANA, ACTION_IDS.timeOffApprove, priyas);
+      await press(DANA, TIME_OFF_ACTIONS.approve, priyas);
       const sams = referenceIn(await command(SAM, 'dec 1 to dec 3'));
       const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === sams);
       const lines = card?.message.lines ?? [];
@@ -342,7 +345,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   describe('list and cancel', () => {
     it('lists my upcoming requests and my balance', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1 to dec 3'));
-      await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       await command(SAM, 'dec 8 pm');
       const text = replyText(await command(SAM, 'list'));
       expect(text).toContain(`${reference} · Tue Dec 1 – Thu Dec 3 · 3 working days · approved`);
@@ -366,7 +369,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
 
     it('cancels an approved future request and tells the managers in the approvals channel', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
-      await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       await command(SAM, `cancel ${reference}`);
       const notice = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === null);
       expect(notice?.message.text).toMatch(new RegExp(`Sam Lee cancelled approved time off ${reference}`));
@@ -381,7 +384,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
 
     it('refuses to cancel an approved request that has started', async () => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
-      await press(DANA, ACTION_IDS.timeOffApprove, reference);
+      await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       const later = DateTime.fromISO('2026-12-01T09:00', { zone }); // Tue
       const outcome = await run(
         SAM,

@@ -3,8 +3,9 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Db } from '../../src/db/client.ts';
 import { FEATURES } from '../../src/handlers/index.ts';
 import type { DispatchDeps } from '../../src/handlers/kernel/dispatch.ts';
+import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
-import { createRouter, type Feature } from '../../src/handlers/kernel/router.ts';
+import { createRouter } from '../../src/handlers/kernel/router.ts';
 
 /** Dispatch dependencies for handler tests: Slack on, each channel role routed to its configured channel id. */
 export function buildDispatchDeps(

@@ -5,8 +5,8 @@ import type { Db } from '../../src/db/client.ts';
 import { listDays, parseDateRange } from '../../src/domain/dates.ts';
 import { formatReference, parseReference, type ReferencePrefix } from '../../src/domain/references.ts';
 import { MAX_SUPPLY_QUANTITY, matchCatalogItem, parseQuantity } from '../../src/domain/supplies.ts';
-import { FEATURES } from '../../src/handlers/index.ts';
-import { COMMAND_WORDS, parseTypedCommand } from '../../src/handlers/kernel/input.ts';
+import { COMMAND_WORDS, FEATURES } from '../../src/handlers/index.ts';
+import { parseTypedCommand } from '../../src/handlers/kernel/input.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
 import { buildHandlerContext, buildOfficeConfig } from '../helpers/office.ts';
 
@@ -123,7 +123,7 @@ describe('parseTypedCommand (property)', () => {
   it('never throws and only ever names a known command, however long the text', () => {
     fc.assert(
       fc.property(fc.oneof(typedText, hugeText), (text) => {
-        const typed = parseTypedCommand(text);
+        const typed = parseTypedCommand(text, COMMAND_WORDS);
         if (typed.kind === 'command')
           expect(['timeoff', 'supplies', 'complaint', 'reps', 'huddle']).toContain(typed.command);
       }),

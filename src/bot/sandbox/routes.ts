@@ -7,12 +7,11 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { sandboxMessages } from '../../db/schema/index.ts';
 import { resolvePerson, slugifyName } from '../../domain/people.ts';
-import { isActionId, isFormId } from '../../handlers/kernel/action-ids.ts';
+import { COMMAND_WORDS, describeEveryCommand, isActionId, isFormId } from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import type { Input } from '../../handlers/kernel/input.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
-import { describeAllCommands } from '../../handlers/kernel/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { formToHtml, replyToHtml } from './render.ts';
 
@@ -140,10 +139,10 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
     if (path === '/sandbox/api/command') {
       const parsed = commandBodySchema.safeParse(body);
       if (!parsed.success) return sendJson(response, 400, { error: 'unreadable command' });
-      const typed = parseTypedCommand(parsed.data.text);
+      const typed = parseTypedCommand(parsed.data.text, COMMAND_WORDS);
       if (typed.kind !== 'command') {
         const preface = typed.kind === 'unknown' ? `frontdesk does not know "${typed.word}".` : undefined;
-        return sendJson(response, 200, renderOutcome({ reply: describeAllCommands(preface), effects: [] }));
+        return sendJson(response, 200, renderOutcome({ reply: describeEveryCommand(preface), effects: [] }));
       }
       const deliveryId = parsed.data.deliveryId ?? randomUUID();
       return sendJson(response, 200, await runInput(parsed.data.as, { ...typed, deliveryId }));

@@ -6,11 +6,17 @@ import { z } from 'zod';
 import type { SlackSettings } from '../../config/env.ts';
 import type { OfficeConfig } from '../../config/office.ts';
 import { resolvePerson } from '../../domain/people.ts';
-import { ACTION_IDS, FORM_IDS, isActionId, isFormId } from '../../handlers/kernel/action-ids.ts';
+import {
+  ACTION_IDS,
+  COMMAND_WORDS,
+  describeEveryCommand,
+  FORM_IDS,
+  isActionId,
+  isFormId,
+} from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
-import { COMMAND_WORDS, parseTypedCommand } from '../../handlers/kernel/input.ts';
+import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { Message, Outcome } from '../../handlers/kernel/message.ts';
-import { describeAllCommands } from '../../handlers/kernel/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { formToModal, fromSlackActionId, replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
@@ -152,9 +158,9 @@ export function createSlackApp(params: {
 
   const commandPattern = new RegExp(`^/(${COMMAND_WORDS.join('|')})s?$`);
   app.command(commandPattern, async ({ command, ack, respond, client }) => {
-    const typed = parseTypedCommand(`${command.command} ${command.text ?? ''}`);
+    const typed = parseTypedCommand(`${command.command} ${command.text ?? ''}`, COMMAND_WORDS);
     if (typed.kind !== 'command') {
-      await ack({ response_type: 'ephemeral', ...replyToSlackMessage(describeAllCommands()) });
+      await ack({ response_type: 'ephemeral', ...replyToSlackMessage(describeEveryCommand()) });
       return;
     }
     const actor = resolvePerson(office, 'slack', command.user_id, command.user_name);
@@ -180,7 +186,7 @@ export function createSlackApp(params: {
     await ack(early.reply ? { response_type: 'ephemeral', ...replyToSlackMessage(early.reply) } : undefined);
   });
 
-  const actionPattern = new RegExp(`^(${Object.values(ACTION_IDS).join('|')})(#\\d+)?$`);
+  const actionPattern = new RegExp(`^(${ACTION_IDS.join('|')})(#\\d+)?$`);
   app.action(actionPattern, async ({ ack, body, respond, client }) => {
     await ack();
     const parsed = blockActionSchema.safeParse(body);
@@ -211,7 +217,7 @@ export function createSlackApp(params: {
     }
   });
 
-  const formPattern = new RegExp(`^(${Object.values(FORM_IDS).join('|')})$`);
+  const formPattern = new RegExp(`^(${FORM_IDS.join('|')})$`);
   app.view(formPattern, async ({ ack, body, client }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const formId = parsed.success ? parsed.data.view.callback_id : '';

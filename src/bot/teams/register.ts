@@ -21,12 +21,11 @@ import {
   saveTeamsConversation,
 } from '../../db/repositories/teams-conversations.ts';
 import { findStaffMember, type Person, resolvePerson } from '../../domain/people.ts';
-import { isActionId, isFormId } from '../../handlers/kernel/action-ids.ts';
+import { COMMAND_WORDS, describeEveryCommand, isActionId, isFormId } from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import type { Input } from '../../handlers/kernel/input.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
-import { describeAllCommands } from '../../handlers/kernel/usage.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { choiceInputId, formToAdaptiveCard } from './render.ts';
 import { classifyTeamsError, runProactiveTurn, toTeamsActivity } from './sender.ts';
@@ -310,11 +309,11 @@ export function createTeamsBot(params: {
       await bindChannel(context, actor, binding[1].toLowerCase() as ChannelRole);
       return;
     }
-    const typed = parseTypedCommand(text);
+    const typed = parseTypedCommand(text, COMMAND_WORDS);
     if (typed.kind !== 'command') {
       const preface =
         typed.kind === 'unknown' ? `frontdesk does not know "${typed.word.slice(0, 40)}".` : undefined;
-      await answerPrivately(context, actor, [toTeamsActivity(describeAllCommands(preface))]);
+      await answerPrivately(context, actor, [toTeamsActivity(describeEveryCommand(preface))]);
       return;
     }
     const outcome = await dispatch(actor, { ...typed, ...(deliveryId ? { deliveryId } : {}) });

@@ -13,9 +13,9 @@ import {
 } from '../../domain/complaints.ts';
 import { formatDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
-import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
 import type { Button, Form, Message } from '../kernel/message.ts';
 import { formatOfficeTime } from '../time-off/card.ts';
+import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from './ids.ts';
 
 /** Who a complaint is from, as forms and cards name it. */
 export const COMPLAINT_ABOUT_LABELS: Record<ComplaintAbout, string> = {
@@ -102,13 +102,13 @@ function describeStatus(row: ComplaintRow, zone: string): string {
 function buildButtons(row: ComplaintRow): Button[] {
   const reference = formatReference('CP', row.number);
   const buttons: Button[] = [
-    { label: 'View details', actionId: ACTION_IDS.complaintDetails, value: reference },
+    { label: 'View details', actionId: COMPLAINT_ACTIONS.details, value: reference },
   ];
   switch (row.status) {
     case 'new':
       buttons.push({
         label: 'Acknowledge',
-        actionId: ACTION_IDS.complaintAcknowledge,
+        actionId: COMPLAINT_ACTIONS.acknowledge,
         value: reference,
         style: 'primary',
       });
@@ -117,13 +117,13 @@ function buildButtons(row: ComplaintRow): Button[] {
     case 'reopened':
       buttons.push({
         label: 'Resolve',
-        actionId: ACTION_IDS.complaintResolve,
+        actionId: COMPLAINT_ACTIONS.resolve,
         value: reference,
         style: 'primary',
       });
       break;
     case 'resolved':
-      buttons.push({ label: 'Reopen', actionId: ACTION_IDS.complaintReopen, value: reference });
+      buttons.push({ label: 'Reopen', actionId: COMPLAINT_ACTIONS.reopen, value: reference });
       break;
   }
   return buttons;
@@ -198,7 +198,7 @@ export function buildComplaintDetailsForm(row: ComplaintRow, office: OfficeConfi
         ]
       : []),
   ];
-  return { formId: FORM_IDS.complaintDetails, title: `Complaint ${reference}`, lines, inputs: [] };
+  return { formId: COMPLAINT_FORMS.details, title: `Complaint ${reference}`, lines, inputs: [] };
 }
 
 /** The direct message an urgent or privacy complaint sends the moment it is filed: no text, no reporter. */

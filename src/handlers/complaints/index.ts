@@ -33,12 +33,11 @@ import {
 import { formatDay } from '../../domain/dates.ts';
 import { listManagers, type Person } from '../../domain/people.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
-import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import type { Feature } from '../kernel/feature.ts';
+import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, FormInput, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import type { Feature } from '../kernel/router.ts';
-import { listRecipients } from '../scheduled-jobs.ts';
 import { formatOfficeTime } from '../time-off/card.ts';
 import {
   buildComplaintAlert,
@@ -52,6 +51,8 @@ import {
   describeComplaintSummary,
 } from './card.ts';
 import { buildComplaintExport } from './export.ts';
+import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from './ids.ts';
+import { complaintRemindersJob } from './reminders.ts';
 
 const NOTHING_SAVED = 'Nothing was saved.';
 const NOTHING_CHANGED = 'Nothing was changed.';
@@ -204,13 +205,13 @@ function buildComplaintForm(row?: ComplaintRow): Form {
   ];
   return row
     ? {
-        formId: FORM_IDS.complaintRefine,
+        formId: COMPLAINT_FORMS.refine,
         title: `Refine ${formatReference('CP', row.number)}`,
         submitLabel: 'Save',
         metadata: formatReference('CP', row.number),
         inputs,
       }
-    : { formId: FORM_IDS.complaintIntake, title: 'Log a complaint', submitLabel: 'Log complaint', inputs };
+    : { formId: COMPLAINT_FORMS.intake, title: 'Log a complaint', submitLabel: 'Log complaint', inputs };
 }
 
 /** The audit actor of a reporter: an anonymous complaint's reporter is kept out of the audit log too. */
@@ -288,7 +289,7 @@ async function fileComplaint(
       title: `Complaint logged — ${reference}`,
       lines,
       ...(source === 'text'
-        ? { buttons: [{ label: 'Refine', actionId: ACTION_IDS.complaintRefine, value: reference }] }
+        ? { buttons: [{ label: 'Refine', actionId: COMPLAINT_ACTIONS.refine, value: reference }] }
         : {}),
     },
     effects: [
@@ -480,7 +481,7 @@ async function openResolveForm(value: string, ctx: HandlerContext): Promise<Outc
   if (refused) return refused;
   return {
     form: {
-      formId: FORM_IDS.complaintResolve,
+      formId: COMPLAINT_FORMS.resolve,
       title: `Resolve ${found.reference}`,
       submitLabel: 'Resolve',
       metadata: found.reference,
@@ -749,18 +750,28 @@ async function ignoreDetailsSubmission(): Promise<Outcome> {
 /** `/complaint`: confidential intake, Acknowledge / Resolve / Reopen on the card, details, list and export. */
 export const complaintsFeature: Feature = {
   command: 'complaint',
+  usage: {
+    summary: 'Log a patient or staff complaint (kept confidential)',
+    lines: [
+      '/complaint — opens a form: who it is from, category, severity, what happened, call back',
+      '/complaint <what happened> — logs it from your text (category other, severity medium); Refine adds the rest',
+      '/complaint list — (managers) open complaints with owner, age and due dates',
+      '/complaint export [2026-03] — (managers) CSV for the quality log, one month or all',
+    ],
+  },
   run: runComplaintCommand,
   actions: {
-    [ACTION_IDS.complaintDetails]: viewDetails,
-    [ACTION_IDS.complaintAcknowledge]: acknowledge,
-    [ACTION_IDS.complaintResolve]: openResolveForm,
-    [ACTION_IDS.complaintReopen]: reopen,
-    [ACTION_IDS.complaintRefine]: openRefineForm,
+    [COMPLAINT_ACTIONS.details]: viewDetails,
+    [COMPLAINT_ACTIONS.acknowledge]: acknowledge,
+    [COMPLAINT_ACTIONS.resolve]: openResolveForm,
+    [COMPLAINT_ACTIONS.reopen]: reopen,
+    [COMPLAINT_ACTIONS.refine]: openRefineForm,
   },
   forms: {
-    [FORM_IDS.complaintIntake]: submitIntakeForm,
-    [FORM_IDS.complaintRefine]: submitRefineForm,
-    [FORM_IDS.complaintResolve]: submitResolveForm,
-    [FORM_IDS.complaintDetails]: ignoreDetailsSubmission,
+    [COMPLAINT_FORMS.intake]: submitIntakeForm,
+    [COMPLAINT_FORMS.refine]: submitRefineForm,
+    [COMPLAINT_FORMS.resolve]: submitResolveForm,
+    [COMPLAINT_FORMS.details]: ignoreDetailsSubmission,
   },
+  jobs: [complaintRemindersJob],
 };

@@ -7,8 +7,8 @@ import { formatDay } from '../../domain/dates.ts';
 import { findStaffMember } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import { buildReminderSchedule } from '../../domain/schedule.ts';
+import type { ScheduledJob } from '../kernel/jobs.ts';
 import type { Effect, Message, Recipient } from '../kernel/message.ts';
-import type { ScheduledJob } from '../scheduled-jobs.ts';
 import {
   buildComplaintCard,
   COMPLAINT_CATEGORY_LABELS,

@@ -1,26 +1,19 @@
-import type { ActionId, FormId } from './action-ids.ts';
-
-export const COMMAND_WORDS = ['timeoff', 'supplies', 'complaint', 'reps', 'huddle'] as const;
-export type CommandWord = (typeof COMMAND_WORDS)[number];
-
 /** What a person did, in platform-neutral terms; `deliveryId` makes a retried delivery idempotent. */
 export type Input =
-  | { kind: 'command'; command: CommandWord; text: string; deliveryId?: string }
-  | { kind: 'action'; actionId: ActionId; value: string; deliveryId?: string }
-  | { kind: 'form'; formId: FormId; values: Record<string, string>; metadata?: string; deliveryId?: string };
+  | { kind: 'command'; command: string; text: string; deliveryId?: string }
+  | { kind: 'action'; actionId: string; value: string; deliveryId?: string }
+  | { kind: 'form'; formId: string; values: Record<string, string>; metadata?: string; deliveryId?: string };
 
 /** Reads `/timeoff list`, `timeoff list` or `help` typed as a message (Teams, sandbox) into a command input. */
 export function parseTypedCommand(
   typed: string,
-):
-  | { kind: 'command'; command: CommandWord; text: string }
-  | { kind: 'help' }
-  | { kind: 'unknown'; word: string } {
+  commands: readonly string[],
+): { kind: 'command'; command: string; text: string } | { kind: 'help' } | { kind: 'unknown'; word: string } {
   const trimmed = typed.trim().replace(/^\//, '');
   const [first = '', ...rest] = trimmed.split(/\s+/);
   const word = first.toLowerCase();
   if (word === '' || word === 'help' || word === '?') return { kind: 'help' };
-  const command = COMMAND_WORDS.find((candidate) => candidate === word || `${candidate}s` === word);
+  const command = commands.find((candidate) => candidate === word || `${candidate}s` === word);
   if (!command) return { kind: 'unknown', word: first };
   return { kind: 'command', command, text: rest.join(' ') };
 }

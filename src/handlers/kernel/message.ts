@@ -1,5 +1,4 @@
 import type { PlatformName } from '../../domain/people.ts';
-import type { ActionId, FormId } from './action-ids.ts';
 
 /** The chat platforms a message can come from or go to; the sandbox is the local web chat. */
 export type Platform = PlatformName;
@@ -17,7 +16,7 @@ export interface Section {
 /** A button names what it acts on in `value`; who may press it is decided on the server when pressed. */
 export interface Button {
   label: string;
-  actionId: ActionId;
+  actionId: string;
   value: string;
   style?: 'primary' | 'danger';
 }
@@ -37,6 +36,15 @@ export interface Message {
   buttons?: Button[];
   /** small print under the message, such as who decided and when */
   note?: string;
+}
+
+/**
+ * The lines shown under a message's title, the same on every platform: its lines when it has any; else
+ * nothing when it has a title, which already says what `text` says; else `text`.
+ */
+export function bodyLines(message: Message): readonly string[] {
+  if (message.lines && message.lines.length > 0) return message.lines;
+  return message.title ? [] : [message.text];
 }
 
 export type FormInput =
@@ -69,7 +77,7 @@ export type FormInput =
 
 /** A form the platform shows in place of a text command: a Slack modal, a Teams card, a sandbox form. */
 export interface Form {
-  formId: FormId;
+  formId: string;
   title: string;
   /** without one the form is read-only, such as a details view, and offers only Close */
   submitLabel?: string;

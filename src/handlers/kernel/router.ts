@@ -1,16 +1,8 @@
-import type { ActionId, FormId } from './action-ids.ts';
 import type { HandlerContext } from './context.ts';
-import type { CommandWord, Input } from './input.ts';
+import type { ActionHandler, Feature, FormHandler } from './feature.ts';
+import type { Input } from './input.ts';
 import { type Outcome, replyOnly } from './message.ts';
 import { describeCommandUsage } from './usage.ts';
-
-export type CommandHandler = (text: string, ctx: HandlerContext) => Promise<Outcome>;
-export type ActionHandler = (value: string, ctx: HandlerContext) => Promise<Outcome>;
-export type FormHandler = (
-  values: Record<string, string>,
-  metadata: string | undefined,
-  ctx: HandlerContext,
-) => Promise<Outcome>;
 
 // Longer than any form field a feature accepts; it also keeps fuzzy matching and date parsing fast.
 const MAX_COMMAND_TEXT = 5_000;
@@ -40,18 +32,10 @@ function toStorableInput(input: Input): Input {
   }
 }
 
-/** The handlers one feature contributes: its command, its buttons and its forms. */
-export interface Feature {
-  command: CommandWord;
-  run: CommandHandler;
-  actions: Partial<Record<ActionId, ActionHandler>>;
-  forms: Partial<Record<FormId, FormHandler>>;
-}
-
 /** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage.
  * Text is made storable first: no NUL, no lone surrogate. */
 export function createRouter(features: readonly Feature[]) {
-  const commands = new Map(features.map((feature) => [feature.command, feature.run]));
+  const commands = new Map(features.map((feature) => [feature.command, feature]));
   const actions = new Map<string, ActionHandler>();
   const forms = new Map<string, FormHandler>();
   for (const feature of features) {
@@ -73,15 +57,15 @@ export function createRouter(features: readonly Feature[]) {
               text: `That is ${length} characters; frontdesk reads at most 5,000. Please shorten it. Nothing was saved.`,
             });
           }
-          if (/^(help|\?)$/i.test(input.text.trim())) return replyOnly(describeCommandUsage(input.command));
-          const run = commands.get(input.command);
-          if (!run) {
+          const feature = commands.get(input.command);
+          if (!feature) {
             return replyOnly({
               text: `/${input.command} is not available yet`,
               lines: [`This frontdesk does not handle /${input.command} yet. Nothing was saved.`],
             });
           }
-          return run(input.text.trim(), ctx);
+          if (/^(help|\?)$/i.test(input.text.trim())) return replyOnly(describeCommandUsage(feature));
+          return feature.run(input.text.trim(), ctx);
         }
         case 'action': {
           const handler = actions.get(input.actionId);

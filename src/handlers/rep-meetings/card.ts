@@ -5,8 +5,8 @@ import { listBookedRepMeetings, type RepMeetingRow } from '../../db/repositories
 import { addDays, getOfficeDay, type IsoDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import { findOpenRepSlots, formatSlotKey, type RepSlot, readRepRules } from '../../domain/rep-meetings.ts';
-import { ACTION_IDS } from '../kernel/action-ids.ts';
 import type { Button } from '../kernel/message.ts';
+import { REPS_ACTIONS } from './ids.ts';
 
 /** Block Kit allows 25 buttons in one actions block; slots beyond get "and N more". */
 export const MAX_BOOK_BUTTONS = 25;
@@ -35,7 +35,7 @@ export function describeRep(row: Pick<RepMeetingRow, 'repName' | 'company'>): st
 export function buildBookButton(slot: RepSlot, zone: string): Button {
   return {
     label: `Book ${formatSlotStart(slot.start, zone)}`,
-    actionId: ACTION_IDS.repsBook,
+    actionId: REPS_ACTIONS.book,
     value: formatSlotKey(slot),
   };
 }

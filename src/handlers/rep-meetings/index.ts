@@ -34,11 +34,10 @@ import {
   type RepSlot,
   readRepRules,
 } from '../../domain/rep-meetings.ts';
-import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import type { Feature } from '../kernel/router.ts';
 import { ensureCalendarToken } from './calendar.ts';
 import {
   buildBookButton,
@@ -50,6 +49,8 @@ import {
   loadOpenSlots,
   MAX_BOOK_BUTTONS,
 } from './card.ts';
+import { REPS_ACTIONS, REPS_FORMS } from './ids.ts';
+import { repRemindersJob } from './reminders.ts';
 
 const NOTHING_SAVED = 'Nothing was saved.';
 const NOTHING_CHANGED = 'Nothing was changed.';
@@ -356,7 +357,7 @@ async function checkSlotStillOpen(
 
 function buildBookForm(slot: RepSlot, zone: string): Form {
   return {
-    formId: FORM_IDS.repsBook,
+    formId: REPS_FORMS.book,
     title: `Book ${slot.start.setZone(zone).setLocale('en-US').toFormat('ccc LLL d, HH:mm')}`,
     submitLabel: 'Book',
     metadata: formatSlotKey(slot),
@@ -609,7 +610,18 @@ export async function flagRepVisitsForTimeOff(ctx: HandlerContext, timeOff: Time
 /** `/reps`: open slots with Book buttons, booking by text or form, the list, cancelling, and the calendar feed. */
 export const repMeetingsFeature: Feature = {
   command: 'reps',
+  usage: {
+    summary: 'Book a sales-rep visit',
+    lines: [
+      '/reps — open rep slots of the next 14 days with Book buttons',
+      '/reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma — books a slot (also dec 2 noon, wed 12pm)',
+      '/reps list — upcoming rep visits',
+      '/reps cancel RM-5 — cancels a visit you booked (managers: any visit); the slot opens again',
+      '/reps calendar — (managers) the address of the calendar feed of rep visits and time off',
+    ],
+  },
   run: runRepsCommand,
-  actions: { [ACTION_IDS.repsBook]: openBookForm },
-  forms: { [FORM_IDS.repsBook]: submitBookForm },
+  actions: { [REPS_ACTIONS.book]: openBookForm },
+  forms: { [REPS_FORMS.book]: submitBookForm },
+  jobs: [repRemindersJob],
 };

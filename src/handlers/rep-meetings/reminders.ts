@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { getRepMeeting, listBookedRepMeetings } from '../../db/repositories/rep-meetings.ts';
 import { parseReference } from '../../domain/references.ts';
 import { findDueRepReminders, readRepRules } from '../../domain/rep-meetings.ts';
-import type { DataDrivenJob } from '../scheduled-jobs.ts';
+import type { DataDrivenJob } from '../kernel/jobs.ts';
 import { describeRep, describeVisitTime, formatRepReference } from './card.ts';
 
 /**

@@ -23,9 +23,9 @@ import {
   summarizeBudget,
   toCents,
 } from '../../domain/supplies.ts';
-import { ACTION_IDS } from '../kernel/action-ids.ts';
 import type { Button, Field, Message } from '../kernel/message.ts';
 import { formatOfficeTime } from '../time-off/card.ts';
+import { SUPPLIES_ACTIONS } from './ids.ts';
 
 /** How each urgency reads on cards, forms and lists. */
 export const SUPPLY_URGENCY_LABELS: Record<SupplyUrgency, string> = {
@@ -144,13 +144,13 @@ function listButtons(row: SupplyRow): Button[] {
   switch (row.status) {
     case 'pending':
       return [
-        { label: 'Approve', actionId: ACTION_IDS.suppliesApprove, value, style: 'primary' },
-        { label: 'Deny', actionId: ACTION_IDS.suppliesDeny, value, style: 'danger' },
+        { label: 'Approve', actionId: SUPPLIES_ACTIONS.approve, value, style: 'primary' },
+        { label: 'Deny', actionId: SUPPLIES_ACTIONS.deny, value, style: 'danger' },
       ];
     case 'approved':
-      return [{ label: 'Mark ordered', actionId: ACTION_IDS.suppliesMarkOrdered, value, style: 'primary' }];
+      return [{ label: 'Mark ordered', actionId: SUPPLIES_ACTIONS.markOrdered, value, style: 'primary' }];
     case 'ordered':
-      return [{ label: 'Mark received', actionId: ACTION_IDS.suppliesMarkReceived, value, style: 'primary' }];
+      return [{ label: 'Mark received', actionId: SUPPLIES_ACTIONS.markReceived, value, style: 'primary' }];
     default:
       return [];
   }

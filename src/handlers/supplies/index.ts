@@ -40,11 +40,10 @@ import {
   type SupplyUrgency,
   suggestReorderQuantity,
 } from '../../domain/supplies.ts';
-import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import type { Feature } from '../kernel/feature.ts';
 import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import type { Feature } from '../kernel/router.ts';
 import { formatOfficeTime } from '../time-off/card.ts';
 import {
   buildSupplyCard,
@@ -56,6 +55,7 @@ import {
   SUPPLY_URGENCY_LABELS,
   sumOnOrder,
 } from './card.ts';
+import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from './ids.ts';
 
 const MAX_ITEM = 200;
 const MAX_NOTE = 500;
@@ -230,14 +230,14 @@ function offerChoices(match: Extract<CatalogMatch, { kind: 'close' }>, quantity:
   const draftKey = randomUUID();
   const buttons: Button[] = match.items.map((item) => ({
     label: `${item.name} (${item.sku})`,
-    actionId: ACTION_IDS.suppliesChoose,
+    actionId: SUPPLIES_ACTIONS.choose,
     value: encodeChoice({ d: draftKey, s: item.sku, q: quantity, i: item.name, n: match.note }),
   }));
   const written = match.asWritten;
   if (written.itemText.length <= MAX_ITEM && written.note.length <= MAX_NOTE) {
     buttons.push({
       label: `Something else: "${clip(written.itemText, 40)}"`,
-      actionId: ACTION_IDS.suppliesChoose,
+      actionId: SUPPLIES_ACTIONS.choose,
       value: encodeChoice({ d: draftKey, s: null, q: quantity, i: written.itemText, n: written.note }),
     });
   }
@@ -334,7 +334,7 @@ async function chooseFromButton(value: string, ctx: HandlerContext): Promise<Out
 function buildRequestForm(office: OfficeConfig): Form {
   const catalog = office.supplies.catalog;
   return {
-    formId: FORM_IDS.suppliesRequest,
+    formId: SUPPLIES_FORMS.request,
     title: 'Ask for supplies',
     submitLabel: 'Send request',
     inputs: [
@@ -703,7 +703,7 @@ async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outco
   }
   return {
     form: {
-      formId: FORM_IDS.suppliesDenyReason,
+      formId: SUPPLIES_FORMS.denyReason,
       title: `Deny ${found.reference}`,
       submitLabel: 'Deny',
       metadata: found.reference,
@@ -820,16 +820,28 @@ async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Ou
 /** `/supplies`: requests against the catalog; Approve / Deny, Mark ordered, Mark received; stock counts and export. */
 export const suppliesFeature: Feature = {
   command: 'supplies',
+  usage: {
+    summary: 'Ask for supplies',
+    lines: [
+      '/supplies — opens a form with the catalog',
+      '/supplies 4 nitrile gloves m [note] — asks for an item by name or code; "urgent" in the note marks it urgent',
+      '/supplies 1 printer toner - the HP one — an item not in the catalog, with a note after " - "',
+      '/supplies list — open requests and items below par',
+      '/supplies cancel SR-7 — withdraws a pending request',
+      '/supplies stock GLV-M 6 — (managers) records a count',
+      '/supplies export · /supplies export 2026-11 — (managers) this or that month’s requests as CSV',
+    ],
+  },
   run: runSuppliesCommand,
   actions: {
-    [ACTION_IDS.suppliesApprove]: buttonStep('approved'),
-    [ACTION_IDS.suppliesDeny]: denyFromButton,
-    [ACTION_IDS.suppliesMarkOrdered]: buttonStep('ordered'),
-    [ACTION_IDS.suppliesMarkReceived]: buttonStep('received'),
-    [ACTION_IDS.suppliesChoose]: chooseFromButton,
+    [SUPPLIES_ACTIONS.approve]: buttonStep('approved'),
+    [SUPPLIES_ACTIONS.deny]: denyFromButton,
+    [SUPPLIES_ACTIONS.markOrdered]: buttonStep('ordered'),
+    [SUPPLIES_ACTIONS.markReceived]: buttonStep('received'),
+    [SUPPLIES_ACTIONS.choose]: chooseFromButton,
   },
   forms: {
-    [FORM_IDS.suppliesRequest]: submitRequestForm,
-    [FORM_IDS.suppliesDenyReason]: submitDenyForm,
+    [SUPPLIES_FORMS.request]: submitRequestForm,
+    [SUPPLIES_FORMS.denyReason]: submitDenyForm,
   },
 };

@@ -17,8 +17,8 @@ import {
   type TimeOffRequest,
   type TimeOffType,
 } from '../../domain/time-off.ts';
-import { ACTION_IDS } from '../kernel/action-ids.ts';
 import type { Message } from '../kernel/message.ts';
+import { TIME_OFF_ACTIONS } from './ids.ts';
 
 export const TIME_OFF_TYPE_LABELS: Record<TimeOffType, string> = {
   vacation: 'Vacation',
@@ -172,11 +172,11 @@ export async function buildTimeOffCard(
           buttons: [
             {
               label: 'Approve',
-              actionId: ACTION_IDS.timeOffApprove,
+              actionId: TIME_OFF_ACTIONS.approve,
               value: reference,
               style: 'primary' as const,
             },
-            { label: 'Deny', actionId: ACTION_IDS.timeOffDeny, value: reference, style: 'danger' as const },
+            { label: 'Deny', actionId: TIME_OFF_ACTIONS.deny, value: reference, style: 'danger' as const },
           ],
         }
       : {}),

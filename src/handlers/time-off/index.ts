@@ -30,11 +30,10 @@ import {
   type TimeOffEvaluation,
   type TimeOffType,
 } from '../../domain/time-off.ts';
-import { ACTION_IDS, FORM_IDS } from '../kernel/action-ids.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import type { Feature } from '../kernel/router.ts';
 import { flagRepVisitsForTimeOff } from '../rep-meetings/index.ts';
 import {
   buildTimeOffCard,
@@ -45,6 +44,7 @@ import {
   TIME_OFF_TYPE_LABELS,
   toTimeOffRequest,
 } from './card.ts';
+import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 
 const MAX_REASON = 500;
 const NOTHING_SAVED = 'Nothing was saved.';
@@ -264,7 +264,7 @@ function clip(text: string): string {
 function buildRequestForm(ctx: HandlerContext): Form {
   const today = getOfficeDay(ctx.now, ctx.zone);
   return {
-    formId: FORM_IDS.timeOffRequest,
+    formId: TIME_OFF_FORMS.request,
     title: 'Ask for time off',
     submitLabel: 'Send request',
     inputs: [
@@ -473,7 +473,7 @@ async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outco
   if (found.row.status !== 'pending') return describeDecidedAlready(found.row, found.reference, ctx.zone);
   return {
     form: {
-      formId: FORM_IDS.timeOffDenyReason,
+      formId: TIME_OFF_FORMS.denyReason,
       title: `Deny ${found.reference}`,
       submitLabel: 'Deny',
       metadata: found.reference,
@@ -602,13 +602,23 @@ async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Out
 /** `/timeoff`: requests, decisions with Approve / Deny, balances and cancellations. */
 export const timeOffFeature: Feature = {
   command: 'timeoff',
+  usage: {
+    summary: 'Ask for time off',
+    lines: [
+      '/timeoff — opens a form with date pickers',
+      '/timeoff 2026-12-01 to 2026-12-03 family visit — asks for those days',
+      '/timeoff dec 1 · /timeoff tomorrow · /timeoff fri pm dentist — one day, or a half day with am/pm',
+      '/timeoff list — your requests and your balance',
+      '/timeoff cancel TO-12 — withdraws a request',
+    ],
+  },
   run: runTimeOffCommand,
   actions: {
-    [ACTION_IDS.timeOffApprove]: approveFromButton,
-    [ACTION_IDS.timeOffDeny]: denyFromButton,
+    [TIME_OFF_ACTIONS.approve]: approveFromButton,
+    [TIME_OFF_ACTIONS.deny]: denyFromButton,
   },
   forms: {
-    [FORM_IDS.timeOffRequest]: submitRequestForm,
-    [FORM_IDS.timeOffDenyReason]: submitDenyForm,
+    [TIME_OFF_FORMS.request]: submitRequestForm,
+    [TIME_OFF_FORMS.denyReason]: submitDenyForm,
   },
 };
