@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { DateTime, IANAZone } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { COMPLAINT_DEFAULTS } from '../domain/complaints.ts';
-import { slugifyName } from '../domain/people.ts';
 import { ConfigError } from './config-error.ts';
 
 const weekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], {
@@ -28,6 +26,19 @@ const isoDaySchema = z.preprocess(
 const slugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'expected lowercase letters, digits and dashes, like front-desk');
+
+/**
+ * `Dr. Helen Park` → `dr-helen-park`: what makes a staff name unique. Staff keys and sandbox user ids are
+ * built from it (domain/people.ts), so the check below that no two staff names share a slug must use
+ * this very function: config owns it because config is the lower layer and enforces the rule first.
+ */
+export function slugifyName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
 
 const staffMemberSchema = z
   .object({
@@ -62,6 +73,13 @@ const supplyItemSchema = z
     category: z.string().max(60).optional(),
   })
   .strict();
+
+/** Acknowledge within 2 business days, resolve within 30, text only in the details view. */
+export const COMPLAINT_DEFAULTS = {
+  ackDays: 2,
+  resolveDays: 30,
+  showDetailsInChannel: false,
+} as const;
 
 export const officeConfigSchema = z
   .object({

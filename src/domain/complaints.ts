@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import type { OfficeConfig, StaffMember } from '../config/office.ts';
+import { COMPLAINT_DEFAULTS, type OfficeConfig, type StaffMember } from '../config/office.ts';
 import { addDays, getOfficeDay, type IsoDay, isWorkingDay, listDays } from './dates.ts';
 import { listManagers, type Person, slugifyName } from './people.ts';
 
@@ -70,12 +70,8 @@ export interface ComplaintClockState {
 /** The most characters the text of a complaint may have, typed or in the form. */
 export const MAX_COMPLAINT_TEXT = 3000;
 
-/** Acknowledge within 2 business days, resolve within 30, text only in the details view. */
-export const COMPLAINT_DEFAULTS: ComplaintSettings = {
-  ackDays: 2,
-  resolveDays: 30,
-  showDetailsInChannel: false,
-};
+// The defaults live with the config schema that applies them; re-exported beside readComplaintSettings.
+export { COMPLAINT_DEFAULTS };
 
 /** The statuses each step starts from; the repository changes a row only while it is still in one of them. */
 export const COMPLAINT_STEP_FROM: Readonly<Record<ComplaintStep, readonly ComplaintStatus[]>> = {

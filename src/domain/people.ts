@@ -1,4 +1,4 @@
-import type { OfficeConfig, StaffMember } from '../config/office.ts';
+import { type OfficeConfig, type StaffMember, slugifyName } from '../config/office.ts';
 
 export type PlatformName = 'slack' | 'teams' | 'sandbox';
 
@@ -13,14 +13,9 @@ export interface Person {
   userId: string;
 }
 
-/** `Dr. Helen Park` → `dr-helen-park`: the sandbox user id and the stable part of a staff key. */
-export function slugifyName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
+// The slug is the sandbox user id and the stable part of a staff key; config owns it because the staff
+// list's uniqueness check must use the same function. Re-exported for everything that builds a key.
+export { slugifyName };
 
 /** The staff entry a platform user id belongs to; in the sandbox the user id is the slug of the name. */
 export function findStaffMember(
