@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { parse, stringify } from 'yaml';
 import { parseOfficeConfig } from '../../src/config/office.ts';
-import { addDays, getOfficeDay, isWorkingDay } from '../../src/domain/dates.ts';
+import { findNextWorkingDay } from '../../src/domain/calendar.ts';
+import { getOfficeDay } from '../../src/domain/dates.ts';
 import { repoRoot } from './processes.ts';
 import type { SlashCommand } from './slash-load.ts';
 
@@ -46,10 +47,10 @@ export function writeBenchOffice(staffCount: number): BenchOffice {
   // Working days from tomorrow, enough for every filing of a long run.
   const zone = office.office.timezone;
   const days: string[] = [];
-  let day = addDays(getOfficeDay(DateTime.now().setZone(zone), zone), 1);
+  let day = getOfficeDay(DateTime.now().setZone(zone), zone);
   while (days.length < WORKING_DAYS) {
-    if (isWorkingDay(day, office)) days.push(day);
-    day = addDays(day, 1);
+    day = findNextWorkingDay(day, office);
+    days.push(day);
   }
 
   return {

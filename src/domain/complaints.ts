@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { COMPLAINT_DEFAULTS, type OfficeConfig, type StaffMember } from '../config/office.ts';
-import { addDays, getOfficeDay, type IsoDay, isWorkingDay, listDays } from './dates.ts';
+import { addWorkingDays } from './calendar.ts';
+import { getOfficeDay, type IsoDay, listDays } from './dates.ts';
 import { listManagers, type Person, slugifyName } from './people.ts';
 
 /** Who the complaint comes from. */
@@ -105,18 +106,6 @@ export function checkComplaintStep(status: ComplaintStatus, step: ComplaintStep)
     case 'reopen':
       return { ok: false, reason: 'not_resolved' };
   }
-}
-
-/** The `count`-th working day after `day` (office workdays, not holidays); `day` itself never counts. */
-export function addWorkingDays(day: IsoDay, count: number, office: Pick<OfficeConfig, 'timeoff'>): IsoDay {
-  let cursor = day;
-  let left = count;
-  // Terminates: the config requires at least one workday, and the holiday list is finite.
-  while (left > 0) {
-    cursor = addDays(cursor, 1);
-    if (isWorkingDay(cursor, office)) left -= 1;
-  }
-  return cursor;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import type { OfficeConfig, Weekday } from '../config/office.ts';
+import type { Weekday } from '../config/office.ts';
 
 /** A calendar day written `YYYY-MM-DD`; it has no time and no zone, so it compares as a string. */
 export type IsoDay = string;
@@ -147,11 +147,9 @@ export function listDays(start: IsoDay, end: IsoDay): IsoDay[] {
   return days;
 }
 
-/** A working day is one of `timeoff.workdays` that is not in `timeoff.holidays`. */
-export function isWorkingDay(isoDay: IsoDay, office: Pick<OfficeConfig, 'timeoff'>): boolean {
-  const weekday = WEEKDAYS[DateTime.fromISO(isoDay, { zone: 'utc' }).weekday - 1];
-  if (weekday === undefined || !office.timeoff.workdays.includes(weekday)) return false;
-  return !office.timeoff.holidays.includes(isoDay);
+/** The weekday `day` falls on; undefined for text that names no day, like 2026-02-30. */
+export function getWeekday(day: IsoDay): Weekday | undefined {
+  return WEEKDAYS[DateTime.fromISO(day, { zone: 'utc' }).weekday - 1];
 }
 
 function toIsoDay(dateTime: DateTime): IsoDay {

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
-import { addDays, type DayPart, formatDay, type IsoDay, isWorkingDay, listDays } from './dates.ts';
+import { findNextWorkingDay, isWorkingDay, listHolidays } from './calendar.ts';
+import { addDays, type DayPart, formatDay, type IsoDay } from './dates.ts';
 import { formatRole } from './time-off.ts';
 
 /** Someone's approved time off as the digest needs it: never its type (sick leave is private). */
@@ -46,6 +47,9 @@ export interface HuddleDigest {
 /** Most lines one section shows; the rest is "…and N more", so any day fits Block Kit's limits. */
 export const DIGEST_SECTION_LIMIT = 12;
 
+// After a closure longer than three weeks, who is out on reopening is a matter for a later huddle.
+const NEXT_DAY_HORIZON_DAYS = 21;
+
 function capLines(lines: string[], limit = DIGEST_SECTION_LIMIT): string[] {
   if (lines.length <= limit) return lines;
   return [...lines.slice(0, limit - 1), `…and ${lines.length - limit + 1} more`];
@@ -54,11 +58,6 @@ function capLines(lines: string[], limit = DIGEST_SECTION_LIMIT): string[] {
 function describeOff(absence: DigestAbsence, day: IsoDay): string | undefined {
   if (day < absence.start || day > absence.end) return undefined;
   return absence.part === 'full' ? absence.name : `${absence.name} (out ${absence.part})`;
-}
-
-/** The next working day after `day` (weekends and holidays skipped), within three weeks. */
-export function findNextWorkingDay(day: IsoDay, office: Pick<OfficeConfig, 'timeoff'>): IsoDay | undefined {
-  return listDays(addDays(day, 1), addDays(day, 21)).find((candidate) => isWorkingDay(candidate, office));
 }
 
 /** Roles below their minimum on `day`: people off in either half count as off for that half. */
@@ -109,7 +108,7 @@ export function buildHuddleDigest(input: DigestInput): HuddleDigest {
   add('Out today', outToday.length > 0 ? [outToday.join(' · ')] : []);
 
   const next = findNextWorkingDay(day, office);
-  if (next) {
+  if (next <= addDays(day, NEXT_DAY_HORIZON_DAYS)) {
     const outNext = input.absences.flatMap((absence) => describeOff(absence, next) ?? []);
     add(`Out ${formatDay(next, zone)}`, outNext.length > 0 ? [outNext.join(' · ')] : []);
   }
@@ -154,12 +153,9 @@ export function buildHuddleDigest(input: DigestInput): HuddleDigest {
     ]);
   }
 
-  const weekAhead = listDays(addDays(day, 1), addDays(day, 7));
   add(
     'Holidays this week',
-    office.timeoff.holidays
-      .filter((holiday) => weekAhead.includes(holiday))
-      .map((holiday) => formatDay(holiday, zone)),
+    listHolidays(addDays(day, 1), addDays(day, 7), office).map((holiday) => formatDay(holiday, zone)),
   );
 
   return {

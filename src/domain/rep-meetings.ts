@@ -1,6 +1,15 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig, StaffMember, Weekday } from '../config/office.ts';
-import { addDays, type DayPart, getOfficeDay, type IsoDay, listDays, parseDateRange } from './dates.ts';
+import type { OfficeConfig, StaffMember } from '../config/office.ts';
+import { isHoliday } from './calendar.ts';
+import {
+  addDays,
+  type DayPart,
+  getOfficeDay,
+  getWeekday,
+  type IsoDay,
+  listDays,
+  parseDateRange,
+} from './dates.ts';
 import { slugifyName } from './people.ts';
 
 /** What `reps` in the office config falls back to for each optional rule. */
@@ -64,7 +73,6 @@ export type RepBookingEvaluation =
   | { ok: true; slot: RepSlot; companyKey: string }
   | ({ ok: false } & RepBookingRefusal);
 
-const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const SLOT_KEY = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/;
 const TIME_WORD = /^(?:(noon|midday)|(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?)(?:\s+|$)/i;
 const LATE_AFTER_MINUTES = 2;
@@ -94,14 +102,14 @@ export function parseSlotKey(text: string): { day: IsoDay; time: string } | unde
 
 /** Why a day has no rep slots at all: an office holiday or one of `reps.closed`; undefined on other days. */
 export function findDayClosure(day: IsoDay, office: RepOffice): 'holiday' | 'closed_day' | undefined {
-  if (office.timeoff.holidays.includes(day)) return 'holiday';
+  if (isHoliday(day, office)) return 'holiday';
   if (readRepRules(office).closed.includes(day)) return 'closed_day';
   return undefined;
 }
 
 /** The configured slot times on `day`'s weekday, earliest first, whether or not the day is closed. */
 export function listSlotTimes(day: IsoDay, office: Pick<OfficeConfig, 'reps'>): string[] {
-  const weekday = WEEKDAYS[DateTime.fromISO(day, { zone: 'utc' }).weekday - 1];
+  const weekday = getWeekday(day);
   return [
     ...new Set(office.reps.slots.filter((slot) => slot.day === weekday).map((slot) => slot.time)),
   ].sort();

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { OfficeConfig, Weekday } from '../config/office.ts';
+import { isOpenDay } from './calendar.ts';
 
 /** A daily job's times: `time` ("07:45") on `days`, never on `holidays`, in the office zone. */
 export interface DailySchedule {
@@ -9,7 +10,6 @@ export interface DailySchedule {
   zone: string;
 }
 
-const WEEKDAY_NUMBERS: Record<Weekday, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 const SEARCH_DAYS = 8;
 
 /**
@@ -19,8 +19,7 @@ const SEARCH_DAYS = 8;
 export function findScheduledInstant(day: DateTime, schedule: DailySchedule): DateTime | undefined {
   const local = day.setZone(schedule.zone);
   const isoDay = local.toISODate();
-  if (!isoDay || schedule.holidays.includes(isoDay)) return undefined;
-  if (!schedule.days.some((weekday) => WEEKDAY_NUMBERS[weekday] === local.weekday)) return undefined;
+  if (!isoDay || !isOpenDay(isoDay, schedule.days, schedule.holidays)) return undefined;
   const [hour = 0, minute = 0] = schedule.time.split(':').map(Number);
   return DateTime.fromObject(
     { year: local.year, month: local.month, day: local.day, hour, minute },

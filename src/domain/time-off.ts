@@ -1,7 +1,8 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
+import { countWorkingDays, listWorkingDays } from './calendar.ts';
 import type { DayPart, IsoDay } from './dates.ts';
-import { formatDay, getOfficeDay, isWorkingDay, listDays } from './dates.ts';
+import { formatDay, getOfficeDay, listDays } from './dates.ts';
 
 export type { DayPart, IsoDay } from './dates.ts';
 
@@ -73,17 +74,6 @@ const TRANSITIONS: Readonly<Record<TimeOffStatus, readonly TimeOffStatus[]>> = {
   denied: [],
   cancelled: [],
 };
-
-/** Working days (office workdays, not holidays) from start to end inclusive; a half day counts 0.5. */
-export function countWorkingDays(
-  start: IsoDay,
-  end: IsoDay,
-  part: DayPart,
-  office: Pick<OfficeConfig, 'timeoff'>,
-): number {
-  const days = listDays(start, end).filter((day) => isWorkingDay(day, office)).length;
-  return part === 'full' ? days : days * 0.5;
-}
 
 /** Allowance minus approved minus pending working days that fall in `year`; a Dec→Jan request is split by year. */
 export function computeBalance(params: {
@@ -172,8 +162,7 @@ export function findCoverageGaps(params: {
   const gaps: CoverageGap[] = [];
   const othersOff: OthersOff[] = [];
 
-  for (const day of listDays(request.start, request.end)) {
-    if (!isWorkingDay(day, office)) continue;
+  for (const day of listWorkingDays(request.start, request.end, office)) {
     const offToday = approvedOff.filter((absence) => listHalvesOff(absence, day).length > 0);
     const names = [...new Set(offToday.map((absence) => absence.name))];
     if (names.length > 0) othersOff.push({ day, names });

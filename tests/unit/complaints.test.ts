@@ -2,9 +2,8 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../../src/config/config-error.ts';
-import { parseOfficeConfig, type Weekday } from '../../src/config/office.ts';
+import { parseOfficeConfig } from '../../src/config/office.ts';
 import {
-  addWorkingDays,
   COMPLAINT_DEFAULTS,
   type ComplaintClockState,
   type ComplaintStatus,
@@ -63,28 +62,6 @@ describe('checkComplaintStep', () => {
   ];
   it.each(refused)('refuses %s → %s as %s', (status, step, reason) => {
     expect(checkComplaintStep(status, step)).toEqual({ ok: false, reason });
-  });
-});
-
-describe('addWorkingDays', () => {
-  it('skips the weekend', () => {
-    expect(addWorkingDays('2026-03-06', 2, office)).toBe('2026-03-10'); // Fri → Tue
-  });
-
-  it('starts counting on Monday for a Saturday', () => {
-    expect(addWorkingDays('2026-03-07', 1, office)).toBe('2026-03-09'); // Sat → Mon
-  });
-
-  it('skips an office holiday', () => {
-    expect(addWorkingDays('2026-11-25', 2, office)).toBe('2026-11-30'); // Wed → Fri (Thu is Thanksgiving) → Mon
-    expect(addWorkingDays('2026-12-24', 2, office)).toBe('2026-12-29'); // Thu → Mon → Tue (Fri is Christmas)
-  });
-
-  it('follows the office workdays', () => {
-    const fourDayWeek = {
-      timeoff: { ...office.timeoff, workdays: ['mon', 'tue', 'wed', 'thu'] as Weekday[] },
-    };
-    expect(addWorkingDays('2026-03-05', 1, fourDayWeek)).toBe('2026-03-09'); // Thu → Mon
   });
 });
 

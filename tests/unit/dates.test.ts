@@ -1,31 +1,18 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import type { OfficeConfig } from '../../src/config/office.ts';
 import {
   formatDay,
   formatDayRange,
   formatDayWithYear,
   getOfficeDay,
   getPlanningWindow,
-  isWorkingDay,
+  getWeekday,
   listDays,
   parseDateRange,
 } from '../../src/domain/dates.ts';
 
 const zone = 'America/New_York';
 const now = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
-
-const office: OfficeConfig = {
-  office: { id: 'main', name: 'Riverside Family Practice', timezone: zone },
-  channels: { approvals: 'C0APPROVALS', huddle: 'C0HUDDLE', complaints: 'C0COMPLAINTS' },
-  staff: [{ name: 'Dana Reyes', role: 'manager', manager: true }],
-  coverage: {},
-  timeoff: { allowanceDays: 15, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-12-25'] },
-  digest: { time: '07:45', days: ['mon', 'tue', 'wed', 'thu', 'fri'], catchUpMinutes: 120 },
-  reminders: { pendingHours: 24, time: '10:00' },
-  reps: { minutes: 20, slots: [] },
-  supplies: { catalog: [] },
-};
 
 describe('parseDateRange', () => {
   it('reads an ISO range and keeps the rest as the reason', () => {
@@ -319,17 +306,14 @@ describe('listDays', () => {
   });
 });
 
-describe('isWorkingDay', () => {
-  it('accepts a configured workday', () => {
-    expect(isWorkingDay('2026-12-01', office)).toBe(true); // Tue
+describe('getWeekday', () => {
+  it('names the weekday a day falls on', () => {
+    expect(getWeekday('2026-12-01')).toBe('tue');
+    expect(getWeekday('2026-12-06')).toBe('sun');
   });
 
-  it('refuses a weekend day', () => {
-    expect(isWorkingDay('2026-12-05', office)).toBe(false); // Sat
-  });
-
-  it('refuses a holiday on a workday', () => {
-    expect(isWorkingDay('2026-12-25', office)).toBe(false); // Fri
+  it('names nothing for text that is no day', () => {
+    expect(getWeekday('2026-02-30')).toBeUndefined();
   });
 });
 

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { OfficeConfig } from '../../src/config/office.ts';
+import { listDays } from '../../src/domain/dates.ts';
 import { buildHuddleDigest, type DigestInput } from '../../src/domain/digest.ts';
-import { countWorkingHoursBetween } from '../../src/domain/reminders.ts';
 
 const zone = 'America/New_York';
 const office = {
@@ -41,6 +41,18 @@ describe('buildHuddleDigest', () => {
     expect(digest.sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee · Ana Cruz (out am)'] });
     // Thursday is a holiday, so the next working day is Friday.
     expect(digest.sections).toContainEqual({ heading: 'Out Fri Nov 27', lines: ['Priya Shah (out pm)'] });
+  });
+
+  it('names the next working day only within three weeks', () => {
+    const closedUntil = (last: string) =>
+      build({
+        office: { ...office, timeoff: { ...office.timeoff, holidays: listDays('2026-11-26', last) } },
+        absences: [
+          { name: 'Priya Shah', role: 'front-desk', start: '2026-12-16', end: '2026-12-17', part: 'full' },
+        ],
+      }).sections.map((section) => section.heading);
+    expect(closedUntil('2026-12-15')).toContain('Out Wed Dec 16'); // 21 days after Wed Nov 25
+    expect(closedUntil('2026-12-16')).not.toContain('Out Thu Dec 17'); // 22 days after
   });
 
   it('flags a role below its minimum, counting a half day off as off for that half', () => {
@@ -123,19 +135,5 @@ describe('buildHuddleDigest', () => {
     expect(section?.lines).toHaveLength(12);
     expect(section?.lines.at(-1)).toBe('…and 389 more');
     expect(section?.lines.join('\n').length).toBeLessThan(3000);
-  });
-});
-
-describe('countWorkingHoursBetween', () => {
-  it('counts only hours on working days', () => {
-    const friday = DateTime.fromISO('2026-11-20T16:00', { zone }); // Fri
-    const monday = DateTime.fromISO('2026-11-23T16:00', { zone }); // Mon
-    expect(countWorkingHoursBetween(friday, monday, office)).toBe(24);
-  });
-
-  it('skips a holiday', () => {
-    const wednesday = DateTime.fromISO('2026-11-25T12:00', { zone }); // Wed
-    const friday = DateTime.fromISO('2026-11-27T12:00', { zone }); // Fri; Thu is a holiday
-    expect(countWorkingHoursBetween(wednesday, friday, office)).toBe(24);
   });
 });

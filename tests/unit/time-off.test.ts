@@ -6,7 +6,6 @@ import {
   canCancel,
   canTransition,
   computeBalance,
-  countWorkingDays,
   doRangesOverlap,
   evaluateTimeOffRequest,
   findCoverageGaps,
@@ -59,33 +58,6 @@ function buildAbsence(overrides: Partial<ApprovedAbsence>): ApprovedAbsence {
     ...overrides,
   };
 }
-
-describe('countWorkingDays', () => {
-  it('counts the workdays of a week', () => {
-    expect(countWorkingDays('2026-11-30', '2026-12-04', 'full', office)).toBe(5); // Mon–Fri
-  });
-
-  it('skips weekends and holidays', () => {
-    expect(countWorkingDays('2026-12-21', '2026-12-27', 'full', office)).toBe(4); // Mon–Sun, Fri Dec 25 off
-  });
-
-  it('counts a half day as 0.5', () => {
-    expect(countWorkingDays('2026-12-07', '2026-12-07', 'am', office)).toBe(0.5); // Mon
-    expect(countWorkingDays('2026-12-07', '2026-12-07', 'pm', office)).toBe(0.5);
-  });
-
-  it('counts a half day on a weekend as nothing', () => {
-    expect(countWorkingDays('2026-12-05', '2026-12-05', 'pm', office)).toBe(0); // Sat
-  });
-
-  it('counts days correctly across the end of daylight saving time', () => {
-    expect(countWorkingDays('2026-10-29', '2026-11-03', 'full', office)).toBe(4); // Thu–Tue, clocks back Sun Nov 1
-  });
-
-  it('counts days correctly across the start of daylight saving time', () => {
-    expect(countWorkingDays('2027-03-12', '2027-03-16', 'full', office)).toBe(3); // Fri–Tue, clocks forward Sun Mar 14
-  });
-});
 
 describe('computeBalance', () => {
   it('subtracts approved and pending days and ignores denied and cancelled ones', () => {

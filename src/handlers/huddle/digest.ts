@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { findNextWorkingDay } from '../../domain/calendar.ts';
 import {
-  addDays,
   formatDay,
   formatDayWithYear,
   getOfficeDay,
@@ -11,7 +11,7 @@ import {
   type IsoDay,
   parseDateRange,
 } from '../../domain/dates.ts';
-import { buildHuddleDigest, findNextWorkingDay, type HuddleDigest } from '../../domain/digest.ts';
+import { buildHuddleDigest, type HuddleDigest } from '../../domain/digest.ts';
 import { formatReference } from '../../domain/references.ts';
 import { loadComplaintDigest } from '../complaints/reminders.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -48,7 +48,7 @@ export async function loadHuddleDigest(
   day: IsoDay,
   now: DateTime,
 ): Promise<HuddleDigest> {
-  const nextWorkingDay = findNextWorkingDay(day, office) ?? addDays(day, 1);
+  const nextWorkingDay = findNextWorkingDay(day, office);
   const approved = await listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']);
   const supplies = await loadSupplyDigest(db, office);
   const decisions = [...(await loadTimeOffDecisions(db, office)), ...supplies.decisions];
