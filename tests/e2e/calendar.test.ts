@@ -310,7 +310,8 @@ describe('event UIDs across installations and restarts', () => {
       await first.close();
       await second.close();
     }
-  });
+    // Two embedded databases are opened and migrated one after the other.
+  }, 60_000);
 
   it('keeps the UIDs of one database across a restart', async () => {
     const dataDir = join(scratch, 'data');
