@@ -50,6 +50,15 @@ function escapeWithin(text: string, max: number): string {
   return `${escapeInPieces(text, max - 1)[0] ?? ''}…`;
 }
 
+/**
+ * A bold label over escaped text, in at most `max` characters. Each part is cut on its own, so a long text
+ * loses neither an entity nor the label's closing `*`; a label gets at most a header's length.
+ */
+function labelled(label: string, text: string, max: number): string {
+  const head = `*${escapeWithin(label, LIMITS.header)}*\n`;
+  return `${head}${escapeWithin(text, max - head.length)}`;
+}
+
 /** Action ids must be unique in a message: repeats of one action get `#n`, which the registrar strips. */
 export function toSlackActionId(actionId: string, index: number): string {
   return index === 0 ? actionId : `${actionId}#${index}`;
@@ -86,18 +95,15 @@ export function replyToBlocks(message: Message): KnownBlock[] {
     });
   }
   for (const section of message.sections ?? []) {
-    const text = `*${escapeMrkdwn(section.heading)}*\n${escapeMrkdwn(section.lines.join('\n'))}`;
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: cut(text, LIMITS.section), verbatim: true },
-    });
+    const text = labelled(section.heading, section.lines.join('\n'), LIMITS.section);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } });
   }
   if (message.fields && message.fields.length > 0) {
     blocks.push({
       type: 'section',
       fields: message.fields.slice(0, LIMITS.fields).map((field) => ({
         type: 'mrkdwn' as const,
-        text: cut(`*${escapeMrkdwn(field.label)}*\n${escapeMrkdwn(field.value)}`, LIMITS.field),
+        text: labelled(field.label, field.value, LIMITS.field),
         verbatim: true,
       })),
     });
