@@ -1,4 +1,4 @@
-import type { Form, Message } from '../../handlers/kernel/message.ts';
+import { bodyLines, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 /** HTML-escapes text for element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -14,9 +14,7 @@ export function escapeHtml(text: string): string {
 export function replyToHtml(message: Message): string {
   const parts: string[] = ['<div class="card">'];
   if (message.title) parts.push(`<div class="card-title">${escapeHtml(message.title)}</div>`);
-  const lines =
-    message.lines && message.lines.length > 0 ? message.lines : message.title ? [] : [message.text];
-  for (const line of lines) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
+  for (const line of bodyLines(message)) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
   for (const section of message.sections ?? []) {
     parts.push(`<div class="card-section"><div class="card-heading">${escapeHtml(section.heading)}</div>`);
     for (const line of section.lines) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);

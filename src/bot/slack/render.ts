@@ -1,5 +1,5 @@
 import type { KnownBlock, View } from '@slack/web-api';
-import type { Form, Message } from '../../handlers/kernel/message.ts';
+import { bodyLines, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 // Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
 const LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
@@ -86,8 +86,7 @@ export function replyToBlocks(message: Message): KnownBlock[] {
       text: { type: 'plain_text', text: cut(message.title, LIMITS.header), emoji: true },
     });
   }
-  const body =
-    message.lines && message.lines.length > 0 ? message.lines.join('\n') : message.title ? '' : message.text;
+  const body = bodyLines(message).join('\n');
   if (body) {
     blocks.push({
       type: 'section',

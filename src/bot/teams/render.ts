@@ -1,4 +1,4 @@
-import type { Button, Form, Message } from '../../handlers/kernel/message.ts';
+import { type Button, bodyLines, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export type AdaptiveCard = Record<string, unknown> & {
@@ -27,9 +27,7 @@ function textBlock(text: string, extra: Record<string, unknown> = {}) {
 export function replyToAdaptiveCard(message: Message): AdaptiveCard {
   const body: unknown[] = [];
   if (message.title) body.push(textBlock(message.title, { weight: 'Bolder', size: 'Medium' }));
-  const lines =
-    message.lines && message.lines.length > 0 ? message.lines : message.title ? [] : [message.text];
-  for (const line of lines) body.push(textBlock(line, { spacing: 'Small' }));
+  for (const line of bodyLines(message)) body.push(textBlock(line, { spacing: 'Small' }));
   for (const section of message.sections ?? []) {
     body.push(textBlock(section.heading, { weight: 'Bolder', spacing: 'Medium' }));
     for (const line of section.lines) body.push(textBlock(line, { spacing: 'None' }));
