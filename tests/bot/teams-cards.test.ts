@@ -2,7 +2,12 @@ import * as AC from 'adaptivecards';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCardSubmission } from '../../src/bot/teams/register.ts';
-import { formToAdaptiveCard, MAX_TEAMS_ACTIONS, replyToAdaptiveCard } from '../../src/bot/teams/render.ts';
+import {
+  formToAdaptiveCard,
+  MAX_TEAMS_ACTIONS,
+  replyToAdaptiveCard,
+  TEAMS_LIMITS,
+} from '../../src/bot/teams/render.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
@@ -191,5 +196,45 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     expect(text).toContain('\\\\[x\\\\](http://e.vil)');
     expect(text).toContain('\\\\*bold\\\\*');
     expect(text).toContain('\\\\<at\\\\>');
+  });
+});
+
+describe('Teams rendering of long text', () => {
+  // Every character of this is one Teams escapes, so a cut made after escaping would split a `\\*` pair.
+  const typed = '*[_]\\'.repeat(20_000);
+  const unescapeTeams = (text: string) => text.replace(/\\(.)/g, '$1');
+  const cutTo = (max: number) => `${typed.slice(0, max - 1)}…`;
+
+  it('cuts a 100,000-character line, title and note to the text limit, escaping after the cut', () => {
+    const card = replyToAdaptiveCard({ text: 'Complaint CP-1', title: typed, lines: [typed], note: typed });
+    expect(validateCard(card)).toEqual([]);
+    const texts = (card.body as { type: string; text: string }[]).map((block) => block.text);
+    expect(texts).toHaveLength(3);
+    for (const text of texts) {
+      expect(unescapeTeams(text)).toBe(cutTo(TEAMS_LIMITS.text));
+      // Left when every escape pair is taken out: only the ellipsis, so no escape was cut in half.
+      expect(text.replace(/\\./g, '')).toBe('…');
+    }
+  });
+
+  it('cuts a fact title and value to their limits', () => {
+    const card = replyToAdaptiveCard({ text: 'Supplies SR-1', fields: [{ label: typed, value: typed }] });
+    expect(validateCard(card)).toEqual([]);
+    const factSet = card.body.find((element) => (element as { type: string }).type === 'FactSet');
+    const [fact] = (factSet as { facts: { title: string; value: string }[] }).facts;
+    expect(unescapeTeams(fact?.title ?? '')).toBe(cutTo(TEAMS_LIMITS.factTitle));
+    expect(unescapeTeams(fact?.value ?? '')).toBe(cutTo(TEAMS_LIMITS.factValue));
+  });
+
+  it('shows a 3,000-character complaint whole in a details form', () => {
+    const description = 'Waited two hours & nobody said <why>. '.repeat(100).slice(0, 3000);
+    const card = formToAdaptiveCard({
+      formId: COMPLAINT_FORMS.details,
+      title: 'Complaint CP-1',
+      lines: ['What happened:', description],
+      inputs: [],
+    });
+    const texts = (card.body as { text: string }[]).map((block) => unescapeTeams(block.text));
+    expect(texts).toEqual(['Complaint CP-1', 'What happened:', description]);
   });
 });

@@ -1,5 +1,16 @@
 import { bodyLines, type Form, type Message } from '../../handlers/kernel/message.ts';
 
+/**
+ * The sandbox page shows whatever it is sent and keeps a conversation's history, so one pasted
+ * 100,000-character line would flood it: any text shown is cut to `line` characters with an ellipsis, as on
+ * Slack. Button values and ids are data sent back on a press and are never cut.
+ */
+export const SANDBOX_LIMITS = { line: 5000 } as const;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** HTML-escapes text for element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text
@@ -10,20 +21,25 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Text to show, cut and then escaped, so a cut never splits an entity such as `&amp;`. */
+function shown(text: string): string {
+  return escapeHtml(cut(text, SANDBOX_LIMITS.line));
+}
+
 /** The reply model as an HTML card; everything typed by people is escaped. */
 export function replyToHtml(message: Message): string {
   const parts: string[] = ['<div class="card">'];
-  if (message.title) parts.push(`<div class="card-title">${escapeHtml(message.title)}</div>`);
-  for (const line of bodyLines(message)) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
+  if (message.title) parts.push(`<div class="card-title">${shown(message.title)}</div>`);
+  for (const line of bodyLines(message)) parts.push(`<div class="card-line">${shown(line)}</div>`);
   for (const section of message.sections ?? []) {
-    parts.push(`<div class="card-section"><div class="card-heading">${escapeHtml(section.heading)}</div>`);
-    for (const line of section.lines) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
+    parts.push(`<div class="card-section"><div class="card-heading">${shown(section.heading)}</div>`);
+    for (const line of section.lines) parts.push(`<div class="card-line">${shown(line)}</div>`);
     parts.push('</div>');
   }
   if (message.fields && message.fields.length > 0) {
     parts.push('<dl class="card-fields">');
     for (const field of message.fields) {
-      parts.push(`<div><dt>${escapeHtml(field.label)}</dt><dd>${escapeHtml(field.value)}</dd></div>`);
+      parts.push(`<div><dt>${shown(field.label)}</dt><dd>${shown(field.value)}</dd></div>`);
     }
     parts.push('</dl>');
   }
@@ -31,12 +47,12 @@ export function replyToHtml(message: Message): string {
     parts.push('<div class="card-buttons">');
     for (const button of message.buttons) {
       parts.push(
-        `<button type="button" class="card-button ${button.style ?? ''}" data-action-id="${escapeHtml(button.actionId)}" data-value="${escapeHtml(button.value)}">${escapeHtml(button.label)}</button>`,
+        `<button type="button" class="card-button ${button.style ?? ''}" data-action-id="${escapeHtml(button.actionId)}" data-value="${escapeHtml(button.value)}">${shown(button.label)}</button>`,
       );
     }
     parts.push('</div>');
   }
-  if (message.note) parts.push(`<div class="card-note">${escapeHtml(message.note)}</div>`);
+  if (message.note) parts.push(`<div class="card-note">${shown(message.note)}</div>`);
   parts.push('</div>');
   return parts.join('');
 }
@@ -45,9 +61,9 @@ export function replyToHtml(message: Message): string {
 export function formToHtml(form: Form): string {
   const parts = [
     `<form class="card form" data-form-id="${escapeHtml(form.formId)}" data-metadata="${escapeHtml(form.metadata ?? '')}">`,
-    `<div class="card-title">${escapeHtml(form.title)}</div>`,
+    `<div class="card-title">${shown(form.title)}</div>`,
   ];
-  for (const line of form.lines ?? []) parts.push(`<div class="card-line">${escapeHtml(line)}</div>`);
+  for (const line of form.lines ?? []) parts.push(`<div class="card-line">${shown(line)}</div>`);
   for (const input of form.inputs) {
     const id = escapeHtml(input.id);
     const required = input.optional ? '' : ' required';

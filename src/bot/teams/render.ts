@@ -14,13 +14,29 @@ export interface CardSubmitData {
   metadata?: string;
 }
 
+/**
+ * Teams' limits in the characters people see (escaping backslashes not counted). Teams documents no cap on one
+ * TextBlock or fact but refuses a bot message over about 100 KB (413 MessageSizeTooBig), so a pasted
+ * 100,000-character line is cut with an ellipsis, as on Slack, rather than costing the whole card. `actions` is
+ * the most Teams shows on a card; it drops the rest without a word (PLATFORM.md).
+ */
+export const TEAMS_LIMITS = { text: 5000, factTitle: 150, factValue: 2000, actions: 5 } as const;
+
+/** Teams shows at most this many actions on a card; more buttons become choice inputs (renderButtons). */
+export const MAX_TEAMS_ACTIONS = TEAMS_LIMITS.actions;
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** Backslash-escapes the markdown Teams reads in a TextBlock, so typed text cannot become a link or formatting. */
 export function escapeTeamsMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>])/g, '\\$1').replace(/^(\s*)([-+#]|\d+\.)/gm, '$1\\$2');
 }
 
+/** Cut before escaping, so a cut never separates a backslash from the character it escapes. */
 function textBlock(text: string, extra: Record<string, unknown> = {}) {
-  return { type: 'TextBlock', text: escapeTeamsMarkdown(text), wrap: true, ...extra };
+  return { type: 'TextBlock', text: escapeTeamsMarkdown(cut(text, TEAMS_LIMITS.text)), wrap: true, ...extra };
 }
 
 /** The reply model as an Adaptive Card (schema 1.5); buttons are Action.Submit with the shared action ids. */
@@ -36,8 +52,8 @@ export function replyToAdaptiveCard(message: Message): AdaptiveCard {
     body.push({
       type: 'FactSet',
       facts: message.fields.map((field) => ({
-        title: escapeTeamsMarkdown(field.label),
-        value: escapeTeamsMarkdown(field.value),
+        title: escapeTeamsMarkdown(cut(field.label, TEAMS_LIMITS.factTitle)),
+        value: escapeTeamsMarkdown(cut(field.value, TEAMS_LIMITS.factValue)),
       })),
     });
   }
@@ -50,9 +66,6 @@ export function replyToAdaptiveCard(message: Message): AdaptiveCard {
   }
   return card;
 }
-
-/** Teams shows at most this many actions on a card and drops the rest without a word (PLATFORM.md). */
-export const MAX_TEAMS_ACTIONS = 5;
 
 /** The id of the choice input that stands for the buttons sharing `actionId` on a card with too many. */
 export function choiceInputId(actionId: string): string {
@@ -77,12 +90,12 @@ function sharedLeadingWords(labels: string[]): string {
 }
 
 /**
- * Buttons as card actions. Up to MAX_TEAMS_ACTIONS they stay buttons; beyond that, the buttons sharing an
+ * Buttons as card actions. Up to TEAMS_LIMITS.actions they stay buttons; beyond that, the buttons sharing an
  * action id become one choice input (labels as choices, values as values) and one submit, so none is
  * dropped. The first choice is preselected, so the submit always carries a value, as a press would.
  */
 function renderButtons(buttons: Button[]): { inputs: unknown[]; actions: unknown[] } {
-  if (buttons.length <= MAX_TEAMS_ACTIONS) return { inputs: [], actions: buttons.map(buttonToAction) };
+  if (buttons.length <= TEAMS_LIMITS.actions) return { inputs: [], actions: buttons.map(buttonToAction) };
   const groups = new Map<string, Button[]>();
   for (const button of buttons) groups.set(button.actionId, [...(groups.get(button.actionId) ?? []), button]);
   const inputs: unknown[] = [];
