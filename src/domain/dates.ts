@@ -112,6 +112,11 @@ export function getOfficeDay(now: DateTime, zone: string): IsoDay {
   return toIsoDay(now.setZone(zone));
 }
 
+/** An instant as the office reads it: `Wed Nov 25 at 9:14 AM`. */
+export function formatOfficeTime(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at).setZone(zone).toFormat("ccc LLL d 'at' h:mm a");
+}
+
 /** Formats a day as `Mon Dec 1` (English, the office's calendar). */
 export function formatDay(isoDay: IsoDay, zone: string): string {
   return DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d');

@@ -11,10 +11,9 @@ import {
   isPastDueDay,
   readComplaintSettings,
 } from '../../domain/complaints.ts';
-import { formatDay } from '../../domain/dates.ts';
+import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { Button, Form, Message } from '../kernel/message.ts';
-import { formatOfficeTime } from '../time-off/card.ts';
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from './ids.ts';
 
 /** Who a complaint is from, as forms and cards name it. */

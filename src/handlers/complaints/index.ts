@@ -30,7 +30,7 @@ import {
   MAX_COMPLAINT_TEXT,
   selectComplaintAlertRecipients,
 } from '../../domain/complaints.ts';
-import { formatDay } from '../../domain/dates.ts';
+import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
 import { listManagers, type Person } from '../../domain/people.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -38,7 +38,6 @@ import type { Feature } from '../kernel/feature.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, FormInput, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { formatOfficeTime } from '../time-off/card.ts';
 import {
   buildComplaintAlert,
   buildComplaintCard,

@@ -3,20 +3,11 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { findNextWorkingDay } from '../../domain/calendar.ts';
-import {
-  formatDay,
-  formatDayWithYear,
-  getOfficeDay,
-  getPlanningWindow,
-  type IsoDay,
-  parseDateRange,
-} from '../../domain/dates.ts';
+import type { IsoDay } from '../../domain/dates.ts';
 import { buildHuddleDigest, type HuddleDigest } from '../../domain/digest.ts';
 import { formatReference } from '../../domain/references.ts';
 import { loadComplaintDigest } from '../complaints/reminders.ts';
-import type { HandlerContext } from '../kernel/context.ts';
-import type { Message, Outcome } from '../kernel/message.ts';
-import { replyOnly } from '../kernel/message.ts';
+import type { Message } from '../kernel/message.ts';
 import { loadRepVisitsForDigest } from '../rep-meetings/card.ts';
 import { loadSupplyDigest } from '../supplies/card.ts';
 import { describeTimeOffDays } from '../time-off/card.ts';

@@ -1,9 +1,4 @@
-import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../../config/office.ts';
-import type { Db } from '../../db/client.ts';
-import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import {
-  addDays,
   formatDay,
   formatDayWithYear,
   getOfficeDay,
@@ -11,16 +6,10 @@ import {
   type IsoDay,
   parseDateRange,
 } from '../../domain/dates.ts';
-import { buildHuddleDigest, type HuddleDigest } from '../../domain/digest.ts';
-import { formatReference } from '../../domain/references.ts';
-import { loadComplaintDigest } from '../complaints/reminders.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Feature } from '../kernel/feature.ts';
-import type { Message, Outcome } from '../kernel/message.ts';
+import type { Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { loadRepVisitsForDigest } from '../rep-meetings/card.ts';
-import { loadSupplyDigest } from '../supplies/card.ts';
-import { describeTimeOffDays } from '../time-off/card.ts';
 import { loadHuddleDigest, renderHuddleDigest } from './digest.ts';
 import { huddleDigestJob, pendingRemindersJob } from './jobs.ts';
 

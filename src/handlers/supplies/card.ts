@@ -8,6 +8,7 @@ import {
   listSupplyStock,
   type SupplyRow,
 } from '../../db/repositories/supplies.ts';
+import { formatOfficeTime } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   type BudgetSummary,
@@ -24,7 +25,6 @@ import {
   toCents,
 } from '../../domain/supplies.ts';
 import type { Button, Field, Message } from '../kernel/message.ts';
-import { formatOfficeTime } from '../time-off/card.ts';
 import { SUPPLIES_ACTIONS } from './ids.ts';
 
 /** How each urgency reads on cards, forms and lists. */

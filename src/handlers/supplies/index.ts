@@ -15,6 +15,7 @@ import {
   type SupplyRow,
   updateSupplyRequestStatus,
 } from '../../db/repositories/supplies.ts';
+import { formatOfficeTime } from '../../domain/dates.ts';
 import { listManagers } from '../../domain/people.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
 import {
@@ -44,7 +45,6 @@ import type { HandlerContext } from '../kernel/context.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { formatOfficeTime } from '../time-off/card.ts';
 import {
   buildSupplyCard,
   describeReorderSuggestion,

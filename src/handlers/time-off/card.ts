@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import {
@@ -6,7 +5,7 @@ import {
   listTimeOffBetween,
   type TimeOffRow,
 } from '../../db/repositories/time-off.ts';
-import { formatDay, formatDayRange } from '../../domain/dates.ts';
+import { formatDay, formatDayRange, formatOfficeTime } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   computeBalance,
@@ -58,11 +57,6 @@ export function describeTimeOffDays(
 /** `1 working day`, `2.5 working days`. */
 export function describeWorkingDays(days: number): string {
   return `${days} working day${days === 1 ? '' : 's'}`;
-}
-
-/** An instant as the office reads it: `Wed Nov 25 at 9:14 AM`. */
-export function formatOfficeTime(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at).setZone(zone).toFormat("ccc LLL d 'at' h:mm a");
 }
 
 /** A person's balance for the year the request starts in, from their pending and approved requests. */
