@@ -214,8 +214,6 @@ const KNOWN_UNTIL_REGISTRATION: Record<string, string[]> = {
     'src/handlers/huddle/digest.ts imports src/handlers/rep-meetings/card.ts',
     'src/handlers/huddle/digest.ts imports src/handlers/supplies/card.ts',
     'src/handlers/huddle/digest.ts imports src/handlers/time-off/card.ts',
-    // Approved time off flags rep visits directly until it is an event on the kernel.
-    'src/handlers/time-off/index.ts imports src/handlers/rep-meetings/index.ts',
   ],
   'bot imports only handlers/index.ts and handlers/kernel, never feature internals': [
     // The calendar feed route calls the rep-meetings feed builder until FEATURES exposes it.

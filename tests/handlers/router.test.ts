@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
+import type { TimeOffRow } from '../../src/db/repositories/time-off.ts';
 import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
 import { buildHandlerContext } from '../helpers/office.ts';
@@ -40,5 +41,29 @@ describe('createRouter', () => {
     expect((await router.route({ kind: 'command', command: 'huddle', text: 'post' }, ctx)).reply?.text).toBe(
       '/huddle is not available yet',
     );
+  });
+
+  it('hands an event a feature publishes to every feature that subscribes, in the same input', async () => {
+    const timeOff = { number: 7 } as TimeOffRow;
+    const publisher: Feature = {
+      ...feature,
+      command: 'timeoff',
+      run: async (_text, handlerCtx) => ({
+        effects: await handlerCtx.publish({ kind: 'timeoff.approved', timeOff }),
+      }),
+    };
+    const subscriber: Feature = {
+      ...feature,
+      on: {
+        'timeoff.approved': async (event) => [
+          { kind: 'post', channel: 'approvals', message: { text: `saw TO-${event.timeOff.number}` } },
+        ],
+      },
+    };
+    const outcome = await createRouter([publisher, subscriber]).route(
+      { kind: 'command', command: 'timeoff', text: 'dec 1' },
+      ctx,
+    );
+    expect(outcome.effects).toEqual([{ kind: 'post', channel: 'approvals', message: { text: 'saw TO-7' } }]);
   });
 });

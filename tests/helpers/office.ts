@@ -30,12 +30,12 @@ export function buildPerson(
   return resolvePerson(office, platform, userId, displayName);
 }
 
-/** A handler context: a fixed Fri noon in the office zone, the example office, Sam Lee acting, and a
+/** A handler context as the router receives it (it adds `publish`): a fixed Fri noon in the office zone, the example office, Sam Lee acting, and a
  * recording logger whose lines are in `logs`. */
 export function buildHandlerContext(
   db: Db,
-  overrides: Partial<Omit<HandlerContext, 'db' | 'logger'>> = {},
-): HandlerContext & { logs: RecordingLogger } {
+  overrides: Partial<Omit<HandlerContext, 'db' | 'logger' | 'publish'>> = {},
+): Omit<HandlerContext, 'publish'> & { logs: RecordingLogger } {
   const office = overrides.office ?? buildOfficeConfig();
   const logs = createRecordingLogger();
   return {

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import type { Person } from '../../domain/people.ts';
+import type { FeatureEvent } from './events.ts';
+import type { Effect } from './message.ts';
 
 /** Everything a handler may use; `db` is the transaction the whole input runs in. */
 export interface HandlerContext {
@@ -15,4 +17,6 @@ export interface HandlerContext {
   db: Db;
   actor: Person;
   logger: Logger;
+  /** tells every feature that subscribes to `event`; returns the messages they add */
+  publish(event: FeatureEvent): Promise<Effect[]>;
 }

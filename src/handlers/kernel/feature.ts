@@ -1,6 +1,7 @@
 import type { HandlerContext } from './context.ts';
+import type { FeatureEvent } from './events.ts';
 import type { ScheduledJob } from './jobs.ts';
-import type { Outcome } from './message.ts';
+import type { Effect, Outcome } from './message.ts';
 
 export type CommandHandler = (text: string, ctx: HandlerContext) => Promise<Outcome>;
 export type ActionHandler = (value: string, ctx: HandlerContext) => Promise<Outcome>;
@@ -9,6 +10,14 @@ export type FormHandler = (
   metadata: string | undefined,
   ctx: HandlerContext,
 ) => Promise<Outcome>;
+
+/** A feature's subscriptions: for each event kind, the messages it adds when another feature publishes one. */
+export type EventHandlers = {
+  [Kind in FeatureEvent['kind']]?: (
+    event: Extract<FeatureEvent, { kind: Kind }>,
+    ctx: HandlerContext,
+  ) => Promise<Effect[]>;
+};
 
 /** How a command is written: the answer to `<command> help`, and its line in the list of all commands. */
 export interface Usage {
@@ -28,4 +37,6 @@ export interface Feature {
   actions: Record<string, ActionHandler>;
   forms: Record<string, FormHandler>;
   jobs?: readonly ScheduledJob[];
+  /** what it does when another feature publishes an event */
+  on?: EventHandlers;
 }

@@ -1,4 +1,5 @@
 import type { HandlerContext } from './context.ts';
+import type { FeatureEvent } from './events.ts';
 import type { ActionHandler, Feature, FormHandler } from './feature.ts';
 import type { Input } from './input.ts';
 import { type Outcome, replyOnly } from './message.ts';
@@ -47,7 +48,18 @@ export function createRouter(features: readonly Feature[]) {
     commands: [...commands.keys()],
     actionIds: [...actions.keys()],
     formIds: [...forms.keys()],
-    async route(received: Input, ctx: HandlerContext): Promise<Outcome> {
+    async route(received: Input, context: Omit<HandlerContext, 'publish'>): Promise<Outcome> {
+      const ctx: HandlerContext = {
+        ...context,
+        async publish(event: FeatureEvent) {
+          const effects = [];
+          for (const feature of features) {
+            const handler = feature.on?.[event.kind];
+            if (handler) effects.push(...(await handler(event, ctx)));
+          }
+          return effects;
+        },
+      };
       const input = toStorableInput(received);
       switch (input.kind) {
         case 'command': {

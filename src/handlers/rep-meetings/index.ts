@@ -564,7 +564,7 @@ async function runRepsCommand(text: string, ctx: HandlerContext): Promise<Outcom
  * When a provider's time off is approved, each booker of a visit that expects them on those days gets a
  * direct message, so the rep can be told or the visit moved before anyone travels.
  */
-export async function flagRepVisitsForTimeOff(ctx: HandlerContext, timeOff: TimeOffRow): Promise<Effect[]> {
+async function flagRepVisitsForTimeOff(ctx: HandlerContext, timeOff: TimeOffRow): Promise<Effect[]> {
   const { db, now, officeId, zone } = ctx;
   const rows = (
     await listBookedRepMeetingsWithProvider(
@@ -624,4 +624,5 @@ export const repMeetingsFeature: Feature = {
   actions: { [REPS_ACTIONS.book]: openBookForm },
   forms: { [REPS_FORMS.book]: submitBookForm },
   jobs: [repRemindersJob],
+  on: { 'timeoff.approved': (event, ctx) => flagRepVisitsForTimeOff(ctx, event.timeOff) },
 };

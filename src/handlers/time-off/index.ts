@@ -35,7 +35,6 @@ import type { HandlerContext } from '../kernel/context.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { flagRepVisitsForTimeOff } from '../rep-meetings/index.ts';
 import {
   buildTimeOffCard,
   describeTimeOffDays,
@@ -448,7 +447,8 @@ async function decide(
     { kind: 'update', cardKey: reference, message: await buildTimeOffCard(db, office, decided) },
     { kind: 'dm', to: { platform: decided.requesterPlatform, userId: decided.requesterUserId }, message: dm },
   ];
-  if (status === 'approved') effects.push(...(await flagRepVisitsForTimeOff(ctx, decided)));
+  if (status === 'approved')
+    effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
   return {
     reply: {
       text: `${status === 'approved' ? 'Approved' : 'Denied'} ${reference} for ${decided.requesterName} (${days}).`,

@@ -1,0 +1,7 @@
+import type { TimeOffRow } from '../../db/repositories/time-off.ts';
+
+/**
+ * What one feature tells the others, so that no feature imports another: the publisher names what happened,
+ * and every feature that subscribes (`Feature.on`) adds its own messages in the same transaction.
+ */
+export type FeatureEvent = { kind: 'timeoff.approved'; timeOff: TimeOffRow };
