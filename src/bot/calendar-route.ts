@@ -4,8 +4,8 @@ import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
+import { buildCalendarFeed, readCalendarToken } from '../handlers/index.ts';
 import { describeErrorForLog } from '../handlers/kernel/dispatch.ts';
-import { buildCalendarFeed, readCalendarToken } from '../handlers/rep-meetings/calendar.ts';
 import { sendJson } from './http-body.ts';
 
 const FEED_PATH = /^\/calendar\/([^/]{1,200})\.ics$/;

@@ -20,6 +20,9 @@ export const FEATURES: readonly Feature[] = [
   repMeetingsFeature,
 ];
 
+// The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.
+export { buildCalendarFeed, readCalendarToken } from './rep-meetings/calendar.ts';
+
 /** Every slash command word (`timeoff`), as the manifests declare them. */
 export const COMMAND_WORDS: readonly string[] = FEATURES.map((feature) => feature.command);
 

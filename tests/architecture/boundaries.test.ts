@@ -215,10 +215,7 @@ const KNOWN_UNTIL_REGISTRATION: Record<string, string[]> = {
     'src/handlers/huddle/digest.ts imports src/handlers/supplies/card.ts',
     'src/handlers/huddle/digest.ts imports src/handlers/time-off/card.ts',
   ],
-  'bot imports only handlers/index.ts and handlers/kernel, never feature internals': [
-    // The calendar feed route calls the rep-meetings feed builder until FEATURES exposes it.
-    'src/bot/calendar-route.ts imports src/handlers/rep-meetings/calendar.ts',
-  ],
+  'bot imports only handlers/index.ts and handlers/kernel, never feature internals': [],
 };
 
 /**
