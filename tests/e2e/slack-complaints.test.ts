@@ -14,7 +14,7 @@ import {
   buildViewSubmissionBody,
   postSignedSlack,
 } from '../helpers/slack-signing.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const SECRET = 'complaints-signing-secret';
 const office = buildOfficeConfig();
@@ -278,7 +278,7 @@ describe('complaints through signed Slack requests', () => {
       expect(slackApi.callsTo('views.open')).toHaveLength(0);
       expect((await database.db.select().from(complaints))[0]?.status).toBe('new');
       expect(await database.db.select().from(auditLog)).toHaveLength(1);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitForOutboxDrained(database.db);
       expect(slackApi.callsTo('chat.update')).toHaveLength(0);
     },
   );
@@ -343,7 +343,7 @@ describe('complaints through signed Slack requests', () => {
     );
     await slash('export', { userId: 'U0DANA' });
     await waitFor(() => slackApi.callsTo('chat.update')[1], 'the card updates');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitForOutboxDrained(database.db);
 
     expect(recording.lines.length).toBeGreaterThan(0);
     expect(recording.text()).not.toContain(PATIENT);

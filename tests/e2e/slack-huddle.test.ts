@@ -7,6 +7,7 @@ import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import { buildSlackHeaders, buildSlashCommandBody } from '../helpers/slack-signing.ts';
+import { waitForOutboxDrained } from '../helpers/wait.ts';
 
 const SECRET = 'huddle-signing-secret';
 const office = buildOfficeConfig();
@@ -70,7 +71,7 @@ describe('/huddle through signed Slack requests', () => {
   it('refuses /huddle post from someone who is not a manager and posts nothing', async () => {
     const answer = await huddle('post', 'U0SAM');
     expect(answer.text).toMatch(/Only managers can post the huddle/);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.postMessage')).toHaveLength(0);
   });
 

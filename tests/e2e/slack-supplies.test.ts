@@ -14,13 +14,11 @@ import {
   buildViewSubmissionBody,
   postSignedSlack,
 } from '../helpers/slack-signing.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const SECRET = 'supplies-signing-secret';
 const office = buildOfficeConfig();
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe('supplies through signed Slack requests', () => {
   let slackApi: RecordingSlackApi;
@@ -143,7 +141,7 @@ describe('supplies through signed Slack requests', () => {
     expect(second.text).toBe(first.text);
     expect(await storedRequests()).toHaveLength(1);
     await waitFor(() => slackApi.callsTo('chat.postMessage')[0], 'the approval card');
-    await settle();
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
@@ -254,7 +252,7 @@ describe('supplies through signed Slack requests', () => {
       );
     }
     expect((await storedRequests())[0]?.status).toBe('pending');
-    await settle();
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.update')).toHaveLength(0);
     expect(slackApi.callsTo('views.open')).toHaveLength(0);
   });
@@ -270,7 +268,7 @@ describe('supplies through signed Slack requests', () => {
     await pressButton('supplies_approve', reference, 'U0OMAR', 'second');
     expect(await answerTo('second')).toMatch(new RegExp(`${reference} was already approved by Dana Reyes`));
     await waitFor(() => slackApi.callsTo('chat.update')[0], 'the approval update');
-    await settle();
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.update')).toHaveLength(1);
     expect(dmsTo('U0SAM')).toHaveLength(1);
     expect((await storedRequests())[0]?.status).toBe('approved');
@@ -286,7 +284,7 @@ describe('supplies through signed Slack requests', () => {
     const answers = [await answerTo('dana'), await answerTo('omar')];
     expect(answers.filter((text) => text.startsWith('Approved'))).toHaveLength(1);
     await waitFor(() => slackApi.callsTo('chat.update')[0], 'the card update');
-    await settle();
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.update')).toHaveLength(1);
     expect(dmsTo('U0SAM')).toHaveLength(1);
   });
@@ -302,7 +300,7 @@ describe('supplies through signed Slack requests', () => {
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toMatch(expected);
     expect(answer.text).toMatch(/Nothing was saved/);
-    await settle();
+    await waitForOutboxDrained(database.db);
     expect(await storedRequests()).toHaveLength(0);
     expect(slackApi.callsTo('chat.postMessage')).toHaveLength(0);
   });

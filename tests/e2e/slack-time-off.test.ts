@@ -14,7 +14,7 @@ import {
   buildViewSubmissionBody,
   postSignedSlack,
 } from '../helpers/slack-signing.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const SECRET = 'time-off-signing-secret';
 const office = buildOfficeConfig();
@@ -106,7 +106,7 @@ describe('time off through signed Slack requests', () => {
     expect(second.text).toBe(first.text);
     expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
     await waitFor(() => slackApi.callsTo('chat.postMessage')[0], 'the approval card');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
@@ -185,7 +185,7 @@ describe('time off through signed Slack requests', () => {
     await waitFor(() => slackApi.callsTo('chat.postEphemeral')[1], 'the retry answer');
     expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
     await waitFor(() => slackApi.callsTo('chat.postMessage')[0], 'the approval card');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitForOutboxDrained(database.db);
     expect(
       slackApi.callsTo('chat.postMessage').filter((call) => call.body.channel === office.channels.approvals),
     ).toHaveLength(1);
@@ -217,7 +217,7 @@ describe('time off through signed Slack requests', () => {
     const answer = await waitFor(() => slackApi.responsesTo('intruder')[0], 'the ephemeral answer');
     expect(String(answer.body.text)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
     expect((await database.db.select().from(timeOffRequests))[0]?.status).toBe('pending');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.update')).toHaveLength(0);
   });
 
@@ -228,7 +228,7 @@ describe('time off through signed Slack requests', () => {
     await pressButton('timeoff_approve', reference, 'U0DANA', 'second');
     const answer = await waitFor(() => slackApi.responsesTo('second')[0], 'the second answer');
     expect(String(answer.body.text)).toMatch(new RegExp(`${reference} was already approved by Dana Reyes`));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.update')).toHaveLength(1);
   });
 
@@ -245,7 +245,7 @@ describe('time off through signed Slack requests', () => {
       'the deny answer',
     );
     await waitFor(() => slackApi.callsTo('chat.update')[0], 'the card update');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitForOutboxDrained(database.db);
     expect(slackApi.callsTo('chat.update')).toHaveLength(1);
     expect(slackApi.callsTo('chat.postMessage').filter((call) => call.body.channel === 'U0SAM')).toHaveLength(
       1,
