@@ -1,4 +1,4 @@
-import { bodyLines, type Form, type Message } from '../../handlers/kernel/message.ts';
+import { bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 /**
  * The sandbox page shows whatever it is sent and keeps a conversation's history, so one pasted
@@ -6,10 +6,6 @@ import { bodyLines, type Form, type Message } from '../../handlers/kernel/messag
  * Slack. Button values and ids are data sent back on a press and are never cut.
  */
 export const SANDBOX_LIMITS = { line: 5000 } as const;
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** HTML-escapes text for element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -23,7 +19,7 @@ export function escapeHtml(text: string): string {
 
 /** Text to show, cut and then escaped, so a cut never splits an entity such as `&amp;`. */
 function shown(text: string): string {
-  return escapeHtml(cut(text, SANDBOX_LIMITS.line));
+  return escapeHtml(cutText(text, SANDBOX_LIMITS.line));
 }
 
 /** The reply model as an HTML card; everything typed by people is escaped. */

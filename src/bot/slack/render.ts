@@ -1,15 +1,11 @@
 import type { KnownBlock, View } from '@slack/web-api';
-import { bodyLines, type Form, type Message } from '../../handlers/kernel/message.ts';
+import { bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 // Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
 const LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
 const MODAL_TITLE = 24;
 // Slack's limit for a message's top-level text (the notification and the fallback).
 const MESSAGE_TEXT = 40_000;
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** Escapes Slack's three control characters so typed text cannot become a mention, link or command. */
 export function escapeMrkdwn(text: string): string {
@@ -83,7 +79,7 @@ export function replyToBlocks(message: Message): KnownBlock[] {
   if (message.title) {
     blocks.push({
       type: 'header',
-      text: { type: 'plain_text', text: cut(message.title, LIMITS.header), emoji: true },
+      text: { type: 'plain_text', text: cutText(message.title, LIMITS.header), emoji: true },
     });
   }
   const body = bodyLines(message).join('\n');
@@ -116,9 +112,9 @@ export function replyToBlocks(message: Message): KnownBlock[] {
         seen.set(button.actionId, index + 1);
         return {
           type: 'button' as const,
-          text: { type: 'plain_text' as const, text: cut(button.label, LIMITS.button), emoji: true },
+          text: { type: 'plain_text' as const, text: cutText(button.label, LIMITS.button), emoji: true },
           action_id: toSlackActionId(button.actionId, index),
-          value: cut(button.value, LIMITS.value),
+          value: cutText(button.value, LIMITS.value),
           ...(button.style ? { style: button.style } : {}),
         };
       }),
@@ -138,14 +134,14 @@ export function formToModal(form: Form, privateMetadata: string): View {
   const view: View = {
     type: 'modal',
     callback_id: form.formId,
-    title: { type: 'plain_text', text: cut(form.title, MODAL_TITLE) },
+    title: { type: 'plain_text', text: cutText(form.title, MODAL_TITLE) },
     ...(form.submitLabel
-      ? { submit: { type: 'plain_text' as const, text: cut(form.submitLabel, MODAL_TITLE) } }
+      ? { submit: { type: 'plain_text' as const, text: cutText(form.submitLabel, MODAL_TITLE) } }
       : {}),
     close: { type: 'plain_text', text: form.submitLabel ? 'Cancel' : 'Close' },
     private_metadata: privateMetadata,
     blocks: form.inputs.map((input): KnownBlock => {
-      const label = { type: 'plain_text' as const, text: cut(input.label, 2000) };
+      const label = { type: 'plain_text' as const, text: cutText(input.label, 2000) };
       const base = { type: 'input' as const, block_id: input.id, label, optional: input.optional ?? false };
       switch (input.kind) {
         case 'date':
@@ -171,7 +167,7 @@ export function formToModal(form: Form, privateMetadata: string): View {
           };
         case 'select': {
           const options = input.options.slice(0, 100).map((option) => ({
-            text: { type: 'plain_text' as const, text: cut(option.label, 75) },
+            text: { type: 'plain_text' as const, text: cutText(option.label, 75) },
             value: option.value,
           }));
           const initial = options.find((option) => option.value === input.initial);

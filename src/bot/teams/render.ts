@@ -1,4 +1,4 @@
-import { type Button, bodyLines, type Form, type Message } from '../../handlers/kernel/message.ts';
+import { type Button, bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export type AdaptiveCard = Record<string, unknown> & {
@@ -25,10 +25,6 @@ export const TEAMS_LIMITS = { text: 5000, factTitle: 150, factValue: 2000, actio
 /** Teams shows at most this many actions on a card; more buttons become choice inputs (renderButtons). */
 export const MAX_TEAMS_ACTIONS = TEAMS_LIMITS.actions;
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 /** Backslash-escapes the markdown Teams reads in a TextBlock, so typed text cannot become a link or formatting. */
 export function escapeTeamsMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>])/g, '\\$1').replace(/^(\s*)([-+#]|\d+\.)/gm, '$1\\$2');
@@ -36,7 +32,12 @@ export function escapeTeamsMarkdown(text: string): string {
 
 /** Cut before escaping, so a cut never separates a backslash from the character it escapes. */
 function textBlock(text: string, extra: Record<string, unknown> = {}) {
-  return { type: 'TextBlock', text: escapeTeamsMarkdown(cut(text, TEAMS_LIMITS.text)), wrap: true, ...extra };
+  return {
+    type: 'TextBlock',
+    text: escapeTeamsMarkdown(cutText(text, TEAMS_LIMITS.text)),
+    wrap: true,
+    ...extra,
+  };
 }
 
 /** The reply model as an Adaptive Card (schema 1.5); buttons are Action.Submit with the shared action ids. */
@@ -52,8 +53,8 @@ export function replyToAdaptiveCard(message: Message): AdaptiveCard {
     body.push({
       type: 'FactSet',
       facts: message.fields.map((field) => ({
-        title: escapeTeamsMarkdown(cut(field.label, TEAMS_LIMITS.factTitle)),
-        value: escapeTeamsMarkdown(cut(field.value, TEAMS_LIMITS.factValue)),
+        title: escapeTeamsMarkdown(cutText(field.label, TEAMS_LIMITS.factTitle)),
+        value: escapeTeamsMarkdown(cutText(field.value, TEAMS_LIMITS.factValue)),
       })),
     });
   }

@@ -38,6 +38,11 @@ export interface Message {
   note?: string;
 }
 
+/** Text cut to a platform's limit, ending in an ellipsis when it was cut; renderers cut before escaping. */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /**
  * The lines shown under a message's title, the same on every platform: its lines when it has any; else
  * nothing when it has a title, which already says what `text` says; else `text`.
