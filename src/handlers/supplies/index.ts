@@ -16,8 +16,6 @@ import {
   updateSupplyRequestStatus,
 } from '../../db/repositories/supplies.ts';
 import { formatOfficeTime } from '../../domain/dates.ts';
-import { listManagers } from '../../domain/people.ts';
-import { formatReference, parseReference } from '../../domain/references.ts';
 import {
   type CatalogItem,
   type CatalogMatch,
@@ -42,9 +40,19 @@ import {
   suggestReorderQuantity,
 } from '../../domain/supplies.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
+import {
+  type RequestKind,
+  reasonForm,
+  type Step,
+  type StepForm,
+  stepButton,
+  stepFormHandler,
+  takeStep,
+} from '../kernel/workflow.ts';
 import {
   buildSupplyCard,
   describeReorderSuggestion,
@@ -63,8 +71,6 @@ const LIST_LIMIT = 15;
 // A CSV answer is one message: ~40 rows and under Slack's 3,000 characters per section.
 const EXPORT_ROWS = 40;
 const EXPORT_CHARS = 2_800;
-const NOTHING_SAVED = 'Nothing was saved.';
-const NOTHING_CHANGED = 'Nothing was changed.';
 const FILE_HINT =
   'Write it like /supplies 4 nitrile gloves m, /supplies 2 GLV-M for room 3, or /supplies 1 printer toner - the HP one.';
 const STOCK_HINT = 'Write it like /supplies stock GLV-M 6 (the item code, then how many are on the shelf).';
@@ -89,9 +95,6 @@ const supplyFormSchema = z.object({
   urgency: z.enum(URGENCIES, { error: 'Choose how soon it is needed.' }).default('routine'),
   note: z.string().trim().max(MAX_NOTE, `Keep the note under ${MAX_NOTE} characters.`).default(''),
 });
-const denyFormSchema = z.object({
-  reason: z.string().trim().max(MAX_NOTE, `Keep the reason under ${MAX_NOTE} characters.`).default(''),
-});
 // What a "did you mean" button carries: the draft the person typed, with the item they may choose.
 const choiceSchema = z.object({
   d: z.string().min(1).max(64),
@@ -109,19 +112,6 @@ interface Draft {
   urgency: SupplyUrgency;
   note: string;
   draftKey?: string;
-}
-
-function refusal(text: string, hint?: string): Outcome {
-  return replyOnly({ text, lines: [text, ...(hint ? [hint] : [])] });
-}
-
-function managerNames(office: OfficeConfig): string {
-  const names = listManagers(office).map((member) => member.name);
-  return names.length > 0 ? names.join(' or ') : 'a manager';
-}
-
-function clip(text: string, max = 60): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Why a quantity was refused, for a request or a stock count, in plain words. */
@@ -553,22 +543,14 @@ async function exportMonth(monthText: string, ctx: HandlerContext): Promise<Outc
   });
 }
 
-async function findRequest(
-  referenceText: string,
-  ctx: HandlerContext,
-): Promise<{ ok: true; row: SupplyRow; reference: string } | { ok: false; outcome: Outcome }> {
-  const number = parseReference(referenceText, 'SR');
-  if (number === undefined) {
-    return {
-      ok: false,
-      outcome: refusal(`"${clip(referenceText, 30)}" is not a supply reference. They look like SR-7.`),
-    };
-  }
-  const row = await getSupplyRequest(ctx.db, ctx.officeId, number);
-  const reference = formatReference('SR', number);
-  if (!row) return { ok: false, outcome: refusal(`There is no supply request ${reference}.`) };
-  return { ok: true, row, reference };
-}
+const supplyRequestKind: RequestKind<SupplyRow> = {
+  prefix: 'SR',
+  noun: 'supply request',
+  referenceNoun: 'supply',
+  example: 'SR-7',
+  load: (ctx, number) => getSupplyRequest(ctx.db, ctx.officeId, number),
+  card: (row, ctx) => buildSupplyCard(ctx.db, ctx.office, row, ctx.now),
+};
 
 /** Who took a step on a request and when, as `by Dana Reyes on Wed Nov 25 at 10:00 AM`. */
 function describeWhoDid(row: SupplyRow, status: SupplyStatus, zone: string): string {
@@ -603,13 +585,6 @@ function explainStepRefusal(
   }
 }
 
-function refuseNonManager(ctx: HandlerContext): Outcome | undefined {
-  if (ctx.actor.isManager) return undefined;
-  return refusal(
-    `Only ${managerNames(ctx.office)} can approve, deny or mark supply requests ordered or received. ${NOTHING_CHANGED}`,
-  );
-}
-
 const STEP_NEWS: Record<Exclude<SupplyStep, 'cancelled'>, (by: string) => string> = {
   approved: (by) => `was approved by ${by} ✅`,
   denied: (by) => `was denied by ${by}`,
@@ -617,184 +592,132 @@ const STEP_NEWS: Record<Exclude<SupplyStep, 'cancelled'>, (by: string) => string
   received: (by) => `has arrived 📦 (marked received by ${by})`,
 };
 
-/** Takes one lifecycle step as one conditional update; a refused or lost race changes nothing and says why. */
-async function takeStep(
-  row: SupplyRow,
-  reference: string,
+/** One manager's step on the card (approve, deny, mark ordered, mark received), as one conditional update. */
+function managerStep<Values>(
   step: Exclude<SupplyStep, 'cancelled'>,
-  note: string,
-  ctx: HandlerContext,
-): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
-  const check = checkSupplyStep(row.status, step);
-  if (!check.ok) return refusal(explainStepRefusal(row, reference, step, check, zone));
-  const updated = await updateSupplyRequestStatus(db, {
-    id: row.id,
-    from: row.status,
-    to: step,
-    byName: actor.name,
-    at: now.toJSDate(),
-    note: note || null,
-  });
-  if (!updated) {
-    const current = (await getSupplyRequest(db, officeId, row.number)) ?? row;
-    const again = checkSupplyStep(current.status, step);
-    return refusal(
-      again.ok
-        ? `${reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`
-        : explainStepRefusal(current, reference, step, again, zone),
-    );
-  }
-  const stock =
-    step === 'received' && updated.sku
-      ? await addReceivedStock(db, {
-          officeId: officeId,
-          sku: updated.sku,
-          quantity: updated.quantity,
-          at: now.toJSDate(),
-        })
-      : undefined;
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: `supplies.${step}`,
-    entity: reference,
-    detail: {
-      quantity: updated.quantity,
-      ...(note ? { note: true } : {}),
-      ...(stock ? { onHand: stock.onHand } : {}),
-    },
-  });
-  const line = describeSupplyLine(updated);
-  const news = `Your supply request ${reference} (${line}) ${STEP_NEWS[step](actor.name)}.`;
-  const dm: Message = { text: news, lines: [news, ...(note ? [`Reason: ${note}`] : [])] };
-  const effects: Effect[] = [
-    { kind: 'update', cardKey: reference, message: await buildSupplyCard(db, office, updated, now) },
-    { kind: 'dm', to: { platform: updated.requesterPlatform, userId: updated.requesterUserId }, message: dm },
-  ];
-  const stockText = stock ? ` ${stock.sku} now has ${stock.onHand} on hand.` : '';
-  const answers: Record<typeof step, string> = {
-    approved: `Approved ${reference} for ${updated.requesterName} (${line}). Press Mark ordered on the card once it is ordered.`,
-    denied: `Denied ${reference} for ${updated.requesterName} (${line}).`,
-    ordered: `Marked ${reference} ordered (${line}). Press Mark received when it arrives.`,
-    received: `Marked ${reference} received (${line}).${stockText}`,
-  };
-  return { reply: { text: answers[step] }, effects };
-}
-
-function buttonStep(step: 'approved' | 'ordered' | 'received') {
-  return async (value: string, ctx: HandlerContext): Promise<Outcome> => {
-    const refused = refuseNonManager(ctx);
-    if (refused) return refused;
-    const found = await findRequest(value, ctx);
-    if (!found.ok) return found.outcome;
-    return takeStep(found.row, found.reference, step, '', ctx);
-  };
-}
-
-async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const refused = refuseNonManager(ctx);
-  if (refused) return refused;
-  const found = await findRequest(value, ctx);
-  if (!found.ok) return found.outcome;
-  const check = checkSupplyStep(found.row.status, 'denied');
-  if (!check.ok) {
-    return refusal(explainStepRefusal(found.row, found.reference, 'denied', check, ctx.zone));
-  }
+  note: (values: Values) => string,
+): Step<SupplyRow, Values> {
   return {
-    form: {
-      formId: SUPPLIES_FORMS.denyReason,
-      title: `Deny ${found.reference}`,
-      submitLabel: 'Deny',
-      metadata: found.reference,
-      inputs: [
-        {
-          kind: 'textarea',
-          id: 'reason',
-          label: 'Reason for the requester',
-          optional: true,
-          maxLength: MAX_NOTE,
-        },
-      ],
+    managerOnly: (managers) =>
+      `Only ${managers} can approve, deny or mark supply requests ordered or received. ${NOTHING_CHANGED}`,
+    check({ row, reference }, ctx) {
+      const check = checkSupplyStep(row.status, step);
+      return check.ok ? undefined : explainStepRefusal(row, reference, step, check, ctx.zone);
     },
-    effects: [],
+    apply: ({ row }, values, { actor, db, now }) =>
+      updateSupplyRequestStatus(db, {
+        id: row.id,
+        from: row.status,
+        to: step,
+        byName: actor.name,
+        at: now.toJSDate(),
+        note: note(values) || null,
+      }),
+    async finish({ row: updated, reference }, _before, values, { actor, db, now, officeId }) {
+      const reason = note(values);
+      const stock =
+        step === 'received' && updated.sku
+          ? await addReceivedStock(db, {
+              officeId,
+              sku: updated.sku,
+              quantity: updated.quantity,
+              at: now.toJSDate(),
+            })
+          : undefined;
+      const line = describeSupplyLine(updated);
+      const news = `Your supply request ${reference} (${line}) ${STEP_NEWS[step](actor.name)}.`;
+      const dm: Message = { text: news, lines: [news, ...(reason ? [`Reason: ${reason}`] : [])] };
+      const stockText = stock ? ` ${stock.sku} now has ${stock.onHand} on hand.` : '';
+      const answers: Record<typeof step, string> = {
+        approved: `Approved ${reference} for ${updated.requesterName} (${line}). Press Mark ordered on the card once it is ordered.`,
+        denied: `Denied ${reference} for ${updated.requesterName} (${line}).`,
+        ordered: `Marked ${reference} ordered (${line}). Press Mark received when it arrives.`,
+        received: `Marked ${reference} received (${line}).${stockText}`,
+      };
+      return {
+        audit: {
+          action: `supplies.${step}`,
+          detail: {
+            quantity: updated.quantity,
+            ...(reason ? { note: true } : {}),
+            ...(stock ? { onHand: stock.onHand } : {}),
+          },
+        },
+        reply: { text: answers[step] },
+        effects: [
+          {
+            kind: 'dm',
+            to: { platform: updated.requesterPlatform, userId: updated.requesterUserId },
+            message: dm,
+          },
+        ],
+      };
+    },
   };
 }
 
-async function submitDenyForm(
-  values: Record<string, string>,
-  metadata: string | undefined,
-  ctx: HandlerContext,
-): Promise<Outcome> {
-  const parsed = denyFormSchema.safeParse(values);
-  if (!parsed.success) {
-    return { formErrors: { reason: parsed.error.issues[0]?.message ?? 'Check the reason.' }, effects: [] };
-  }
-  // The reference comes back from the form; who may deny is checked again now, from the config.
-  const refused = refuseNonManager(ctx);
-  if (refused) return refused;
-  const found = await findRequest(metadata ?? '', ctx);
-  if (!found.ok) return found.outcome;
-  return takeStep(found.row, found.reference, 'denied', parsed.data.reason, ctx);
-}
+const noNote = () => '';
+const deny: Step<SupplyRow, { reason: string }> & { form: StepForm<SupplyRow, { reason: string }> } = {
+  ...managerStep<{ reason: string }>('denied', (values) => values.reason),
+  form: reasonForm({
+    id: SUPPLIES_FORMS.denyReason,
+    title: (reference) => `Deny ${reference}`,
+    submitLabel: 'Deny',
+    maxLength: MAX_NOTE,
+  }),
+};
 
-async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
-  if (!referenceText) {
-    return refusal(
-      'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.',
-    );
-  }
-  const found = await findRequest(referenceText, ctx);
-  if (!found.ok) return found.outcome;
-  const { row, reference } = found;
-  const own = row.requesterKey === actor.key;
-  const check = canCancelSupplyRequest(row.status, own ? 'requester' : actor.isManager ? 'manager' : 'other');
-  if (!check.ok) {
+/** The requester (or a manager) withdraws a request while it is pending; after that it is the manager's order. */
+const cancel: Step<SupplyRow> = {
+  check({ row, reference }, ctx) {
+    const { actor, office, zone } = ctx;
+    const role = row.requesterKey === actor.key ? 'requester' : actor.isManager ? 'manager' : 'other';
+    const check = canCancelSupplyRequest(row.status, role);
+    if (check.ok) return undefined;
     if (check.reason === 'not_permitted') {
-      return refusal(
-        `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`,
-      );
+      return `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`;
     }
     const after =
       row.status === 'approved' || row.status === 'ordered'
         ? ` Only a pending request can be cancelled here; ask ${managerNames(office)} to stop the order.`
         : '';
-    return refusal(
-      `${reference} was already ${row.status} ${describeWhoDid(row, row.status, zone)}.${after} ${NOTHING_CHANGED}`,
+    return `${reference} was already ${row.status} ${describeWhoDid(row, row.status, zone)}.${after} ${NOTHING_CHANGED}`;
+  },
+  apply: ({ row }, _values, { actor, db, now }) =>
+    updateSupplyRequestStatus(db, {
+      id: row.id,
+      from: 'pending',
+      to: 'cancelled',
+      byName: actor.name,
+      at: now.toJSDate(),
+    }),
+  async finish({ row: cancelled, reference }, _before, _values, { actor }) {
+    const line = describeSupplyLine(cancelled);
+    const effects: Effect[] =
+      cancelled.requesterKey === actor.key
+        ? []
+        : [
+            {
+              kind: 'dm',
+              to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
+              message: { text: `${actor.name} cancelled your supply request ${reference} (${line}).` },
+            },
+          ];
+    return {
+      audit: { action: 'supplies.cancelled' },
+      reply: { text: `Cancelled ${reference} (${line}).` },
+      effects,
+    };
+  },
+};
+
+function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
+  if (!referenceText) {
+    return Promise.resolve(
+      refusal('Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.'),
     );
   }
-  const cancelled = await updateSupplyRequestStatus(db, {
-    id: row.id,
-    from: 'pending',
-    to: 'cancelled',
-    byName: actor.name,
-    at: now.toJSDate(),
-  });
-  if (!cancelled) {
-    const current = (await getSupplyRequest(db, officeId, row.number)) ?? row;
-    return refusal(
-      `${reference} was ${current.status} ${describeWhoDid(current, current.status, zone)} a moment ago. ${NOTHING_CHANGED}`,
-    );
-  }
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: 'supplies.cancelled',
-    entity: reference,
-  });
-  const line = describeSupplyLine(cancelled);
-  const effects: Effect[] = [
-    { kind: 'update', cardKey: reference, message: await buildSupplyCard(db, office, cancelled, now) },
-  ];
-  if (!own) {
-    effects.push({
-      kind: 'dm',
-      to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
-      message: { text: `${actor.name} cancelled your supply request ${reference} (${line}).` },
-    });
-  }
-  return { reply: { text: `Cancelled ${reference} (${line}).` }, effects };
+  return takeStep(supplyRequestKind, cancel, referenceText, ctx);
 }
 
 async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
@@ -811,7 +734,7 @@ async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Ou
       return exportMonth(rest.join(' '), ctx);
     case 'cancel':
     case 'withdraw':
-      return cancel(rest.join(' '), ctx);
+      return cancelFromText(rest.join(' '), ctx);
     default:
       return fileFromText(text, ctx);
   }
@@ -834,14 +757,14 @@ export const suppliesFeature: Feature = {
   },
   run: runSuppliesCommand,
   actions: {
-    [SUPPLIES_ACTIONS.approve]: buttonStep('approved'),
-    [SUPPLIES_ACTIONS.deny]: denyFromButton,
-    [SUPPLIES_ACTIONS.markOrdered]: buttonStep('ordered'),
-    [SUPPLIES_ACTIONS.markReceived]: buttonStep('received'),
+    [SUPPLIES_ACTIONS.approve]: stepButton(supplyRequestKind, managerStep('approved', noNote)),
+    [SUPPLIES_ACTIONS.deny]: stepButton(supplyRequestKind, deny),
+    [SUPPLIES_ACTIONS.markOrdered]: stepButton(supplyRequestKind, managerStep('ordered', noNote)),
+    [SUPPLIES_ACTIONS.markReceived]: stepButton(supplyRequestKind, managerStep('received', noNote)),
     [SUPPLIES_ACTIONS.choose]: chooseFromButton,
   },
   forms: {
     [SUPPLIES_FORMS.request]: submitRequestForm,
-    [SUPPLIES_FORMS.denyReason]: submitDenyForm,
+    [SUPPLIES_FORMS.denyReason]: stepFormHandler(supplyRequestKind, deny),
   },
 };

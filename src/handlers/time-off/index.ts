@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { OfficeConfig } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   cancelTimeOffRequest,
@@ -23,7 +22,7 @@ import {
   parseDateRange,
 } from '../../domain/dates.ts';
 import { listManagers } from '../../domain/people.ts';
-import { formatReference, parseReference } from '../../domain/references.ts';
+import { formatReference } from '../../domain/references.ts';
 import {
   canCancel,
   evaluateTimeOffRequest,
@@ -32,9 +31,19 @@ import {
   type TimeOffType,
 } from '../../domain/time-off.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
+import {
+  type RequestKind,
+  reasonForm,
+  type Step,
+  type StepForm,
+  stepButton,
+  stepFormHandler,
+  takeStep,
+} from '../kernel/workflow.ts';
 import {
   buildTimeOffCard,
   describeTimeOffDays,
@@ -46,8 +55,6 @@ import {
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 
 const MAX_REASON = 500;
-const NOTHING_SAVED = 'Nothing was saved.';
-const NOTHING_CHANGED = 'Nothing was changed.';
 const TYPE_WORDS: Record<string, TimeOffType> = {
   vacation: 'vacation',
   sick: 'sick',
@@ -65,9 +72,6 @@ const timeOffFormSchema = z.object({
   type: z.enum(['vacation', 'sick', 'personal', 'education', 'other']).default('vacation'),
   reason: z.string().trim().max(MAX_REASON, `Keep the reason under ${MAX_REASON} characters.`).default(''),
 });
-const denyFormSchema = z.object({
-  reason: z.string().trim().max(MAX_REASON, `Keep the reason under ${MAX_REASON} characters.`).default(''),
-});
 
 interface Draft {
   start: IsoDay;
@@ -75,15 +79,6 @@ interface Draft {
   part: DayPart;
   type: TimeOffType;
   reason: string;
-}
-
-function refusal(text: string, hint?: string): Outcome {
-  return replyOnly({ text, lines: [text, ...(hint ? [hint] : [])] });
-}
-
-function managerNames(office: OfficeConfig): string {
-  const names = listManagers(office).map((member) => member.name);
-  return names.length > 0 ? names.join(' or ') : 'a manager';
 }
 
 /** Why a draft was refused, in words a busy person understands at a glance, with what to do instead. */
@@ -256,10 +251,6 @@ function explainTooFar(end: IsoDay, ctx: HandlerContext): string | undefined {
   return `${formatDayWithYear(end, zone)} is too far ahead; time off can be asked for up to ${formatDayWithYear(last, zone)}.`;
 }
 
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
 function buildRequestForm(ctx: HandlerContext): Form {
   const today = getOfficeDay(ctx.now, ctx.zone);
   return {
@@ -364,228 +355,151 @@ async function listEveryone(ctx: HandlerContext): Promise<Outcome> {
   });
 }
 
-async function findRequest(
-  referenceText: string,
-  ctx: HandlerContext,
-): Promise<{ ok: true; row: TimeOffRow; reference: string } | { ok: false; outcome: Outcome }> {
-  const number = parseReference(referenceText, 'TO');
-  if (number === undefined) {
-    return {
-      ok: false,
-      outcome: refusal(`"${clip(referenceText)}" is not a time-off reference. They look like TO-12.`),
-    };
-  }
-  const row = await getTimeOffRequest(ctx.db, ctx.officeId, number);
-  const reference = formatReference('TO', number);
-  if (!row) return { ok: false, outcome: refusal(`There is no time-off request ${reference}.`) };
-  return { ok: true, row, reference };
-}
-
-function describeDecidedAlready(row: TimeOffRow, reference: string, zone: string): Outcome {
+function describeDecidedAlready(row: TimeOffRow, reference: string, zone: string): string {
   if (row.status === 'cancelled') {
-    return refusal(
-      `${reference} was already withdrawn by ${row.cancelledByName ?? 'its requester'}. ${NOTHING_CHANGED}`,
-    );
+    return `${reference} was already withdrawn by ${row.cancelledByName ?? 'its requester'}. ${NOTHING_CHANGED}`;
   }
   const when = row.decidedAt ? ` on ${formatOfficeTime(row.decidedAt, zone)}` : '';
-  return refusal(
-    `${reference} was already ${row.status} by ${row.decidedByName ?? 'another manager'}${when}. ${NOTHING_CHANGED}`,
-  );
+  return `${reference} was already ${row.status} by ${row.decidedByName ?? 'another manager'}${when}. ${NOTHING_CHANGED}`;
 }
 
-/** Who may decide: managers from the office config, and not on their own request while another manager exists. */
-function checkDecider(row: TimeOffRow, ctx: HandlerContext): Outcome | undefined {
-  if (!ctx.actor.isManager) {
-    return refusal(`Only ${managerNames(ctx.office)} can approve or deny time off. ${NOTHING_CHANGED}`);
-  }
-  const otherManagers = listManagers(ctx.office).filter((member) => member.name !== ctx.actor.name);
-  if (row.requesterKey === ctx.actor.key && otherManagers.length > 0) {
-    return refusal(
-      `Your own request needs another manager (${otherManagers.map((m) => m.name).join(' or ')}). ${NOTHING_CHANGED}`,
-    );
-  }
-  return undefined;
-}
+const timeOffRequestKind: RequestKind<TimeOffRow> = {
+  prefix: 'TO',
+  noun: 'time-off request',
+  referenceNoun: 'time-off',
+  example: 'TO-12',
+  load: (ctx, number) => getTimeOffRequest(ctx.db, ctx.officeId, number),
+  card: (row, ctx) => buildTimeOffCard(ctx.db, ctx.office, row),
+};
 
-async function decide(
-  row: TimeOffRow,
-  reference: string,
+/** Approve or deny: managers from the office config, and not on their own request while another manager exists. */
+function decision<Values>(
   status: 'approved' | 'denied',
-  note: string,
-  ctx: HandlerContext,
-): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
-  const decided = await decideTimeOffRequest(db, {
-    id: row.id,
-    status,
-    byKey: actor.key,
-    byName: actor.name,
-    at: now.toJSDate(),
-    note: note || null,
-  });
-  if (!decided) {
-    const current = (await getTimeOffRequest(db, officeId, row.number)) ?? row;
-    return describeDecidedAlready(current, reference, zone);
-  }
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: `timeoff.${status}`,
-    entity: reference,
-    detail: note ? { note: true } : {},
-  });
-  const days = describeTimeOffDays(decided, zone);
-  const verdict = status === 'approved' ? 'approved ✅' : 'denied';
-  const dm: Message = {
-    text: `Your time off ${reference} (${days}) was ${status} by ${actor.name}.`,
-    lines: [
-      `Your time off ${reference} (${days}) was ${verdict} by ${actor.name}.`,
-      ...(note ? [`Note: ${note}`] : []),
-    ],
-  };
-  const effects: Effect[] = [
-    { kind: 'update', cardKey: reference, message: await buildTimeOffCard(db, office, decided) },
-    { kind: 'dm', to: { platform: decided.requesterPlatform, userId: decided.requesterUserId }, message: dm },
-  ];
-  if (status === 'approved')
-    effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
+  note: (values: Values) => string,
+): Step<TimeOffRow, Values> {
   return {
-    reply: {
-      text: `${status === 'approved' ? 'Approved' : 'Denied'} ${reference} for ${decided.requesterName} (${days}).`,
+    managerOnly: (managers) => `Only ${managers} can approve or deny time off. ${NOTHING_CHANGED}`,
+    authorise({ row }, ctx) {
+      const others = listManagers(ctx.office).filter((member) => member.name !== ctx.actor.name);
+      if (row.requesterKey !== ctx.actor.key || others.length === 0) return undefined;
+      return `Your own request needs another manager (${others.map((m) => m.name).join(' or ')}). ${NOTHING_CHANGED}`;
     },
-    effects,
-  };
-}
-
-async function approveFromButton(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const found = await findRequest(value, ctx);
-  if (!found.ok) return found.outcome;
-  const refused = checkDecider(found.row, ctx);
-  if (refused) return refused;
-  return decide(found.row, found.reference, 'approved', '', ctx);
-}
-
-async function denyFromButton(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const found = await findRequest(value, ctx);
-  if (!found.ok) return found.outcome;
-  const refused = checkDecider(found.row, ctx);
-  if (refused) return refused;
-  if (found.row.status !== 'pending') return describeDecidedAlready(found.row, found.reference, ctx.zone);
-  return {
-    form: {
-      formId: TIME_OFF_FORMS.denyReason,
-      title: `Deny ${found.reference}`,
-      submitLabel: 'Deny',
-      metadata: found.reference,
-      inputs: [
+    check: ({ row, reference }, ctx) =>
+      row.status === 'pending' ? undefined : describeDecidedAlready(row, reference, ctx.zone),
+    apply: ({ row }, values, { actor, db, now }) =>
+      decideTimeOffRequest(db, {
+        id: row.id,
+        status,
+        byKey: actor.key,
+        byName: actor.name,
+        at: now.toJSDate(),
+        note: note(values) || null,
+      }),
+    async finish({ row: decided, reference }, _before, values, ctx) {
+      const { actor, zone } = ctx;
+      const days = describeTimeOffDays(decided, zone);
+      const verdict = status === 'approved' ? 'approved ✅' : 'denied';
+      const reason = note(values);
+      const dm: Message = {
+        text: `Your time off ${reference} (${days}) was ${status} by ${actor.name}.`,
+        lines: [
+          `Your time off ${reference} (${days}) was ${verdict} by ${actor.name}.`,
+          ...(reason ? [`Note: ${reason}`] : []),
+        ],
+      };
+      const effects: Effect[] = [
         {
-          kind: 'textarea',
-          id: 'reason',
-          label: 'Reason for the requester',
-          optional: true,
-          maxLength: MAX_REASON,
+          kind: 'dm',
+          to: { platform: decided.requesterPlatform, userId: decided.requesterUserId },
+          message: dm,
         },
-      ],
+      ];
+      if (status === 'approved')
+        effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
+      return {
+        audit: { action: `timeoff.${status}`, detail: reason ? { note: true } : {} },
+        reply: {
+          text: `${status === 'approved' ? 'Approved' : 'Denied'} ${reference} for ${decided.requesterName} (${days}).`,
+        },
+        effects,
+      };
     },
-    effects: [],
   };
 }
 
-async function submitDenyForm(
-  values: Record<string, string>,
-  metadata: string | undefined,
-  ctx: HandlerContext,
-) {
-  const parsed = denyFormSchema.safeParse(values);
-  if (!parsed.success) {
-    return {
-      formErrors: { reason: parsed.error.issues[0]?.message ?? 'Check the reason.' },
-      effects: [],
-    } satisfies Outcome;
-  }
-  // The reference comes back from the form; who may deny is checked again now, from the config.
-  const found = await findRequest(metadata ?? '', ctx);
-  if (!found.ok) return found.outcome;
-  const refused = checkDecider(found.row, ctx);
-  if (refused) return refused;
-  return decide(found.row, found.reference, 'denied', parsed.data.reason, ctx);
-}
+const approve = decision<undefined>('approved', () => '');
+const deny: Step<TimeOffRow, { reason: string }> & { form: StepForm<TimeOffRow, { reason: string }> } = {
+  ...decision<{ reason: string }>('denied', (values) => values.reason),
+  form: reasonForm({
+    id: TIME_OFF_FORMS.denyReason,
+    title: (reference) => `Deny ${reference}`,
+    submitLabel: 'Deny',
+    maxLength: MAX_REASON,
+  }),
+};
 
-async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
-  if (!referenceText)
-    return refusal('Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.');
-  const found = await findRequest(referenceText, ctx);
-  if (!found.ok) return found.outcome;
-  const { row, reference } = found;
-  const own = row.requesterKey === actor.key;
-  const check = canCancel(
-    toTimeOffRequest(row),
-    now,
-    zone,
-    own ? 'requester' : actor.isManager ? 'manager' : 'other',
-  );
-  if (!check.ok) {
+/** The requester withdraws (pending) or cancels (approved) before it starts; a manager may do it for them. */
+const cancel: Step<TimeOffRow> = {
+  check({ row, reference }, ctx) {
+    const { actor, now, office, zone } = ctx;
+    const role = row.requesterKey === actor.key ? 'requester' : actor.isManager ? 'manager' : 'other';
+    const check = canCancel(toTimeOffRequest(row), now, zone, role);
+    if (check.ok) return undefined;
     switch (check.reason) {
       case 'not_permitted':
-        return refusal(
-          `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`,
-        );
+        return `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`;
       case 'already_started':
-        return refusal(
-          `${reference} has already started, so it cannot be cancelled here. Please talk to ${managerNames(office)}.`,
-        );
+        return `${reference} has already started, so it cannot be cancelled here. Please talk to ${managerNames(office)}.`;
       case 'already_closed':
-        return refusal(
-          `${reference} is already ${row.status === 'cancelled' ? 'cancelled' : row.status}. ${NOTHING_CHANGED}`,
-        );
+        return `${reference} is already ${row.status}. ${NOTHING_CHANGED}`;
     }
-  }
-  const fromStatus = row.status === 'approved' ? 'approved' : 'pending';
-  const cancelled = await cancelTimeOffRequest(db, {
-    id: row.id,
-    fromStatus,
-    byName: actor.name,
-    at: now.toJSDate(),
-  });
-  if (!cancelled)
-    return refusal(
-      `${reference} changed a moment ago; check /timeoff list and try again. ${NOTHING_CHANGED}`,
+  },
+  apply: ({ row }, _values, { actor, db, now }) =>
+    cancelTimeOffRequest(db, {
+      id: row.id,
+      fromStatus: row.status === 'approved' ? 'approved' : 'pending',
+      byName: actor.name,
+      at: now.toJSDate(),
+    }),
+  async finish({ row: cancelled, reference }, before, _values, { actor, zone }) {
+    const wasApproved = before.status === 'approved';
+    const days = describeTimeOffDays(cancelled, zone);
+    const effects: Effect[] = [];
+    if (wasApproved) {
+      effects.push({
+        kind: 'post',
+        channel: 'approvals',
+        message: {
+          text: `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}.`,
+          lines: [
+            `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}. They will be in.`,
+          ],
+        },
+      });
+    }
+    if (cancelled.requesterKey !== actor.key) {
+      effects.push({
+        kind: 'dm',
+        to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
+        message: { text: `${actor.name} cancelled your time off ${reference} (${days}).` },
+      });
+    }
+    const told = wasApproved ? ' The managers have been told.' : '';
+    return {
+      audit: { action: wasApproved ? 'timeoff.cancelled' : 'timeoff.withdrawn' },
+      reply: { text: `${wasApproved ? 'Cancelled' : 'Withdrew'} ${reference} (${days}).${told}` },
+      effects,
+    };
+  },
+};
+
+function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
+  if (!referenceText) {
+    return Promise.resolve(
+      refusal('Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.'),
     );
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: fromStatus === 'approved' ? 'timeoff.cancelled' : 'timeoff.withdrawn',
-    entity: reference,
-  });
-  const days = describeTimeOffDays(cancelled, zone);
-  const effects: Effect[] = [
-    { kind: 'update', cardKey: reference, message: await buildTimeOffCard(db, office, cancelled) },
-  ];
-  if (fromStatus === 'approved') {
-    effects.push({
-      kind: 'post',
-      channel: 'approvals',
-      message: {
-        text: `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}.`,
-        lines: [
-          `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}. They will be in.`,
-        ],
-      },
-    });
   }
-  if (!own) {
-    effects.push({
-      kind: 'dm',
-      to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
-      message: { text: `${actor.name} cancelled your time off ${reference} (${days}).` },
-    });
-  }
-  const told = fromStatus === 'approved' ? ' The managers have been told.' : '';
-  return {
-    reply: { text: `${fromStatus === 'approved' ? 'Cancelled' : 'Withdrew'} ${reference} (${days}).${told}` },
-    effects,
-  };
+  return takeStep(timeOffRequestKind, cancel, referenceText, ctx);
 }
 
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
@@ -595,7 +509,7 @@ async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Out
   if (keyword === 'list') {
     return rest.join(' ').toLowerCase() === 'all' ? listEveryone(ctx) : listMine(ctx);
   }
-  if (keyword === 'cancel' || keyword === 'withdraw') return cancel(rest.join(' '), ctx);
+  if (keyword === 'cancel' || keyword === 'withdraw') return cancelFromText(rest.join(' '), ctx);
   return fileFromText(text, ctx);
 }
 
@@ -614,11 +528,11 @@ export const timeOffFeature: Feature = {
   },
   run: runTimeOffCommand,
   actions: {
-    [TIME_OFF_ACTIONS.approve]: approveFromButton,
-    [TIME_OFF_ACTIONS.deny]: denyFromButton,
+    [TIME_OFF_ACTIONS.approve]: stepButton(timeOffRequestKind, approve),
+    [TIME_OFF_ACTIONS.deny]: stepButton(timeOffRequestKind, deny),
   },
   forms: {
     [TIME_OFF_FORMS.request]: submitRequestForm,
-    [TIME_OFF_FORMS.denyReason]: submitDenyForm,
+    [TIME_OFF_FORMS.denyReason]: stepFormHandler(timeOffRequestKind, deny),
   },
 };

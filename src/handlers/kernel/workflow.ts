@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import type { Person } from '../../domain/people.ts';
+import { formatReference, parseReference, type ReferencePrefix } from '../../domain/references.ts';
+import type { HandlerContext } from './context.ts';
+import { clip, managerNames, NOTHING_CHANGED, refusal } from './copy.ts';
+import type { ActionHandler, FormHandler } from './feature.ts';
+import type { Effect, Form, Message, Outcome } from './message.ts';
+
+/**
+ * One kind of request that moves through steps (time off, a supply request, a complaint, a rep visit):
+ * how its reference is written and read back, and the card that shows it.
+ */
+export interface RequestKind<Row> {
+  prefix: ReferencePrefix;
+  /** as in "There is no time-off request TO-3" */
+  noun: string;
+  /** as in "That is not a time-off reference" */
+  referenceNoun: string;
+  /** a reference people would recognise, as in "They look like TO-12" */
+  example: string;
+  load(ctx: HandlerContext, number: number): Promise<Row | undefined>;
+  /** the card as the request now is; a kind without a card posts none */
+  card?(row: Row, ctx: HandlerContext): Promise<Message>;
+}
+
+/** A request found by its reference. */
+export interface Found<Row> {
+  row: Row;
+  number: number;
+  reference: string;
+}
+
+/** What a step leaves behind once taken: its audit row, the answer to the actor, and messages to others. */
+export interface StepResult {
+  audit: { action: string; detail?: Record<string, unknown>; actor?: Person };
+  reply: Message;
+  /** sent after the card update, which the workflow adds */
+  effects: Effect[];
+}
+
+/** The form a step asks for before it is taken (a reason, a resolution); the button opens it. */
+export interface StepForm<Row, Values> {
+  id: string;
+  build(found: Found<Row>, ctx: HandlerContext): Omit<Form, 'formId' | 'metadata'>;
+  read(
+    values: Record<string, string>,
+  ): { ok: true; values: Values } | { ok: false; formErrors: Record<string, string> };
+}
+
+/**
+ * One step of a request's life (approve, deny, cancel, acknowledge…), declared rather than written out:
+ * the workflow finds the request, authorises, checks the state, applies the conditional update, explains a
+ * lost race, writes the audit row, updates the card and answers.
+ */
+export interface Step<Row, Values = undefined> {
+  /** only managers may take it; the refusal, given the managers' names, is sent before any lookup */
+  managerOnly?: (managers: string) => string;
+  /** who may take it on this request (its requester, its owner); a refusal is the answer */
+  authorise?(found: Found<Row>, ctx: HandlerContext): string | undefined;
+  /** whether the request's state allows it; a refusal says what state it is in and who put it there */
+  check(found: Found<Row>, ctx: HandlerContext): string | undefined;
+  /** the conditional update: the updated row, or undefined when another input moved the request first */
+  apply(found: Found<Row>, values: Values, ctx: HandlerContext): Promise<Row | undefined>;
+  finish(done: Found<Row>, before: Row, values: Values, ctx: HandlerContext): Promise<StepResult>;
+  form?: StepForm<Row, Values>;
+}
+
+type Looked<Row> = { ok: true; found: Found<Row> } | { ok: false; outcome: Outcome };
+
+/** Reads a reference a person typed, or a button or form carried back, and loads the request it names. */
+export async function findRequest<Row>(
+  kind: RequestKind<Row>,
+  text: string,
+  ctx: HandlerContext,
+): Promise<Looked<Row>> {
+  const number = parseReference(text, kind.prefix);
+  if (number === undefined) {
+    return {
+      ok: false,
+      outcome: refusal(
+        `"${clip(text, 40)}" is not a ${kind.referenceNoun} reference. They look like ${kind.example}.`,
+      ),
+    };
+  }
+  const reference = formatReference(kind.prefix, number);
+  const row = await kind.load(ctx, number);
+  if (!row) return { ok: false, outcome: refusal(`There is no ${kind.noun} ${reference}.`) };
+  return { ok: true, found: { row, number, reference } };
+}
+
+/** Finds the request and checks the step may be taken on it by this person now. */
+async function prepare<Row, Values>(
+  kind: RequestKind<Row>,
+  step: Step<Row, Values>,
+  text: string,
+  ctx: HandlerContext,
+): Promise<Looked<Row>> {
+  if (step.managerOnly && !ctx.actor.isManager) {
+    return { ok: false, outcome: refusal(step.managerOnly(managerNames(ctx.office))) };
+  }
+  const looked = await findRequest(kind, text, ctx);
+  if (!looked.ok) return looked;
+  const refused = step.authorise?.(looked.found, ctx) ?? step.check(looked.found, ctx);
+  return refused ? { ok: false, outcome: refusal(refused) } : looked;
+}
+
+async function take<Row, Values>(
+  kind: RequestKind<Row>,
+  step: Step<Row, Values>,
+  text: string,
+  values: Values,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  const looked = await prepare(kind, step, text, ctx);
+  if (!looked.ok) return looked.outcome;
+  const { found } = looked;
+  const updated = await step.apply(found, values, ctx);
+  if (!updated) {
+    // Another input moved the request between the read and the update: say what it is now.
+    const current = { ...found, row: (await kind.load(ctx, found.number)) ?? found.row };
+    return refusal(
+      step.check(current, ctx) ??
+        `${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`,
+    );
+  }
+  const done = { ...found, row: updated };
+  const result = await step.finish(done, found.row, values, ctx);
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: result.audit.actor ?? ctx.actor,
+    action: result.audit.action,
+    entity: found.reference,
+    ...(result.audit.detail ? { detail: result.audit.detail } : {}),
+  });
+  const card: Effect[] = kind.card
+    ? [{ kind: 'update', cardKey: found.reference, message: await kind.card(updated, ctx) }]
+    : [];
+  return { reply: result.reply, effects: [...card, ...result.effects] };
+}
+
+/** Takes a step without a form, on a reference typed after a command (`/timeoff cancel TO-3`). */
+export function takeStep<Row>(
+  kind: RequestKind<Row>,
+  step: Step<Row>,
+  text: string,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  return take(kind, step, text, undefined, ctx);
+}
+
+/** The button of a step: takes it, or opens its form when it has one. The button's value is the reference. */
+export function stepButton<Row, Values>(kind: RequestKind<Row>, step: Step<Row, Values>): ActionHandler {
+  return async (value, ctx) => {
+    const { form } = step;
+    if (!form) return take(kind, step as Step<Row, undefined>, value, undefined, ctx);
+    const looked = await prepare(kind, step, value, ctx);
+    if (!looked.ok) return looked.outcome;
+    const built = form.build(looked.found, ctx);
+    return { form: { ...built, formId: form.id, metadata: looked.found.reference }, effects: [] };
+  };
+}
+
+/**
+ * The submission of a step's form. The reference comes back in the form's metadata; who may take the step is
+ * checked again now, from the config, never from anything the form carried.
+ */
+export function stepFormHandler<Row, Values>(
+  kind: RequestKind<Row>,
+  step: Step<Row, Values> & { form: StepForm<Row, Values> },
+): FormHandler {
+  return async (values, metadata, ctx) => {
+    const read = step.form.read(values);
+    if (!read.ok) return { formErrors: read.formErrors, effects: [] };
+    return take(kind, step, metadata ?? '', read.values, ctx);
+  };
+}
+
+/** The form every "why" step shares (deny with a reason): one optional reason for the requester. */
+export function reasonForm<Row>(params: {
+  id: string;
+  title: (reference: string) => string;
+  submitLabel: string;
+  maxLength: number;
+}): StepForm<Row, { reason: string }> {
+  const schema = z.object({
+    reason: z
+      .string()
+      .trim()
+      .max(params.maxLength, `Keep the reason under ${params.maxLength} characters.`)
+      .default(''),
+  });
+  return {
+    id: params.id,
+    build: ({ reference }) => ({
+      title: params.title(reference),
+      submitLabel: params.submitLabel,
+      inputs: [
+        {
+          kind: 'textarea',
+          id: 'reason',
+          label: 'Reason for the requester',
+          optional: true,
+          maxLength: params.maxLength,
+        },
+      ],
+    }),
+    read(values) {
+      const parsed = schema.safeParse(values);
+      if (parsed.success) return { ok: true, values: parsed.data };
+      return { ok: false, formErrors: { reason: parsed.error.issues[0]?.message ?? 'Check the reason.' } };
+    },
+  };
+}
