@@ -31,13 +31,23 @@ import {
   selectComplaintAlertRecipients,
 } from '../../domain/complaints.ts';
 import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
-import { listManagers, type Person } from '../../domain/people.ts';
-import { formatReference, parseReference } from '../../domain/references.ts';
+import type { Person } from '../../domain/people.ts';
+import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import { managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, FormInput, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
+import {
+  type Found,
+  findRequest,
+  type RequestKind,
+  type Step,
+  type StepForm,
+  stepButton,
+  stepFormHandler,
+} from '../kernel/workflow.ts';
 import {
   buildComplaintAlert,
   buildComplaintCard,
@@ -53,8 +63,6 @@ import { buildComplaintExport } from './export.ts';
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from './ids.ts';
 import { complaintRemindersJob } from './reminders.ts';
 
-const NOTHING_SAVED = 'Nothing was saved.';
-const NOTHING_CHANGED = 'Nothing was changed.';
 const MAX_WHEN = 200;
 const MAX_OUTCOME = 1000;
 const LIST_LIMIT = 25;
@@ -90,17 +98,6 @@ const resolveFormSchema = z.object({
     .max(MAX_COMPLAINT_TEXT, limitText('The resolution summary', MAX_COMPLAINT_TEXT)),
   contacted: z.enum(YES_NO, { error: 'Answer yes or no.' }),
 });
-
-type Found = { ok: true; row: ComplaintRow; reference: string } | { ok: false; outcome: Outcome };
-
-function refusal(text: string): Outcome {
-  return replyOnly({ text, lines: [text] });
-}
-
-function managerNames(office: OfficeConfig): string {
-  const names = listManagers(office).map((member) => member.name);
-  return names.length > 0 ? names.join(' or ') : 'a manager';
-}
 
 /** The form's values as stored fields, or an error per form input; anonymity is for staff complaints only. */
 function readComplaintForm(
@@ -336,37 +333,21 @@ async function submitIntakeForm(
   return fileComplaint(read.fields, 'form', ctx);
 }
 
-async function findComplaint(referenceText: string, ctx: HandlerContext): Promise<Found> {
-  const number = parseReference(referenceText, 'CP');
-  if (number === undefined) {
-    return {
-      ok: false,
-      outcome: refusal(`That is not a complaint reference; they look like CP-3. ${NOTHING_CHANGED}`),
-    };
-  }
-  const reference = formatReference('CP', number);
-  const row = await getComplaint(ctx.db, ctx.officeId, number);
-  if (!row) return { ok: false, outcome: refusal(`There is no complaint ${reference}. ${NOTHING_CHANGED}`) };
-  return { ok: true, row, reference };
-}
+const complaintKind: RequestKind<ComplaintRow> = {
+  prefix: 'CP',
+  noun: 'complaint',
+  referenceNoun: 'complaint',
+  example: 'CP-3',
+  load: (ctx, number) => getComplaint(ctx.db, ctx.officeId, number),
+  card: async (row, ctx) => buildComplaintCard(row, ctx.office, ctx.now),
+};
 
-/** Finds the complaint a button or form names and checks, from the office config, that the actor may handle it. */
-async function findHandledComplaint(
-  referenceText: string,
-  doing: string,
-  ctx: HandlerContext,
-): Promise<Found> {
-  const found = await findComplaint(referenceText, ctx);
-  if (!found.ok) return found;
-  if (!canHandleComplaint(ctx.actor, found.row, ctx.office)) {
-    return {
-      ok: false,
-      outcome: refusal(
-        `Only managers (${managerNames(ctx.office)}) can ${doing} complaints; they are confidential. ${NOTHING_CHANGED}`,
-      ),
-    };
-  }
-  return found;
+/** Who may handle a complaint, from the office config: managers, and the privacy officer for privacy ones. */
+function authoriseHandling(doing: string) {
+  return ({ row }: Found<ComplaintRow>, ctx: HandlerContext): string | undefined =>
+    canHandleComplaint(ctx.actor, row, ctx.office)
+      ? undefined
+      : `Only managers (${managerNames(ctx.office)}) can ${doing} complaints; they are confidential. ${NOTHING_CHANGED}`;
 }
 
 function explainStepRefusal(
@@ -374,49 +355,26 @@ function explainStepRefusal(
   reference: string,
   reason: ComplaintStepRefusal,
   zone: string,
-): Outcome {
+): string {
   const at = (date: Date | null) => (date ? ` on ${formatOfficeTime(date, zone)}` : '');
   switch (reason) {
     case 'already_acknowledged':
-      return refusal(
-        `${reference} was already acknowledged by ${row.ownerName ?? 'another manager'}${at(row.acknowledgedAt)}, who owns it. ${NOTHING_CHANGED}`,
-      );
+      return `${reference} was already acknowledged by ${row.ownerName ?? 'another manager'}${at(row.acknowledgedAt)}, who owns it. ${NOTHING_CHANGED}`;
     case 'already_resolved':
-      return refusal(
-        `${reference} was already resolved by ${row.resolvedByName ?? 'another manager'}${at(row.resolvedAt)}. ${NOTHING_CHANGED}`,
-      );
+      return `${reference} was already resolved by ${row.resolvedByName ?? 'another manager'}${at(row.resolvedAt)}. ${NOTHING_CHANGED}`;
     case 'not_acknowledged':
-      return refusal(
-        `${reference} has not been acknowledged yet. Press Acknowledge first (you become its owner), then Resolve. ${NOTHING_CHANGED}`,
-      );
+      return `${reference} has not been acknowledged yet. Press Acknowledge first (you become its owner), then Resolve. ${NOTHING_CHANGED}`;
     case 'not_resolved':
-      return refusal(
-        `${reference} is ${COMPLAINT_STATUS_LABELS[row.status]}, not resolved, so there is nothing to reopen. ${NOTHING_CHANGED}`,
-      );
+      return `${reference} is ${COMPLAINT_STATUS_LABELS[row.status]}, not resolved, so there is nothing to reopen. ${NOTHING_CHANGED}`;
   }
 }
 
 /** Checks a step against the complaint as stored; a refusal explains what state it is in and who put it there. */
-function checkStep(
-  found: { row: ComplaintRow; reference: string },
-  step: ComplaintStep,
-  ctx: HandlerContext,
-) {
-  const check = checkComplaintStep(found.row.status, step);
-  return check.ok ? undefined : explainStepRefusal(found.row, found.reference, check.reason, ctx.zone);
-}
-
-/** After a conditional update changed nothing: someone else moved the complaint first, so say what it is now. */
-async function explainLostRace(
-  found: { row: ComplaintRow; reference: string },
-  step: ComplaintStep,
-  ctx: HandlerContext,
-): Promise<Outcome> {
-  const current = (await getComplaint(ctx.db, ctx.officeId, found.row.number)) ?? found.row;
-  return (
-    checkStep({ row: current, reference: found.reference }, step, ctx) ??
-    refusal(`${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`)
-  );
+function checkStep(step: ComplaintStep) {
+  return ({ row, reference }: Found<ComplaintRow>, ctx: HandlerContext): string | undefined => {
+    const check = checkComplaintStep(row.status, step);
+    return check.ok ? undefined : explainStepRefusal(row, reference, check.reason, ctx.zone);
+  };
 }
 
 function dmReporter(row: ComplaintRow, actor: Person, text: string): Effect[] {
@@ -428,8 +386,11 @@ function dmReporter(row: ComplaintRow, actor: Person, text: string): Effect[] {
 }
 
 async function viewDetails(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const found = await findHandledComplaint(value, 'read', ctx);
-  if (!found.ok) return found.outcome;
+  const looked = await findRequest(complaintKind, value, ctx);
+  if (!looked.ok) return looked.outcome;
+  const { found } = looked;
+  const refused = authoriseHandling('read')(found, ctx);
+  if (refused) return refusal(refused);
   await createAuditEntry(ctx.db, {
     officeId: ctx.officeId,
     actor: ctx.actor,
@@ -439,52 +400,55 @@ async function viewDetails(value: string, ctx: HandlerContext): Promise<Outcome>
   return { form: buildComplaintDetailsForm(found.row, ctx.office, ctx.now), effects: [] };
 }
 
-async function acknowledge(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
-  const found = await findHandledComplaint(value, 'acknowledge', ctx);
-  if (!found.ok) return found.outcome;
-  const refused = checkStep(found, 'acknowledge', ctx);
-  if (refused) return refused;
-  const updated = await acknowledgeComplaint(db, {
-    id: found.row.id,
-    fromStatuses: COMPLAINT_STEP_FROM.acknowledge,
-    owner: { key: actor.key, name: actor.name, platform: actor.platform, userId: actor.userId },
-    at: now.toJSDate(),
-  });
-  if (!updated) return explainLostRace(found, 'acknowledge', ctx);
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: 'complaint.acknowledged',
-    entity: found.reference,
-  });
-  return {
+/** The manager who acknowledges becomes the owner, and the clock to resolve runs. */
+const acknowledge: Step<ComplaintRow> = {
+  authorise: authoriseHandling('acknowledge'),
+  check: checkStep('acknowledge'),
+  apply: ({ row }, _values, { actor, db, now }) =>
+    acknowledgeComplaint(db, {
+      id: row.id,
+      fromStatuses: COMPLAINT_STEP_FROM.acknowledge,
+      owner: { key: actor.key, name: actor.name, platform: actor.platform, userId: actor.userId },
+      at: now.toJSDate(),
+    }),
+  finish: async ({ row: updated, reference }, _before, _values, { actor, zone }) => ({
+    audit: { action: 'complaint.acknowledged' },
     reply: {
-      text: `Acknowledged ${found.reference}; you own it now. Resolve it by ${formatDay(updated.resolveDueDay, zone)}.`,
+      text: `Acknowledged ${reference}; you own it now. Resolve it by ${formatDay(updated.resolveDueDay, zone)}.`,
     },
-    effects: [
-      { kind: 'update', cardKey: found.reference, message: buildComplaintCard(updated, office, now) },
-      ...dmReporter(
-        updated,
-        actor,
-        `Your complaint ${found.reference} was acknowledged by ${actor.name}, who will follow it up.`,
-      ),
-    ],
-  };
-}
+    effects: dmReporter(
+      updated,
+      actor,
+      `Your complaint ${reference} was acknowledged by ${actor.name}, who will follow it up.`,
+    ),
+  }),
+};
 
-async function openResolveForm(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const found = await findHandledComplaint(value, 'resolve', ctx);
-  if (!found.ok) return found.outcome;
-  const refused = checkStep(found, 'resolve', ctx);
-  if (refused) return refused;
-  return {
-    form: {
-      formId: COMPLAINT_FORMS.resolve,
-      title: `Resolve ${found.reference}`,
+type Resolution = z.infer<typeof resolveFormSchema>;
+
+const resolve: Step<ComplaintRow, Resolution> & { form: StepForm<ComplaintRow, Resolution> } = {
+  authorise: authoriseHandling('resolve'),
+  check: checkStep('resolve'),
+  apply: ({ row }, values, { actor, db, now }) =>
+    resolveComplaint(db, {
+      id: row.id,
+      fromStatuses: COMPLAINT_STEP_FROM.resolve,
+      byName: actor.name,
+      at: now.toJSDate(),
+      resolution: values.summary,
+      patientContacted: values.contacted === 'yes',
+    }),
+  finish: async ({ row: updated, reference }, _before, _values, { actor }) => ({
+    audit: { action: 'complaint.resolved', detail: { patientContacted: updated.patientContacted } },
+    reply: { text: `Resolved ${reference}.` },
+    effects: dmReporter(updated, actor, `Your complaint ${reference} was resolved by ${actor.name}.`),
+  }),
+  form: {
+    id: COMPLAINT_FORMS.resolve,
+    build: ({ row, reference }) => ({
+      title: `Resolve ${reference}`,
       submitLabel: 'Resolve',
-      metadata: found.reference,
-      lines: [`${describeComplaintSummary(found.row)} · owner ${found.row.ownerName ?? 'nobody yet'}`],
+      lines: [`${describeComplaintSummary(row)} · owner ${row.ownerName ?? 'nobody yet'}`],
       inputs: [
         {
           kind: 'textarea',
@@ -502,157 +466,93 @@ async function openResolveForm(value: string, ctx: HandlerContext): Promise<Outc
           ],
         },
       ],
+    }),
+    read(values) {
+      const parsed = resolveFormSchema.safeParse(values);
+      if (parsed.success) return { ok: true, values: parsed.data };
+      const formErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues)
+        formErrors[String(issue.path[0] ?? 'summary')] ??= issue.message;
+      return { ok: false, formErrors };
     },
-    effects: [],
-  };
-}
+  },
+};
 
-async function submitResolveForm(
-  values: Record<string, string>,
-  metadata: string | undefined,
-  ctx: HandlerContext,
-): Promise<Outcome> {
-  const { office, actor, db, now, officeId } = ctx;
-  const parsed = resolveFormSchema.safeParse(values);
-  if (!parsed.success) {
-    const formErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'summary')] ??= issue.message;
-    return { formErrors, effects: [] };
-  }
-  // The reference comes back from the form; who may resolve is checked again now, from the config.
-  const found = await findHandledComplaint(metadata ?? '', 'resolve', ctx);
-  if (!found.ok) return found.outcome;
-  const refused = checkStep(found, 'resolve', ctx);
-  if (refused) return refused;
-  const updated = await resolveComplaint(db, {
-    id: found.row.id,
-    fromStatuses: COMPLAINT_STEP_FROM.resolve,
-    byName: actor.name,
-    at: now.toJSDate(),
-    resolution: parsed.data.summary,
-    patientContacted: parsed.data.contacted === 'yes',
-  });
-  if (!updated) return explainLostRace(found, 'resolve', ctx);
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: 'complaint.resolved',
-    entity: found.reference,
-    detail: { patientContacted: updated.patientContacted },
-  });
-  return {
-    reply: { text: `Resolved ${found.reference}.` },
-    effects: [
-      { kind: 'update', cardKey: found.reference, message: buildComplaintCard(updated, office, now) },
-      ...dmReporter(updated, actor, `Your complaint ${found.reference} was resolved by ${actor.name}.`),
-    ],
-  };
-}
-
-async function reopen(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId } = ctx;
-  const found = await findHandledComplaint(value, 'reopen', ctx);
-  if (!found.ok) return found.outcome;
-  const refused = checkStep(found, 'reopen', ctx);
-  if (refused) return refused;
-  const updated = await reopenComplaint(db, {
-    id: found.row.id,
-    fromStatuses: COMPLAINT_STEP_FROM.reopen,
-    byName: actor.name,
-    at: now.toJSDate(),
-  });
-  if (!updated) return explainLostRace(found, 'reopen', ctx);
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: 'complaint.reopened',
-    entity: found.reference,
-  });
-  const effects: Effect[] = [
-    { kind: 'update', cardKey: found.reference, message: buildComplaintCard(updated, office, now) },
-  ];
-  if (updated.ownerPlatform && updated.ownerUserId && updated.ownerKey !== actor.key) {
-    effects.push({
-      kind: 'dm',
-      to: { platform: updated.ownerPlatform, userId: updated.ownerUserId },
-      message: { text: `${found.reference}, which you own, was reopened by ${actor.name}.` },
-    });
-  }
-  return {
-    reply: { text: `Reopened ${found.reference}; ${updated.ownerName ?? 'its owner'} still owns it.` },
-    effects,
-  };
-}
+const reopen: Step<ComplaintRow> = {
+  authorise: authoriseHandling('reopen'),
+  check: checkStep('reopen'),
+  apply: ({ row }, _values, { actor, db, now }) =>
+    reopenComplaint(db, {
+      id: row.id,
+      fromStatuses: COMPLAINT_STEP_FROM.reopen,
+      byName: actor.name,
+      at: now.toJSDate(),
+    }),
+  async finish({ row: updated, reference }, _before, _values, { actor }) {
+    const effects: Effect[] = [];
+    if (updated.ownerPlatform && updated.ownerUserId && updated.ownerKey !== actor.key) {
+      effects.push({
+        kind: 'dm',
+        to: { platform: updated.ownerPlatform, userId: updated.ownerUserId },
+        message: { text: `${reference}, which you own, was reopened by ${actor.name}.` },
+      });
+    }
+    return {
+      audit: { action: 'complaint.reopened' },
+      reply: { text: `Reopened ${reference}; ${updated.ownerName ?? 'its owner'} still owns it.` },
+      effects,
+    };
+  },
+};
 
 /** The reporter may refine what they filed until a manager acknowledges it; the refusal says why not. */
-async function findOwnNewComplaint(referenceText: string, ctx: HandlerContext): Promise<Found> {
-  const found = await findComplaint(referenceText, ctx);
-  if (!found.ok) return found;
-  if (found.row.reporterKey !== ctx.actor.key) {
+const refine: Step<ComplaintRow, ComplaintDraftFields> & {
+  form: StepForm<ComplaintRow, ComplaintDraftFields>;
+} = {
+  authorise: ({ row, reference }, ctx) =>
+    row.reporterKey === ctx.actor.key
+      ? undefined
+      : `Only the person who logged ${reference} can refine it. ${NOTHING_CHANGED}`,
+  check: ({ row, reference }) =>
+    row.status === 'new'
+      ? undefined
+      : `${reference} is already ${COMPLAINT_STATUS_LABELS[row.status]}; please tell ${row.ownerName ?? 'a manager'} what to add. ${NOTHING_CHANGED}`,
+  apply: ({ row }, fields, { actor, db }) =>
+    updateComplaintDraft(db, { id: row.id, reporterKey: actor.key, fields }),
+  async finish({ row: updated, reference }, before, _values, { actor, office }) {
+    const alreadyTold = selectComplaintAlertRecipients(before, office).map((member) => member.name);
+    const alerts = buildAlertEffects(updated, office, alreadyTold);
+    const alerted = alerts.length > 0 ? describeAlerted(updated, office) : undefined;
     return {
-      ok: false,
-      outcome: refusal(`Only the person who logged ${found.reference} can refine it. ${NOTHING_CHANGED}`),
+      audit: {
+        action: 'complaint.refined',
+        actor: describeReporterForAudit(actor, updated.anonymous),
+        detail: {
+          about: updated.about,
+          category: updated.category,
+          severity: updated.severity,
+          anonymous: updated.anonymous,
+        },
+      },
+      reply: {
+        text: `Updated ${reference}: ${COMPLAINT_CATEGORY_LABELS[updated.category]} · ${COMPLAINT_SEVERITY_LABELS[updated.severity]}.`,
+        ...(alerted ? { lines: [`Updated ${describeComplaintSummary(updated)}.`, alerted] } : {}),
+      },
+      effects: alerts,
     };
-  }
-  if (found.row.status !== 'new') {
-    return {
-      ok: false,
-      outcome: refusal(
-        `${found.reference} is already ${COMPLAINT_STATUS_LABELS[found.row.status]}; please tell ${found.row.ownerName ?? 'a manager'} what to add. ${NOTHING_CHANGED}`,
-      ),
-    };
-  }
-  return found;
-}
-
-async function openRefineForm(value: string, ctx: HandlerContext): Promise<Outcome> {
-  const found = await findOwnNewComplaint(value, ctx);
-  if (!found.ok) return found.outcome;
-  return { form: buildComplaintForm(found.row), effects: [] };
-}
-
-async function submitRefineForm(
-  values: Record<string, string>,
-  metadata: string | undefined,
-  ctx: HandlerContext,
-): Promise<Outcome> {
-  const { office, actor, db, now, officeId } = ctx;
-  const read = readComplaintForm(values);
-  if (!read.ok) return { formErrors: read.formErrors, effects: [] };
-  const found = await findOwnNewComplaint(metadata ?? '', ctx);
-  if (!found.ok) return found.outcome;
-  const updated = await updateComplaintDraft(db, {
-    id: found.row.id,
-    reporterKey: actor.key,
-    fields: read.fields,
-  });
-  if (!updated) return explainLostRace(found, 'acknowledge', ctx);
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor: describeReporterForAudit(actor, updated.anonymous),
-    action: 'complaint.refined',
-    entity: found.reference,
-    detail: {
-      about: updated.about,
-      category: updated.category,
-      severity: updated.severity,
-      anonymous: updated.anonymous,
+  },
+  form: {
+    id: COMPLAINT_FORMS.refine,
+    build: ({ row }) => {
+      const { formId: _id, metadata: _reference, ...form } = buildComplaintForm(row);
+      return form;
     },
-  });
-  const alreadyTold = selectComplaintAlertRecipients(found.row, office).map((member) => member.name);
-  const alerts = buildAlertEffects(updated, office, alreadyTold);
-  const alerted = alerts.length > 0 ? describeAlerted(updated, office) : undefined;
-  return {
-    reply: {
-      text: `Updated ${found.reference}: ${COMPLAINT_CATEGORY_LABELS[updated.category]} · ${COMPLAINT_SEVERITY_LABELS[updated.severity]}.`,
-      ...(alerted ? { lines: [`Updated ${describeComplaintSummary(updated)}.`, alerted] } : {}),
+    read(values) {
+      const read = readComplaintForm(values);
+      return read.ok ? { ok: true, values: read.fields } : read;
     },
-    effects: [
-      { kind: 'update', cardKey: found.reference, message: buildComplaintCard(updated, office, now) },
-      ...alerts,
-    ],
-  };
-}
+  },
+};
 
 function refuseNonManager(doing: string, ctx: HandlerContext): Outcome | undefined {
   if (ctx.actor.isManager) return undefined;
@@ -761,15 +661,15 @@ export const complaintsFeature: Feature = {
   run: runComplaintCommand,
   actions: {
     [COMPLAINT_ACTIONS.details]: viewDetails,
-    [COMPLAINT_ACTIONS.acknowledge]: acknowledge,
-    [COMPLAINT_ACTIONS.resolve]: openResolveForm,
-    [COMPLAINT_ACTIONS.reopen]: reopen,
-    [COMPLAINT_ACTIONS.refine]: openRefineForm,
+    [COMPLAINT_ACTIONS.acknowledge]: stepButton(complaintKind, acknowledge),
+    [COMPLAINT_ACTIONS.resolve]: stepButton(complaintKind, resolve),
+    [COMPLAINT_ACTIONS.reopen]: stepButton(complaintKind, reopen),
+    [COMPLAINT_ACTIONS.refine]: stepButton(complaintKind, refine),
   },
   forms: {
     [COMPLAINT_FORMS.intake]: submitIntakeForm,
-    [COMPLAINT_FORMS.refine]: submitRefineForm,
-    [COMPLAINT_FORMS.resolve]: submitResolveForm,
+    [COMPLAINT_FORMS.refine]: stepFormHandler(complaintKind, refine),
+    [COMPLAINT_FORMS.resolve]: stepFormHandler(complaintKind, resolve),
     [COMPLAINT_FORMS.details]: ignoreDetailsSubmission,
   },
   jobs: [complaintRemindersJob],

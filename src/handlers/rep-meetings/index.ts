@@ -14,8 +14,7 @@ import {
 } from '../../db/repositories/rep-meetings.ts';
 import type { TimeOffRow } from '../../db/repositories/time-off.ts';
 import { formatDay } from '../../domain/dates.ts';
-import { listManagers, slugifyName } from '../../domain/people.ts';
-import { parseReference } from '../../domain/references.ts';
+import { slugifyName } from '../../domain/people.ts';
 import {
   checkBookingWindow,
   evaluateRepBooking,
@@ -35,9 +34,11 @@ import {
   readRepRules,
 } from '../../domain/rep-meetings.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
+import { type RequestKind, type Step, takeStep } from '../kernel/workflow.ts';
 import { ensureCalendarToken } from './calendar.ts';
 import {
   buildBookButton,
@@ -52,8 +53,6 @@ import {
 import { REPS_ACTIONS, REPS_FORMS } from './ids.ts';
 import { repRemindersJob } from './reminders.ts';
 
-const NOTHING_SAVED = 'Nothing was saved.';
-const NOTHING_CHANGED = 'Nothing was changed.';
 const TEXT_HINT = 'Write it like /reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma.';
 const NEXT_OPEN_LIMIT = 5;
 const LIST_LIMIT = 25;
@@ -90,21 +89,13 @@ interface BookingDetails {
 
 type BookingFailure = { refusal: RepBookingRefusal | { reason: 'slot_taken' }; message: string };
 
-function refusal(text: string, extra: Partial<Message> = {}): Outcome {
+/** A refusal with what to do instead: more lines, and buttons such as the next open slots. */
+function refuseWith(text: string, extra: Partial<Message>): Outcome {
   return replyOnly({
     text,
     lines: [text, ...(extra.lines ?? [])],
     ...(extra.buttons ? { buttons: extra.buttons } : {}),
   });
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-function managerNames(office: OfficeConfig): string {
-  const names = listManagers(office).map((member) => member.name);
-  return names.length > 0 ? names.join(' or ') : 'a manager';
 }
 
 function describeSlotTimes(office: OfficeConfig): string {
@@ -266,23 +257,23 @@ async function bookFromText(text: string, ctx: HandlerContext): Promise<Outcome>
   if (!parsed.ok) {
     switch (parsed.reason) {
       case 'no_date':
-        return refusal(`I could not find a date at the start of "${clip(text)}". ${NOTHING_SAVED}`, {
+        return refuseWith(`I could not find a date at the start of "${clip(text)}". ${NOTHING_SAVED}`, {
           lines: [TEXT_HINT],
         });
       case 'unparseable_date':
-        return refusal(`"${clip(parsed.fragment)}" is not a date I can read. ${NOTHING_SAVED}`, {
+        return refuseWith(`"${clip(parsed.fragment)}" is not a date I can read. ${NOTHING_SAVED}`, {
           lines: [TEXT_HINT],
         });
       case 'not_one_day':
-        return refusal(`A rep visit is on one day; give a single date. ${NOTHING_SAVED}`, {
+        return refuseWith(`A rep visit is on one day; give a single date. ${NOTHING_SAVED}`, {
           lines: [TEXT_HINT],
         });
       case 'no_time':
-        return refusal(`Give the slot’s time after the date, like 12:00. ${NOTHING_SAVED}`, {
+        return refuseWith(`Give the slot’s time after the date, like 12:00. ${NOTHING_SAVED}`, {
           lines: [TEXT_HINT],
         });
       case 'no_company':
-        return refusal(`Write the rep and the company as "<rep> from <company>". ${NOTHING_SAVED}`, {
+        return refuseWith(`Write the rep and the company as "<rep> from <company>". ${NOTHING_SAVED}`, {
           lines: [TEXT_HINT],
         });
     }
@@ -290,7 +281,7 @@ async function bookFromText(text: string, ctx: HandlerContext): Promise<Outcome>
   const booked = await bookVisit(parsed, { topic: '', contact: '', providers: [], lunch: false }, ctx);
   if (booked.ok) return confirmBooking(booked.row, ctx.office);
   const offer = isSlotRefusal(booked.refusal.reason) ? await offerNextSlots(ctx) : {};
-  return refusal(`${booked.message} ${NOTHING_SAVED}`, offer);
+  return refuseWith(`${booked.message} ${NOTHING_SAVED}`, offer);
 }
 
 /** `/reps`: the open slots of the next two weeks, one Book button each (as many as Block Kit allows). */
@@ -334,13 +325,13 @@ async function checkSlotStillOpen(
   if (!key || !slot) {
     return {
       ok: false,
-      outcome: refusal(`That slot is no longer offered. ${NOTHING_SAVED}`, await offerNextSlots(ctx)),
+      outcome: refuseWith(`That slot is no longer offered. ${NOTHING_SAVED}`, await offerNextSlots(ctx)),
     };
   }
   const window = checkBookingWindow(slot, ctx.now, ctx.office);
   if (!window.ok) {
     const why = explainRefusal(window, key, ctx.office);
-    return { ok: false, outcome: refusal(`${why} ${NOTHING_SAVED}`, await offerNextSlots(ctx)) };
+    return { ok: false, outcome: refuseWith(`${why} ${NOTHING_SAVED}`, await offerNextSlots(ctx)) };
   }
   const booked = await listBookedRepMeetings(
     ctx.db,
@@ -350,7 +341,7 @@ async function checkSlotStillOpen(
   );
   if (booked.some((row) => row.slotStart.getTime() === slot.start.toMillis())) {
     const why = `${formatSlotStart(slot.start, zone)} was just taken by someone else.`;
-    return { ok: false, outcome: refusal(`${why} ${NOTHING_SAVED}`, await offerNextSlots(ctx)) };
+    return { ok: false, outcome: refuseWith(`${why} ${NOTHING_SAVED}`, await offerNextSlots(ctx)) };
   }
   return { ok: true, slot };
 }
@@ -423,7 +414,8 @@ async function submitBookForm(
   }
   // The slot comes back from the form's metadata; it is checked again here like anything typed.
   const key = parseSlotKey(metadata ?? '');
-  if (!key) return refusal(`That form no longer names a slot. ${NOTHING_SAVED}`, await offerNextSlots(ctx));
+  if (!key)
+    return refuseWith(`That form no longer names a slot. ${NOTHING_SAVED}`, await offerNextSlots(ctx));
   const booked = await bookVisit(
     { ...key, repName: parsed.data.repName, company: parsed.data.company },
     {
@@ -437,7 +429,7 @@ async function submitBookForm(
   if (booked.ok) return confirmBooking(booked.row, ctx.office);
   const field = FORM_FIELD_OF_REASON[booked.refusal.reason];
   if (field) return { formErrors: { [field]: booked.message }, effects: [] };
-  return refusal(`${booked.message} ${NOTHING_SAVED}`, await offerNextSlots(ctx));
+  return refuseWith(`${booked.message} ${NOTHING_SAVED}`, await offerNextSlots(ctx));
 }
 
 /** `/reps list`: every upcoming booked visit, earliest first. */
@@ -464,65 +456,59 @@ async function listUpcoming(ctx: HandlerContext): Promise<Outcome> {
   });
 }
 
-async function cancel(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
-  if (!referenceText)
-    return refusal('Say which visit to cancel, like /reps cancel RM-5. /reps list shows them.');
-  const number = parseReference(referenceText, 'RM');
-  if (number === undefined) {
-    return refusal(
-      `"${clip(referenceText)}" is not a rep visit reference. They look like RM-5. ${NOTHING_CHANGED}`,
+const repVisitKind: RequestKind<RepMeetingRow> = {
+  prefix: 'RM',
+  noun: 'rep visit',
+  referenceNoun: 'rep visit',
+  example: 'RM-5',
+  load: (ctx, number) => getRepMeeting(ctx.db, ctx.officeId, number),
+};
+
+/** Its booker or a manager cancels a visit before it starts; the slot opens again. */
+const cancel: Step<RepMeetingRow> = {
+  authorise: ({ row, reference }, { actor, office }) =>
+    row.bookerKey === actor.key || actor.isManager
+      ? undefined
+      : `${reference} was booked by ${row.bookerName}; only they or ${managerNames(office)} can cancel it. ${NOTHING_CHANGED}`,
+  check({ row, reference }, { now, zone }) {
+    if (row.status === 'cancelled') {
+      return `${reference} was already cancelled by ${row.cancelledByName ?? 'someone'}. ${NOTHING_CHANGED}`;
+    }
+    if (row.slotStart <= now.toJSDate()) {
+      return `${reference} (${describeVisitTime(row, zone)}) has already started or passed. ${NOTHING_CHANGED}`;
+    }
+    return undefined;
+  },
+  apply: ({ row }, _values, { actor, db, now }) =>
+    cancelRepMeeting(db, { id: row.id, byName: actor.name, at: now.toJSDate() }),
+  async finish({ row: cancelled, reference }, _before, _values, { actor, zone }) {
+    const when = describeVisitTime(cancelled, zone);
+    const told = `${actor.name} cancelled your rep visit ${reference} (${when}, ${describeRep(cancelled)}).`;
+    const effects: Effect[] =
+      cancelled.bookerKey === actor.key
+        ? []
+        : [
+            {
+              kind: 'dm',
+              to: { platform: cancelled.bookerPlatform, userId: cancelled.bookerUserId },
+              message: { text: told, lines: [told, 'Please let the rep know.'] },
+            },
+          ];
+    return {
+      audit: { action: 'reps.cancelled' },
+      reply: { text: `Cancelled ${reference} (${when}, ${describeRep(cancelled)}). The slot is open again.` },
+      effects,
+    };
+  },
+};
+
+function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
+  if (!referenceText) {
+    return Promise.resolve(
+      refusal('Say which visit to cancel, like /reps cancel RM-5. /reps list shows them.'),
     );
   }
-  const row = await getRepMeeting(db, officeId, number);
-  const reference = `RM-${number}`;
-  if (!row) return refusal(`There is no rep visit ${reference}. ${NOTHING_CHANGED}`);
-  const own = row.bookerKey === actor.key;
-  if (!own && !actor.isManager) {
-    return refusal(
-      `${reference} was booked by ${row.bookerName}; only they or ${managerNames(office)} can cancel it. ${NOTHING_CHANGED}`,
-    );
-  }
-  if (row.status === 'cancelled') {
-    return refusal(
-      `${reference} was already cancelled by ${row.cancelledByName ?? 'someone'}. ${NOTHING_CHANGED}`,
-    );
-  }
-  if (row.slotStart <= now.toJSDate()) {
-    return refusal(
-      `${reference} (${describeVisitTime(row, zone)}) has already started or passed. ${NOTHING_CHANGED}`,
-    );
-  }
-  const cancelled = await cancelRepMeeting(db, { id: row.id, byName: actor.name, at: now.toJSDate() });
-  if (!cancelled) {
-    return refusal(`${reference} changed a moment ago; check /reps list and try again. ${NOTHING_CHANGED}`);
-  }
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: 'reps.cancelled',
-    entity: reference,
-  });
-  const when = describeVisitTime(cancelled, zone);
-  const effects: Effect[] = own
-    ? []
-    : [
-        {
-          kind: 'dm',
-          to: { platform: cancelled.bookerPlatform, userId: cancelled.bookerUserId },
-          message: {
-            text: `${actor.name} cancelled your rep visit ${reference} (${when}, ${describeRep(cancelled)}).`,
-            lines: [
-              `${actor.name} cancelled your rep visit ${reference} (${when}, ${describeRep(cancelled)}).`,
-              'Please let the rep know.',
-            ],
-          },
-        },
-      ];
-  return {
-    reply: { text: `Cancelled ${reference} (${when}, ${describeRep(cancelled)}). The slot is open again.` },
-    effects,
-  };
+  return takeStep(repVisitKind, cancel, referenceText, ctx);
 }
 
 /** `/reps calendar`: (managers) the address of the calendar feed, made on first use when the config has none. */
@@ -550,10 +536,10 @@ async function runRepsCommand(text: string, ctx: HandlerContext): Promise<Outcom
   const keyword = word.toLowerCase();
   if (text === '' || keyword === 'slots' || keyword === 'open') return listOpenSlots(ctx);
   if (keyword === 'list') return listUpcoming(ctx);
-  if (keyword === 'cancel') return cancel(rest.join(' '), ctx);
+  if (keyword === 'cancel') return cancelFromText(rest.join(' '), ctx);
   if (keyword === 'calendar') return showCalendar(ctx);
   if (keyword === 'book') return bookFromText(rest.join(' '), ctx);
-  return refusal(`I don’t know "/reps ${clip(text)}". ${NOTHING_SAVED}`, {
+  return refuseWith(`I don’t know "/reps ${clip(text)}". ${NOTHING_SAVED}`, {
     lines: [
       '/reps shows the open slots; /reps book, /reps list, /reps cancel RM-5 and /reps help explain the rest.',
     ],
