@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/client.ts';
 import type { TimeOffRow } from '../../src/db/repositories/time-off.ts';
 import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
-import { buildHandlerContext } from '../helpers/office.ts';
+import { buildHandlerContext, buildPerson } from '../helpers/office.ts';
 
 describe('createRouter', () => {
   const calls: string[] = [];
@@ -65,5 +65,66 @@ describe('createRouter', () => {
       ctx,
     );
     expect(outcome.effects).toEqual([{ kind: 'post', channel: 'approvals', message: { text: 'saw TO-7' } }]);
+  });
+
+  describe('subcommands', () => {
+    const ran: string[] = [];
+    const withSubcommands: Feature = {
+      ...feature,
+      command: 'timeoff',
+      run: async (text) => {
+        ran.push(`run:${text}`);
+        return { effects: [] };
+      },
+      subcommands: [
+        {
+          words: ['list all'],
+          managerOnly: (managers) => `Only ${managers} see everyone.`,
+          run: async (rest) => {
+            ran.push(`all:${rest}`);
+            return { effects: [] };
+          },
+        },
+        {
+          words: ['list'],
+          maxArgs: 0,
+          run: async (rest) => {
+            ran.push(`list:${rest}`);
+            return { effects: [] };
+          },
+        },
+        {
+          words: ['cancel', 'withdraw'],
+          run: async (rest) => {
+            ran.push(`cancel:${rest}`);
+            return { effects: [] };
+          },
+        },
+      ],
+    };
+    const subRouter = createRouter([withSubcommands]);
+    const office = ctx.office;
+    const manager = { ...ctx, actor: buildPerson(office, 'U0DANA') };
+    const route = (text: string, context = ctx) =>
+      subRouter.route({ kind: 'command', command: 'timeoff', text }, context);
+
+    it('refuses a manager-only subcommand to anyone else before it runs, naming the managers', async () => {
+      ran.length = 0;
+      const outcome = await route('LIST   all', ctx);
+      expect(outcome.reply?.text).toBe('Only Dana Reyes or Dr. Omar Haddad see everyone.');
+      expect(outcome.effects).toEqual([]);
+      expect(ran).toEqual([]);
+      await route('list all', manager);
+      expect(ran).toEqual(['all:']);
+    });
+
+    it('chooses the longest phrase, passes the words after it, and gives other text to the command', async () => {
+      ran.length = 0;
+      await route('withdraw   TO-3');
+      await route('list');
+      await route('list of things to bring');
+      await route('dec 3 listing');
+      expect(ran).toEqual(['cancel:TO-3', 'list:', 'run:list of things to bring', 'run:dec 3 listing']);
+    });
   });
 });

@@ -554,17 +554,8 @@ const refine: Step<ComplaintRow, ComplaintDraftFields> & {
   },
 };
 
-function refuseNonManager(doing: string, ctx: HandlerContext): Outcome | undefined {
-  if (ctx.actor.isManager) return undefined;
-  return refusal(
-    `Only managers (${managerNames(ctx.office)}) can ${doing} complaints; they are confidential. /complaint <what happened> logs one.`,
-  );
-}
-
 async function listOpen(ctx: HandlerContext): Promise<Outcome> {
   const { actor, db, now, officeId, zone } = ctx;
-  const refused = refuseNonManager('list', ctx);
-  if (refused) return refused;
   const rows = await listOpenComplaints(db, officeId);
   await createAuditEntry(db, {
     officeId: officeId,
@@ -598,8 +589,6 @@ async function listOpen(ctx: HandlerContext): Promise<Outcome> {
 
 async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcome> {
   const { office, actor, db, now, officeId, zone } = ctx;
-  const refused = refuseNonManager('export', ctx);
-  if (refused) return refused;
   const example = `/complaint export ${now.setZone(zone).toFormat('yyyy-MM')}`;
   const month = monthText === '' ? undefined : DateTime.fromFormat(monthText, 'yyyy-MM', { zone });
   if (month && !month.isValid) {
@@ -632,13 +621,13 @@ async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcom
 }
 
 async function runComplaintCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
-  if (text === '') return { form: buildComplaintForm(), effects: [] };
-  const [word = '', ...rest] = text.split(/\s+/);
-  const keyword = word.toLowerCase();
-  // Only the exact words are commands, so a complaint that starts with "list" is still filed.
-  if (keyword === 'list' && rest.length === 0) return listOpen(ctx);
-  if (keyword === 'export' && rest.length <= 1) return exportCsv(rest[0] ?? '', ctx);
-  return fileFromText(text, ctx);
+  return text === '' ? { form: buildComplaintForm(), effects: [] } : fileFromText(text, ctx);
+}
+
+/** Complaints are confidential: only managers list or export them. */
+function refuseConfidential(doing: string) {
+  return (managers: string) =>
+    `Only managers (${managers}) can ${doing} complaints; they are confidential. /complaint <what happened> logs one.`;
 }
 
 /** A details view offers only Close; a submission anyway (a tampered client) changes nothing. */
@@ -659,6 +648,16 @@ export const complaintsFeature: Feature = {
     ],
   },
   run: runComplaintCommand,
+  // Only the exact words are subcommands, so a complaint that starts with "list" is still filed.
+  subcommands: [
+    {
+      words: ['list'],
+      maxArgs: 0,
+      managerOnly: refuseConfidential('list'),
+      run: (_rest, ctx) => listOpen(ctx),
+    },
+    { words: ['export'], maxArgs: 1, managerOnly: refuseConfidential('export'), run: exportCsv },
+  ],
   actions: {
     [COMPLAINT_ACTIONS.details]: viewDetails,
     [COMPLAINT_ACTIONS.acknowledge]: stepButton(complaintKind, acknowledge),

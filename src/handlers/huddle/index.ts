@@ -34,23 +34,20 @@ function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: str
   return parsed.start;
 }
 
-async function runHuddleCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
+/** `/huddle post`: today's digest to the huddle channel now, as the morning job posts it. */
+async function postDigest(ctx: HandlerContext): Promise<Outcome> {
   const { office, db, now, zone } = ctx;
-  const words = text.toLowerCase();
-  if (words === 'post') {
-    if (!ctx.actor.isManager) {
-      return replyOnly({
-        text: 'Only managers can post the huddle to the channel. /huddle shows it to you.',
-      });
-    }
-    const today = getOfficeDay(now, zone);
-    const message = renderHuddleDigest(await loadHuddleDigest(db, office, today, now));
-    return {
-      reply: { text: `Posted the huddle for ${formatDay(today, zone)} to the huddle channel.` },
-      effects: [{ kind: 'post', channel: 'huddle', message }],
-    };
-  }
-  const day = readDigestDay(words, ctx);
+  const today = getOfficeDay(now, zone);
+  const message = renderHuddleDigest(await loadHuddleDigest(db, office, today, now));
+  return {
+    reply: { text: `Posted the huddle for ${formatDay(today, zone)} to the huddle channel.` },
+    effects: [{ kind: 'post', channel: 'huddle', message }],
+  };
+}
+
+async function runHuddleCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const { office, db, now } = ctx;
+  const day = readDigestDay(text.toLowerCase(), ctx);
   if (typeof day !== 'string') return replyOnly({ text: day.error });
   return replyOnly(renderHuddleDigest(await loadHuddleDigest(db, office, day, now)));
 }
@@ -66,6 +63,14 @@ export const huddleFeature: Feature = {
     ],
   },
   run: runHuddleCommand,
+  subcommands: [
+    {
+      words: ['post'],
+      maxArgs: 0,
+      managerOnly: () => 'Only managers can post the huddle to the channel. /huddle shows it to you.',
+      run: (_rest, ctx) => postDigest(ctx),
+    },
+  ],
   actions: {},
   forms: {},
   jobs: [huddleDigestJob, pendingRemindersJob],

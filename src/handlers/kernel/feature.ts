@@ -19,6 +19,18 @@ export type EventHandlers = {
   ) => Promise<Effect[]>;
 };
 
+/** A word after the command that chooses what it does (`/timeoff list all`), declared so the router can enforce who may use it. */
+export interface Subcommand {
+  /** the words that choose it, any of them, such as `['cancel', 'withdraw']` or `['list all']` */
+  words: readonly string[];
+  /** at most this many words may follow; with more, the text goes to the command itself (a complaint that starts with "list") */
+  maxArgs?: number;
+  /** only managers may use it; the refusal, given the managers' names, is sent and nothing runs */
+  managerOnly?: (managers: string) => string;
+  /** the text after the chosen words */
+  run: CommandHandler;
+}
+
 /** How a command is written: the answer to `<command> help`, and its line in the list of all commands. */
 export interface Usage {
   summary: string;
@@ -26,14 +38,16 @@ export interface Usage {
 }
 
 /**
- * Everything one feature adds to frontdesk, and the only place it is registered: its command word and
- * usage, its buttons (action ids) and forms (form ids) with their handlers, and its scheduled jobs. Command
+ * Everything one feature adds to frontdesk, and the only place it is registered: its command word,
+ * subcommands and usage, its buttons (action ids) and forms (form ids) with their handlers, and its scheduled jobs. Command
  * words, ids, help and the scheduler's jobs are all derived from the list of features.
  */
 export interface Feature {
   command: string;
   usage: Usage;
+  /** the command's text when no subcommand word starts it, the empty text included */
   run: CommandHandler;
+  subcommands?: readonly Subcommand[];
   actions: Record<string, ActionHandler>;
   forms: Record<string, FormHandler>;
   jobs?: readonly ScheduledJob[];

@@ -1,6 +1,7 @@
 import type { HandlerContext } from './context.ts';
+import { managerNames, refusal } from './copy.ts';
 import type { FeatureEvent } from './events.ts';
-import type { ActionHandler, Feature, FormHandler } from './feature.ts';
+import type { ActionHandler, Feature, FormHandler, Subcommand } from './feature.ts';
 import type { Input } from './input.ts';
 import { type Outcome, replyOnly } from './message.ts';
 import { describeCommandUsage } from './usage.ts';
@@ -31,6 +32,24 @@ function toStorableInput(input: Input): Input {
         ...(input.metadata === undefined ? {} : { metadata: toStorableText(input.metadata) }),
       };
   }
+}
+
+/** The subcommand the text starts with, the longest phrase winning (`list all` over `list`), and the words after it. */
+function findSubcommand(
+  subcommands: readonly Subcommand[],
+  text: string,
+): { subcommand: Subcommand; rest: string } | undefined {
+  const words = text.split(/\s+/).filter(Boolean);
+  const phrases = subcommands
+    .flatMap((subcommand) => subcommand.words.map((phrase) => ({ subcommand, phrase: phrase.split(' ') })))
+    .sort((a, b) => b.phrase.length - a.phrase.length);
+  for (const { subcommand, phrase } of phrases) {
+    const starts = phrase.every((word, index) => words[index]?.toLowerCase() === word);
+    const args = words.length - phrase.length;
+    if (!starts || (subcommand.maxArgs !== undefined && args > subcommand.maxArgs)) continue;
+    return { subcommand, rest: words.slice(phrase.length).join(' ') };
+  }
+  return undefined;
 }
 
 /** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage.
@@ -76,8 +95,15 @@ export function createRouter(features: readonly Feature[]) {
               lines: [`This frontdesk does not handle /${input.command} yet. Nothing was saved.`],
             });
           }
-          if (/^(help|\?)$/i.test(input.text.trim())) return replyOnly(describeCommandUsage(feature));
-          return feature.run(input.text.trim(), ctx);
+          const text = input.text.trim();
+          if (/^(help|\?)$/i.test(text)) return replyOnly(describeCommandUsage(feature));
+          const chosen = findSubcommand(feature.subcommands ?? [], text);
+          if (!chosen) return feature.run(text, ctx);
+          const { subcommand, rest } = chosen;
+          if (subcommand.managerOnly && !ctx.actor.isManager) {
+            return refusal(subcommand.managerOnly(managerNames(ctx.office)));
+          }
+          return subcommand.run(rest, ctx);
         }
         case 'action': {
           const handler = actions.get(input.actionId);

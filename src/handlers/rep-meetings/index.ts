@@ -513,11 +513,6 @@ function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Out
 
 /** `/reps calendar`: (managers) the address of the calendar feed, made on first use when the config has none. */
 async function showCalendar(ctx: HandlerContext): Promise<Outcome> {
-  if (!ctx.actor.isManager) {
-    return refusal(
-      `Only ${managerNames(ctx.office)} can get the calendar feed’s address. ${NOTHING_CHANGED}`,
-    );
-  }
   const token = await ensureCalendarToken(ctx.db, ctx.office, ctx.now);
   const path = `/calendar/${token}.ics`;
   return replyOnly({
@@ -532,13 +527,7 @@ async function showCalendar(ctx: HandlerContext): Promise<Outcome> {
 }
 
 async function runRepsCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
-  const [word = '', ...rest] = text.split(/\s+/);
-  const keyword = word.toLowerCase();
-  if (text === '' || keyword === 'slots' || keyword === 'open') return listOpenSlots(ctx);
-  if (keyword === 'list') return listUpcoming(ctx);
-  if (keyword === 'cancel') return cancelFromText(rest.join(' '), ctx);
-  if (keyword === 'calendar') return showCalendar(ctx);
-  if (keyword === 'book') return bookFromText(rest.join(' '), ctx);
+  if (text === '') return listOpenSlots(ctx);
   return refuseWith(`I don’t know "/reps ${clip(text)}". ${NOTHING_SAVED}`, {
     lines: [
       '/reps shows the open slots; /reps book, /reps list, /reps cancel RM-5 and /reps help explain the rest.',
@@ -607,6 +596,17 @@ export const repMeetingsFeature: Feature = {
     ],
   },
   run: runRepsCommand,
+  subcommands: [
+    { words: ['slots', 'open'], run: (_rest, ctx) => listOpenSlots(ctx) },
+    { words: ['list'], run: (_rest, ctx) => listUpcoming(ctx) },
+    { words: ['cancel'], run: cancelFromText },
+    {
+      words: ['calendar'],
+      managerOnly: (managers) => `Only ${managers} can get the calendar feed’s address. ${NOTHING_CHANGED}`,
+      run: (_rest, ctx) => showCalendar(ctx),
+    },
+    { words: ['book'], run: bookFromText },
+  ],
   actions: { [REPS_ACTIONS.book]: openBookForm },
   forms: { [REPS_FORMS.book]: submitBookForm },
   jobs: [repRemindersJob],

@@ -425,9 +425,6 @@ async function listOpen(ctx: HandlerContext): Promise<Outcome> {
 
 async function recordStock(args: string[], ctx: HandlerContext): Promise<Outcome> {
   const { office, actor, db, now, officeId } = ctx;
-  if (!actor.isManager) {
-    return refusal(`Only ${managerNames(office)} can record stock counts. ${NOTHING_SAVED}`);
-  }
   const [skuText = '', countText = ''] = args;
   if (!skuText || !countText)
     return refusal(`Say which item and how many are on hand. ${NOTHING_SAVED}`, STOCK_HINT);
@@ -480,8 +477,7 @@ function formatDollars(cents: number | null): string {
 }
 
 async function exportMonth(monthText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
-  if (!actor.isManager) return refusal(`Only ${managerNames(office)} can export supply requests.`);
+  const { actor, db, now, officeId, zone } = ctx;
   const month = monthText ? parseOfficeMonth(monthText, zone) : getOfficeMonth(now, zone);
   if (!month) {
     return refusal(
@@ -721,23 +717,7 @@ function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Out
 }
 
 async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
-  if (text === '') return { form: buildRequestForm(ctx.office), effects: [] };
-  const [word = '', ...rest] = text.split(/\s+/);
-  switch (word.toLowerCase()) {
-    case 'list':
-      return listOpen(ctx);
-    case 'stock':
-    case 'count':
-      return recordStock(rest, ctx);
-    case 'export':
-    case 'csv':
-      return exportMonth(rest.join(' '), ctx);
-    case 'cancel':
-    case 'withdraw':
-      return cancelFromText(rest.join(' '), ctx);
-    default:
-      return fileFromText(text, ctx);
-  }
+  return text === '' ? { form: buildRequestForm(ctx.office), effects: [] } : fileFromText(text, ctx);
 }
 
 /** `/supplies`: requests against the catalog; Approve / Deny, Mark ordered, Mark received; stock counts and export. */
@@ -756,6 +736,20 @@ export const suppliesFeature: Feature = {
     ],
   },
   run: runSuppliesCommand,
+  subcommands: [
+    { words: ['list'], run: (_rest, ctx) => listOpen(ctx) },
+    {
+      words: ['stock', 'count'],
+      managerOnly: (managers) => `Only ${managers} can record stock counts. ${NOTHING_SAVED}`,
+      run: (rest, ctx) => recordStock(rest.split(' '), ctx),
+    },
+    {
+      words: ['export', 'csv'],
+      managerOnly: (managers) => `Only ${managers} can export supply requests.`,
+      run: exportMonth,
+    },
+    { words: ['cancel', 'withdraw'], run: cancelFromText },
+  ],
   actions: {
     [SUPPLIES_ACTIONS.approve]: stepButton(supplyRequestKind, managerStep('approved', noNote)),
     [SUPPLIES_ACTIONS.deny]: stepButton(supplyRequestKind, deny),

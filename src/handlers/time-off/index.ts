@@ -330,9 +330,6 @@ const LIST_LIMIT = 40;
 
 async function listEveryone(ctx: HandlerContext): Promise<Outcome> {
   const { db, now, officeId, zone } = ctx;
-  if (!ctx.actor.isManager) {
-    return refusal('Only managers can see everyone’s time off. /timeoff list shows yours.');
-  }
   const today = getOfficeDay(now, zone);
   const until =
     now
@@ -503,14 +500,7 @@ function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Out
 }
 
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
-  const [word = '', ...rest] = text.split(/\s+/);
-  const keyword = word.toLowerCase();
-  if (text === '') return { form: buildRequestForm(ctx), effects: [] };
-  if (keyword === 'list') {
-    return rest.join(' ').toLowerCase() === 'all' ? listEveryone(ctx) : listMine(ctx);
-  }
-  if (keyword === 'cancel' || keyword === 'withdraw') return cancelFromText(rest.join(' '), ctx);
-  return fileFromText(text, ctx);
+  return text === '' ? { form: buildRequestForm(ctx), effects: [] } : fileFromText(text, ctx);
 }
 
 /** `/timeoff`: requests, decisions with Approve / Deny, balances and cancellations. */
@@ -527,6 +517,16 @@ export const timeOffFeature: Feature = {
     ],
   },
   run: runTimeOffCommand,
+  subcommands: [
+    {
+      words: ['list all'],
+      maxArgs: 0,
+      managerOnly: () => 'Only managers can see everyone’s time off. /timeoff list shows yours.',
+      run: (_rest, ctx) => listEveryone(ctx),
+    },
+    { words: ['list'], run: (_rest, ctx) => listMine(ctx) },
+    { words: ['cancel', 'withdraw'], run: cancelFromText },
+  ],
   actions: {
     [TIME_OFF_ACTIONS.approve]: stepButton(timeOffRequestKind, approve),
     [TIME_OFF_ACTIONS.deny]: stepButton(timeOffRequestKind, deny),
