@@ -22,7 +22,7 @@ import type { OfficeConfig } from '../src/config/office.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { getOfficeDay } from '../src/domain/dates.ts';
 import { type Person, resolvePerson } from '../src/domain/people.ts';
-import { loadHuddleDigest, renderHuddleDigest } from '../src/handlers/huddle/digest.ts';
+import { loadHuddleDigest, renderHuddleDigest } from '../src/handlers/index.ts';
 import { dispatchInput } from '../src/handlers/kernel/dispatch.ts';
 import type { Outcome } from '../src/handlers/kernel/message.ts';
 import { buildDispatchDeps } from '../tests/helpers/dispatch.ts';

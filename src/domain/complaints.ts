@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import { COMPLAINT_DEFAULTS, type OfficeConfig, type StaffMember } from '../config/office.ts';
 import { addWorkingDays } from './calendar.ts';
 import { getOfficeDay, type IsoDay, listDays } from './dates.ts';
+import type { DigestSection } from './digest.ts';
 import { listManagers, type Person, slugifyName } from './people.ts';
 
 /** Who the complaint comes from. */
@@ -212,4 +213,19 @@ export function selectComplaintAlertRecipients(
 
 function staffKey(member: StaffMember): string {
   return `staff:${slugifyName(member.name)}`;
+}
+
+/** The huddle's complaints line: how many are open, and the overdue ones by reference and age only, never text. */
+export function describeComplaintSection(complaints: {
+  open: number;
+  overdue: readonly { reference: string; ageDays: number }[];
+}): DigestSection {
+  if (complaints.open === 0 && complaints.overdue.length === 0) return { heading: 'Complaints', lines: [] };
+  const overdue = complaints.overdue.map((item) => `${item.reference} (${item.ageDays} days)`);
+  return {
+    heading: 'Complaints',
+    lines: [
+      `${complaints.open} open${overdue.length > 0 ? `, ${overdue.length} overdue: ${overdue.join(', ')}` : ''}`,
+    ],
+  };
 }

@@ -1,16 +1,11 @@
 import type { DateTime } from 'luxon';
-import type { OfficeConfig, StaffMember } from '../config/office.ts';
-import { findNextWorkingDay, isWorkingDay, listHolidays } from './calendar.ts';
-import { addDays, type DayPart, formatDay, type IsoDay } from './dates.ts';
-import { formatRole } from './time-off.ts';
+import type { OfficeConfig } from '../config/office.ts';
+import { listHolidays } from './calendar.ts';
+import { addDays, formatDay, type IsoDay } from './dates.ts';
 
-/** Someone's approved time off as the digest needs it: never its type (sick leave is private). */
-export interface DigestAbsence {
-  name: string;
-  role: string | null | undefined;
-  start: IsoDay;
-  end: IsoDay;
-  part: DayPart;
+export interface DigestSection {
+  heading: string;
+  lines: string[];
 }
 
 /** A request waiting for a manager, such as `TO-12` "Sam Lee: time off Tue Dec 1 – Thu Dec 3". */
@@ -20,22 +15,21 @@ export interface DigestDecision {
   filedAt: DateTime;
 }
 
-export interface DigestInput {
-  day: IsoDay;
-  now: DateTime;
-  office: Pick<OfficeConfig, 'office' | 'timeoff' | 'coverage'> & { staff: readonly StaffMember[] };
-  absences: readonly DigestAbsence[];
-  decisions: readonly DigestDecision[];
-  suppliesToOrder?: readonly { reference: string; summary: string }[];
-  belowPar?: readonly { name: string; onHand: number; par: number; suggested: number; unit: string }[];
-  repVisits?: readonly { time: string; repName: string; company: string }[];
-  complaints?: { open: number; overdue: readonly { reference: string; ageDays: number }[] };
+/** Sections one feature adds to the huddle, and where they go: lower `order` comes first. */
+export interface DigestPart {
+  order: number;
+  sections: readonly DigestSection[];
 }
 
-export interface DigestSection {
-  heading: string;
-  lines: string[];
-}
+/** Where the huddle's own parts go among the features': decisions after who is out, holidays last. */
+export const DIGEST_ORDER = {
+  people: 10,
+  decisions: 20,
+  supplies: 30,
+  visitors: 40,
+  complaints: 50,
+  calendar: 90,
+};
 
 export interface HuddleDigest {
   title: string;
@@ -47,40 +41,9 @@ export interface HuddleDigest {
 /** Most lines one section shows; the rest is "…and N more", so any day fits Block Kit's limits. */
 export const DIGEST_SECTION_LIMIT = 12;
 
-// After a closure longer than three weeks, who is out on reopening is a matter for a later huddle.
-const NEXT_DAY_HORIZON_DAYS = 21;
-
 function capLines(lines: string[], limit = DIGEST_SECTION_LIMIT): string[] {
   if (lines.length <= limit) return lines;
   return [...lines.slice(0, limit - 1), `…and ${lines.length - limit + 1} more`];
-}
-
-function describeOff(absence: DigestAbsence, day: IsoDay): string | undefined {
-  if (day < absence.start || day > absence.end) return undefined;
-  return absence.part === 'full' ? absence.name : `${absence.name} (out ${absence.part})`;
-}
-
-/** Roles below their minimum on `day`: people off in either half count as off for that half. */
-export function findRolesBelowCoverage(
-  day: IsoDay,
-  absences: readonly DigestAbsence[],
-  office: Pick<OfficeConfig, 'coverage'> & { staff: readonly StaffMember[] },
-): { role: string; onDuty: number; needed: number }[] {
-  const gaps: { role: string; onDuty: number; needed: number }[] = [];
-  for (const [role, needed] of Object.entries(office.coverage)) {
-    if (needed <= 0) continue;
-    const rostered = office.staff.filter((member) => member.role === role).length;
-    const offToday = absences.filter(
-      (absence) => absence.role === role && day >= absence.start && day <= absence.end,
-    );
-    const offIn = (half: 'am' | 'pm') =>
-      new Set(
-        offToday.filter((absence) => absence.part === 'full' || absence.part === half).map((a) => a.name),
-      ).size;
-    const onDuty = rostered - Math.max(offIn('am'), offIn('pm'));
-    if (onDuty < needed) gaps.push({ role, onDuty, needed });
-  }
-  return gaps;
 }
 
 function describeAge(from: DateTime, now: DateTime): string {
@@ -92,72 +55,50 @@ function describeAge(from: DateTime, now: DateTime): string {
 }
 
 /**
- * The morning huddle for `day`, from plain data: who is out today and on the next working day, roles below
- * coverage, decisions waiting (oldest first, with age), supplies to order and below par, rep visits,
- * complaints by reference and age only, and holidays within a week. Leave types are never shown.
+ * The morning huddle for `day` from the features' parts, in order, with the decisions waiting (oldest
+ * first, with age) and the holidays within a week; an empty section is left out and a long one cut.
  */
-export function buildHuddleDigest(input: DigestInput): HuddleDigest {
+export function assembleHuddleDigest(input: {
+  day: IsoDay;
+  now: DateTime;
+  office: Pick<OfficeConfig, 'office' | 'timeoff'>;
+  parts: readonly DigestPart[];
+  decisions: readonly DigestDecision[];
+}): HuddleDigest {
   const { day, now, office } = input;
   const zone = office.office.timezone;
-  const sections: DigestSection[] = [];
-  const add = (heading: string, lines: string[]) => {
-    if (lines.length > 0) sections.push({ heading, lines: capLines(lines) });
-  };
-
-  const outToday = input.absences.flatMap((absence) => describeOff(absence, day) ?? []);
-  add('Out today', outToday.length > 0 ? [outToday.join(' · ')] : []);
-
-  const next = findNextWorkingDay(day, office);
-  if (next <= addDays(day, NEXT_DAY_HORIZON_DAYS)) {
-    const outNext = input.absences.flatMap((absence) => describeOff(absence, next) ?? []);
-    add(`Out ${formatDay(next, zone)}`, outNext.length > 0 ? [outNext.join(' · ')] : []);
-  }
-
-  if (isWorkingDay(day, office)) {
-    add(
-      'Coverage',
-      findRolesBelowCoverage(day, input.absences, office).map(
-        (gap) => `⚠️ ${formatRole(gap.role)}: ${gap.onDuty} of ${gap.needed} needed on duty`,
-      ),
-    );
-  }
-
   const decisions = [...input.decisions].sort((a, b) => a.filedAt.toMillis() - b.filedAt.toMillis());
-  add(
-    `Waiting for a decision (${decisions.length})`,
-    decisions.map(
-      (decision) => `${decision.reference} · ${decision.summary} · ${describeAge(decision.filedAt, now)}`,
-    ),
-  );
-
-  add(
-    'Supplies to order',
-    (input.suppliesToOrder ?? []).map((item) => `${item.reference} · ${item.summary}`),
-  );
-  add(
-    'Below par',
-    (input.belowPar ?? []).map(
-      (item) => `${item.name}: ${item.onHand} of ${item.par} on hand, order ${item.suggested} ${item.unit}`,
-    ),
-  );
-  add(
-    'Reps today',
-    [...(input.repVisits ?? [])]
-      .sort((a, b) => a.time.localeCompare(b.time))
-      .map((visit) => `${visit.time} · ${visit.repName} (${visit.company})`),
-  );
-  if (input.complaints && (input.complaints.open > 0 || input.complaints.overdue.length > 0)) {
-    const overdue = input.complaints.overdue.map((item) => `${item.reference} (${item.ageDays} days)`);
-    add('Complaints', [
-      `${input.complaints.open} open${overdue.length > 0 ? `, ${overdue.length} overdue: ${overdue.join(', ')}` : ''}`,
-    ]);
-  }
-
-  add(
-    'Holidays this week',
-    listHolidays(addDays(day, 1), addDays(day, 7), office).map((holiday) => formatDay(holiday, zone)),
-  );
-
+  const parts: DigestPart[] = [
+    ...input.parts,
+    {
+      order: DIGEST_ORDER.decisions,
+      sections: [
+        {
+          heading: `Waiting for a decision (${decisions.length})`,
+          lines: decisions.map(
+            (decision) =>
+              `${decision.reference} · ${decision.summary} · ${describeAge(decision.filedAt, now)}`,
+          ),
+        },
+      ],
+    },
+    {
+      order: DIGEST_ORDER.calendar,
+      sections: [
+        {
+          heading: 'Holidays this week',
+          lines: listHolidays(addDays(day, 1), addDays(day, 7), office).map((holiday) =>
+            formatDay(holiday, zone),
+          ),
+        },
+      ],
+    },
+  ];
+  const sections = [...parts]
+    .sort((a, b) => a.order - b.order)
+    .flatMap((part) => part.sections)
+    .filter((section) => section.lines.length > 0)
+    .map((section) => ({ heading: section.heading, lines: capLines(section.lines) }));
   return {
     title: `Huddle — ${formatDay(day, zone)}`,
     sections,

@@ -10,6 +10,7 @@ import {
   listDays,
   parseDateRange,
 } from './dates.ts';
+import type { DigestSection } from './digest.ts';
 import { slugifyName } from './people.ts';
 
 /** What `reps` in the office config falls back to for each optional rule. */
@@ -346,4 +347,16 @@ export function matchStaffNames(
 
 function stripTitle(slug: string): string {
   return slug.replace(/^(dr|doctor|np|pa|rn)-/, '');
+}
+
+/** The huddle's rep visits of the day, earliest first. */
+export function describeRepVisitSection(
+  visits: readonly { time: string; repName: string; company: string }[],
+): DigestSection {
+  return {
+    heading: 'Reps today',
+    lines: [...visits]
+      .sort((a, b) => a.time.localeCompare(b.time))
+      .map((visit) => `${visit.time} · ${visit.repName} (${visit.company})`),
+  };
 }

@@ -1,6 +1,7 @@
 import Fuse from 'fuse.js';
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config/office.ts';
+import type { DigestSection } from './digest.ts';
 
 /** One catalog entry from the office config: sku, name, unit, par level and optional price (dollars), vendor, category. */
 export type CatalogItem = OfficeConfig['supplies']['catalog'][number];
@@ -409,4 +410,20 @@ export function formatCsvRow(cells: readonly (string | number)[]): string {
       return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
     })
     .join(',');
+}
+
+/** The huddle's supply sections: approved requests still to order, and counted items below par. */
+export function describeSupplySections(
+  toOrder: readonly { reference: string; summary: string }[],
+  belowPar: readonly { name: string; onHand: number; par: number; suggested: number; unit: string }[],
+): DigestSection[] {
+  return [
+    { heading: 'Supplies to order', lines: toOrder.map((item) => `${item.reference} · ${item.summary}`) },
+    {
+      heading: 'Below par',
+      lines: belowPar.map(
+        (item) => `${item.name}: ${item.onHand} of ${item.par} on hand, order ${item.suggested} ${item.unit}`,
+      ),
+    },
+  ];
 }

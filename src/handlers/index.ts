@@ -1,5 +1,12 @@
+import type { DateTime } from 'luxon';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Db } from '../db/client.ts';
+import type { IsoDay } from '../domain/dates.ts';
+import type { HuddleDigest } from '../domain/digest.ts';
 import { complaintsFeature } from './complaints/index.ts';
-import { huddleFeature } from './huddle/index.ts';
+import { loadHuddleDigest as loadDigestOf, loadWaitingDecisions as loadWaitingOf } from './huddle/digest.ts';
+import { createHuddleFeature } from './huddle/index.ts';
+import type { PendingDecision } from './kernel/digest.ts';
 import type { Feature } from './kernel/feature.ts';
 import type { ScheduledJob } from './kernel/jobs.ts';
 import type { Message } from './kernel/message.ts';
@@ -14,7 +21,8 @@ import { timeOffFeature } from './time-off/index.ts';
  */
 export const FEATURES: readonly Feature[] = [
   timeOffFeature,
-  huddleFeature,
+  // The huddle reads every feature's part when it runs, so a feature added here is in it too.
+  createHuddleFeature(() => FEATURES),
   suppliesFeature,
   complaintsFeature,
   repMeetingsFeature,
@@ -47,3 +55,20 @@ export function isActionId(id: string): boolean {
 export function isFormId(id: string): boolean {
   return FORM_IDS.includes(id);
 }
+
+/** The huddle digest for `day`, from every feature's part, as /huddle and the morning job build it. */
+export function loadHuddleDigest(
+  db: Db,
+  office: OfficeConfig,
+  day: IsoDay,
+  now: DateTime,
+): Promise<HuddleDigest> {
+  return loadDigestOf(FEATURES, db, office, day, now);
+}
+
+/** Every request waiting for a manager, oldest first, as the reminders see them. */
+export function loadWaitingDecisions(db: Db, office: OfficeConfig): Promise<PendingDecision[]> {
+  return loadWaitingOf(FEATURES, db, office);
+}
+
+export { renderHuddleDigest } from './huddle/digest.ts';

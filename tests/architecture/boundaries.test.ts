@@ -203,22 +203,6 @@ function findImportCycles(files: SourceFile[]): string[] {
 }
 
 /**
- * Violations that exist today while features are still being moved onto the one registration (the
- * kernel's events and FEATURES); each is removed from here when its code moves, and the test below
- * refuses an entry that is no longer a violation, so this list only ever shrinks.
- */
-const KNOWN_UNTIL_REGISTRATION: Record<string, string[]> = {
-  'a feature folder never imports another feature folder': [
-    // The huddle reads each feature's digest section until a Feature declares its own.
-    'src/handlers/huddle/digest.ts imports src/handlers/complaints/reminders.ts',
-    'src/handlers/huddle/digest.ts imports src/handlers/rep-meetings/card.ts',
-    'src/handlers/huddle/digest.ts imports src/handlers/supplies/card.ts',
-    'src/handlers/huddle/digest.ts imports src/handlers/time-off/card.ts',
-  ],
-  'bot imports only handlers/index.ts and handlers/kernel, never feature internals': [],
-};
-
-/**
  * Uses of the process clock or zone in domain code that another change owns; each entry says why it is
  * there, and the test refuses an entry that no longer matches.
  */
@@ -274,12 +258,8 @@ describe('the import graph of src', () => {
   });
 
   for (const layering of LAYERINGS) {
-    const known = KNOWN_UNTIL_REGISTRATION[layering.name] ?? [];
     it(layering.name, () => {
-      const violations = findLayeringViolations(sources, layering);
-      expect(violations.filter((violation) => !known.includes(violation))).toEqual([]);
-      // A known entry that is fixed must leave the list, so the list never hides a new violation.
-      expect(known.filter((entry) => !violations.includes(entry))).toEqual([]);
+      expect(findLayeringViolations(sources, layering)).toEqual([]);
     });
   }
 

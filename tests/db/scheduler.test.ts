@@ -3,12 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createScheduler } from '../../src/bot/scheduler.ts';
 import type { Database } from '../../src/db/client.ts';
 import { jobRuns, outbox } from '../../src/db/schema/index.ts';
-import { huddleDigestJob } from '../../src/handlers/huddle/jobs.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { ScheduledJob } from '../../src/handlers/kernel/jobs.ts';
 import { databaseTargets } from '../helpers/databases.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
+
+const huddleDigestJob = findScheduledJob('huddle-digest');
 
 const office = buildOfficeConfig();
 const zone = office.office.timezone;

@@ -5,16 +5,18 @@ import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { timeOffRequests } from '../../src/db/schema/index.ts';
-import { huddleDigestJob } from '../../src/handlers/huddle/jobs.ts';
 import {
   type RecordingConnector,
   sendActivity,
   startRecordingConnector,
   teamsActivity,
 } from '../helpers/bot-connector.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { waitFor } from '../helpers/wait.ts';
+
+const huddleDigestJob = findScheduledJob('huddle-digest');
 
 const base = buildOfficeConfig();
 const office = {

@@ -8,7 +8,7 @@ import { COMPLAINT_DEFAULTS } from '../../src/domain/complaints.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
 import { complaintRemindersJob } from '../../src/handlers/complaints/reminders.ts';
-import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/huddle/digest.ts';
+import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/index.ts';
 import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { loadHuddleDigest, loadWaitingDecisions } from '../../src/handlers/huddle/digest.ts';
+import { loadHuddleDigest, loadWaitingDecisions } from '../../src/handlers/index.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import { SUPPLIES_ACTIONS } from '../../src/handlers/supplies/ids.ts';

@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { pendingRemindersJob } from '../../src/handlers/huddle/jobs.ts';
 import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps } from '../helpers/dispatch.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
+
+const pendingRemindersJob = findScheduledJob('pending-reminders');
 
 const office = buildOfficeConfig();
 const zone = office.office.timezone;

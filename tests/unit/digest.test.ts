@@ -1,8 +1,12 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { OfficeConfig } from '../../src/config/office.ts';
+import { describeComplaintSection } from '../../src/domain/complaints.ts';
+import { type DigestAbsence, describeAbsenceSections } from '../../src/domain/coverage.ts';
 import { listDays } from '../../src/domain/dates.ts';
-import { buildHuddleDigest, type DigestInput } from '../../src/domain/digest.ts';
+import { assembleHuddleDigest, DIGEST_ORDER, type DigestDecision } from '../../src/domain/digest.ts';
+import { describeRepVisitSection } from '../../src/domain/rep-meetings.ts';
+import { describeSupplySections } from '../../src/domain/supplies.ts';
 
 const zone = 'America/New_York';
 const office = {
@@ -19,11 +23,51 @@ const office = {
 } satisfies Pick<OfficeConfig, 'office' | 'timeoff' | 'coverage' | 'staff' | 'reminders'>;
 const now = DateTime.fromISO('2026-11-25T07:45', { zone }); // Wed
 
-function build(overrides: Partial<DigestInput> = {}) {
-  return buildHuddleDigest({ day: '2026-11-25', now, office, absences: [], decisions: [], ...overrides });
+interface DigestInput {
+  day: string;
+  office: typeof office;
+  absences: DigestAbsence[];
+  decisions: DigestDecision[];
+  suppliesToOrder: { reference: string; summary: string }[];
+  belowPar: { name: string; onHand: number; par: number; suggested: number; unit: string }[];
+  repVisits: { time: string; repName: string; company: string }[];
+  complaints: { open: number; overdue: { reference: string; ageDays: number }[] };
 }
 
-describe('buildHuddleDigest', () => {
+/** The huddle as the features put it together: each one's pure sections, in its place. */
+function build(overrides: Partial<DigestInput> = {}) {
+  const input: DigestInput = {
+    day: '2026-11-25',
+    office,
+    absences: [],
+    decisions: [],
+    suppliesToOrder: [],
+    belowPar: [],
+    repVisits: [],
+    complaints: { open: 0, overdue: [] },
+    ...overrides,
+  };
+  return assembleHuddleDigest({
+    day: input.day,
+    now,
+    office: input.office,
+    decisions: input.decisions,
+    parts: [
+      { order: DIGEST_ORDER.complaints, sections: [describeComplaintSection(input.complaints)] },
+      { order: DIGEST_ORDER.visitors, sections: [describeRepVisitSection(input.repVisits)] },
+      {
+        order: DIGEST_ORDER.supplies,
+        sections: describeSupplySections(input.suppliesToOrder, input.belowPar),
+      },
+      {
+        order: DIGEST_ORDER.people,
+        sections: describeAbsenceSections(input.day, input.absences, input.office),
+      },
+    ],
+  });
+}
+
+describe('the huddle digest', () => {
   it('says a quiet day in one line and has no sections', () => {
     const digest = build({ day: '2026-12-02' });
     expect(digest.sections).toEqual([]);
@@ -119,6 +163,28 @@ describe('buildHuddleDigest', () => {
       heading: 'Below par',
       lines: ['Exam table paper: 3 of 12 on hand, order 9 roll'],
     });
+  });
+
+  it('puts each feature’s part in its place, whatever order the features come in', () => {
+    const digest = build({
+      absences: [
+        { name: 'Ana Cruz', role: 'medical-assistant', start: '2026-11-25', end: '2026-11-27', part: 'full' },
+      ],
+      decisions: [{ reference: 'TO-1', summary: 'Sam Lee: time off Tue Dec 1', filedAt: now }],
+      suppliesToOrder: [{ reference: 'SR-4', summary: '4 box Nitrile gloves (M)' }],
+      repVisits: [{ time: '12:00', repName: 'Jordan Smith', company: 'Acme Pharma' }],
+      complaints: { open: 1, overdue: [] },
+    });
+    expect(digest.sections.map((section) => section.heading)).toEqual([
+      'Out today',
+      'Out Fri Nov 27',
+      'Coverage',
+      'Waiting for a decision (1)',
+      'Supplies to order',
+      'Reps today',
+      'Complaints',
+      'Holidays this week',
+    ]);
   });
 
   it('lists holidays in the coming week', () => {

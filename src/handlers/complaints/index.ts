@@ -61,7 +61,7 @@ import {
 } from './card.ts';
 import { buildComplaintExport } from './export.ts';
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from './ids.ts';
-import { complaintRemindersJob } from './reminders.ts';
+import { complaintRemindersJob, complaintsDigest } from './reminders.ts';
 
 const MAX_WHEN = 200;
 const MAX_OUTCOME = 1000;
@@ -672,4 +672,5 @@ export const complaintsFeature: Feature = {
     [COMPLAINT_FORMS.details]: ignoreDetailsSubmission,
   },
   jobs: [complaintRemindersJob],
+  digest: complaintsDigest,
 };

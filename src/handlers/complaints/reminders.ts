@@ -2,11 +2,13 @@ import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { type ComplaintRow, listOpenComplaints } from '../../db/repositories/complaints.ts';
-import { selectOverdueComplaints } from '../../domain/complaints.ts';
+import { describeComplaintSection, selectOverdueComplaints } from '../../domain/complaints.ts';
 import { formatDay } from '../../domain/dates.ts';
+import { DIGEST_ORDER } from '../../domain/digest.ts';
 import { findStaffMember } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import { buildReminderSchedule } from '../../domain/schedule.ts';
+import type { FeatureDigest } from '../kernel/digest.ts';
 import type { ScheduledJob } from '../kernel/jobs.ts';
 import type { Effect, Message, Recipient } from '../kernel/message.ts';
 import {
@@ -34,7 +36,13 @@ async function loadOverdueComplaints(db: Db, office: OfficeConfig, now: DateTime
 }
 
 /** The digest's complaints: how many are open, and the overdue ones by reference and age only. */
-export async function loadComplaintDigest(db: Db, office: OfficeConfig, now: DateTime) {
+/** The huddle's complaints: how many are open and which are overdue, by reference and age only. */
+export const complaintsDigest: FeatureDigest = {
+  order: DIGEST_ORDER.complaints,
+  load: async ({ db, office, now }) => [describeComplaintSection(await loadComplaintDigest(db, office, now))],
+};
+
+async function loadComplaintDigest(db: Db, office: OfficeConfig, now: DateTime) {
   const { open, overdue } = await loadOverdueComplaints(db, office, now);
   return {
     open: open.length,

@@ -10,8 +10,8 @@ import type { HandlerContext } from '../kernel/context.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { loadHuddleDigest, renderHuddleDigest } from './digest.ts';
-import { huddleDigestJob, pendingRemindersJob } from './jobs.ts';
+import { type DigestSources, loadHuddleDigest, renderHuddleDigest } from './digest.ts';
+import { createHuddleDigestJob, createPendingRemindersJob } from './jobs.ts';
 
 function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: string } {
   const zone = ctx.zone;
@@ -35,25 +35,29 @@ function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: str
 }
 
 /** `/huddle post`: today's digest to the huddle channel now, as the morning job posts it. */
-async function postDigest(ctx: HandlerContext): Promise<Outcome> {
+async function postDigest(features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
   const { office, db, now, zone } = ctx;
   const today = getOfficeDay(now, zone);
-  const message = renderHuddleDigest(await loadHuddleDigest(db, office, today, now));
+  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, today, now));
   return {
     reply: { text: `Posted the huddle for ${formatDay(today, zone)} to the huddle channel.` },
     effects: [{ kind: 'post', channel: 'huddle', message }],
   };
 }
 
-async function runHuddleCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
+async function runHuddleCommand(
+  features: DigestSources,
+  text: string,
+  ctx: HandlerContext,
+): Promise<Outcome> {
   const { office, db, now } = ctx;
   const day = readDigestDay(text.toLowerCase(), ctx);
   if (typeof day !== 'string') return replyOnly({ text: day.error });
-  return replyOnly(renderHuddleDigest(await loadHuddleDigest(db, office, day, now)));
+  return replyOnly(renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now)));
 }
 
-/** `/huddle`: the day's digest to me, or (managers) posted to the huddle channel now. */
-export const huddleFeature: Feature = {
+/** `/huddle`: the day's digest to me, or (managers) posted to the huddle channel now, from every feature's part. */
+export const createHuddleFeature = (features: DigestSources): Feature => ({
   command: 'huddle',
   usage: {
     summary: "Today's huddle digest",
@@ -62,16 +66,16 @@ export const huddleFeature: Feature = {
       '/huddle post — (managers) posts it to the huddle channel now',
     ],
   },
-  run: runHuddleCommand,
+  run: (text, ctx) => runHuddleCommand(features, text, ctx),
   subcommands: [
     {
       words: ['post'],
       maxArgs: 0,
       managerOnly: () => 'Only managers can post the huddle to the channel. /huddle shows it to you.',
-      run: (_rest, ctx) => postDigest(ctx),
+      run: (_rest, ctx) => postDigest(features, ctx),
     },
   ],
   actions: {},
   forms: {},
-  jobs: [huddleDigestJob, pendingRemindersJob],
-};
+  jobs: [createHuddleDigestJob(features), createPendingRemindersJob(features)],
+});

@@ -3,12 +3,12 @@ import { selectOverdueDecisions } from '../../domain/reminders.ts';
 import { buildReminderSchedule } from '../../domain/schedule.ts';
 import { listRecipients, type ScheduledJob } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
-import { loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './digest.ts';
+import { type DigestSources, loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './digest.ts';
 
 const REMINDER_LIST_LIMIT = 15;
 
 /** The morning huddle digest in the huddle channel, at `digest.time` on `digest.days`, never on holidays. */
-export const huddleDigestJob: ScheduledJob = {
+export const createHuddleDigestJob = (features: DigestSources): ScheduledJob => ({
   name: 'huddle-digest',
   schedule: (office) => ({
     time: office.digest.time,
@@ -18,23 +18,23 @@ export const huddleDigestJob: ScheduledJob = {
   }),
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx, due) {
-    const digest = await loadHuddleDigest(ctx.db, ctx.office, due.runKey, ctx.now);
+    const digest = await loadHuddleDigest(features(), ctx.db, ctx.office, due.runKey, ctx.now);
     const message = renderHuddleDigest(digest, due.late ? { postedAt: ctx.now } : undefined);
     return [{ kind: 'post', channel: 'huddle', message }];
   },
-};
+});
 
 /**
  * Once a working day: every manager gets one message listing the decisions waiting longer than
  * `reminders.pendingHours` working hours, and each of those requesters is told it is still pending.
  */
-export const pendingRemindersJob: ScheduledJob = {
+export const createPendingRemindersJob = (features: DigestSources): ScheduledJob => ({
   name: 'pending-reminders',
   schedule: buildReminderSchedule,
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx) {
     const overdue = selectOverdueDecisions(
-      await loadWaitingDecisions(ctx.db, ctx.office),
+      await loadWaitingDecisions(features(), ctx.db, ctx.office),
       ctx.now,
       ctx.office,
     );
@@ -63,4 +63,4 @@ export const pendingRemindersJob: ScheduledJob = {
     }
     return effects;
   },
-};
+});

@@ -1,4 +1,5 @@
 import type { HandlerContext } from './context.ts';
+import type { FeatureDigest, PendingLoader } from './digest.ts';
 import type { FeatureEvent } from './events.ts';
 import type { ScheduledJob } from './jobs.ts';
 import type { Effect, Outcome } from './message.ts';
@@ -39,8 +40,9 @@ export interface Usage {
 
 /**
  * Everything one feature adds to frontdesk, and the only place it is registered: its command word,
- * subcommands and usage, its buttons (action ids) and forms (form ids) with their handlers, and its scheduled jobs. Command
- * words, ids, help and the scheduler's jobs are all derived from the list of features.
+ * subcommands and usage, its buttons (action ids) and forms (form ids) with their handlers, its scheduled
+ * jobs, its part of the huddle and its pending decisions. Command words, ids, help, the scheduler's jobs,
+ * the huddle and the reminders are all derived from the list of features.
  */
 export interface Feature {
   command: string;
@@ -51,6 +53,10 @@ export interface Feature {
   actions: Record<string, ActionHandler>;
   forms: Record<string, FormHandler>;
   jobs?: readonly ScheduledJob[];
+  /** its part of the morning huddle */
+  digest?: FeatureDigest;
+  /** its requests waiting for a manager, for the huddle and the reminders */
+  pending?: PendingLoader;
   /** what it does when another feature publishes an event */
   on?: EventHandlers;
 }

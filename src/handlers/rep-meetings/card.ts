@@ -3,8 +3,16 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listBookedRepMeetings, type RepMeetingRow } from '../../db/repositories/rep-meetings.ts';
 import { addDays, getOfficeDay, type IsoDay } from '../../domain/dates.ts';
+import { DIGEST_ORDER } from '../../domain/digest.ts';
 import { formatReference } from '../../domain/references.ts';
-import { findOpenRepSlots, formatSlotKey, type RepSlot, readRepRules } from '../../domain/rep-meetings.ts';
+import {
+  describeRepVisitSection,
+  findOpenRepSlots,
+  formatSlotKey,
+  type RepSlot,
+  readRepRules,
+} from '../../domain/rep-meetings.ts';
+import type { FeatureDigest } from '../kernel/digest.ts';
 import type { Button } from '../kernel/message.ts';
 import { REPS_ACTIONS } from './ids.ts';
 
@@ -76,7 +84,15 @@ export async function loadNextOpenSlots(
 }
 
 /** Today's booked visits as the huddle digest lists them. */
-export async function loadRepVisitsForDigest(db: Db, office: OfficeConfig, day: IsoDay) {
+/** The huddle's rep visits of the day. */
+export const repVisitsDigest: FeatureDigest = {
+  order: DIGEST_ORDER.visitors,
+  load: async ({ db, office, day }) => [
+    describeRepVisitSection(await loadRepVisitsForDigest(db, office, day)),
+  ],
+};
+
+async function loadRepVisitsForDigest(db: Db, office: OfficeConfig, day: IsoDay) {
   const zone = office.office.timezone;
   const rows = await listBookedRepMeetings(
     db,

@@ -49,6 +49,7 @@ import {
   loadNextOpenSlots,
   loadOpenSlots,
   MAX_BOOK_BUTTONS,
+  repVisitsDigest,
 } from './card.ts';
 import { REPS_ACTIONS, REPS_FORMS } from './ids.ts';
 import { repRemindersJob } from './reminders.ts';
@@ -610,5 +611,6 @@ export const repMeetingsFeature: Feature = {
   actions: { [REPS_ACTIONS.book]: openBookForm },
   forms: { [REPS_FORMS.book]: submitBookForm },
   jobs: [repRemindersJob],
+  digest: repVisitsDigest,
   on: { 'timeoff.approved': (event, ctx) => flagRepVisitsForTimeOff(ctx, event.timeOff) },
 };

@@ -9,11 +9,13 @@ import {
   type SupplyRow,
 } from '../../db/repositories/supplies.ts';
 import { formatOfficeTime } from '../../domain/dates.ts';
+import { DIGEST_ORDER } from '../../domain/digest.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   type BudgetSummary,
   type CatalogItem,
   computeLineCostCents,
+  describeSupplySections,
   formatMoney,
   getOfficeMonth,
   isOnOrder,
@@ -24,6 +26,7 @@ import {
   summarizeBudget,
   toCents,
 } from '../../domain/supplies.ts';
+import type { FeatureDigest, PendingLoader } from '../kernel/digest.ts';
 import type { Button, Field, Message } from '../kernel/message.ts';
 import { SUPPLIES_ACTIONS } from './ids.ts';
 
@@ -107,6 +110,19 @@ export async function loadSupplyDigest(db: Db, office: OfficeConfig) {
     ),
   };
 }
+
+/** The huddle's supplies: approved requests still to order, and counted items below par. */
+export const suppliesDigest: FeatureDigest = {
+  order: DIGEST_ORDER.supplies,
+  async load({ db, office }) {
+    const { suppliesToOrder, belowPar } = await loadSupplyDigest(db, office);
+    return describeSupplySections(suppliesToOrder, belowPar);
+  },
+};
+
+/** Supply requests waiting for a manager's decision. */
+export const listPendingSupplies: PendingLoader = async ({ db, office }) =>
+  (await loadSupplyDigest(db, office)).decisions;
 
 /** `Nitrile gloves (M): 3 on hand of par 10, 2 on order → order 5 boxes`. */
 export function describeReorderSuggestion(suggestion: ReorderSuggestion): string {

@@ -60,8 +60,10 @@ import {
   findUnitPriceCents,
   formatQuantity,
   formatSupplyReference,
+  listPendingSupplies,
   SUPPLY_URGENCY_LABELS,
   sumOnOrder,
+  suppliesDigest,
 } from './card.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from './ids.ts';
 
@@ -761,4 +763,6 @@ export const suppliesFeature: Feature = {
     [SUPPLIES_FORMS.request]: submitRequestForm,
     [SUPPLIES_FORMS.denyReason]: stepFormHandler(supplyRequestKind, deny),
   },
+  digest: suppliesDigest,
+  pending: listPendingSupplies,
 };

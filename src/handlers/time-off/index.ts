@@ -52,6 +52,7 @@ import {
   TIME_OFF_TYPE_LABELS,
   toTimeOffRequest,
 } from './card.ts';
+import { listPendingTimeOff, timeOffDigest } from './digest.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 
 const MAX_REASON = 500;
@@ -535,4 +536,6 @@ export const timeOffFeature: Feature = {
     [TIME_OFF_FORMS.request]: submitRequestForm,
     [TIME_OFF_FORMS.denyReason]: stepFormHandler(timeOffRequestKind, deny),
   },
+  digest: timeOffDigest,
+  pending: listPendingTimeOff,
 };

@@ -1,0 +1,37 @@
+import { DateTime } from 'luxon';
+import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { findNextWorkingDay } from '../../domain/calendar.ts';
+import { describeAbsenceSections } from '../../domain/coverage.ts';
+import { DIGEST_ORDER } from '../../domain/digest.ts';
+import { formatReference } from '../../domain/references.ts';
+import type { FeatureDigest, PendingLoader } from '../kernel/digest.ts';
+import { describeTimeOffDays } from './card.ts';
+
+/** The huddle's first part: who is out on the day and the next working day, and roles below coverage. */
+export const timeOffDigest: FeatureDigest = {
+  order: DIGEST_ORDER.people,
+  async load({ db, office, day }) {
+    const nextWorkingDay = findNextWorkingDay(day, office);
+    const approved = await listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']);
+    const absences = approved.map((row) => ({
+      name: row.requesterName,
+      role: row.requesterRole,
+      start: row.startDay,
+      end: row.endDay,
+      part: row.part,
+    }));
+    return describeAbsenceSections(day, absences, office);
+  },
+};
+
+/** Time off waiting for a manager's decision. */
+export const listPendingTimeOff: PendingLoader = async ({ db, office }) => {
+  const zone = office.office.timezone;
+  const pending = await listPendingTimeOffRequests(db, office.office.id);
+  return pending.map((row) => ({
+    reference: formatReference('TO', row.number),
+    summary: `${row.requesterName}: time off ${describeTimeOffDays(row, zone)}`,
+    filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
+    requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
+  }));
+};
