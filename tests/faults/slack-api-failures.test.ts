@@ -11,7 +11,7 @@ import { buildOfficeConfig } from '../helpers/office.ts';
 import { findReferenceInAnswer, readSlashAnswer } from '../helpers/slack-answers.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import { buildSlashCommandBody, postSignedSlack } from '../helpers/slack-signing.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const SECRET = 'slack-api-failures-signing-secret';
 const office = buildOfficeConfig();
@@ -64,8 +64,7 @@ describe.each(databaseTargets())('an approval card while the Slack Web API fails
       const [queued] = await database.db.select().from(outbox).where(eq(outbox.cardKey, reference));
       return queued?.status === 'sent' ? queued : undefined;
     }, 'the card to be marked sent');
-    // A late duplicate would come within a few polls of the deliverer.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitForOutboxDrained(database.db);
 
     const tries = slackApi
       .callsTo('chat.postMessage')

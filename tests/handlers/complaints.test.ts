@@ -1,20 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OfficeConfig } from '../../src/config/office.ts';
-import type { Database } from '../../src/db/client.ts';
+import { describe, expect } from 'vitest';
 import { auditLog, complaints, deliveries, outbox } from '../../src/db/schema/index.ts';
 import { COMPLAINT_DEFAULTS } from '../../src/domain/complaints.ts';
-import { resolvePerson } from '../../src/domain/people.ts';
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
 import { complaintRemindersJob } from '../../src/handlers/complaints/reminders.ts';
 import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/index.ts';
-import { type DispatchDeps, dispatchInput, queueEffects } from '../../src/handlers/kernel/dispatch.ts';
-import type { Input } from '../../src/handlers/kernel/input.ts';
+import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
+import { findReference, replyText } from '../helpers/dispatch.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig({ complaints: { ...COMPLAINT_DEFAULTS, privacyOfficer: 'Grace Kim' } });
@@ -41,50 +37,46 @@ const formValues = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
+const it = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'complaint',
+  actions: COMPLAINT_ACTIONS,
+  forms: COMPLAINT_FORMS,
+})
+  .extend(
+    'fileByForm',
+    ({ submit }) =>
+      async (values: Record<string, string> = {}, userId = SAM) =>
+        referenceIn(await submit(userId, COMPLAINT_FORMS.intake, formValues(values))),
+  )
+  .extend(
+    'stored',
+    ({ db }) =>
+      () =>
+        db.select().from(complaints),
+  )
+  .extend(
+    'outboxRows',
+    ({ db }) =>
+      () =>
+        db.select().from(outbox).orderBy(outbox.id),
+  )
+  .extend(
+    'auditRows',
+    ({ db }) =>
+      () =>
+        db.select().from(auditLog).orderBy(auditLog.id),
+  );
+
 describe.each(databaseTargets())('complaints on $name', (target) => {
-  let database: Database;
-  let deps: DispatchDeps;
-  const recording = createRecordingLogger();
-
-  beforeAll(async () => {
-    database = await target.open();
-    deps = buildDispatchDeps(database.db, office, recording.logger);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.db.delete(outbox);
-    await database.db.delete(complaints);
-    await database.db.delete(auditLog);
-  });
-
-  function run(userId: string, input: Input, now = NOW, config: OfficeConfig = office): Promise<Outcome> {
-    return dispatchInput({ ...deps, office: config }, resolvePerson(config, 'slack', userId), input, now);
-  }
-  const command = (userId: string, text: string, deliveryId?: string) =>
-    run(userId, { kind: 'command', command: 'complaint', text, ...(deliveryId ? { deliveryId } : {}) });
-  const press = (
-    userId: string,
-    actionId: (typeof COMPLAINT_ACTIONS)[keyof typeof COMPLAINT_ACTIONS],
-    value: string,
-    now = NOW,
-  ) => run(userId, { kind: 'action', actionId, value }, now);
-  const submit = (
-    userId: string,
-    formId: (typeof COMPLAINT_FORMS)[keyof typeof COMPLAINT_FORMS],
-    values: Record<string, string>,
-    metadata?: string,
-  ) => run(userId, { kind: 'form', formId, values, ...(metadata ? { metadata } : {}) });
-  const fileByForm = async (values: Record<string, string> = {}, userId = SAM) =>
-    referenceIn(await submit(userId, COMPLAINT_FORMS.intake, formValues(values)));
-
-  const stored = () => database.db.select().from(complaints);
-  const outboxRows = () => database.db.select().from(outbox).orderBy(outbox.id);
-  const auditRows = () => database.db.select().from(auditLog).orderBy(auditLog.id);
+  it.override({ target });
 
   describe('filing from text', () => {
-    it('files as other and medium, says what happens next, and offers Refine', async () => {
+    it('files as other and medium, says what happens next, and offers Refine', async ({
+      command,
+      stored,
+    }) => {
       const outcome = await command(SAM, 'The front desk was rude on the phone');
       const reference = referenceIn(outcome);
       const text = replyText(outcome);
@@ -106,7 +98,10 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(row?.createdAt.toISOString()).toBe(NOW.toUTC().toISO({ suppressMilliseconds: false }));
     });
 
-    it('posts a minimum-necessary card to the complaints channel: no text, View details and Acknowledge', async () => {
+    it('posts a minimum-necessary card to the complaints channel: no text, View details and Acknowledge', async ({
+      command,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, SECRET));
       const [card, ...others] = await outboxRows();
       expect(others).toHaveLength(0);
@@ -125,14 +120,18 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(JSON.stringify(card?.message)).not.toContain('Quimby');
     });
 
-    it('puts the text on the card only when the office opts in', async () => {
+    it('puts the text on the card only when the office opts in', async ({ run, outboxRows }) => {
       const open = { ...office, complaints: { ...COMPLAINT_DEFAULTS, showDetailsInChannel: true } };
       await run(SAM, { kind: 'command', command: 'complaint', text: SECRET }, NOW, open);
       const [card] = await outboxRows();
       expect(card?.message.lines).toEqual([`What happened: ${SECRET}`]);
     });
 
-    it('refuses a text over 3,000 characters with the limit, without quoting it, and stores nothing', async () => {
+    it('refuses a text over 3,000 characters with the limit, without quoting it, and stores nothing', async ({
+      command,
+      stored,
+      outboxRows,
+    }) => {
       const outcome = await command(SAM, `${SECRET} ${'x'.repeat(3000)}`);
       expect(replyText(outcome)).toMatch(/That is 3,\d{3} characters; a complaint can be at most 3,000/);
       expect(replyText(outcome)).toMatch(/Nothing was saved\.$/);
@@ -141,7 +140,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(await outboxRows()).toHaveLength(0);
     });
 
-    it('opens the form when there is no text', async () => {
+    it('opens the form when there is no text', async ({ command, stored }) => {
       const outcome = await command(SAM, '');
       expect(outcome.form).toMatchObject({ formId: COMPLAINT_FORMS.intake, submitLabel: 'Log complaint' });
       expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
@@ -157,12 +156,12 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(await stored()).toHaveLength(0);
     });
 
-    it('files a complaint that merely starts with "list"', async () => {
+    it('files a complaint that merely starts with "list"', async ({ command, stored }) => {
       await command(SAM, 'list of charges was wrong');
       expect((await stored())[0]?.description).toBe('list of charges was wrong');
     });
 
-    it('files once when the same delivery arrives twice', async () => {
+    it('files once when the same delivery arrives twice', async ({ command, stored, outboxRows }) => {
       const first = await command(SAM, 'Waited two hours', 'trigger-cp-1');
       const again = await command(SAM, 'Waited two hours', 'trigger-cp-1');
       expect(again.reply).toEqual(first.reply);
@@ -172,7 +171,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('filing from the form', () => {
-    it('stores every field', async () => {
+    it('stores every field', async ({ fileByForm, stored, outboxRows }) => {
       const reference = await fileByForm();
       const [row] = await stored();
       expect(row).toMatchObject({
@@ -190,7 +189,12 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(card?.message.fields).toContainEqual({ label: 'Call back', value: 'wanted' });
     });
 
-    it('keeps an anonymous staff complaint’s reporter for abuse handling only', async () => {
+    it('keeps an anonymous staff complaint’s reporter for abuse handling only', async ({
+      submit,
+      stored,
+      outboxRows,
+      auditRows,
+    }) => {
       const outcome = await submit(
         SAM,
         COMPLAINT_FORMS.intake,
@@ -206,21 +210,27 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(audit).toMatchObject({ action: 'complaint.filed', actor: 'anonymous', actorName: 'anonymous' });
     });
 
-    it.each([
+    it.for([
       ['an unknown category', { category: 'vibes' }, 'category', /Pick a category/],
       ['an unknown severity', { severity: 'apocalyptic' }, 'severity', /Pick a severity/],
       ['an unknown source', { about: 'alien' }, 'about', /Pick who it is from/],
       ['an empty text', { what: '   ' }, 'what', /Say what happened/],
       ['a huge text', { what: 'x'.repeat(3001) }, 'what', /at most 3,000 characters/],
       ['anonymity for a patient complaint', { anonymous: 'yes' }, 'anonymous', /Only staff complaints/],
-    ])('keeps the form open on %s and stores nothing', async (_label, values, field, expected) => {
-      const outcome = await submit(SAM, COMPLAINT_FORMS.intake, formValues(values));
-      expect(outcome.formErrors?.[field]).toMatch(expected);
-      expect(await stored()).toHaveLength(0);
-      expect(await outboxRows()).toHaveLength(0);
-    });
+    ] as const)(
+      'keeps the form open on %s and stores nothing',
+      async ([_label, values, field, expected], { submit, stored, outboxRows }) => {
+        const outcome = await submit(SAM, COMPLAINT_FORMS.intake, formValues(values));
+        expect(outcome.formErrors?.[field]).toMatch(expected);
+        expect(await stored()).toHaveLength(0);
+        expect(await outboxRows()).toHaveLength(0);
+      },
+    );
 
-    it('messages every manager at once about an urgent complaint, without its text', async () => {
+    it('messages every manager at once about an urgent complaint, without its text', async ({
+      fileByForm,
+      outboxRows,
+    }) => {
       const reference = await fileByForm({ severity: 'urgent' });
       const dms = (await outboxRows()).filter((row) => row.kind === 'dm');
       expect(dms.map((row) => row.target).sort()).toEqual([DANA, OMAR]);
@@ -229,7 +239,10 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(JSON.stringify(dms)).not.toContain('Quimby');
     });
 
-    it('messages the managers and the privacy officer about a privacy complaint', async () => {
+    it('messages the managers and the privacy officer about a privacy complaint', async ({
+      submit,
+      outboxRows,
+    }) => {
       const outcome = await submit(
         SAM,
         COMPLAINT_FORMS.intake,
@@ -240,16 +253,23 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(dms.map((row) => row.target).sort()).toEqual([DANA, GRACE, OMAR]);
     });
 
-    it('messages nobody directly about an ordinary complaint', async () => {
+    it('messages nobody directly about an ordinary complaint', async ({ fileByForm, outboxRows }) => {
       await fileByForm({ severity: 'high' });
       expect((await outboxRows()).map((row) => row.kind)).toEqual(['post']);
     });
   });
 
   describe('acknowledge', () => {
-    it('makes the manager the owner, updates the card in place, tells the reporter and audits it', async () => {
+    it('makes the manager the owner, updates the card in place, tells the reporter and audits it', async ({
+      db,
+      press,
+      fileByForm,
+      stored,
+      outboxRows,
+      auditRows,
+    }) => {
       const reference = await fileByForm();
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       const outcome = await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       expect(outcome.reply?.text).toBe(
         `Acknowledged ${reference}; you own it now. Resolve it by Fri Apr 17.`,
@@ -266,9 +286,9 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       ]);
     });
 
-    it('refuses a non-manager and changes nothing', async () => {
+    it('refuses a non-manager and changes nothing', async ({ db, press, fileByForm, stored, outboxRows }) => {
       const reference = await fileByForm();
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       const outcome = await press(PRIYA, COMPLAINT_ACTIONS.acknowledge, reference);
       expect(replyText(outcome)).toMatch(
         /Only managers \(Dana Reyes or Dr\. Omar Haddad\) can acknowledge complaints.*Nothing was changed\./,
@@ -277,7 +297,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(await outboxRows()).toHaveLength(0);
     });
 
-    it('answers a second press with who acknowledged first', async () => {
+    it('answers a second press with who acknowledged first', async ({ press, fileByForm, stored }) => {
       const reference = await fileByForm();
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const outcome = await press(OMAR, COMPLAINT_ACTIONS.acknowledge, reference);
@@ -289,9 +309,15 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await stored())[0]?.ownerName).toBe('Dana Reyes');
     });
 
-    it('makes exactly one owner when two managers press at once', async () => {
+    it('makes exactly one owner when two managers press at once', async ({
+      db,
+      press,
+      fileByForm,
+      outboxRows,
+      auditRows,
+    }) => {
       const reference = await fileByForm();
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       await Promise.all([
         press(DANA, COMPLAINT_ACTIONS.acknowledge, reference),
         press(OMAR, COMPLAINT_ACTIONS.acknowledge, reference),
@@ -300,7 +326,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await auditRows()).filter((row) => row.action === 'complaint.acknowledged')).toHaveLength(1);
     });
 
-    it('answers a button naming no complaint', async () => {
+    it('answers a button naming no complaint', async ({ press }) => {
       expect(replyText(await press(DANA, COMPLAINT_ACTIONS.acknowledge, 'CP-999'))).toMatch(
         /There is no complaint CP-999/,
       );
@@ -311,20 +337,28 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('resolve', () => {
-    it('refuses to resolve a complaint nobody has acknowledged', async () => {
+    it('refuses to resolve a complaint nobody has acknowledged', async ({ press, fileByForm }) => {
       const reference = await fileByForm();
       const outcome = await press(DANA, COMPLAINT_ACTIONS.resolve, reference);
       expect(outcome.form).toBeUndefined();
       expect(replyText(outcome)).toMatch(/has not been acknowledged yet\. Press Acknowledge first/);
     });
 
-    it('opens a modal, then resolves with the summary and whether the patient was contacted', async () => {
+    it('opens a modal, then resolves with the summary and whether the patient was contacted', async ({
+      db,
+      press,
+      submit,
+      fileByForm,
+      stored,
+      outboxRows,
+      auditRows,
+    }) => {
       const reference = await fileByForm();
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const opened = await press(OMAR, COMPLAINT_ACTIONS.resolve, reference);
       expect(opened.form).toMatchObject({ formId: COMPLAINT_FORMS.resolve, metadata: reference });
       expect(opened.form?.inputs.map((input) => input.id)).toEqual(['summary', 'contacted']);
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       const outcome = await submit(
         OMAR,
         COMPLAINT_FORMS.resolve,
@@ -348,7 +382,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(audit).toMatchObject({ action: 'complaint.resolved', detail: { patientContacted: true } });
     });
 
-    it('refuses a second resolution and names the first', async () => {
+    it('refuses a second resolution and names the first', async ({ press, submit, fileByForm, stored }) => {
       const reference = await fileByForm();
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const values = { summary: 'Done', contacted: 'no' };
@@ -359,7 +393,12 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await stored())[0]?.resolvedByName).toBe('Dana Reyes');
     });
 
-    it('keeps the modal open on a tampered or missing answer', async () => {
+    it('keeps the modal open on a tampered or missing answer', async ({
+      press,
+      submit,
+      fileByForm,
+      stored,
+    }) => {
       const reference = await fileByForm();
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const outcome = await submit(
@@ -375,7 +414,12 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await stored())[0]?.status).toBe('acknowledged');
     });
 
-    it('checks who submits the modal again, from the config', async () => {
+    it('checks who submits the modal again, from the config', async ({
+      press,
+      submit,
+      fileByForm,
+      stored,
+    }) => {
       const reference = await fileByForm();
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       const outcome = await submit(
@@ -390,18 +434,25 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('reopen', () => {
-    it('refuses to reopen a complaint that is not resolved', async () => {
+    it('refuses to reopen a complaint that is not resolved', async ({ press, fileByForm }) => {
       const reference = await fileByForm();
       expect(replyText(await press(DANA, COMPLAINT_ACTIONS.reopen, reference))).toMatch(
         /is new, not resolved, so there is nothing to reopen\. Nothing was changed\./,
       );
     });
 
-    it('reopens a resolved complaint, keeps its owner, and tells the owner', async () => {
+    it('reopens a resolved complaint, keeps its owner, and tells the owner', async ({
+      db,
+      press,
+      submit,
+      fileByForm,
+      stored,
+      outboxRows,
+    }) => {
       const reference = await fileByForm();
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       await submit(DANA, COMPLAINT_FORMS.resolve, { summary: 'Done', contacted: 'no' }, reference);
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       const outcome = await press(OMAR, COMPLAINT_ACTIONS.reopen, reference);
       expect(outcome.reply?.text).toBe(`Reopened ${reference}; Dana Reyes still owns it.`);
       expect((await stored())[0]).toMatchObject({
@@ -419,7 +470,11 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('View details', () => {
-    it('shows a manager everything in a read-only view and audits the view', async () => {
+    it('shows a manager everything in a read-only view and audits the view', async ({
+      press,
+      fileByForm,
+      auditRows,
+    }) => {
       const reference = await fileByForm();
       const outcome = await press(DANA, COMPLAINT_ACTIONS.details, reference);
       expect(outcome.form).toMatchObject({
@@ -437,7 +492,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       });
     });
 
-    it('refuses anyone else and records no view', async () => {
+    it('refuses anyone else and records no view', async ({ press, fileByForm, auditRows }) => {
       const reference = await fileByForm();
       const outcome = await press(SAM, COMPLAINT_ACTIONS.details, reference);
       expect(outcome.form).toBeUndefined();
@@ -445,14 +500,14 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await auditRows()).map((row) => row.action)).toEqual(['complaint.filed']);
     });
 
-    it('lets the privacy officer read a privacy complaint', async () => {
+    it('lets the privacy officer read a privacy complaint', async ({ press, fileByForm }) => {
       const reference = await fileByForm({ category: 'privacy' });
       expect((await press(GRACE, COMPLAINT_ACTIONS.details, reference)).form?.lines).toContain(SECRET);
       const other = await fileByForm({ category: 'billing' });
       expect((await press(GRACE, COMPLAINT_ACTIONS.details, other)).form).toBeUndefined();
     });
 
-    it('never shows an anonymous reporter, even to managers', async () => {
+    it('never shows an anonymous reporter, even to managers', async ({ press, fileByForm }) => {
       const reference = await fileByForm({ about: 'staff', anonymous: 'yes' });
       const lines = (await press(DANA, COMPLAINT_ACTIONS.details, reference)).form?.lines ?? [];
       expect(lines.join('\n')).not.toContain('Sam Lee');
@@ -461,14 +516,21 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('Refine', () => {
-    it('lets the reporter complete a complaint filed from text; an urgent one then alerts the managers', async () => {
+    it('lets the reporter complete a complaint filed from text; an urgent one then alerts the managers', async ({
+      db,
+      command,
+      press,
+      submit,
+      stored,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
       const opened = await press(SAM, COMPLAINT_ACTIONS.refine, reference);
       expect(opened.form).toMatchObject({ formId: COMPLAINT_FORMS.refine, metadata: reference });
       expect(opened.form?.inputs.find((input) => input.id === 'what')).toMatchObject({
         initial: 'Rude on the phone',
       });
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       const outcome = await submit(
         SAM,
         COMPLAINT_FORMS.refine,
@@ -485,7 +547,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(rows.map((row) => `${row.kind}:${row.target}`)).toEqual(['update:', `dm:${DANA}`, `dm:${OMAR}`]);
     });
 
-    it('refuses anyone but the reporter', async () => {
+    it('refuses anyone but the reporter', async ({ command, press, submit, stored }) => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
       expect(replyText(await press(PRIYA, COMPLAINT_ACTIONS.refine, reference))).toMatch(
         /Only the person who logged/,
@@ -495,7 +557,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await stored())[0]?.category).toBe('other');
     });
 
-    it('refuses once a manager has acknowledged it', async () => {
+    it('refuses once a manager has acknowledged it', async ({ command, press }) => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
       expect(replyText(await press(SAM, COMPLAINT_ACTIONS.refine, reference))).toMatch(
@@ -505,7 +567,12 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('/complaint list', () => {
-    it('shows managers the open complaints with owner, age and due days, flagging overdue ones', async () => {
+    it('shows managers the open complaints with owner, age and due days, flagging overdue ones', async ({
+      run,
+      press,
+      fileByForm,
+      auditRows,
+    }) => {
       const first = await fileByForm();
       const second = await fileByForm({ category: 'billing', severity: 'low' });
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, second);
@@ -520,7 +587,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await auditRows()).at(-1)).toMatchObject({ action: 'complaint.listed', detail: { open: 2 } });
     });
 
-    it('refuses everyone else', async () => {
+    it('refuses everyone else', async ({ command, fileByForm }) => {
       await fileByForm();
       const outcome = await command(SAM, 'list');
       expect(replyText(outcome)).toMatch(/Only managers .* can list complaints/);
@@ -529,7 +596,11 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('/complaint export', () => {
-    it('gives managers a CSV with the text, and audits the export', async () => {
+    it('gives managers a CSV with the text, and audits the export', async ({
+      command,
+      fileByForm,
+      auditRows,
+    }) => {
       const reference = await fileByForm();
       const outcome = await command(DANA, 'export');
       const lines = outcome.reply?.lines ?? [];
@@ -544,20 +615,17 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       });
     });
 
-    it('does not keep the export’s text for a retried delivery', async () => {
+    it('does not keep the export’s text for a retried delivery', async ({ db, command, fileByForm }) => {
       await fileByForm();
       const first = await command(DANA, 'export', 'export-delivery-1');
       expect(first.reply?.lines?.join('\n')).toContain(SECRET);
       const retried = await command(DANA, 'export', 'export-delivery-1');
       expect(replyText(retried)).toMatch(/already answered/);
-      const stored = await database.db
-        .select()
-        .from(deliveries)
-        .where(eq(deliveries.deliveryId, 'export-delivery-1'));
+      const stored = await db.select().from(deliveries).where(eq(deliveries.deliveryId, 'export-delivery-1'));
       expect(JSON.stringify(stored)).not.toContain(SECRET);
     });
 
-    it('exports one month', async () => {
+    it('exports one month', async ({ command, fileByForm }) => {
       await fileByForm();
       expect((await command(DANA, 'export 2026-02')).reply?.lines).toEqual([
         expect.stringMatching(/^reference,/),
@@ -566,7 +634,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await command(DANA, 'export 2026-03')).reply?.lines).toHaveLength(2);
     });
 
-    it('refuses a month it cannot read and a non-manager', async () => {
+    it('refuses a month it cannot read and a non-manager', async ({ command, auditRows }) => {
       expect(replyText(await command(DANA, 'export march'))).toMatch(
         /Write the month like \/complaint export 2026-03/,
       );
@@ -576,17 +644,23 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('overdue reminders', () => {
-    it('reminds the owner and the channel once, with references and ages only, and refreshes the cards', async () => {
+    it('reminds the owner and the channel once, with references and ages only, and refreshes the cards', async ({
+      db,
+      deps,
+      press,
+      fileByForm,
+      outboxRows,
+    }) => {
       const unowned = await fileByForm();
       const owned = await fileByForm({ category: 'billing' });
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, owned);
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       const now = DateTime.fromISO('2026-04-20T10:00', { zone }); // Mon, past both clocks
       const effects = await complaintRemindersJob.run(
-        { db: database.db, office, now, logger: deps.logger },
+        { db: db, office, now, logger: deps.logger },
         { runKey: '2026-04-20', scheduledAt: now, late: false },
       );
-      await queueEffects(deps, database.db, effects);
+      await queueEffects(deps, db, effects);
       const rows = await outboxRows();
       expect(rows.filter((row) => row.kind === 'update').map((row) => row.cardKey)).toEqual([unowned, owned]);
       const dm = rows.find((row) => row.kind === 'dm');
@@ -607,10 +681,10 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(JSON.stringify(rows)).not.toContain('Quimby');
     });
 
-    it('sends nothing when nothing is overdue', async () => {
+    it('sends nothing when nothing is overdue', async ({ db, deps, fileByForm }) => {
       await fileByForm();
       const effects = await complaintRemindersJob.run(
-        { db: database.db, office, now: NOW, logger: deps.logger },
+        { db: db, office, now: NOW, logger: deps.logger },
         { runKey: '2026-03-06', scheduledAt: NOW, late: false },
       );
       expect(effects).toEqual([]);
@@ -618,10 +692,10 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('the huddle digest', () => {
-    it('counts open and overdue complaints by reference and age only', async () => {
+    it('counts open and overdue complaints by reference and age only', async ({ db, fileByForm }) => {
       const reference = await fileByForm();
       const now = DateTime.fromISO('2026-03-12T07:45', { zone }); // Thu
-      const digest = renderHuddleDigest(await loadHuddleDigest(database.db, office, '2026-03-12', now));
+      const digest = renderHuddleDigest(await loadHuddleDigest(db, office, '2026-03-12', now));
       expect(digest.sections).toContainEqual({
         heading: 'Complaints',
         lines: [`1 open, 1 overdue: ${reference} (6 days)`],
@@ -631,7 +705,15 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     });
   });
 
-  it('keeps the text and the reporter out of the log, the audit details and every message outside the complaints channel', async () => {
+  it('keeps the text and the reporter out of the log, the audit details and every message outside the complaints channel', async ({
+    db,
+    recording,
+    command,
+    press,
+    submit,
+    outboxRows,
+    auditRows,
+  }) => {
     const reference = referenceIn(await command(SAM, SECRET, 'trigger-secret'));
     await command(SAM, SECRET, 'trigger-secret');
     await command(SAM, `${SECRET} ${'z'.repeat(3000)}`);
@@ -657,10 +739,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     const inChannel = (await outboxRows()).filter((row) => row.target === office.channels.complaints);
     expect(JSON.stringify(inChannel)).not.toContain('Quimby');
     // The only stored answers are the filing confirmations and refusals: neither quotes the text.
-    const answers = await database.db
-      .select()
-      .from(deliveries)
-      .where(eq(deliveries.deliveryId, 'trigger-secret'));
+    const answers = await db.select().from(deliveries).where(eq(deliveries.deliveryId, 'trigger-secret'));
     expect(JSON.stringify(answers)).not.toContain('Quimby');
   });
 });

@@ -1,19 +1,15 @@
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OfficeConfig } from '../../src/config/office.ts';
-import type { Database } from '../../src/db/client.ts';
-import { auditLog, calendarFeeds, outbox, repMeetings, timeOffRequests } from '../../src/db/schema/index.ts';
-import { resolvePerson } from '../../src/domain/people.ts';
-import { FEATURES, loadHuddleDigest } from '../../src/handlers/index.ts';
-import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
+import { auditLog, calendarFeeds, outbox, repMeetings } from '../../src/db/schema/index.ts';
+import { loadHuddleDigest } from '../../src/handlers/index.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
-import { createRouter } from '../../src/handlers/kernel/router.ts';
 import { REPS_ACTIONS, REPS_FORMS } from '../../src/handlers/rep-meetings/ids.ts';
 import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();
@@ -35,48 +31,43 @@ const FORM_VALUES = {
   lunch: 'yes',
 };
 
+const it = createHandlerTest({ office, now: NOW, command: 'reps', actions: REPS_ACTIONS, forms: REPS_FORMS })
+  .extend(
+    'reps',
+    ({ run }) =>
+      (userId: string, text: string, config = office) =>
+        run(userId, { kind: 'command', command: 'reps', text }, NOW, config),
+  )
+  .extend(
+    'book',
+    ({ press }) =>
+      (slot: string, userId = SAM) =>
+        press(userId, REPS_ACTIONS.book, slot),
+  )
+  .extend(
+    'submitBooking',
+    ({ submit }) =>
+      (slot: string, values: Record<string, string> = FORM_VALUES, userId = SAM) =>
+        submit(userId, REPS_FORMS.book, values, slot),
+  )
+  .extend(
+    'stored',
+    ({ db }) =>
+      () =>
+        db.select().from(repMeetings).orderBy(repMeetings.id),
+  )
+  .extend(
+    'outboxRows',
+    ({ db }) =>
+      () =>
+        db.select().from(outbox).orderBy(outbox.id),
+  );
+
 describe.each(databaseTargets())('rep meetings on $name', (target) => {
-  let database: Database;
-  const recording = createRecordingLogger();
-
-  function buildDeps(config: OfficeConfig = office): DispatchDeps {
-    return {
-      db: database.db,
-      office: config,
-      logger: recording.logger,
-      router: createRouter(FEATURES),
-      platforms: ['slack'],
-      routeChannel: async (_db, role) => [{ platform: 'slack', target: config.channels[role] }],
-    };
-  }
-
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.db.delete(outbox);
-    await database.db.delete(repMeetings);
-    await database.db.delete(timeOffRequests);
-    await database.db.delete(calendarFeeds);
-  });
-
-  function run(userId: string, input: Input, now = NOW, config = office): Promise<Outcome> {
-    return dispatchInput(buildDeps(config), resolvePerson(config, 'slack', userId), input, now);
-  }
-  const reps = (userId: string, text: string, config = office) =>
-    run(userId, { kind: 'command', command: 'reps', text }, NOW, config);
-  const book = (slot: string, userId = SAM) =>
-    run(userId, { kind: 'action', actionId: REPS_ACTIONS.book, value: slot });
-  const submit = (slot: string, values: Record<string, string> = FORM_VALUES, userId = SAM) =>
-    run(userId, { kind: 'form', formId: REPS_FORMS.book, values, metadata: slot });
-  const stored = () => database.db.select().from(repMeetings).orderBy(repMeetings.id);
-  const outboxRows = () => database.db.select().from(outbox).orderBy(outbox.id);
+  it.override({ target });
 
   describe('/reps', () => {
-    it('lists the open slots of the next 14 days with a Book button on each', async () => {
+    it('lists the open slots of the next 14 days with a Book button on each', async ({ reps }) => {
       const outcome = await reps(SAM, '');
       expect(outcome.reply?.title).toBe('Open rep slots — next 14 days');
       // Wed Nov 25 is inside the 24-hour notice and Thu Nov 26 is Thanksgiving.
@@ -89,13 +80,13 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(outcome.effects).toEqual([]);
     });
 
-    it('leaves a booked slot out', async () => {
+    it('leaves a booked slot out', async ({ reps }) => {
       await reps(SAM, 'book 2026-12-02 12:00 Jordan Smith from Acme Pharma');
       const outcome = await reps(PRIYA, '');
       expect(outcome.reply?.buttons?.map((button) => button.value)).not.toContain('2026-12-02T12:00');
     });
 
-    it('shows at most 25 Book buttons and says how many more there are', async () => {
+    it('shows at most 25 Book buttons and says how many more there are', async ({ reps }) => {
       const times = ['08:00', '09:00', '10:00', '11:00', '13:00', '14:00', '15:00', '16:00'];
       const busy: OfficeConfig = {
         ...office,
@@ -111,13 +102,13 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(replyText(outcome)).toMatch(/…and \d+ more; book those with \/reps book/);
     });
 
-    it('answers an unknown word with what it can do', async () => {
+    it('answers an unknown word with what it can do', async ({ reps }) => {
       expect(replyText(await reps(SAM, 'dance'))).toMatch(/I don’t know "\/reps dance"/);
     });
   });
 
   describe('booking by text', () => {
-    it('books a slot and confirms it with its reference', async () => {
+    it('books a slot and confirms it with its reference', async ({ reps, stored }) => {
       const outcome = await reps(SAM, 'book 2026-12-02 12:00 Jordan Smith from Acme Pharma');
       expect(outcome.reply?.text).toMatch(
         /^Rep visit booked: RM-\d+, Wed Dec 2, 12:00 PM — Jordan Smith \(Acme Pharma\)$/,
@@ -137,7 +128,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(row?.createdAt.toISOString()).toBe(NOW.toJSDate().toISOString());
     });
 
-    it.each([
+    it.for([
       [
         'a time that is not a slot',
         'book 2026-12-02 13:00 Jordan Smith from Acme',
@@ -163,22 +154,28 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
         `book dec 2 12:00 ${'J'.repeat(201)} from Acme`,
         /201 characters; keep it to 200/,
       ],
-    ])('refuses %s, says how, and stores nothing', async (_label, text, expected) => {
-      const outcome = await reps(SAM, text);
-      expect(replyText(outcome)).toMatch(expected);
-      expect(replyText(outcome)).toMatch(/Nothing was saved/);
-      expect(await stored()).toHaveLength(0);
-      expect(await outboxRows()).toHaveLength(0);
-    });
+    ] as const)(
+      'refuses %s, says how, and stores nothing',
+      async ([_label, text, expected], { reps, stored, outboxRows }) => {
+        const outcome = await reps(SAM, text);
+        expect(replyText(outcome)).toMatch(expected);
+        expect(replyText(outcome)).toMatch(/Nothing was saved/);
+        expect(await stored()).toHaveLength(0);
+        expect(await outboxRows()).toHaveLength(0);
+      },
+    );
 
-    it('refuses a reps.closed day', async () => {
+    it('refuses a reps.closed day', async ({ reps, stored }) => {
       const closed: OfficeConfig = { ...office, reps: { ...office.reps, closed: ['2026-12-02'] } };
       const outcome = await reps(SAM, 'book 2026-12-02 12:00 Jordan Smith from Acme', closed);
       expect(replyText(outcome)).toMatch(/takes no rep visits on Wed Dec 2\. Nothing was saved/);
       expect(await stored()).toHaveLength(0);
     });
 
-    it('offers the next open slots with Book buttons when the slot is wrong or taken', async () => {
+    it('offers the next open slots with Book buttons when the slot is wrong or taken', async ({
+      reps,
+      stored,
+    }) => {
       await reps(SAM, 'book 2026-12-01 12:00 Jordan Smith from Acme Pharma');
       const outcome = await reps(PRIYA, 'book 2026-12-01 12:00 Lee Wong from Beta Labs');
       expect(replyText(outcome)).toMatch(
@@ -194,7 +191,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(await stored()).toHaveLength(1);
     });
 
-    it('caps a company at 2 visits a month, however its name is written', async () => {
+    it('caps a company at 2 visits a month, however its name is written', async ({ reps, stored }) => {
       await reps(SAM, 'book 2026-12-01 12:00 Jordan Smith from Acme Pharma, Inc.');
       await reps(SAM, 'book 2026-12-02 12:00 Lee Wong from ACME pharma inc');
       const third = await reps(SAM, 'book 2026-12-03 12:00 Kim Ray from acme-pharma inc');
@@ -207,7 +204,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(await stored()).toHaveLength(3);
     });
 
-    it('does not count a cancelled visit against the cap', async () => {
+    it('does not count a cancelled visit against the cap', async ({ reps }) => {
       const first = referenceIn(await reps(SAM, 'book 2026-12-01 12:00 Jordan Smith from Acme'));
       await reps(SAM, 'book 2026-12-02 12:00 Lee Wong from Acme');
       await reps(SAM, `cancel ${first}`);
@@ -216,7 +213,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       );
     });
 
-    it('books once when the same delivery arrives twice', async () => {
+    it('books once when the same delivery arrives twice', async ({ run, stored }) => {
       const input: Input = {
         kind: 'command',
         command: 'reps',
@@ -231,7 +228,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   });
 
   describe('the Book button and its form', () => {
-    it('opens a form for the slot with every field the front desk needs', async () => {
+    it('opens a form for the slot with every field the front desk needs', async ({ book, stored }) => {
       const outcome = await book('2026-12-01T12:00');
       expect(outcome.form).toMatchObject({
         formId: 'reps_book_form',
@@ -249,8 +246,11 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(await stored()).toHaveLength(0);
     });
 
-    it('books from the submitted form with the providers matched to the staff list', async () => {
-      const outcome = await submit('2026-12-01T12:00');
+    it('books from the submitted form with the providers matched to the staff list', async ({
+      submitBooking,
+      stored,
+    }) => {
+      const outcome = await submitBooking('2026-12-01T12:00');
       expect(outcome.reply?.text).toMatch(/^Rep visit booked: RM-\d+, Tue Dec 1, 12:00 PM/);
       expect(replyText(outcome)).toContain('Providers expected: Dr. Helen Park, Dr. Omar Haddad');
       expect((await stored())[0]).toMatchObject({
@@ -262,29 +262,32 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       });
     });
 
-    it('keeps the form open with an error on the field that is wrong', async () => {
-      const missing = await submit('2026-12-01T12:00', { ...FORM_VALUES, repName: ' ' });
+    it('keeps the form open with an error on the field that is wrong', async ({ submitBooking, stored }) => {
+      const missing = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, repName: ' ' });
       expect(missing.formErrors).toEqual({ repName: 'Enter the rep’s name.' });
-      const unknown = await submit('2026-12-01T12:00', { ...FORM_VALUES, providers: 'Dr. Nobody' });
+      const unknown = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, providers: 'Dr. Nobody' });
       expect(unknown.formErrors?.providers).toMatch(/"Dr\. Nobody" is not on the staff list/);
-      const long = await submit('2026-12-01T12:00', { ...FORM_VALUES, company: 'c'.repeat(201) });
+      const long = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, company: 'c'.repeat(201) });
       expect(long.formErrors?.company).toMatch(/under 200 characters/);
       expect(await stored()).toHaveLength(0);
     });
 
-    it('puts the company cap on the company field', async () => {
-      await submit('2026-12-01T12:00');
-      await submit('2026-12-02T12:00');
-      const third = await submit('2026-12-03T12:00');
+    it('puts the company cap on the company field', async ({ submitBooking, stored }) => {
+      await submitBooking('2026-12-01T12:00');
+      await submitBooking('2026-12-02T12:00');
+      const third = await submitBooking('2026-12-03T12:00');
       expect(third.formErrors?.company).toMatch(/Acme Pharma already has 2 visits booked in December 2026/);
       expect(await stored()).toHaveLength(2);
     });
 
-    it('tells the second person that the slot was just taken and offers the next ones', async () => {
+    it('tells the second person that the slot was just taken and offers the next ones', async ({
+      book,
+      submitBooking,
+    }) => {
       await book('2026-12-01T12:00', SAM);
       await book('2026-12-01T12:00', PRIYA);
-      await submit('2026-12-01T12:00', FORM_VALUES, SAM);
-      const late = await submit('2026-12-01T12:00', { ...FORM_VALUES, company: 'Beta Labs' }, PRIYA);
+      await submitBooking('2026-12-01T12:00', FORM_VALUES, SAM);
+      const late = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, company: 'Beta Labs' }, PRIYA);
       expect(late.formErrors).toBeUndefined();
       expect(replyText(late)).toMatch(
         /Tue Dec 1 at 12:00 was just taken by someone else\. Nothing was saved/,
@@ -295,8 +298,8 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(replyText(pressAgain)).toMatch(/was just taken/);
     });
 
-    it('checks a tampered slot again on submit', async () => {
-      const outcome = await submit('2026-12-04T12:00'); // Fri: no slot
+    it('checks a tampered slot again on submit', async ({ book, submitBooking, stored }) => {
+      const outcome = await submitBooking('2026-12-04T12:00'); // Fri: no slot
       expect(replyText(outcome)).toMatch(/no rep slots on Fridays.*Nothing was saved/s);
       expect(replyText(await book('not-a-slot'))).toMatch(/no longer offered/);
       expect(await stored()).toHaveLength(0);
@@ -304,7 +307,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   });
 
   describe('ten people booking one slot at once', () => {
-    it('makes exactly one booking and tells the other nine it was just taken', async () => {
+    it('makes exactly one booking and tells the other nine it was just taken', async ({ run, stored }) => {
       const outcomes = await Promise.all(
         Array.from({ length: 10 }, (_, index) =>
           run(`U0REP${index}`, {
@@ -325,7 +328,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(rows[0]?.slotDay).toBe('2026-12-01');
     });
 
-    it('keeps one company under its cap when it books two slots at once', async () => {
+    it('keeps one company under its cap when it books two slots at once', async ({ run, stored }) => {
       const slots = ['2026-12-01T12:00', '2026-12-02T12:00', '2026-12-03T12:00', '2026-12-08T12:00'];
       await Promise.all(
         slots.map((slot, index) =>
@@ -343,7 +346,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   });
 
   describe('list and cancel', () => {
-    it('lists upcoming visits', async () => {
+    it('lists upcoming visits', async ({ reps }) => {
       await reps(SAM, 'book dec 2 12:00 Jordan Smith from Acme Pharma');
       const outcome = await reps(PRIYA, 'list');
       expect(outcome.reply?.lines?.[0]).toMatch(
@@ -351,7 +354,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       );
     });
 
-    it('lets the booker cancel, and the slot opens again', async () => {
+    it('lets the booker cancel, and the slot opens again', async ({ reps, stored }) => {
       const reference = referenceIn(await reps(SAM, 'book dec 2 12:00 Jordan Smith from Acme Pharma'));
       const outcome = await reps(SAM, `cancel ${reference}`);
       expect(outcome.reply?.text).toMatch(new RegExp(`^Cancelled ${reference} .*The slot is open again\\.$`));
@@ -361,7 +364,11 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(again.reply?.text).toMatch(/^Rep visit booked/);
     });
 
-    it('does not let someone else cancel, but lets a manager, who tells the booker', async () => {
+    it('does not let someone else cancel, but lets a manager, who tells the booker', async ({
+      reps,
+      stored,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await reps(SAM, 'book dec 2 12:00 Jordan Smith from Acme Pharma'));
       const refused = await reps(PRIYA, `cancel ${reference}`);
       expect(replyText(refused)).toMatch(
@@ -373,15 +380,15 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect((await outboxRows())[0]).toMatchObject({ kind: 'dm', target: SAM });
     });
 
-    it.each([
+    it.for([
       ['no reference', 'cancel', /Say which visit to cancel/],
       ['another kind of reference', 'cancel TO-5', /not a rep visit reference/],
       ['a visit that does not exist', 'cancel RM-99999', /There is no rep visit RM-99999/],
-    ])('answers %s', async (_label, text, expected) => {
+    ] as const)('answers %s', async ([_label, text, expected], { reps }) => {
       expect(replyText(await reps(SAM, text))).toMatch(expected);
     });
 
-    it('says when a visit was already cancelled', async () => {
+    it('says when a visit was already cancelled', async ({ reps }) => {
       const reference = referenceIn(await reps(SAM, 'book dec 2 12:00 Jordan Smith from Acme Pharma'));
       await reps(SAM, `cancel ${reference}`);
       expect(replyText(await reps(SAM, `cancel ${reference}`))).toMatch(
@@ -389,10 +396,10 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       );
     });
 
-    it('records who booked and cancelled in the audit log', async () => {
+    it('records who booked and cancelled in the audit log', async ({ db, reps }) => {
       const reference = referenceIn(await reps(SAM, 'book dec 2 12:00 Jordan Smith from Acme Pharma'));
       await reps(SAM, `cancel ${reference}`);
-      const actions = (await database.db.select().from(auditLog))
+      const actions = (await db.select().from(auditLog))
         .filter((row) => row.entity === reference)
         .map((row) => row.action);
       expect(actions).toEqual(['reps.booked', 'reps.cancelled']);
@@ -400,30 +407,35 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   });
 
   describe('the calendar feed address', () => {
-    it('shows managers a generated address that stays the same, and nobody else', async () => {
+    it('shows managers a generated address that stays the same, and nobody else', async ({ db, reps }) => {
       const refused = await reps(SAM, 'calendar');
       expect(replyText(refused)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can get the calendar/);
       const first = replyText(await reps(DANA, 'calendar'));
       const token = /\/calendar\/([A-Za-z0-9_-]{32})\.ics/.exec(first)?.[1];
       expect(token).toBeDefined();
       expect(replyText(await reps(DANA, 'calendar'))).toContain(`/calendar/${token}.ics`);
-      expect(await database.db.select().from(calendarFeeds)).toHaveLength(1);
+      expect(await db.select().from(calendarFeeds)).toHaveLength(1);
     });
 
-    it('uses reps.calendarToken from the office config when it is set', async () => {
+    it('uses reps.calendarToken from the office config when it is set', async ({ db, reps }) => {
       const token = 'configured-token-0123456789abcdef';
       const configured: OfficeConfig = { ...office, reps: { ...office.reps, calendarToken: token } };
       expect(replyText(await reps(DANA, 'calendar', configured))).toContain(`/calendar/${token}.ics`);
-      expect(await database.db.select().from(calendarFeeds)).toHaveLength(0);
+      expect(await db.select().from(calendarFeeds)).toHaveLength(0);
     });
   });
 
   describe('approved time off of an expected provider', () => {
-    it('flags the visit to its booker when the time off is approved', async () => {
-      const reference = referenceIn(await submit('2026-12-01T12:00'));
+    it('flags the visit to its booker when the time off is approved', async ({
+      db,
+      run,
+      submitBooking,
+      outboxRows,
+    }) => {
+      const reference = referenceIn(await submitBooking('2026-12-01T12:00'));
       const filed = await run(HELEN, { kind: 'command', command: 'timeoff', text: 'dec 1' });
       const timeOff = /TO-\d+/.exec(replyText(filed))?.[0] ?? '';
-      await database.db.delete(outbox);
+      await db.delete(outbox);
       const decided = await run(DANA, {
         kind: 'action',
         actionId: TIME_OFF_ACTIONS.approve,
@@ -437,9 +449,16 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect((await outboxRows()).filter((row) => row.target === SAM)).toHaveLength(1);
     });
 
-    it('does not flag a visit that does not expect them, or a morning off before an afternoon visit', async () => {
-      await submit('2026-12-01T12:00', { ...FORM_VALUES, providers: 'Haddad' });
-      await submit('2026-12-02T12:00', { ...FORM_VALUES, company: 'Beta Labs', providers: 'Helen Park' });
+    it('does not flag a visit that does not expect them, or a morning off before an afternoon visit', async ({
+      run,
+      submitBooking,
+    }) => {
+      await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, providers: 'Haddad' });
+      await submitBooking('2026-12-02T12:00', {
+        ...FORM_VALUES,
+        company: 'Beta Labs',
+        providers: 'Helen Park',
+      });
       const filed = await run(HELEN, { kind: 'command', command: 'timeoff', text: 'dec 1 to dec 2' });
       const timeOff = /TO-\d+/.exec(replyText(filed))?.[0] ?? '';
       const morning = await run(HELEN, { kind: 'command', command: 'timeoff', text: 'dec 3 am' });
@@ -464,19 +483,19 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   });
 
   describe('the huddle digest', () => {
-    it('lists the day’s rep visits', async () => {
+    it('lists the day’s rep visits', async ({ db, reps }) => {
       await reps(SAM, 'book dec 2 12:00 Jordan Smith from Acme Pharma');
-      const digest = await loadHuddleDigest(database.db, office, '2026-12-02', NOW.plus({ days: 7 }));
+      const digest = await loadHuddleDigest(db, office, '2026-12-02', NOW.plus({ days: 7 }));
       expect(digest.sections).toContainEqual({
         heading: 'Reps today',
         lines: ['12:00 · Jordan Smith (Acme Pharma)'],
       });
-      const dayBefore = await loadHuddleDigest(database.db, office, '2026-12-01', NOW.plus({ days: 6 }));
+      const dayBefore = await loadHuddleDigest(db, office, '2026-12-01', NOW.plus({ days: 6 }));
       expect(dayBefore.sections.map((section) => section.heading)).not.toContain('Reps today');
     });
   });
 
-  it('never logs what people typed', () => {
+  it('never logs what people typed', ({ recording }) => {
     expect(recording.text()).not.toContain('Jordan');
     expect(recording.text()).not.toContain('jordan@acme.example');
   });

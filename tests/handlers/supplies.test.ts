@@ -1,17 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.ts';
+import { describe, expect } from 'vitest';
 import { auditLog, outbox, supplyRequests, supplyStock } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
-import type { Input } from '../../src/handlers/kernel/input.ts';
+import { dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { loadSupplyDigest } from '../../src/handlers/supplies/card.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from '../../src/handlers/supplies/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
+import { findReference, replyText } from '../helpers/dispatch.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();
@@ -22,44 +20,48 @@ const PRIYA = 'U0PRIYA'; // front desk
 const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
 
-type ActionId = (typeof SUPPLIES_ACTIONS)[keyof typeof SUPPLIES_ACTIONS];
-
 const referenceIn = (outcome: Outcome) => findReference(outcome, 'SR');
 
+const it = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'supplies',
+  actions: SUPPLIES_ACTIONS,
+  forms: SUPPLIES_FORMS,
+})
+  .extend(
+    'storedRequests',
+    ({ db }) =>
+      () =>
+        db.select().from(supplyRequests).orderBy(supplyRequests.id),
+  )
+  .extend(
+    'outboxRows',
+    ({ db }) =>
+      () =>
+        db.select().from(outbox).orderBy(outbox.id),
+  )
+  .extend(
+    'stockOf',
+    ({ db }) =>
+      async (sku: string) =>
+        (await db.select().from(supplyStock).where(eq(supplyStock.sku, sku)))[0]?.onHand,
+  )
+  .extend(
+    'submitRequest',
+    ({ submit }) =>
+      (values: Record<string, string>) =>
+        submit(SAM, SUPPLIES_FORMS.request, values),
+  );
+
 describe.each(databaseTargets())('supplies on $name', (target) => {
-  let database: Database;
-  let deps: DispatchDeps;
-  const recording = createRecordingLogger();
-
-  beforeAll(async () => {
-    database = await target.open();
-    deps = buildDispatchDeps(database.db, office, recording.logger);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.db.delete(outbox);
-    await database.db.delete(supplyRequests);
-    await database.db.delete(supplyStock);
-    await database.db.delete(auditLog);
-  });
-
-  function run(userId: string, input: Input, now = NOW): Promise<Outcome> {
-    return dispatchInput(deps, resolvePerson(office, 'slack', userId), input, now);
-  }
-  const command = (userId: string, text: string, deliveryId?: string) =>
-    run(userId, { kind: 'command', command: 'supplies', text, ...(deliveryId ? { deliveryId } : {}) });
-  const press = (userId: string, actionId: ActionId, value: string, deliveryId?: string) =>
-    run(userId, { kind: 'action', actionId, value, ...(deliveryId ? { deliveryId } : {}) });
-
-  const storedRequests = () => database.db.select().from(supplyRequests).orderBy(supplyRequests.id);
-  const outboxRows = () => database.db.select().from(outbox).orderBy(outbox.id);
-  const stockOf = async (sku: string) =>
-    (await database.db.select().from(supplyStock).where(eq(supplyStock.sku, sku)))[0]?.onHand;
+  it.override({ target });
 
   describe('filing from text', () => {
-    it('names someone who is not on the staff list as such on the card a manager decides from', async () => {
+    it('names someone who is not on the staff list as such on the card a manager decides from', async ({
+      deps,
+      outboxRows,
+    }) => {
       const stranger = resolvePerson(office, 'slack', 'U0STRANGER', 'Jo Marsh');
       await dispatchInput(deps, stranger, { kind: 'command', command: 'supplies', text: '2 GLV-M' }, NOW);
       const [card] = await outboxRows();
@@ -68,7 +70,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(message.text).toContain('Jo Marsh — not on the staff list');
     });
 
-    it('matches the catalog by name, stores the price, and queues an approval card with Approve and Deny', async () => {
+    it('matches the catalog by name, stores the price, and queues an approval card with Approve and Deny', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
       const outcome = await command(SAM, '4 nitrile gloves m for exam room 2');
       const reference = referenceIn(outcome);
       expect(replyText(outcome)).toContain('4 boxes of Nitrile gloves (M) (GLV-M)');
@@ -100,12 +106,19 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       });
     });
 
-    it('matches by sku and reads "urgent" in the note as urgent today', async () => {
+    it('matches by sku and reads "urgent" in the note as urgent today', async ({
+      command,
+      storedRequests,
+    }) => {
       await command(SAM, '2 glv-l urgent, room 3 is out');
       expect((await storedRequests())[0]).toMatchObject({ sku: 'GLV-L', urgency: 'today' });
     });
 
-    it('files text that fits nothing as a non-catalog item and marks it so on the card', async () => {
+    it('files text that fits nothing as a non-catalog item and marks it so on the card', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
       const outcome = await command(SAM, '1 printer toner - the HP 26A');
       expect(replyText(outcome)).toContain('not in the catalog');
       expect((await storedRequests())[0]).toMatchObject({
@@ -121,7 +134,12 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(card?.message.lines?.join(' ')).toMatch(/Not in the catalog/);
     });
 
-    it('offers close matches as buttons, stores nothing until one is pressed, and files it once', async () => {
+    it('offers close matches as buttons, stores nothing until one is pressed, and files it once', async ({
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
       const offer = await command(SAM, '4 gloves for room 2');
       expect(await storedRequests()).toHaveLength(0);
       expect(await outboxRows()).toHaveLength(0);
@@ -146,7 +164,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await outboxRows()).filter((row) => row.kind === 'post')).toHaveLength(1);
     });
 
-    it('files the words as written when "Something else" is pressed', async () => {
+    it('files the words as written when "Something else" is pressed', async ({
+      command,
+      press,
+      storedRequests,
+    }) => {
       const offer = await command(SAM, '2 paper towels');
       const something = offer.reply?.buttons?.at(-1);
       expect(something?.label).toBe('Something else: "paper towels"');
@@ -154,7 +176,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await storedRequests())[0]).toMatchObject({ sku: null, itemName: 'paper towels', quantity: 2 });
     });
 
-    it.each([
+    it.for([
       ['zero', '0 nitrile gloves m', /Zero is nothing to order/],
       ['a negative number', '-2 nitrile gloves m', /below zero/],
       ['a fraction', '2.5 nitrile gloves m', /not a whole number/],
@@ -165,16 +187,19 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       ['a note with no item', '4 : for room 2', /Say what you need before the note/],
       ['a huge note', `4 nitrile gloves m for ${'x'.repeat(600)}`, /under 500 characters/],
       ['a huge item name', `4 ${'toner '.repeat(50)}`, /under 200 characters/],
-    ])('refuses %s with a clear answer and stores nothing', async (_label, text, expected) => {
-      const outcome = await command(SAM, text);
-      expect(replyText(outcome)).toMatch(expected);
-      expect(replyText(outcome)).toMatch(/Nothing was saved/);
-      expect(replyText(outcome)).toMatch(/Write it like \/supplies 4 nitrile gloves m|under 500/);
-      expect(await storedRequests()).toHaveLength(0);
-      expect(await outboxRows()).toHaveLength(0);
-    });
+    ] as const)(
+      'refuses %s with a clear answer and stores nothing',
+      async ([_label, text, expected], { command, storedRequests, outboxRows }) => {
+        const outcome = await command(SAM, text);
+        expect(replyText(outcome)).toMatch(expected);
+        expect(replyText(outcome)).toMatch(/Nothing was saved/);
+        expect(replyText(outcome)).toMatch(/Write it like \/supplies 4 nitrile gloves m|under 500/);
+        expect(await storedRequests()).toHaveLength(0);
+        expect(await outboxRows()).toHaveLength(0);
+      },
+    );
 
-    it.each([
+    it.for([
       ['garbage', 'not json'],
       [
         'a tampered quantity',
@@ -186,13 +211,13 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       ],
       ['an unknown sku', JSON.stringify({ d: 'x', s: 'NOPE-1', q: 2, i: 'Nope', n: '' })],
       ['an empty item', JSON.stringify({ d: 'x', s: null, q: 2, i: '  ', n: '' })],
-    ])('refuses a choice button carrying %s', async (_label, value) => {
+    ] as const)('refuses a choice button carrying %s', async ([_label, value], { press, storedRequests }) => {
       const outcome = await press(SAM, SUPPLIES_ACTIONS.choose, value);
       expect(replyText(outcome)).toMatch(/Nothing was saved/);
       expect(await storedRequests()).toHaveLength(0);
     });
 
-    it('files once when the same delivery arrives twice', async () => {
+    it('files once when the same delivery arrives twice', async ({ command, storedRequests, outboxRows }) => {
       const first = await command(SAM, '4 nitrile gloves m', 'trigger-1');
       const again = await command(SAM, '4 nitrile gloves m', 'trigger-1');
       expect(again.reply).toEqual(first.reply);
@@ -200,7 +225,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(await outboxRows()).toHaveLength(1);
     });
 
-    it('stores an injection attempt as plain text', async () => {
+    it('stores an injection attempt as plain text', async ({ command, storedRequests }) => {
       const note = "'); drop table supply_requests; --";
       await command(SAM, `1 GLV-M ${note}`);
       expect((await storedRequests())[0]?.note).toBe(note);
@@ -208,10 +233,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   });
 
   describe('the form', () => {
-    const submit = (values: Record<string, string>) =>
-      run(SAM, { kind: 'form', formId: SUPPLIES_FORMS.request, values });
-
-    it('opens a form with the catalog when the command has no text', async () => {
+    it('opens a form with the catalog when the command has no text', async ({ command }) => {
       const outcome = await command(SAM, '');
       expect(outcome.form).toMatchObject({ formId: SUPPLIES_FORMS.request });
       expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
@@ -225,8 +247,13 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(select?.kind === 'select' && select.options.length).toBe(office.supplies.catalog.length);
     });
 
-    it('files a catalog item from a submitted form', async () => {
-      const outcome = await submit({ sku: 'PPR-EX', quantity: '6', urgency: 'this_week', note: 'rooms 1-3' });
+    it('files a catalog item from a submitted form', async ({ storedRequests, submitRequest }) => {
+      const outcome = await submitRequest({
+        sku: 'PPR-EX',
+        quantity: '6',
+        urgency: 'this_week',
+        note: 'rooms 1-3',
+      });
       expect(replyText(outcome)).toContain('6 rolls of Exam table paper');
       expect((await storedRequests())[0]).toMatchObject({
         sku: 'PPR-EX',
@@ -236,12 +263,15 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       });
     });
 
-    it('files a described non-catalog item from a submitted form', async () => {
-      await submit({ other: 'Label printer tape', quantity: '2', urgency: 'routine' });
+    it('files a described non-catalog item from a submitted form', async ({
+      storedRequests,
+      submitRequest,
+    }) => {
+      await submitRequest({ other: 'Label printer tape', quantity: '2', urgency: 'routine' });
       expect((await storedRequests())[0]).toMatchObject({ sku: null, itemName: 'Label printer tape' });
     });
 
-    it.each([
+    it.for([
       ['a zero quantity', { sku: 'GLV-M', quantity: '0' }, 'quantity', /Zero/],
       ['a fractional quantity', { sku: 'GLV-M', quantity: '1.5' }, 'quantity', /not a whole number/],
       ['over 1,000', { sku: 'GLV-M', quantity: '5000' }, 'quantity', /more than 1,000/],
@@ -254,15 +284,25 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       ],
       ['an unknown sku', { sku: 'NOPE-1', quantity: '2' }, 'sku', /no longer in the catalog/],
       ['an unknown urgency', { sku: 'GLV-M', quantity: '2', urgency: 'yesterday' }, 'urgency', /how soon/],
-    ])('keeps the form open with an error for %s', async (_label, values, field, expected) => {
-      const outcome = await submit(values);
-      expect(outcome.formErrors?.[field]).toMatch(expected);
-      expect(await storedRequests()).toHaveLength(0);
-    });
+    ] as const)(
+      'keeps the form open with an error for %s',
+      async ([_label, values, field, expected], { storedRequests, submitRequest }) => {
+        const outcome = await submitRequest(values);
+        expect(outcome.formErrors?.[field]).toMatch(expected);
+        expect(await storedRequests()).toHaveLength(0);
+      },
+    );
   });
 
   describe('the lifecycle', () => {
-    it('goes pending → approved → ordered → received: card updated in place, DM at each step, stock added', async () => {
+    it('goes pending → approved → ordered → received: card updated in place, DM at each step, stock added', async ({
+      db,
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+      stockOf,
+    }) => {
       await command(DANA, 'stock GLV-M 3');
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
 
@@ -300,9 +340,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
         orderedByName: 'Dr. Omar Haddad',
         receivedByName: 'Dana Reyes',
       });
-      const actions = (await database.db.select().from(auditLog).orderBy(auditLog.id)).map(
-        (row) => row.action,
-      );
+      const actions = (await db.select().from(auditLog).orderBy(auditLog.id)).map((row) => row.action);
       expect(actions).toEqual([
         'supplies.counted',
         'supplies.filed',
@@ -312,38 +350,50 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       ]);
     });
 
-    it('receiving a non-catalog item changes no stock', async () => {
+    it('receiving a non-catalog item changes no stock', async ({ db, command, press, storedRequests }) => {
       const reference = referenceIn(await command(SAM, '1 printer toner'));
       await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference);
       await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
       expect((await storedRequests())[0]?.status).toBe('received');
-      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+      expect(await db.select().from(supplyStock)).toHaveLength(0);
     });
 
-    it.each([
+    it.for([
       ['Approve', SUPPLIES_ACTIONS.approve],
       ['Deny', SUPPLIES_ACTIONS.deny],
       ['Mark ordered', SUPPLIES_ACTIONS.markOrdered],
       ['Mark received', SUPPLIES_ACTIONS.markReceived],
-    ] as const)('refuses a non-manager pressing %s and changes nothing', async (_label, actionId) => {
-      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
-      const before = (await outboxRows()).length;
-      const outcome = await press(PRIYA, actionId, reference);
-      expect(replyText(outcome)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve, deny or mark/);
-      expect(replyText(outcome)).toMatch(/Nothing was changed/);
-      expect(outcome.form).toBeUndefined();
-      expect((await storedRequests())[0]?.status).toBe('pending');
-      expect(await outboxRows()).toHaveLength(before);
-    });
+    ] as const)(
+      'refuses a non-manager pressing %s and changes nothing',
+      async ([_label, actionId], { command, press, storedRequests, outboxRows }) => {
+        const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+        const before = (await outboxRows()).length;
+        const outcome = await press(PRIYA, actionId, reference);
+        expect(replyText(outcome)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve, deny or mark/);
+        expect(replyText(outcome)).toMatch(/Nothing was changed/);
+        expect(outcome.form).toBeUndefined();
+        expect((await storedRequests())[0]?.status).toBe('pending');
+        expect(await outboxRows()).toHaveLength(before);
+      },
+    );
 
-    it('refuses a requester approving their own request through a forged button', async () => {
+    it('refuses a requester approving their own request through a forged button', async ({
+      command,
+      press,
+      storedRequests,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       expect(replyText(await press(SAM, SUPPLIES_ACTIONS.approve, reference))).toMatch(/Only Dana Reyes/);
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
-    it('refuses steps out of order and says which step is due', async () => {
+    it('refuses steps out of order and says which step is due', async ({
+      db,
+      command,
+      press,
+      storedRequests,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       expect(replyText(await press(DANA, SUPPLIES_ACTIONS.markReceived, reference))).toMatch(
         new RegExp(`${reference} has not been approved yet \\(it is pending\\): press Approve first`),
@@ -358,10 +408,15 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       );
       expect(replyText(early)).toMatch(/Nothing was changed/);
       expect((await storedRequests())[0]?.status).toBe('approved');
-      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+      expect(await db.select().from(supplyStock)).toHaveLength(0);
     });
 
-    it('answers a second press with who took the step first, and changes nothing', async () => {
+    it('answers a second press with who took the step first, and changes nothing', async ({
+      command,
+      press,
+      outboxRows,
+      stockOf,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const before = (await outboxRows()).length;
@@ -380,7 +435,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(before).toBeGreaterThan(0);
     });
 
-    it('takes a step once when two managers press at the same moment', async () => {
+    it('takes a step once when two managers press at the same moment', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const outcomes = await Promise.all([
         press(DANA, SUPPLIES_ACTIONS.approve, reference),
@@ -392,7 +451,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(1);
     });
 
-    it('answers a duplicated button delivery from the record without a second change', async () => {
+    it('answers a duplicated button delivery from the record without a second change', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const first = await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference, 'action:U0DANA:1');
@@ -401,7 +464,13 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(2);
     });
 
-    it('asks for a reason on Deny, tells the requester, and closes the request', async () => {
+    it('asks for a reason on Deny, tells the requester, and closes the request', async ({
+      run,
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const opened = await press(DANA, SUPPLIES_ACTIONS.deny, reference);
       expect(opened.form).toMatchObject({ formId: SUPPLIES_FORMS.denyReason, metadata: reference });
@@ -425,7 +494,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       );
     });
 
-    it('does not let a non-manager deny through a forged form submission', async () => {
+    it('does not let a non-manager deny through a forged form submission', async ({
+      run,
+      command,
+      storedRequests,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const outcome = await run(PRIYA, {
         kind: 'form',
@@ -437,7 +510,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
-    it('answers a button naming a request that does not exist', async () => {
+    it('answers a button naming a request that does not exist', async ({ press }) => {
       expect(replyText(await press(DANA, SUPPLIES_ACTIONS.approve, 'SR-999999'))).toMatch(
         /There is no supply request SR-999999/,
       );
@@ -445,7 +518,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   });
 
   describe('budget on the card', () => {
-    it('shows month-to-date approved spend and warns when approving goes over the budget', async () => {
+    it('shows month-to-date approved spend and warns when approving goes over the budget', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
       const first = referenceIn(await command(SAM, '8 nitrile gloves m'));
       await press(DANA, SUPPLIES_ACTIONS.approve, first);
       const big = referenceIn(await command(SAM, '120 GLV-L'));
@@ -457,7 +534,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       );
     });
 
-    it('counts only this office month: last month’s approvals are not in it', async () => {
+    it('counts only this office month: last month’s approvals are not in it', async ({
+      run,
+      command,
+      outboxRows,
+    }) => {
       const october = DateTime.fromISO('2026-10-30T10:00', { zone }); // Fri
       const old = referenceIn(
         await run(SAM, { kind: 'command', command: 'supplies', text: '8 GLV-M' }, october),
@@ -470,7 +551,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   });
 
   describe('stock and list', () => {
-    it('records a manager’s count and suggests par − on hand − on order', async () => {
+    it('records a manager’s count and suggests par − on hand − on order', async ({
+      command,
+      press,
+      stockOf,
+    }) => {
       const reference = referenceIn(await command(SAM, '2 GLV-M'));
       await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const outcome = await command(DANA, 'stock glv-m 3');
@@ -482,21 +567,21 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(list).toContain('Nitrile gloves (M) (GLV-M): 3 on hand of par 10, 2 on order → order 5 boxes');
     });
 
-    it('accepts a count of zero', async () => {
+    it('accepts a count of zero', async ({ command, stockOf }) => {
       await command(DANA, 'stock PPR-EX 0');
       expect(await stockOf('PPR-EX')).toBe(0);
       expect(replyText(await command(SAM, 'list'))).toContain('order 12 rolls');
     });
 
-    it('refuses a non-manager recording a count, and stores nothing', async () => {
+    it('refuses a non-manager recording a count, and stores nothing', async ({ db, command }) => {
       const outcome = await command(SAM, 'stock GLV-M 6');
       expect(replyText(outcome)).toMatch(
         /Only Dana Reyes or Dr\. Omar Haddad can record stock counts\. Nothing was saved/,
       );
-      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+      expect(await db.select().from(supplyStock)).toHaveLength(0);
     });
 
-    it.each([
+    it.for([
       [
         'an unknown sku',
         'stock GLV-XL 6',
@@ -511,14 +596,14 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       ['a fractional count', 'stock GLV-M 2.5', /not a whole number/],
       ['an absurd count', 'stock GLV-M 5000', /more than 1,000/],
       ['a missing count', 'stock GLV-M', /Say which item and how many/],
-    ])('refuses %s', async (_label, text, expected) => {
+    ] as const)('refuses %s', async ([_label, text, expected], { db, command }) => {
       const outcome = await command(DANA, text);
       expect(replyText(outcome)).toMatch(expected);
       expect(replyText(outcome)).toMatch(/Nothing was saved/);
-      expect(await database.db.select().from(supplyStock)).toHaveLength(0);
+      expect(await db.select().from(supplyStock)).toHaveLength(0);
     });
 
-    it('says when nothing is open or counted', async () => {
+    it('says when nothing is open or counted', async ({ command }) => {
       const text = replyText(await command(SAM, 'list'));
       expect(text).toContain('None: nothing is waiting');
       expect(text).toContain('No stock counts yet');
@@ -526,12 +611,16 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   });
 
   describe('for the huddle digest', () => {
-    it('hands over pending requests as decisions, approved ones to order, and items below par', async () => {
+    it('hands over pending requests as decisions, approved ones to order, and items below par', async ({
+      db,
+      command,
+      press,
+    }) => {
       const pending = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const approved = referenceIn(await command(PRIYA, '2 exam table paper'));
       await press(DANA, SUPPLIES_ACTIONS.approve, approved);
       await command(DANA, 'stock PPR-EX 5');
-      const digest = await loadSupplyDigest(database.db, office);
+      const digest = await loadSupplyDigest(db, office);
       expect(digest.decisions).toMatchObject([
         {
           reference: pending,
@@ -550,7 +639,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   });
 
   describe('cancel', () => {
-    it('lets the requester cancel a pending request and updates its card', async () => {
+    it('lets the requester cancel a pending request and updates its card', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const outcome = await command(SAM, `cancel ${reference}`);
       expect(replyText(outcome)).toContain(`Cancelled ${reference}`);
@@ -561,20 +654,20 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(0);
     });
 
-    it('lets a manager cancel someone’s pending request and tells them', async () => {
+    it('lets a manager cancel someone’s pending request and tells them', async ({ command, outboxRows }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       await command(DANA, `cancel ${reference}`);
       expect((await outboxRows()).find((row) => row.kind === 'dm')).toMatchObject({ target: SAM });
     });
 
-    it('does not let someone else cancel my request', async () => {
+    it('does not let someone else cancel my request', async ({ command, storedRequests }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       const outcome = await command(PRIYA, `cancel ${reference}`);
       expect(replyText(outcome)).toMatch(/is not yours/);
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
-    it('refuses to cancel once approved and says whom to ask', async () => {
+    it('refuses to cancel once approved and says whom to ask', async ({ command, press, storedRequests }) => {
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const outcome = await command(SAM, `cancel ${reference}`);
@@ -586,7 +679,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   });
 
   describe('export', () => {
-    it('gives managers the month’s requests as CSV lines, header first', async () => {
+    it('gives managers the month’s requests as CSV lines, header first', async ({ db, command }) => {
       await command(SAM, '4 nitrile gloves m');
       await command(PRIYA, '1 printer toner, "HP"');
       const outcome = await command(DANA, 'export');
@@ -597,11 +690,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
         /^SR-\d+,2026-11-25 10:00,Sam Lee,GLV-M,Nitrile gloves \(M\),4,box,pending,12\.50,50\.00$/,
       );
       expect(lines[2]).toMatch(/^SR-\d+,2026-11-25 10:00,Priya Shah,,"printer toner, ""HP""",1,,pending,,$/);
-      const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, 'supplies.exported'));
+      const audit = await db.select().from(auditLog).where(eq(auditLog.action, 'supplies.exported'));
       expect(audit).toHaveLength(1);
     });
 
-    it('cuts a long export to fit one message and says how many more', async () => {
+    it('cuts a long export to fit one message and says how many more', async ({ command }) => {
       for (let index = 0; index < 45; index += 1) await command(SAM, `${index + 1} GLV-M`);
       const lines = (await command(DANA, 'export 2026-11')).reply?.lines ?? [];
       expect(lines.at(-1)).toMatch(/^…and \d+ more$/);
@@ -609,13 +702,13 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(lines.join('\n').length).toBeLessThan(3000);
     });
 
-    it('refuses non-managers and a month it cannot read', async () => {
+    it('refuses non-managers and a month it cannot read', async ({ command }) => {
       expect(replyText(await command(SAM, 'export'))).toMatch(/Only .* can export/);
       expect(replyText(await command(DANA, 'export last-month'))).toMatch(/is not a month/);
     });
   });
 
-  it('never logs what people typed', () => {
+  it('never logs what people typed', ({ recording }) => {
     expect(recording.text()).not.toContain('exam room 2');
     expect(recording.text()).not.toContain('We have a case');
     expect(recording.text()).not.toContain('drop table');

@@ -1,15 +1,15 @@
 import { count, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../src/db/client.ts';
+import { describe, expect } from 'vitest';
+import { openDatabase } from '../../src/db/client.ts';
 import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
-import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -23,43 +23,35 @@ const OMAR = 'U0OMAR'; // physician, manager
 
 const referenceIn = (outcome: Outcome) => findReference(outcome, 'TO');
 
+const it = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'timeoff',
+  actions: TIME_OFF_ACTIONS,
+  forms: TIME_OFF_FORMS,
+})
+  .extend(
+    'storedRequests',
+    ({ db }) =>
+      () =>
+        db.select().from(timeOffRequests),
+  )
+  .extend(
+    'outboxRows',
+    ({ db }) =>
+      () =>
+        db.select().from(outbox).orderBy(outbox.id),
+  );
+
 describe.each(databaseTargets())('time off on $name', (target) => {
-  let database: Database;
-  let deps: DispatchDeps;
-  const recording = createRecordingLogger();
-
-  beforeAll(async () => {
-    database = await target.open();
-    deps = buildDispatchDeps(database.db, office, recording.logger);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await database.db.delete(outbox);
-    await database.db.delete(timeOffRequests);
-  });
-
-  function run(userId: string, input: Input, now = NOW): Promise<Outcome> {
-    return dispatchInput(deps, resolvePerson(office, 'slack', userId), input, now);
-  }
-  const command = (userId: string, text: string, deliveryId?: string) =>
-    run(userId, { kind: 'command', command: 'timeoff', text, ...(deliveryId ? { deliveryId } : {}) });
-  const press = (
-    userId: string,
-    actionId: (typeof TIME_OFF_ACTIONS)[keyof typeof TIME_OFF_ACTIONS],
-    value: string,
-  ) => run(userId, { kind: 'action', actionId, value });
-
-  async function storedRequests() {
-    return database.db.select().from(timeOffRequests);
-  }
-  async function outboxRows() {
-    return database.db.select().from(outbox).orderBy(outbox.id);
-  }
+  it.override({ target });
 
   describe('filing from text', () => {
-    it('files one of eight identical requests sent at once; the others are refused as overlapping', async () => {
+    it('files one of eight identical requests sent at once; the others are refused as overlapping', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
       const outcomes = await Promise.all(
         Array.from({ length: 8 }, (_, index) => command(SAM, '2026-12-22', `race-${index}`)),
       );
@@ -69,7 +61,11 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(outcomes.filter((outcome) => /already/i.test(replyText(outcome)))).toHaveLength(7);
     });
 
-    it('files a range, says what it understood, and queues an approval card with Approve and Deny', async () => {
+    it('files a range, says what it understood, and queues an approval card with Approve and Deny', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
       const outcome = await command(SAM, 'dec 1 to dec 3 family visit');
       const text = replyText(outcome);
       expect(text).toContain('Tue Dec 1 – Thu Dec 3, 3 working days');
@@ -93,7 +89,10 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(card?.message.buttons?.every((button) => button.value === reference)).toBe(true);
     });
 
-    it('counts a half day as 0.5 and reads a leading type word after the date', async () => {
+    it('counts a half day as 0.5 and reads a leading type word after the date', async ({
+      command,
+      storedRequests,
+    }) => {
       await command(SAM, 'dec 8 pm sick dentist');
       const [row] = await storedRequests();
       expect(row).toMatchObject({
@@ -105,36 +104,45 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       });
     });
 
-    it.each([
+    it.for([
       ['a malformed date', '2026-02-30 to 2026-03-02', /not a date I can read/],
       ['no date at all', 'family visit', /could not find a date/],
       ['a day in the past', 'nov 20', /already passed/],
       ['a range over 60 days', '2026-12-01 to 2027-03-01', /at most 60/],
       ['a weekend only', 'sat', /no working days/],
       ['a huge reason', `dec 1 ${'x'.repeat(600)}`, /under 500 characters/],
-    ])('refuses %s with a clear answer and stores nothing', async (_label, text, expected) => {
-      const outcome = await command(SAM, text);
-      expect(replyText(outcome)).toMatch(expected);
-      expect(replyText(outcome)).toMatch(/Nothing was saved/);
-      expect(await storedRequests()).toHaveLength(0);
-      expect(await outboxRows()).toHaveLength(0);
-    });
+    ] as const)(
+      'refuses %s with a clear answer and stores nothing',
+      async ([_label, text, expected], { command, storedRequests, outboxRows }) => {
+        const outcome = await command(SAM, text);
+        expect(replyText(outcome)).toMatch(expected);
+        expect(replyText(outcome)).toMatch(/Nothing was saved/);
+        expect(await storedRequests()).toHaveLength(0);
+        expect(await outboxRows()).toHaveLength(0);
+      },
+    );
 
-    it('refuses a request overlapping my own pending one and names it', async () => {
+    it('refuses a request overlapping my own pending one and names it', async ({
+      command,
+      storedRequests,
+    }) => {
       const first = referenceIn(await command(SAM, 'dec 1 to dec 3'));
       const outcome = await command(SAM, 'dec 2');
       expect(replyText(outcome)).toContain(`You already have ${first}`);
       expect(await storedRequests()).toHaveLength(1);
     });
 
-    it('stores an injection attempt as plain text and leaves the table intact', async () => {
+    it('stores an injection attempt as plain text and leaves the table intact', async ({
+      command,
+      storedRequests,
+    }) => {
       const reason = "'); drop table time_off_requests; --";
       await command(SAM, `dec 1 ${reason}`);
       const [row] = await storedRequests();
       expect(row?.reason).toBe(reason);
     });
 
-    it('files once when the same delivery arrives twice', async () => {
+    it('files once when the same delivery arrives twice', async ({ command, storedRequests, outboxRows }) => {
       const first = await command(SAM, 'dec 1', 'trigger-1');
       const again = await command(SAM, 'dec 1', 'trigger-1');
       expect(again.reply).toEqual(first.reply);
@@ -142,9 +150,9 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(await outboxRows()).toHaveLength(1);
     });
 
-    it.each(['dec 8 pm to dec 9', 'dec 8 to dec 9 pm family'])(
+    it.for(['dec 8 pm to dec 9', 'dec 8 to dec 9 pm family'])(
       'refuses the half day inside the range %s with how to write it, and stores nothing',
-      async (text) => {
+      async (text, { command, storedRequests }) => {
         const outcome = await command(SAM, text);
         expect(replyText(outcome)).toContain(
           'A half day (am/pm) is one day; for a range write /timeoff dec 8 to dec 9. Nothing was saved.',
@@ -154,9 +162,9 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       },
     );
 
-    it.each(['9999-12-31', 'dec 1 2099', '2028-01-03 to 2028-01-04'])(
+    it.for(['9999-12-31', 'dec 1 2099', '2028-01-03 to 2028-01-04'])(
       'refuses %s as too far ahead (after the end of next year) and stores nothing',
-      async (text) => {
+      async (text, { command, storedRequests }) => {
         const outcome = await command(SAM, text);
         expect(replyText(outcome)).toMatch(
           /is too far ahead; time off can be asked for up to Fri Dec 31, 2027\. Nothing was saved\./,
@@ -166,13 +174,16 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       },
     );
 
-    it('still files the last day of next year', async () => {
+    it('still files the last day of next year', async ({ command, storedRequests }) => {
       const outcome = await command(SAM, '2027-12-31');
       expect(replyText(outcome)).toMatch(/^Time off requested: TO-\d+, Fri Dec 31/);
       expect(await storedRequests()).toHaveLength(1);
     });
 
-    it('flags a request over the remaining balance but still files it', async () => {
+    it('flags a request over the remaining balance but still files it', async ({
+      command,
+      storedRequests,
+    }) => {
       const outcome = await command(SAM, '2026-12-01 to 2026-12-31');
       expect(replyText(outcome)).toMatch(/more than your remaining allowance/);
       const [row] = await storedRequests();
@@ -181,7 +192,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   });
 
   describe('the form', () => {
-    it('opens a form when the command has no text', async () => {
+    it('opens a form when the command has no text', async ({ command }) => {
       const outcome = await command(SAM, '');
       expect(outcome.form).toMatchObject({ formId: TIME_OFF_FORMS.request });
       expect(outcome.form?.inputs.map((input) => input.id)).toEqual([
@@ -193,7 +204,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       ]);
     });
 
-    it('files from a submitted form', async () => {
+    it('files from a submitted form', async ({ run, storedRequests }) => {
       const outcome = await run(SAM, {
         kind: 'form',
         formId: TIME_OFF_FORMS.request,
@@ -209,7 +220,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect((await storedRequests())[0]).toMatchObject({ type: 'education', reason: 'CME course' });
     });
 
-    it('keeps the form open with an error on the field that is wrong', async () => {
+    it('keeps the form open with an error on the field that is wrong', async ({ run, storedRequests }) => {
       const outcome = await run(SAM, {
         kind: 'form',
         formId: TIME_OFF_FORMS.request,
@@ -219,7 +230,10 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(await storedRequests()).toHaveLength(0);
     });
 
-    it('refuses a form whose last day is after the end of next year, on that field', async () => {
+    it('refuses a form whose last day is after the end of next year, on that field', async ({
+      run,
+      storedRequests,
+    }) => {
       const outcome = await run(SAM, {
         kind: 'form',
         formId: TIME_OFF_FORMS.request,
@@ -231,7 +245,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(await storedRequests()).toHaveLength(0);
     });
 
-    it('rejects an unknown type value sent by a tampered form', async () => {
+    it('rejects an unknown type value sent by a tampered form', async ({ run, storedRequests }) => {
       const outcome = await run(SAM, {
         kind: 'form',
         formId: TIME_OFF_FORMS.request,
@@ -243,7 +257,12 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   });
 
   describe('deciding', () => {
-    it('lets a manager approve: the card is updated in place and the requester gets a DM', async () => {
+    it('lets a manager approve: the card is updated in place and the requester gets a DM', async ({
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const outcome = await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       expect(replyText(outcome)).toContain(`Approved ${reference}`);
@@ -256,7 +275,12 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(rows.find((row) => row.kind === 'dm')).toMatchObject({ target: SAM });
     });
 
-    it('refuses a non-manager press and changes nothing', async () => {
+    it('refuses a non-manager press and changes nothing', async ({
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const before = (await outboxRows()).length;
       const outcome = await press(PRIYA, TIME_OFF_ACTIONS.approve, reference);
@@ -265,7 +289,11 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(await outboxRows()).toHaveLength(before);
     });
 
-    it('refuses a second decision and names the first decider', async () => {
+    it('refuses a second decision and names the first decider', async ({
+      command,
+      press,
+      storedRequests,
+    }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       const outcome = await press(OMAR, TIME_OFF_ACTIONS.deny, reference);
@@ -273,7 +301,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect((await storedRequests())[0]?.status).toBe('approved');
     });
 
-    it('decides once when two managers press at the same moment', async () => {
+    it('decides once when two managers press at the same moment', async ({ command, press, outboxRows }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const outcomes = await Promise.all([
         press(DANA, TIME_OFF_ACTIONS.approve, reference),
@@ -285,7 +313,13 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect((await outboxRows()).filter((row) => row.kind === 'dm')).toHaveLength(1);
     });
 
-    it('asks for a reason on Deny and tells the requester', async () => {
+    it('asks for a reason on Deny and tells the requester', async ({
+      run,
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const opened = await press(DANA, TIME_OFF_ACTIONS.deny, reference);
       expect(opened.form).toMatchObject({ formId: TIME_OFF_FORMS.denyReason, metadata: reference });
@@ -304,7 +338,11 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(dm?.message.lines?.join(' ')).toContain('Two people already off');
     });
 
-    it('does not let a non-manager deny through a forged form submission', async () => {
+    it('does not let a non-manager deny through a forged form submission', async ({
+      run,
+      command,
+      storedRequests,
+    }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const outcome = await run(PRIYA, {
         kind: 'form',
@@ -316,21 +354,25 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
-    it('needs another manager for a manager’s own request', async () => {
+    it('needs another manager for a manager’s own request', async ({ command, press, storedRequests }) => {
       const reference = referenceIn(await command(DANA, 'dec 1'));
       const outcome = await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       expect(replyText(outcome)).toMatch(/needs another manager \(Dr\. Omar Haddad\)/);
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
-    it('answers a button naming a request that does not exist', async () => {
+    it('answers a button naming a request that does not exist', async ({ press }) => {
       const outcome = await press(DANA, TIME_OFF_ACTIONS.approve, 'TO-999999');
       expect(replyText(outcome)).toMatch(/There is no time-off request TO-999999/);
     });
   });
 
   describe('coverage on the card', () => {
-    it('warns when approving would leave a role below its minimum and says who else is off', async () => {
+    it('warns when approving would leave a role below its minimum and says who else is off', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
       const priyas = referenceIn(await command(PRIYA, 'dec 2'));
       await press(DANA, TIME_OFF_ACTIONS.approve, priyas);
       const sams = referenceIn(await command(SAM, 'dec 1 to dec 3'));
@@ -343,7 +385,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   });
 
   describe('list and cancel', () => {
-    it('lists my upcoming requests and my balance', async () => {
+    it('lists my upcoming requests and my balance', async ({ command, press }) => {
       const reference = referenceIn(await command(SAM, 'dec 1 to dec 3'));
       await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       await command(SAM, 'dec 8 pm');
@@ -352,13 +394,17 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(text).toContain('Balance 2026: 11.5 of 15 days left (3 approved, 0.5 pending).');
     });
 
-    it('shows everyone’s next 30 days to managers only', async () => {
+    it('shows everyone’s next 30 days to managers only', async ({ command }) => {
       await command(SAM, 'dec 1');
       expect(replyText(await command(DANA, 'list all'))).toContain('Sam Lee');
       expect(replyText(await command(PRIYA, 'list all'))).toMatch(/Only managers/);
     });
 
-    it('withdraws a pending request and updates its card', async () => {
+    it('withdraws a pending request and updates its card', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const outcome = await command(SAM, `cancel ${reference}`);
       expect(replyText(outcome)).toContain(`Withdrew ${reference}`);
@@ -367,7 +413,11 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(update?.message.note).toMatch(/Withdrawn by Sam Lee/);
     });
 
-    it('cancels an approved future request and tells the managers in the approvals channel', async () => {
+    it('cancels an approved future request and tells the managers in the approvals channel', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       await command(SAM, `cancel ${reference}`);
@@ -375,14 +425,14 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(notice?.message.text).toMatch(new RegExp(`Sam Lee cancelled approved time off ${reference}`));
     });
 
-    it('does not let someone else cancel my request', async () => {
+    it('does not let someone else cancel my request', async ({ command, storedRequests }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       const outcome = await command(PRIYA, `cancel ${reference}`);
       expect(replyText(outcome)).toMatch(/is not yours/);
       expect((await storedRequests())[0]?.status).toBe('pending');
     });
 
-    it('refuses to cancel an approved request that has started', async () => {
+    it('refuses to cancel an approved request that has started', async ({ db, run, command, press }) => {
       const reference = referenceIn(await command(SAM, 'dec 1'));
       await press(DANA, TIME_OFF_ACTIONS.approve, reference);
       const later = DateTime.fromISO('2026-12-01T09:00', { zone }); // Tue
@@ -392,7 +442,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
         later,
       );
       expect(replyText(outcome)).toMatch(/already started/);
-      const [{ value } = { value: 0 }] = await database.db
+      const [{ value } = { value: 0 }] = await db
         .select({ value: count() })
         .from(timeOffRequests)
         .where(eq(timeOffRequests.status, 'approved'));
@@ -400,7 +450,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     });
   });
 
-  it('never logs what people typed', () => {
+  it('never logs what people typed', ({ recording }) => {
     expect(recording.text()).not.toContain('family visit');
     expect(recording.text()).not.toContain('drop table');
   });

@@ -48,6 +48,8 @@ export interface RecordingSlackApi {
   delay(method: string, ms: number): void;
   /** Makes the next `count` calls of `method` fail as `failure`. */
   failNext(method: string, count: number, failure: SlackFailure): void;
+  /** Resolves once every call the server got has been answered (or dropped), so no late copy is on its way. */
+  settled(): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -212,8 +214,13 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     answer(response, 200, reply(method, body));
   }
 
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => answer(response, 500, { ok: false, error: 'test_server_error' }));
+    const handled = handle(request, response).catch(() =>
+      answer(response, 500, { ok: false, error: 'test_server_error' }),
+    );
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -233,6 +240,9 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
       const queue = failures.get(method) ?? [];
       for (let index = 0; index < count; index += 1) queue.push(failure);
       failures.set(method, queue);
+    },
+    settled: async () => {
+      await Promise.all([...inFlight]);
     },
     reset() {
       calls.length = 0;
