@@ -9,8 +9,8 @@ import {
   type Step,
   type StepForm,
   stepButton,
+  stepCommand,
   stepFormHandler,
-  takeStep,
 } from '../../src/handlers/kernel/workflow.ts';
 import { buildHandlerContext, buildPerson } from '../helpers/office.ts';
 
@@ -149,8 +149,10 @@ describe('the request workflow, declared for a new kind of request', () => {
   });
 
   it('authorises on the request itself: only its owner cancels it, from typed text', async () => {
-    expect((await takeStep(kind, cancel, 'TO-4', context('U0PRIYA'))).reply?.text).toBe('Not your loan.');
-    expect((await takeStep(kind, cancel, 'to-4', context('U0SAM'))).reply?.text).toBe('cancelled TO-4');
-    expect((await takeStep(kind, cancel, 'TO-4', context('U0SAM'))).reply?.text).toBe('Already cancelled.');
+    const command = stepCommand(kind, cancel, 'Say which loan, like /loan cancel TO-4.');
+    expect((await command('', context('U0SAM'))).reply?.text).toBe('Say which loan, like /loan cancel TO-4.');
+    expect((await command('TO-4', context('U0PRIYA'))).reply?.text).toBe('Not your loan.');
+    expect((await command('to-4', context('U0SAM'))).reply?.text).toBe('cancelled TO-4');
+    expect((await command('TO-4', context('U0SAM'))).reply?.text).toBe('Already cancelled.');
   });
 });

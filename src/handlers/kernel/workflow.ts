@@ -4,7 +4,7 @@ import type { Person } from '../../domain/people.ts';
 import { formatReference, parseReference, type ReferencePrefix } from '../../domain/references.ts';
 import type { HandlerContext } from './context.ts';
 import { clip, managerNames, NOTHING_CHANGED, refusal } from './copy.ts';
-import type { ActionHandler, FormHandler } from './feature.ts';
+import type { ActionHandler, CommandHandler, FormHandler } from './feature.ts';
 import type { Effect, Form, Message, Outcome } from './message.ts';
 
 /**
@@ -139,14 +139,12 @@ async function take<Row, Values>(
   return { reply: result.reply, effects: [...card, ...result.effects] };
 }
 
-/** Takes a step without a form, on a reference typed after a command (`/timeoff cancel TO-3`). */
-export function takeStep<Row>(
-  kind: RequestKind<Row>,
-  step: Step<Row>,
-  text: string,
-  ctx: HandlerContext,
-): Promise<Outcome> {
-  return take(kind, step, text, undefined, ctx);
+/**
+ * A step without a form taken on the reference typed after a subcommand (`/timeoff cancel TO-3`); without
+ * a reference, `missing` says how to write it.
+ */
+export function stepCommand<Row>(kind: RequestKind<Row>, step: Step<Row>, missing: string): CommandHandler {
+  return async (text, ctx) => (text ? take(kind, step, text, undefined, ctx) : refusal(missing));
 }
 
 /** The button of a step: takes it, or opens its form when it has one. The button's value is the reference. */
@@ -211,4 +209,30 @@ export function reasonForm<Row>(params: {
       return { ok: false, formErrors: { reason: parsed.error.issues[0]?.message ?? 'Check the reason.' } };
     },
   };
+}
+
+/** A deny step that first asks for an optional reason for the requester. */
+export function withDenyReason<Row>(
+  step: Step<Row, { reason: string }>,
+  formId: string,
+  maxLength: number,
+): Step<Row, { reason: string }> & { form: StepForm<Row, { reason: string }> } {
+  return {
+    ...step,
+    form: reasonForm({
+      id: formId,
+      title: (reference) => `Deny ${reference}`,
+      submitLabel: 'Deny',
+      maxLength,
+    }),
+  };
+}
+
+/** How the actor stands to a request: the person who filed it, a manager, or someone else. */
+export function relationTo(
+  requesterKey: string,
+  actor: Pick<Person, 'key' | 'isManager'>,
+): 'requester' | 'manager' | 'other' {
+  if (requesterKey === actor.key) return 'requester';
+  return actor.isManager ? 'manager' : 'other';
 }

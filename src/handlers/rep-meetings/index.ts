@@ -34,11 +34,11 @@ import {
   readRepRules,
 } from '../../domain/rep-meetings.ts';
 import type { HandlerContext } from '../kernel/context.ts';
-import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { type RequestKind, type Step, takeStep } from '../kernel/workflow.ts';
+import { type RequestKind, type Step, stepCommand } from '../kernel/workflow.ts';
 import { ensureCalendarToken } from './calendar.ts';
 import {
   buildBookButton,
@@ -503,15 +503,6 @@ const cancel: Step<RepMeetingRow> = {
   },
 };
 
-function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  if (!referenceText) {
-    return Promise.resolve(
-      refusal('Say which visit to cancel, like /reps cancel RM-5. /reps list shows them.'),
-    );
-  }
-  return takeStep(repVisitKind, cancel, referenceText, ctx);
-}
-
 /** `/reps calendar`: (managers) the address of the calendar feed, made on first use when the config has none. */
 async function showCalendar(ctx: HandlerContext): Promise<Outcome> {
   const token = await ensureCalendarToken(ctx.db, ctx.office, ctx.now);
@@ -600,7 +591,14 @@ export const repMeetingsFeature: Feature = {
   subcommands: [
     { words: ['slots', 'open'], run: (_rest, ctx) => listOpenSlots(ctx) },
     { words: ['list'], run: (_rest, ctx) => listUpcoming(ctx) },
-    { words: ['cancel'], run: cancelFromText },
+    {
+      words: ['cancel'],
+      run: stepCommand(
+        repVisitKind,
+        cancel,
+        'Say which visit to cancel, like /reps cancel RM-5. /reps list shows them.',
+      ),
+    },
     {
       words: ['calendar'],
       managerOnly: (managers) => `Only ${managers} can get the calendar feed’s address. ${NOTHING_CHANGED}`,

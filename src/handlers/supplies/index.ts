@@ -46,12 +46,12 @@ import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.t
 import { replyOnly } from '../kernel/message.ts';
 import {
   type RequestKind,
-  reasonForm,
+  relationTo,
   type Step,
-  type StepForm,
   stepButton,
+  stepCommand,
   stepFormHandler,
-  takeStep,
+  withDenyReason,
 } from '../kernel/workflow.ts';
 import {
   buildSupplyCard,
@@ -655,22 +655,17 @@ function managerStep<Values>(
 }
 
 const noNote = () => '';
-const deny: Step<SupplyRow, { reason: string }> & { form: StepForm<SupplyRow, { reason: string }> } = {
-  ...managerStep<{ reason: string }>('denied', (values) => values.reason),
-  form: reasonForm({
-    id: SUPPLIES_FORMS.denyReason,
-    title: (reference) => `Deny ${reference}`,
-    submitLabel: 'Deny',
-    maxLength: MAX_NOTE,
-  }),
-};
+const deny = withDenyReason(
+  managerStep<{ reason: string }>('denied', (values) => values.reason),
+  SUPPLIES_FORMS.denyReason,
+  MAX_NOTE,
+);
 
 /** The requester (or a manager) withdraws a request while it is pending; after that it is the manager's order. */
 const cancel: Step<SupplyRow> = {
   check({ row, reference }, ctx) {
     const { actor, office, zone } = ctx;
-    const role = row.requesterKey === actor.key ? 'requester' : actor.isManager ? 'manager' : 'other';
-    const check = canCancelSupplyRequest(row.status, role);
+    const check = canCancelSupplyRequest(row.status, relationTo(row.requesterKey, actor));
     if (check.ok) return undefined;
     if (check.reason === 'not_permitted') {
       return `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`;
@@ -709,15 +704,6 @@ const cancel: Step<SupplyRow> = {
   },
 };
 
-function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  if (!referenceText) {
-    return Promise.resolve(
-      refusal('Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.'),
-    );
-  }
-  return takeStep(supplyRequestKind, cancel, referenceText, ctx);
-}
-
 async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   return text === '' ? { form: buildRequestForm(ctx.office), effects: [] } : fileFromText(text, ctx);
 }
@@ -750,7 +736,14 @@ export const suppliesFeature: Feature = {
       managerOnly: (managers) => `Only ${managers} can export supply requests.`,
       run: exportMonth,
     },
-    { words: ['cancel', 'withdraw'], run: cancelFromText },
+    {
+      words: ['cancel', 'withdraw'],
+      run: stepCommand(
+        supplyRequestKind,
+        cancel,
+        'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.',
+      ),
+    },
   ],
   actions: {
     [SUPPLIES_ACTIONS.approve]: stepButton(supplyRequestKind, managerStep('approved', noNote)),

@@ -37,12 +37,12 @@ import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
   type RequestKind,
-  reasonForm,
+  relationTo,
   type Step,
-  type StepForm,
   stepButton,
+  stepCommand,
   stepFormHandler,
-  takeStep,
+  withDenyReason,
 } from '../kernel/workflow.ts';
 import {
   buildTimeOffCard,
@@ -426,22 +426,17 @@ function decision<Values>(
 }
 
 const approve = decision<undefined>('approved', () => '');
-const deny: Step<TimeOffRow, { reason: string }> & { form: StepForm<TimeOffRow, { reason: string }> } = {
-  ...decision<{ reason: string }>('denied', (values) => values.reason),
-  form: reasonForm({
-    id: TIME_OFF_FORMS.denyReason,
-    title: (reference) => `Deny ${reference}`,
-    submitLabel: 'Deny',
-    maxLength: MAX_REASON,
-  }),
-};
+const deny = withDenyReason(
+  decision<{ reason: string }>('denied', (values) => values.reason),
+  TIME_OFF_FORMS.denyReason,
+  MAX_REASON,
+);
 
 /** The requester withdraws (pending) or cancels (approved) before it starts; a manager may do it for them. */
 const cancel: Step<TimeOffRow> = {
   check({ row, reference }, ctx) {
     const { actor, now, office, zone } = ctx;
-    const role = row.requesterKey === actor.key ? 'requester' : actor.isManager ? 'manager' : 'other';
-    const check = canCancel(toTimeOffRequest(row), now, zone, role);
+    const check = canCancel(toTimeOffRequest(row), now, zone, relationTo(row.requesterKey, actor));
     if (check.ok) return undefined;
     switch (check.reason) {
       case 'not_permitted':
@@ -491,15 +486,6 @@ const cancel: Step<TimeOffRow> = {
   },
 };
 
-function cancelFromText(referenceText: string, ctx: HandlerContext): Promise<Outcome> {
-  if (!referenceText) {
-    return Promise.resolve(
-      refusal('Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.'),
-    );
-  }
-  return takeStep(timeOffRequestKind, cancel, referenceText, ctx);
-}
-
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   return text === '' ? { form: buildRequestForm(ctx), effects: [] } : fileFromText(text, ctx);
 }
@@ -526,7 +512,14 @@ export const timeOffFeature: Feature = {
       run: (_rest, ctx) => listEveryone(ctx),
     },
     { words: ['list'], run: (_rest, ctx) => listMine(ctx) },
-    { words: ['cancel', 'withdraw'], run: cancelFromText },
+    {
+      words: ['cancel', 'withdraw'],
+      run: stepCommand(
+        timeOffRequestKind,
+        cancel,
+        'Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.',
+      ),
+    },
   ],
   actions: {
     [TIME_OFF_ACTIONS.approve]: stepButton(timeOffRequestKind, approve),
