@@ -401,17 +401,6 @@ export function summarizeBudget(params: {
   };
 }
 
-/** One CSV line: fields with commas, quotes or line breaks are quoted, and a leading = + - @ is defused for spreadsheets. */
-export function formatCsvRow(cells: readonly (string | number)[]): string {
-  return cells
-    .map((cell) => {
-      if (typeof cell === 'number') return String(cell);
-      const safe = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-      return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-    })
-    .join(',');
-}
-
 /** The huddle's supply sections: approved requests still to order, and counted items below par. */
 export function describeSupplySections(
   toOrder: readonly { reference: string; summary: string }[],

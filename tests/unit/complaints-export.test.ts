@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ComplaintRow } from '../../src/db/repositories/complaints.ts';
-import { buildComplaintExport, formatCsvCell } from '../../src/handlers/complaints/export.ts';
+import { buildComplaintExport } from '../../src/handlers/complaints/export.ts';
+import { formatCsvCell } from '../../src/handlers/kernel/csv.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();

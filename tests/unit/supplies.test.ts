@@ -6,7 +6,6 @@ import {
   canTransitionSupply,
   checkSupplyStep,
   computeLineCostCents,
-  formatCsvRow,
   formatMoney,
   getOfficeMonth,
   listReorderSuggestions,
@@ -24,6 +23,7 @@ import {
   summarizeBudget,
   toCents,
 } from '../../src/domain/supplies.ts';
+import { formatCsvRow } from '../../src/handlers/kernel/csv.ts';
 
 const zone = 'America/New_York';
 

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { ComplaintRow } from '../../db/repositories/complaints.ts';
 import { formatReference } from '../../domain/references.ts';
+import { formatCsvRow } from '../kernel/csv.ts';
 import { describeReporter } from './card.ts';
 
 // Slack shows at most 3,000 characters of a message's text block: the rows stop short of it and say how many
@@ -28,15 +29,6 @@ const HEADER = [
   'resolution',
 ];
 
-/**
- * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break. A cell starting with
- * `=`, `+`, `-` or `@` gets a leading apostrophe so a spreadsheet never runs typed text as a formula.
- */
-export function formatCsvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 function formatInstant(at: Date | null, zone: string): string {
   return at ? DateTime.fromJSDate(at).setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm") : '';
 }
@@ -60,7 +52,7 @@ function buildRow(row: ComplaintRow, zone: string): { line: string; clipped: boo
     ...texts.map(clip),
   ];
   return {
-    line: cells.map(formatCsvCell).join(','),
+    line: formatCsvRow(cells),
     clipped: texts.some((text) => text.length > CELL_LIMIT),
   };
 }

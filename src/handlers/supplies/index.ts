@@ -22,7 +22,6 @@ import {
   canCancelSupplyRequest,
   checkSupplyStep,
   computeLineCostCents,
-  formatCsvRow,
   formatMoney,
   getOfficeMonth,
   listReorderSuggestions,
@@ -41,6 +40,7 @@ import {
 } from '../../domain/supplies.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { formatCsvRow } from '../kernel/csv.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
