@@ -1,7 +1,7 @@
 import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import type { DateTime } from 'luxon';
-import { test } from 'vitest';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Database } from '../../src/db/client.ts';
 import * as schema from '../../src/db/schema/index.ts';
@@ -44,7 +44,8 @@ const CLEAR = sql.raw(
 /**
  * The test API of a handler test file: each test gets `db`, an emptied database of its suite's target (one
  * database per target per file, since opening one costs seconds), `deps` to dispatch with, and `run`,
- * `command`, `press` and `submit` acting as a Slack user. `recording` holds every log line of the file,
+ * `command`, `press` and `submit` acting as a Slack user. Call it at the top of the test file: it adds the
+ * hooks that open and close the databases. `recording` holds every log line of the file,
  * for "never logs what people typed" checks over everything the tests did. A suite picks its target
  * with `it.override({ target })`, typically inside `describe.each(databaseTargets())`.
  */
@@ -52,63 +53,63 @@ export function createHandlerTest<
   Actions extends Record<string, string>,
   Forms extends Record<string, string>,
 >(options: HandlerTestOptions<Actions, Forms>) {
-  return (
-    test
-      .extend('recording', { scope: 'file' }, () => createRecordingLogger())
-      // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern, and it has none
-      .extend('databases', { scope: 'file' }, ({}, { onCleanup }) => {
-        const opened = new Map<DatabaseTarget['name'], Promise<Database>>();
-        onCleanup(async () => {
-          for (const database of opened.values()) await (await database).close();
-        });
-        return {
-          of(target: DatabaseTarget): Promise<Database> {
-            const database = opened.get(target.name) ?? target.open();
-            opened.set(target.name, database);
-            return database;
-          },
-        };
-      })
-      .extend('target', databaseTargets()[0] as DatabaseTarget)
-      .extend('db', async ({ databases, target }) => {
-        const { db } = await databases.of(target);
-        await db.execute(CLEAR);
-        return db;
-      })
-      .extend('deps', ({ db, recording }) => buildDispatchDeps(db, options.office, recording.logger))
-      .extend(
-        'run',
-        ({ db, deps, recording }) =>
-          (userId: string, input: Input, now = options.now, office = options.office): Promise<Outcome> =>
-            dispatchInput(
-              office === options.office ? deps : buildDispatchDeps(db, office, recording.logger),
-              resolvePerson(office, 'slack', userId),
-              input,
-              now,
-            ),
-      )
-      .extend(
-        'command',
-        ({ run }) =>
-          (userId: string, text: string, deliveryId?: string) =>
-            run(userId, {
-              kind: 'command',
-              command: options.command,
-              text,
-              ...(deliveryId ? { deliveryId } : {}),
-            }),
-      )
-      .extend(
-        'press',
-        ({ run }) =>
-          (userId: string, actionId: Actions[keyof Actions], value: string, deliveryId?: string) =>
-            run(userId, { kind: 'action', actionId, value, ...(deliveryId ? { deliveryId } : {}) }),
-      )
-      .extend(
-        'submit',
-        ({ run }) =>
-          (userId: string, formId: Forms[keyof Forms], values: Record<string, string>, metadata?: string) =>
-            run(userId, { kind: 'form', formId, values, ...(metadata ? { metadata } : {}) }),
-      )
-  );
+  // Opened in a hook rather than in the first test that needs one: opening and migrating takes seconds,
+  // more on a busy machine, and counts against the hook's time limit instead of that test's.
+  const opened = new Map<DatabaseTarget['name'], Database>();
+  beforeAll(async () => {
+    for (const target of databaseTargets()) opened.set(target.name, await target.open());
+  });
+  afterAll(async () => {
+    for (const database of opened.values()) await database.close();
+  });
+  return test
+    .extend('recording', { scope: 'file' }, () => createRecordingLogger())
+    .extend('databases', { scope: 'file' }, () => ({
+      of(target: DatabaseTarget): Database {
+        const database = opened.get(target.name);
+        if (!database) throw new Error(`the ${target.name} database was not opened before the tests`);
+        return database;
+      },
+    }))
+    .extend('target', databaseTargets()[0] as DatabaseTarget)
+    .extend('db', async ({ databases, target }) => {
+      const { db } = databases.of(target);
+      await db.execute(CLEAR);
+      return db;
+    })
+    .extend('deps', ({ db, recording }) => buildDispatchDeps(db, options.office, recording.logger))
+    .extend(
+      'run',
+      ({ db, deps, recording }) =>
+        (userId: string, input: Input, now = options.now, office = options.office): Promise<Outcome> =>
+          dispatchInput(
+            office === options.office ? deps : buildDispatchDeps(db, office, recording.logger),
+            resolvePerson(office, 'slack', userId),
+            input,
+            now,
+          ),
+    )
+    .extend(
+      'command',
+      ({ run }) =>
+        (userId: string, text: string, deliveryId?: string) =>
+          run(userId, {
+            kind: 'command',
+            command: options.command,
+            text,
+            ...(deliveryId ? { deliveryId } : {}),
+          }),
+    )
+    .extend(
+      'press',
+      ({ run }) =>
+        (userId: string, actionId: Actions[keyof Actions], value: string, deliveryId?: string) =>
+          run(userId, { kind: 'action', actionId, value, ...(deliveryId ? { deliveryId } : {}) }),
+    )
+    .extend(
+      'submit',
+      ({ run }) =>
+        (userId: string, formId: Forms[keyof Forms], values: Record<string, string>, metadata?: string) =>
+          run(userId, { kind: 'form', formId, values, ...(metadata ? { metadata } : {}) }),
+    );
 }
