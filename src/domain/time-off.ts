@@ -98,6 +98,33 @@ export function computeBalance(params: {
   return { allowance: allowanceDays, approved, pending, remaining: allowanceDays - approved - pending };
 }
 
+/**
+ * One year's balance as a request's card shows it: what is left after this request (approved leave and
+ * this request counted), and other requests still pending shown apart, so the number does not move when
+ * someone else's request is decided. A denied or cancelled request counts for nothing.
+ */
+export function computeBalanceAfterRequest(params: {
+  allowanceDays: number;
+  year: number;
+  request: Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status'>;
+  others: readonly Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status'>[];
+  office: Pick<OfficeConfig, 'timeoff'>;
+}): { year: number; allowance: number; left: number; otherPending: number; counted: boolean } {
+  const { allowanceDays, year, request, office } = params;
+  const others = params.others.filter((other) => other.reference !== request.reference);
+  const before = computeBalance({ allowanceDays, year, requests: others, office });
+  const counted = request.status === 'approved' || request.status === 'pending';
+  const own = counted ? computeBalance({ allowanceDays: 0, year, requests: [request], office }) : undefined;
+  const thisDays = own ? own.approved + own.pending : 0;
+  return {
+    year,
+    allowance: allowanceDays,
+    left: allowanceDays - before.approved - thisDays,
+    otherPending: before.pending,
+    counted,
+  };
+}
+
 /** Refuses a draft that is backwards, starts before today, exceeds 60 days, holds no working day or overlaps the person's own pending/approved time. */
 export function evaluateTimeOffRequest(params: {
   draft: TimeOffDraft;

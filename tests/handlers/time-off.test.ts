@@ -5,7 +5,7 @@ import { openDatabase } from '../../src/db/client.ts';
 import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
-import type { Outcome } from '../../src/handlers/kernel/message.ts';
+import type { Message, Outcome } from '../../src/handlers/kernel/message.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
@@ -381,6 +381,96 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Wed Dec 2');
       expect(lines).toContain('Also off Wed Dec 2: Priya Shah');
       expect(lines.some((line) => line.includes('Dec 1') && line.includes('Coverage'))).toBe(false);
+    });
+  });
+
+  describe('live cards', () => {
+    const latestCard = (rows: { kind: string; cardKey: string | null; message: Message }[], key: string) =>
+      rows.filter((row) => row.cardKey === key && (row.kind === 'post' || row.kind === 'update')).at(-1)
+        ?.message;
+    const approveButton = (message: Message | undefined) =>
+      message?.buttons?.find((button) => button.label === 'Approve');
+
+    it('two people asking for one day: each card names the other, and approving one warns on the other', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
+      const sams = referenceIn(await command(SAM, 'dec 3'));
+      const priyas = referenceIn(await command(PRIYA, 'dec 3'));
+      // Priya's filing redraws Sam's card with her name; neither card warns while both are only pending.
+      expect(latestCard(await outboxRows(), sams)?.lines).toContain(
+        'Also asking: Priya Shah (pending) Thu Dec 3',
+      );
+      expect(latestCard(await outboxRows(), priyas)?.lines).toContain(
+        'Also asking: Sam Lee (pending) Thu Dec 3',
+      );
+      expect(approveButton(latestCard(await outboxRows(), priyas))?.confirm).toBeUndefined();
+
+      const approved = await press(DANA, TIME_OFF_ACTIONS.approve, sams);
+      expect(approved.reply?.text).toBe(`Approved ${sams} for Sam Lee (Thu Dec 3).`);
+      const priyaCard = latestCard(await outboxRows(), priyas);
+      expect(priyaCard?.lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Thu Dec 3');
+      expect(priyaCard?.lines).not.toContain('Also asking: Sam Lee (pending) Thu Dec 3');
+      expect(approveButton(priyaCard)?.confirm?.text).toBe(
+        `Approving ${priyas} leaves Front desk: 0 of 1 needed on Thu Dec 3.`,
+      );
+
+      const second = await press(DANA, TIME_OFF_ACTIONS.approve, priyas);
+      expect(second.reply?.text).toBe(
+        `Approved ${priyas} for Priya Shah (Thu Dec 3). ⚠️ This leaves Front desk: 0 of 1 needed on Thu Dec 3.`,
+      );
+    });
+
+    it('takes the warning away when the approved leave it counted is cancelled', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
+      const sams = referenceIn(await command(SAM, 'dec 3'));
+      await press(DANA, TIME_OFF_ACTIONS.approve, sams);
+      const priyas = referenceIn(await command(PRIYA, 'dec 3'));
+      expect(latestCard(await outboxRows(), priyas)?.lines).toContain(
+        '⚠️ Coverage: Front desk: 0 of 1 needed on Thu Dec 3',
+      );
+      await command(SAM, `cancel ${sams}`);
+      const redrawn = latestCard(await outboxRows(), priyas);
+      expect(redrawn?.lines ?? []).not.toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Thu Dec 3');
+      expect(approveButton(redrawn)?.confirm).toBeUndefined();
+    });
+
+    it('leaves cards of other days alone, and freezes a decided card at the decision', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
+      const sams = referenceIn(await command(SAM, 'dec 3'));
+      const before = (await outboxRows()).length;
+      await command(PRIYA, 'dec 7');
+      const added = (await outboxRows()).slice(before);
+      expect(added.filter((row) => row.kind === 'update')).toEqual([]);
+      await press(DANA, TIME_OFF_ACTIONS.approve, sams);
+      const decided = (await outboxRows())
+        .filter((row) => row.cardKey === sams && row.kind === 'update')
+        .at(-1);
+      const balance = decided?.message.fields?.find((field) => field.label === 'Balance')?.value;
+      expect(balance).toBe('14 of 15 days left in 2026 after this request (at decision)');
+    });
+
+    it('shows the balance after this request with other pending requests apart, for each year a range touches', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
+      const early = referenceIn(await command(SAM, 'dec 1 to dec 2'));
+      await press(DANA, TIME_OFF_ACTIONS.approve, early);
+      await command(SAM, 'dec 9');
+      const newYear = referenceIn(await command(SAM, '2026-12-30 to 2027-01-05'));
+      const card = latestCard(await outboxRows(), newYear);
+      // Dec 30–31 are 2 working days of 2026, Jan 4–5 two of 2027 (Jan 1 is a holiday in the example office).
+      expect(card?.fields?.find((field) => field.label === 'Balance')?.value).toMatch(
+        /^11 of 15 days left in 2026 after this request \(1 more pending\); \d+(\.5)? of 15 days left in 2027 after this request$/,
+      );
     });
   });
 

@@ -1,9 +1,10 @@
 import type { KnownBlock, View } from '@slack/web-api';
-import { bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
+import { type Button, bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 // Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
 const LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
 const MODAL_TITLE = 24;
+const CONFIRM_LIMITS = { title: 100, text: 300, button: 30 };
 // Slack's limit for a message's top-level text (the notification and the fallback).
 const MESSAGE_TEXT = 40_000;
 
@@ -44,6 +45,17 @@ function escapeWithin(text: string, max: number): string {
   const escaped = escapeMrkdwn(text);
   if (escaped.length <= max) return escaped;
   return `${escapeInPieces(text, max - 1)[0] ?? ''}…`;
+}
+
+/** A button's confirmation dialog; plain text, which Slack never parses for mentions, cut to its limits. */
+function renderConfirm(confirm: NonNullable<Button['confirm']>) {
+  const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: cutText(text, max) });
+  return {
+    title: plain(confirm.title, CONFIRM_LIMITS.title),
+    text: plain(confirm.text, CONFIRM_LIMITS.text),
+    confirm: plain(confirm.confirm, CONFIRM_LIMITS.button),
+    deny: plain(confirm.deny, CONFIRM_LIMITS.button),
+  };
 }
 
 /**
@@ -116,6 +128,7 @@ export function replyToBlocks(message: Message): KnownBlock[] {
           action_id: toSlackActionId(button.actionId, index),
           value: cutText(button.value, LIMITS.value),
           ...(button.style ? { style: button.style } : {}),
+          ...(button.confirm ? { confirm: renderConfirm(button.confirm) } : {}),
         };
       }),
     });

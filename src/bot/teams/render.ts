@@ -73,12 +73,29 @@ export function choiceInputId(actionId: string): string {
   return `choice_${actionId}`;
 }
 
+/**
+ * A button as a submit; one that asks first opens an inline card with the question and the real submit,
+ * since Adaptive Cards have no confirm dialog.
+ */
 function buttonToAction(button: Button) {
-  return {
+  const submit = {
     type: 'Action.Submit',
     title: button.label,
     data: { verb: button.actionId, value: button.value } satisfies CardSubmitData,
     ...(button.style ? { style: button.style === 'primary' ? 'positive' : 'destructive' } : {}),
+  };
+  if (!button.confirm) return submit;
+  return {
+    type: 'Action.ShowCard',
+    title: button.label,
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        textBlock(button.confirm.title, { weight: 'Bolder' }),
+        textBlock(button.confirm.text),
+      ],
+      actions: [{ ...submit, title: button.confirm.confirm }],
+    },
   };
 }
 

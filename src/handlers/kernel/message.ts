@@ -19,6 +19,8 @@ export interface Button {
   actionId: string;
   value: string;
   style?: 'primary' | 'danger';
+  /** asked before the press is sent: a Slack confirm dialog, a confirm step on Teams and in the sandbox */
+  confirm?: { title: string; text: string; confirm: string; deny: string };
 }
 
 /**

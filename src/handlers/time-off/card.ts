@@ -8,7 +8,9 @@ import {
 import { formatDay, formatDayRange, formatOfficeTime } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
+  type CoverageGap,
   computeBalance,
+  computeBalanceAfterRequest,
   type DayPart,
   findCoverageGaps,
   formatCoverageGap,
@@ -16,7 +18,7 @@ import {
   type TimeOffRequest,
   type TimeOffType,
 } from '../../domain/time-off.ts';
-import type { Message } from '../kernel/message.ts';
+import type { Button, Message } from '../kernel/message.ts';
 import { TIME_OFF_ACTIONS } from './ids.ts';
 
 export const TIME_OFF_TYPE_LABELS: Record<TimeOffType, string> = {
@@ -100,9 +102,83 @@ function describeStatus(row: TimeOffRow, zone: string): string {
 }
 
 /**
+ * The balance of each year the request touches (a range across New Year names both), counting approved
+ * leave and this request, with other pending requests shown apart; a decided card says its numbers are
+ * those at the decision, since it is not redrawn after.
+ */
+function describeBalances(
+  office: OfficeConfig,
+  row: TimeOffRow,
+  requesterRows: readonly TimeOffRow[],
+): string {
+  const years = [...new Set([Number(row.startDay.slice(0, 4)), Number(row.endDay.slice(0, 4))])];
+  const request = toTimeOffRequest(row);
+  const parts = years.map((year) => {
+    const balance = computeBalanceAfterRequest({
+      allowanceDays: office.timeoff.allowanceDays,
+      year,
+      request,
+      others: requesterRows
+        .filter((other) => other.startDay <= `${year}-12-31` && other.endDay >= `${year}-01-01`)
+        .map(toTimeOffRequest),
+      office,
+    });
+    const after = balance.counted ? ' after this request' : '';
+    const pending = balance.otherPending > 0 ? ` (${balance.otherPending} more pending)` : '';
+    const over = balance.left < 0 ? ' ⚠️ over the allowance' : '';
+    return `${balance.left} of ${balance.allowance} days left in ${year}${after}${pending}${over}`;
+  });
+  return `${parts.join('; ')}${row.status === 'pending' ? '' : ' (at decision)'}`;
+}
+
+/** Approve, with a confirmation naming the gap when approving would leave a role short. */
+function buildApproveButton(reference: string, gaps: readonly CoverageGap[], zone: string): Button {
+  const button: Button = {
+    label: 'Approve',
+    actionId: TIME_OFF_ACTIONS.approve,
+    value: reference,
+    style: 'primary',
+  };
+  if (gaps.length === 0) return button;
+  return {
+    ...button,
+    confirm: {
+      title: 'Approve with a coverage gap?',
+      text: `Approving ${reference} leaves ${gaps.map((gap) => formatCoverageGap(gap, zone)).join('; ')}.`,
+      confirm: 'Approve anyway',
+      deny: 'Go back',
+    },
+  };
+}
+
+/** Roles that approving `row` would put below their minimum, from the approved leave of others now. */
+export function findGapsIfApproved(
+  office: OfficeConfig,
+  row: TimeOffRow,
+  approvedOthers: readonly TimeOffRow[],
+) {
+  return findCoverageGaps({
+    request: { role: row.requesterRole, start: row.startDay, end: row.endDay, part: row.part },
+    approvedOff: approvedOthers
+      .filter((other) => other.id !== row.id && other.requesterKey !== row.requesterKey)
+      .map((other) => ({
+        name: other.requesterName,
+        role: other.requesterRole,
+        start: other.startDay,
+        end: other.endDay,
+        part: other.part,
+      })),
+    staff: office.staff,
+    coverage: office.coverage,
+    office,
+  });
+}
+
+/**
  * The approvals-channel card of a request, built from the database as it stands: balance, coverage
- * warnings and who else is off are recomputed each time the card is posted or updated. A caller that has
- * just read the requester's active requests for the year (filing does) passes them to save a query.
+ * warnings from approved leave, and the other people asking for the same days are recomputed each time
+ * the card is posted or updated (a pending card is redrawn whenever an overlapping request changes). A
+ * caller that has just read the requester's active requests for the year (filing does) passes them.
  */
 export async function buildTimeOffCard(
   db: Db,
@@ -112,26 +188,23 @@ export async function buildTimeOffCard(
 ): Promise<Message> {
   const zone = office.office.timezone;
   const reference = formatReference('TO', row.number);
-  const year = Number(row.startDay.slice(0, 4));
-  const balance = requesterActiveRows
-    ? computeYearBalance(office, year, requesterActiveRows)
-    : await loadYearBalance(db, office, row.requesterKey, year);
-  const others = (
-    await listTimeOffBetween(db, office.office.id, row.startDay, row.endDay, ['approved'])
-  ).filter((other) => other.id !== row.id && other.requesterKey !== row.requesterKey);
-  const coverage = findCoverageGaps({
-    request: { role: row.requesterRole, start: row.startDay, end: row.endDay, part: row.part },
-    approvedOff: others.map((other) => ({
-      name: other.requesterName,
-      role: other.requesterRole,
-      start: other.startDay,
-      end: other.endDay,
-      part: other.part,
-    })),
-    staff: office.staff,
-    coverage: office.coverage,
+  const requesterRows =
+    requesterActiveRows ??
+    (await listActiveTimeOffForPerson(
+      db,
+      office.office.id,
+      row.requesterKey,
+      `${row.startDay.slice(0, 4)}-01-01`,
+      `${row.endDay.slice(0, 4)}-12-31`,
+    ));
+  const overlapping = (await listTimeOffBetween(db, office.office.id, row.startDay, row.endDay)).filter(
+    (other) => other.id !== row.id && other.requesterKey !== row.requesterKey,
+  );
+  const coverage = findGapsIfApproved(
     office,
-  });
+    row,
+    overlapping.filter((other) => other.status === 'approved'),
+  );
 
   const days = describeTimeOffDays(row, zone);
   const lines: string[] = [];
@@ -139,8 +212,9 @@ export async function buildTimeOffCard(
     for (const gap of coverage.gaps) lines.push(`⚠️ Coverage: ${formatCoverageGap(gap, zone)}`);
     for (const off of coverage.othersOff)
       lines.push(`Also off ${formatDay(off.day, zone)}: ${off.names.join(', ')}`);
+    for (const other of overlapping.filter((candidate) => candidate.status === 'pending'))
+      lines.push(`Also asking: ${other.requesterName} (pending) ${describeTimeOffDays(other, zone)}`);
   }
-  const balanceText = `${balance.remaining} of ${balance.allowance} days left in ${year}`;
   return {
     text: `Time off ${reference}: ${row.requesterName}, ${days} — ${row.status}`,
     title: `Time off ${reference} — ${row.requesterName}`,
@@ -155,21 +229,13 @@ export async function buildTimeOffCard(
       { label: 'Working days', value: String(row.workingDays) },
       { label: 'Type', value: TIME_OFF_TYPE_LABELS[row.type] },
       ...(row.reason ? [{ label: 'Reason', value: row.reason }] : []),
-      {
-        label: 'Balance',
-        value: balance.remaining < 0 ? `⚠️ ${balanceText} (over the allowance)` : balanceText,
-      },
+      { label: 'Balance', value: describeBalances(office, row, requesterRows) },
     ],
     ...(lines.length > 0 ? { lines } : {}),
     ...(row.status === 'pending'
       ? {
           buttons: [
-            {
-              label: 'Approve',
-              actionId: TIME_OFF_ACTIONS.approve,
-              value: reference,
-              style: 'primary' as const,
-            },
+            buildApproveButton(reference, coverage.gaps, zone),
             { label: 'Deny', actionId: TIME_OFF_ACTIONS.deny, value: reference, style: 'danger' as const },
           ],
         }

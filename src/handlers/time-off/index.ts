@@ -26,6 +26,7 @@ import { formatReference } from '../../domain/references.ts';
 import {
   canCancel,
   evaluateTimeOffRequest,
+  formatCoverageGap,
   MAX_REQUEST_CALENDAR_DAYS,
   type TimeOffEvaluation,
   type TimeOffType,
@@ -48,6 +49,7 @@ import {
   buildTimeOffCard,
   describeTimeOffDays,
   describeWorkingDays,
+  findGapsIfApproved,
   loadYearBalance,
   TIME_OFF_TYPE_LABELS,
   toTimeOffRequest,
@@ -112,6 +114,25 @@ const FORM_FIELD_OF_REASON: Record<Exclude<TimeOffEvaluation, { ok: true }>['rea
   no_working_days: 'start',
   overlaps_existing: 'start',
 };
+
+/**
+ * The other pending cards for overlapping days, redrawn: their coverage warnings and "Also asking" lines
+ * change whenever a request for those days is filed, decided, cancelled or withdrawn.
+ */
+async function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
+  const others = (
+    await listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['pending'])
+  ).filter((other) => other.id !== row.id);
+  const effects: Effect[] = [];
+  for (const other of others) {
+    effects.push({
+      kind: 'update',
+      cardKey: formatReference('TO', other.number),
+      message: await buildTimeOffCard(ctx.db, ctx.office, other),
+    });
+  }
+  return effects;
+}
 
 /** Checks a draft, stores it, and queues the approval card: the one path for the text command and the form. */
 async function fileTimeOff(
@@ -190,6 +211,7 @@ async function fileTimeOff(
           cardKey: reference,
           message: card,
         },
+        ...(await refreshOverlappingCards(row, ctx)),
       ],
     },
   };
@@ -411,13 +433,23 @@ function decision<Values>(
           to: { platform: decided.requesterPlatform, userId: decided.requesterUserId },
           message: dm,
         },
+        ...(await refreshOverlappingCards(decided, ctx)),
       ];
-      if (status === 'approved')
+      let gapText = '';
+      if (status === 'approved') {
         effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
+        // Evaluated now, not when the card was drawn: a gap that opened since is named here.
+        const approved = await listTimeOffBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay, [
+          'approved',
+        ]);
+        const { gaps } = findGapsIfApproved(ctx.office, decided, approved);
+        if (gaps.length > 0)
+          gapText = ` ⚠️ This leaves ${gaps.map((gap) => formatCoverageGap(gap, zone)).join('; ')}.`;
+      }
       return {
         audit: { action: `timeoff.${status}`, detail: reason ? { note: true } : {} },
         reply: {
-          text: `${status === 'approved' ? 'Approved' : 'Denied'} ${reference} for ${decided.requesterName} (${days}).`,
+          text: `${status === 'approved' ? 'Approved' : 'Denied'} ${reference} for ${decided.requesterName} (${days}).${gapText}`,
         },
         effects,
       };
@@ -454,7 +486,8 @@ const cancel: Step<TimeOffRow> = {
       byName: actor.name,
       at: now.toJSDate(),
     }),
-  async finish({ row: cancelled, reference }, before, _values, { actor, zone }) {
+  async finish({ row: cancelled, reference }, before, _values, ctx) {
+    const { actor, zone } = ctx;
     const wasApproved = before.status === 'approved';
     const days = describeTimeOffDays(cancelled, zone);
     const effects: Effect[] = [];
@@ -477,6 +510,7 @@ const cancel: Step<TimeOffRow> = {
         message: { text: `${actor.name} cancelled your time off ${reference} (${days}).` },
       });
     }
+    effects.push(...(await refreshOverlappingCards(cancelled, ctx)));
     const told = wasApproved ? ' The managers have been told.' : '';
     return {
       audit: { action: wasApproved ? 'timeoff.cancelled' : 'timeoff.withdrawn' },
