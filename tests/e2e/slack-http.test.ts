@@ -18,7 +18,7 @@ describe('startFrontdesk with Slack on', () => {
   afterAll(() => slack?.stop());
 
   function post(body: string, headers: Record<string, string>) {
-    return fetch(`${slack.app.url}/slack/events`, { method: 'POST', headers, body });
+    return fetch(`${slack.url}/slack/events`, { method: 'POST', headers, body });
   }
 
   async function countStored() {
@@ -125,14 +125,14 @@ describe('startFrontdesk with Slack on', () => {
 
   describe('GET /healthz', () => {
     it('answers 200 {"status":"ok"} when the database answers', async () => {
-      const response = await fetch(`${slack.app.url}/healthz`);
+      const response = await fetch(`${slack.url}/healthz`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ok' });
     });
 
     it('answers 503 with a reason when the database does not answer', async () => {
       await slack.closeDatabase();
-      const response = await fetch(`${slack.app.url}/healthz`);
+      const response = await fetch(`${slack.url}/healthz`);
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ status: 'unavailable', reason: expect.any(String) });
     });

@@ -168,7 +168,7 @@ describe('/reps through signed Slack requests', () => {
     const calendar = await slack.slash('calendar', { userId: 'U0DANA' });
     const path = /\/calendar\/[A-Za-z0-9_-]+\.ics/.exec(calendar.text ?? '')?.[0];
     expect(path).toBeDefined();
-    const feed = await fetch(`${slack.app.url}${path}`);
+    const feed = await fetch(`${slack.url}${path}`);
     expect(feed.status).toBe(200);
     expect(await feed.text()).toContain('SUMMARY:Rep visit: Jordan Smith (Acme Pharma)');
   });

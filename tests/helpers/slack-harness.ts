@@ -85,13 +85,11 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
 
   return {
     api,
-    app,
+    /** the app's base URL, for requests the helpers below do not make */
+    url: app.url,
     db: database.db,
-    office,
     recording,
     secret: SECRET,
-    /** Sends a signed body as Slack would, for requests the helpers below do not build. */
-    send,
     /** Types the harness's command; its answer goes to the response URL `responseId` (default `slash`). */
     async slash<Block = unknown>(
       text: string,
