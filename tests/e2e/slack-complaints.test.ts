@@ -1,22 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
 import { auditLog, complaints, messageRefs, outbox } from '../../src/db/schema/index.ts';
-import { buildSlackTestEnv } from '../helpers/env.ts';
-import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
-import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
-import {
-  buildBlockActionsBody,
-  buildSlashCommandBody,
-  buildViewSubmissionBody,
-  postSignedSlack,
-} from '../helpers/slack-signing.ts';
-import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
+import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const SECRET = 'complaints-signing-secret';
 const office = buildOfficeConfig();
 const NOW = DateTime.fromISO('2026-03-06T12:00', { zone: office.office.timezone }); // Fri
 // A patient name nobody would type by accident, so finding it anywhere is a leak.
@@ -47,100 +36,39 @@ function intakeValues(overrides: Record<string, string> = {}) {
 }
 
 describe('complaints through signed Slack requests', () => {
-  let slackApi: RecordingSlackApi;
-  let database: Database;
-  let recording: RecordingLogger;
-  let app: Frontdesk;
+  let slack: SlackHarness;
 
   beforeAll(async () => {
-    slackApi = await startRecordingSlackApi();
-    database = await openDatabase({ dataDir: null });
-    recording = createRecordingLogger('trace');
-    app = await startFrontdesk({
-      env: buildSlackTestEnv(SECRET, slackApi.apiUrl),
+    slack = await startSlackHarness({
+      command: '/complaint',
       office,
-      database,
-      logger: recording.logger,
-      clock: () => NOW,
-      deliverer: { pollMs: 20, baseDelayMs: 20, maxDelayMs: 50 },
-      jobs: [],
+      now: NOW,
+      tables: [outbox, complaints, auditLog],
+      // Trace, so "never writes the complaint text to the log" holds for every line the app can write.
+      logLevel: 'trace',
+      // Short retry delays, so the card whose first two posts fail is posted within one wait.
+      deliverer: { baseDelayMs: 20, maxDelayMs: 50 },
+      pressChannel: office.channels.complaints,
     });
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.close();
-    await slackApi?.close();
-  });
-  beforeEach(async () => {
-    await database.db.delete(outbox);
-    await database.db.delete(complaints);
-    await database.db.delete(auditLog);
-    slackApi.reset();
-  });
+  afterAll(() => slack?.stop());
+  beforeEach(() => slack.reset());
 
-  const send = (body: string) => postSignedSlack(app.url, SECRET, body);
-  async function slash(text: string, params: { userId?: string; triggerId?: string } = {}) {
-    const response = await send(
-      buildSlashCommandBody({
-        command: '/complaint',
-        text,
-        userId: params.userId ?? 'U0SAM',
-        channelId: 'C0GENERAL',
-        responseUrl: slackApi.responseUrl('slash'),
-        ...(params.triggerId ? { triggerId: params.triggerId } : {}),
-      }),
-    );
-    expect(response.status).toBe(200);
-    const raw = await response.text();
-    return raw ? (JSON.parse(raw) as { text?: string; response_type?: string; blocks?: unknown }) : {};
-  }
-  async function pressButton(actionId: string, value: string, userId: string, responseId: string) {
-    const response = await send(
-      buildBlockActionsBody({
-        actionId,
-        value,
-        userId,
-        channelId: office.channels.complaints,
-        responseUrl: slackApi.responseUrl(responseId),
-      }),
-    );
-    expect(response.status).toBe(200);
-  }
-  async function submitView(
-    callbackId: string,
-    values: Record<string, Record<string, unknown>>,
-    userId: string,
-    privateMetadata?: string,
-  ) {
-    return send(
-      buildViewSubmissionBody({
-        callbackId,
-        values,
-        userId,
-        ...(privateMetadata ? { privateMetadata } : {}),
-      }),
-    );
-  }
-  const cardPost = () =>
-    waitFor(
-      () =>
-        slackApi.callsTo('chat.postMessage').find((call) => call.body.channel === office.channels.complaints),
-      'the complaint card',
-    );
+  const cardPost = () => waitFor(() => slack.postsTo(office.channels.complaints)[0], 'the complaint card');
   async function fileFromText(text = 'Waited two hours past the appointment') {
-    const answer = await slash(text);
+    const answer = await slack.slash(text);
     const reference = /CP-\d+/.exec(answer.text ?? '')?.[0];
     if (!reference) throw new Error(`no reference in ${answer.text}`);
     await cardPost();
     await waitFor(
-      async () => (await database.db.select().from(messageRefs).where(eq(messageRefs.cardKey, reference)))[0],
+      async () => (await slack.db.select().from(messageRefs).where(eq(messageRefs.cardKey, reference)))[0],
       'the card reference',
     );
     return reference;
   }
 
   it('files from text: an ephemeral confirmation and a card in the complaints channel without the text', async () => {
-    const answer = await slash(COMPLAINT);
+    const answer = await slack.slash(COMPLAINT);
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toMatch(/^Complaint logged: CP-\d+$/);
     expect(JSON.stringify(answer.blocks)).toContain('"action_id":"complaint_refine"');
@@ -153,8 +81,8 @@ describe('complaints through signed Slack requests', () => {
   });
 
   it('opens the modal with no text and files from its submission, alerting managers of a privacy complaint', async () => {
-    await slash('', { triggerId: 'trigger.complaint-modal' });
-    const open = await waitFor(() => slackApi.callsTo('views.open')[0], 'views.open');
+    await slack.slash('', { triggerId: 'trigger.complaint-modal' });
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'views.open');
     const view = open.body.view as {
       callback_id: string;
       private_metadata: string;
@@ -162,19 +90,24 @@ describe('complaints through signed Slack requests', () => {
     };
     expect(view.callback_id).toBe('complaint_intake');
     expect(view.submit.text).toBe('Log complaint');
-    const response = await submitView('complaint_intake', intakeValues(), 'U0SAM', view.private_metadata);
+    const response = await slack.submit({
+      callbackId: 'complaint_intake',
+      values: intakeValues(),
+      userId: 'U0SAM',
+      privateMetadata: view.private_metadata,
+    });
     expect(response.status).toBe(200);
-    const ephemeral = await waitFor(() => slackApi.callsTo('chat.postEphemeral')[0], 'the confirmation');
+    const ephemeral = await waitFor(() => slack.api.callsTo('chat.postEphemeral')[0], 'the confirmation');
     expect(ephemeral.body).toMatchObject({ channel: 'C0GENERAL', user: 'U0SAM' });
     expect(String(ephemeral.body.text)).toMatch(/^Complaint logged: CP-\d+$/);
-    expect((await database.db.select().from(complaints))[0]).toMatchObject({
+    expect((await slack.db.select().from(complaints))[0]).toMatchObject({
       category: 'privacy',
       description: COMPLAINT,
       wantsCallback: true,
     });
     await cardPost();
     const dms = await waitFor(() => {
-      const sent = slackApi
+      const sent = slack.api
         .callsTo('chat.postMessage')
         .filter((call) => String(call.body.channel).startsWith('U'));
       return sent.length === 2 ? sent : undefined;
@@ -184,60 +117,67 @@ describe('complaints through signed Slack requests', () => {
   });
 
   it('files an anonymous staff complaint without ever showing who filed it', async () => {
-    await submitView(
-      'complaint_intake',
-      intakeValues({ about: 'staff', category: 'staff_conduct', anonymous: 'yes' }),
-      'U0SAM',
-    );
+    await slack.submit({
+      callbackId: 'complaint_intake',
+      values: intakeValues({ about: 'staff', category: 'staff_conduct', anonymous: 'yes' }),
+      userId: 'U0SAM',
+    });
     const post = await cardPost();
     const blocks = JSON.stringify(post.body.blocks);
     expect(blocks).toContain('anonymous');
     expect(blocks).not.toContain('Sam Lee');
-    expect((await database.db.select().from(complaints))[0]).toMatchObject({
+    expect((await slack.db.select().from(complaints))[0]).toMatchObject({
       anonymous: true,
       reporterName: 'Sam Lee',
     });
   });
 
   it('keeps the modal open with an error on a tampered category, and stores nothing', async () => {
-    const response = await submitView('complaint_intake', intakeValues({ category: 'made_up' }), 'U0SAM');
+    const response = await slack.submit({
+      callbackId: 'complaint_intake',
+      values: intakeValues({ category: 'made_up' }),
+      userId: 'U0SAM',
+    });
     const body = (await response.json()) as { response_action: string; errors: Record<string, string> };
     expect(body).toMatchObject({
       response_action: 'errors',
       errors: { category: 'Pick a category from the list.' },
     });
-    expect(await database.db.select().from(complaints)).toHaveLength(0);
+    expect(await slack.db.select().from(complaints)).toHaveLength(0);
   });
 
   it('acknowledges and resolves: the card is updated in place each time and the reporter is told', async () => {
     const reference = await fileFromText();
-    const ref = (await database.db.select().from(messageRefs).where(eq(messageRefs.cardKey, reference)))[0];
-    await pressButton('complaint_acknowledge', reference, 'U0DANA', 'ack');
-    const acknowledged = await waitFor(() => slackApi.callsTo('chat.update')[0], 'the acknowledged card');
+    const ref = (await slack.db.select().from(messageRefs).where(eq(messageRefs.cardKey, reference)))[0];
+    await slack.press('complaint_acknowledge', reference, 'U0DANA', 'ack');
+    const acknowledged = await waitFor(() => slack.api.callsTo('chat.update')[0], 'the acknowledged card');
     expect(acknowledged.body).toMatchObject({ channel: office.channels.complaints, ts: ref?.messageId });
     expect(JSON.stringify(acknowledged.body.blocks)).toContain('Acknowledged by Dana Reyes');
     expect(JSON.stringify(acknowledged.body.blocks)).toContain('"action_id":"complaint_resolve"');
 
-    await pressButton('complaint_resolve', reference, 'U0DANA', 'resolve');
-    const open = await waitFor(() => slackApi.callsTo('views.open')[0], 'the resolve modal');
+    await slack.press('complaint_resolve', reference, 'U0DANA', 'resolve');
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'the resolve modal');
     const view = open.body.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe('complaint_resolve_form');
-    await submitView(
-      'complaint_resolve_form',
-      { summary: { summary: typed('Called back and apologised') }, contacted: { contacted: select('yes') } },
-      'U0DANA',
-      view.private_metadata,
-    );
-    const resolved = await waitFor(() => slackApi.callsTo('chat.update')[1], 'the resolved card');
+    await slack.submit({
+      callbackId: 'complaint_resolve_form',
+      values: {
+        summary: { summary: typed('Called back and apologised') },
+        contacted: { contacted: select('yes') },
+      },
+      userId: 'U0DANA',
+      privateMetadata: view.private_metadata,
+    });
+    const resolved = await waitFor(() => slack.api.callsTo('chat.update')[1], 'the resolved card');
     expect(resolved.body).toMatchObject({ ts: ref?.messageId });
     expect(JSON.stringify(resolved.body.blocks)).toContain('Resolved by Dana Reyes');
     expect(JSON.stringify(resolved.body.blocks)).toContain('"action_id":"complaint_reopen"');
     const told = await waitFor(() => {
-      const sent = slackApi.callsTo('chat.postMessage').filter((call) => call.body.channel === 'U0SAM');
+      const sent = slack.dmsTo('U0SAM');
       return sent.length === 2 ? sent : undefined;
     }, 'the reporter DMs');
     expect(String(told[1]?.body.text)).toBe(`Your complaint ${reference} was resolved by Dana Reyes.`);
-    expect((await database.db.select().from(auditLog)).map((row) => row.action)).toEqual([
+    expect((await slack.db.select().from(auditLog)).map((row) => row.action)).toEqual([
       'complaint.filed',
       'complaint.acknowledged',
       'complaint.resolved',
@@ -246,8 +186,8 @@ describe('complaints through signed Slack requests', () => {
 
   it('opens View details for a manager as a read-only modal and writes an audit row', async () => {
     const reference = await fileFromText(COMPLAINT);
-    await pressButton('complaint_details', reference, 'U0OMAR', 'details');
-    const open = await waitFor(() => slackApi.callsTo('views.open')[0], 'the details modal');
+    await slack.press('complaint_details', reference, 'U0OMAR', 'details');
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'the details modal');
     const view = open.body.view as {
       callback_id: string;
       submit?: unknown;
@@ -258,7 +198,7 @@ describe('complaints through signed Slack requests', () => {
     expect(view.submit).toBeUndefined();
     expect(view.close.text).toBe('Close');
     expect(JSON.stringify(view.blocks)).toContain(PATIENT);
-    const audit = await database.db.select().from(auditLog).where(eq(auditLog.action, 'complaint.viewed'));
+    const audit = await slack.db.select().from(auditLog).where(eq(auditLog.action, 'complaint.viewed'));
     expect(audit).toEqual([
       expect.objectContaining({ entity: reference, actor: 'staff:dr-omar-haddad', platform: 'slack' }),
     ]);
@@ -271,56 +211,54 @@ describe('complaints through signed Slack requests', () => {
     'answers a non-manager pressing %s privately and changes nothing',
     async (_label, actionId, expected) => {
       const reference = await fileFromText();
-      await pressButton(actionId, reference, 'U0PRIYA', 'intruder');
-      const answer = await waitFor(() => slackApi.responsesTo('intruder')[0], 'the ephemeral answer');
+      await slack.press(actionId, reference, 'U0PRIYA', 'intruder');
+      const answer = await waitFor(() => slack.api.responsesTo('intruder')[0], 'the ephemeral answer');
       expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
       expect(String(answer.body.text)).toMatch(expected);
-      expect(slackApi.callsTo('views.open')).toHaveLength(0);
-      expect((await database.db.select().from(complaints))[0]?.status).toBe('new');
-      expect(await database.db.select().from(auditLog)).toHaveLength(1);
-      await waitForOutboxDrained(database.db);
-      expect(slackApi.callsTo('chat.update')).toHaveLength(0);
+      expect(slack.api.callsTo('views.open')).toHaveLength(0);
+      expect((await slack.db.select().from(complaints))[0]?.status).toBe('new');
+      expect(await slack.db.select().from(auditLog)).toHaveLength(1);
+      await slack.waitForOutboxDrained();
+      expect(slack.api.callsTo('chat.update')).toHaveLength(0);
     },
   );
 
   it('refuses to resolve before anyone acknowledges, and a second acknowledgement names the first', async () => {
     const reference = await fileFromText();
-    await pressButton('complaint_resolve', reference, 'U0DANA', 'early');
-    expect(String((await waitFor(() => slackApi.responsesTo('early')[0], 'the answer')).body.text)).toMatch(
-      /has not been acknowledged yet/,
+    await slack.press('complaint_resolve', reference, 'U0DANA', 'early');
+    expect(await slack.answerTo('early')).toMatch(/has not been acknowledged yet/);
+    expect(slack.api.callsTo('views.open')).toHaveLength(0);
+    await slack.press('complaint_acknowledge', reference, 'U0DANA', 'first');
+    await slack.answerTo('first');
+    await slack.press('complaint_acknowledge', reference, 'U0OMAR', 'second');
+    expect(await slack.answerTo('second')).toMatch(
+      new RegExp(`${reference} was already acknowledged by Dana Reyes`),
     );
-    expect(slackApi.callsTo('views.open')).toHaveLength(0);
-    await pressButton('complaint_acknowledge', reference, 'U0DANA', 'first');
-    await waitFor(() => slackApi.responsesTo('first')[0], 'the first answer');
-    await pressButton('complaint_acknowledge', reference, 'U0OMAR', 'second');
-    expect(
-      String((await waitFor(() => slackApi.responsesTo('second')[0], 'the second answer')).body.text),
-    ).toMatch(new RegExp(`${reference} was already acknowledged by Dana Reyes`));
   });
 
   it('refuses a huge text, the list to a non-manager, and files a repeated delivery once', async () => {
-    const huge = await slash(`${PATIENT} ${'x'.repeat(3100)}`);
+    const huge = await slack.slash(`${PATIENT} ${'x'.repeat(3100)}`);
     expect(huge.text).toMatch(/a complaint can be at most 3,000\. .*Nothing was saved\.$/);
     expect(huge.text).not.toContain(PATIENT);
-    expect((await slash('list')).text).toMatch(/Only managers .* can list complaints/);
-    const first = await slash('Phone kept ringing out', { triggerId: 'trigger.same-complaint' });
-    const second = await slash('Phone kept ringing out', { triggerId: 'trigger.same-complaint' });
+    expect((await slack.slash('list')).text).toMatch(/Only managers .* can list complaints/);
+    const first = await slack.slash('Phone kept ringing out', { triggerId: 'trigger.same-complaint' });
+    const second = await slack.slash('Phone kept ringing out', { triggerId: 'trigger.same-complaint' });
     expect(second.text).toBe(first.text);
-    expect(await database.db.select().from(complaints)).toHaveLength(1);
+    expect(await slack.db.select().from(complaints)).toHaveLength(1);
   });
 
   it('keeps a complaint whose channel post fails, tells the reporter it is logged, and posts it on retry', async () => {
-    slackApi.failNext('chat.postMessage', 2, { status: 503 });
-    const answer = await slash('The card machine was broken again');
+    slack.api.failNext('chat.postMessage', 2, { status: 503 });
+    const answer = await slack.slash('The card machine was broken again');
     expect(answer.text).toMatch(/^Complaint logged: CP-\d+$/);
-    expect(await database.db.select().from(complaints)).toHaveLength(1);
+    expect(await slack.db.select().from(complaints)).toHaveLength(1);
     await waitFor(() => {
-      const posts = slackApi.callsTo('chat.postMessage');
+      const posts = slack.api.callsTo('chat.postMessage');
       return posts.length === 3 ? posts : undefined;
     }, 'the retried card');
     // The row is marked sent once Slack's answer is back, a moment after the post arrived.
     const row = await waitFor(async () => {
-      const [stored] = await database.db.select().from(outbox);
+      const [stored] = await slack.db.select().from(outbox);
       return stored?.status === 'sent' ? stored : undefined;
     }, 'the card marked sent');
     expect(row.attempts).toBe(3);
@@ -328,32 +266,43 @@ describe('complaints through signed Slack requests', () => {
 
   it('never writes the complaint text or the patient’s name to the log, nor posts it outside the complaints channel', async () => {
     const reference = await fileFromText(COMPLAINT);
-    await submitView('complaint_intake', intakeValues({ severity: 'urgent' }), 'U0SAM');
-    await submitView('complaint_intake', intakeValues({ category: 'nonsense' }), 'U0SAM');
-    await slash(`${COMPLAINT} ${'y'.repeat(3100)}`);
-    await pressButton('complaint_details', reference, 'U0DANA', 'view');
-    await pressButton('complaint_details', reference, 'U0SAM', 'peek');
-    await pressButton('complaint_acknowledge', reference, 'U0DANA', 'ack');
-    await waitFor(() => slackApi.responsesTo('ack')[0], 'the acknowledgement');
-    await submitView(
-      'complaint_resolve_form',
-      { summary: { summary: typed(`Apologised to ${PATIENT}`) }, contacted: { contacted: select('yes') } },
-      'U0DANA',
-      JSON.stringify({ metadata: reference }),
-    );
-    await slash('export', { userId: 'U0DANA' });
-    await waitFor(() => slackApi.callsTo('chat.update')[1], 'the card updates');
-    await waitForOutboxDrained(database.db);
+    await slack.submit({
+      callbackId: 'complaint_intake',
+      values: intakeValues({ severity: 'urgent' }),
+      userId: 'U0SAM',
+    });
+    await slack.submit({
+      callbackId: 'complaint_intake',
+      values: intakeValues({ category: 'nonsense' }),
+      userId: 'U0SAM',
+    });
+    await slack.slash(`${COMPLAINT} ${'y'.repeat(3100)}`);
+    await slack.press('complaint_details', reference, 'U0DANA', 'view');
+    await slack.press('complaint_details', reference, 'U0SAM', 'peek');
+    await slack.press('complaint_acknowledge', reference, 'U0DANA', 'ack');
+    await slack.answerTo('ack');
+    await slack.submit({
+      callbackId: 'complaint_resolve_form',
+      values: {
+        summary: { summary: typed(`Apologised to ${PATIENT}`) },
+        contacted: { contacted: select('yes') },
+      },
+      userId: 'U0DANA',
+      privateMetadata: JSON.stringify({ metadata: reference }),
+    });
+    await slack.slash('export', { userId: 'U0DANA' });
+    await waitFor(() => slack.api.callsTo('chat.update')[1], 'the card updates');
+    await slack.waitForOutboxDrained();
 
-    expect(recording.lines.length).toBeGreaterThan(0);
-    expect(recording.text()).not.toContain(PATIENT);
-    const outside = slackApi
+    expect(slack.recording.lines.length).toBeGreaterThan(0);
+    expect(slack.recording.text()).not.toContain(PATIENT);
+    const outside = slack.api
       .callsTo('chat.postMessage')
-      .concat(slackApi.callsTo('chat.update'))
+      .concat(slack.api.callsTo('chat.update'))
       .filter((call) => call.body.channel !== office.channels.complaints);
     expect(outside.length).toBeGreaterThan(0);
     expect(JSON.stringify(outside.map((call) => call.body))).not.toContain(PATIENT);
-    const channel = slackApi.calls.filter((call) => call.body.channel === office.channels.complaints);
+    const channel = slack.api.calls.filter((call) => call.body.channel === office.channels.complaints);
     expect(JSON.stringify(channel.map((call) => call.body))).not.toContain(PATIENT);
   });
 });

@@ -1,11 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
-import { buildSlackTestEnv } from '../helpers/env.ts';
-import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
-import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
+import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
 import {
   buildBlockActionsBody,
   buildSlackHeaders,
@@ -13,41 +8,21 @@ import {
   buildViewSubmissionBody,
 } from '../helpers/slack-signing.ts';
 
-const SIGNING_SECRET = 'test-signing-secret';
-
 describe('startFrontdesk with Slack on', () => {
-  let slackApi: RecordingSlackApi;
-  let database: Database;
-  let recording: RecordingLogger;
-  let app: Frontdesk;
-  let databaseClosed = false;
+  let slack: SlackHarness;
 
+  // Never reset: "stores nothing, calls no Slack method" checks what every request before it did.
   beforeAll(async () => {
-    slackApi = await startRecordingSlackApi();
-    database = await openDatabase({ dataDir: null });
-    recording = createRecordingLogger('info');
-    app = await startFrontdesk({
-      env: buildSlackTestEnv(SIGNING_SECRET, slackApi.apiUrl),
-      office: buildOfficeConfig(),
-      database,
-      // No scheduled jobs: a catch-up digest would queue messages these tests do not expect.
-      jobs: [],
-      logger: recording.logger,
-    });
+    slack = await startSlackHarness();
   });
-
-  afterAll(async () => {
-    await app?.stop();
-    if (!databaseClosed) await database?.close();
-    await slackApi?.close();
-  });
+  afterAll(() => slack?.stop());
 
   function post(body: string, headers: Record<string, string>) {
-    return fetch(`${app.url}/slack/events`, { method: 'POST', headers, body });
+    return fetch(`${slack.url}/slack/events`, { method: 'POST', headers, body });
   }
 
   async function countStored() {
-    const result = await database.db.execute<{ deliveries: number; outbox: number; audit: number }>(sql`
+    const result = await slack.db.execute<{ deliveries: number; outbox: number; audit: number }>(sql`
       select (select count(*)::int from deliveries) as deliveries,
              (select count(*)::int from outbox) as outbox,
              (select count(*)::int from audit_log) as audit`);
@@ -71,7 +46,7 @@ describe('startFrontdesk with Slack on', () => {
 
     it('answers 401 to a correctly signed request from 6 minutes ago', async () => {
       const stale = Math.floor(Date.now() / 1000) - 6 * 60;
-      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body, stale));
+      const response = await post(body, buildSlackHeaders(slack.secret, body, stale));
       expect(response.status).toBe(401);
     });
 
@@ -81,7 +56,7 @@ describe('startFrontdesk with Slack on', () => {
     });
 
     it('answers 401 to a signed body that was changed on the way', async () => {
-      const headers = buildSlackHeaders(SIGNING_SECRET, body);
+      const headers = buildSlackHeaders(slack.secret, body);
       const response = await post(body.replace('biopsy', 'biopsz'), headers);
       expect(response.status).toBe(401);
     });
@@ -103,8 +78,8 @@ describe('startFrontdesk with Slack on', () => {
 
     it('stores nothing, calls no Slack method and logs no request text for any of them', async () => {
       expect(await countStored()).toEqual({ deliveries: 0, outbox: 0, audit: 0 });
-      expect(slackApi.calls.filter((call) => call.method !== 'auth.test')).toEqual([]);
-      expect(recording.text()).not.toContain('Jane Roe');
+      expect(slack.api.calls.filter((call) => call.method !== 'auth.test')).toEqual([]);
+      expect(slack.recording.text()).not.toContain('Jane Roe');
     });
   });
 
@@ -112,7 +87,7 @@ describe('startFrontdesk with Slack on', () => {
     it('answers a signed /timeoff help with the usage, ephemerally, within 3 s', async () => {
       const body = buildSlashCommandBody({ command: '/timeoff', text: 'help' });
       const started = performance.now();
-      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
+      const response = await post(body, buildSlackHeaders(slack.secret, body));
       const elapsed = performance.now() - started;
 
       expect(response.status).toBe(200);
@@ -128,7 +103,7 @@ describe('startFrontdesk with Slack on', () => {
 
     it('answers a signed /supplies help with its usage', async () => {
       const body = buildSlashCommandBody({ command: '/supplies', text: 'help' });
-      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
+      const response = await post(body, buildSlackHeaders(slack.secret, body));
 
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({
@@ -140,7 +115,7 @@ describe('startFrontdesk with Slack on', () => {
     it('acknowledges a signed /supplies with 200 within 3 s', async () => {
       const body = buildSlashCommandBody({ command: '/supplies' });
       const started = performance.now();
-      const response = await post(body, buildSlackHeaders(SIGNING_SECRET, body));
+      const response = await post(body, buildSlackHeaders(slack.secret, body));
       const elapsed = performance.now() - started;
 
       expect(response.status).toBe(200);
@@ -150,15 +125,14 @@ describe('startFrontdesk with Slack on', () => {
 
   describe('GET /healthz', () => {
     it('answers 200 {"status":"ok"} when the database answers', async () => {
-      const response = await fetch(`${app.url}/healthz`);
+      const response = await fetch(`${slack.url}/healthz`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ status: 'ok' });
     });
 
     it('answers 503 with a reason when the database does not answer', async () => {
-      await database.close();
-      databaseClosed = true;
-      const response = await fetch(`${app.url}/healthz`);
+      await slack.closeDatabase();
+      const response = await fetch(`${slack.url}/healthz`);
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ status: 'unavailable', reason: expect.any(String) });
     });

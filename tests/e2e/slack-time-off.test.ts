@@ -1,278 +1,206 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
 import { messageRefs, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
-import { buildSlackTestEnv } from '../helpers/env.ts';
-import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
+import { SCHEDULED_JOBS } from '../../src/handlers/index.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
-import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
-import {
-  buildBlockActionsBody,
-  buildSlashCommandBody,
-  buildViewSubmissionBody,
-  postSignedSlack,
-} from '../helpers/slack-signing.ts';
-import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
+import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { waitFor } from '../helpers/wait.ts';
 
-const SECRET = 'time-off-signing-secret';
 const office = buildOfficeConfig();
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
 
 describe('time off through signed Slack requests', () => {
-  let slackApi: RecordingSlackApi;
-  let database: Database;
-  let recording: RecordingLogger;
-  let app: Frontdesk;
+  let slack: SlackHarness;
 
   beforeAll(async () => {
-    slackApi = await startRecordingSlackApi();
-    database = await openDatabase({ dataDir: null });
-    recording = createRecordingLogger('info');
-    app = await startFrontdesk({
-      env: buildSlackTestEnv(SECRET, slackApi.apiUrl),
+    slack = await startSlackHarness({
+      command: '/timeoff',
       office,
-      database,
-      logger: recording.logger,
-      clock: () => NOW,
-      deliverer: { pollMs: 20 },
+      now: NOW,
+      tables: [outbox, timeOffRequests],
+      jobs: SCHEDULED_JOBS,
     });
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.close();
-    await slackApi?.close();
-  });
-  beforeEach(async () => {
-    await database.db.delete(outbox);
-    await database.db.delete(timeOffRequests);
-    slackApi.reset();
-  });
+  afterAll(() => slack?.stop());
+  beforeEach(() => slack.reset());
 
-  const send = (body: string) => postSignedSlack(app.url, SECRET, body);
-  async function slash(
-    text: string,
-    params: { userId?: string; triggerId?: string; responseId?: string } = {},
-  ) {
-    const response = await send(
-      buildSlashCommandBody({
-        command: '/timeoff',
-        text,
-        userId: params.userId ?? 'U0SAM',
-        channelId: 'C0GENERAL',
-        responseUrl: slackApi.responseUrl(params.responseId ?? 'slash'),
-        ...(params.triggerId ? { triggerId: params.triggerId } : {}),
-      }),
-    );
-    expect(response.status).toBe(200);
-    const raw = await response.text();
-    return raw ? (JSON.parse(raw) as { text?: string; response_type?: string }) : {};
-  }
-  async function pressButton(actionId: string, value: string, userId: string, responseId: string) {
-    const response = await send(
-      buildBlockActionsBody({ actionId, value, userId, responseUrl: slackApi.responseUrl(responseId) }),
-    );
-    expect(response.status).toBe(200);
-  }
   const fileOne = async (text = 'dec 1 to dec 3 family visit') => {
-    const answer = await slash(text);
+    const answer = await slack.slash(text);
     const reference = /TO-\d+/.exec(answer.text ?? '')?.[0];
     if (!reference) throw new Error(`no reference in ${answer.text}`);
-    const post = await waitFor(
-      () =>
-        slackApi.callsTo('chat.postMessage').find((call) => call.body.channel === office.channels.approvals),
-      'the approval card',
-    );
+    const post = await waitFor(() => slack.postsTo(office.channels.approvals)[0], 'the approval card');
     return { reference, post };
   };
 
   it('files from text: an ephemeral confirmation and one approval card with Approve and Deny', async () => {
-    const answer = await slash('dec 1 to dec 3 family visit');
+    const answer = await slack.slash('dec 1 to dec 3 family visit');
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toMatch(/^Time off requested: TO-\d+, Tue Dec 1 – Thu Dec 3$/);
-    const post = await waitFor(() => slackApi.callsTo('chat.postMessage')[0], 'the approval card');
+    const post = await waitFor(() => slack.api.callsTo('chat.postMessage')[0], 'the approval card');
     expect(post.body.channel).toBe(office.channels.approvals);
     const blocks = JSON.stringify(post.body.blocks);
     expect(blocks).toContain('"text":"Approve"');
     expect(blocks).toContain('"text":"Deny"');
     expect(blocks).toContain('"action_id":"timeoff_approve"');
-    expect(recording.text()).not.toContain('family visit');
+    expect(slack.recording.text()).not.toContain('family visit');
   });
 
   it('files once when Slack delivers the same command twice', async () => {
-    const first = await slash('dec 1', { triggerId: 'trigger.same' });
-    const second = await slash('dec 1', { triggerId: 'trigger.same' });
+    const first = await slack.slash('dec 1', { triggerId: 'trigger.same' });
+    const second = await slack.slash('dec 1', { triggerId: 'trigger.same' });
     expect(second.text).toBe(first.text);
-    expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
-    await waitFor(() => slackApi.callsTo('chat.postMessage')[0], 'the approval card');
-    await waitForOutboxDrained(database.db);
-    expect(slackApi.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(await slack.db.select().from(timeOffRequests)).toHaveLength(1);
+    await waitFor(() => slack.api.callsTo('chat.postMessage')[0], 'the approval card');
+    await slack.waitForOutboxDrained();
+    expect(slack.api.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
   it('opens a modal with no text and files from its submission', async () => {
-    await slash('', { triggerId: 'trigger.modal' });
-    const open = await waitFor(() => slackApi.callsTo('views.open')[0], 'views.open');
+    await slack.slash('', { triggerId: 'trigger.modal' });
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'views.open');
     expect(open.body.trigger_id).toBe('trigger.modal');
     const view = open.body.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe('timeoff_request');
-    const response = await send(
-      buildViewSubmissionBody({
-        callbackId: 'timeoff_request',
-        privateMetadata: view.private_metadata,
-        values: {
-          start: { start: { type: 'datepicker', selected_date: '2026-12-07' } },
-          end: { end: { type: 'datepicker', selected_date: '2026-12-08' } },
-          part: { part: { type: 'static_select', selected_option: { value: 'full' } } },
-          type: { type: { type: 'static_select', selected_option: { value: 'education' } } },
-          reason: { reason: { type: 'plain_text_input', value: 'CME course' } },
-        },
-      }),
-    );
+    const response = await slack.submit({
+      callbackId: 'timeoff_request',
+      privateMetadata: view.private_metadata,
+      values: {
+        start: { start: { type: 'datepicker', selected_date: '2026-12-07' } },
+        end: { end: { type: 'datepicker', selected_date: '2026-12-08' } },
+        part: { part: { type: 'static_select', selected_option: { value: 'full' } } },
+        type: { type: { type: 'static_select', selected_option: { value: 'education' } } },
+        reason: { reason: { type: 'plain_text_input', value: 'CME course' } },
+      },
+    });
     expect(response.status).toBe(200);
-    const ephemeral = await waitFor(() => slackApi.callsTo('chat.postEphemeral')[0], 'the confirmation');
+    const ephemeral = await waitFor(() => slack.api.callsTo('chat.postEphemeral')[0], 'the confirmation');
     expect(ephemeral.body).toMatchObject({ channel: 'C0GENERAL', user: 'U0SAM' });
     expect(String(ephemeral.body.text)).toContain('Mon Dec 7 – Tue Dec 8');
-    expect((await database.db.select().from(timeOffRequests))[0]).toMatchObject({ type: 'education' });
+    expect((await slack.db.select().from(timeOffRequests))[0]).toMatchObject({ type: 'education' });
   });
 
   it('keeps the modal open with an error when the dates are backwards', async () => {
-    const response = await send(
-      buildViewSubmissionBody({
-        callbackId: 'timeoff_request',
-        values: {
-          start: { start: { type: 'datepicker', selected_date: '2026-12-08' } },
-          end: { end: { type: 'datepicker', selected_date: '2026-12-07' } },
-          part: { part: { type: 'static_select', selected_option: { value: 'full' } } },
-          type: { type: { type: 'static_select', selected_option: { value: 'vacation' } } },
-        },
-      }),
-    );
+    const response = await slack.submit({
+      callbackId: 'timeoff_request',
+      values: {
+        start: { start: { type: 'datepicker', selected_date: '2026-12-08' } },
+        end: { end: { type: 'datepicker', selected_date: '2026-12-07' } },
+        part: { part: { type: 'static_select', selected_option: { value: 'full' } } },
+        type: { type: { type: 'static_select', selected_option: { value: 'vacation' } } },
+      },
+    });
     const body = (await response.json()) as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
     expect(body.errors.end).toMatch(/before the first day/);
-    expect(await database.db.select().from(timeOffRequests)).toHaveLength(0);
+    expect(await slack.db.select().from(timeOffRequests)).toHaveLength(0);
   });
 
   it('files a corrected form: the same modal refused for a weekend goes through once its dates are fixed', async () => {
     const submit = (start: string, end: string) =>
-      send(
-        buildViewSubmissionBody({
-          callbackId: 'timeoff_request',
-          viewId: 'VCORRECTED',
-          privateMetadata: JSON.stringify({ channel: 'C0GENERAL' }),
-          values: {
-            start: { start: { type: 'datepicker', selected_date: start } },
-            end: { end: { type: 'datepicker', selected_date: end } },
-            part: { part: { type: 'static_select', selected_option: { value: 'full' } } },
-            type: { type: { type: 'static_select', selected_option: { value: 'vacation' } } },
-          },
-        }),
-      );
+      slack.submit({
+        callbackId: 'timeoff_request',
+        viewId: 'VCORRECTED',
+        privateMetadata: JSON.stringify({ channel: 'C0GENERAL' }),
+        values: {
+          start: { start: { type: 'datepicker', selected_date: start } },
+          end: { end: { type: 'datepicker', selected_date: end } },
+          part: { part: { type: 'static_select', selected_option: { value: 'full' } } },
+          type: { type: { type: 'static_select', selected_option: { value: 'vacation' } } },
+        },
+      });
     const refused = (await (await submit('2026-12-05', '2026-12-06')).json()) as { response_action: string };
     expect(refused.response_action).toBe('errors');
-    expect(await database.db.select().from(timeOffRequests)).toHaveLength(0);
+    expect(await slack.db.select().from(timeOffRequests)).toHaveLength(0);
 
     const corrected = await submit('2026-12-07', '2026-12-08');
     expect(corrected.status).toBe(200);
     expect(await corrected.text()).toBe('');
-    const ephemeral = await waitFor(() => slackApi.callsTo('chat.postEphemeral')[0], 'the confirmation');
+    const ephemeral = await waitFor(() => slack.api.callsTo('chat.postEphemeral')[0], 'the confirmation');
     expect(String(ephemeral.body.text)).toContain('Mon Dec 7 – Tue Dec 8');
-    expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
+    expect(await slack.db.select().from(timeOffRequests)).toHaveLength(1);
 
     // A true retry of the accepted submission changes nothing.
     await submit('2026-12-07', '2026-12-08');
-    await waitFor(() => slackApi.callsTo('chat.postEphemeral')[1], 'the retry answer');
-    expect(await database.db.select().from(timeOffRequests)).toHaveLength(1);
-    await waitFor(() => slackApi.callsTo('chat.postMessage')[0], 'the approval card');
-    await waitForOutboxDrained(database.db);
-    expect(
-      slackApi.callsTo('chat.postMessage').filter((call) => call.body.channel === office.channels.approvals),
-    ).toHaveLength(1);
+    await waitFor(() => slack.api.callsTo('chat.postEphemeral')[1], 'the retry answer');
+    expect(await slack.db.select().from(timeOffRequests)).toHaveLength(1);
+    await waitFor(() => slack.api.callsTo('chat.postMessage')[0], 'the approval card');
+    await slack.waitForOutboxDrained();
+    expect(slack.postsTo(office.channels.approvals)).toHaveLength(1);
   });
 
   it('lets a manager approve: the card is updated in place and the requester gets a DM', async () => {
     const { reference } = await fileOne();
     const ref = await waitFor(
-      async () => (await database.db.select().from(messageRefs).where(eq(messageRefs.cardKey, reference)))[0],
+      async () => (await slack.db.select().from(messageRefs).where(eq(messageRefs.cardKey, reference)))[0],
       'the card reference',
     );
-    await pressButton('timeoff_approve', reference, 'U0DANA', 'approve');
-    const update = await waitFor(() => slackApi.callsTo('chat.update')[0], 'chat.update');
+    await slack.press('timeoff_approve', reference, 'U0DANA', 'approve');
+    const update = await waitFor(() => slack.api.callsTo('chat.update')[0], 'chat.update');
     expect(update.body).toMatchObject({ channel: office.channels.approvals, ts: ref.messageId });
     expect(JSON.stringify(update.body.blocks)).toContain('Approved by Dana Reyes');
     expect(JSON.stringify(update.body.blocks)).not.toContain('timeoff_approve');
-    const dm = await waitFor(
-      () => slackApi.callsTo('chat.postMessage').find((call) => call.body.channel === 'U0SAM'),
-      'the DM',
-    );
+    const dm = await waitFor(() => slack.dmsTo('U0SAM')[0], 'the DM');
     expect(String(dm.body.text)).toContain(`${reference} (Tue Dec 1 – Thu Dec 3) was approved by Dana Reyes`);
-    const answer = await waitFor(() => slackApi.responsesTo('approve')[0], 'the ephemeral answer');
+    const answer = await waitFor(() => slack.api.responsesTo('approve')[0], 'the ephemeral answer');
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
   });
 
   it('answers a non-manager press with an explanation and changes nothing', async () => {
     const { reference } = await fileOne();
-    await pressButton('timeoff_approve', reference, 'U0PRIYA', 'intruder');
-    const answer = await waitFor(() => slackApi.responsesTo('intruder')[0], 'the ephemeral answer');
-    expect(String(answer.body.text)).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
-    expect((await database.db.select().from(timeOffRequests))[0]?.status).toBe('pending');
-    await waitForOutboxDrained(database.db);
-    expect(slackApi.callsTo('chat.update')).toHaveLength(0);
+    await slack.press('timeoff_approve', reference, 'U0PRIYA', 'intruder');
+    expect(await slack.answerTo('intruder')).toMatch(/Only Dana Reyes or Dr\. Omar Haddad can approve/);
+    expect((await slack.db.select().from(timeOffRequests))[0]?.status).toBe('pending');
+    await slack.waitForOutboxDrained();
+    expect(slack.api.callsTo('chat.update')).toHaveLength(0);
   });
 
   it('answers a second press with who decided first', async () => {
     const { reference } = await fileOne();
-    await pressButton('timeoff_approve', reference, 'U0DANA', 'first');
-    await waitFor(() => slackApi.responsesTo('first')[0], 'the first answer');
-    await pressButton('timeoff_approve', reference, 'U0DANA', 'second');
-    const answer = await waitFor(() => slackApi.responsesTo('second')[0], 'the second answer');
-    expect(String(answer.body.text)).toMatch(new RegExp(`${reference} was already approved by Dana Reyes`));
-    await waitForOutboxDrained(database.db);
-    expect(slackApi.callsTo('chat.update')).toHaveLength(1);
+    await slack.press('timeoff_approve', reference, 'U0DANA', 'first');
+    await slack.answerTo('first');
+    await slack.press('timeoff_approve', reference, 'U0DANA', 'second');
+    expect(await slack.answerTo('second')).toMatch(
+      new RegExp(`${reference} was already approved by Dana Reyes`),
+    );
+    await slack.waitForOutboxDrained();
+    expect(slack.api.callsTo('chat.update')).toHaveLength(1);
   });
 
   it('makes exactly one decision and one DM when two managers press at once', async () => {
     const { reference } = await fileOne();
     await Promise.all([
-      pressButton('timeoff_approve', reference, 'U0DANA', 'dana'),
-      pressButton('timeoff_deny', reference, 'U0OMAR', 'omar'),
+      slack.press('timeoff_approve', reference, 'U0DANA', 'dana'),
+      slack.press('timeoff_deny', reference, 'U0OMAR', 'omar'),
     ]);
-    await waitFor(() => slackApi.responsesTo('dana')[0], 'the approve answer');
+    await slack.answerTo('dana');
     // Omar's Deny either opened the reason modal before Dana's approval landed, or was told it is decided.
     await waitFor(
-      () => slackApi.responsesTo('omar')[0] ?? slackApi.callsTo('views.open')[0],
+      () => slack.api.responsesTo('omar')[0] ?? slack.api.callsTo('views.open')[0],
       'the deny answer',
     );
-    await waitFor(() => slackApi.callsTo('chat.update')[0], 'the card update');
-    await waitForOutboxDrained(database.db);
-    expect(slackApi.callsTo('chat.update')).toHaveLength(1);
-    expect(slackApi.callsTo('chat.postMessage').filter((call) => call.body.channel === 'U0SAM')).toHaveLength(
-      1,
-    );
-    expect((await database.db.select().from(timeOffRequests))[0]?.status).toBe('approved');
+    await waitFor(() => slack.api.callsTo('chat.update')[0], 'the card update');
+    await slack.waitForOutboxDrained();
+    expect(slack.api.callsTo('chat.update')).toHaveLength(1);
+    expect(slack.dmsTo('U0SAM')).toHaveLength(1);
+    expect((await slack.db.select().from(timeOffRequests))[0]?.status).toBe('approved');
   });
 
   it('denies with a reason from the modal and tells the requester why', async () => {
     const { reference } = await fileOne();
-    await pressButton('timeoff_deny', reference, 'U0DANA', 'deny');
-    const open = await waitFor(() => slackApi.callsTo('views.open')[0], 'the reason modal');
+    await slack.press('timeoff_deny', reference, 'U0DANA', 'deny');
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'the reason modal');
     const view = open.body.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe('timeoff_deny_reason');
-    await send(
-      buildViewSubmissionBody({
-        callbackId: 'timeoff_deny_reason',
-        privateMetadata: view.private_metadata,
-        userId: 'U0DANA',
-        values: { reason: { reason: { type: 'plain_text_input', value: 'Two people already off' } } },
-      }),
-    );
-    const dm = await waitFor(
-      () => slackApi.callsTo('chat.postMessage').find((call) => call.body.channel === 'U0SAM'),
-      'the DM',
-    );
+    await slack.submit({
+      callbackId: 'timeoff_deny_reason',
+      privateMetadata: view.private_metadata,
+      userId: 'U0DANA',
+      values: { reason: { reason: { type: 'plain_text_input', value: 'Two people already off' } } },
+    });
+    const dm = await waitFor(() => slack.dmsTo('U0SAM')[0], 'the DM');
     expect(JSON.stringify(dm.body.blocks)).toContain('Two people already off');
-    expect((await database.db.select().from(timeOffRequests))[0]).toMatchObject({ status: 'denied' });
-    expect(recording.text()).not.toContain('Two people already off');
+    expect((await slack.db.select().from(timeOffRequests))[0]).toMatchObject({ status: 'denied' });
+    expect(slack.recording.text()).not.toContain('Two people already off');
   });
 });
