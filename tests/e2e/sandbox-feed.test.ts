@@ -107,6 +107,25 @@ describe.skipIf(!hasChromium)(nameBrowserSuite('the sandbox feed while others po
     expect(await page.content()).not.toContain(confidential);
   });
 
+  it('shows the time on every message and a refusal unlike a confirmation', async () => {
+    await type(other, '/timeoff dec 21 family visit');
+    await type(other, '/timeoff banana');
+    const confirmation = other.locator('#feed .card', { hasText: /Time off requested — TO-\d+/ }).last();
+    const refusal = other.locator('#feed .card', { hasText: 'Nothing was saved.' }).last();
+    await refusal.waitFor({ timeout: 10_000 });
+
+    const times = await other
+      .locator('#feed .message')
+      .evaluateAll((messages) => messages.map((message) => message.querySelector('time')?.textContent ?? ''));
+    expect(times.length).toBeGreaterThan(0);
+    for (const time of times) expect(time).toMatch(/^\d\d:\d\d$/);
+    const edge = (card: typeof refusal) =>
+      card.evaluate((element) => getComputedStyle(element).borderLeftColor);
+    expect(await refusal.getAttribute('class')).toContain('refusal');
+    expect(await confirmation.getAttribute('class')).not.toContain('refusal');
+    expect(await edge(refusal)).not.toBe(await edge(confirmation));
+  });
+
   it('fits a 390-pixel-wide phone: no sideways scrolling and the whole person picker in view', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(app.url);
