@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formToHtml, replyToHtml, SANDBOX_LIMITS } from '../../src/bot/sandbox/render.ts';
 import { COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
+import { refusal } from '../../src/handlers/kernel/copy.ts';
 import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 
 const unescapeHtml = (text: string) =>
@@ -69,5 +70,21 @@ describe('sandbox rendering of long and typed text', () => {
       inputs: [],
     });
     expect(contents(html, 'card-line').map(unescapeHtml)).toEqual(['What happened:', description]);
+  });
+});
+
+describe('sandbox rendering of refusals', () => {
+  const cardClass = (html: string) => /^<div class="([^"]*)">/.exec(html)?.[1];
+
+  it('marks an answer that saved or changed nothing, hint line or not, and nothing else', () => {
+    const refused = refusal('"banana" is not a date I can read. Nothing was saved.', 'Try /timeoff dec 1');
+    expect(cardClass(replyToHtml(refused.reply ?? { text: '' }))).toBe('card refusal');
+    expect(cardClass(replyToHtml({ text: 'TO-4 is already approved. Nothing was changed.' }))).toBe(
+      'card refusal',
+    );
+    expect(cardClass(replyToHtml({ text: 'Time off requested', title: 'Time off requested — TO-4' }))).toBe(
+      'card',
+    );
+    expect(cardClass(replyToHtml({ text: 'Nothing was saved. That is all we know.' }))).toBe('card');
   });
 });

@@ -1,7 +1,28 @@
 // The sandbox chat page: a "you" view with your own command answers, and the channels and direct
-// messages the bot delivered. Cards arrive as HTML already escaped by the server.
-const state = { as: '', view: 'you', mine: [], conversations: {} };
+// messages the bot delivered. Cards arrive as HTML already escaped by the server; what the page adds
+// itself (what you typed, errors, times) goes in as text only.
+//
+// The page is polled every second but never redrawn: each view keeps one element per message id and a
+// poll only adds, replaces (when the server's version of a message changed) or drops messages. A form
+// half filled in, and how far you scrolled, survive other people's posts that way.
+const state = {
+  as: '',
+  view: 'you',
+  /** your commands and their answers: the server keeps none of them, so neither does a reload */
+  mine: [],
+  conversations: {},
+  /** name → { root, items: Map(id → element), scrollTop }, built once and kept while you switch views */
+  views: new Map(),
+  navKey: '',
+  polls: 0,
+  applied: 0,
+  /** hh:mm on each message, and the whole date and time when you point at it */
+  clock: null,
+  stamp: null,
+};
 const $ = (id) => document.getElementById(id);
+// How close to the bottom still counts as reading the newest messages, which new ones then follow.
+const AT_END_PX = 48;
 
 async function api(path, body) {
   const response = await fetch(
@@ -23,61 +44,161 @@ function label(name) {
 
 function renderNav() {
   const names = ['you', ...Object.keys(state.conversations)];
-  $('conversations').innerHTML = '';
-  for (const name of names) {
-    const button = document.createElement('button');
-    button.textContent = label(name);
-    button.dataset.view = name;
-    if (name === state.view) button.className = 'active';
-    button.onclick = () => {
-      state.view = name;
-      render();
-    };
-    $('conversations').appendChild(button);
-  }
+  const key = [state.view, ...names].join('\n');
+  if (key === state.navKey) return;
+  state.navKey = key;
+  $('conversations').replaceChildren(
+    ...names.map((name) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = label(name);
+      button.dataset.view = name;
+      if (name === state.view) button.className = 'active';
+      button.onclick = () => show(name);
+      return button;
+    }),
+  );
 }
 
-function renderFeed() {
+function viewFor(name) {
+  let view = state.views.get(name);
+  if (!view) {
+    const root = document.createElement('div');
+    root.className = 'view';
+    root.dataset.emptyText =
+      name === 'you' ? 'Type a command below, like /timeoff help.' : 'Nothing here yet.';
+    view = { root, items: new Map(), scrollTop: undefined };
+    state.views.set(name, view);
+  }
+  return view;
+}
+
+/** The card itself: the server's escaped HTML, or text the page set as text. */
+function cardFor(entry) {
+  if (entry.html !== undefined) {
+    const template = document.createElement('template');
+    template.innerHTML = entry.html;
+    return template.content;
+  }
+  const card = document.createElement('div');
+  card.className = `card ${entry.kind}`;
+  const line = document.createElement('div');
+  line.className = 'card-line';
+  line.textContent = entry.text;
+  card.append(line);
+  return card;
+}
+
+function buildMessage(entry) {
+  const message = document.createElement('article');
+  message.className = `message ${entry.kind}`;
+  message.dataset.id = entry.id;
+  message.dataset.version = entry.version;
+  const at = new Date(entry.at);
+  const time = document.createElement('time');
+  time.dateTime = at.toISOString();
+  time.textContent = state.clock.format(at);
+  time.title = state.stamp.format(at);
+  message.append(time, cardFor(entry));
+  return message;
+}
+
+/** Makes the view show `entries` in order, touching only the messages that are new, changed or gone. */
+function sync(view, entries) {
+  let added = false;
+  let previous = null;
+  const wanted = new Set();
+  for (const entry of entries) {
+    wanted.add(entry.id);
+    let element = view.items.get(entry.id);
+    if (!element || element.dataset.version !== entry.version) {
+      const fresh = buildMessage(entry);
+      if (element) element.replaceWith(fresh);
+      else added = true;
+      element = fresh;
+      view.items.set(entry.id, element);
+    }
+    const next = previous ? previous.nextSibling : view.root.firstChild;
+    if (element !== next) view.root.insertBefore(element, next);
+    previous = element;
+  }
+  for (const [id, element] of view.items) {
+    if (wanted.has(id)) continue;
+    element.remove();
+    view.items.delete(id);
+  }
+  return added;
+}
+
+function isShown(view) {
+  return view.root.parentNode === $('feed');
+}
+
+function atEnd(feed) {
+  return feed.scrollHeight - feed.scrollTop - feed.clientHeight < AT_END_PX;
+}
+
+function update(name, entries, follow = false) {
   const feed = $('feed');
-  if (state.view === 'you') {
-    feed.innerHTML = state.mine.map((entry) => entry.html).join('');
-  } else {
-    const cards = state.conversations[state.view] || [];
-    feed.innerHTML = cards.length ? cards.join('') : '<p class="ephemeral">Nothing here yet.</p>';
-  }
-  feed.scrollTop = feed.scrollHeight;
+  const view = viewFor(name);
+  const following = isShown(view) && (follow || atEnd(feed));
+  if (sync(view, entries) && following) feed.scrollTop = feed.scrollHeight;
 }
 
-function render() {
+function show(name) {
+  const feed = $('feed');
+  const current = state.views.get(state.view);
+  // A view left at its end is shown at its end again, newest messages included.
+  if (current && isShown(current)) current.scrollTop = atEnd(feed) ? undefined : feed.scrollTop;
+  state.view = name;
+  const view = viewFor(name);
+  feed.replaceChildren(view.root);
+  feed.scrollTop = view.scrollTop ?? feed.scrollHeight;
   renderNav();
-  renderFeed();
+}
+
+function showMine() {
+  if (state.view !== 'you') show('you');
+  update('you', state.mine, true);
+}
+
+function addMine(kind, content) {
+  state.mine.push({ id: crypto.randomUUID(), version: '', at: new Date().toISOString(), kind, ...content });
 }
 
 function showOutcome(typed, outcome) {
-  if (typed)
-    state.mine.push({
-      html: `<div class="card mine"><div class="card-line">${escapeText(typed)}</div></div>`,
-    });
-  if (outcome.reply) state.mine.push({ html: outcome.reply.replace('class="card"', 'class="card reply"') });
-  if (outcome.form) state.mine.push({ html: outcome.form });
-  state.view = 'you';
-  render();
+  if (typed) addMine('mine', { text: typed });
+  if (outcome.reply) addMine('reply', { html: outcome.reply });
+  if (outcome.form) addMine('form', { html: outcome.form });
+  if (outcome.error) addMine('error', { text: outcome.error });
+  showMine();
   refresh();
 }
 
-function escapeText(text) {
-  const span = document.createElement('span');
-  span.textContent = text;
-  return span.innerHTML;
+/** Drops one of your messages for good, so no later poll or view switch brings it back. */
+function close(element) {
+  const id = element.closest('.message')?.dataset.id;
+  state.mine = state.mine.filter((entry) => entry.id !== id);
+  update('you', state.mine);
 }
 
 async function refresh() {
   if (!state.as) return;
+  const as = state.as;
+  const poll = ++state.polls;
   try {
-    const data = await api(`/sandbox/api/conversations?as=${encodeURIComponent(state.as)}`);
-    const changed = JSON.stringify(data.conversations) !== JSON.stringify(state.conversations);
+    const data = await api(`/sandbox/api/conversations?as=${encodeURIComponent(as)}`);
+    // Polls overlap; an older answer, or one for whoever the picker showed before, would undo a newer one.
+    if (as !== state.as || poll < state.applied) return;
+    state.applied = poll;
     state.conversations = data.conversations;
-    if (changed) render();
+    for (const [name, entries] of Object.entries(data.conversations)) {
+      update(
+        name,
+        entries.map((entry) => ({ ...entry, kind: 'post' })),
+      );
+    }
+    renderNav();
   } catch {
     // The next poll tries again; the page keeps what it has.
   }
@@ -94,24 +215,28 @@ $('compose').addEventListener('submit', async (event) => {
       await api('/sandbox/api/command', { as: state.as, text, deliveryId: crypto.randomUUID() }),
     );
   } catch (error) {
-    showOutcome(text, { reply: `<div class="card reply">${escapeText(error.message)}</div>` });
+    showOutcome(text, { error: error.message });
   }
 });
 
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-action-id]');
   if (button) {
-    const outcome = await api('/sandbox/api/action', {
-      as: state.as,
-      actionId: button.dataset.actionId,
-      value: button.dataset.value,
-      deliveryId: crypto.randomUUID(),
-    });
-    showOutcome('', outcome);
+    try {
+      const outcome = await api('/sandbox/api/action', {
+        as: state.as,
+        actionId: button.dataset.actionId,
+        value: button.dataset.value,
+        deliveryId: crypto.randomUUID(),
+      });
+      showOutcome('', outcome);
+    } catch (error) {
+      showOutcome('', { error: error.message });
+    }
     return;
   }
   const cancel = event.target.closest('button.form-cancel');
-  if (cancel) cancel.closest('form').remove();
+  if (cancel) close(cancel);
 });
 
 document.addEventListener('submit', async (event) => {
@@ -120,13 +245,19 @@ document.addEventListener('submit', async (event) => {
   event.preventDefault();
   const values = {};
   for (const [key, value] of new FormData(form).entries()) if (value !== '') values[key] = String(value);
-  const outcome = await api('/sandbox/api/form', {
-    as: state.as,
-    formId: form.dataset.formId,
-    values,
-    metadata: form.dataset.metadata || undefined,
-    deliveryId: crypto.randomUUID(),
-  });
+  let outcome;
+  try {
+    outcome = await api('/sandbox/api/form', {
+      as: state.as,
+      formId: form.dataset.formId,
+      values,
+      metadata: form.dataset.metadata || undefined,
+      deliveryId: crypto.randomUUID(),
+    });
+  } catch (error) {
+    showOutcome('', { error: error.message });
+    return;
+  }
   for (const element of form.querySelectorAll('.form-error')) element.textContent = '';
   if (outcome.formErrors) {
     for (const [id, message] of Object.entries(outcome.formErrors)) {
@@ -135,14 +266,25 @@ document.addEventListener('submit', async (event) => {
     }
     return;
   }
-  const index = state.mine.findIndex((entry) => entry.html.includes(`data-form-id="${form.dataset.formId}"`));
-  if (index >= 0) state.mine.splice(index, 1);
+  close(form);
   showOutcome('', outcome);
 });
 
 async function start() {
   const data = await api('/sandbox/api/people');
   $('office').textContent = data.office;
+  // Times are the office's, as the bot's own messages give them.
+  state.clock = new Intl.DateTimeFormat([], {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: data.timezone,
+  });
+  state.stamp = new Intl.DateTimeFormat([], {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: data.timezone,
+  });
   const select = $('person');
   for (const person of data.people) {
     const option = document.createElement('option');
@@ -159,11 +301,13 @@ async function start() {
     state.as = select.value;
     localStorage.setItem('frontdesk.as', state.as);
     state.mine = [];
-    state.view = 'you';
     state.conversations = {};
-    refresh().then(render);
+    state.views = new Map();
+    state.navKey = '';
+    show('you');
+    refresh();
   };
-  render();
+  show('you');
   await refresh();
   setInterval(refresh, 1000);
 }

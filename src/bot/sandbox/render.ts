@@ -1,3 +1,4 @@
+import { NOTHING_CHANGED, NOTHING_SAVED } from '../../handlers/kernel/copy.ts';
 import { bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 /**
@@ -22,9 +23,20 @@ function shown(text: string): string {
   return escapeHtml(cutText(text, SANDBOX_LIMITS.line));
 }
 
+/**
+ * The message model says nothing of whether an answer did what was asked; every refusal ends by saying
+ * nothing was saved or changed, so that ending is what marks one.
+ */
+export function isRefusal(message: Message): boolean {
+  return [message.text, ...bodyLines(message)].some((line) => {
+    const end = line.trimEnd();
+    return end.endsWith(NOTHING_SAVED) || end.endsWith(NOTHING_CHANGED);
+  });
+}
+
 /** The reply model as an HTML card; everything typed by people is escaped. */
 export function replyToHtml(message: Message): string {
-  const parts: string[] = ['<div class="card">'];
+  const parts: string[] = [`<div class="card${isRefusal(message) ? ' refusal' : ''}">`];
   if (message.title) parts.push(`<div class="card-title">${shown(message.title)}</div>`);
   for (const line of bodyLines(message)) parts.push(`<div class="card-line">${shown(line)}</div>`);
   for (const section of message.sections ?? []) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { and, asc, eq, inArray } from 'drizzle-orm';
@@ -67,6 +67,17 @@ const ASSETS: Record<string, { type: string; body: string } | undefined> = {
   '/sandbox/app.js': { type: 'text/javascript; charset=utf-8', body: script },
 };
 
+/**
+ * A message as the page keeps it: the page redraws a message only when its version changes, as a card does
+ * when someone presses one of its buttons, so a poll leaves everything else on the page as it is.
+ */
+interface PostedMessage {
+  id: string;
+  version: string;
+  at: string;
+  html: string;
+}
+
 function renderOutcome(outcome: Outcome) {
   return {
     reply: outcome.reply ? replyToHtml(outcome.reply) : null,
@@ -106,10 +117,19 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
       .from(sandboxMessages)
       .where(and(eq(sandboxMessages.officeId, officeId), inArray(sandboxMessages.conversation, names)))
       .orderBy(asc(sandboxMessages.id));
-    const conversations: Record<string, string[]> = Object.fromEntries(names.map((name) => [name, []]));
-    // Only the sandbox sender writes these rows, and it writes a Message.
-    for (const row of rows.slice(-500))
-      conversations[row.conversation]?.push(replyToHtml(row.message as Message));
+    const conversations: Record<string, PostedMessage[]> = Object.fromEntries(
+      names.map((name) => [name, []]),
+    );
+    for (const row of rows.slice(-500)) {
+      // Only the sandbox sender writes these rows, and it writes a Message.
+      const html = replyToHtml(row.message as Message);
+      conversations[row.conversation]?.push({
+        id: String(row.id),
+        version: createHash('sha256').update(html).digest('base64url').slice(0, 16),
+        at: row.postedAt.toISOString(),
+        html,
+      });
+    }
     return conversations;
   }
 
@@ -119,7 +139,7 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
 
   async function handleApi(path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method === 'GET' && path === '/sandbox/api/people') {
-      sendJson(response, 200, { office: office.office.name, people });
+      sendJson(response, 200, { office: office.office.name, timezone: office.office.timezone, people });
       return;
     }
     if (request.method === 'GET' && path === '/sandbox/api/conversations') {
