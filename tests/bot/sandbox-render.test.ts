@@ -87,4 +87,19 @@ describe('sandbox rendering of refusals', () => {
     );
     expect(cardClass(replyToHtml({ text: 'Nothing was saved. That is all we know.' }))).toBe('card');
   });
+
+  it('puts a button’s confirmation in an escaped attribute the page asks with before pressing', () => {
+    const html = replyToHtml({
+      text: 'Time off TO-2',
+      buttons: [
+        {
+          label: 'Approve',
+          actionId: TIME_OFF_ACTIONS.approve,
+          value: 'TO-2',
+          confirm: { title: 'Sure?', text: 'Leaves "<b>" short.', confirm: 'Yes', deny: 'No' },
+        },
+      ],
+    });
+    expect(html).toContain('data-confirm="Sure?\n\nLeaves &quot;&lt;b&gt;&quot; short."');
+  });
 });

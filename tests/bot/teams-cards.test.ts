@@ -159,6 +159,41 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     expect(JSON.stringify(card.body)).not.toContain('Input.ChoiceSet');
   });
 
+  it('asks first on a button with a confirm: an inline card with the question whose submit is the press', () => {
+    const confirm = {
+      title: 'Approve with a coverage gap?',
+      text: 'Approving TO-2 leaves *Front desk*: 0 of 1.',
+      confirm: 'Approve anyway',
+      deny: 'Go back',
+    };
+    const card = replyToAdaptiveCard({
+      text: 'Time off TO-2',
+      buttons: [
+        { label: 'Approve', actionId: TIME_OFF_ACTIONS.approve, value: 'TO-2', style: 'primary', confirm },
+      ],
+    });
+    expect(validateCard(card)).toEqual([]);
+    const [action] = card.actions as {
+      type: string;
+      title: string;
+      card: { body: { text: string }[]; actions: unknown[] };
+    }[];
+    expect(action?.type).toBe('Action.ShowCard');
+    expect(action?.title).toBe('Approve');
+    expect(action?.card.body.map((block) => block.text)).toEqual([
+      'Approve with a coverage gap?',
+      'Approving TO-2 leaves \\*Front desk\\*: 0 of 1.',
+    ]);
+    expect(action?.card.actions).toEqual([
+      {
+        type: 'Action.Submit',
+        title: 'Approve anyway',
+        data: { verb: 'timeoff_approve', value: 'TO-2' },
+        style: 'positive',
+      },
+    ]);
+  });
+
   it('turns more than five buttons into one choice per action, whose submission reads like the button press', () => {
     const slots = Array.from(
       { length: 16 },

@@ -146,6 +146,51 @@ describe('time off through signed Slack requests', () => {
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
   });
 
+  it('two people asking for one day: approving one redraws the other card with the gap, and its Approve asks to confirm', async () => {
+    const sams = /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0SAM' })).text ?? '')?.[0] ?? '';
+    const priyas =
+      /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0PRIYA', responseId: 'p' })).text ?? '')?.[0] ??
+      '';
+    await waitFor(() => slack.postsTo(office.channels.approvals)[1], 'both cards');
+    await slack.waitForOutboxDrained();
+    const priyaTs = (await slack.db.select().from(messageRefs).where(eq(messageRefs.cardKey, priyas)))[0]
+      ?.messageId;
+    const updatesOfPriya = () => slack.api.callsTo('chat.update').filter((call) => call.body.ts === priyaTs);
+    // Priya's filing redrew Sam's card; Priya's own card already named Sam, with no warning yet.
+    expect(JSON.stringify(slack.postsTo(office.channels.approvals)[1]?.body.blocks)).toContain(
+      'Also asking: Sam Lee (pending) Thu Dec 3',
+    );
+    expect(JSON.stringify(slack.postsTo(office.channels.approvals)[1]?.body.blocks)).not.toContain(
+      '"confirm"',
+    );
+
+    await slack.press('timeoff_approve', sams, 'U0DANA', 'approve-sam');
+    expect(await slack.answerTo('approve-sam')).toBe(`Approved ${sams} for Sam Lee (Thu Dec 3).`);
+    const redrawn = await waitFor(() => updatesOfPriya().at(-1), 'Priya’s card redrawn');
+    const blocks = redrawn.body.blocks as {
+      type: string;
+      elements?: { text?: { text: string }; confirm?: unknown }[];
+    }[];
+    expect(JSON.stringify(blocks)).toContain('Coverage: Front desk: 0 of 1 needed on Thu Dec 3');
+    const approve = blocks
+      .flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []))
+      .find((element) => element.text?.text === 'Approve');
+    expect(approve?.confirm).toEqual({
+      title: { type: 'plain_text', text: 'Approve with a coverage gap?' },
+      text: {
+        type: 'plain_text',
+        text: `Approving ${priyas} leaves Front desk: 0 of 1 needed on Thu Dec 3.`,
+      },
+      confirm: { type: 'plain_text', text: 'Approve anyway' },
+      deny: { type: 'plain_text', text: 'Go back' },
+    });
+
+    await slack.press('timeoff_approve', priyas, 'U0DANA', 'approve-priya');
+    expect(await slack.answerTo('approve-priya')).toBe(
+      `Approved ${priyas} for Priya Shah (Thu Dec 3). ⚠️ This leaves Front desk: 0 of 1 needed on Thu Dec 3.`,
+    );
+  });
+
   it('answers a non-manager press with an explanation and changes nothing', async () => {
     const { reference } = await fileOne();
     await slack.press('timeoff_approve', reference, 'U0PRIYA', 'intruder');

@@ -222,6 +222,8 @@ $('compose').addEventListener('submit', async (event) => {
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-action-id]');
   if (button) {
+    // The browser's own dialog shows the text as plain text, so nothing typed can become markup there.
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
     try {
       const outcome = await api('/sandbox/api/action', {
         as: state.as,

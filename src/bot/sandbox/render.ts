@@ -55,7 +55,7 @@ export function replyToHtml(message: Message): string {
     parts.push('<div class="card-buttons">');
     for (const button of message.buttons) {
       parts.push(
-        `<button type="button" class="card-button ${button.style ?? ''}" data-action-id="${escapeHtml(button.actionId)}" data-value="${escapeHtml(button.value)}">${shown(button.label)}</button>`,
+        `<button type="button" class="card-button ${button.style ?? ''}" data-action-id="${escapeHtml(button.actionId)}" data-value="${escapeHtml(button.value)}"${button.confirm ? ` data-confirm="${escapeHtml(`${button.confirm.title}\n\n${button.confirm.text}`)}"` : ''}>${shown(button.label)}</button>`,
       );
     }
     parts.push('</div>');

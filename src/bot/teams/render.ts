@@ -90,10 +90,7 @@ function buttonToAction(button: Button) {
     title: button.label,
     card: {
       type: 'AdaptiveCard',
-      body: [
-        textBlock(button.confirm.title, { weight: 'Bolder' }),
-        textBlock(button.confirm.text),
-      ],
+      body: [textBlock(button.confirm.title, { weight: 'Bolder' }), textBlock(button.confirm.text)],
       actions: [{ ...submit, title: button.confirm.confirm }],
     },
   };
