@@ -59,6 +59,11 @@ export function resolvePerson(
   };
 }
 
+/** Whether the person is on the office's staff list (with a role and an allowance), not just a chat user. */
+export function isOnStaffList(person: Pick<Person, 'key'>): boolean {
+  return person.key.startsWith('staff:');
+}
+
 /** The staff who may decide requests. */
 export function listManagers(office: Pick<OfficeConfig, 'staff'>): StaffMember[] {
   return office.staff.filter((member) => member.manager);

@@ -534,6 +534,40 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       );
     });
 
+    it('redraws a pending card when another request is approved, with the month’s spend as it is now', async ({
+      command,
+      press,
+      submit,
+      outboxRows,
+    }) => {
+      const big = referenceIn(await command(SAM, '120 GLV-L'));
+      const first = referenceIn(await command(PRIYA, '8 nitrile gloves m'));
+      const budgetOf = (message: { fields?: { label: string; value: string }[] } | undefined) =>
+        message?.fields?.find((field) => field.label === 'Budget')?.value;
+      const latest = async () =>
+        (await outboxRows()).filter((row) => row.cardKey === big && row.kind !== 'dm').at(-1)?.message;
+      expect(budgetOf(await latest())).toBe(
+        '$0.00 of $1,500.00 approved in November; $1,500.00 with this one',
+      );
+      await press(DANA, SUPPLIES_ACTIONS.approve, first);
+      const redrawn = await latest();
+      expect(budgetOf(redrawn)).toBe(
+        '$100.00 of $1,500.00 approved in November; $1,600.00 with this one ⚠️ over budget',
+      );
+      expect(redrawn?.lines).toContain(
+        '⚠️ Approving this goes $100.00 over the November 2026 budget. A manager can still approve it.',
+      );
+      // A denial changes no spend, so no other card is redrawn.
+      const third = referenceIn(await command(PRIYA, '1 GLV-M'));
+      const updatesOfThird = async () =>
+        (await outboxRows()).filter((row) => row.cardKey === third && row.kind === 'update').length;
+      await submit(DANA, SUPPLIES_FORMS.denyReason, { reason: '' }, big);
+      expect((await outboxRows()).filter((row) => row.cardKey === big && row.kind === 'update').length).toBe(
+        2,
+      );
+      expect(await updatesOfThird()).toBe(0);
+    });
+
     it('counts only this office month: last month’s approvals are not in it', async ({
       run,
       command,

@@ -384,6 +384,26 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     });
   });
 
+  describe('who may ask', () => {
+    it('refuses someone not on the staff list, by text, by the form and bare, and stores nothing', async ({
+      command,
+      submit,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const refusal =
+        /^Time off is for people on the practice's staff list, and you are not on it\. Ask Dana Reyes or Dr\. Omar Haddad to add you\. Nothing was saved\.$/;
+      expect((await command('U0STRANGER', 'dec 3')).reply?.text).toMatch(refusal);
+      const bare = await command('U0STRANGER', '');
+      expect(bare.form).toBeUndefined();
+      expect(bare.reply?.text).toMatch(refusal);
+      const form = await submit('U0STRANGER', TIME_OFF_FORMS.request, { start: '2026-12-03' });
+      expect(form.reply?.text).toMatch(refusal);
+      expect(await storedRequests()).toEqual([]);
+      expect(await outboxRows()).toEqual([]);
+    });
+  });
+
   describe('live cards', () => {
     const latestCard = (rows: { kind: string; cardKey: string | null; message: Message }[], key: string) =>
       rows.filter((row) => row.cardKey === key && (row.kind === 'post' || row.kind === 'update')).at(-1)

@@ -590,6 +590,25 @@ const STEP_NEWS: Record<Exclude<SupplyStep, 'cancelled'>, (by: string) => string
   received: (by) => `has arrived 📦 (marked received by ${by})`,
 };
 
+/**
+ * The other pending cards, redrawn after a step: an approval changes the month's approved spend their budget
+ * line shows, and ordering or receiving changes what their stock line counts as on order.
+ */
+async function refreshPendingCards(changed: SupplyRow, ctx: HandlerContext): Promise<Effect[]> {
+  const pending = (await listOpenSupplyRequests(ctx.db, ctx.officeId)).filter(
+    (row) => row.status === 'pending' && row.id !== changed.id,
+  );
+  const effects: Effect[] = [];
+  for (const row of pending) {
+    effects.push({
+      kind: 'update',
+      cardKey: formatSupplyReference(row),
+      message: await buildSupplyCard(ctx.db, ctx.office, row, ctx.now),
+    });
+  }
+  return effects;
+}
+
 /** One manager's step on the card (approve, deny, mark ordered, mark received), as one conditional update. */
 function managerStep<Values>(
   step: Exclude<SupplyStep, 'cancelled'>,
@@ -611,7 +630,8 @@ function managerStep<Values>(
         at: now.toJSDate(),
         note: note(values) || null,
       }),
-    async finish({ row: updated, reference }, _before, values, { actor, db, now, officeId }) {
+    async finish({ row: updated, reference }, _before, values, ctx) {
+      const { actor, db, now, officeId } = ctx;
       const reason = note(values);
       const stock =
         step === 'received' && updated.sku
@@ -648,6 +668,7 @@ function managerStep<Values>(
             to: { platform: updated.requesterPlatform, userId: updated.requesterUserId },
             message: dm,
           },
+          ...(step === 'denied' ? [] : await refreshPendingCards(updated, ctx)),
         ],
       };
     },

@@ -21,7 +21,7 @@ import {
   type IsoDay,
   parseDateRange,
 } from '../../domain/dates.ts';
-import { listManagers } from '../../domain/people.ts';
+import { isOnStaffList, listManagers } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   canCancel,
@@ -311,6 +311,8 @@ async function submitRequestForm(
   _metadata: string | undefined,
   ctx: HandlerContext,
 ) {
+  const refused = refuseNonStaff(ctx);
+  if (refused) return refused;
   const parsed = timeOffFormSchema.safeParse(values);
   if (!parsed.success) {
     const formErrors: Record<string, string> = {};
@@ -520,7 +522,17 @@ const cancel: Step<TimeOffRow> = {
   },
 };
 
+/** Time off is for people on the staff list: anyone else has no allowance and no role to cover. */
+function refuseNonStaff(ctx: HandlerContext): Outcome | undefined {
+  if (isOnStaffList(ctx.actor)) return undefined;
+  return refusal(
+    `Time off is for people on the practice's staff list, and you are not on it. Ask ${managerNames(ctx.office)} to add you. ${NOTHING_SAVED}`,
+  );
+}
+
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const refused = refuseNonStaff(ctx);
+  if (refused) return refused;
   return text === '' ? { form: buildRequestForm(ctx), effects: [] } : fileFromText(text, ctx);
 }
 
