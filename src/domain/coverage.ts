@@ -66,13 +66,20 @@ export function describeAbsenceSections(
       sections.push({ heading: `Out ${formatDay(next, zone)}`, lines: [outNext.join(' · ')] });
   }
 
-  if (isWorkingDay(day, office)) {
-    sections.push({
-      heading: 'Coverage',
-      lines: findRolesBelowCoverage(day, absences, office).map(
+  // Today's gaps, then the next working day's, so a short day tomorrow is fixed before the doors open.
+  const lines = isWorkingDay(day, office)
+    ? findRolesBelowCoverage(day, absences, office).map(
         (gap) => `⚠️ ${formatRole(gap.role)}: ${gap.onDuty} of ${gap.needed} needed on duty`,
+      )
+    : [];
+  if (next <= addDays(day, NEXT_DAY_HORIZON_DAYS)) {
+    lines.push(
+      ...findRolesBelowCoverage(next, absences, office).map(
+        (gap) =>
+          `⚠️ ${formatDay(next, zone)} — ${formatRole(gap.role)}: ${gap.onDuty} of ${gap.needed} needed on duty`,
       ),
-    });
+    );
   }
+  sections.push({ heading: 'Coverage', lines });
   return sections;
 }

@@ -87,9 +87,7 @@ export function assembleHuddleDigest(input: {
       sections: [
         {
           heading: 'Holidays this week',
-          lines: listHolidays(addDays(day, 1), addDays(day, 7), office).map((holiday) =>
-            formatDay(holiday, zone),
-          ),
+          lines: listHolidays(day, addDays(day, 7), office).map((holiday) => formatDay(holiday, zone)),
         },
       ],
     },

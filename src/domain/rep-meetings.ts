@@ -351,12 +351,26 @@ function stripTitle(slug: string): string {
 
 /** The huddle's rep visits of the day, earliest first. */
 export function describeRepVisitSection(
-  visits: readonly { time: string; repName: string; company: string }[],
+  visits: readonly {
+    time: string;
+    repName: string;
+    company: string;
+    lunch?: boolean;
+    providerNames?: readonly string[];
+  }[],
 ): DigestSection {
   return {
     heading: 'Reps today',
     lines: [...visits]
       .sort((a, b) => a.time.localeCompare(b.time))
-      .map((visit) => `${visit.time} · ${visit.repName} (${visit.company})`),
+      .map((visit) =>
+        [
+          `${visit.time} · ${visit.repName} (${visit.company})`,
+          ...(visit.lunch ? ['lunch'] : []),
+          ...(visit.providerNames && visit.providerNames.length > 0
+            ? [`expects ${visit.providerNames.join(', ')}`]
+            : []),
+        ].join(' · '),
+      ),
   };
 }

@@ -401,6 +401,13 @@ export function summarizeBudget(params: {
   };
 }
 
+/** `4 boxes`, `1 roll`, `3 each`, or just `4` for an item with no unit. */
+export function formatQuantity(quantity: number, unit: string | null): string {
+  if (!unit) return String(quantity);
+  if (quantity === 1 || unit === 'each') return `${quantity} ${unit}`;
+  return `${quantity} ${/(x|ch|sh|s)$/.test(unit) ? `${unit}es` : `${unit}s`}`;
+}
+
 /** The huddle's supply sections: approved requests still to order, and counted items below par. */
 export function describeSupplySections(
   toOrder: readonly { reference: string; summary: string }[],
@@ -411,7 +418,8 @@ export function describeSupplySections(
     {
       heading: 'Below par',
       lines: belowPar.map(
-        (item) => `${item.name}: ${item.onHand} of ${item.par} on hand, order ${item.suggested} ${item.unit}`,
+        (item) =>
+          `${item.name}: ${item.onHand} of ${item.par} on hand, order ${formatQuantity(item.suggested, item.unit)}`,
       ),
     },
   ];

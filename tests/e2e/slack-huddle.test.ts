@@ -24,7 +24,12 @@ describe('/huddle through signed Slack requests', () => {
 
   it('shows another day’s digest', async () => {
     expect((await slack.slash('2026-12-03', { userId: 'U0SAM' })).text).toBe('Huddle — Thu Dec 3');
-    expect((await slack.slash('tomorrow', { userId: 'U0SAM' })).text).toBe('Huddle — Thu Nov 26');
+    // Thanksgiving is a holiday in the example office: the next working day's huddle, saying so.
+    const closed = await slack.slash('tomorrow', { userId: 'U0SAM' });
+    expect(closed.text).toBe('Huddle — Fri Nov 27');
+    expect(JSON.stringify(closed.blocks)).toContain(
+      'The office is closed Thu Nov 26. This is the huddle for Fri Nov 27, the next working day.',
+    );
   });
 
   it('answers an unreadable date with how to write it', async () => {

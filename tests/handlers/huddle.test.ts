@@ -85,4 +85,40 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     const waiting = await loadWaitingDecisions(database.db, office);
     expect(waiting.map((decision) => decision.reference.slice(0, 2)).sort()).toEqual(['SR', 'TO']);
   });
+
+  it('asks before /huddle post on a closed day; Post anyway posts, and an old button or a non-manager is refused', async () => {
+    const saturday = DateTime.fromISO('2026-11-28T09:00', { zone });
+    const asked = await run('U0DANA', { kind: 'command', command: 'huddle', text: 'post' }, saturday);
+    expect(asked.effects).toEqual([]);
+    expect(asked.reply?.text).toBe(
+      'The office is closed today (Sat Nov 28), and the huddle is not posted on closed days. Post it anyway?',
+    );
+    const button = asked.reply?.buttons?.[0];
+    expect(button).toMatchObject({ label: 'Post anyway', value: '2026-11-28' });
+    const press = (userId: string, now: typeof saturday) =>
+      run(userId, { kind: 'action', actionId: button?.actionId ?? '', value: button?.value ?? '' }, now);
+    expect((await press('U0SAM', saturday)).effects).toEqual([]);
+    const late = await press('U0DANA', saturday.plus({ days: 1 }));
+    expect(late.reply?.text).toMatch(/^That button was for another day\./);
+    expect(late.effects).toEqual([]);
+    const posted = await press('U0DANA', saturday);
+    expect(posted.reply?.text).toBe('Posted the huddle for Sat Nov 28 to the huddle channel.');
+    expect(posted.effects).toMatchObject([{ kind: 'post', channel: 'huddle' }]);
+  });
+
+  it('marks urgent supplies still to order', async () => {
+    const urgent = await run('U0SAM', {
+      kind: 'command',
+      command: 'supplies',
+      text: '2 GLV-S urgent for room 2',
+    });
+    await run('U0DANA', {
+      kind: 'action',
+      actionId: SUPPLIES_ACTIONS.approve,
+      value: reference(JSON.stringify(urgent.reply), 'SR'),
+    });
+    const digest = await loadHuddleDigest(database.db, office, '2026-11-25', NOW);
+    const toOrder = digest.sections.find((entry) => entry.heading === 'Supplies to order')?.lines ?? [];
+    expect(toOrder.find((line) => line.includes('Nitrile gloves (S)'))).toMatch(/· ⚡ urgent today$/);
+  });
 });

@@ -30,7 +30,7 @@ interface DigestInput {
   decisions: DigestDecision[];
   suppliesToOrder: { reference: string; summary: string }[];
   belowPar: { name: string; onHand: number; par: number; suggested: number; unit: string }[];
-  repVisits: { time: string; repName: string; company: string }[];
+  repVisits: { time: string; repName: string; company: string; lunch?: boolean; providerNames?: string[] }[];
   complaints: { open: number; overdue: { reference: string; ageDays: number }[] };
 }
 
@@ -161,7 +161,7 @@ describe('the huddle digest', () => {
     });
     expect(digest.sections).toContainEqual({
       heading: 'Below par',
-      lines: ['Exam table paper: 3 of 12 on hand, order 9 roll'],
+      lines: ['Exam table paper: 3 of 12 on hand, order 9 rolls'],
     });
   });
 
@@ -185,6 +185,43 @@ describe('the huddle digest', () => {
       'Complaints',
       'Holidays this week',
     ]);
+  });
+
+  it('warns of the next working day’s coverage gaps too, naming the day', () => {
+    const digest = build({
+      absences: [
+        { name: 'Ana Cruz', role: 'medical-assistant', start: '2026-11-27', end: '2026-11-27', part: 'full' },
+      ],
+    });
+    expect(digest.sections).toContainEqual({
+      heading: 'Coverage',
+      lines: ['⚠️ Fri Nov 27 — Medical assistant: 0 of 1 needed on duty'],
+    });
+  });
+
+  it('counts today among the holidays of the week', () => {
+    expect(build({ day: '2026-11-26' }).sections).toContainEqual({
+      heading: 'Holidays this week',
+      lines: ['Thu Nov 26'],
+    });
+  });
+
+  it('shows lunch and the providers a rep expects', () => {
+    const digest = build({
+      repVisits: [
+        {
+          time: '12:00',
+          repName: 'Jordan Smith',
+          company: 'Acme Pharma',
+          lunch: true,
+          providerNames: ['Dr. Omar Haddad'],
+        },
+      ],
+    });
+    expect(digest.sections).toContainEqual({
+      heading: 'Reps today',
+      lines: ['12:00 · Jordan Smith (Acme Pharma) · lunch · expects Dr. Omar Haddad'],
+    });
   });
 
   it('lists holidays in the coming week', () => {

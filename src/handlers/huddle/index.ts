@@ -1,3 +1,4 @@
+import { findNextWorkingDay, isWorkingDay } from '../../domain/calendar.ts';
 import {
   formatDay,
   formatDayWithYear,
@@ -7,10 +8,12 @@ import {
   parseDateRange,
 } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import { NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import { type DigestSources, loadHuddleDigest, renderHuddleDigest } from './digest.ts';
+import { HUDDLE_ACTIONS } from './ids.ts';
 import { createHuddleDigestJob, createPendingRemindersJob } from './jobs.ts';
 
 function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: string } {
@@ -34,15 +37,54 @@ function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: str
   return parsed.start;
 }
 
-/** `/huddle post`: today's digest to the huddle channel now, as the morning job posts it. */
-async function postDigest(features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
+async function postDigestOf(day: IsoDay, features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
   const { office, db, now, zone } = ctx;
-  const today = getOfficeDay(now, zone);
-  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, today, now));
+  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now));
   return {
-    reply: { text: `Posted the huddle for ${formatDay(today, zone)} to the huddle channel.` },
+    reply: { text: `Posted the huddle for ${formatDay(day, zone)} to the huddle channel.` },
     effects: [{ kind: 'post', channel: 'huddle', message }],
   };
+}
+
+/**
+ * `/huddle post`: today's digest to the huddle channel now, as the morning job posts it. On a day the office
+ * is closed the job posts nothing, so a manager is asked first.
+ */
+async function postDigest(features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  if (isWorkingDay(today, ctx.office)) return postDigestOf(today, features, ctx);
+  const text = `The office is closed today (${formatDay(today, ctx.zone)}), and the huddle is not posted on closed days. Post it anyway?`;
+  return replyOnly({
+    text,
+    lines: [text],
+    buttons: [{ label: 'Post anyway', actionId: HUDDLE_ACTIONS.postAnyway, value: today }],
+  });
+}
+
+/** `Post anyway`: posts today's digest on a closed day; a button left from another day says so instead. */
+async function postAnyway(value: string, features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
+  if (!ctx.actor.isManager) {
+    return refusal('Only managers can post the huddle to the channel. /huddle shows it to you.');
+  }
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  if (value !== today) {
+    return refusal(
+      `That button was for another day. Type /huddle post again to post today’s huddle. ${NOTHING_CHANGED}`,
+    );
+  }
+  return postDigestOf(today, features, ctx);
+}
+
+/** The digest of a day; for a day the office is closed, the next working day's, saying so. */
+async function showDigest(day: IsoDay, features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
+  const { office, db, now, zone } = ctx;
+  if (isWorkingDay(day, office)) {
+    return replyOnly(renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now)));
+  }
+  const next = findNextWorkingDay(day, office);
+  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, next, now));
+  const closed = `The office is closed ${formatDay(day, zone)}. This is the huddle for ${formatDay(next, zone)}, the next working day.`;
+  return replyOnly({ ...message, lines: [closed, ...(message.lines ?? [])] });
 }
 
 async function runHuddleCommand(
@@ -50,10 +92,9 @@ async function runHuddleCommand(
   text: string,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const { office, db, now } = ctx;
   const day = readDigestDay(text.toLowerCase(), ctx);
   if (typeof day !== 'string') return replyOnly({ text: day.error });
-  return replyOnly(renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now)));
+  return showDigest(day, features, ctx);
 }
 
 /** `/huddle`: the day's digest to me, or (managers) posted to the huddle channel now, from every feature's part. */
@@ -75,7 +116,7 @@ export const createHuddleFeature = (features: DigestSources): Feature => ({
       run: (_rest, ctx) => postDigest(features, ctx),
     },
   ],
-  actions: {},
+  actions: { [HUDDLE_ACTIONS.postAnyway]: (value, ctx) => postAnyway(value, features, ctx) },
   forms: {},
   jobs: [createHuddleDigestJob(features), createPendingRemindersJob(features)],
 });

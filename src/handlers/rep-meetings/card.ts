@@ -104,5 +104,7 @@ async function loadRepVisitsForDigest(db: Db, office: OfficeConfig, day: IsoDay)
     time: DateTime.fromJSDate(row.slotStart).setZone(zone).toFormat('HH:mm'),
     repName: row.repName,
     company: row.company,
+    lunch: row.lunch,
+    providerNames: row.providerNames,
   }));
 }

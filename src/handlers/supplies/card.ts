@@ -17,6 +17,7 @@ import {
   computeLineCostCents,
   describeSupplySections,
   formatMoney,
+  formatQuantity,
   getOfficeMonth,
   isOnOrder,
   listReorderSuggestions,
@@ -40,13 +41,6 @@ export const SUPPLY_URGENCY_LABELS: Record<SupplyUrgency, string> = {
 /** `SR-7` of a row. */
 export function formatSupplyReference(row: Pick<SupplyRow, 'number'>): string {
   return formatReference('SR', row.number);
-}
-
-/** `4 boxes`, `1 roll`, `3 each`, or just `4` for an item with no unit. */
-export function formatQuantity(quantity: number, unit: string | null): string {
-  if (!unit) return String(quantity);
-  if (quantity === 1 || unit === 'each') return `${quantity} ${unit}`;
-  return `${quantity} ${/(x|ch|sh|s)$/.test(unit) ? `${unit}es` : `${unit}s`}`;
 }
 
 /** `4 boxes of Nitrile gloves (M)`, or `4 × printer toner` for an item not in the catalog. */
@@ -102,7 +96,10 @@ export async function loadSupplyDigest(db: Db, office: OfficeConfig) {
       })),
     suppliesToOrder: open
       .filter((row) => row.status === 'approved')
-      .map((row) => ({ reference: formatSupplyReference(row), summary: summarize(row) })),
+      .map((row) => ({
+        reference: formatSupplyReference(row),
+        summary: `${summarize(row)}${row.urgency === 'routine' ? '' : ` · ⚡ ${SUPPLY_URGENCY_LABELS[row.urgency].toLowerCase()}`}`,
+      })),
     belowPar: listReorderSuggestions(
       office.supplies.catalog,
       new Map(stock.map((row) => [row.sku, row.onHand])),
