@@ -77,8 +77,8 @@ export const MAX_CLOSE_MATCHES = 5;
 
 const TRANSITIONS: Readonly<Record<SupplyStatus, readonly SupplyStatus[]>> = {
   pending: ['approved', 'denied', 'cancelled'],
-  approved: ['ordered'],
-  ordered: ['received'],
+  approved: ['ordered', 'cancelled'],
+  ordered: ['received', 'cancelled'],
   received: [],
   denied: [],
   cancelled: [],
@@ -285,13 +285,17 @@ export function checkSupplyStep(from: SupplyStatus, to: SupplyStep): StepCheck {
   return { ok: false, reason: 'not_yet', needs: from === 'approved' ? 'ordered' : 'approved' };
 }
 
-/** The requester or a manager may cancel a request while it is pending; after approval it is the manager's order. */
+/**
+ * The requester or a manager may cancel a request while it is pending; once approved it is the manager's
+ * order, which a manager may still cancel (with a reason) until it is received.
+ */
 export function canCancelSupplyRequest(
   status: SupplyStatus,
   byRole: 'requester' | 'manager' | 'other',
 ): SupplyCancelCheck {
   if (byRole === 'other') return { ok: false, reason: 'not_permitted' };
   if (!canTransitionSupply(status, 'cancelled')) return { ok: false, reason: 'not_pending' };
+  if (status !== 'pending' && byRole !== 'manager') return { ok: false, reason: 'not_pending' };
   return { ok: true };
 }
 

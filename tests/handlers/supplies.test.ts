@@ -712,6 +712,38 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
     });
   });
 
+  describe('a manager stopping an approved order', () => {
+    it('asks for a reason, cancels until it is received, and tells the requester why', async ({
+      command,
+      press,
+      submit,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
+      await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference);
+      const opened = await command(DANA, `cancel ${reference}`);
+      expect(opened.form).toMatchObject({ formId: SUPPLIES_FORMS.cancelReason, metadata: reference });
+      const empty = await submit(DANA, SUPPLIES_FORMS.cancelReason, { reason: '  ' }, reference);
+      expect(empty.formErrors).toEqual({ reason: 'Say why; the requester is told.' });
+      expect((await storedRequests())[0]?.status).toBe('ordered');
+      // The form is checked again on submit: a requester cannot use it to stop an order.
+      const forged = await submit(SAM, SUPPLIES_FORMS.cancelReason, { reason: 'mine' }, reference);
+      expect(replyText(forged)).toMatch(/stop the order\. Nothing was changed/);
+      const done = await submit(DANA, SUPPLIES_FORMS.cancelReason, { reason: 'Vendor recall' }, reference);
+      expect(done.reply?.text).toBe(`Cancelled ${reference} (4 boxes of Nitrile gloves (M)).`);
+      expect((await storedRequests())[0]).toMatchObject({ status: 'cancelled', cancelNote: 'Vendor recall' });
+      const dm = (await outboxRows()).filter((row) => row.kind === 'dm').at(-1);
+      expect(dm?.message.lines).toEqual([
+        `Dana Reyes cancelled your supply request ${reference} (4 boxes of Nitrile gloves (M)).`,
+        'Reason: Vendor recall',
+      ]);
+      await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
+      expect((await storedRequests())[0]?.status).toBe('cancelled');
+    });
+  });
+
   describe('export', () => {
     it('gives managers the month’s requests as CSV lines, header first', async ({ db, command }) => {
       await command(SAM, '4 nitrile gloves m');

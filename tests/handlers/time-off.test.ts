@@ -404,6 +404,45 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     });
   });
 
+  describe('a manager cancelling someone’s approved leave', () => {
+    it('asks for a reason and tells the person why; their own withdrawal needs none', async ({
+      command,
+      press,
+      submit,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const reference = referenceIn(await command(SAM, 'dec 3'));
+      await press(DANA, TIME_OFF_ACTIONS.approve, reference);
+      const opened = await command(DANA, `cancel ${reference}`);
+      expect(opened.form).toMatchObject({ formId: TIME_OFF_FORMS.cancelReason, metadata: reference });
+      expect((await storedRequests())[0]?.status).toBe('approved');
+      const empty = await submit(DANA, TIME_OFF_FORMS.cancelReason, {}, reference);
+      expect(empty.formErrors).toEqual({ reason: 'Say why; the requester is told.' });
+      const done = await submit(
+        DANA,
+        TIME_OFF_FORMS.cancelReason,
+        { reason: 'Inspection that day' },
+        reference,
+      );
+      expect(done.reply?.text).toBe(`Cancelled ${reference} (Thu Dec 3). The managers have been told.`);
+      expect((await storedRequests())[0]).toMatchObject({
+        status: 'cancelled',
+        cancelNote: 'Inspection that day',
+      });
+      const dm = (await outboxRows()).filter((row) => row.kind === 'dm').at(-1);
+      expect(dm?.message.lines).toEqual([
+        `Dana Reyes cancelled your time off ${reference} (Thu Dec 3).`,
+        'Reason: Inspection that day',
+      ]);
+      const own = referenceIn(await command(PRIYA, 'dec 10'));
+      await press(DANA, TIME_OFF_ACTIONS.approve, own);
+      expect((await command(PRIYA, `cancel ${own}`)).reply?.text).toBe(
+        `Cancelled ${own} (Thu Dec 10). The managers have been told.`,
+      );
+    });
+  });
+
   describe('live cards', () => {
     const latestCard = (rows: { kind: string; cardKey: string | null; message: Message }[], key: string) =>
       rows.filter((row) => row.cardKey === key && (row.kind === 'post' || row.kind === 'update')).at(-1)

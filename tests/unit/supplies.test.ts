@@ -192,7 +192,9 @@ describe('canTransitionSupply', () => {
     'pending→denied',
     'pending→cancelled',
     'approved→ordered',
+    'approved→cancelled',
     'ordered→received',
+    'ordered→cancelled',
   ]);
 
   it.each(ALL_STATUSES.flatMap((from) => ALL_STATUSES.map((to) => [from, to] as const)))(
@@ -241,12 +243,17 @@ describe('checkSupplyStep', () => {
 });
 
 describe('canCancelSupplyRequest', () => {
-  it('lets the requester or a manager cancel while pending only', () => {
+  it('lets the requester cancel while pending, and a manager until the order is received', () => {
     expect(canCancelSupplyRequest('pending', 'requester')).toEqual({ ok: true });
     expect(canCancelSupplyRequest('pending', 'manager')).toEqual({ ok: true });
     expect(canCancelSupplyRequest('pending', 'other')).toEqual({ ok: false, reason: 'not_permitted' });
     for (const status of ALL_STATUSES.filter((status) => status !== 'pending')) {
       expect(canCancelSupplyRequest(status, 'requester')).toEqual({ ok: false, reason: 'not_pending' });
+    }
+    expect(canCancelSupplyRequest('approved', 'manager')).toEqual({ ok: true });
+    expect(canCancelSupplyRequest('ordered', 'manager')).toEqual({ ok: true });
+    for (const status of ['received', 'denied', 'cancelled'] as const) {
+      expect(canCancelSupplyRequest(status, 'manager')).toEqual({ ok: false, reason: 'not_pending' });
     }
   });
 });

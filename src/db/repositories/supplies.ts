@@ -122,7 +122,7 @@ function describeStep(step: SupplyStep, byName: string, at: Date, note: string |
     case 'received':
       return { receivedByName: byName, receivedAt: at };
     case 'cancelled':
-      return { cancelledByName: byName, cancelledAt: at };
+      return { cancelledByName: byName, cancelledAt: at, cancelNote: note };
   }
 }
 

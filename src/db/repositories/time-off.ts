@@ -114,11 +114,16 @@ export async function decideTimeOffRequest(
 /** Cancels a request only if it is still in `fromStatus`; `undefined` means it changed meanwhile. */
 export async function cancelTimeOffRequest(
   db: Db,
-  params: { id: number; fromStatus: 'pending' | 'approved'; byName: string; at: Date },
+  params: { id: number; fromStatus: 'pending' | 'approved'; byName: string; at: Date; note?: string | null },
 ): Promise<TimeOffRow | undefined> {
   const [row] = await db
     .update(timeOffRequests)
-    .set({ status: 'cancelled', cancelledByName: params.byName, cancelledAt: params.at })
+    .set({
+      status: 'cancelled',
+      cancelledByName: params.byName,
+      cancelledAt: params.at,
+      cancelNote: params.note ?? null,
+    })
     .where(and(eq(timeOffRequests.id, params.id), eq(timeOffRequests.status, params.fromStatus)))
     .returning();
   return row;

@@ -48,6 +48,8 @@ export const supplyRequests = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }),
     cancelledByName: text('cancelled_by_name'),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** why a manager cancelled an approved or ordered request; the requester is told it */
+    cancelNote: text('cancel_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

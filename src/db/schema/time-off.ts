@@ -41,6 +41,8 @@ export const timeOffRequests = pgTable(
     decisionNote: text('decision_note'),
     cancelledByName: text('cancelled_by_name'),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** why a manager cancelled someone's approved leave; they are told it */
+    cancelNote: text('cancel_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -174,19 +174,23 @@ export function stepFormHandler<Row, Values>(
   };
 }
 
-/** The form every "why" step shares (deny with a reason): one optional reason for the requester. */
+/**
+ * The form every "why" step shares (deny, or cancel someone's approved request): one reason for the
+ * requester, optional unless `required`.
+ */
 export function reasonForm<Row>(params: {
   id: string;
   title: (reference: string) => string;
   submitLabel: string;
   maxLength: number;
+  required?: boolean;
 }): StepForm<Row, { reason: string }> {
+  const text = z
+    .string({ error: 'Say why; the requester is told.' })
+    .trim()
+    .max(params.maxLength, `Keep the reason under ${params.maxLength} characters.`);
   const schema = z.object({
-    reason: z
-      .string()
-      .trim()
-      .max(params.maxLength, `Keep the reason under ${params.maxLength} characters.`)
-      .default(''),
+    reason: params.required ? text.min(1, 'Say why; the requester is told.') : text.default(''),
   });
   return {
     id: params.id,
@@ -198,7 +202,7 @@ export function reasonForm<Row>(params: {
           kind: 'textarea',
           id: 'reason',
           label: 'Reason for the requester',
-          optional: true,
+          optional: !params.required,
           maxLength: params.maxLength,
         },
       ],

@@ -147,7 +147,10 @@ function describeHistory(row: SupplyRow, zone: string): string {
     const why = row.denialNote ? ` — ${row.denialNote}` : '';
     steps.push(`❌ Denied by ${row.deniedByName}${at(row.deniedAt)}${why}`);
   }
-  if (row.cancelledByName) steps.push(`↩️ Cancelled by ${row.cancelledByName}${at(row.cancelledAt)}`);
+  if (row.cancelledByName) {
+    const why = row.cancelNote ? ` — ${row.cancelNote}` : '';
+    steps.push(`↩️ Cancelled by ${row.cancelledByName}${at(row.cancelledAt)}${why}`);
+  }
   if (row.status === 'pending') steps.push('waiting for a manager');
   return steps.join(' · ');
 }

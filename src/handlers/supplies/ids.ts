@@ -11,4 +11,5 @@ export const SUPPLIES_ACTIONS = {
 export const SUPPLIES_FORMS = {
   request: 'supplies_request',
   denyReason: 'supplies_deny_reason',
+  cancelReason: 'supplies_cancel_reason',
 } as const;

@@ -46,7 +46,9 @@ import type { Feature } from '../kernel/feature.ts';
 import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
+  findRequest,
   type RequestKind,
+  reasonForm,
   relationTo,
   type Step,
   stepButton,
@@ -682,48 +684,83 @@ const deny = withDenyReason(
   MAX_NOTE,
 );
 
-/** The requester (or a manager) withdraws a request while it is pending; after that it is the manager's order. */
-const cancel: Step<SupplyRow> = {
-  check({ row, reference }, ctx) {
-    const { actor, office, zone } = ctx;
-    const check = canCancelSupplyRequest(row.status, relationTo(row.requesterKey, actor));
-    if (check.ok) return undefined;
-    if (check.reason === 'not_permitted') {
-      return `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`;
-    }
-    const after =
-      row.status === 'approved' || row.status === 'ordered'
-        ? ` Only a pending request can be cancelled here; ask ${managerNames(office)} to stop the order.`
-        : '';
-    return `${reference} was already ${row.status} ${describeWhoDid(row, row.status, zone)}.${after} ${NOTHING_CHANGED}`;
-  },
-  apply: ({ row }, _values, { actor, db, now }) =>
-    updateSupplyRequestStatus(db, {
-      id: row.id,
-      from: 'pending',
-      to: 'cancelled',
-      byName: actor.name,
-      at: now.toJSDate(),
-    }),
-  async finish({ row: cancelled, reference }, _before, _values, { actor }) {
-    const line = describeSupplyLine(cancelled);
-    const effects: Effect[] =
-      cancelled.requesterKey === actor.key
-        ? []
-        : [
-            {
-              kind: 'dm',
-              to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
-              message: { text: `${actor.name} cancelled your supply request ${reference} (${line}).` },
-            },
-          ];
-    return {
-      audit: { action: 'supplies.cancelled' },
-      reply: { text: `Cancelled ${reference} (${line}).` },
-      effects,
-    };
-  },
+/**
+ * The requester (or a manager) withdraws a request while it is pending; after approval it is the manager's
+ * order, which a manager may still cancel until it is received, giving the requester a reason.
+ */
+function cancelStep<Values>(note: (values: Values) => string): Step<SupplyRow, Values> {
+  return {
+    check({ row, reference }, ctx) {
+      const { actor, office, zone } = ctx;
+      const check = canCancelSupplyRequest(row.status, relationTo(row.requesterKey, actor));
+      if (check.ok) return undefined;
+      if (check.reason === 'not_permitted') {
+        return `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`;
+      }
+      const after =
+        row.status === 'approved' || row.status === 'ordered'
+          ? ` Only a pending request can be cancelled here; ask ${managerNames(office)} to stop the order.`
+          : '';
+      return `${reference} was already ${row.status} ${describeWhoDid(row, row.status, zone)}.${after} ${NOTHING_CHANGED}`;
+    },
+    apply: ({ row }, values, { actor, db, now }) =>
+      updateSupplyRequestStatus(db, {
+        id: row.id,
+        from: row.status,
+        to: 'cancelled',
+        byName: actor.name,
+        at: now.toJSDate(),
+        note: note(values) || null,
+      }),
+    async finish({ row: cancelled, reference }, before, values, ctx) {
+      const { actor } = ctx;
+      const line = describeSupplyLine(cancelled);
+      const reason = note(values);
+      const text = `${actor.name} cancelled your supply request ${reference} (${line}).`;
+      const effects: Effect[] =
+        cancelled.requesterKey === actor.key
+          ? []
+          : [
+              {
+                kind: 'dm',
+                to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
+                message: reason ? { text, lines: [text, `Reason: ${reason}`] } : { text },
+              },
+            ];
+      // An approved or ordered request counted in the month's spend and what is on order.
+      if (before.status !== 'pending') effects.push(...(await refreshPendingCards(cancelled, ctx)));
+      return {
+        audit: { action: 'supplies.cancelled', ...(reason ? { detail: { note: true } } : {}) },
+        reply: { text: `Cancelled ${reference} (${line}).` },
+        effects,
+      };
+    },
+  };
+}
+
+const cancel = cancelStep<undefined>(() => '');
+const cancelWithReason = {
+  ...cancelStep<{ reason: string }>((values) => values.reason),
+  form: reasonForm<SupplyRow>({
+    id: SUPPLIES_FORMS.cancelReason,
+    title: (reference) => `Cancel ${reference}`,
+    submitLabel: 'Cancel the order',
+    maxLength: MAX_NOTE,
+    required: true,
+  }),
 };
+const CANCEL_HINT =
+  'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.';
+
+/** `/supplies cancel SR-7`: at once while pending; a manager stopping an approved order gives a reason first. */
+async function cancelFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const looked = text ? await findRequest(supplyRequestKind, text, ctx) : undefined;
+  const row = looked?.ok ? looked.found.row : undefined;
+  if (row && (row.status === 'approved' || row.status === 'ordered') && ctx.actor.isManager) {
+    return stepButton(supplyRequestKind, cancelWithReason)(text, ctx);
+  }
+  return stepCommand(supplyRequestKind, cancel, CANCEL_HINT)(text, ctx);
+}
 
 async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   return text === '' ? { form: buildRequestForm(ctx.office), effects: [] } : fileFromText(text, ctx);
@@ -759,11 +796,7 @@ export const suppliesFeature: Feature = {
     },
     {
       words: ['cancel', 'withdraw'],
-      run: stepCommand(
-        supplyRequestKind,
-        cancel,
-        'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.',
-      ),
+      run: cancelFromText,
     },
   ],
   actions: {
@@ -776,6 +809,7 @@ export const suppliesFeature: Feature = {
   forms: {
     [SUPPLIES_FORMS.request]: submitRequestForm,
     [SUPPLIES_FORMS.denyReason]: stepFormHandler(supplyRequestKind, deny),
+    [SUPPLIES_FORMS.cancelReason]: stepFormHandler(supplyRequestKind, cancelWithReason),
   },
   digest: suppliesDigest,
   pending: listPendingSupplies,

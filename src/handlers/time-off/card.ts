@@ -96,7 +96,7 @@ function describeStatus(row: TimeOffRow, zone: string): string {
       return `❌ Denied by ${row.decidedByName ?? 'a manager'}${when(row.decidedAt)}${row.decisionNote ? ` — ${row.decisionNote}` : ''}`;
     case 'cancelled':
       return row.decidedAt
-        ? `🚫 Cancelled by ${row.cancelledByName ?? 'someone'}${when(row.cancelledAt)} (was approved by ${row.decidedByName})`
+        ? `🚫 Cancelled by ${row.cancelledByName ?? 'someone'}${when(row.cancelledAt)} (was approved by ${row.decidedByName})${row.cancelNote ? ` — ${row.cancelNote}` : ''}`
         : `↩️ Withdrawn by ${row.cancelledByName ?? 'someone'}${when(row.cancelledAt)}`;
   }
 }

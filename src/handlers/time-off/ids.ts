@@ -8,4 +8,5 @@ export const TIME_OFF_ACTIONS = {
 export const TIME_OFF_FORMS = {
   request: 'timeoff_request',
   denyReason: 'timeoff_deny_reason',
+  cancelReason: 'timeoff_cancel_reason',
 } as const;

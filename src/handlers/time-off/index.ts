@@ -37,7 +37,9 @@ import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
+  findRequest,
   type RequestKind,
+  reasonForm,
   relationTo,
   type Step,
   stepButton,
@@ -466,61 +468,95 @@ const deny = withDenyReason(
   MAX_REASON,
 );
 
-/** The requester withdraws (pending) or cancels (approved) before it starts; a manager may do it for them. */
-const cancel: Step<TimeOffRow> = {
-  check({ row, reference }, ctx) {
-    const { actor, now, office, zone } = ctx;
-    const check = canCancel(toTimeOffRequest(row), now, zone, relationTo(row.requesterKey, actor));
-    if (check.ok) return undefined;
-    switch (check.reason) {
-      case 'not_permitted':
-        return `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`;
-      case 'already_started':
-        return `${reference} has already started, so it cannot be cancelled here. Please talk to ${managerNames(office)}.`;
-      case 'already_closed':
-        return `${reference} is already ${row.status}. ${NOTHING_CHANGED}`;
-    }
-  },
-  apply: ({ row }, _values, { actor, db, now }) =>
-    cancelTimeOffRequest(db, {
-      id: row.id,
-      fromStatus: row.status === 'approved' ? 'approved' : 'pending',
-      byName: actor.name,
-      at: now.toJSDate(),
-    }),
-  async finish({ row: cancelled, reference }, before, _values, ctx) {
-    const { actor, zone } = ctx;
-    const wasApproved = before.status === 'approved';
-    const days = describeTimeOffDays(cancelled, zone);
-    const effects: Effect[] = [];
-    if (wasApproved) {
-      effects.push({
-        kind: 'post',
-        channel: 'approvals',
-        message: {
-          text: `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}.`,
-          lines: [
-            `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}. They will be in.`,
-          ],
+/**
+ * The requester withdraws (pending) or cancels (approved) before it starts; a manager may do it for them,
+ * and cancelling someone's approved leave takes a reason, which they are told.
+ */
+function cancelStep<Values>(note: (values: Values) => string): Step<TimeOffRow, Values> {
+  return {
+    check({ row, reference }, ctx) {
+      const { actor, now, office, zone } = ctx;
+      const check = canCancel(toTimeOffRequest(row), now, zone, relationTo(row.requesterKey, actor));
+      if (check.ok) return undefined;
+      switch (check.reason) {
+        case 'not_permitted':
+          return `${reference} is not yours; only its requester or a manager can cancel it. ${NOTHING_CHANGED}`;
+        case 'already_started':
+          return `${reference} has already started, so it cannot be cancelled here. Please talk to ${managerNames(office)}.`;
+        case 'already_closed':
+          return `${reference} is already ${row.status}. ${NOTHING_CHANGED}`;
+      }
+    },
+    apply: ({ row }, values, { actor, db, now }) =>
+      cancelTimeOffRequest(db, {
+        id: row.id,
+        fromStatus: row.status === 'approved' ? 'approved' : 'pending',
+        byName: actor.name,
+        at: now.toJSDate(),
+        note: note(values) || null,
+      }),
+    async finish({ row: cancelled, reference }, before, values, ctx) {
+      const { actor, zone } = ctx;
+      const wasApproved = before.status === 'approved';
+      const days = describeTimeOffDays(cancelled, zone);
+      const reason = note(values);
+      const effects: Effect[] = [];
+      if (wasApproved) {
+        effects.push({
+          kind: 'post',
+          channel: 'approvals',
+          message: {
+            text: `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}.`,
+            lines: [
+              `${actor.name} cancelled approved time off ${reference}: ${cancelled.requesterName}, ${days}. They will be in.`,
+            ],
+          },
+        });
+      }
+      if (cancelled.requesterKey !== actor.key) {
+        const text = `${actor.name} cancelled your time off ${reference} (${days}).`;
+        effects.push({
+          kind: 'dm',
+          to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
+          message: reason ? { text, lines: [text, `Reason: ${reason}`] } : { text },
+        });
+      }
+      effects.push(...(await refreshOverlappingCards(cancelled, ctx)));
+      const told = wasApproved ? ' The managers have been told.' : '';
+      return {
+        audit: {
+          action: wasApproved ? 'timeoff.cancelled' : 'timeoff.withdrawn',
+          ...(reason ? { detail: { note: true } } : {}),
         },
-      });
-    }
-    if (cancelled.requesterKey !== actor.key) {
-      effects.push({
-        kind: 'dm',
-        to: { platform: cancelled.requesterPlatform, userId: cancelled.requesterUserId },
-        message: { text: `${actor.name} cancelled your time off ${reference} (${days}).` },
-      });
-    }
-    effects.push(...(await refreshOverlappingCards(cancelled, ctx)));
-    const told = wasApproved ? ' The managers have been told.' : '';
-    return {
-      audit: { action: wasApproved ? 'timeoff.cancelled' : 'timeoff.withdrawn' },
-      reply: { text: `${wasApproved ? 'Cancelled' : 'Withdrew'} ${reference} (${days}).${told}` },
-      effects,
-    };
-  },
+        reply: { text: `${wasApproved ? 'Cancelled' : 'Withdrew'} ${reference} (${days}).${told}` },
+        effects,
+      };
+    },
+  };
+}
+
+const cancel = cancelStep<undefined>(() => '');
+const cancelWithReason = {
+  ...cancelStep<{ reason: string }>((values) => values.reason),
+  form: reasonForm<TimeOffRow>({
+    id: TIME_OFF_FORMS.cancelReason,
+    title: (reference) => `Cancel ${reference}`,
+    submitLabel: 'Cancel time off',
+    maxLength: MAX_REASON,
+    required: true,
+  }),
 };
+const CANCEL_HINT = 'Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.';
+
+/** `/timeoff cancel TO-3`: at once, or through the reason form when a manager cancels someone's approved leave. */
+async function cancelFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const looked = text ? await findRequest(timeOffRequestKind, text, ctx) : undefined;
+  const row = looked?.ok ? looked.found.row : undefined;
+  if (row && row.status === 'approved' && row.requesterKey !== ctx.actor.key) {
+    return stepButton(timeOffRequestKind, cancelWithReason)(text, ctx);
+  }
+  return stepCommand(timeOffRequestKind, cancel, CANCEL_HINT)(text, ctx);
+}
 
 /** Time off is for people on the staff list: anyone else has no allowance and no role to cover. */
 function refuseNonStaff(ctx: HandlerContext): Outcome | undefined {
@@ -560,11 +596,7 @@ export const timeOffFeature: Feature = {
     { words: ['list'], run: (_rest, ctx) => listMine(ctx) },
     {
       words: ['cancel', 'withdraw'],
-      run: stepCommand(
-        timeOffRequestKind,
-        cancel,
-        'Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.',
-      ),
+      run: cancelFromText,
     },
   ],
   actions: {
@@ -574,6 +606,7 @@ export const timeOffFeature: Feature = {
   forms: {
     [TIME_OFF_FORMS.request]: submitRequestForm,
     [TIME_OFF_FORMS.denyReason]: stepFormHandler(timeOffRequestKind, deny),
+    [TIME_OFF_FORMS.cancelReason]: stepFormHandler(timeOffRequestKind, cancelWithReason),
   },
   digest: timeOffDigest,
   pending: listPendingTimeOff,
