@@ -167,7 +167,9 @@ describe('supplies through signed Slack requests', () => {
     expect(JSON.stringify(ordered.body.blocks)).toContain('"action_id":"supplies_mark_received"');
 
     await slack.press('supplies_mark_received', reference, 'U0DANA', 'received');
-    expect(await slack.answerTo('received')).toContain('GLV-M now has 4 on hand');
+    expect(await slack.answerTo('received')).toContain(
+      'GLV-M was never counted, so how many are on hand is unknown; count it with /supplies stock GLV-M followed by the number on the shelf.',
+    );
     const received = await waitFor(() => slack.api.callsTo('chat.update')[2], 'the third update');
     expect(JSON.stringify(received.body.blocks)).not.toContain('"type":"actions"');
     expect(JSON.stringify(received.body.blocks)).toContain('Received by Dana Reyes');
@@ -181,8 +183,8 @@ describe('supplies through signed Slack requests', () => {
       expect.stringContaining('has been ordered by Dana Reyes'),
       expect.stringContaining('has arrived'),
     ]);
-    const [stock] = await slack.db.select().from(supplyStock).where(eq(supplyStock.sku, 'GLV-M'));
-    expect(stock?.onHand).toBe(4);
+    // Never counted: a delivery alone does not say how many are on the shelf, so no number is made up.
+    expect(await slack.db.select().from(supplyStock).where(eq(supplyStock.sku, 'GLV-M'))).toEqual([]);
   });
 
   it('answers a non-manager press with an explanation and changes nothing', async () => {

@@ -417,6 +417,8 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       outboxRows,
       stockOf,
     }) => {
+      // Counted first, so the one delivery shows in the stock; a second Mark received must not add it again.
+      await command(DANA, 'stock GLV-M 0');
       const reference = referenceIn(await command(SAM, '4 nitrile gloves m'));
       await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const before = (await outboxRows()).length;
@@ -599,6 +601,36 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       const list = replyText(await command(SAM, 'list'));
       expect(list).toContain(`${reference} · 2 boxes of Nitrile gloves (M) · Sam Lee · approved`);
       expect(list).toContain('Nitrile gloves (M) (GLV-M): 3 on hand of par 10, 2 on order → order 5 boxes');
+    });
+
+    it('records a count by the item’s name, and asks which one when the name fits several', async ({
+      command,
+      stockOf,
+    }) => {
+      expect(replyText(await command(DANA, 'stock exam table paper 4'))).toContain(
+        'Exam table paper (PPR-EX): 4 rolls on hand',
+      );
+      expect(await stockOf('PPR-EX')).toBe(4);
+      const several = replyText(await command(DANA, 'stock nitrile gloves 3'));
+      expect(several).toMatch(
+        /^Which item did you count: Nitrile gloves \(S\) \(GLV-S\), .*Nothing was saved\./,
+      );
+      expect(await stockOf('GLV-S')).toBeUndefined();
+    });
+
+    it('adds a delivery only to a counted item, and says an uncounted one is unknown', async ({
+      command,
+      press,
+      stockOf,
+    }) => {
+      const reference = referenceIn(await command(SAM, '2 GLV-L'));
+      await press(DANA, SUPPLIES_ACTIONS.approve, reference);
+      await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference);
+      const received = await press(DANA, SUPPLIES_ACTIONS.markReceived, reference);
+      expect(received.reply?.text).toContain(
+        'GLV-L was never counted, so how many are on hand is unknown; count it with /supplies stock GLV-L followed by the number on the shelf.',
+      );
+      expect(await stockOf('GLV-L')).toBeUndefined();
     });
 
     it('accepts a count of zero', async ({ command, stockOf }) => {

@@ -190,19 +190,18 @@ export async function createStockCount(
   return row;
 }
 
-/** Adds received units to on hand in one statement, so two receipts at once both count; starts at 0 if never counted. */
+/**
+ * Adds a delivery to an item's counted stock; an item never counted stays unknown (undefined), since a
+ * delivery alone does not say how many were on the shelf before it.
+ */
 export async function addReceivedStock(
   db: Db,
   params: { officeId: string; sku: string; quantity: number; at: Date },
-): Promise<SupplyStockRow> {
+): Promise<SupplyStockRow | undefined> {
   const [row] = await db
-    .insert(supplyStock)
-    .values({ officeId: params.officeId, sku: params.sku, onHand: params.quantity, updatedAt: params.at })
-    .onConflictDoUpdate({
-      target: [supplyStock.officeId, supplyStock.sku],
-      set: { onHand: sql`${supplyStock.onHand} + ${params.quantity}`, updatedAt: params.at },
-    })
+    .update(supplyStock)
+    .set({ onHand: sql`${supplyStock.onHand} + ${params.quantity}`, updatedAt: params.at })
+    .where(and(eq(supplyStock.officeId, params.officeId), eq(supplyStock.sku, params.sku)))
     .returning();
-  if (!row) throw new Error('received stock not stored');
   return row;
 }

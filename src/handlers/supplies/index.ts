@@ -77,7 +77,8 @@ const EXPORT_ROWS = 40;
 const EXPORT_CHARS = 2_800;
 const FILE_HINT =
   'Write it like /supplies 4 nitrile gloves m, /supplies 2 GLV-M for room 3, or /supplies 1 printer toner - the HP one.';
-const STOCK_HINT = 'Write it like /supplies stock GLV-M 6 (the item code, then how many are on the shelf).';
+const STOCK_HINT =
+  'Write it like /supplies stock GLV-M 6 or /supplies stock nitrile gloves m 6 (the item, then how many are on the shelf).';
 const URGENCIES = ['routine', 'this_week', 'today'] as const satisfies readonly SupplyUrgency[];
 const STEP_BUTTONS = { approved: 'Approve', ordered: 'Mark ordered' } as const;
 const STEP_VERBS: Record<SupplyStep, string> = {
@@ -427,21 +428,40 @@ async function listOpen(ctx: HandlerContext): Promise<Outcome> {
   });
 }
 
-async function recordStock(args: string[], ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId } = ctx;
-  const [skuText = '', countText = ''] = args;
-  if (!skuText || !countText)
-    return refusal(`Say which item and how many are on hand. ${NOTHING_SAVED}`, STOCK_HINT);
-  const item = office.supplies.catalog.find((entry) => entry.sku.toLowerCase() === skuText.toLowerCase());
-  if (!item) {
-    const family = skuText.split('-')[0]?.toUpperCase() ?? '';
-    const similar = office.supplies.catalog.filter((entry) => entry.sku.split('-')[0] === family);
-    const hint = similar.length > 0 ? ` Did you mean ${similar.map((entry) => entry.sku).join(', ')}?` : '';
-    return refusal(
-      `There is no item ${clip(skuText, 30)} in the catalog.${hint} ${NOTHING_SAVED}`,
-      STOCK_HINT,
+/** The catalog item a stock count names, by code (`GLV-M`) or by name (`nitrile gloves m`), or why not. */
+function findCountedItem(itemText: string, office: OfficeConfig): CatalogItem | Outcome {
+  const { catalog } = office.supplies;
+  const bySku = catalog.find((entry) => entry.sku.toLowerCase() === itemText.toLowerCase());
+  if (bySku) return bySku;
+  const notFound = (hint: string) =>
+    refusal(`There is no item ${clip(itemText, 30)} in the catalog.${hint} ${NOTHING_SAVED}`, STOCK_HINT);
+  // Something written like a code is a code: suggest its family rather than guess from the letters.
+  if (/^[a-z0-9]+-[a-z0-9-]+$/i.test(itemText)) {
+    const family = itemText.split('-')[0]?.toUpperCase() ?? '';
+    const similar = catalog.filter((entry) => entry.sku.split('-')[0] === family);
+    return notFound(
+      similar.length > 0 ? ` Did you mean ${similar.map((entry) => entry.sku).join(', ')}?` : '',
     );
   }
+  const match = matchCatalogItem(itemText, catalog);
+  if (match.kind === 'item' && match.note === '') return match.item;
+  if (match.kind === 'close') {
+    const choices = match.items.map((entry) => `${entry.name} (${entry.sku})`).join(', ');
+    return refusal(
+      `Which item did you count: ${choices}? Write its code, like /supplies stock GLV-M 6. ${NOTHING_SAVED}`,
+    );
+  }
+  return notFound('');
+}
+
+async function recordStock(words: string[], ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now, officeId } = ctx;
+  const countText = words.length > 1 ? (words.at(-1) ?? '') : '';
+  const itemText = words.slice(0, -1).join(' ');
+  if (!itemText || !countText)
+    return refusal(`Say which item and how many are on hand. ${NOTHING_SAVED}`, STOCK_HINT);
+  const item = findCountedItem(itemText, office);
+  if (!('sku' in item)) return item;
   const count = parseQuantity(countText, { allowZero: true });
   if (!count.ok) {
     return refusal(`${explainQuantity(count, countText, 'count', office)} ${NOTHING_SAVED}`, STOCK_HINT);
@@ -647,7 +667,13 @@ function managerStep<Values>(
       const line = describeSupplyLine(updated);
       const news = `Your supply request ${reference} (${line}) ${STEP_NEWS[step](actor.name)}.`;
       const dm: Message = { text: news, lines: [news, ...(reason ? [`Reason: ${reason}`] : [])] };
-      const stockText = stock ? ` ${stock.sku} now has ${stock.onHand} on hand.` : '';
+      const neverCounted = ` ${updated.sku} was never counted, so how many are on hand is unknown; count it with /supplies stock ${updated.sku} followed by the number on the shelf.`;
+      const stockText =
+        step !== 'received' || !updated.sku
+          ? ''
+          : stock
+            ? ` ${stock.sku} now has ${stock.onHand} on hand.`
+            : neverCounted;
       const answers: Record<typeof step, string> = {
         approved: `Approved ${reference} for ${updated.requesterName} (${line}). Press Mark ordered on the card once it is ordered.`,
         denied: `Denied ${reference} for ${updated.requesterName} (${line}).`,
@@ -777,7 +803,7 @@ export const suppliesFeature: Feature = {
       '/supplies 1 printer toner - the HP one — an item not in the catalog, with a note after " - "',
       '/supplies list — open requests and items below par',
       '/supplies cancel SR-7 — withdraws a pending request',
-      '/supplies stock GLV-M 6 — (managers) records a count',
+      '/supplies stock GLV-M 6 · /supplies stock nitrile gloves m 6 — (managers) records a count, by code or name',
       '/supplies export · /supplies export 2026-11 — (managers) this or that month’s requests as CSV',
     ],
   },
