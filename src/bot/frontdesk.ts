@@ -19,6 +19,7 @@ import { createRouter } from '../handlers/kernel/router.ts';
 import { serveCalendarFeed } from './calendar-route.ts';
 import { sendJson } from './http-body.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
+import { currentRequestOrigin, withRequestOrigin } from './request-origin.ts';
 import { createSandboxRoutes } from './sandbox/routes.ts';
 import { createSandboxSender } from './sandbox/sender.ts';
 import { createScheduler } from './scheduler.ts';
@@ -87,6 +88,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     platforms,
     routeChannel,
     onQueued: () => deliverer.wake(),
+    publicUrl: () => env.publicUrl ?? currentRequestOrigin(),
   };
   const dispatch: Dispatch = (actor, input) => dispatchInput(deps, actor, input, clock());
   const scheduler = createScheduler({
@@ -153,7 +155,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
   }
 
   const server: Server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    withRequestOrigin(request, () => handle(request, response)).catch((error: unknown) => {
       logger.error(
         { type: error instanceof Error ? error.name : typeof error, path: request.url },
         'request failed',

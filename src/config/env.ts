@@ -29,6 +29,12 @@ const envSchema = z.object({
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   TEAMS_EMULATOR: flagSchema.optional(),
   SANDBOX: flagSchema.optional(),
+  PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'expected the address people reach frontdesk at, like https://frontdesk.example.org',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +54,8 @@ export interface Env {
   teams: { appId: string; appPassword: string; tenantId: string | undefined; appType: string } | undefined;
   teamsEmulator: boolean;
   sandbox: boolean;
+  /** the address people reach frontdesk at, without a trailing slash; else each request's own host */
+  publicUrl: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -98,6 +106,7 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     teams,
     teamsEmulator,
     sandbox,
+    publicUrl: raw.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: raw.LOG_LEVEL,
   };
 }

@@ -48,6 +48,18 @@ describe('/reps through signed Slack requests', () => {
     };
   };
 
+  it('gives a manager the calendar feed at the address Slack reached, which serves the feed', async () => {
+    const answer = await slack.slash('calendar', { userId: 'U0DANA' });
+    const address = /^Calendar feed: (http:\/\/127\.0\.0\.1:\d+\/calendar\/[\w-]+\.ics)$/.exec(
+      answer.text ?? '',
+    )?.[1];
+    expect(address).toBeDefined();
+    expect(address?.startsWith(slack.url)).toBe(true);
+    const feed = await fetch(address ?? '');
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+  });
+
   it('lists open slots → Book → modal → submit → confirmation', async () => {
     const answer = await slack.slash<SlackBlock>('');
     expect(answer.response_type).toBe('ephemeral');

@@ -46,6 +46,17 @@ describe('loadEnv', () => {
     });
   });
 
+  it('reads PUBLIC_URL without its trailing slash, and refuses an address that is not a web one', () => {
+    expect(loadEnv({ PUBLIC_URL: 'https://frontdesk.example.org/' }).publicUrl).toBe(
+      'https://frontdesk.example.org',
+    );
+    expect(loadEnv({}).publicUrl).toBeUndefined();
+    expect(() => loadEnv({ PUBLIC_URL: 'frontdesk.example.org' })).toThrow(
+      /^PUBLIC_URL: expected the address/,
+    );
+    expect(() => loadEnv({ PUBLIC_URL: 'ftp://frontdesk.example.org' })).toThrow(/^PUBLIC_URL: /);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadEnv({ PORT: '', DATABASE_URL: '', SLACK_BOT_TOKEN: '', SANDBOX: '' })).toMatchObject({
       port: 3000,

@@ -17,6 +17,8 @@ export interface HandlerContext {
   db: Db;
   actor: Person;
   logger: Logger;
+  /** the address people reach frontdesk at (`https://frontdesk.example.org`), when it is known */
+  publicUrl?: string | undefined;
   /** tells every feature that subscribes to `event`; returns the messages they add */
   publish(event: FeatureEvent): Promise<Effect[]>;
 }

@@ -28,6 +28,8 @@ export interface DispatchDeps {
   routeChannel(db: Db, role: ChannelRole): Promise<ChannelRoute[]>;
   /** called after a commit that queued messages, so the deliverer starts at once */
   onQueued?: () => void;
+  /** the address people reach frontdesk at, for answers that name it (the calendar feed) */
+  publicUrl?: () => string | undefined;
 }
 
 const ALREADY_ANSWERED: Message = {
@@ -92,6 +94,7 @@ export async function dispatchInput(
         db: tx,
         actor,
         logger: deps.logger,
+        publicUrl: deps.publicUrl?.(),
       });
       if (hasFormErrors(result)) throw new FormRefused(result);
       // Independent statements are sent together: the driver pipelines them in one round trip.

@@ -507,13 +507,25 @@ const cancel: Step<RepMeetingRow> = {
 async function showCalendar(ctx: HandlerContext): Promise<Outcome> {
   const token = await ensureCalendarToken(ctx.db, ctx.office, ctx.now);
   const path = `/calendar/${token}.ics`;
+  const how =
+    'In Google Calendar: Other calendars → From URL; in Outlook: Add calendar → Subscribe from web.';
+  const privacy =
+    'It lists booked rep visits and approved time off (never the kind of leave). Anyone with the link can read it: share it with staff only.';
+  if (ctx.publicUrl) {
+    const address = `${ctx.publicUrl}${path}`;
+    return replyOnly({
+      text: `Calendar feed: ${address}`,
+      title: 'Calendar feed of rep visits and time off',
+      lines: [`Subscribe to ${address}`, how, privacy],
+    });
+  }
   return replyOnly({
     text: `Calendar feed: ${path} on your frontdesk server`,
     title: 'Calendar feed of rep visits and time off',
     lines: [
       `Subscribe to https://<your frontdesk address>${path}`,
-      'Use the same address Slack sends commands to (without /slack/events). In Google Calendar: Other calendars → From URL; in Outlook: Add calendar → Subscribe from web.',
-      'It lists booked rep visits and approved time off (never the kind of leave). Anyone with the link can read it: share it with staff only.',
+      `Use the same address Slack sends commands to (without /slack/events). ${how}`,
+      privacy,
     ],
   });
 }
