@@ -641,10 +641,10 @@ export const complaintsFeature: Feature = {
   usage: {
     summary: 'Log a patient or staff complaint (kept confidential)',
     lines: [
-      '/complaint — opens a form: who it is from, category, severity, what happened, call back',
-      '/complaint <what happened> — logs it from your text (category other, severity medium); Refine adds the rest',
-      '/complaint list — (managers) open complaints with owner, age and due dates',
-      '/complaint export [2026-03] — (managers) CSV for the quality log, one month or all',
+      '/complaint — opens a confidential form: from (patient, visitor, staff), category, severity, what happened, when, the outcome wanted, call back, and for staff complaints "anonymous to the team"',
+      '/complaint <what happened> — logs it as category other, severity medium; the confirmation’s Refine button completes it',
+      '/complaint list — (managers) open complaints with owner, age and due days',
+      '/complaint export [2026-03] — (managers) CSV for the quality log, one month or all; the only listing with the complaint text (cards show it under View details, to managers)',
     ],
   },
   run: runComplaintCommand,

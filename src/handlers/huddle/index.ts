@@ -103,8 +103,8 @@ export const createHuddleFeature = (features: DigestSources): Feature => ({
   usage: {
     summary: "Today's huddle digest",
     lines: [
-      '/huddle — today’s digest, just for you',
-      '/huddle post — (managers) posts it to the huddle channel now',
+      '/huddle · /huddle tomorrow · /huddle 2026-12-03 — the huddle digest for that day, just for you; on a day the office is closed, the next working day’s',
+      '/huddle post — (managers) posts today’s digest to the huddle channel now (asking first on a closed day)',
     ],
   },
   run: (text, ctx) => runHuddleCommand(features, text, ctx),

@@ -592,11 +592,12 @@ export const repMeetingsFeature: Feature = {
   usage: {
     summary: 'Book a sales-rep visit',
     lines: [
-      '/reps — open rep slots of the next 14 days with Book buttons',
-      '/reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma — books a slot (also dec 2 noon, wed 12pm)',
+      '/reps — open rep slots of the next 14 days, each with a Book button that opens a form: rep, company, product or topic, email or phone, providers expected, lunch yes/no',
+      '/reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma — books that slot by text (also dec 2 noon, wed 12pm); a refusal says why and offers the next open slots',
+      'A booking is refused, with the reason, when it is not a slot, on a holiday or closed day, too soon or too far ahead, already taken, or the company already has its visits for that month',
       '/reps list — upcoming rep visits',
-      '/reps cancel RM-5 — cancels a visit you booked (managers: any visit); the slot opens again',
-      '/reps calendar — (managers) the address of the calendar feed of rep visits and time off',
+      '/reps cancel RM-5 — cancels a visit (whoever booked it, or a manager); the slot opens again',
+      '/reps calendar — (managers) the address of the calendar feed of rep visits and approved time off',
     ],
   },
   run: runRepsCommand,

@@ -798,13 +798,13 @@ export const suppliesFeature: Feature = {
   usage: {
     summary: 'Ask for supplies',
     lines: [
-      '/supplies — opens a form with the catalog',
-      '/supplies 4 nitrile gloves m [note] — asks for an item by name or code; "urgent" in the note marks it urgent',
+      '/supplies — opens a form with the catalog (type to search), quantity, urgency and a note',
+      '/supplies 4 nitrile gloves m [note] — asks for an item by name or code (GLV-M); close matches are offered as buttons; "urgent" in the note marks it urgent',
       '/supplies 1 printer toner - the HP one — an item not in the catalog, with a note after " - "',
-      '/supplies list — open requests and items below par',
-      '/supplies cancel SR-7 — withdraws a pending request',
+      '/supplies list — open requests and items below par with what to reorder',
+      '/supplies cancel SR-7 — withdraws a pending request; a manager may cancel an approved order until it is received, with a reason',
       '/supplies stock GLV-M 6 · /supplies stock nitrile gloves m 6 — (managers) records a count, by code or name',
-      '/supplies export · /supplies export 2026-11 — (managers) this or that month’s requests as CSV',
+      '/supplies export [2026-11] — (managers) this or that month’s requests as CSV',
     ],
   },
   run: runSuppliesCommand,
