@@ -24,6 +24,8 @@ function intakeValues(overrides: Record<string, string> = {}) {
     when: 'this morning',
     outcome: 'An apology',
     callback: 'yes',
+    callbackName: 'Marta Quill',
+    callbackPhone: '555-0100',
     anonymous: 'no',
     ...overrides,
   };

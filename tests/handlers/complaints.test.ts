@@ -25,6 +25,7 @@ const SECRET = 'Mrs. Zelda Quimby-Farnsworth was told her biopsy result in the w
 
 const referenceIn = (outcome: Outcome) => findReference(outcome, 'CP');
 
+const CALLBACK_NAME = 'Marta Quill';
 const formValues = (overrides: Record<string, string> = {}) => ({
   about: 'patient',
   category: 'clinical_care',
@@ -33,6 +34,8 @@ const formValues = (overrides: Record<string, string> = {}) => ({
   when: 'Tuesday morning',
   outcome: 'An apology',
   callback: 'yes',
+  callbackName: CALLBACK_NAME,
+  callbackPhone: '555-0100',
   anonymous: 'no',
   ...overrides,
 });
@@ -151,6 +154,8 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
         'when',
         'outcome',
         'callback',
+        'callbackName',
+        'callbackPhone',
         'anonymous',
       ]);
       expect(await stored()).toHaveLength(0);
@@ -171,6 +176,52 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
   });
 
   describe('filing from the form', () => {
+    it('asks whom to call and the number when a call back is wanted, and keeps them for managers only', async ({
+      submit,
+      press,
+      command,
+      stored,
+    }) => {
+      const missing = await submit(
+        SAM,
+        COMPLAINT_FORMS.intake,
+        formValues({ callbackName: '', callbackPhone: ' ' }),
+      );
+      expect(missing.formErrors).toEqual({
+        callbackName: 'A call back is wanted: who should be called?',
+        callbackPhone: 'A call back is wanted: give the number to call.',
+      });
+      const badPhone = await submit(
+        SAM,
+        COMPLAINT_FORMS.intake,
+        formValues({ callbackPhone: 'call my cousin' }),
+      );
+      expect(badPhone.formErrors?.callbackPhone).toBe(
+        'Write a phone number, like 555-0100 or (555) 010-0100 ext 2.',
+      );
+      expect(await stored()).toEqual([]);
+      const noCall = referenceIn(
+        await submit(
+          SAM,
+          COMPLAINT_FORMS.intake,
+          formValues({ callback: 'no', callbackName: 'Kept by mistake' }),
+        ),
+      );
+      const reference = referenceIn(await submit(SAM, COMPLAINT_FORMS.intake, formValues()));
+      expect((await stored()).map((row) => [row.callbackName, row.callbackPhone])).toEqual([
+        ['', ''],
+        [CALLBACK_NAME, '555-0100'],
+      ]);
+      const details = await press(DANA, COMPLAINT_ACTIONS.details, reference);
+      expect(details.form?.lines).toContain(`Call back wanted: yes — ${CALLBACK_NAME}, 555-0100`);
+      expect((await press(DANA, COMPLAINT_ACTIONS.details, noCall)).form?.lines).toContain(
+        'Call back wanted: no',
+      );
+      const exported = replyText(await command(DANA, 'export'));
+      expect(exported).toContain('call_back,call_back_name,call_back_phone');
+      expect(exported).toContain(`yes,${CALLBACK_NAME},555-0100`);
+    });
+
     it('stores every field', async ({ fileByForm, stored, outboxRows }) => {
       const reference = await fileByForm();
       const [row] = await stored();
@@ -731,13 +782,15 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     await command(DANA, 'list');
     await command(DANA, 'export');
 
-    expect(recording.text()).not.toContain('Quimby');
-    for (const row of await auditRows()) expect(JSON.stringify(row.detail)).not.toContain('Quimby');
-    const outside = (await outboxRows()).filter((row) => row.target !== office.channels.complaints);
-    expect(outside.length).toBeGreaterThan(0);
-    expect(JSON.stringify(outside)).not.toContain('Quimby');
-    const inChannel = (await outboxRows()).filter((row) => row.target === office.channels.complaints);
-    expect(JSON.stringify(inChannel)).not.toContain('Quimby');
+    for (const secret of ['Quimby', CALLBACK_NAME, '555-0100']) {
+      expect(recording.text()).not.toContain(secret);
+      for (const row of await auditRows()) expect(JSON.stringify(row.detail)).not.toContain(secret);
+      const outside = (await outboxRows()).filter((row) => row.target !== office.channels.complaints);
+      expect(outside.length).toBeGreaterThan(0);
+      expect(JSON.stringify(outside)).not.toContain(secret);
+      const inChannel = (await outboxRows()).filter((row) => row.target === office.channels.complaints);
+      expect(JSON.stringify(inChannel)).not.toContain(secret);
+    }
     // The only stored answers are the filing confirmations and refusals: neither quotes the text.
     const answers = await db.select().from(deliveries).where(eq(deliveries.deliveryId, 'trigger-secret'));
     expect(JSON.stringify(answers)).not.toContain('Quimby');

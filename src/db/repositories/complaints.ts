@@ -17,6 +17,8 @@ export type ComplaintDraftFields = Pick<
   | 'occurredWhen'
   | 'desiredOutcome'
   | 'wantsCallback'
+  | 'callbackName'
+  | 'callbackPhone'
   | 'anonymous'
 >;
 

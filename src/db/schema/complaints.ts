@@ -22,8 +22,8 @@ import type { PlatformName } from '../../domain/people.ts';
 /**
  * Complaints; `number` is the human reference (CP-3), unique per office. The reporter is always stored,
  * but for an anonymous complaint only for abuse handling: it is never shown. Due days are fixed when filed,
- * so a later config edit does not move a running clock. `description`, `occurred_when`, `desired_outcome`
- * and `resolution` are confidential: shown only to managers, never logged.
+ * so a later config edit does not move a running clock. `description`, `occurred_when`, `desired_outcome`,
+ * `callback_name`, `callback_phone` and `resolution` are confidential: shown only to managers, never logged.
  */
 export const complaints = pgTable(
   'complaints',
@@ -43,6 +43,8 @@ export const complaints = pgTable(
     occurredWhen: text('occurred_when').notNull().default(''),
     desiredOutcome: text('desired_outcome').notNull().default(''),
     wantsCallback: boolean('wants_callback').notNull().default(false),
+    callbackName: text('callback_name').notNull().default(''),
+    callbackPhone: text('callback_phone').notNull().default(''),
     status: text('status').$type<ComplaintStatus>().notNull().default('new'),
     ackDueDay: date('ack_due_day').notNull(),
     resolveDueDay: date('resolve_due_day').notNull(),

@@ -179,7 +179,9 @@ export function buildComplaintDetailsForm(row: ComplaintRow, office: OfficeConfi
     `From: ${COMPLAINT_ABOUT_LABELS[row.about]} · Reporter: ${row.anonymous ? 'anonymous to the team' : row.reporterName}`,
     `Filed ${formatOfficeTime(row.createdAt, zone)} (${describeAgeDays(age)} ago) · Owner: ${row.ownerName ?? 'nobody yet'}`,
     `Acknowledge by ${formatDay(row.ackDueDay, zone)} · Resolve by ${formatDay(row.resolveDueDay, zone)}`,
-    `Call back wanted: ${row.wantsCallback ? 'yes' : 'no'}`,
+    row.wantsCallback
+      ? `Call back wanted: yes — ${[row.callbackName, row.callbackPhone].filter(Boolean).join(', ') || 'no contact given'}`
+      : 'Call back wanted: no',
     ...(row.occurredWhen ? [`When it happened: ${row.occurredWhen}`] : []),
     'What happened:',
     row.description,

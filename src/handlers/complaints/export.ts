@@ -23,6 +23,8 @@ const HEADER = [
   'resolved',
   'contacted',
   'call_back',
+  'call_back_name',
+  'call_back_phone',
   'when',
   'what_happened',
   'outcome_wanted',
@@ -49,6 +51,8 @@ function buildRow(row: ComplaintRow, zone: string): { line: string; clipped: boo
     formatInstant(row.resolvedAt, zone),
     row.patientContacted === null ? '' : row.patientContacted ? 'yes' : 'no',
     row.wantsCallback ? 'yes' : 'no',
+    row.callbackName,
+    row.callbackPhone,
     ...texts.map(clip),
   ];
   return {

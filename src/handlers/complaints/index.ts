@@ -65,6 +65,8 @@ import { complaintRemindersJob, complaintsDigest } from './reminders.ts';
 
 const MAX_WHEN = 200;
 const MAX_OUTCOME = 1000;
+const MAX_CALLBACK_NAME = 200;
+const MAX_CALLBACK_PHONE = 40;
 const LIST_LIMIT = 25;
 const YES_NO = ['yes', 'no'] as const;
 
@@ -87,6 +89,20 @@ const complaintFormSchema = z.object({
   when: z.string().trim().max(MAX_WHEN, limitText('When it happened', MAX_WHEN)).default(''),
   outcome: z.string().trim().max(MAX_OUTCOME, limitText('The outcome wanted', MAX_OUTCOME)).default(''),
   callback: z.enum(YES_NO, { error: 'Answer yes or no.' }).default('no'),
+  callbackName: z
+    .string()
+    .trim()
+    .max(MAX_CALLBACK_NAME, limitText('The name to call back', MAX_CALLBACK_NAME))
+    .default(''),
+  callbackPhone: z
+    .string()
+    .trim()
+    .max(MAX_CALLBACK_PHONE, limitText('The phone number', MAX_CALLBACK_PHONE))
+    .regex(
+      /^[0-9+()./ -]*(\s*(x|ext\.?)\s*\d+)?$/i,
+      'Write a phone number, like 555-0100 or (555) 010-0100 ext 2.',
+    )
+    .default(''),
   anonymous: z.enum(YES_NO, { error: 'Answer yes or no.' }).default('no'),
 });
 
@@ -110,6 +126,17 @@ function readComplaintForm(
     return { ok: false, formErrors };
   }
   const form = parsed.data;
+  if (form.callback === 'yes' && (!form.callbackName || !/\d/.test(form.callbackPhone))) {
+    return {
+      ok: false,
+      formErrors: {
+        ...(form.callbackName ? {} : { callbackName: 'A call back is wanted: who should be called?' }),
+        ...(/\d/.test(form.callbackPhone)
+          ? {}
+          : { callbackPhone: 'A call back is wanted: give the number to call.' }),
+      },
+    };
+  }
   if (form.anonymous === 'yes' && form.about !== 'staff') {
     return {
       ok: false,
@@ -126,6 +153,9 @@ function readComplaintForm(
       occurredWhen: form.when,
       desiredOutcome: form.outcome,
       wantsCallback: form.callback === 'yes',
+      // A contact without a call back wanted is not kept: nobody will use it.
+      callbackName: form.callback === 'yes' ? form.callbackName : '',
+      callbackPhone: form.callback === 'yes' ? form.callbackPhone : '',
       anonymous: form.anonymous === 'yes',
     },
   };
@@ -190,6 +220,22 @@ function buildComplaintForm(row?: ComplaintRow): Form {
       label: 'Do they want a call back?',
       options: yesNo,
       initial: row?.wantsCallback ? 'yes' : 'no',
+    },
+    {
+      kind: 'text',
+      id: 'callbackName',
+      label: 'Call back: whom to call (managers only see it)',
+      optional: true,
+      maxLength: MAX_CALLBACK_NAME,
+      ...(row?.callbackName ? { initial: row.callbackName } : {}),
+    },
+    {
+      kind: 'text',
+      id: 'callbackPhone',
+      label: 'Call back: phone number',
+      optional: true,
+      maxLength: MAX_CALLBACK_PHONE,
+      ...(row?.callbackPhone ? { initial: row.callbackPhone } : {}),
     },
     {
       kind: 'select',
@@ -316,6 +362,8 @@ async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome>
       occurredWhen: '',
       desiredOutcome: '',
       wantsCallback: false,
+      callbackName: '',
+      callbackPhone: '',
       anonymous: false,
     },
     'text',
