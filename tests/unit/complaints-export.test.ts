@@ -67,7 +67,9 @@ describe('buildComplaintExport', () => {
     const { lines, shown } = buildComplaintExport([buildRow()], office);
     expect(shown).toBe(1);
     expect(lines[0]).toMatch(/^reference,filed,from,category,severity,status,reporter,owner,/);
-    expect(lines[1]).toBe('CP-1,2026-03-06T12:00,patient,billing,medium,new,Sam Lee,,,,,no,,,,Charged twice,,');
+    expect(lines[1]).toBe(
+      'CP-1,2026-03-06T12:00,patient,billing,medium,new,Sam Lee,,,,,no,,,,Charged twice,,',
+    );
   });
 
   it('never names an anonymous reporter', () => {
