@@ -186,6 +186,44 @@ describe('complaints through signed Slack requests', () => {
     ]);
   });
 
+  it('takes Acknowledge off every manager’s alert once one of them acknowledges', async () => {
+    await slack.slash('', { triggerId: 'trigger.urgent-modal' });
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'views.open');
+    await slack.submit({
+      callbackId: 'complaint_intake',
+      values: intakeValues({ category: 'billing', severity: 'urgent' }),
+      userId: 'U0SAM',
+      privateMetadata: (open.body.view as { private_metadata: string }).private_metadata,
+    });
+    const reference = Math.max(...(await slack.db.select().from(complaints)).map((row) => row.number));
+    const alerts = await waitFor(() => {
+      const sent = slack.api
+        .callsTo('chat.postMessage')
+        .filter((call) => String(call.body.channel).startsWith('U'));
+      return sent.length === 2 ? sent : undefined;
+    }, 'the alerts');
+    expect(JSON.stringify(alerts)).toContain('"action_id":"complaint_acknowledge"');
+    await slack.waitForOutboxDrained();
+    const alertRefs = (await slack.db.select().from(messageRefs)).filter(
+      (row) => row.platform === 'slack' && row.cardKey.startsWith(`CP-${reference}/alert/`),
+    );
+    expect(alertRefs).toHaveLength(2);
+
+    await slack.press('complaint_acknowledge', `CP-${reference}`, 'U0OMAR', 'ack');
+    await slack.waitForOutboxDrained();
+    const redrawn = slack.api
+      .callsTo('chat.update')
+      .filter((call) =>
+        alertRefs.some((ref) => ref.channel === call.body.channel && ref.messageId === call.body.ts),
+      );
+    expect(redrawn).toHaveLength(2);
+    for (const call of redrawn) {
+      expect(JSON.stringify(call.body.blocks)).not.toContain('complaint_acknowledge');
+      expect(JSON.stringify(call.body.blocks)).toContain('Acknowledged by Dr. Omar Haddad');
+      expect(JSON.stringify(call.body)).not.toContain(PATIENT);
+    }
+  });
+
   it('opens View details for a manager as a read-only modal and writes an audit row', async () => {
     const reference = await fileFromText(COMPLAINT);
     await slack.press('complaint_details', reference, 'U0OMAR', 'details');

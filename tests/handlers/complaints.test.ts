@@ -290,6 +290,29 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(JSON.stringify(dms)).not.toContain('Quimby');
     });
 
+    it('redraws every manager’s alert once the complaint is acknowledged: Acknowledge goes, who owns it shows', async ({
+      fileByForm,
+      press,
+      outboxRows,
+    }) => {
+      const reference = await fileByForm({ severity: 'urgent' });
+      const alerts = (await outboxRows()).filter((row) => row.kind === 'dm' && row.cardKey);
+      expect(alerts.map((row) => row.cardKey).sort()).toEqual(
+        [`${reference}/alert/slack/${DANA}`, `${reference}/alert/slack/${OMAR}`].sort(),
+      );
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      const redrawn = (await outboxRows()).filter(
+        (row) => row.kind === 'update' && row.cardKey?.startsWith(`${reference}/alert/`),
+      );
+      const keys = new Set(redrawn.map((row) => row.cardKey));
+      expect(keys).toEqual(new Set(alerts.map((row) => row.cardKey)));
+      for (const row of redrawn) {
+        expect(row.message.buttons?.map((button) => button.label)).toEqual(['View details', 'Resolve']);
+        expect(row.message.note).toMatch(/Acknowledged by Dana Reyes/);
+        expect(JSON.stringify(row.message)).not.toContain('Quimby');
+      }
+    });
+
     it('messages the managers and the privacy officer about a privacy complaint', async ({
       submit,
       outboxRows,

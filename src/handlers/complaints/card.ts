@@ -215,5 +215,6 @@ export function buildComplaintAlert(row: ComplaintRow, office: OfficeConfig): Me
       `Acknowledge it by ${formatDay(row.ackDueDay, zone)}. Its card is in the complaints channel; View details shows the rest.`,
     ],
     buttons: buildButtons(row),
+    ...(row.status === 'new' ? {} : { note: describeStatus(row, zone) }),
   };
 }

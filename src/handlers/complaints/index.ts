@@ -37,7 +37,7 @@ import type { HandlerContext } from '../kernel/context.ts';
 import { managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import { listRecipients } from '../kernel/jobs.ts';
-import type { Effect, Form, FormInput, Outcome } from '../kernel/message.ts';
+import type { Effect, Form, FormInput, Outcome, Recipient } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
   type Found,
@@ -261,6 +261,18 @@ function describeReporterForAudit(actor: Person, anonymous: boolean): Person {
   return anonymous ? { ...actor, key: 'anonymous', name: 'anonymous', userId: 'anonymous' } : actor;
 }
 
+/** The key of one person's alert about a complaint, so the alert can be redrawn as the complaint moves on. */
+function alertKey(reference: string, to: Recipient): string {
+  return `${reference}/alert/${to.platform}/${to.userId}`;
+}
+
+/** Each alert recipient of the complaint as it is now, with where they can be reached. */
+function listAlerted(row: ComplaintRow, office: OfficeConfig) {
+  return selectComplaintAlertRecipients(row, office).flatMap((member) =>
+    listRecipients(member).map((to) => ({ member, to })),
+  );
+}
+
 /** Direct messages to whoever must hear about this complaint now and was not told already. */
 function buildAlertEffects(
   row: ComplaintRow,
@@ -268,9 +280,27 @@ function buildAlertEffects(
   alreadyTold: readonly string[],
 ): Effect[] {
   const message = buildComplaintAlert(row, office);
-  return selectComplaintAlertRecipients(row, office)
-    .filter((member) => !alreadyTold.includes(member.name))
-    .flatMap((member) => listRecipients(member).map((to): Effect => ({ kind: 'dm', to, message })));
+  const reference = formatReference('CP', row.number);
+  return listAlerted(row, office)
+    .filter(({ member }) => !alreadyTold.includes(member.name))
+    .map(({ to }): Effect => ({ kind: 'dm', to, message, cardKey: alertKey(reference, to) }));
+}
+
+/**
+ * The alerts already sent, redrawn after a step: the button just used (Acknowledge) goes and the state
+ * shows. A recipient who was never alerted has no such message, and the deliverer skips it.
+ */
+function redrawAlerts(row: ComplaintRow, office: OfficeConfig): Effect[] {
+  const message = buildComplaintAlert(row, office);
+  const reference = formatReference('CP', row.number);
+  return listAlerted(row, office).map(
+    ({ to }): Effect => ({
+      kind: 'update',
+      cardKey: alertKey(reference, to),
+      message,
+      platform: to.platform,
+    }),
+  );
 }
 
 function describeAlerted(row: ComplaintRow, office: OfficeConfig): string | undefined {
@@ -459,16 +489,19 @@ const acknowledge: Step<ComplaintRow> = {
       owner: { key: actor.key, name: actor.name, platform: actor.platform, userId: actor.userId },
       at: now.toJSDate(),
     }),
-  finish: async ({ row: updated, reference }, _before, _values, { actor, zone }) => ({
+  finish: async ({ row: updated, reference }, _before, _values, { actor, office, zone }) => ({
     audit: { action: 'complaint.acknowledged' },
     reply: {
       text: `Acknowledged ${reference}; you own it now. Resolve it by ${formatDay(updated.resolveDueDay, zone)}.`,
     },
-    effects: dmReporter(
-      updated,
-      actor,
-      `Your complaint ${reference} was acknowledged by ${actor.name}, who will follow it up.`,
-    ),
+    effects: [
+      ...redrawAlerts(updated, office),
+      ...dmReporter(
+        updated,
+        actor,
+        `Your complaint ${reference} was acknowledged by ${actor.name}, who will follow it up.`,
+      ),
+    ],
   }),
 };
 
@@ -486,10 +519,13 @@ const resolve: Step<ComplaintRow, Resolution> & { form: StepForm<ComplaintRow, R
       resolution: values.summary,
       patientContacted: values.contacted === 'yes',
     }),
-  finish: async ({ row: updated, reference }, _before, _values, { actor }) => ({
+  finish: async ({ row: updated, reference }, _before, _values, { actor, office }) => ({
     audit: { action: 'complaint.resolved', detail: { patientContacted: updated.patientContacted } },
     reply: { text: `Resolved ${reference}.` },
-    effects: dmReporter(updated, actor, `Your complaint ${reference} was resolved by ${actor.name}.`),
+    effects: [
+      ...redrawAlerts(updated, office),
+      ...dmReporter(updated, actor, `Your complaint ${reference} was resolved by ${actor.name}.`),
+    ],
   }),
   form: {
     id: COMPLAINT_FORMS.resolve,
@@ -536,8 +572,8 @@ const reopen: Step<ComplaintRow> = {
       byName: actor.name,
       at: now.toJSDate(),
     }),
-  async finish({ row: updated, reference }, _before, _values, { actor }) {
-    const effects: Effect[] = [];
+  async finish({ row: updated, reference }, _before, _values, { actor, office }) {
+    const effects: Effect[] = redrawAlerts(updated, office);
     if (updated.ownerPlatform && updated.ownerUserId && updated.ownerKey !== actor.key) {
       effects.push({
         kind: 'dm',

@@ -159,7 +159,7 @@ async function expandEffects(
         break;
       case 'update':
         // Every platform may hold the card; the deliverer skips a platform where it was never posted.
-        for (const platform of deps.platforms) {
+        for (const platform of deps.platforms.filter((on) => !effect.platform || on === effect.platform)) {
           rows.push({
             officeId,
             platform,
@@ -177,6 +177,7 @@ async function expandEffects(
             platform: effect.to.platform,
             kind: 'dm',
             target: effect.to.userId,
+            cardKey: effect.cardKey,
             message: effect.message,
           });
         }

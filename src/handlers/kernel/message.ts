@@ -105,8 +105,10 @@ export interface Recipient {
 /** Something to send besides the direct answer; written to the outbox in the state change's transaction. */
 export type Effect =
   | { kind: 'post'; channel: ChannelRole; message: Message; cardKey?: string }
-  | { kind: 'update'; cardKey: string; message: Message }
-  | { kind: 'dm'; to: Recipient; message: Message };
+  /** `platform` limits it to the one platform the message is on, such as a direct message's */
+  | { kind: 'update'; cardKey: string; message: Message; platform?: Platform }
+  /** `cardKey` lets a later update redraw this direct message, as a card's, e.g. to take away a used button */
+  | { kind: 'dm'; to: Recipient; message: Message; cardKey?: string };
 
 /** What a handler decided: the answer to the person who acted, an optional form, and effects. */
 export interface Outcome {
