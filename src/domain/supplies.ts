@@ -48,9 +48,15 @@ export type ReorderSuggestion = {
   unit: string;
   par: number;
   onHand: number;
+  /** marked ordered, not yet received */
   onOrder: number;
+  /** approved, not yet marked ordered */
+  toOrder: number;
   suggested: number;
 };
+
+/** Units of an item coming: marked ordered (on order) and approved but not yet ordered (to order). */
+export type Incoming = { onOrder: number; toOrder: number };
 
 /** Month-to-date approved spend against the monthly budget, in cents; `afterCents` adds the line in question. */
 export type BudgetSummary = {
@@ -311,29 +317,50 @@ export function suggestReorderQuantity(par: number, onHand: number, onOrder: num
 export function listReorderSuggestions(
   catalog: readonly CatalogItem[],
   onHand: ReadonlyMap<string, number>,
-  onOrder: ReadonlyMap<string, number>,
+  incoming: ReadonlyMap<string, Incoming>,
 ): ReorderSuggestion[] {
   const suggestions: ReorderSuggestion[] = [];
   for (const item of catalog) {
     const have = onHand.get(item.sku);
     if (have === undefined || have >= item.par) continue;
-    const ordered = onOrder.get(item.sku) ?? 0;
+    const { onOrder, toOrder } = incoming.get(item.sku) ?? { onOrder: 0, toOrder: 0 };
     suggestions.push({
       sku: item.sku,
       name: item.name,
       unit: item.unit,
       par: item.par,
       onHand: have,
-      onOrder: ordered,
-      suggested: suggestReorderQuantity(item.par, have, ordered),
+      onOrder,
+      toOrder,
+      // What is approved will be ordered anyway: suggesting it again would order it twice.
+      suggested: suggestReorderQuantity(item.par, have, onOrder + toOrder),
     });
   }
   return suggestions.sort((a, b) => a.onHand / a.par - b.onHand / b.par || a.sku.localeCompare(b.sku));
 }
 
-/** Statuses whose quantity is on its way: approved (to be ordered) and ordered (not yet received). */
-export function isOnOrder(status: SupplyStatus): boolean {
-  return status === 'approved' || status === 'ordered';
+/** How the quantities of open requests are coming, per sku: ordered (on order) or approved (to order). */
+export function sumIncoming(
+  rows: readonly { sku: string | null; status: SupplyStatus; quantity: number }[],
+): Map<string, Incoming> {
+  const incoming = new Map<string, Incoming>();
+  for (const row of rows) {
+    if (!row.sku || (row.status !== 'ordered' && row.status !== 'approved')) continue;
+    const sum = incoming.get(row.sku) ?? { onOrder: 0, toOrder: 0 };
+    if (row.status === 'ordered') sum.onOrder += row.quantity;
+    else sum.toOrder += row.quantity;
+    incoming.set(row.sku, sum);
+  }
+  return incoming;
+}
+
+/** `2 on order, 1 approved to order`, or '' when nothing is coming. */
+export function describeIncoming(incoming: Incoming | undefined): string {
+  if (!incoming) return '';
+  return [
+    ...(incoming.onOrder > 0 ? [`${incoming.onOrder} on order`] : []),
+    ...(incoming.toOrder > 0 ? [`${incoming.toOrder} approved to order`] : []),
+  ].join(', ');
 }
 
 /** A catalog price in dollars as whole cents, rounded half up: 12.5 → 1250. */

@@ -596,11 +596,17 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       await press(DANA, SUPPLIES_ACTIONS.approve, reference);
       const outcome = await command(DANA, 'stock glv-m 3');
       expect(replyText(outcome)).toContain('Nitrile gloves (M) (GLV-M): 3 boxes on hand, par 10.');
-      expect(replyText(outcome)).toContain('Below par: order 5 boxes (2 already on order).');
+      expect(replyText(outcome)).toContain('Below par: order 5 boxes (2 approved to order already).');
       expect(await stockOf('GLV-M')).toBe(3);
       const list = replyText(await command(SAM, 'list'));
       expect(list).toContain(`${reference} · 2 boxes of Nitrile gloves (M) · Sam Lee · approved`);
-      expect(list).toContain('Nitrile gloves (M) (GLV-M): 3 on hand of par 10, 2 on order → order 5 boxes');
+      expect(list).toContain(
+        'Nitrile gloves (M) (GLV-M): 3 on hand of par 10, 2 approved to order → order 5 boxes',
+      );
+      await press(DANA, SUPPLIES_ACTIONS.markOrdered, reference);
+      expect(replyText(await command(SAM, 'list'))).toContain(
+        'Nitrile gloves (M) (GLV-M): 3 on hand of par 10, 2 on order → order 5 boxes',
+      );
     });
 
     it('records a count by the item’s name, and asks which one when the name fits several', async ({
@@ -699,7 +705,7 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
         { reference: approved, summary: 'Priya Shah: 2 rolls of Exam table paper' },
       ]);
       expect(digest.belowPar).toMatchObject([
-        { sku: 'PPR-EX', onHand: 5, onOrder: 2, par: 12, suggested: 5, unit: 'roll' },
+        { sku: 'PPR-EX', onHand: 5, onOrder: 0, toOrder: 2, par: 12, suggested: 5, unit: 'roll' },
       ]);
     });
   });

@@ -20,6 +20,7 @@ import {
   splitWrittenItem,
   suggestReorderQuantity,
   sumApprovedSpend,
+  sumIncoming,
   summarizeBudget,
   toCents,
 } from '../../src/domain/supplies.ts';
@@ -275,11 +276,11 @@ describe('listReorderSuggestions', () => {
       ['GLV-S', 6],
       ['SYR-3', 1],
     ]);
-    const onOrder = new Map([
-      ['GLV-M', 2],
-      ['SYR-3', 4],
+    const incoming = new Map([
+      ['GLV-M', { onOrder: 2, toOrder: 0 }],
+      ['SYR-3', { onOrder: 1, toOrder: 3 }],
     ]);
-    expect(listReorderSuggestions(catalog, onHand, onOrder)).toEqual([
+    expect(listReorderSuggestions(catalog, onHand, incoming)).toEqual([
       {
         sku: 'PPR-EX',
         name: 'Exam table paper',
@@ -287,11 +288,44 @@ describe('listReorderSuggestions', () => {
         par: 12,
         onHand: 0,
         onOrder: 0,
+        toOrder: 0,
         suggested: 12,
       },
-      { sku: 'SYR-3', name: 'Syringes 3 mL', unit: 'box', par: 4, onHand: 1, onOrder: 4, suggested: 0 },
-      { sku: 'GLV-M', name: 'Nitrile gloves (M)', unit: 'box', par: 10, onHand: 3, onOrder: 2, suggested: 5 },
+      // Approved but not yet ordered still counts against the suggestion, or it would be ordered twice.
+      {
+        sku: 'SYR-3',
+        name: 'Syringes 3 mL',
+        unit: 'box',
+        par: 4,
+        onHand: 1,
+        onOrder: 1,
+        toOrder: 3,
+        suggested: 0,
+      },
+      {
+        sku: 'GLV-M',
+        name: 'Nitrile gloves (M)',
+        unit: 'box',
+        par: 10,
+        onHand: 3,
+        onOrder: 2,
+        toOrder: 0,
+        suggested: 5,
+      },
     ]);
+  });
+});
+
+describe('sumIncoming', () => {
+  it('counts ordered requests as on order and approved ones as to order, nothing else', () => {
+    const rows = [
+      { sku: 'GLV-M', status: 'ordered' as const, quantity: 2 },
+      { sku: 'GLV-M', status: 'approved' as const, quantity: 3 },
+      { sku: 'GLV-M', status: 'pending' as const, quantity: 9 },
+      { sku: 'GLV-M', status: 'received' as const, quantity: 9 },
+      { sku: null, status: 'ordered' as const, quantity: 9 },
+    ];
+    expect(sumIncoming(rows)).toEqual(new Map([['GLV-M', { onOrder: 2, toOrder: 3 }]]));
   });
 });
 

@@ -15,15 +15,16 @@ import {
   type BudgetSummary,
   type CatalogItem,
   computeLineCostCents,
+  describeIncoming,
   describeSupplySections,
   formatMoney,
   formatQuantity,
   getOfficeMonth,
-  isOnOrder,
   listReorderSuggestions,
   type ReorderSuggestion,
   type SupplyUrgency,
   sumApprovedSpend,
+  sumIncoming,
   summarizeBudget,
   toCents,
 } from '../../domain/supplies.ts';
@@ -67,15 +68,6 @@ async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime):
   return sumApprovedSpend(rows, month.start, month.end);
 }
 
-/** Units on order per sku: approved and ordered requests not yet received. */
-export function sumOnOrder(rows: readonly SupplyRow[]): Map<string, number> {
-  const onOrder = new Map<string, number>();
-  for (const row of rows) {
-    if (row.sku && isOnOrder(row.status)) onOrder.set(row.sku, (onOrder.get(row.sku) ?? 0) + row.quantity);
-  }
-  return onOrder;
-}
-
 /**
  * What the huddle digest shows of supplies, from one read of the open requests: pending ones as decisions
  * waiting (oldest first), approved ones as to order, and counted items below par with what to reorder.
@@ -103,7 +95,7 @@ export async function loadSupplyDigest(db: Db, office: OfficeConfig) {
     belowPar: listReorderSuggestions(
       office.supplies.catalog,
       new Map(stock.map((row) => [row.sku, row.onHand])),
-      sumOnOrder(open),
+      sumIncoming(open),
     ),
   };
 }
@@ -123,7 +115,8 @@ export const listPendingSupplies: PendingLoader = async ({ db, office }) =>
 
 /** `Nitrile gloves (M): 3 on hand of par 10, 2 on order → order 5 boxes`. */
 export function describeReorderSuggestion(suggestion: ReorderSuggestion): string {
-  const onOrder = suggestion.onOrder > 0 ? `, ${suggestion.onOrder} on order` : '';
+  const incoming = describeIncoming(suggestion);
+  const onOrder = incoming ? `, ${incoming}` : '';
   const advice =
     suggestion.suggested > 0
       ? `order ${formatQuantity(suggestion.suggested, suggestion.unit)}`
@@ -206,11 +199,13 @@ export async function buildSupplyCard(
   if (item?.vendor) fields.push({ label: 'Vendor', value: item.vendor });
   if (item) {
     const stock = await getSupplyStock(db, office.office.id, item.sku);
-    const onOrder = sumOnOrder(await listOpenSupplyRequests(db, office.office.id)).get(item.sku) ?? 0;
+    const incoming = describeIncoming(
+      sumIncoming(await listOpenSupplyRequests(db, office.office.id)).get(item.sku),
+    );
     const counted = stock ? `${stock.onHand} on hand` : 'not counted yet';
     fields.push({
       label: 'Stock',
-      value: `${counted} · par ${item.par}${onOrder > 0 ? ` · ${onOrder} on order` : ''}`,
+      value: `${counted} · par ${item.par}${incoming ? ` · ${incoming}` : ''}`,
     });
   }
   const lines: string[] = [];

@@ -22,6 +22,7 @@ import {
   canCancelSupplyRequest,
   checkSupplyStep,
   computeLineCostCents,
+  describeIncoming,
   formatMoney,
   formatQuantity,
   getOfficeMonth,
@@ -38,6 +39,7 @@ import {
   type SupplyStep,
   type SupplyUrgency,
   suggestReorderQuantity,
+  sumIncoming,
 } from '../../domain/supplies.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
@@ -64,7 +66,6 @@ import {
   formatSupplyReference,
   listPendingSupplies,
   SUPPLY_URGENCY_LABELS,
-  sumOnOrder,
   suppliesDigest,
 } from './card.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from './ids.ts';
@@ -405,7 +406,7 @@ async function listOpen(ctx: HandlerContext): Promise<Outcome> {
   const suggestions = listReorderSuggestions(
     office.supplies.catalog,
     new Map(stock.map((row) => [row.sku, row.onHand])),
-    sumOnOrder(open),
+    sumIncoming(open),
   );
   const lines = [`Open requests (${open.length}):`];
   lines.push(...open.slice(0, LIST_LIMIT).map(describeOpenRequest));
@@ -480,13 +481,14 @@ async function recordStock(words: string[], ctx: HandlerContext): Promise<Outcom
     entity: item.sku,
     detail: { count: stock.onHand },
   });
-  const onOrder = sumOnOrder(await listOpenSupplyRequests(db, officeId)).get(item.sku) ?? 0;
-  const suggested = suggestReorderQuantity(item.par, stock.onHand, onOrder);
+  const incoming = sumIncoming(await listOpenSupplyRequests(db, officeId)).get(item.sku);
+  const coming = (incoming?.onOrder ?? 0) + (incoming?.toOrder ?? 0);
+  const suggested = suggestReorderQuantity(item.par, stock.onHand, coming);
   const lines = [
     `${item.name} (${item.sku}): ${formatQuantity(stock.onHand, item.unit)} on hand, par ${item.par}.`,
   ];
   if (stock.onHand < item.par) {
-    const ordered = onOrder > 0 ? ` (${onOrder} already on order)` : '';
+    const ordered = coming > 0 ? ` (${describeIncoming(incoming)} already)` : '';
     lines.push(
       suggested > 0
         ? `Below par: order ${formatQuantity(suggested, item.unit)}${ordered}.`
