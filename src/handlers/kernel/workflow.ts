@@ -232,6 +232,45 @@ export function withDenyReason<Row>(
   };
 }
 
+/** A cancel step that first asks for a reason the requester is told; the form cannot be sent empty. */
+export function withCancelReason<Row>(
+  step: Step<Row, { reason: string }>,
+  params: { formId: string; submitLabel: string; maxLength: number },
+): Step<Row, { reason: string }> & { form: StepForm<Row, { reason: string }> } {
+  return {
+    ...step,
+    form: reasonForm({
+      id: params.formId,
+      title: (reference) => `Cancel ${reference}`,
+      submitLabel: params.submitLabel,
+      maxLength: params.maxLength,
+      required: true,
+    }),
+  };
+}
+
+/**
+ * A subcommand taking a step on a typed reference (`/timeoff cancel TO-3`): through its reason form when
+ * `needsReason` says the case calls for one (a manager cancelling someone's approved request), at once
+ * otherwise; without a reference, `missing` says how to write it.
+ */
+export function stepCommandWithReason<Row>(
+  kind: RequestKind<Row>,
+  steps: {
+    plain: Step<Row>;
+    withReason: Step<Row, { reason: string }> & { form: StepForm<Row, { reason: string }> };
+  },
+  needsReason: (row: Row, actor: Person) => boolean,
+  missing: string,
+): CommandHandler {
+  const plain = stepCommand(kind, steps.plain, missing);
+  const asking = stepButton(kind, steps.withReason);
+  return async (text, ctx) => {
+    const looked = text ? await findRequest(kind, text, ctx) : undefined;
+    return looked?.ok && needsReason(looked.found.row, ctx.actor) ? asking(text, ctx) : plain(text, ctx);
+  };
+}
+
 /** How the actor stands to a request: the person who filed it, a manager, or someone else. */
 export function relationTo(
   requesterKey: string,

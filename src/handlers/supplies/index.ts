@@ -48,14 +48,13 @@ import type { Feature } from '../kernel/feature.ts';
 import type { Button, Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
-  findRequest,
   type RequestKind,
-  reasonForm,
   relationTo,
   type Step,
   stepButton,
-  stepCommand,
+  stepCommandWithReason,
   stepFormHandler,
+  withCancelReason,
   withDenyReason,
 } from '../kernel/workflow.ts';
 import {
@@ -766,29 +765,17 @@ function cancelStep<Values>(note: (values: Values) => string): Step<SupplyRow, V
   };
 }
 
-const cancel = cancelStep<undefined>(() => '');
-const cancelWithReason = {
-  ...cancelStep<{ reason: string }>((values) => values.reason),
-  form: reasonForm<SupplyRow>({
-    id: SUPPLIES_FORMS.cancelReason,
-    title: (reference) => `Cancel ${reference}`,
-    submitLabel: 'Cancel the order',
-    maxLength: MAX_NOTE,
-    required: true,
-  }),
-};
-const CANCEL_HINT =
-  'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.';
-
+const cancelWithReason = withCancelReason(
+  cancelStep<{ reason: string }>((values) => values.reason),
+  { formId: SUPPLIES_FORMS.cancelReason, submitLabel: 'Cancel the order', maxLength: MAX_NOTE },
+);
 /** `/supplies cancel SR-7`: at once while pending; a manager stopping an approved order gives a reason first. */
-async function cancelFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
-  const looked = text ? await findRequest(supplyRequestKind, text, ctx) : undefined;
-  const row = looked?.ok ? looked.found.row : undefined;
-  if (row && (row.status === 'approved' || row.status === 'ordered') && ctx.actor.isManager) {
-    return stepButton(supplyRequestKind, cancelWithReason)(text, ctx);
-  }
-  return stepCommand(supplyRequestKind, cancel, CANCEL_HINT)(text, ctx);
-}
+const cancelCommand = stepCommandWithReason(
+  supplyRequestKind,
+  { plain: cancelStep<undefined>(() => ''), withReason: cancelWithReason },
+  (row, actor) => (row.status === 'approved' || row.status === 'ordered') && actor.isManager,
+  'Say which request to cancel, like /supplies cancel SR-7. /supplies list shows open ones.',
+);
 
 async function runSuppliesCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   return text === '' ? { form: buildRequestForm(ctx.office), effects: [] } : fileFromText(text, ctx);
@@ -824,7 +811,7 @@ export const suppliesFeature: Feature = {
     },
     {
       words: ['cancel', 'withdraw'],
-      run: cancelFromText,
+      run: cancelCommand,
     },
   ],
   actions: {

@@ -37,14 +37,13 @@ import type { Feature } from '../kernel/feature.ts';
 import type { Effect, Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
-  findRequest,
   type RequestKind,
-  reasonForm,
   relationTo,
   type Step,
   stepButton,
-  stepCommand,
+  stepCommandWithReason,
   stepFormHandler,
+  withCancelReason,
   withDenyReason,
 } from '../kernel/workflow.ts';
 import {
@@ -535,28 +534,17 @@ function cancelStep<Values>(note: (values: Values) => string): Step<TimeOffRow, 
   };
 }
 
-const cancel = cancelStep<undefined>(() => '');
-const cancelWithReason = {
-  ...cancelStep<{ reason: string }>((values) => values.reason),
-  form: reasonForm<TimeOffRow>({
-    id: TIME_OFF_FORMS.cancelReason,
-    title: (reference) => `Cancel ${reference}`,
-    submitLabel: 'Cancel time off',
-    maxLength: MAX_REASON,
-    required: true,
-  }),
-};
-const CANCEL_HINT = 'Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.';
-
+const cancelWithReason = withCancelReason(
+  cancelStep<{ reason: string }>((values) => values.reason),
+  { formId: TIME_OFF_FORMS.cancelReason, submitLabel: 'Cancel time off', maxLength: MAX_REASON },
+);
 /** `/timeoff cancel TO-3`: at once, or through the reason form when a manager cancels someone's approved leave. */
-async function cancelFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
-  const looked = text ? await findRequest(timeOffRequestKind, text, ctx) : undefined;
-  const row = looked?.ok ? looked.found.row : undefined;
-  if (row && row.status === 'approved' && row.requesterKey !== ctx.actor.key) {
-    return stepButton(timeOffRequestKind, cancelWithReason)(text, ctx);
-  }
-  return stepCommand(timeOffRequestKind, cancel, CANCEL_HINT)(text, ctx);
-}
+const cancelCommand = stepCommandWithReason(
+  timeOffRequestKind,
+  { plain: cancelStep<undefined>(() => ''), withReason: cancelWithReason },
+  (row, actor) => row.status === 'approved' && row.requesterKey !== actor.key,
+  'Say which request to cancel, like /timeoff cancel TO-12. /timeoff list shows yours.',
+);
 
 /** Time off is for people on the staff list: anyone else has no allowance and no role to cover. */
 function refuseNonStaff(ctx: HandlerContext): Outcome | undefined {
@@ -597,7 +585,7 @@ export const timeOffFeature: Feature = {
     { words: ['list'], run: (_rest, ctx) => listMine(ctx) },
     {
       words: ['cancel', 'withdraw'],
-      run: cancelFromText,
+      run: cancelCommand,
     },
   ],
   actions: {
