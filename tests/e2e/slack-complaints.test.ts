@@ -224,6 +224,29 @@ describe('complaints through signed Slack requests', () => {
     }
   });
 
+  it('takes Refine off the filing confirmation once the refinement is saved', async () => {
+    const reference = await fileFromText();
+    await slack.press('complaint_refine', reference, 'U0SAM', 'confirmation', {
+      triggerId: 'trigger.refine',
+    });
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'the refine modal');
+    const view = open.body.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('complaint_refine_form');
+    expect(slack.api.responsesTo('confirmation')).toEqual([]);
+    await slack.submit({
+      callbackId: 'complaint_refine_form',
+      values: intakeValues({ category: 'billing', severity: 'low', callback: 'no' }),
+      userId: 'U0SAM',
+      privateMetadata: view.private_metadata,
+    });
+    const redrawn = await waitFor(() => slack.api.responsesTo('confirmation')[0], 'the confirmation redrawn');
+    expect(redrawn.body).toMatchObject({ replace_original: true, response_type: 'ephemeral' });
+    expect(String(redrawn.body.text)).toBe(`Complaint logged: ${reference}`);
+    expect(JSON.stringify(redrawn.body.blocks)).not.toContain('complaint_refine');
+    expect(JSON.stringify(redrawn.body.blocks)).toContain(`Refined: ${reference} · Billing · Low`);
+    expect(JSON.stringify(redrawn.body)).not.toContain(PATIENT);
+  });
+
   it('opens View details for a manager as a read-only modal and writes an audit row', async () => {
     const reference = await fileFromText(COMPLAINT);
     await slack.press('complaint_details', reference, 'U0OMAR', 'details');

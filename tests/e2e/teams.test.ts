@@ -150,6 +150,45 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
     expect(cardText(connector.cardsIn('dm-grace').at(-1))).toContain('Wed Dec 9, 1 working day');
   });
 
+  it('takes Refine off the complaint confirmation once the refinement is saved', async () => {
+    await send(activity({ user: 'sam', conversation: 'dm-sam', text: 'complaint Waited two hours' }));
+    const confirmation = connector.postsIn('dm-sam').at(-1);
+    const refine = (
+      confirmation?.body.attachments as { content: { actions: { title: string; data: unknown }[] } }[]
+    )[0]?.content.actions.find((action) => action.title === 'Refine');
+    expect(refine).toBeDefined();
+    await send(
+      activity({
+        user: 'sam',
+        conversation: 'dm-sam',
+        value: refine?.data as Record<string, unknown>,
+        replyToId: confirmation?.answeredId,
+      }),
+    );
+    const form = connector.cardsIn('dm-sam').at(-1) as { actions: { data: Record<string, unknown> }[] };
+    expect(form.actions[0]?.data.source).toBe(confirmation?.answeredId);
+    const updatesBefore = connector.updates().length;
+    await send(
+      activity({
+        user: 'sam',
+        conversation: 'dm-sam',
+        value: {
+          ...form.actions[0]?.data,
+          about: 'patient',
+          category: 'billing',
+          severity: 'low',
+          what: 'Waited two hours',
+          callback: 'no',
+          anonymous: 'no',
+        },
+      }),
+    );
+    const redrawn = connector.updates().slice(updatesBefore);
+    expect(redrawn.map((call) => call.activityId)).toEqual([confirmation?.answeredId]);
+    expect(cardText(redrawn[0]?.body)).toContain('Refined: CP-');
+    expect(JSON.stringify(redrawn[0]?.body)).not.toContain('complaint_refine');
+  });
+
   it('answers a tampered card submission and an unknown verb without changing anything', async () => {
     await send(
       activity({ user: 'dana', conversation: 'dm-dana', value: { verb: 'drop_tables', value: 'TO-1' } }),

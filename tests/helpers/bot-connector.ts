@@ -7,6 +7,8 @@ export interface ConnectorCall {
   path: string;
   conversationId: string;
   activityId: string | undefined;
+  /** the id the connector gave the activity it received (or kept, for an update) */
+  answeredId: string;
   body: Record<string, unknown>;
 }
 
@@ -64,14 +66,15 @@ export async function startRecordingConnector() {
           .end(JSON.stringify({ error: { code: 'Forbidden' } }));
         return;
       }
+      const id = request.method === 'PUT' ? (match[2] ?? '') : `activity-${next++}`;
       calls.push({
         method: request.method ?? '',
         path,
         conversationId,
         activityId: match[2] ? decodeURIComponent(match[2]) : undefined,
+        answeredId: id,
         body,
       });
-      const id = request.method === 'PUT' ? (match[2] ?? '') : `activity-${next++}`;
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
     });
   });
@@ -127,6 +130,8 @@ export function teamsActivity(
     tenant?: string;
     /** the display name Teams shows; `user` unless given */
     name?: string;
+    /** the message whose card button was pressed */
+    replyToId?: string;
   },
 ) {
   const tenant = params.tenant ?? '00000000-0000-4000-8000-000000000001';
@@ -153,6 +158,7 @@ export function teamsActivity(
         }
       : {}),
     ...(params.value ? { value: params.value } : {}),
+    ...(params.replyToId ? { replyToId: params.replyToId } : {}),
   };
 }
 

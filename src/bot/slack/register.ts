@@ -52,6 +52,7 @@ const blockActionSchema = z.object({
     )
     .min(1),
   channel: z.object({ id: z.string() }).optional(),
+  response_url: z.url().optional(),
 });
 const viewSubmissionSchema = z.object({
   user: userSchema,
@@ -70,7 +71,23 @@ const viewValueSchema = z.object({
 const UNREADABLE_FORM: Message = {
   text: 'That form could not be read. Nothing was saved. Please open it again and resubmit.',
 };
-const privateMetadataSchema = z.object({ channel: z.string().optional(), metadata: z.string().optional() });
+const privateMetadataSchema = z.object({
+  channel: z.string().optional(),
+  metadata: z.string().optional(),
+  /** the response URL of the message whose button opened the form, to redraw it once the form is saved */
+  source: z.url().optional(),
+});
+
+/**
+ * Whether a URL carried in a modal's metadata is one of Slack's response URLs (or, for a Slack API at
+ * another address, that address's): the metadata made the round trip through Slack, but nothing else is
+ * ever posted to.
+ */
+function isSlackResponseUrl(url: string, apiUrl: string | undefined): boolean {
+  const { protocol, hostname, origin } = new URL(url);
+  if (apiUrl && origin === new URL(apiUrl).origin) return true;
+  return protocol === 'https:' && (hostname === 'hooks.slack.com' || hostname === 'hooks.slack-gov.com');
+}
 
 /** Values of a submitted modal by input id (block ids are the form's input ids). */
 export function readModalValues(state: Record<string, Record<string, unknown>>): Record<string, string> {
@@ -108,9 +125,15 @@ function readPrivateMetadata(raw: string): z.infer<typeof privateMetadataSchema>
   }
 }
 
-async function openForm(client: WebClient, triggerId: string, outcome: Outcome, channel: string | undefined) {
+async function openForm(
+  client: WebClient,
+  triggerId: string,
+  outcome: Outcome,
+  channel: string | undefined,
+  source?: string,
+) {
   if (!outcome.form) return;
-  const privateMetadata = JSON.stringify({ channel, metadata: outcome.form.metadata });
+  const privateMetadata = JSON.stringify({ channel, metadata: outcome.form.metadata, source });
   await client.views.open({ trigger_id: triggerId, view: formToModal(outcome.form, privateMetadata) });
 }
 
@@ -207,7 +230,13 @@ export function createSlackApp(params: {
       value: action.value ?? '',
       deliveryId: `action:${parsed.data.user.id}:${action.action_ts}`,
     });
-    await openForm(client, parsed.data.trigger_id, outcome, parsed.data.channel?.id);
+    await openForm(
+      client,
+      parsed.data.trigger_id,
+      outcome,
+      parsed.data.channel?.id,
+      parsed.data.response_url,
+    );
     if (outcome.reply) {
       await respond({
         response_type: 'ephemeral',
@@ -244,7 +273,29 @@ export function createSlackApp(params: {
     }
     await ack();
     if (outcome.reply) await answerPrivately(client, user.id, meta.channel, outcome.reply);
+    if (outcome.source && meta.source && isSlackResponseUrl(meta.source, settings.apiUrl)) {
+      await redrawSource(meta.source, outcome.source);
+    }
   });
+
+  /** Redraws the message whose button opened the form; a failure costs a stale button, nothing else. */
+  async function redrawSource(responseUrl: string, message: Message): Promise<void> {
+    try {
+      const response = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          replace_original: true,
+          response_type: 'ephemeral',
+          ...replyToSlackMessage(message),
+        }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) logger.warn({ status: response.status }, 'Slack refused to redraw a message');
+    } catch (error) {
+      logger.warn({ type: error instanceof Error ? error.name : typeof error }, 'could not redraw a message');
+    }
+  }
 
   app.error(async (error) => {
     logger.error({ code: error.code, type: error.name }, 'unhandled Slack listener error');

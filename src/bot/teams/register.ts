@@ -42,6 +42,7 @@ const submitSchema = z
     verb: z.string().min(1).max(100),
     value: z.string().max(2000).optional(),
     metadata: z.string().max(3000).optional(),
+    source: z.string().max(500).optional(),
   })
   .catchall(z.union([z.string().max(4000), z.number(), z.boolean()]));
 
@@ -63,7 +64,7 @@ export function resolveTeamsPerson(
 export function readCardSubmission(value: unknown, deliveryId: string): Input | undefined {
   const parsed = submitSchema.safeParse(value);
   if (!parsed.success) return undefined;
-  const { verb, value: buttonValue, metadata, ...inputs } = parsed.data;
+  const { verb, value: buttonValue, metadata, source: _source, ...inputs } = parsed.data;
   if (isActionId(verb)) {
     const chosen = inputs[choiceInputId(verb)];
     const pressed = buttonValue ?? (chosen === undefined ? '' : String(chosen));
@@ -252,16 +253,37 @@ export function createTeamsBot(params: {
     await context.sendActivity(sent ? PRIVATE_NOTICE : NO_PRIVATE_CHAT_NOTICE);
   }
 
-  function outcomeActivities(outcome: Outcome): Partial<Activity>[] {
+  /** The answer's activities; a form opened by a button remembers that button's message, to redraw it later. */
+  function outcomeActivities(outcome: Outcome, source?: string): Partial<Activity>[] {
     if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
       return [toTeamsActivity(describeFormErrors(outcome.formErrors))];
     }
     return [
       ...(outcome.reply ? [toTeamsActivity(outcome.reply)] : []),
       ...(outcome.form
-        ? [{ type: 'message', attachments: [CardFactory.adaptiveCard(formToAdaptiveCard(outcome.form))] }]
+        ? [
+            {
+              type: 'message',
+              attachments: [CardFactory.adaptiveCard(formToAdaptiveCard(outcome.form, source))],
+            },
+          ]
         : []),
     ];
+  }
+
+  /**
+   * Redraws the message whose button opened a saved form (a confirmation loses its used Refine button).
+   * Only in a 1:1 chat, where the form and that message are; a failure costs a stale button, nothing else.
+   */
+  async function redrawSource(context: TurnContext, outcome: Outcome, submitted: unknown): Promise<void> {
+    const source = submitSchema.safeParse(submitted).data?.source;
+    if (!outcome.source || !source) return;
+    if ((context.activity.conversation.conversationType ?? 'personal') !== 'personal') return;
+    try {
+      await context.updateActivity({ ...toTeamsActivity(outcome.source), id: source });
+    } catch (error) {
+      logger.warn({ code: classifyTeamsError(error).code }, 'Teams: could not redraw a message');
+    }
   }
 
   async function bindChannel(context: TurnContext, actor: Person, role: ChannelRole): Promise<void> {
@@ -299,7 +321,10 @@ export function createTeamsBot(params: {
         await answerPrivately(context, actor, [toTeamsActivity({ text: OUT_OF_DATE })]);
         return;
       }
-      await answerPrivately(context, actor, outcomeActivities(await dispatch(actor, input)));
+      const outcome = await dispatch(actor, input);
+      const pressedOn = input.kind === 'action' ? activity.replyToId : undefined;
+      await answerPrivately(context, actor, outcomeActivities(outcome, pressedOn));
+      if (input.kind === 'form') await redrawSource(context, outcome, activity.value);
       return;
     }
     // teams-ai strips the mention it finds in the entities; a mention typed as plain <at> tags is cut here.

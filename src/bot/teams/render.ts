@@ -12,6 +12,8 @@ export interface CardSubmitData {
   verb: string;
   value?: string;
   metadata?: string;
+  /** the activity id of the message whose button opened the form, to redraw it once the form is saved */
+  source?: string;
 }
 
 /**
@@ -142,7 +144,7 @@ function renderButtons(buttons: Button[]): { inputs: unknown[]; actions: unknown
 }
 
 /** A form as an Adaptive Card with inputs; its submit carries the form id and metadata back. */
-export function formToAdaptiveCard(form: Form): AdaptiveCard {
+export function formToAdaptiveCard(form: Form, source?: string): AdaptiveCard {
   const body: unknown[] = [textBlock(form.title, { weight: 'Bolder', size: 'Medium' })];
   for (const line of form.lines ?? []) body.push(textBlock(line, { spacing: 'Small' }));
   for (const input of form.inputs) {
@@ -184,7 +186,11 @@ export function formToAdaptiveCard(form: Form): AdaptiveCard {
         });
     }
   }
-  const data: CardSubmitData = { verb: form.formId, ...(form.metadata ? { metadata: form.metadata } : {}) };
+  const data: CardSubmitData = {
+    verb: form.formId,
+    ...(form.metadata ? { metadata: form.metadata } : {}),
+    ...(source ? { source } : {}),
+  };
   const card: AdaptiveCard = { type: 'AdaptiveCard', $schema: ADAPTIVE_CARD_SCHEMA, version: '1.5', body };
   // A read-only view (such as a complaint's details) has nothing to submit.
   if (form.submitLabel)

@@ -623,6 +623,12 @@ const refine: Step<ComplaintRow, ComplaintDraftFields> & {
         ...(alerted ? { lines: [`Updated ${describeComplaintSummary(updated)}.`, alerted] } : {}),
       },
       effects: alerts,
+      // The filing confirmation loses its Refine button once the refinement is saved.
+      source: {
+        text: `Complaint logged: ${reference}`,
+        title: `Complaint logged — ${reference}`,
+        lines: [`Refined: ${describeComplaintSummary(updated)}.`],
+      },
     };
   },
   form: {

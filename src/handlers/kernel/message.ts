@@ -118,6 +118,11 @@ export interface Outcome {
   formErrors?: Record<string, string>;
   /** the reply quotes confidential text: it is not kept for retried deliveries, which get a notice instead */
   confidentialReply?: boolean;
+  /**
+   * The message whose button started this (pressed, or opening the form now submitted), as it should read
+   * now, such as a confirmation without the button just used; platforms that can redraw it do.
+   */
+  source?: Message;
   effects: Effect[];
 }
 

@@ -37,6 +37,8 @@ export interface StepResult {
   reply: Message;
   /** sent after the card update, which the workflow adds */
   effects: Effect[];
+  /** the message whose button started the step, as it should read now (see Outcome.source) */
+  source?: Message;
 }
 
 /** The form a step asks for before it is taken (a reason, a resolution); the button opens it. */
@@ -136,7 +138,11 @@ async function take<Row, Values>(
   const card: Effect[] = kind.card
     ? [{ kind: 'update', cardKey: found.reference, message: await kind.card(updated, ctx) }]
     : [];
-  return { reply: result.reply, effects: [...card, ...result.effects] };
+  return {
+    reply: result.reply,
+    effects: [...card, ...result.effects],
+    ...(result.source ? { source: result.source } : {}),
+  };
 }
 
 /**
