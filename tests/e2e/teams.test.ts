@@ -153,9 +153,10 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
   it('takes Refine off the complaint confirmation once the refinement is saved', async () => {
     await send(activity({ user: 'sam', conversation: 'dm-sam', text: 'complaint Waited two hours' }));
     const confirmation = connector.postsIn('dm-sam').at(-1);
-    const refine = (
-      confirmation?.body.attachments as { content: { actions: { title: string; data: unknown }[] } }[]
-    )[0]?.content.actions.find((action) => action.title === 'Refine');
+    const attachments = (confirmation?.body.attachments ?? []) as {
+      content: { actions: { title: string; data: unknown }[] };
+    }[];
+    const refine = attachments[0]?.content.actions.find((action) => action.title === 'Refine');
     expect(refine).toBeDefined();
     await send(
       activity({
