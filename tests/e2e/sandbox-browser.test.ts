@@ -77,4 +77,19 @@ describe.skipIf(!hasChromium)(suiteName, () => {
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('#feed img').count()).toBe(0);
   });
+
+  it('takes Refine off the complaint confirmation once the refinement is saved', async () => {
+    await page.locator('#command').fill('/complaint Waited two hours at the desk');
+    await page.locator('#command').press('Enter');
+    const refine = page.locator('#feed button[data-action-id="complaint_refine"]');
+    await refine.waitFor({ timeout: 10_000 });
+    await refine.click();
+    const form = page.locator('#feed form[data-form-id="complaint_refine_form"]');
+    await form.waitFor({ timeout: 10_000 });
+    await form.locator('select[name="category"]').selectOption('billing');
+    await form.locator('button[type="submit"]').click();
+    await page.locator('#feed .card-line', { hasText: 'Refined: CP-' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#feed button[data-action-id="complaint_refine"]').count()).toBe(0);
+    expect(await page.locator('#feed form[data-form-id="complaint_refine_form"]').count()).toBe(0);
+  });
 });

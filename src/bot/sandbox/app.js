@@ -166,10 +166,11 @@ function addMine(kind, content) {
   state.mine.push({ id: crypto.randomUUID(), version: '', at: new Date().toISOString(), kind, ...content });
 }
 
-function showOutcome(typed, outcome) {
+/** `sourceId`: the message whose button was pressed, which a form it opens redraws once it is saved. */
+function showOutcome(typed, outcome, sourceId) {
   if (typed) addMine('mine', { text: typed });
   if (outcome.reply) addMine('reply', { html: outcome.reply });
-  if (outcome.form) addMine('form', { html: outcome.form });
+  if (outcome.form) addMine('form', { html: outcome.form, sourceId });
   if (outcome.error) addMine('error', { text: outcome.error });
   showMine();
   refresh();
@@ -231,7 +232,7 @@ document.addEventListener('click', async (event) => {
         value: button.dataset.value,
         deliveryId: crypto.randomUUID(),
       });
-      showOutcome('', outcome);
+      showOutcome('', outcome, button.closest('.message')?.dataset.id);
     } catch (error) {
       showOutcome('', { error: error.message });
     }
@@ -268,9 +269,19 @@ document.addEventListener('submit', async (event) => {
     }
     return;
   }
+  redrawSource(form, outcome.source);
   close(form);
   showOutcome('', outcome);
 });
+
+/** Redraws the message whose button opened this form, as the server says it reads now (a used button gone). */
+function redrawSource(form, html) {
+  const opened = state.mine.find((entry) => entry.id === form.closest('.message')?.dataset.id);
+  const source = state.mine.find((entry) => entry.id === opened?.sourceId);
+  if (!html || !source) return;
+  source.html = html;
+  source.version = crypto.randomUUID();
+}
 
 async function start() {
   const data = await api('/sandbox/api/people');

@@ -83,6 +83,7 @@ function renderOutcome(outcome: Outcome) {
     reply: outcome.reply ? replyToHtml(outcome.reply) : null,
     form: outcome.form ? formToHtml(outcome.form) : null,
     formErrors: outcome.formErrors ?? null,
+    source: outcome.source ? replyToHtml(outcome.source) : null,
   };
 }
 
