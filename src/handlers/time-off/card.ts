@@ -1,10 +1,5 @@
 import type { OfficeConfig } from '../../config/office.ts';
-import type { Db } from '../../db/client.ts';
-import {
-  listActiveTimeOffForPerson,
-  listTimeOffBetween,
-  type TimeOffRow,
-} from '../../db/repositories/time-off.ts';
+import type { TimeOffRow } from '../../db/repositories/time-off.ts';
 import { formatDay, formatDayRange, formatOfficeTime } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
@@ -61,20 +56,8 @@ export function describeWorkingDays(days: number): string {
   return `${days} working day${days === 1 ? '' : 's'}`;
 }
 
-/** A person's balance for the year the request starts in, from their pending and approved requests. */
-export async function loadYearBalance(db: Db, office: OfficeConfig, requesterKey: string, year: number) {
-  const rows = await listActiveTimeOffForPerson(
-    db,
-    office.office.id,
-    requesterKey,
-    `${year}-01-01`,
-    `${year}-12-31`,
-  );
-  return computeYearBalance(office, year, rows);
-}
-
 /** The balance for `year` from a person's active requests; rows outside the year are ignored. */
-function computeYearBalance(office: OfficeConfig, year: number, rows: readonly TimeOffRow[]) {
+export function computeYearBalance(office: OfficeConfig, year: number, rows: readonly TimeOffRow[]) {
   return computeBalance({
     allowanceDays: office.timeoff.allowanceDays,
     year,
@@ -174,32 +157,22 @@ export function findGapsIfApproved(
   });
 }
 
+/** What a time-off card is drawn from besides the request: read by `loadTimeOffCard`. */
+export interface TimeOffCardFacts {
+  /** the requester's pending and approved requests in the years this one touches */
+  requesterRows: readonly TimeOffRow[];
+  /** other people's pending and approved requests overlapping this one's days */
+  overlapping: readonly TimeOffRow[];
+}
+
 /**
- * The approvals-channel card of a request, built from the database as it stands: balance, coverage
- * warnings from approved leave, and the other people asking for the same days are recomputed each time
- * the card is posted or updated (a pending card is redrawn whenever an overlapping request changes). A
- * caller that has just read the requester's active requests for the year (filing does) passes them.
+ * The approvals-channel card of a request: balance, coverage warnings from approved leave, and the other
+ * people asking for the same days, from facts read as the card is posted or updated.
  */
-export async function buildTimeOffCard(
-  db: Db,
-  office: OfficeConfig,
-  row: TimeOffRow,
-  requesterActiveRows?: readonly TimeOffRow[],
-): Promise<Message> {
+export function buildTimeOffCard(office: OfficeConfig, row: TimeOffRow, facts: TimeOffCardFacts): Message {
   const zone = office.office.timezone;
   const reference = formatReference('TO', row.number);
-  const requesterRows =
-    requesterActiveRows ??
-    (await listActiveTimeOffForPerson(
-      db,
-      office.office.id,
-      row.requesterKey,
-      `${row.startDay.slice(0, 4)}-01-01`,
-      `${row.endDay.slice(0, 4)}-12-31`,
-    ));
-  const overlapping = (await listTimeOffBetween(db, office.office.id, row.startDay, row.endDay)).filter(
-    (other) => other.id !== row.id && other.requesterKey !== row.requesterKey,
-  );
+  const { requesterRows, overlapping } = facts;
   const coverage = findGapsIfApproved(
     office,
     row,

@@ -1,0 +1,293 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import {
+  createTimeOffRequest,
+  listActiveTimeOffForPerson,
+  lockTimeOffOfPerson,
+} from '../../db/repositories/time-off.ts';
+import {
+  type DayPart,
+  formatDay,
+  formatDayWithYear,
+  getOfficeDay,
+  getPlanningWindow,
+  type IsoDay,
+  parseDateRange,
+} from '../../domain/dates.ts';
+import { isOnStaffList } from '../../domain/people.ts';
+import { formatReference } from '../../domain/references.ts';
+import {
+  evaluateTimeOffRequest,
+  MAX_REQUEST_CALENDAR_DAYS,
+  type TimeOffEvaluation,
+  type TimeOffType,
+} from '../../domain/time-off.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import type { Form, Outcome } from '../kernel/message.ts';
+import { describeTimeOffDays, describeWorkingDays, TIME_OFF_TYPE_LABELS, toTimeOffRequest } from './card.ts';
+import { TIME_OFF_FORMS } from './ids.ts';
+import { loadTimeOffCard, refreshOverlappingCards } from './loaders.ts';
+
+export const MAX_REASON = 500;
+const TYPE_WORDS: Record<string, TimeOffType> = {
+  vacation: 'vacation',
+  sick: 'sick',
+  personal: 'personal',
+  education: 'education',
+  ce: 'education',
+  cme: 'education',
+  other: 'other',
+};
+
+const timeOffFormSchema = z.object({
+  start: z.iso.date({ error: 'Pick the first day off.' }),
+  end: z.iso.date({ error: 'Pick a valid last day.' }).optional(),
+  part: z.enum(['full', 'am', 'pm']).default('full'),
+  type: z.enum(['vacation', 'sick', 'personal', 'education', 'other']).default('vacation'),
+  reason: z.string().trim().max(MAX_REASON, `Keep the reason under ${MAX_REASON} characters.`).default(''),
+});
+
+interface Draft {
+  start: IsoDay;
+  end: IsoDay;
+  part: DayPart;
+  type: TimeOffType;
+  reason: string;
+}
+
+/** Why a draft was refused, in words a busy person understands at a glance, with what to do instead. */
+function explainRefusal(
+  evaluation: Exclude<TimeOffEvaluation, { ok: true }>,
+  draft: Draft,
+  zone: string,
+): string {
+  switch (evaluation.reason) {
+    case 'end_before_start':
+      return `The last day (${formatDay(draft.end, zone)}) is before the first day (${formatDay(draft.start, zone)}).`;
+    case 'half_day_range':
+      return 'Morning or afternoon off works for a single day only. Ask for the full days, or one half day at a time.';
+    case 'in_the_past':
+      return `${formatDay(draft.start, zone)} has already passed. Time off can be asked for from today (${formatDay(evaluation.today, zone)}) on.`;
+    case 'too_long':
+      return `That is ${evaluation.calendarDays} calendar days; one request can cover at most ${MAX_REQUEST_CALENDAR_DAYS}. Please split it in two.`;
+    case 'no_working_days':
+      return `${describeTimeOffDays({ startDay: draft.start, endDay: draft.end, part: draft.part }, zone)} has no working days (weekends and office holidays don't count), so there is nothing to ask for.`;
+    case 'overlaps_existing':
+      return `You already have ${evaluation.conflicting} for some of those days. To change it, cancel it first with /timeoff cancel ${evaluation.conflicting}.`;
+  }
+}
+
+const FORM_FIELD_OF_REASON: Record<Exclude<TimeOffEvaluation, { ok: true }>['reason'], string> = {
+  end_before_start: 'end',
+  half_day_range: 'part',
+  in_the_past: 'start',
+  too_long: 'end',
+  no_working_days: 'start',
+  overlaps_existing: 'start',
+};
+
+/** Checks a draft, stores it, and queues the approval card: the one path for the text command and the form. */
+async function fileTimeOff(
+  draft: Draft,
+  ctx: HandlerContext,
+): Promise<
+  | { ok: true; outcome: Outcome }
+  | { ok: false; reason: Exclude<TimeOffEvaluation, { ok: true }>; message: string }
+> {
+  const { office, actor, db, now, officeId, zone } = ctx;
+  const fromYear = draft.start.slice(0, 4);
+  const toYear = draft.end.slice(0, 4);
+  await lockTimeOffOfPerson(db, officeId, actor.key);
+  const existing = await listActiveTimeOffForPerson(
+    db,
+    officeId,
+    actor.key,
+    `${fromYear}-01-01`,
+    `${toYear}-12-31`,
+  );
+  const evaluation = evaluateTimeOffRequest({ draft, existing: existing.map(toTimeOffRequest), now, office });
+  if (!evaluation.ok)
+    return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
+
+  const row = await createTimeOffRequest(db, {
+    officeId: officeId,
+    requesterKey: actor.key,
+    requesterName: actor.name,
+    requesterRole: actor.role ?? null,
+    requesterPlatform: actor.platform,
+    requesterUserId: actor.userId,
+    startDay: draft.start,
+    endDay: draft.end,
+    part: draft.part,
+    type: draft.type,
+    reason: draft.reason,
+    workingDays: evaluation.workingDays,
+    overBalance: evaluation.overBalance,
+    createdAt: now.toJSDate(),
+  });
+  const reference = formatReference('TO', row.number);
+  // Sent together, so the driver pipelines them in one round trip. `existing` holds every active request
+  // of the requester in the years this one touches, which is what the card's balance needs.
+  const [, card] = await Promise.all([
+    createAuditEntry(db, {
+      officeId: officeId,
+      actor,
+      action: 'timeoff.filed',
+      entity: reference,
+      detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
+    }),
+    loadTimeOffCard(db, office, row, [...existing, row]),
+  ]);
+  const year = draft.start.slice(0, 4);
+  const days = describeTimeOffDays(row, zone);
+  const lines = [
+    `${days}, ${describeWorkingDays(evaluation.workingDays)} (${TIME_OFF_TYPE_LABELS[draft.type].toLowerCase()})`,
+    ...(draft.reason ? [`Reason: ${draft.reason}`] : []),
+    evaluation.overBalance
+      ? `⚠️ This is more than your remaining allowance: ${evaluation.balanceAfter} days left in ${year} if approved. A manager can still approve it.`
+      : `If approved, you will have ${evaluation.balanceAfter} days left in ${year}.`,
+    `${managerNames(office)} will decide; you will get a message when they do.`,
+  ];
+  return {
+    ok: true,
+    outcome: {
+      reply: {
+        text: `Time off requested: ${reference}, ${days}`,
+        title: `Time off requested — ${reference}`,
+        lines,
+      },
+      effects: [
+        {
+          kind: 'post',
+          channel: 'approvals',
+          cardKey: reference,
+          message: card,
+        },
+        ...(await refreshOverlappingCards(row, ctx)),
+      ],
+    },
+  };
+}
+
+function readTypeWord(rest: string): { type: TimeOffType; reason: string } {
+  const [first = '', ...others] = rest.split(/\s+/);
+  const type = TYPE_WORDS[first.toLowerCase().replace(/[:,.]$/, '')];
+  return type ? { type, reason: others.join(' ').trim() } : { type: 'vacation', reason: rest };
+}
+
+export async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const zone = ctx.zone;
+  const parsed = parseDateRange(text, ctx.now, zone);
+  const hint =
+    'Write it like /timeoff 2026-12-01 to 2026-12-03 family visit, /timeoff dec 1, or /timeoff fri pm dentist.';
+  if (!parsed.ok) {
+    switch (parsed.reason) {
+      case 'no_date':
+        return refusal(`I could not find a date at the start of "${clip(text)}". ${NOTHING_SAVED}`, hint);
+      case 'unparseable':
+        return refusal(`"${clip(parsed.fragment)}" is not a date I can read. ${NOTHING_SAVED}`, hint);
+      case 'end_before_start':
+        return refusal(
+          `The last day (${formatDay(parsed.end, zone)}) is before the first day (${formatDay(parsed.start, zone)}). ${NOTHING_SAVED}`,
+          hint,
+        );
+      case 'half_day_range':
+        return refusal(
+          `A half day (am/pm) is one day; for a range write /timeoff ${writeShortDay(parsed.start)} to ${writeShortDay(parsed.end)}. ${NOTHING_SAVED}`,
+          hint,
+        );
+    }
+  }
+  const tooFar = explainTooFar(parsed.end, ctx);
+  if (tooFar) return refusal(`${tooFar} ${NOTHING_SAVED}`, hint);
+  const { type, reason } = readTypeWord(parsed.rest);
+  if (reason.length > MAX_REASON) {
+    return refusal(
+      `Please keep the reason under ${MAX_REASON} characters (yours has ${reason.length}). ${NOTHING_SAVED}`,
+    );
+  }
+  const filed = await fileTimeOff(
+    { start: parsed.start, end: parsed.end, part: parsed.part, type, reason },
+    ctx,
+  );
+  return filed.ok ? filed.outcome : refusal(`${filed.message} ${NOTHING_SAVED}`);
+}
+
+/** `dec 8`, the way people type a day after /timeoff. */
+function writeShortDay(day: IsoDay): string {
+  return DateTime.fromISO(day, { zone: 'utc', locale: 'en-US' }).toFormat('LLL d').toLowerCase();
+}
+
+/** Refuses a last day past the planning window (the end of next year): `2062` or `9999` is a typo, not a plan. */
+function explainTooFar(end: IsoDay, ctx: HandlerContext): string | undefined {
+  const zone = ctx.zone;
+  const { last } = getPlanningWindow(ctx.now, zone);
+  if (end <= last) return undefined;
+  return `${formatDayWithYear(end, zone)} is too far ahead; time off can be asked for up to ${formatDayWithYear(last, zone)}.`;
+}
+
+export function buildRequestForm(ctx: HandlerContext): Form {
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  return {
+    formId: TIME_OFF_FORMS.request,
+    title: 'Ask for time off',
+    submitLabel: 'Send request',
+    inputs: [
+      { kind: 'date', id: 'start', label: 'First day off', initial: today },
+      { kind: 'date', id: 'end', label: 'Last day off (leave empty for one day)', optional: true },
+      {
+        kind: 'select',
+        id: 'part',
+        label: 'How much of the day',
+        initial: 'full',
+        options: [
+          { label: 'All day', value: 'full' },
+          { label: 'Morning only (one day)', value: 'am' },
+          { label: 'Afternoon only (one day)', value: 'pm' },
+        ],
+      },
+      {
+        kind: 'select',
+        id: 'type',
+        label: 'Type',
+        initial: 'vacation',
+        options: Object.entries(TIME_OFF_TYPE_LABELS).map(([value, label]) => ({ label, value })),
+      },
+      { kind: 'textarea', id: 'reason', label: 'Reason', optional: true, maxLength: MAX_REASON },
+    ],
+  };
+}
+
+export async function submitRequestForm(
+  values: Record<string, string>,
+  _metadata: string | undefined,
+  ctx: HandlerContext,
+) {
+  const refused = refuseNonStaff(ctx);
+  if (refused) return refused;
+  const parsed = timeOffFormSchema.safeParse(values);
+  if (!parsed.success) {
+    const formErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'start')] ??= issue.message;
+    return { formErrors, effects: [] } satisfies Outcome;
+  }
+  const { start, end, part, type, reason } = parsed.data;
+  const tooFar = explainTooFar(end ?? start, ctx);
+  if (tooFar) return { formErrors: { [end ? 'end' : 'start']: tooFar }, effects: [] } satisfies Outcome;
+  const filed = await fileTimeOff({ start, end: end ?? start, part, type, reason }, ctx);
+  if (filed.ok) return filed.outcome;
+  return {
+    formErrors: { [FORM_FIELD_OF_REASON[filed.reason.reason]]: filed.message },
+    effects: [],
+  } satisfies Outcome;
+}
+
+/** Time off is for people on the staff list: anyone else has no allowance and no role to cover. */
+export function refuseNonStaff(ctx: HandlerContext): Outcome | undefined {
+  if (isOnStaffList(ctx.actor)) return undefined;
+  return refusal(
+    `Time off is for people on the practice's staff list, and you are not on it. Ask ${managerNames(ctx.office)} to add you. ${NOTHING_SAVED}`,
+  );
+}

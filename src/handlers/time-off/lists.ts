@@ -1,0 +1,55 @@
+import { listActiveTimeOffForPerson, listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { getOfficeDay } from '../../domain/dates.ts';
+import { formatReference } from '../../domain/references.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import { describeTimeOffDays, describeWorkingDays } from './card.ts';
+import { loadYearBalance } from './loaders.ts';
+
+export async function listMine(ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now, officeId, zone } = ctx;
+  const today = getOfficeDay(now, zone);
+  const rows = await listActiveTimeOffForPerson(db, officeId, actor.key, today);
+  const balance = await loadYearBalance(db, office, actor.key, now.setZone(zone).year);
+  const lines = rows.map(
+    (row) =>
+      `${formatReference('TO', row.number)} · ${describeTimeOffDays(row, zone)} · ${describeWorkingDays(row.workingDays)} · ${row.status}`,
+  );
+  if (lines.length === 0) lines.push('You have no upcoming or pending time off.');
+  lines.push(
+    `Balance ${now.setZone(zone).year}: ${balance.remaining} of ${balance.allowance} days left (${balance.approved} approved, ${balance.pending} pending).`,
+  );
+  return replyOnly({
+    text: `Your time off: ${rows.length} upcoming or pending`,
+    title: 'Your time off',
+    lines,
+  });
+}
+
+const LIST_ALL_DAYS = 30;
+const LIST_LIMIT = 40;
+
+export async function listEveryone(ctx: HandlerContext): Promise<Outcome> {
+  const { db, now, officeId, zone } = ctx;
+  const today = getOfficeDay(now, zone);
+  const until =
+    now
+      .setZone(zone)
+      .plus({ days: LIST_ALL_DAYS - 1 })
+      .toISODate() ?? today;
+  const rows = await listTimeOffBetween(db, officeId, today, until);
+  const lines = rows
+    .slice(0, LIST_LIMIT)
+    .map(
+      (row) =>
+        `${describeTimeOffDays(row, zone)} · ${row.requesterName} · ${formatReference('TO', row.number)} · ${row.status}`,
+    );
+  if (rows.length > LIST_LIMIT) lines.push(`…and ${rows.length - LIST_LIMIT} more`);
+  if (rows.length === 0) lines.push(`Nobody has time off in the next ${LIST_ALL_DAYS} days.`);
+  return replyOnly({
+    text: `Time off in the next ${LIST_ALL_DAYS} days: ${rows.length}`,
+    title: `Everyone’s time off, next ${LIST_ALL_DAYS} days`,
+    lines,
+  });
+}

@@ -1,0 +1,68 @@
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import {
+  listActiveTimeOffForPerson,
+  listTimeOffBetween,
+  type TimeOffRow,
+} from '../../db/repositories/time-off.ts';
+import { formatReference } from '../../domain/references.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Effect, Message } from '../kernel/message.ts';
+import { buildTimeOffCard, computeYearBalance } from './card.ts';
+
+/**
+ * The other pending cards for overlapping days, redrawn: their coverage warnings and "Also asking" lines
+ * change whenever a request for those days is filed, decided, cancelled or withdrawn.
+ */
+export async function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
+  const others = (
+    await listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['pending'])
+  ).filter((other) => other.id !== row.id);
+  const effects: Effect[] = [];
+  for (const other of others) {
+    effects.push({
+      kind: 'update',
+      cardKey: formatReference('TO', other.number),
+      message: await loadTimeOffCard(ctx.db, ctx.office, other),
+    });
+  }
+  return effects;
+}
+
+/** A person's balance for the year the request starts in, from their pending and approved requests. */
+export async function loadYearBalance(db: Db, office: OfficeConfig, requesterKey: string, year: number) {
+  const rows = await listActiveTimeOffForPerson(
+    db,
+    office.office.id,
+    requesterKey,
+    `${year}-01-01`,
+    `${year}-12-31`,
+  );
+  return computeYearBalance(office, year, rows);
+}
+
+/**
+ * A request's card as the database stands: the requester's requests of the years it touches and everyone
+ * else's overlapping ones are read here. A caller that has just read the requester's requests (filing
+ * does) passes them.
+ */
+export async function loadTimeOffCard(
+  db: Db,
+  office: OfficeConfig,
+  row: TimeOffRow,
+  requesterActiveRows?: readonly TimeOffRow[],
+): Promise<Message> {
+  const requesterRows =
+    requesterActiveRows ??
+    (await listActiveTimeOffForPerson(
+      db,
+      office.office.id,
+      row.requesterKey,
+      `${row.startDay.slice(0, 4)}-01-01`,
+      `${row.endDay.slice(0, 4)}-12-31`,
+    ));
+  const overlapping = (await listTimeOffBetween(db, office.office.id, row.startDay, row.endDay)).filter(
+    (other) => other.id !== row.id && other.requesterKey !== row.requesterKey,
+  );
+  return buildTimeOffCard(office, row, { requesterRows, overlapping });
+}
