@@ -5,8 +5,8 @@ import { auditLog, outbox, supplyRequests, supplyStock } from '../../src/db/sche
 import { resolvePerson } from '../../src/domain/people.ts';
 import { dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
-import { loadSupplyDigest } from '../../src/handlers/supplies/card.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from '../../src/handlers/supplies/ids.ts';
+import { loadSupplyDigest } from '../../src/handlers/supplies/loaders.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';

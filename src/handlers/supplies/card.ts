@@ -1,34 +1,22 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
-import type { Db } from '../../db/client.ts';
-import {
-  getSupplyStock,
-  listOpenSupplyRequests,
-  listSupplyRequestsApprovedBetween,
-  listSupplyStock,
-  type SupplyRow,
-} from '../../db/repositories/supplies.ts';
+import type { SupplyRow } from '../../db/repositories/supplies.ts';
 import { formatOfficeTime } from '../../domain/dates.ts';
-import { DIGEST_ORDER } from '../../domain/digest.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   type BudgetSummary,
   type CatalogItem,
   computeLineCostCents,
   describeIncoming,
-  describeSupplySections,
   formatMoney,
   formatQuantity,
   getOfficeMonth,
-  listReorderSuggestions,
+  type Incoming,
   type ReorderSuggestion,
   type SupplyUrgency,
-  sumApprovedSpend,
-  sumIncoming,
   summarizeBudget,
   toCents,
 } from '../../domain/supplies.ts';
-import type { FeatureDigest, PendingLoader } from '../kernel/digest.ts';
 import type { Button, Field, Message } from '../kernel/message.ts';
 import { SUPPLIES_ACTIONS } from './ids.ts';
 
@@ -55,63 +43,6 @@ export function describeSupplyLine(row: Pick<SupplyRow, 'quantity' | 'unit' | 'i
 export function findUnitPriceCents(item: CatalogItem): number | null {
   return item.price === undefined ? null : toCents(item.price);
 }
-
-/** Approved spend in the office month containing `now`, in cents. */
-async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime): Promise<number> {
-  const month = getOfficeMonth(now, office.office.timezone);
-  const rows = await listSupplyRequestsApprovedBetween(
-    db,
-    office.office.id,
-    month.start.toJSDate(),
-    month.end.toJSDate(),
-  );
-  return sumApprovedSpend(rows, month.start, month.end);
-}
-
-/**
- * What the huddle digest shows of supplies, from one read of the open requests: pending ones as decisions
- * waiting (oldest first), approved ones as to order, and counted items below par with what to reorder.
- */
-export async function loadSupplyDigest(db: Db, office: OfficeConfig) {
-  const zone = office.office.timezone;
-  const open = await listOpenSupplyRequests(db, office.office.id);
-  const stock = await listSupplyStock(db, office.office.id);
-  const summarize = (row: SupplyRow) => `${row.requesterName}: ${describeSupplyLine(row)}`;
-  return {
-    decisions: open
-      .filter((row) => row.status === 'pending')
-      .map((row) => ({
-        reference: formatSupplyReference(row),
-        summary: `${summarize(row)} (supplies)`,
-        filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
-        requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
-      })),
-    suppliesToOrder: open
-      .filter((row) => row.status === 'approved')
-      .map((row) => ({
-        reference: formatSupplyReference(row),
-        summary: `${summarize(row)}${row.urgency === 'routine' ? '' : ` · ⚡ ${SUPPLY_URGENCY_LABELS[row.urgency].toLowerCase()}`}`,
-      })),
-    belowPar: listReorderSuggestions(
-      office.supplies.catalog,
-      new Map(stock.map((row) => [row.sku, row.onHand])),
-      sumIncoming(open),
-    ),
-  };
-}
-
-/** The huddle's supplies: approved requests still to order, and counted items below par. */
-export const suppliesDigest: FeatureDigest = {
-  order: DIGEST_ORDER.supplies,
-  async load({ db, office }) {
-    const { suppliesToOrder, belowPar } = await loadSupplyDigest(db, office);
-    return describeSupplySections(suppliesToOrder, belowPar);
-  },
-};
-
-/** Supply requests waiting for a manager's decision. */
-export const listPendingSupplies: PendingLoader = async ({ db, office }) =>
-  (await loadSupplyDigest(db, office)).decisions;
 
 /** `Nitrile gloves (M): 3 on hand of par 10, 2 on order → order 5 boxes`. */
 export function describeReorderSuggestion(suggestion: ReorderSuggestion): string {
@@ -165,16 +96,34 @@ function listButtons(row: SupplyRow): Button[] {
   }
 }
 
+/** What a supply card is drawn from besides the request: read by `loadSupplyCard`. */
+export interface SupplyCardFacts {
+  /** the item's counted stock; undefined when it was never counted */
+  onHand: number | undefined;
+  incoming: Incoming | undefined;
+  /** approved spend in the office month of `now`, in cents */
+  monthSpentCents: number;
+}
+
+/** Whether a request's card shows the month's spend against the budget, so the spend must be read. */
+export function showsBudget(office: OfficeConfig, row: SupplyRow): boolean {
+  return (
+    row.status === 'pending' &&
+    (computeLineCostCents(row.unitPriceCents, row.quantity) !== null ||
+      office.supplies.monthlyBudget !== undefined)
+  );
+}
+
 /**
- * The approvals-channel card of a supply request, built from the database as it stands: line cost,
- * month-to-date approved spend against the budget, stock on hand, and the button for the next step.
+ * The approvals-channel card of a supply request: line cost, month-to-date approved spend against the
+ * budget, stock on hand and coming, and the button for the next step.
  */
-export async function buildSupplyCard(
-  db: Db,
+export function buildSupplyCard(
   office: OfficeConfig,
   row: SupplyRow,
   now: DateTime,
-): Promise<Message> {
+  facts: SupplyCardFacts,
+): Message {
   const zone = office.office.timezone;
   const reference = formatSupplyReference(row);
   const item = row.sku ? office.supplies.catalog.find((entry) => entry.sku === row.sku) : undefined;
@@ -198,11 +147,8 @@ export async function buildSupplyCard(
   }
   if (item?.vendor) fields.push({ label: 'Vendor', value: item.vendor });
   if (item) {
-    const stock = await getSupplyStock(db, office.office.id, item.sku);
-    const incoming = describeIncoming(
-      sumIncoming(await listOpenSupplyRequests(db, office.office.id)).get(item.sku),
-    );
-    const counted = stock ? `${stock.onHand} on hand` : 'not counted yet';
+    const incoming = describeIncoming(facts.incoming);
+    const counted = facts.onHand === undefined ? 'not counted yet' : `${facts.onHand} on hand`;
     fields.push({
       label: 'Stock',
       value: `${counted} · par ${item.par}${incoming ? ` · ${incoming}` : ''}`,
@@ -210,10 +156,10 @@ export async function buildSupplyCard(
   }
   const lines: string[] = [];
   // Spend against the budget helps the decision; once decided, the month it would show may not be the request's.
-  if (row.status === 'pending' && (lineCents !== null || budgetCents !== undefined)) {
+  if (showsBudget(office, row)) {
     const month = getOfficeMonth(now, zone);
     const summary = summarizeBudget({
-      spentCents: await loadMonthSpendCents(db, office, now),
+      spentCents: facts.monthSpentCents,
       lineCents: lineCents ?? 0,
       budgetCents,
     });

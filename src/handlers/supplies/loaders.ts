@@ -1,0 +1,104 @@
+import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import {
+  getSupplyStock,
+  listOpenSupplyRequests,
+  listSupplyRequestsApprovedBetween,
+  listSupplyStock,
+  type SupplyRow,
+} from '../../db/repositories/supplies.ts';
+import { DIGEST_ORDER } from '../../domain/digest.ts';
+import {
+  describeSupplySections,
+  getOfficeMonth,
+  listReorderSuggestions,
+  sumApprovedSpend,
+  sumIncoming,
+} from '../../domain/supplies.ts';
+import type { FeatureDigest, PendingLoader } from '../kernel/digest.ts';
+import type { Message } from '../kernel/message.ts';
+import {
+  buildSupplyCard,
+  describeSupplyLine,
+  formatSupplyReference,
+  SUPPLY_URGENCY_LABELS,
+  showsBudget,
+} from './card.ts';
+
+/** Approved spend in the office month containing `now`, in cents. */
+async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime): Promise<number> {
+  const month = getOfficeMonth(now, office.office.timezone);
+  const rows = await listSupplyRequestsApprovedBetween(
+    db,
+    office.office.id,
+    month.start.toJSDate(),
+    month.end.toJSDate(),
+  );
+  return sumApprovedSpend(rows, month.start, month.end);
+}
+
+/**
+ * What the huddle digest shows of supplies, from one read of the open requests: pending ones as decisions
+ * waiting (oldest first), approved ones as to order, and counted items below par with what to reorder.
+ */
+export async function loadSupplyDigest(db: Db, office: OfficeConfig) {
+  const zone = office.office.timezone;
+  const open = await listOpenSupplyRequests(db, office.office.id);
+  const stock = await listSupplyStock(db, office.office.id);
+  const summarize = (row: SupplyRow) => `${row.requesterName}: ${describeSupplyLine(row)}`;
+  return {
+    decisions: open
+      .filter((row) => row.status === 'pending')
+      .map((row) => ({
+        reference: formatSupplyReference(row),
+        summary: `${summarize(row)} (supplies)`,
+        filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
+        requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
+      })),
+    suppliesToOrder: open
+      .filter((row) => row.status === 'approved')
+      .map((row) => ({
+        reference: formatSupplyReference(row),
+        summary: `${summarize(row)}${row.urgency === 'routine' ? '' : ` · ⚡ ${SUPPLY_URGENCY_LABELS[row.urgency].toLowerCase()}`}`,
+      })),
+    belowPar: listReorderSuggestions(
+      office.supplies.catalog,
+      new Map(stock.map((row) => [row.sku, row.onHand])),
+      sumIncoming(open),
+    ),
+  };
+}
+
+/** The huddle's supplies: approved requests still to order, and counted items below par. */
+export const suppliesDigest: FeatureDigest = {
+  order: DIGEST_ORDER.supplies,
+  async load({ db, office }) {
+    const { suppliesToOrder, belowPar } = await loadSupplyDigest(db, office);
+    return describeSupplySections(suppliesToOrder, belowPar);
+  },
+};
+
+/** Supply requests waiting for a manager's decision. */
+export const listPendingSupplies: PendingLoader = async ({ db, office }) =>
+  (await loadSupplyDigest(db, office)).decisions;
+
+/** A request's card as the database stands: the item's stock, what is coming, and the month's spend. */
+export async function loadSupplyCard(
+  db: Db,
+  office: OfficeConfig,
+  row: SupplyRow,
+  now: DateTime,
+): Promise<Message> {
+  const item = row.sku ? office.supplies.catalog.find((entry) => entry.sku === row.sku) : undefined;
+  const [stock, open, monthSpentCents] = await Promise.all([
+    item ? getSupplyStock(db, office.office.id, item.sku) : undefined,
+    item ? listOpenSupplyRequests(db, office.office.id) : [],
+    showsBudget(office, row) ? loadMonthSpendCents(db, office, now) : 0,
+  ]);
+  return buildSupplyCard(office, row, now, {
+    onHand: stock?.onHand,
+    incoming: item ? sumIncoming(open).get(item.sku) : undefined,
+    monthSpentCents,
+  });
+}
