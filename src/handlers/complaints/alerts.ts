@@ -1,0 +1,57 @@
+import type { OfficeConfig } from '../../config/office.ts';
+import type { ComplaintRow } from '../../db/repositories/complaints.ts';
+import { findPrivacyOfficer, selectComplaintAlertRecipients } from '../../domain/complaints.ts';
+import { formatReference } from '../../domain/references.ts';
+import { listRecipients } from '../kernel/jobs.ts';
+import type { Effect, Recipient } from '../kernel/message.ts';
+import { buildComplaintAlert } from './card.ts';
+
+/** The key of one person's alert about a complaint, so the alert can be redrawn as the complaint moves on. */
+function alertKey(reference: string, to: Recipient): string {
+  return `${reference}/alert/${to.platform}/${to.userId}`;
+}
+
+/** Each alert recipient of the complaint as it is now, with where they can be reached. */
+function listAlerted(row: ComplaintRow, office: OfficeConfig) {
+  return selectComplaintAlertRecipients(row, office).flatMap((member) =>
+    listRecipients(member).map((to) => ({ member, to })),
+  );
+}
+
+/** Direct messages to whoever must hear about this complaint now and was not told already. */
+export function buildAlertEffects(
+  row: ComplaintRow,
+  office: OfficeConfig,
+  alreadyTold: readonly string[],
+): Effect[] {
+  const message = buildComplaintAlert(row, office);
+  const reference = formatReference('CP', row.number);
+  return listAlerted(row, office)
+    .filter(({ member }) => !alreadyTold.includes(member.name))
+    .map(({ to }): Effect => ({ kind: 'dm', to, message, cardKey: alertKey(reference, to) }));
+}
+
+/**
+ * The alerts already sent, redrawn after a step: the button just used (Acknowledge) goes and the state
+ * shows. A recipient who was never alerted has no such message, and the deliverer skips it.
+ */
+export function redrawAlerts(row: ComplaintRow, office: OfficeConfig): Effect[] {
+  const message = buildComplaintAlert(row, office);
+  const reference = formatReference('CP', row.number);
+  return listAlerted(row, office).map(
+    ({ to }): Effect => ({
+      kind: 'update',
+      cardKey: alertKey(reference, to),
+      message,
+      platform: to.platform,
+    }),
+  );
+}
+
+export function describeAlerted(row: ComplaintRow, office: OfficeConfig): string | undefined {
+  if (row.category === 'privacy') {
+    const officer = findPrivacyOfficer(office);
+    return `It concerns privacy, so every manager${officer ? ` and ${officer.name}, the privacy officer,` : ''} has been messaged now.`;
+  }
+  return row.severity === 'urgent' ? 'It is urgent, so every manager has been messaged now.' : undefined;
+}

@@ -1,0 +1,79 @@
+import { DateTime } from 'luxon';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import { listComplaintsFiled, listOpenComplaints } from '../../db/repositories/complaints.ts';
+import { countComplaintAgeDays, isPastDueDay } from '../../domain/complaints.ts';
+import { formatDay } from '../../domain/dates.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import { refusal } from '../kernel/copy.ts';
+import type { Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import { COMPLAINT_STATUS_LABELS, describeAgeDays, describeComplaintSummary } from './card.ts';
+import { buildComplaintExport } from './export.ts';
+
+const LIST_LIMIT = 25;
+
+export async function listOpen(ctx: HandlerContext): Promise<Outcome> {
+  const { actor, db, now, officeId, zone } = ctx;
+  const rows = await listOpenComplaints(db, officeId);
+  await createAuditEntry(db, {
+    officeId: officeId,
+    actor,
+    action: 'complaint.listed',
+    entity: 'complaints',
+    detail: { open: rows.length },
+  });
+  const due = (label: string, day: string) =>
+    `${label} ${formatDay(day, zone)}${isPastDueDay(day, now, zone) ? ' ⚠️ overdue' : ''}`;
+  const lines = rows
+    .slice(0, LIST_LIMIT)
+    .map((row) =>
+      [
+        describeComplaintSummary(row),
+        COMPLAINT_STATUS_LABELS[row.status],
+        `${describeAgeDays(countComplaintAgeDays(DateTime.fromJSDate(row.createdAt), now, zone))} old`,
+        `owner ${row.ownerName ?? 'nobody yet'}`,
+        ...(row.status === 'new' ? [due('acknowledge by', row.ackDueDay)] : []),
+        due('resolve by', row.resolveDueDay),
+      ].join(' · '),
+    );
+  if (rows.length > LIST_LIMIT) lines.push(`…and ${rows.length - LIST_LIMIT} more`);
+  if (rows.length === 0) lines.push('No open complaints.');
+  return replyOnly({
+    text: `Open complaints: ${rows.length}`,
+    title: `Open complaints (${rows.length})`,
+    lines,
+  });
+}
+
+export async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcome> {
+  const { office, actor, db, now, officeId, zone } = ctx;
+  const example = `/complaint export ${now.setZone(zone).toFormat('yyyy-MM')}`;
+  const month = monthText === '' ? undefined : DateTime.fromFormat(monthText, 'yyyy-MM', { zone });
+  if (month && !month.isValid) {
+    return refusal(`Write the month like ${example}, or leave it out to export every complaint.`);
+  }
+  const rows = await listComplaintsFiled(
+    db,
+    officeId,
+    month ? { from: month.toJSDate(), to: month.plus({ months: 1 }).toJSDate() } : {},
+  );
+  const exported = buildComplaintExport(rows, office);
+  await createAuditEntry(db, {
+    officeId: officeId,
+    actor,
+    action: 'complaint.exported',
+    entity: 'complaints',
+    detail: { month: month ? monthText : 'all', rows: exported.shown, total: rows.length },
+  });
+  const period = month ? month.toFormat('LLLL yyyy') : 'all time';
+  const hint = !month && exported.shown < rows.length ? [`Export one month at a time, like ${example}.`] : [];
+  return {
+    reply: {
+      text: `Complaints export, ${period}: ${rows.length}`,
+      title: `Complaints export (CSV), ${period}`,
+      lines: [...exported.lines, ...hint],
+    },
+    confidentialReply: true,
+    effects: [],
+  };
+}
