@@ -1,7 +1,6 @@
 import {
   addReceivedStock,
   getSupplyRequest,
-  listOpenSupplyRequests,
   type SupplyRow,
   updateSupplyRequestStatus,
 } from '../../db/repositories/supplies.ts';
@@ -27,7 +26,7 @@ import {
 import { describeSupplyLine, formatSupplyReference } from './card.ts';
 import { SUPPLIES_FORMS } from './ids.ts';
 import { MAX_NOTE } from './intake.ts';
-import { loadSupplyCard } from './loaders.ts';
+import { loadPendingCards, loadSupplyCard } from './loaders.ts';
 
 const STEP_BUTTONS = { approved: 'Approve', ordered: 'Mark ordered' } as const;
 const STEP_VERBS: Record<SupplyStep, string> = {
@@ -92,18 +91,10 @@ const STEP_NEWS: Record<Exclude<SupplyStep, 'cancelled'>, (by: string) => string
  * line shows, and ordering or receiving changes what their stock line counts as on order.
  */
 export async function refreshPendingCards(changed: SupplyRow, ctx: HandlerContext): Promise<Effect[]> {
-  const pending = (await listOpenSupplyRequests(ctx.db, ctx.officeId)).filter(
-    (row) => row.status === 'pending' && row.id !== changed.id,
+  const cards = await loadPendingCards(ctx.db, ctx.office, ctx.now, changed);
+  return cards.map(
+    ({ row, message }): Effect => ({ kind: 'update', cardKey: formatSupplyReference(row), message }),
   );
-  const effects: Effect[] = [];
-  for (const row of pending) {
-    effects.push({
-      kind: 'update',
-      cardKey: formatSupplyReference(row),
-      message: await loadSupplyCard(ctx.db, ctx.office, row, ctx.now),
-    });
-  }
-  return effects;
 }
 
 /** One manager's step on the card (approve, deny, mark ordered, mark received), as one conditional update. */

@@ -16,7 +16,7 @@ import {
   sumApprovedSpend,
   sumIncoming,
 } from '../../domain/supplies.ts';
-import type { FeatureDigest, PendingLoader } from '../kernel/digest.ts';
+import type { FeatureDigest, PendingDecision, PendingLoader } from '../kernel/digest.ts';
 import type { Message } from '../kernel/message.ts';
 import {
   buildSupplyCard,
@@ -38,24 +38,29 @@ async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime):
   return sumApprovedSpend(rows, month.start, month.end);
 }
 
+/** The pending requests among the open ones, as decisions waiting for a manager. */
+function listDecisions(open: readonly SupplyRow[], office: OfficeConfig): PendingDecision[] {
+  const zone = office.office.timezone;
+  return open
+    .filter((row) => row.status === 'pending')
+    .map((row) => ({
+      reference: formatSupplyReference(row),
+      summary: `${row.requesterName}: ${describeSupplyLine(row)} (supplies)`,
+      filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
+      requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
+    }));
+}
+
 /**
  * What the huddle digest shows of supplies, from one read of the open requests: pending ones as decisions
  * waiting (oldest first), approved ones as to order, and counted items below par with what to reorder.
  */
 export async function loadSupplyDigest(db: Db, office: OfficeConfig) {
-  const zone = office.office.timezone;
   const open = await listOpenSupplyRequests(db, office.office.id);
   const stock = await listSupplyStock(db, office.office.id);
   const summarize = (row: SupplyRow) => `${row.requesterName}: ${describeSupplyLine(row)}`;
   return {
-    decisions: open
-      .filter((row) => row.status === 'pending')
-      .map((row) => ({
-        reference: formatSupplyReference(row),
-        summary: `${summarize(row)} (supplies)`,
-        filedAt: DateTime.fromJSDate(row.createdAt).setZone(zone),
-        requester: { platform: row.requesterPlatform, userId: row.requesterUserId },
-      })),
+    decisions: listDecisions(open, office),
     suppliesToOrder: open
       .filter((row) => row.status === 'approved')
       .map((row) => ({
@@ -81,7 +86,7 @@ export const suppliesDigest: FeatureDigest = {
 
 /** Supply requests waiting for a manager's decision. */
 export const listPendingSupplies: PendingLoader = async ({ db, office }) =>
-  (await loadSupplyDigest(db, office)).decisions;
+  listDecisions(await listOpenSupplyRequests(db, office.office.id), office);
 
 /** A request's card as the database stands: the item's stock, what is coming, and the month's spend. */
 export async function loadSupplyCard(
@@ -101,4 +106,33 @@ export async function loadSupplyCard(
     incoming: item ? sumIncoming(open).get(item.sku) : undefined,
     monthSpentCents,
   });
+}
+
+/**
+ * Every pending card but `except`'s, as the database stands, from one read of the open requests, the stock
+ * and the month's spend, which all the cards share.
+ */
+export async function loadPendingCards(
+  db: Db,
+  office: OfficeConfig,
+  now: DateTime,
+  except: SupplyRow,
+): Promise<{ row: SupplyRow; message: Message }[]> {
+  const [open, stock, monthSpentCents] = await Promise.all([
+    listOpenSupplyRequests(db, office.office.id),
+    listSupplyStock(db, office.office.id),
+    loadMonthSpendCents(db, office, now),
+  ]);
+  const onHand = new Map(stock.map((entry) => [entry.sku, entry.onHand]));
+  const incoming = sumIncoming(open);
+  return open
+    .filter((row) => row.status === 'pending' && row.id !== except.id)
+    .map((row) => ({
+      row,
+      message: buildSupplyCard(office, row, now, {
+        onHand: row.sku ? onHand.get(row.sku) : undefined,
+        incoming: row.sku ? incoming.get(row.sku) : undefined,
+        monthSpentCents,
+      }),
+    }));
 }
