@@ -34,15 +34,21 @@ function toStorableInput(input: Input): Input {
   }
 }
 
-/** The subcommand the text starts with, the longest phrase winning (`list all` over `list`), and the words after it. */
+type Phrase = { subcommand: Subcommand; phrase: string[] };
+
+/** Every phrase that chooses a subcommand, longest first, so `list all` is tried before `list`. */
+function listPhrases(subcommands: readonly Subcommand[]): Phrase[] {
+  return subcommands
+    .flatMap((subcommand) => subcommand.words.map((phrase) => ({ subcommand, phrase: phrase.split(' ') })))
+    .sort((a, b) => b.phrase.length - a.phrase.length);
+}
+
+/** The subcommand the text starts with, the longest phrase winning, and the words after it. */
 function findSubcommand(
-  subcommands: readonly Subcommand[],
+  phrases: readonly Phrase[],
   text: string,
 ): { subcommand: Subcommand; rest: string } | undefined {
   const words = text.split(/\s+/).filter(Boolean);
-  const phrases = subcommands
-    .flatMap((subcommand) => subcommand.words.map((phrase) => ({ subcommand, phrase: phrase.split(' ') })))
-    .sort((a, b) => b.phrase.length - a.phrase.length);
   for (const { subcommand, phrase } of phrases) {
     const starts = phrase.every((word, index) => words[index]?.toLowerCase() === word);
     const args = words.length - phrase.length;
@@ -56,6 +62,9 @@ function findSubcommand(
  * Text is made storable first: no NUL, no lone surrogate. */
 export function createRouter(features: readonly Feature[]) {
   const commands = new Map(features.map((feature) => [feature.command, feature]));
+  const phrasesOf = new Map(
+    features.map((feature) => [feature.command, listPhrases(feature.subcommands ?? [])]),
+  );
   const actions = new Map<string, ActionHandler>();
   const forms = new Map<string, FormHandler>();
   for (const feature of features) {
@@ -97,7 +106,7 @@ export function createRouter(features: readonly Feature[]) {
           }
           const text = input.text.trim();
           if (/^(help|\?)$/i.test(text)) return replyOnly(describeCommandUsage(feature));
-          const chosen = findSubcommand(feature.subcommands ?? [], text);
+          const chosen = findSubcommand(phrasesOf.get(feature.command) ?? [], text);
           if (!chosen) return feature.run(text, ctx);
           const { subcommand, rest } = chosen;
           if (subcommand.managerOnly && !ctx.actor.isManager) {
