@@ -248,4 +248,35 @@ describe('time off through signed Slack requests', () => {
     expect((await slack.db.select().from(timeOffRequests))[0]).toMatchObject({ status: 'denied' });
     expect(slack.recording.text()).not.toContain('Two people already off');
   });
+
+  it('asks a manager cancelling someone’s approved leave for a reason, escaped in the person’s DM, and keeps the modal open when it is empty', async () => {
+    const { reference } = await fileOne();
+    await slack.press('timeoff_approve', reference, 'U0DANA', 'approve');
+    await slack.answerTo('approve');
+    await slack.slash(`cancel ${reference}`, { userId: 'U0DANA', triggerId: 'trigger.cancel' });
+    const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'the reason modal');
+    const view = open.body.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('timeoff_cancel_reason');
+    const submit = (value: string) =>
+      slack.submit({
+        callbackId: 'timeoff_cancel_reason',
+        privateMetadata: view.private_metadata,
+        userId: 'U0DANA',
+        values: { reason: { reason: { type: 'plain_text_input', value } } },
+      });
+    const empty = await submit('   ');
+    expect(await empty.json()).toEqual({
+      response_action: 'errors',
+      errors: { reason: 'Say why; the requester is told.' },
+    });
+    expect((await slack.db.select().from(timeOffRequests))[0]?.status).toBe('approved');
+    await submit('<!channel> =HYPERLINK("x")');
+    const dm = await waitFor(
+      () => slack.dmsTo('U0SAM').find((call) => String(call.body.text).includes('cancelled your time off')),
+      'the DM',
+    );
+    expect(JSON.stringify(dm.body)).not.toContain('<!channel>');
+    expect(JSON.stringify(dm.body.blocks)).toContain('&lt;!channel&gt;');
+    expect((await slack.db.select().from(timeOffRequests))[0]).toMatchObject({ status: 'cancelled' });
+  });
 });
