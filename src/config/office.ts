@@ -54,6 +54,10 @@ const staffMemberSchema = z
     teams: z.string().min(1).max(200).optional(),
     role: slugSchema.optional(),
     manager: z.boolean().default(false),
+    /** roles besides their own this person can stand in for when someone calls out */
+    covers: z.array(slugSchema).max(20).optional(),
+    /** a part-time pattern: the weekdays this person works; without it, every office workday */
+    workdays: z.array(weekdaySchema).min(1).optional(),
   })
   .strict();
 export type StaffMember = z.infer<typeof staffMemberSchema>;
@@ -74,6 +78,12 @@ const supplyItemSchema = z
   })
   .strict();
 
+/** The hours a practice without `office.hours` keeps. */
+export const OFFICE_HOURS_DEFAULT = { open: '08:00', close: '18:00' } as const;
+
+/** Ask for cover and wait 30 minutes before telling the managers; a manager confirms each volunteer. */
+export const CALLOUT_DEFAULTS = { escalateMinutes: 30, autoConfirm: false } as const;
+
 /** Acknowledge within 2 business days, resolve within 30, text only in the details view. */
 export const COMPLAINT_DEFAULTS = {
   ackDays: 2,
@@ -90,6 +100,12 @@ export const officeConfigSchema = z
         timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), {
           message: 'expected an IANA time zone like America/New_York',
         }),
+        // When the doors open and close on a working day: call-out times must fall inside them.
+        hours: z
+          .object({ open: clockTimeSchema, close: clockTimeSchema })
+          .strict()
+          .refine((hours) => hours.open < hours.close, { message: 'open must be before close' })
+          .default(OFFICE_HOURS_DEFAULT),
       })
       .strict(),
     channels: z
@@ -162,6 +178,18 @@ export const officeConfigSchema = z
         monthlyBudget: z.number().min(0).max(10_000_000).optional(),
       })
       .strict(),
+    callouts: z
+      .object({
+        escalateMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(CALLOUT_DEFAULTS.escalateMinutes),
+        autoConfirm: z.boolean().default(CALLOUT_DEFAULTS.autoConfirm),
+      })
+      .strict()
+      .default(CALLOUT_DEFAULTS),
     // Optional: an office without it gets COMPLAINT_DEFAULTS (read through readComplaintSettings).
     complaints: z
       .object({
@@ -205,6 +233,15 @@ export const officeConfigSchema = z
         });
       }
       seen.set(nameKey, member.name);
+      for (const role of member.covers ?? []) {
+        if (!config.staff.some((other) => other.role === role)) {
+          issue.addIssue({
+            code: 'custom',
+            path: ['staff', index, 'covers'],
+            message: `${role} is not the role of anyone on the staff list`,
+          });
+        }
+      }
       for (const key of ['slack', 'teams'] as const) {
         const id = member[key];
         if (id === undefined) continue;

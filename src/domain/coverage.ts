@@ -1,16 +1,35 @@
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
 import { findNextWorkingDay, isWorkingDay } from './calendar.ts';
-import { addDays, type DayPart, formatDay, type IsoDay } from './dates.ts';
+import { addDays, type DayPart, formatDay, getWeekday, type IsoDay } from './dates.ts';
 import type { DigestSection } from './digest.ts';
 import { formatRole } from './time-off.ts';
 
-/** Someone's approved time off as the huddle needs it: never its type (sick leave is private). */
+/**
+ * Someone away, as the huddle and coverage need it: approved time off or a call-out, never its type (sick
+ * leave is private). A call-out for part of a day has `from` or `until` ("10:30"); a covered one names who
+ * stands in, so the absence leaves no gap in its role (and may leave one in the coverer's).
+ */
 export interface DigestAbsence {
   name: string;
   role: string | null | undefined;
   start: IsoDay;
   end: IsoDay;
   part: DayPart;
+  from?: ClockTime | undefined;
+  until?: ClockTime | undefined;
+  coveredBy?: { name: string; role: string | undefined } | undefined;
+}
+
+/** A time of day written `HH:mm` in 24 hours, so it compares as a string. */
+export type ClockTime = string;
+
+/** A role below its minimum for part or all of a day: `from`–`until` is when, in the office's hours. */
+export interface RoleGap {
+  role: string;
+  onDuty: number;
+  needed: number;
+  from: ClockTime;
+  until: ClockTime;
 }
 
 type CoverageOffice = Pick<OfficeConfig, 'office' | 'timeoff' | 'coverage'> & {
@@ -19,33 +38,126 @@ type CoverageOffice = Pick<OfficeConfig, 'office' | 'timeoff' | 'coverage'> & {
 
 // After a closure longer than three weeks, who is out on reopening is a matter for a later huddle.
 const NEXT_DAY_HORIZON_DAYS = 21;
+// Where a morning off ends and an afternoon off begins.
+export const MIDDAY: ClockTime = '12:00';
+
+/** `10:30` from `10:30`, `9:00` from `09:00`: how the office reads a time. */
+export function formatClockTime(time: ClockTime): string {
+  return time.replace(/^0(\d)/, '$1');
+}
+
+/** Whether `member` works on `day`: an office working day that is one of their own workdays, if they have a pattern. */
+export function isScheduledOn(
+  member: Pick<StaffMember, 'workdays'>,
+  day: IsoDay,
+  office: Pick<OfficeConfig, 'timeoff'>,
+): boolean {
+  if (!isWorkingDay(day, office)) return false;
+  const weekday = getWeekday(day);
+  return weekday !== undefined && (member.workdays ?? office.timeoff.workdays).includes(weekday);
+}
+
+/** The hours of `day` an absence takes, or undefined when it does not touch the day. */
+export function findAbsentWindow(
+  absence: DigestAbsence,
+  day: IsoDay,
+  hours: { open: ClockTime; close: ClockTime },
+): [ClockTime, ClockTime] | undefined {
+  if (day < absence.start || day > absence.end) return undefined;
+  if (absence.from !== undefined || absence.until !== undefined)
+    return [absence.from ?? hours.open, absence.until ?? hours.close];
+  const midday = MIDDAY > hours.open && MIDDAY < hours.close ? MIDDAY : hours.open;
+  if (absence.part === 'am') return [hours.open, midday];
+  if (absence.part === 'pm') return [midday, hours.close];
+  return [hours.open, hours.close];
+}
 
 function describeOff(absence: DigestAbsence, day: IsoDay): string | undefined {
   if (day < absence.start || day > absence.end) return undefined;
+  if (absence.until !== undefined && absence.from === undefined)
+    return `${absence.name} (until ${formatClockTime(absence.until)})`;
+  if (absence.from !== undefined) return `${absence.name} (from ${formatClockTime(absence.from)})`;
   return absence.part === 'full' ? absence.name : `${absence.name} (out ${absence.part})`;
 }
 
-/** Roles below their minimum on `day`: people off in either half count as off for that half. */
+/**
+ * Who is away from `role` when on `day`: its own people's absences not covered by someone else, and people
+ * of the role standing in for another role.
+ */
+function listRoleAbsences(
+  role: string,
+  day: IsoDay,
+  absences: readonly DigestAbsence[],
+  office: CoverageOffice,
+) {
+  const hours = office.office.hours;
+  const away: { name: string; window: [ClockTime, ClockTime] }[] = [];
+  for (const absence of absences) {
+    const window = findAbsentWindow(absence, day, hours);
+    if (!window) continue;
+    if (absence.role === role && !absence.coveredBy) away.push({ name: absence.name, window });
+    const coverer = absence.coveredBy;
+    if (coverer && coverer.role === role && absence.role !== role) away.push({ name: coverer.name, window });
+  }
+  return away;
+}
+
+/**
+ * Roles below their minimum on `day`, with when: the day is cut at every time someone leaves or arrives,
+ * and each stretch counts the people of the role scheduled that day and not away then. Someone off in
+ * the morning and someone else off in the afternoon leave a role one short, not two.
+ */
 export function findRolesBelowCoverage(
   day: IsoDay,
   absences: readonly DigestAbsence[],
-  office: Pick<OfficeConfig, 'coverage'> & { staff: readonly StaffMember[] },
-): { role: string; onDuty: number; needed: number }[] {
-  const gaps: { role: string; onDuty: number; needed: number }[] = [];
+  office: CoverageOffice,
+): RoleGap[] {
+  const { open, close } = office.office.hours;
+  const gaps: RoleGap[] = [];
   for (const [role, needed] of Object.entries(office.coverage)) {
     if (needed <= 0) continue;
-    const rostered = office.staff.filter((member) => member.role === role).length;
-    const offToday = absences.filter(
-      (absence) => absence.role === role && day >= absence.start && day <= absence.end,
+    const rostered = new Set(
+      office.staff
+        .filter((member) => member.role === role && isScheduledOn(member, day, office))
+        .map((member) => member.name),
     );
-    const offIn = (half: 'am' | 'pm') =>
-      new Set(
-        offToday.filter((absence) => absence.part === 'full' || absence.part === half).map((a) => a.name),
-      ).size;
-    const onDuty = rostered - Math.max(offIn('am'), offIn('pm'));
-    if (onDuty < needed) gaps.push({ role, onDuty, needed });
+    const away = listRoleAbsences(role, day, absences, office).filter((entry) => rostered.has(entry.name));
+    const cuts = [
+      ...new Set(
+        [open, close, ...away.flatMap(({ window }) => window)].filter((t) => t >= open && t <= close),
+      ),
+    ].sort();
+    let current: RoleGap | undefined;
+    for (let index = 0; index < cuts.length - 1; index += 1) {
+      const from = cuts[index] as ClockTime;
+      const until = cuts[index + 1] as ClockTime;
+      const awayNow = new Set(
+        away.filter(({ window }) => window[0] <= from && window[1] >= until).map(({ name }) => name),
+      );
+      const onDuty = rostered.size - awayNow.size;
+      if (onDuty >= needed) {
+        current = undefined;
+        continue;
+      }
+      if (current) {
+        current.until = until;
+        current.onDuty = Math.min(current.onDuty, onDuty);
+      } else {
+        current = { role, onDuty, needed, from, until };
+        gaps.push(current);
+      }
+    }
   }
   return gaps;
+}
+
+/** `Front desk: 0 of 1 needed on duty 8:00–10:30`, the hours left out when the gap is all day. */
+export function formatRoleGap(gap: RoleGap, hours: { open: ClockTime; close: ClockTime }): string {
+  const when =
+    gap.from === hours.open && gap.until === hours.close
+      ? ''
+      : ` ${formatClockTime(gap.from)}–${formatClockTime(gap.until)}`;
+  return `${formatRole(gap.role)}: ${gap.onDuty} of ${gap.needed} needed on duty${when}`;
 }
 
 /** The huddle's first sections: who is out on `day` and on the next working day, and roles below coverage. */
@@ -67,19 +179,23 @@ export function describeAbsenceSections(
   }
 
   // Today's gaps, then the next working day's, so a short day tomorrow is fixed before the doors open.
+  const hours = office.office.hours;
   const lines = isWorkingDay(day, office)
-    ? findRolesBelowCoverage(day, absences, office).map(
-        (gap) => `⚠️ ${formatRole(gap.role)}: ${gap.onDuty} of ${gap.needed} needed on duty`,
-      )
+    ? findRolesBelowCoverage(day, absences, office).map((gap) => `⚠️ ${formatRoleGap(gap, hours)}`)
     : [];
   if (next <= addDays(day, NEXT_DAY_HORIZON_DAYS)) {
     lines.push(
       ...findRolesBelowCoverage(next, absences, office).map(
-        (gap) =>
-          `⚠️ ${formatDay(next, zone)} — ${formatRole(gap.role)}: ${gap.onDuty} of ${gap.needed} needed on duty`,
+        (gap) => `⚠️ ${formatDay(next, zone)} — ${formatRoleGap(gap, hours)}`,
       ),
     );
   }
   sections.push({ heading: 'Coverage', lines });
+  const covering = absences.flatMap((absence) =>
+    absence.coveredBy && day >= absence.start && day <= absence.end
+      ? [`${absence.coveredBy.name} covers for ${describeOff(absence, day) ?? absence.name}`]
+      : [],
+  );
+  if (covering.length > 0) sections.push({ heading: 'Covering today', lines: covering });
   return sections;
 }

@@ -39,7 +39,7 @@ export function resolvePerson(
   const member = findStaffMember(office, platform, userId);
   if (member) {
     return {
-      key: `staff:${slugifyName(member.name)}`,
+      key: staffKey(member),
       name: member.name,
       role: member.role,
       isManager: member.manager,
@@ -67,4 +67,14 @@ export function isOnStaffList(person: Pick<Person, 'key'>): boolean {
 /** The staff who may decide requests. */
 export function listManagers(office: Pick<OfficeConfig, 'staff'>): StaffMember[] {
   return office.staff.filter((member) => member.manager);
+}
+
+/** The staff entry behind a staff key (`staff:sam-lee`). */
+export function findStaffByKey(office: Pick<OfficeConfig, 'staff'>, key: string): StaffMember | undefined {
+  return office.staff.find((member) => staffKey(member) === key);
+}
+
+/** The key a staff member acts under on every platform. */
+export function staffKey(member: Pick<StaffMember, 'name'>): string {
+  return `staff:${slugifyName(member.name)}`;
 }

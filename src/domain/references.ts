@@ -1,5 +1,5 @@
-/** The prefixes of human references: time off, supply request, complaint, rep meeting. */
-export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM';
+/** The prefixes of human references: time off, supply request, complaint, rep meeting, call-out. */
+export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM' | 'CO';
 
 /** `TO` and 12 → `TO-12`. */
 export function formatReference(prefix: ReferencePrefix, number: number): string {

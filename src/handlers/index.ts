@@ -3,6 +3,7 @@ import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import type { IsoDay } from '../domain/dates.ts';
 import type { HuddleDigest } from '../domain/digest.ts';
+import { callOutsFeature } from './call-outs/index.ts';
 import { complaintsFeature } from './complaints/index.ts';
 import { loadHuddleDigest as loadDigestOf, loadWaitingDecisions as loadWaitingOf } from './huddle/digest.ts';
 import { createHuddleFeature } from './huddle/index.ts';
@@ -21,6 +22,7 @@ import { timeOffFeature } from './time-off/index.ts';
  */
 export const FEATURES: readonly Feature[] = [
   timeOffFeature,
+  callOutsFeature,
   // The huddle reads every feature's part when it runs, so a feature added here is in it too.
   createHuddleFeature(() => FEATURES),
   suppliesFeature,

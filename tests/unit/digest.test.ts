@@ -10,7 +10,7 @@ import { describeSupplySections } from '../../src/domain/supplies.ts';
 
 const zone = 'America/New_York';
 const office = {
-  office: { id: 'main', name: 'Test Practice', timezone: zone },
+  office: { id: 'main', name: 'Test Practice', timezone: zone, hours: { open: '08:00', close: '18:00' } },
   timeoff: { allowanceDays: 15, workdays: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2026-11-26'] },
   coverage: { 'front-desk': 1, 'medical-assistant': 1 },
   staff: [
@@ -107,7 +107,7 @@ describe('the huddle digest', () => {
     });
     expect(digest.sections).toContainEqual({
       heading: 'Coverage',
-      lines: ['⚠️ Medical assistant: 0 of 1 needed on duty'],
+      lines: ['⚠️ Medical assistant: 0 of 1 needed on duty 12:00–18:00'],
     });
   });
 

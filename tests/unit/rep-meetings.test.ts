@@ -25,8 +25,14 @@ const zone = 'America/New_York';
 const now = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
 
 const office: OfficeConfig = {
-  office: { id: 'main', name: 'Riverside Family Practice', timezone: zone },
+  office: {
+    id: 'main',
+    name: 'Riverside Family Practice',
+    timezone: zone,
+    hours: { open: '08:00', close: '18:00' },
+  },
   channels: { approvals: 'C0APPROVALS', huddle: 'C0HUDDLE', complaints: 'C0COMPLAINTS' },
+  callouts: { escalateMinutes: 30, autoConfirm: false },
   staff: [
     { name: 'Sam Lee', role: 'front-desk', manager: false },
     { name: 'Dr. Helen Park', role: 'physician', manager: false },

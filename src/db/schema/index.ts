@@ -1,4 +1,5 @@
 export * from './audit.ts';
+export * from './call-outs.ts';
 export * from './complaints.ts';
 export * from './installation.ts';
 export * from './platform.ts';

@@ -1,7 +1,11 @@
 import type { TimeOffRow } from '../../db/repositories/time-off.ts';
+import type { IsoDay } from '../../domain/dates.ts';
 
 /**
  * What one feature tells the others, so that no feature imports another: the publisher names what happened,
  * and every feature that subscribes (`Feature.on`) adds its own messages in the same transaction.
  */
-export type FeatureEvent = { kind: 'timeoff.approved'; timeOff: TimeOffRow };
+export type FeatureEvent =
+  | { kind: 'timeoff.approved'; timeOff: TimeOffRow }
+  /** a call-out was recorded, covered or cancelled: coverage on `day` changed */
+  | { kind: 'callout.changed'; day: IsoDay };

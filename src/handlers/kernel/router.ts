@@ -3,7 +3,7 @@ import { managerNames, refusal } from './copy.ts';
 import type { FeatureEvent } from './events.ts';
 import type { ActionHandler, Feature, FormHandler, Subcommand } from './feature.ts';
 import type { Input } from './input.ts';
-import { type Outcome, replyOnly } from './message.ts';
+import { type Effect, type Outcome, replyOnly } from './message.ts';
 import { describeCommandUsage } from './usage.ts';
 
 // Longer than any form field a feature accepts; it also keeps fuzzy matching and date parsing fast.
@@ -82,7 +82,10 @@ export function createRouter(features: readonly Feature[]) {
         async publish(event: FeatureEvent) {
           const effects = [];
           for (const feature of features) {
-            const handler = feature.on?.[event.kind];
+            // The map is keyed by kind, so the handler found is the one for this event's own type.
+            const handler = feature.on?.[event.kind] as
+              | ((event: FeatureEvent, ctx: HandlerContext) => Promise<Effect[]>)
+              | undefined;
             if (handler) effects.push(...(await handler(event, ctx)));
           }
           return effects;

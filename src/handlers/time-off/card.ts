@@ -1,5 +1,7 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { TimeOffRow } from '../../db/repositories/time-off.ts';
+import { type RecordedCallOut, toCallOutAbsence } from '../../domain/call-outs.ts';
+import { type DigestAbsence, findAbsentWindow, MIDDAY } from '../../domain/coverage.ts';
 import { formatDay, formatDayRange, formatOfficeTime } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
@@ -134,31 +136,55 @@ function buildApproveButton(reference: string, gaps: readonly CoverageGap[], zon
   };
 }
 
-/** Roles that approving `row` would put below their minimum, from the approved leave of others now. */
+/**
+ * Roles that approving `row` would put below their minimum, from the approved leave and the call-outs of
+ * others now. Time off is decided in half days, so a call-out counts for each half it touches; a covered
+ * call-out leaves no gap.
+ */
 export function findGapsIfApproved(
   office: OfficeConfig,
   row: TimeOffRow,
   approvedOthers: readonly TimeOffRow[],
+  callOuts: readonly (RecordedCallOut & { personKey: string })[] = [],
 ) {
+  const calledOut = callOuts
+    .filter((callOut) => callOut.personKey !== row.requesterKey)
+    .map((callOut) => toCallOutAbsence(callOut, office))
+    .filter((absence) => !absence.coveredBy)
+    .map((absence) => ({ ...absence, part: findHalvesTouched(absence, office.office.hours) }));
   return findCoverageGaps({
     request: { role: row.requesterRole, start: row.startDay, end: row.endDay, part: row.part },
-    approvedOff: approvedOthers
-      .filter((other) => other.id !== row.id && other.requesterKey !== row.requesterKey)
-      .map((other) => ({
-        name: other.requesterName,
-        role: other.requesterRole,
-        start: other.startDay,
-        end: other.endDay,
-        part: other.part,
-      })),
+    approvedOff: [
+      ...approvedOthers
+        .filter((other) => other.id !== row.id && other.requesterKey !== row.requesterKey)
+        .map((other) => ({
+          name: other.requesterName,
+          role: other.requesterRole,
+          start: other.startDay,
+          end: other.endDay,
+          part: other.part,
+        })),
+      ...calledOut,
+    ],
     staff: office.staff,
     coverage: office.coverage,
     office,
   });
 }
 
+/** The half days an absence's hours touch: `late 10:30` is a morning, `leaving 14:00` an afternoon. */
+function findHalvesTouched(absence: DigestAbsence, hours: { open: string; close: string }): DayPart {
+  const window = findAbsentWindow(absence, absence.start, hours);
+  if (!window) return 'full';
+  if (window[1] <= MIDDAY) return 'am';
+  if (window[0] >= MIDDAY) return 'pm';
+  return 'full';
+}
+
 /** What a time-off card is drawn from besides the request: read by `loadTimeOffCard`. */
 export interface TimeOffCardFacts {
+  /** active call-outs on the request's days */
+  callOuts: readonly (RecordedCallOut & { personKey: string })[];
   /** the requester's pending and approved requests in the years this one touches */
   requesterRows: readonly TimeOffRow[];
   /** other people's pending and approved requests overlapping this one's days */
@@ -177,6 +203,7 @@ export function buildTimeOffCard(office: OfficeConfig, row: TimeOffRow, facts: T
     office,
     row,
     overlapping.filter((other) => other.status === 'approved'),
+    facts.callOuts,
   );
 
   const days = describeTimeOffDays(row, zone);

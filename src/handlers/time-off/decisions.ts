@@ -1,3 +1,4 @@
+import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import {
   cancelTimeOffRequest,
   decideTimeOffRequest,
@@ -87,10 +88,11 @@ function decision<Values>(
       if (status === 'approved') {
         effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
         // Evaluated now, not when the card was drawn: a gap that opened since is named here.
-        const approved = await listTimeOffBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay, [
-          'approved',
+        const [approved, callOuts] = await Promise.all([
+          listTimeOffBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay, ['approved']),
+          listActiveCallOutsBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay),
         ]);
-        const { gaps } = findGapsIfApproved(ctx.office, decided, approved);
+        const { gaps } = findGapsIfApproved(ctx.office, decided, approved, callOuts);
         if (gaps.length > 0)
           gapText = ` ⚠️ This leaves ${gaps.map((gap) => formatCoverageGap(gap, zone)).join('; ')}.`;
       }

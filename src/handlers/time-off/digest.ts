@@ -1,25 +1,33 @@
 import { DateTime } from 'luxon';
+import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { findNextWorkingDay } from '../../domain/calendar.ts';
+import { toCallOutAbsence } from '../../domain/call-outs.ts';
 import { describeAbsenceSections } from '../../domain/coverage.ts';
 import { DIGEST_ORDER } from '../../domain/digest.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { FeatureDigest, PendingLoader } from '../kernel/digest.ts';
 import { describeTimeOffDays } from './card.ts';
 
-/** The huddle's first part: who is out on the day and the next working day, and roles below coverage. */
+/** The huddle's first part: who is out (time off and call-outs) on the day and the next working day, roles below coverage, and who covers. */
 export const timeOffDigest: FeatureDigest = {
   order: DIGEST_ORDER.people,
   async load({ db, office, day }) {
     const nextWorkingDay = findNextWorkingDay(day, office);
-    const approved = await listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']);
-    const absences = approved.map((row) => ({
-      name: row.requesterName,
-      role: row.requesterRole,
-      start: row.startDay,
-      end: row.endDay,
-      part: row.part,
-    }));
+    const [approved, callOuts] = await Promise.all([
+      listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']),
+      listActiveCallOutsBetween(db, office.office.id, day, nextWorkingDay),
+    ]);
+    const absences = [
+      ...approved.map((row) => ({
+        name: row.requesterName,
+        role: row.requesterRole,
+        start: row.startDay,
+        end: row.endDay,
+        part: row.part,
+      })),
+      ...callOuts.map((row) => toCallOutAbsence(row, office)),
+    ];
     return describeAbsenceSections(day, absences, office);
   },
 };

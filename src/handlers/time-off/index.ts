@@ -7,6 +7,7 @@ import { listPendingTimeOff, timeOffDigest } from './digest.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { buildRequestForm, fileFromText, refuseNonStaff, submitRequestForm } from './intake.ts';
 import { listEveryone, listMine } from './lists.ts';
+import { refreshCardsForDay } from './loaders.ts';
 
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   const refused = refuseNonStaff(ctx);
@@ -53,4 +54,8 @@ export const timeOffFeature: Feature = {
   },
   digest: timeOffDigest,
   pending: listPendingTimeOff,
+  on: {
+    // A call-out changes who is at work that day, so the pending cards' coverage warnings change with it.
+    'callout.changed': (event, ctx) => refreshCardsForDay(event.day, ctx),
+  },
 };

@@ -1,10 +1,12 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
+import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import {
   listActiveTimeOffForPerson,
   listTimeOffBetween,
   type TimeOffRow,
 } from '../../db/repositories/time-off.ts';
+import type { IsoDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Effect, Message } from '../kernel/message.ts';
@@ -24,6 +26,20 @@ export async function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerConte
       kind: 'update',
       cardKey: formatReference('TO', other.number),
       message: await loadTimeOffCard(ctx.db, ctx.office, other),
+    });
+  }
+  return effects;
+}
+
+/** The pending cards of requests touching `day`, redrawn after a call-out there changed coverage. */
+export async function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Promise<Effect[]> {
+  const pending = await listTimeOffBetween(ctx.db, ctx.officeId, day, day, ['pending']);
+  const effects: Effect[] = [];
+  for (const row of pending) {
+    effects.push({
+      kind: 'update',
+      cardKey: formatReference('TO', row.number),
+      message: await loadTimeOffCard(ctx.db, ctx.office, row),
     });
   }
   return effects;
@@ -61,8 +77,12 @@ export async function loadTimeOffCard(
       `${row.startDay.slice(0, 4)}-01-01`,
       `${row.endDay.slice(0, 4)}-12-31`,
     ));
-  const overlapping = (await listTimeOffBetween(db, office.office.id, row.startDay, row.endDay)).filter(
+  const [everyone, callOuts] = await Promise.all([
+    listTimeOffBetween(db, office.office.id, row.startDay, row.endDay),
+    listActiveCallOutsBetween(db, office.office.id, row.startDay, row.endDay),
+  ]);
+  const overlapping = everyone.filter(
     (other) => other.id !== row.id && other.requesterKey !== row.requesterKey,
   );
-  return buildTimeOffCard(office, row, { requesterRows, overlapping });
+  return buildTimeOffCard(office, row, { requesterRows, overlapping, callOuts });
 }

@@ -1,0 +1,193 @@
+import type { CallOutRow, CoverAskRow } from '../../db/repositories/call-outs.ts';
+import { type CallOutKind, describeCallOutHours } from '../../domain/call-outs.ts';
+import { formatClockTime, formatRoleGap, type RoleGap } from '../../domain/coverage.ts';
+import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
+import { formatReference } from '../../domain/references.ts';
+import { formatRole } from '../../domain/time-off.ts';
+import type { Message } from '../kernel/message.ts';
+import { CALL_OUT_ACTIONS } from './ids.ts';
+
+const KIND_LABELS: Record<CallOutKind, string> = {
+  sick: 'Out sick',
+  late: 'In late',
+  leaving: 'Leaving early',
+};
+
+export function formatCallOutReference(row: Pick<CallOutRow, 'number'>): string {
+  return formatReference('CO', row.number);
+}
+
+/** `Mon Nov 30, all day` or `Mon Nov 30, until 10:30`: when, never why. */
+export function describeCallOutWhen(row: CallOutRow, zone: string): string {
+  return `${formatDay(row.day, zone)}, ${describeCallOutHours({ from: row.fromTime, until: row.untilTime })}`;
+}
+
+/** `Out sick Mon Nov 30, all day`, `In late Mon Nov 30 — in at 10:30`: the kind, for the person and managers only. */
+export function describeCallOutForManagers(row: CallOutRow, zone: string): string {
+  const day = formatDay(row.day, zone);
+  if (row.kind === 'late' && row.untilTime) return `In late ${day}: in at ${formatClockTime(row.untilTime)}`;
+  if (row.kind === 'leaving' && row.fromTime)
+    return `Leaving early ${day}: leaves at ${formatClockTime(row.fromTime)}`;
+  return `${KIND_LABELS[row.kind]} ${day}, all day`;
+}
+
+/** `Sam Lee (front desk)`. */
+export function describePerson(name: string, role: string | null): string {
+  return role ? `${name} (${formatRole(role).toLowerCase()})` : name;
+}
+
+/** Where finding cover stands, in one line a manager reads at a glance. */
+export function describeCover(row: CallOutRow, zone: string): string | undefined {
+  if (row.status === 'cancelled') return undefined;
+  switch (row.coverState) {
+    case 'not_needed':
+      return undefined;
+    case 'asking':
+      return 'Cover: asking';
+    case 'offered':
+      return `Cover: ${row.coverName} offered; waiting for a manager to confirm`;
+    case 'confirmed':
+      return `Cover: ${row.coverName}${row.coverConfirmedByName ? `, confirmed by ${row.coverConfirmedByName}` : ''}${row.coverConfirmedAt ? ` on ${formatOfficeTime(row.coverConfirmedAt, zone)}` : ''}`;
+  }
+}
+
+/** What the managers are told when a call-out is recorded: the kind and reason are theirs to see. */
+export function buildManagerNotice(
+  row: CallOutRow,
+  facts: { gaps: readonly RoleGap[]; asked: readonly string[]; hours: { open: string; close: string } },
+  zone: string,
+): Message {
+  const reference = formatCallOutReference(row);
+  const who = describePerson(row.personName, row.personRole);
+  const lines = [
+    describeCallOutForManagers(row, zone),
+    ...(row.reason ? [`Reason: ${row.reason}`] : []),
+    ...(row.recordedByKey !== row.personKey ? [`Recorded by ${row.recordedByName}`] : []),
+  ];
+  if (facts.gaps.length === 0) lines.push('Coverage is still met.');
+  for (const gap of facts.gaps) lines.push(`⚠️ ${formatRoleGap(gap, facts.hours)}`);
+  if (facts.gaps.length > 0)
+    lines.push(
+      facts.asked.length > 0
+        ? `Asked to cover: ${facts.asked.join(', ')}`
+        : 'Nobody else can cover that role then; you will get a message to ask again.',
+    );
+  return {
+    text: `Call-out ${reference}: ${who}, ${describeCallOutWhen(row, zone)}`,
+    title: `Call-out ${reference} — ${who}`,
+    lines,
+  };
+}
+
+/**
+ * The message asking one person to cover, as it should read now for them: with the buttons while the
+ * call-out still asks and they have not answered, else what happened. It never says why the person is out.
+ */
+export function buildCoverAsk(
+  row: CallOutRow,
+  ask: Pick<CoverAskRow, 'personKey' | 'answer'>,
+  zone: string,
+): Message {
+  const reference = formatCallOutReference(row);
+  const role = row.personRole ? formatRole(row.personRole).toLowerCase() : 'their work';
+  const when = describeCallOutWhen(row, zone);
+  const question = `${row.personName} is out ${when}. Can you cover ${role}?`;
+  const base = {
+    text: `Can you cover? ${reference}: ${row.personName} is out ${when}`,
+    title: `Can you cover? — ${reference}`,
+  };
+  if (row.status === 'cancelled')
+    return { ...base, lines: [question], note: `No longer needed: ${row.personName} is in after all.` };
+  if ((row.coverState === 'offered' || row.coverState === 'confirmed') && row.coverKey === ask.personKey) {
+    return {
+      ...base,
+      lines: [question],
+      note:
+        row.coverState === 'confirmed'
+          ? `✅ You are covering. Thank you!`
+          : 'You offered to cover; a manager will confirm.',
+    };
+  }
+  if (row.coverState === 'offered' || row.coverState === 'confirmed')
+    return { ...base, lines: [question], note: `Covered by ${row.coverName}. Thanks all the same.` };
+  if (ask.answer === 'declined')
+    return { ...base, lines: [question], note: 'You said you can’t cover. Thanks for answering.' };
+  return {
+    ...base,
+    lines: [question, 'The first to say yes covers; everyone else asked is told.'],
+    buttons: [
+      { label: 'I can cover', actionId: CALL_OUT_ACTIONS.canCover, value: reference, style: 'primary' },
+      { label: "Can't cover", actionId: CALL_OUT_ACTIONS.cannotCover, value: reference },
+    ],
+  };
+}
+
+/** The card each manager gets when someone offers to cover, with `Confirm cover` while the offer waits. */
+export function buildConfirmCard(row: CallOutRow, zone: string): Message {
+  const reference = formatCallOutReference(row);
+  const text = `${row.coverName} can cover for ${describePerson(row.personName, row.personRole)}, ${describeCallOutWhen(row, zone)}`;
+  const note =
+    row.status === 'cancelled'
+      ? `Call-out cancelled by ${row.cancelledByName ?? 'someone'}`
+      : row.coverState === 'confirmed'
+        ? describeCover(row, zone)
+        : undefined;
+  return {
+    text: `Cover offered for ${reference}: ${text}`,
+    title: `Cover offered — ${reference}`,
+    lines: [text],
+    ...(row.status === 'active' && row.coverState === 'offered'
+      ? {
+          buttons: [
+            {
+              label: 'Confirm cover',
+              actionId: CALL_OUT_ACTIONS.confirmCover,
+              value: reference,
+              style: 'primary' as const,
+            },
+          ],
+        }
+      : {}),
+    ...(note ? { note } : {}),
+  };
+}
+
+/** The one message to the managers when nobody has said yes: who was asked, who said no, who is silent. */
+export function buildEscalation(
+  row: CallOutRow,
+  asks: readonly CoverAskRow[],
+  facts: { gaps: readonly RoleGap[]; hours: { open: string; close: string }; askAgain: boolean },
+  zone: string,
+): Message {
+  const reference = formatCallOutReference(row);
+  const who = describePerson(row.personName, row.personRole);
+  const names = (answer: CoverAskRow['answer']) =>
+    asks.filter((ask) => ask.answer === answer).map((ask) => ask.personName);
+  const lines = [`${who} is out ${describeCallOutWhen(row, zone)}.`];
+  for (const gap of facts.gaps) lines.push(`⚠️ ${formatRoleGap(gap, facts.hours)}`);
+  if (asks.length === 0)
+    lines.push('Nobody else could be asked: nobody who can cover that role is at work then.');
+  else {
+    lines.push(`Asked: ${asks.map((ask) => ask.personName).join(', ')}`);
+    const declined = names('declined');
+    const silent = names('asked');
+    if (declined.length > 0) lines.push(`Can’t cover: ${declined.join(', ')}`);
+    if (silent.length > 0) lines.push(`No answer: ${silent.join(', ')}`);
+  }
+  return {
+    text: `No cover yet for ${reference}: ${who}, ${describeCallOutWhen(row, zone)}`,
+    title: `No cover yet — ${reference}`,
+    lines,
+    ...(facts.askAgain
+      ? {
+          buttons: [
+            {
+              label: 'Ask again',
+              actionId: CALL_OUT_ACTIONS.askAgain,
+              value: `${reference}/round-${row.askRound}`,
+            },
+          ],
+        }
+      : {}),
+  };
+}

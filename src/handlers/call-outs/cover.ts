@@ -1,0 +1,380 @@
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import {
+  answerCoverAsk,
+  type CallOutRow,
+  type CoverAskRow,
+  confirmCover,
+  getCallOut,
+  listCoverAsks,
+  startAskRound,
+  takeCoverVolunteer,
+} from '../../db/repositories/call-outs.ts';
+import { findCoverCandidates } from '../../domain/call-outs.ts';
+import type { RoleGap } from '../../domain/coverage.ts';
+import { findStaffByKey, listManagers, staffKey } from '../../domain/people.ts';
+import { parseReference } from '../../domain/references.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import { managerNames, NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
+import { listRecipients } from '../kernel/jobs.ts';
+import type { Effect, Message, Outcome, Recipient } from '../kernel/message.ts';
+import { findRequest, type RequestKind } from '../kernel/workflow.ts';
+import {
+  buildConfirmCard,
+  buildCoverAsk,
+  buildEscalation,
+  describeCallOutWhen,
+  describePerson,
+  formatCallOutReference,
+} from './card.ts';
+import { findCallOutGaps, loadDayAbsences } from './loaders.ts';
+
+export const callOutKind: RequestKind<CallOutRow> = {
+  prefix: 'CO',
+  noun: 'call-out',
+  referenceNoun: 'call-out',
+  example: 'CO-3',
+  load: (ctx, number) => getCallOut(ctx.db, ctx.officeId, number),
+};
+
+function askKey(reference: string, to: Recipient): string {
+  return `${reference}/ask/${to.platform}/${to.userId}`;
+}
+
+function confirmKey(reference: string, to: Recipient): string {
+  return `${reference}/confirm/${to.platform}/${to.userId}`;
+}
+
+/** Where a staff member, by key, can be reached directly. */
+function recipientsOfKey(ctx: HandlerContext, key: string): Recipient[] {
+  const member = findStaffByKey(ctx.office, key);
+  return member ? listRecipients(member) : [];
+}
+
+/** Every manager's direct chats, except the person acting, who gets the answer instead. */
+export function managerRecipients(ctx: HandlerContext): Recipient[] {
+  return listManagers(ctx.office)
+    .filter((member) => staffKey(member) !== ctx.actor.key)
+    .flatMap((member) => listRecipients(member));
+}
+
+/** The ask each person got, redrawn as the call-out now stands (buttons gone once covered or cancelled). */
+export function redrawAsks(row: CallOutRow, asks: readonly CoverAskRow[], ctx: HandlerContext): Effect[] {
+  const reference = formatCallOutReference(row);
+  return asks.flatMap((ask) =>
+    recipientsOfKey(ctx, ask.personKey).map(
+      (to): Effect => ({
+        kind: 'update',
+        cardKey: askKey(reference, to),
+        message: buildCoverAsk(row, ask, ctx.zone),
+        platform: to.platform,
+      }),
+    ),
+  );
+}
+
+/** The managers' `Confirm cover` cards, redrawn. */
+export function redrawConfirmCards(row: CallOutRow, ctx: HandlerContext): Effect[] {
+  const reference = formatCallOutReference(row);
+  const message = buildConfirmCard(row, ctx.zone);
+  return listManagers(ctx.office)
+    .flatMap((member) => listRecipients(member))
+    .map(
+      (to): Effect => ({
+        kind: 'update',
+        cardKey: confirmKey(reference, to),
+        message,
+        platform: to.platform,
+      }),
+    );
+}
+
+/**
+ * Asks everyone who can cover the call-out's role while the person is away, when that leaves the role below
+ * its minimum; `exclude` are people who said no before and are not asked again.
+ */
+export async function askForCover(
+  row: CallOutRow,
+  ctx: HandlerContext,
+  exclude: readonly string[] = [],
+): Promise<{ row: CallOutRow; gaps: RoleGap[]; asked: string[]; effects: Effect[] }> {
+  const { absences, covering } = await loadDayAbsences(ctx.db, ctx.office, row.day);
+  const gaps = findCallOutGaps(row, absences, ctx.office);
+  if (gaps.length === 0 || !row.personRole) return { row, gaps, asked: [], effects: [] };
+  const candidates = findCoverCandidates({
+    absentName: row.personName,
+    role: row.personRole,
+    day: row.day,
+    from: row.fromTime ?? undefined,
+    until: row.untilTime ?? undefined,
+    absences,
+    covering,
+    office: ctx.office,
+  }).filter((member) => !exclude.includes(staffKey(member)));
+  const updated = await startAskRound(ctx.db, {
+    id: row.id,
+    at: ctx.now.toJSDate(),
+    people: candidates.map((member) => ({ key: staffKey(member), name: member.name })),
+  });
+  if (!updated) return { row, gaps, asked: [], effects: [] };
+  const reference = formatCallOutReference(updated);
+  const effects = candidates.flatMap((member) => {
+    const message = buildCoverAsk(updated, { personKey: staffKey(member), answer: 'asked' }, ctx.zone);
+    return listRecipients(member).map(
+      (to): Effect => ({ kind: 'dm', to, message, cardKey: askKey(reference, to) }),
+    );
+  });
+  return { row: updated, gaps, asked: candidates.map((member) => member.name), effects };
+}
+
+/** Once cover is confirmed: the volunteer and everyone else asked are told, the managers' cards redrawn. */
+async function tellCovered(
+  row: CallOutRow,
+  asks: readonly CoverAskRow[],
+  ctx: HandlerContext,
+  tellVolunteer: boolean,
+): Promise<Effect[]> {
+  const reference = formatCallOutReference(row);
+  const when = describeCallOutWhen(row, ctx.zone);
+  const covered = `${reference} is covered: ${row.coverName} is covering for ${row.personName}, ${when}. Thank you for answering.`;
+  const effects: Effect[] = [];
+  for (const ask of asks) {
+    if (ask.personKey === row.coverKey) continue;
+    for (const to of recipientsOfKey(ctx, ask.personKey))
+      effects.push({ kind: 'dm', to, message: { text: covered } });
+  }
+  if (tellVolunteer && row.coverKey) {
+    const text = `${row.coverConfirmedByName ?? 'A manager'} confirmed: you are covering for ${describePerson(row.personName, row.personRole)}, ${when}. Thank you!`;
+    for (const to of recipientsOfKey(ctx, row.coverKey)) effects.push({ kind: 'dm', to, message: { text } });
+  }
+  return [
+    ...redrawAsks(row, asks, ctx),
+    ...redrawConfirmCards(row, ctx),
+    ...effects,
+    ...(await ctx.publish({ kind: 'callout.changed', day: row.day })),
+  ];
+}
+
+/** The person pressing a cover button must have been asked; the call-out must still need an answer. */
+async function findAsked(
+  value: string,
+  ctx: HandlerContext,
+): Promise<
+  | { ok: true; row: CallOutRow; reference: string; asks: CoverAskRow[]; ask: CoverAskRow }
+  | { ok: false; outcome: Outcome }
+> {
+  const looked = await findRequest(callOutKind, value, ctx);
+  if (!looked.ok) return looked;
+  const { row, reference } = looked.found;
+  const asks = await listCoverAsks(ctx.db, row.id);
+  const ask = asks.find((candidate) => candidate.personKey === ctx.actor.key);
+  if (!ask)
+    return { ok: false, outcome: refusal(`You were not asked to cover ${reference}. ${NOTHING_CHANGED}`) };
+  const settled = describeSettled(row, reference, ctx.actor.key);
+  if (settled)
+    return { ok: false, outcome: { ...refusal(settled), source: buildCoverAsk(row, ask, ctx.zone) } };
+  return { ok: true, row, reference, asks, ask };
+}
+
+/** Why a cover answer is no longer wanted: cancelled, or someone is covering. */
+function describeSettled(row: CallOutRow, reference: string, actorKey: string): string | undefined {
+  if (row.status === 'cancelled')
+    return `${reference} was cancelled: ${row.personName} is in after all. ${NOTHING_CHANGED}`;
+  if (row.coverState === 'offered' || row.coverState === 'confirmed') {
+    if (row.coverKey === actorKey)
+      return row.coverState === 'confirmed'
+        ? `You are already covering ${reference}. ${NOTHING_CHANGED}`
+        : `You already offered to cover ${reference}; a manager will confirm. ${NOTHING_CHANGED}`;
+    return `${reference} is already covered by ${row.coverName}. Thanks all the same. ${NOTHING_CHANGED}`;
+  }
+  return undefined;
+}
+
+/** `I can cover`: the first yes becomes the cover (confirmed at once with `callouts.autoConfirm`). */
+export async function volunteer(value: string, ctx: HandlerContext): Promise<Outcome> {
+  const asked = await findAsked(value, ctx);
+  if (!asked.ok) return asked.outcome;
+  const { row, reference, asks } = asked;
+  const autoConfirm = ctx.office.callouts.autoConfirm;
+  const taken = await takeCoverVolunteer(ctx.db, {
+    id: row.id,
+    key: ctx.actor.key,
+    name: ctx.actor.name,
+    role: ctx.actor.role ?? null,
+    at: ctx.now.toJSDate(),
+    state: autoConfirm ? 'confirmed' : 'offered',
+  });
+  if (!taken) {
+    // Someone else said yes, or the call-out was cancelled, between the read and the update.
+    const current = (await getCallOut(ctx.db, ctx.officeId, row.number)) ?? row;
+    return refusal(
+      describeSettled(current, reference, ctx.actor.key) ??
+        `${reference} changed a moment ago. ${NOTHING_CHANGED}`,
+    );
+  }
+  const answered = (await answerCoverAsk(ctx.db, {
+    callOutId: row.id,
+    personKey: ctx.actor.key,
+    answer: 'volunteered',
+    at: ctx.now.toJSDate(),
+  })) ?? { ...asked.ask, answer: 'volunteered' as const };
+  const allAsks = asks.map((ask) => (ask.personKey === ctx.actor.key ? answered : ask));
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: autoConfirm ? 'callout.cover_confirmed' : 'callout.cover_offered',
+    entity: reference,
+  });
+  const who = describePerson(taken.personName, taken.personRole);
+  const when = describeCallOutWhen(taken, ctx.zone);
+  if (autoConfirm) {
+    const notice: Message = {
+      text: `${taken.coverName} is covering for ${who}, ${when} (${reference}).`,
+    };
+    return {
+      reply: { text: `Thank you: you are covering for ${who}, ${when}. The managers have been told.` },
+      source: buildCoverAsk(taken, answered, ctx.zone),
+      effects: [
+        ...managerRecipients(ctx).map((to): Effect => ({ kind: 'dm', to, message: notice })),
+        ...(await tellCovered(taken, allAsks, ctx, false)),
+      ],
+    };
+  }
+  const card = buildConfirmCard(taken, ctx.zone);
+  return {
+    reply: {
+      text: `Thank you: you offered to cover for ${who}, ${when}. ${managerNames(ctx.office)} will confirm; you will get a message.`,
+    },
+    source: buildCoverAsk(taken, answered, ctx.zone),
+    effects: [
+      ...listManagers(ctx.office)
+        .flatMap((member) => listRecipients(member))
+        .map((to): Effect => ({ kind: 'dm', to, message: card, cardKey: confirmKey(reference, to) })),
+      ...redrawAsks(
+        taken,
+        allAsks.filter((ask) => ask.personKey !== ctx.actor.key),
+        ctx,
+      ),
+    ],
+  };
+}
+
+/** `Can't cover`: noted, and the ask loses its buttons. */
+export async function decline(value: string, ctx: HandlerContext): Promise<Outcome> {
+  const asked = await findAsked(value, ctx);
+  if (!asked.ok) return asked.outcome;
+  const { row, reference } = asked;
+  const answered = await answerCoverAsk(ctx.db, {
+    callOutId: row.id,
+    personKey: ctx.actor.key,
+    answer: 'declined',
+    at: ctx.now.toJSDate(),
+  });
+  if (!answered) return refusal(`You already answered for ${reference}. ${NOTHING_CHANGED}`);
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: 'callout.cover_declined',
+    entity: reference,
+  });
+  return {
+    reply: { text: `Thanks for letting us know that you can’t cover ${reference}.` },
+    source: buildCoverAsk(row, answered, ctx.zone),
+    effects: [],
+  };
+}
+
+/** `Confirm cover` (managers): the volunteer is told, and everyone else asked hears it is covered. */
+export async function confirmVolunteer(value: string, ctx: HandlerContext): Promise<Outcome> {
+  if (!ctx.actor.isManager)
+    return refusal(`Only ${managerNames(ctx.office)} can confirm cover. ${NOTHING_CHANGED}`);
+  const looked = await findRequest(callOutKind, value, ctx);
+  if (!looked.ok) return looked.outcome;
+  const { row, reference } = looked.found;
+  const explain = (current: CallOutRow) => {
+    if (current.status === 'cancelled')
+      return `${reference} was cancelled by ${current.cancelledByName ?? 'someone'}. ${NOTHING_CHANGED}`;
+    if (current.coverState === 'confirmed')
+      return `${current.coverName} is already confirmed for ${reference}${current.coverConfirmedByName ? ` (by ${current.coverConfirmedByName})` : ''}. ${NOTHING_CHANGED}`;
+    return current.coverState === 'offered'
+      ? undefined
+      : `Nobody has offered to cover ${reference} yet. ${NOTHING_CHANGED}`;
+  };
+  const refused = explain(row);
+  if (refused) return { ...refusal(refused), source: buildConfirmCard(row, ctx.zone) };
+  const confirmed = await confirmCover(ctx.db, {
+    id: row.id,
+    byName: ctx.actor.name,
+    at: ctx.now.toJSDate(),
+  });
+  if (!confirmed) {
+    const current = (await getCallOut(ctx.db, ctx.officeId, row.number)) ?? row;
+    return refusal(explain(current) ?? `${reference} changed a moment ago. ${NOTHING_CHANGED}`);
+  }
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: 'callout.cover_confirmed',
+    entity: reference,
+    detail: { cover: confirmed.coverName },
+  });
+  const asks = await listCoverAsks(ctx.db, row.id);
+  return {
+    reply: {
+      text: `Confirmed: ${confirmed.coverName} covers for ${describePerson(confirmed.personName, confirmed.personRole)}, ${describeCallOutWhen(confirmed, ctx.zone)}. Everyone asked has been told.`,
+    },
+    source: buildConfirmCard(confirmed, ctx.zone),
+    effects: await tellCovered(confirmed, asks, ctx, true),
+  };
+}
+
+/** `Ask again` on an escalation (managers): a new round to everyone who can cover and has not said no. */
+export async function askAgain(value: string, ctx: HandlerContext): Promise<Outcome> {
+  if (!ctx.actor.isManager)
+    return refusal(`Only ${managerNames(ctx.office)} can ask for cover again. ${NOTHING_CHANGED}`);
+  const key = parseRoundKey(value);
+  const looked = await findRequest(callOutKind, key ? String(key.number) : value, ctx);
+  if (!looked.ok) return looked.outcome;
+  const { row, reference } = looked.found;
+  const settled = describeSettled(row, reference, ctx.actor.key);
+  if (settled) return refusal(settled);
+  if (row.coverState !== 'asking' || row.askRound !== key?.round)
+    return refusal(`Cover for ${reference} was already asked for again. ${NOTHING_CHANGED}`);
+  const previous = await listCoverAsks(ctx.db, row.id);
+  const declined = previous.filter((ask) => ask.answer === 'declined').map((ask) => ask.personKey);
+  const asked = await askForCover(row, ctx, declined);
+  const noButton = buildEscalation(
+    row,
+    previous,
+    { gaps: asked.gaps, hours: ctx.office.office.hours, askAgain: false },
+    ctx.zone,
+  );
+  if (asked.gaps.length === 0)
+    return {
+      reply: { text: `Coverage for ${reference} is met now; nobody was asked.` },
+      source: noButton,
+      effects: [],
+    };
+  if (asked.asked.length === 0)
+    return refusal(
+      `Nobody else can cover for ${row.personName} then: everyone who could is away, already covering, or said no. ${NOTHING_CHANGED}`,
+    );
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: 'callout.asked_again',
+    entity: reference,
+    detail: { asked: asked.asked.length },
+  });
+  return {
+    reply: { text: `Asked again for ${reference}: ${asked.asked.join(', ')}.` },
+    source: noButton,
+    effects: asked.effects,
+  };
+}
+
+/** Reads `CO-3/round-2` (a call-out and its round of asking): the escalation's run key and its button's value. */
+export function parseRoundKey(text: string): { number: number; round: number } | undefined {
+  const [reference = '', round = ''] = text.split('/round-');
+  const number = parseReference(reference, 'CO');
+  return number === undefined || !/^\d+$/.test(round) ? undefined : { number, round: Number(round) };
+}

@@ -1,0 +1,43 @@
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { type CallOutRow, listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { toCallOutAbsence } from '../../domain/call-outs.ts';
+import { type DigestAbsence, findRolesBelowCoverage, type RoleGap } from '../../domain/coverage.ts';
+import type { IsoDay } from '../../domain/dates.ts';
+
+/** Everyone away on `day`: approved time off and active call-outs, and who is covering whom. */
+export async function loadDayAbsences(db: Db, office: OfficeConfig, day: IsoDay) {
+  const [timeOff, callOuts] = await Promise.all([
+    listTimeOffBetween(db, office.office.id, day, day, ['approved']),
+    listActiveCallOutsBetween(db, office.office.id, day, day),
+  ]);
+  const absences: DigestAbsence[] = [
+    ...timeOff.map((row) => ({
+      name: row.requesterName,
+      role: row.requesterRole,
+      start: row.startDay,
+      end: row.endDay,
+      part: row.part,
+    })),
+    ...callOuts.map((row) => toCallOutAbsence(row, office)),
+  ];
+  const covering = callOuts.flatMap((row) =>
+    (row.coverState === 'offered' || row.coverState === 'confirmed') && row.coverName ? [row.coverName] : [],
+  );
+  return { absences, covering, callOuts };
+}
+
+/** The gaps in the call-out's role while the person is away, counting everything recorded that day. */
+export function findCallOutGaps(
+  row: CallOutRow,
+  absences: readonly DigestAbsence[],
+  office: OfficeConfig,
+): RoleGap[] {
+  const { open, close } = office.office.hours;
+  const from = row.fromTime ?? open;
+  const until = row.untilTime ?? close;
+  return findRolesBelowCoverage(row.day, absences, office).filter(
+    (gap) => gap.role === row.personRole && gap.from < until && from < gap.until,
+  );
+}
