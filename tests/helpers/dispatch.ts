@@ -31,7 +31,7 @@ export function replyText(outcome: Outcome): string {
 }
 
 /** The first reference with `prefix` (`TO-12`) in what the person was told; fails the test when there is none. */
-export function findReference(outcome: Outcome, prefix: 'TO' | 'SR' | 'CP' | 'RM'): string {
+export function findReference(outcome: Outcome, prefix: 'TO' | 'SR' | 'CP' | 'RM' | 'CO'): string {
   const match = new RegExp(`${prefix}-\\d+`).exec(replyText(outcome));
   if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
   return match[0];

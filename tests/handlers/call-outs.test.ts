@@ -1,0 +1,480 @@
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { describe, expect } from 'vitest';
+import { createScheduler } from '../../src/bot/scheduler.ts';
+import { auditLog, callOuts, coverAsks, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
+import { CALL_OUT_ACTIONS, CALL_OUT_FORMS } from '../../src/handlers/call-outs/ids.ts';
+import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
+import type { Message, Outcome } from '../../src/handlers/kernel/message.ts';
+import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { findReference, replyText } from '../helpers/dispatch.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const example = buildOfficeConfig();
+// Grace (a nurse) can also stand in at the front desk, so a front-desk gap has two people to ask.
+const office = buildOfficeConfig({
+  staff: example.staff.map((member) =>
+    member.name === 'Grace Kim' ? { ...member, covers: ['medical-assistant', 'front-desk'] } : member,
+  ),
+});
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-11-30T07:00', { zone }); // Mon
+const SAM = 'U0SAM'; // front desk
+const PRIYA = 'U0PRIYA'; // front desk
+const ANA = 'U0ANA'; // medical assistant
+const GRACE = 'U0GRACE'; // nurse, covers front desk
+const LUIS = 'U0LUIS'; // billing, covers front desk
+const DANA = 'U0DANA'; // manager
+const OMAR = 'U0OMAR'; // physician, manager
+
+const escalationJob = findScheduledJob('cover-escalation');
+
+const it = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'out',
+  actions: CALL_OUT_ACTIONS,
+  forms: CALL_OUT_FORMS,
+})
+  .extend(
+    'dmsTo',
+    ({ db }) =>
+      async (userId: string) =>
+        (await db.select().from(outbox).orderBy(outbox.id)).filter(
+          (row) => row.kind === 'dm' && row.target === userId,
+        ),
+  )
+  .extend(
+    'stored',
+    ({ db }) =>
+      () =>
+        db.select().from(callOuts),
+  )
+  .extend(
+    'schedulerAt',
+    ({ db, recording }) =>
+      (clock: () => DateTime) =>
+        createScheduler({
+          db,
+          office,
+          logger: recording.logger,
+          clock,
+          jobs: [escalationJob],
+          queueEffects: (tx, effects) =>
+            queueEffects(
+              {
+                office,
+                platforms: ['slack'],
+                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+              },
+              tx,
+              effects,
+            ),
+        }),
+  );
+
+const messageText = (message: Message) =>
+  [message.text, message.title ?? '', ...(message.lines ?? []), message.note ?? ''].join('\n');
+const buttonsOf = (message: Message) => (message.buttons ?? []).map((button) => button.label);
+const referenceIn = (outcome: Outcome) => findReference(outcome, 'CO');
+
+describe.each(databaseTargets())('call-outs on $name', (target) => {
+  it.override({ target });
+
+  describe('recording', () => {
+    it('records /out sick at once, tells each manager the kind, and asks nobody while coverage holds', async ({
+      command,
+      stored,
+      dmsTo,
+      db,
+    }) => {
+      const outcome = await command(PRIYA, 'sick');
+      expect(replyText(outcome)).toMatch(/Call-out recorded: CO-\d+, Out sick Mon Nov 30, all day/);
+      const [row] = await stored();
+      expect(row).toMatchObject({
+        personName: 'Priya Shah',
+        day: '2026-11-30',
+        kind: 'sick',
+        coverState: 'not_needed',
+      });
+      for (const manager of [DANA, OMAR]) {
+        const [notice] = await dmsTo(manager);
+        expect(notice && messageText(notice.message)).toContain('Out sick Mon Nov 30, all day');
+        expect(notice && messageText(notice.message)).toContain('Coverage is still met.');
+      }
+      expect(await db.select().from(coverAsks)).toHaveLength(0);
+      const audit = await db.select().from(auditLog).where(eq(auditLog.action, 'callout.recorded'));
+      expect(audit).toHaveLength(1);
+    });
+
+    it('asks everyone who can cover a role left short, for the hours it is short, never saying why', async ({
+      command,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const outcome = await command(SAM, 'late 10:30 flat tyre');
+      expect(replyText(outcome)).toContain('In late Mon Nov 30: in at 10:30');
+      expect(replyText(outcome)).toContain('Grace Kim, Luis Ortega have been asked to cover');
+      const notice = (await dmsTo(DANA)).at(-1);
+      expect(notice && messageText(notice.message)).toContain('Front desk: 0 of 1 needed on duty 8:00–10:30');
+      expect(notice && messageText(notice.message)).toContain('Reason: flat tyre');
+      for (const helper of [GRACE, LUIS]) {
+        const [ask] = await dmsTo(helper);
+        expect(ask?.message.text).toContain('Sam Lee is out Mon Nov 30, until 10:30');
+        expect(ask && buttonsOf(ask.message)).toEqual(['I can cover', "Can't cover"]);
+        expect(ask && messageText(ask.message)).not.toMatch(/late|sick|tyre/i);
+      }
+      // Ana is a medical assistant who does not cover the front desk; Priya is out herself.
+      expect(await dmsTo(ANA)).toHaveLength(0);
+      expect(await dmsTo(PRIYA)).toHaveLength(0);
+    });
+
+    it('records for someone who phoned when a manager writes `for`, and tells them', async ({
+      command,
+      stored,
+      dmsTo,
+    }) => {
+      const outcome = await command(DANA, 'for Sam Lee sick today');
+      expect(replyText(outcome)).toContain('Sam Lee: Out sick Mon Nov 30, all day');
+      expect((await stored())[0]).toMatchObject({ personName: 'Sam Lee', recordedByName: 'Dana Reyes' });
+      const [told] = await dmsTo(SAM);
+      expect(told?.message.text).toContain('Dana Reyes recorded your call-out CO-');
+      // Dana acted and got the answer; only the other manager gets the notice.
+      expect(await dmsTo(DANA)).toHaveLength(0);
+      expect(await dmsTo(OMAR)).toHaveLength(1);
+    });
+
+    it('records a later working day and a partial day', async ({ command, stored }) => {
+      expect(replyText(await command(SAM, 'sick dec 3'))).toContain('Out sick Thu Dec 3, all day');
+      expect(replyText(await command(PRIYA, 'leaving 2pm dentist'))).toContain(
+        'Leaving early Mon Nov 30: leaves at 14:00',
+      );
+      expect((await stored()).map((row) => [row.day, row.fromTime, row.untilTime]).sort()).toEqual([
+        ['2026-11-30', '14:00', null],
+        ['2026-12-03', null, null],
+      ]);
+    });
+
+    it.for([
+      ['sick nov 27', /Fri Nov 27 has already passed/],
+      ['sick dec 5', /office is closed on Sat Dec 5/],
+      ['sick dec 1 to dec 3', /one day/],
+      ['late 25:00', /"25:00" is not a time/],
+      ['late', /Say when you will be in/],
+      ['leaving 19:00', /19:00 is outside office hours \(8:00–18:00\)/],
+      ['dancing', /not a kind of call-out/],
+      ['sick jan 30', /more than two weeks away/],
+      ['for Nobody Here sick', /Nobody Here is not on the staff list/],
+    ] as const)(
+      'refuses `/out %s` with a clear answer and stores nothing',
+      async ([text, expected], { command, stored }) => {
+        const outcome = await command(DANA, text);
+        expect(replyText(outcome)).toMatch(expected);
+        expect(replyText(outcome)).toContain('Nothing was saved.');
+        expect(await stored()).toHaveLength(0);
+      },
+    );
+
+    it('refuses `for` from someone who is not a manager, and anyone not on the staff list', async ({
+      command,
+      stored,
+    }) => {
+      expect(replyText(await command(SAM, 'for Priya Shah sick'))).toMatch(
+        /Only Dana Reyes or Dr\. Omar Haddad/,
+      );
+      expect(replyText(await command('U0STRANGER', 'sick'))).toMatch(/not on it/);
+      expect(await stored()).toHaveLength(0);
+    });
+
+    it('refuses a second call-out that overlaps the first, and takes one that does not', async ({
+      command,
+      stored,
+    }) => {
+      const reference = referenceIn(await command(SAM, 'late 10:30'));
+      const again = await command(SAM, 'sick');
+      expect(replyText(again)).toContain(`You already have ${reference} for Mon Nov 30`);
+      expect(replyText(await command(SAM, 'leaving 16:00'))).toContain('Call-out recorded');
+      expect(await stored()).toHaveLength(2);
+    });
+
+    it('refuses a call-out on a day the person is already on approved leave', async ({
+      run,
+      command,
+      stored,
+    }) => {
+      const filed = await run(SAM, { kind: 'command', command: 'timeoff', text: 'dec 2' });
+      const reference = findReference(filed, 'TO');
+      await run(DANA, { kind: 'action', actionId: TIME_OFF_ACTIONS.approve, value: reference });
+      expect(replyText(await command(SAM, 'sick dec 2'))).toContain(`${reference} is approved for Wed Dec 2`);
+      expect(await stored()).toHaveLength(0);
+    });
+
+    it('opens a form when typed bare, and a corrected submission records once', async ({
+      command,
+      submit,
+      stored,
+    }) => {
+      const opened = await command(DANA, '');
+      expect(opened.form?.formId).toBe(CALL_OUT_FORMS.record);
+      expect(opened.form?.inputs.map((input) => input.id)).toEqual([
+        'person',
+        'kind',
+        'day',
+        'time',
+        'reason',
+      ]);
+      const first = await submit(DANA, CALL_OUT_FORMS.record, {
+        person: 'sam-lee',
+        kind: 'late',
+        day: '2026-11-30',
+      });
+      expect(first.formErrors).toEqual({ time: 'Say when you will be in, like 10:30.' });
+      const wrong = await submit(DANA, CALL_OUT_FORMS.record, {
+        person: 'sam-lee',
+        kind: 'late',
+        day: '2026-11-30',
+        time: 'soon',
+      });
+      expect(wrong.formErrors?.time).toContain('"soon" is not a time');
+      const fixed = await submit(DANA, CALL_OUT_FORMS.record, {
+        person: 'sam-lee',
+        kind: 'late',
+        day: '2026-11-30',
+        time: '9:45',
+      });
+      expect(replyText(fixed)).toContain('Sam Lee: In late Mon Nov 30: in at 9:45');
+      expect(await stored()).toHaveLength(1);
+      const staffForm = await command(SAM, '');
+      expect(staffForm.form?.inputs.map((input) => input.id)).not.toContain('person');
+    });
+  });
+
+  describe('finding cover', () => {
+    it('takes the first yes, has a manager confirm it, and tells the volunteer and everyone else asked', async ({
+      command,
+      press,
+      stored,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      const offered = await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      expect(replyText(offered)).toContain('you offered to cover for Sam Lee (front desk)');
+      expect(offered.source && buttonsOf(offered.source)).toEqual([]);
+      const [card] = (await dmsTo(DANA)).filter((row) => row.cardKey?.includes('/confirm/'));
+      expect(card && buttonsOf(card.message)).toEqual(['Confirm cover']);
+
+      const late = await press(GRACE, CALL_OUT_ACTIONS.canCover, reference);
+      expect(replyText(late)).toContain(`${reference} is already covered by Luis Ortega`);
+      expect(replyText(await press(SAM, CALL_OUT_ACTIONS.canCover, reference))).toContain(
+        `You were not asked to cover ${reference}`,
+      );
+      expect(replyText(await press(LUIS, CALL_OUT_ACTIONS.confirmCover, reference))).toMatch(
+        /Only Dana Reyes or Dr\. Omar Haddad can confirm cover/,
+      );
+
+      const confirmed = await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      expect(replyText(confirmed)).toContain('Confirmed: Luis Ortega covers for Sam Lee (front desk)');
+      expect((await stored()).find((row) => row.personName === 'Sam Lee')).toMatchObject({
+        coverState: 'confirmed',
+        coverName: 'Luis Ortega',
+        coverConfirmedByName: 'Dana Reyes',
+      });
+      expect((await dmsTo(LUIS)).map((row) => row.message.text)).toContainEqual(
+        expect.stringContaining('Dana Reyes confirmed: you are covering for Sam Lee'),
+      );
+      expect((await dmsTo(GRACE)).map((row) => row.message.text)).toContainEqual(
+        expect.stringContaining(`${reference} is covered: Luis Ortega is covering for Sam Lee`),
+      );
+      expect(replyText(await press(OMAR, CALL_OUT_ACTIONS.confirmCover, reference))).toContain(
+        `Luis Ortega is already confirmed for ${reference} (by Dana Reyes)`,
+      );
+      expect(replyText(await press(GRACE, CALL_OUT_ACTIONS.canCover, reference))).toContain(
+        'already covered by Luis Ortega',
+      );
+    });
+
+    it('gives one cover when two volunteers press at once', async ({ command, press, stored }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      const outcomes = await Promise.all([
+        press(LUIS, CALL_OUT_ACTIONS.canCover, reference, 'race-luis'),
+        press(GRACE, CALL_OUT_ACTIONS.canCover, reference, 'race-grace'),
+      ]);
+      const thanked = outcomes.filter((outcome) => replyText(outcome).includes('you offered to cover'));
+      const refused = outcomes.filter((outcome) => replyText(outcome).includes('already covered by'));
+      expect([thanked.length, refused.length]).toEqual([1, 1]);
+      const row = (await stored()).find((candidate) => candidate.personName === 'Sam Lee');
+      expect(row?.coverState).toBe('offered');
+      expect(replyText(refused[0] as Outcome)).toContain(`already covered by ${row?.coverName}`);
+    });
+
+    it('confirms the first yes at once with callouts.autoConfirm', async ({ run, stored, dmsTo }) => {
+      const auto = { ...office, callouts: { ...office.callouts, autoConfirm: true } };
+      const out = (userId: string, text: string) =>
+        run(userId, { kind: 'command', command: 'out', text }, NOW, auto);
+      await out(PRIYA, 'sick');
+      const reference = referenceIn(await out(SAM, 'sick'));
+      const yes = await run(
+        LUIS,
+        { kind: 'action', actionId: CALL_OUT_ACTIONS.canCover, value: reference },
+        NOW,
+        auto,
+      );
+      expect(replyText(yes)).toContain('you are covering for Sam Lee (front desk)');
+      expect((await stored()).find((row) => row.personName === 'Sam Lee')?.coverState).toBe('confirmed');
+      expect((await dmsTo(DANA)).map((row) => row.message.text)).toContainEqual(
+        `Luis Ortega is covering for Sam Lee (front desk), Mon Nov 30, all day (${reference}).`,
+      );
+      expect((await dmsTo(GRACE)).map((row) => row.message.text)).toContainEqual(
+        expect.stringContaining(`${reference} is covered: Luis Ortega`),
+      );
+    });
+
+    it('notes a no, and refuses a second answer from the same person', async ({ command, press, db }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      const no = await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
+      expect(replyText(no)).toContain('Thanks for letting us know');
+      expect(no.source?.note).toContain('You said you can’t cover');
+      expect(replyText(await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference))).toContain(
+        'already answered',
+      );
+      const answers = await db.select().from(coverAsks);
+      expect(answers.find((ask) => ask.personName === 'Grace Kim')?.answer).toBe('declined');
+    });
+  });
+
+  describe('escalation', () => {
+    it('tells the managers once, after escalateMinutes, who was asked, who said no and who is silent', async ({
+      command,
+      press,
+      schedulerAt,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
+      const early = schedulerAt(() => NOW.plus({ minutes: 29 }));
+      expect((await early.tick())['cover-escalation']).toBe('not-due');
+
+      const clock = () => NOW.plus({ minutes: 31 });
+      const results = await Promise.all([schedulerAt(clock).tick(), schedulerAt(clock).tick()]);
+      expect(results.map((result) => result['cover-escalation']).sort()).toEqual(['ran', 'taken']);
+      expect((await schedulerAt(clock).tick())['cover-escalation']).toBe('not-due');
+      const escalations = (await dmsTo(DANA)).filter((row) => row.message.title?.startsWith('No cover yet'));
+      expect(escalations).toHaveLength(1);
+      const text = messageText((escalations[0] as (typeof escalations)[number]).message);
+      expect(text).toContain('Asked: Grace Kim, Luis Ortega');
+      expect(text).toContain('Can’t cover: Grace Kim');
+      expect(text).toContain('No answer: Luis Ortega');
+      expect(text).toContain('Front desk: 0 of 1 needed on duty');
+      const button = (escalations[0] as (typeof escalations)[number]).message.buttons?.[0];
+      expect(button?.label).toBe('Ask again');
+
+      expect(replyText(await press(SAM, CALL_OUT_ACTIONS.askAgain, button?.value ?? ''))).toMatch(
+        /Only Dana/,
+      );
+      const again = await press(DANA, CALL_OUT_ACTIONS.askAgain, button?.value ?? '');
+      expect(again.reply?.text).toBe(`Asked again for ${reference}: Luis Ortega.`);
+      expect((await dmsTo(LUIS)).filter((row) => row.message.buttons?.length)).toHaveLength(2);
+      expect(replyText(await press(OMAR, CALL_OUT_ACTIONS.askAgain, button?.value ?? ''))).toContain(
+        'already asked for again',
+      );
+    });
+
+    it('escalates at once when everyone asked said no', async ({ command, press, schedulerAt, dmsTo }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
+      await press(LUIS, CALL_OUT_ACTIONS.cannotCover, reference);
+      expect((await schedulerAt(() => NOW.plus({ minutes: 2 })).tick())['cover-escalation']).toBe('ran');
+      const [escalation] = (await dmsTo(OMAR)).filter((row) => row.message.title?.startsWith('No cover yet'));
+      expect(escalation && messageText(escalation.message)).toContain('Can’t cover: Grace Kim, Luis Ortega');
+    });
+
+    it('does not escalate a call-out that found cover', async ({ command, press, schedulerAt }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      expect((await schedulerAt(() => NOW.plus({ hours: 2 })).tick())['cover-escalation']).toBe('not-due');
+    });
+  });
+
+  describe('cancelling and listing', () => {
+    it('cancels: the managers and the volunteer are told, the asks lose their buttons', async ({
+      command,
+      press,
+      db,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      expect(replyText(await command(ANA, `cancel ${reference}`))).toContain(
+        `Only Sam Lee or a manager can cancel ${reference}`,
+      );
+      const cancelled = await command(SAM, `cancel ${reference}`);
+      expect(replyText(cancelled)).toContain(`Cancelled ${reference}`);
+      expect((await dmsTo(LUIS)).map((row) => row.message.text)).toContainEqual(
+        expect.stringContaining(`You are no longer needed to cover ${reference}`),
+      );
+      const redrawn = (await db.select().from(outbox).orderBy(outbox.id)).filter(
+        (row) => row.kind === 'update' && row.cardKey === `${reference}/ask/slack/${GRACE}`,
+      );
+      expect(redrawn.at(-1)?.message.buttons ?? []).toEqual([]);
+      expect(redrawn.at(-1)?.message.note).toContain('No longer needed');
+      expect(replyText(await command(SAM, `cancel ${reference}`))).toContain('already cancelled');
+    });
+
+    it('lists the last 90 days for managers, with a count per person', async ({ command }) => {
+      await command(SAM, 'sick');
+      await command(PRIYA, 'late 9:30');
+      await command(SAM, 'sick dec 2');
+      expect(replyText(await command(SAM, 'list'))).toMatch(/Only Dana Reyes or Dr\. Omar Haddad/);
+      const listed = await command(DANA, 'list');
+      expect(listed.reply?.lines).toHaveLength(3);
+      expect(listed.reply?.sections?.[0]?.lines).toEqual(['Sam Lee: 2', 'Priya Shah: 1']);
+    });
+  });
+
+  describe('everywhere it shows', () => {
+    it('redraws a pending time-off card for that day with the call-out in its coverage', async ({
+      run,
+      command,
+      db,
+    }) => {
+      const filed = await run(PRIYA, { kind: 'command', command: 'timeoff', text: 'dec 1' });
+      const reference = findReference(filed, 'TO');
+      await command(SAM, 'sick dec 1');
+      const updates = (await db.select().from(outbox).orderBy(outbox.id)).filter(
+        (row) => row.kind === 'update' && row.cardKey === reference,
+      );
+      expect(updates.at(-1)?.message.lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Tue Dec 1');
+      expect(JSON.stringify(updates.at(-1)?.message)).not.toMatch(/sick/i);
+      expect(await db.select().from(timeOffRequests)).toHaveLength(1);
+    });
+
+    it('puts call-outs and cover in the huddle, without the kind', async ({ run, command, press }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'late 10:30'));
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      const huddle = await run(ANA, { kind: 'command', command: 'huddle', text: '' });
+      const sections = huddle.reply?.sections ?? [];
+      expect(sections).toContainEqual({
+        heading: 'Out today',
+        lines: ['Priya Shah · Sam Lee (until 10:30)'],
+      });
+      expect(sections).toContainEqual({
+        heading: 'Covering today',
+        lines: ['Luis Ortega covers for Sam Lee (until 10:30)'],
+      });
+      expect(JSON.stringify(sections)).not.toMatch(/sick|late/i);
+    });
+  });
+});
