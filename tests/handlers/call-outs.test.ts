@@ -190,6 +190,18 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(await stored()).toHaveLength(0);
     });
 
+    it('refuses a call-out on a day that is not one of the person’s workdays', async ({ run, stored }) => {
+      const partTime = {
+        ...office,
+        staff: office.staff.map((member) =>
+          member.name === 'Sam Lee' ? { ...member, workdays: ['tue' as const, 'thu' as const] } : member,
+        ),
+      };
+      const outcome = await run(SAM, { kind: 'command', command: 'out', text: 'sick' }, NOW, partTime);
+      expect(replyText(outcome)).toContain('Mon Nov 30 is not one of your workdays');
+      expect(await stored()).toHaveLength(0);
+    });
+
     it('refuses a second call-out that overlaps the first, and takes one that does not', async ({
       command,
       stored,

@@ -12,7 +12,7 @@ import { listCallOuts } from './lists.ts';
 
 async function runOutCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   if (text !== '') return recordFromText(text, ctx);
-  if (!ctx.actor.isManager && !findStaffByKey(ctx.office, ctx.actor.key)) return refuseNonStaff(ctx);
+  if (!findStaffByKey(ctx.office, ctx.actor.key)) return refuseNonStaff(ctx);
   return { form: buildCallOutForm(ctx), effects: [] };
 }
 

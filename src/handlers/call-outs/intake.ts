@@ -12,7 +12,7 @@ import {
   parseCallOut,
   parseClockTime,
 } from '../../domain/call-outs.ts';
-import { findAbsentWindow, formatClockTime } from '../../domain/coverage.ts';
+import { findAbsentWindow, formatClockTime, isScheduledOn } from '../../domain/coverage.ts';
 import { formatDay, getOfficeDay } from '../../domain/dates.ts';
 import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
@@ -87,6 +87,13 @@ async function recordCallOut(
   const hours = office.office.hours;
   const self = key === actor.key;
   const whose = self ? 'You' : member.name;
+  if (!isScheduledOn(member, draft.day, office)) {
+    return {
+      ok: false,
+      field: 'day',
+      message: `${formatDay(draft.day, zone)} is not one of ${self ? 'your' : `${member.name}'s`} workdays, so there is nothing to call out of.`,
+    };
+  }
   await lockTimeOffOfPerson(db, officeId, key);
   const [callOuts, timeOff] = await Promise.all([
     listActiveCallOutsBetween(db, officeId, draft.day, draft.day),
