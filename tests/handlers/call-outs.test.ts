@@ -114,6 +114,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
     it('asks everyone who can cover a role left short, for the hours it is short, never saying why', async ({
       command,
       dmsTo,
+      recording,
     }) => {
       await command(PRIYA, 'sick');
       const outcome = await command(SAM, 'late 10:30 flat tyre');
@@ -131,6 +132,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       // Ana is a medical assistant who does not cover the front desk; Priya is out herself.
       expect(await dmsTo(ANA)).toHaveLength(0);
       expect(await dmsTo(PRIYA)).toHaveLength(0);
+      expect(recording.text()).not.toContain('flat tyre');
     });
 
     it('records for someone who phoned when a manager writes `for`, and tells them', async ({
