@@ -58,9 +58,49 @@ const staffMemberSchema = z
     covers: z.array(slugSchema).max(20).optional(),
     /** a part-time pattern: the weekdays this person works; without it, every office workday */
     workdays: z.array(weekdaySchema).min(1).optional(),
+    /** when they started: the first year's allowances are prorated from it, and tenure counts from it */
+    startDate: isoDaySchema.optional(),
+    /** per leave type, this person's yearly allowance in place of the policy's */
+    allowances: z.record(slugSchema, z.number().min(0).max(366)).optional(),
   })
   .strict();
 export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+const monthDaySchema = z
+  .string({ error: 'expected a month and day in quotes, like "03-31"' })
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a month and day like "03-31"')
+  .refine((text) => DateTime.fromISO(`2024-${text}`).isValid, {
+    message: 'expected a real day, like "03-31"',
+  });
+
+/**
+ * One leave type's bank: a yearly allowance or a monthly accrual, an optional cap on what can be held,
+ * carry-over into the next year (expiring on a month-day), extra days with tenure, or not tracked at all.
+ */
+const leavePolicySchema = z
+  .object({
+    type: slugSchema,
+    /** how the type is shown to the person and managers; the huddle and channels never show types */
+    name: z.string().trim().min(1).max(40).optional(),
+    tracked: z.boolean().default(true),
+    allowanceDays: z.number().min(0).max(366).optional(),
+    accrual: z
+      .object({ perMonth: z.number().positive().max(31) })
+      .strict()
+      .optional(),
+    cap: z.number().min(0).max(366).optional(),
+    carryOver: z
+      .object({ maxDays: z.number().min(0).max(366), expires: monthDaySchema.optional() })
+      .strict()
+      .optional(),
+    tenure: z
+      .array(
+        z.object({ years: z.number().int().min(1).max(60), extraDays: z.number().min(0).max(366) }).strict(),
+      )
+      .optional(),
+  })
+  .strict();
+export type LeavePolicy = z.infer<typeof leavePolicySchema>;
 
 const slackChannelSchema = z
   .string()
@@ -122,6 +162,8 @@ export const officeConfigSchema = z
         allowanceDays: z.number().min(0).max(366),
         workdays: z.array(weekdaySchema).min(1),
         holidays: z.array(isoDaySchema).default([]),
+        /** banks per leave type; types without one share `allowanceDays` */
+        policies: z.array(leavePolicySchema).optional(),
       })
       .strict(),
     digest: z
@@ -256,6 +298,7 @@ export const officeConfigSchema = z
         seen.set(`${key}:${id}`, member.name);
       }
     });
+    checkLeavePolicies(config.timeoff.policies ?? [], issue);
     const skus = new Set<string>();
     config.supplies.catalog.forEach((item, index) => {
       if (skus.has(item.sku)) {
@@ -286,6 +329,41 @@ export const officeConfigSchema = z
   });
 
 export type OfficeConfig = z.infer<typeof officeConfigSchema>;
+
+/** Settings that contradict each other, each named by its key: start-up stops on the first. */
+function checkLeavePolicies(policies: readonly LeavePolicy[], issue: z.core.$RefinementCtx<unknown>): void {
+  const types = new Set<string>();
+  policies.forEach((policy, index) => {
+    const at = (key: string) => ['timeoff', 'policies', index, key];
+    if (types.has(policy.type))
+      issue.addIssue({ code: 'custom', path: at('type'), message: `${policy.type} has two policies` });
+    types.add(policy.type);
+    if (policy.allowanceDays !== undefined && policy.accrual)
+      issue.addIssue({
+        code: 'custom',
+        path: at('accrual'),
+        message: 'use either allowanceDays or accrual, not both',
+      });
+    if (policy.tracked && policy.allowanceDays === undefined && !policy.accrual)
+      issue.addIssue({
+        code: 'custom',
+        path: at('allowanceDays'),
+        message: 'is missing (give allowanceDays or accrual, or tracked: false)',
+      });
+    if (!policy.tracked && (policy.allowanceDays !== undefined || policy.accrual || policy.carryOver))
+      issue.addIssue({
+        code: 'custom',
+        path: at('tracked'),
+        message: 'an untracked type has no allowance, accrual or carry-over',
+      });
+    if (policy.carryOver && policy.cap !== undefined && policy.carryOver.maxDays > policy.cap)
+      issue.addIssue({
+        code: 'custom',
+        path: [...at('carryOver'), 'maxDays'],
+        message: `is larger than the cap (${policy.cap})`,
+      });
+  });
+}
 
 /** Reads and validates the office config; any problem becomes one ConfigError line `file: key.path: problem`. */
 export function loadOfficeConfig(path: string): OfficeConfig {

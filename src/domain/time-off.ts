@@ -6,8 +6,8 @@ import { formatDay, getOfficeDay, listDays } from './dates.ts';
 
 export type { DayPart, IsoDay } from './dates.ts';
 
-/** Why a person is away; every type counts against the one yearly allowance. */
-export type TimeOffType = 'vacation' | 'sick' | 'personal' | 'education' | 'other';
+/** Why a person is away: a built-in type (vacation, sick, personal, education, other) or one of the office's own. */
+export type TimeOffType = string;
 
 /** Where a request stands; `cancelled` also covers a request its requester withdrew. */
 export type TimeOffStatus = 'pending' | 'approved' | 'denied' | 'cancelled';
@@ -128,11 +128,17 @@ export function computeBalanceAfterRequest(params: {
 /** Refuses a draft that is backwards, starts before today, exceeds 60 days, holds no working day or overlaps the person's own pending/approved time. */
 export function evaluateTimeOffRequest(params: {
   draft: TimeOffDraft;
-  existing: readonly Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status'>[];
+  existing: readonly Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status' | 'type'>[];
   now: DateTime;
   office: Pick<OfficeConfig, 'office' | 'timeoff'>;
+  /**
+   * The bank the draft draws from: what it holds each year (besides requests) and which types share it.
+   * Without it, every type shares `timeoff.allowanceDays`. `office.timeoff.workdays` are the person's.
+   */
+  bank?: { available(year: number): number; includes(type: string): boolean };
 }): TimeOffEvaluation {
   const { draft, existing, now, office } = params;
+  const bank = params.bank ?? { available: () => office.timeoff.allowanceDays, includes: () => true };
   if (draft.end < draft.start) return { ok: false, reason: 'end_before_start' };
   if (draft.part !== 'full' && draft.start !== draft.end) return { ok: false, reason: 'half_day_range' };
 
@@ -151,19 +157,20 @@ export function evaluateTimeOffRequest(params: {
   const conflict = active.find((request) => doRangesOverlap(request, draft));
   if (conflict) return { ok: false, reason: 'overlaps_existing', conflicting: conflict.reference };
 
-  const requests = [...active, { ...draft, status: 'pending' as const }];
+  const requests = [
+    ...active.filter((request) => bank.includes(request.type)),
+    { ...draft, status: 'pending' as const },
+  ];
   const startYear = Number(draft.start.slice(0, 4));
   const endYear = Number(draft.end.slice(0, 4));
   const remaining: number[] = [];
   for (let year = startYear; year <= endYear; year += 1) {
-    remaining.push(
-      computeBalance({ allowanceDays: office.timeoff.allowanceDays, year, requests, office }).remaining,
-    );
+    remaining.push(computeBalance({ allowanceDays: bank.available(year), year, requests, office }).remaining);
   }
   return {
     ok: true,
     workingDays,
-    balanceAfter: remaining[0] ?? office.timeoff.allowanceDays,
+    balanceAfter: remaining[0] ?? bank.available(startYear),
     overBalance: remaining.some((days) => days < 0),
   };
 }

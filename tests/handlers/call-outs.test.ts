@@ -11,7 +11,6 @@ import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { findScheduledJob } from '../helpers/jobs.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const example = buildOfficeConfig();

@@ -2,6 +2,7 @@ export * from './audit.ts';
 export * from './call-outs.ts';
 export * from './complaints.ts';
 export * from './installation.ts';
+export * from './leave.ts';
 export * from './platform.ts';
 export * from './references.ts';
 export * from './rep-meetings.ts';

@@ -191,7 +191,9 @@ async function recordCallOut(
   const lines = [
     self ? what : `${member.name}: ${what}`,
     ...(row.reason ? [`Reason: ${row.reason}`] : []),
-    `${managerNames(office)} ${self ? 'have been told' : 'have been told, and so has ' + member.name}.`,
+    self
+      ? `${managerNames(office)} have been told.`
+      : `${managerNames(office)} have been told, and so has ${member.name}.`,
   ];
   if (asked.asked.length > 0)
     lines.push(

@@ -3,28 +3,20 @@ import type { TimeOffRow } from '../../db/repositories/time-off.ts';
 import { type RecordedCallOut, toCallOutAbsence } from '../../domain/call-outs.ts';
 import { type DigestAbsence, findAbsentWindow, MIDDAY } from '../../domain/coverage.ts';
 import { formatDay, formatDayRange, formatOfficeTime } from '../../domain/dates.ts';
+import { describeLeaveType, findLeaveBank, personCalendar } from '../../domain/leave-banks.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   type CoverageGap,
-  computeBalance,
   computeBalanceAfterRequest,
   type DayPart,
   findCoverageGaps,
   formatCoverageGap,
   formatRole,
   type TimeOffRequest,
-  type TimeOffType,
 } from '../../domain/time-off.ts';
 import type { Button, Message } from '../kernel/message.ts';
+import { computeRequestAllowance, type LeaveFacts, projectTo } from './balances.ts';
 import { TIME_OFF_ACTIONS } from './ids.ts';
-
-export const TIME_OFF_TYPE_LABELS: Record<TimeOffType, string> = {
-  vacation: 'Vacation',
-  sick: 'Sick',
-  personal: 'Personal',
-  education: 'Continuing education',
-  other: 'Other',
-};
 
 const PART_LABELS: Record<DayPart, string> = { full: '', am: ' (morning)', pm: ' (afternoon)' };
 
@@ -58,18 +50,6 @@ export function describeWorkingDays(days: number): string {
   return `${days} working day${days === 1 ? '' : 's'}`;
 }
 
-/** The balance for `year` from a person's active requests; rows outside the year are ignored. */
-export function computeYearBalance(office: OfficeConfig, year: number, rows: readonly TimeOffRow[]) {
-  return computeBalance({
-    allowanceDays: office.timeoff.allowanceDays,
-    year,
-    requests: rows
-      .filter((row) => row.startDay <= `${year}-12-31` && row.endDay >= `${year}-01-01`)
-      .map(toTimeOffRequest),
-    office,
-  });
-}
-
 function describeStatus(row: TimeOffRow, zone: string): string {
   const when = (at: Date | null) => (at ? ` on ${formatOfficeTime(at, zone)}` : '');
   switch (row.status) {
@@ -87,31 +67,33 @@ function describeStatus(row: TimeOffRow, zone: string): string {
 }
 
 /**
- * The balance of each year the request touches (a range across New Year names both), counting approved
- * leave and this request, with other pending requests shown apart; a decided card says its numbers are
- * those at the decision, since it is not redrawn after.
+ * The balance of each year the request touches (a range across New Year names both) in the bank its type
+ * draws from, projected to the request's last day that year (accrual counts up to then): approved leave,
+ * sick call-outs and this request counted, other pending requests shown apart. A decided card says its
+ * numbers are those at the decision, since it is not redrawn after.
  */
-function describeBalances(
-  office: OfficeConfig,
-  row: TimeOffRow,
-  requesterRows: readonly TimeOffRow[],
-): string {
+function describeBalances(office: OfficeConfig, row: TimeOffRow, leave: LeaveFacts): string {
+  const bank = findLeaveBank(row.type, office);
+  const named = (office.timeoff.policies?.length ?? 0) > 0 ? `${bank.name}: ` : '';
+  if (!bank.tracked) return `${bank.name} is not counted against a balance`;
   const years = [...new Set([Number(row.startDay.slice(0, 4)), Number(row.endDay.slice(0, 4))])];
   const request = toTimeOffRequest(row);
+  const calendar = personCalendar(office, leave.member);
   const parts = years.map((year) => {
     const balance = computeBalanceAfterRequest({
-      allowanceDays: office.timeoff.allowanceDays,
+      allowanceDays: computeRequestAllowance(office, bank, year, projectTo(row.endDay, year), leave),
       year,
       request,
-      others: requesterRows
+      others: leave.rows
         .filter((other) => other.startDay <= `${year}-12-31` && other.endDay >= `${year}-01-01`)
+        .filter((other) => findLeaveBank(other.type, office).id === bank.id)
         .map(toTimeOffRequest),
-      office,
+      office: calendar,
     });
     const after = balance.counted ? ' after this request' : '';
     const pending = balance.otherPending > 0 ? ` (${balance.otherPending} more pending)` : '';
     const over = balance.left < 0 ? ' ⚠️ over the allowance' : '';
-    return `${balance.left} of ${balance.allowance} days left in ${year}${after}${pending}${over}`;
+    return `${named}${balance.left} of ${balance.allowance} days left in ${year}${after}${pending}${over}`;
   });
   return `${parts.join('; ')}${row.status === 'pending' ? '' : ' (at decision)'}`;
 }
@@ -185,8 +167,8 @@ function findHalvesTouched(absence: DigestAbsence, hours: { open: string; close:
 export interface TimeOffCardFacts {
   /** active call-outs on the request's days */
   callOuts: readonly (RecordedCallOut & { personKey: string })[];
-  /** the requester's pending and approved requests in the years this one touches */
-  requesterRows: readonly TimeOffRow[];
+  /** the requester's requests, call-outs, carry-overs and adjustments in the years this one touches */
+  leave: LeaveFacts;
   /** other people's pending and approved requests overlapping this one's days */
   overlapping: readonly TimeOffRow[];
 }
@@ -198,7 +180,7 @@ export interface TimeOffCardFacts {
 export function buildTimeOffCard(office: OfficeConfig, row: TimeOffRow, facts: TimeOffCardFacts): Message {
   const zone = office.office.timezone;
   const reference = formatReference('TO', row.number);
-  const { requesterRows, overlapping } = facts;
+  const { leave, overlapping } = facts;
   const coverage = findGapsIfApproved(
     office,
     row,
@@ -227,9 +209,9 @@ export function buildTimeOffCard(office: OfficeConfig, row: TimeOffRow, facts: T
       },
       { label: 'Dates', value: days },
       { label: 'Working days', value: String(row.workingDays) },
-      { label: 'Type', value: TIME_OFF_TYPE_LABELS[row.type] },
+      { label: 'Type', value: describeLeaveType(row.type, office) },
       ...(row.reason ? [{ label: 'Reason', value: row.reason }] : []),
-      { label: 'Balance', value: describeBalances(office, row, requesterRows) },
+      { label: 'Balance', value: describeBalances(office, row, leave) },
     ],
     ...(lines.length > 0 ? { lines } : {}),
     ...(row.status === 'pending'

@@ -15,6 +15,12 @@ import {
   type IsoDay,
   parseDateRange,
 } from '../../domain/dates.ts';
+import {
+  describeLeaveType,
+  findLeaveBank,
+  listLeaveTypes,
+  personCalendar,
+} from '../../domain/leave-banks.ts';
 import { isOnStaffList } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
@@ -26,26 +32,20 @@ import {
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import type { Form, Outcome } from '../kernel/message.ts';
-import { describeTimeOffDays, describeWorkingDays, TIME_OFF_TYPE_LABELS, toTimeOffRequest } from './card.ts';
+import { computeRequestAllowance, loadLeaveFacts, projectTo } from './balances.ts';
+import { describeTimeOffDays, describeWorkingDays, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_FORMS } from './ids.ts';
 import { loadTimeOffCard, refreshOverlappingCards } from './loaders.ts';
 
 export const MAX_REASON = 500;
-const TYPE_WORDS: Record<string, TimeOffType> = {
-  vacation: 'vacation',
-  sick: 'sick',
-  personal: 'personal',
-  education: 'education',
-  ce: 'education',
-  cme: 'education',
-  other: 'other',
-};
+// Other words people write for the built-in types.
+const TYPE_SYNONYMS: Readonly<Record<string, TimeOffType>> = { ce: 'education', cme: 'education' };
 
 const timeOffFormSchema = z.object({
   start: z.iso.date({ error: 'Pick the first day off.' }),
   end: z.iso.date({ error: 'Pick a valid last day.' }).optional(),
   part: z.enum(['full', 'am', 'pm']).default('full'),
-  type: z.enum(['vacation', 'sick', 'personal', 'education', 'other']).default('vacation'),
+  type: z.string().max(40).default('vacation'),
   reason: z.string().trim().max(MAX_REASON, `Keep the reason under ${MAX_REASON} characters.`).default(''),
 });
 
@@ -97,8 +97,8 @@ async function fileTimeOff(
   | { ok: false; reason: Exclude<TimeOffEvaluation, { ok: true }>; message: string }
 > {
   const { office, actor, db, now, officeId, zone } = ctx;
-  const fromYear = draft.start.slice(0, 4);
-  const toYear = draft.end.slice(0, 4);
+  const fromYear = Number(draft.start.slice(0, 4));
+  const toYear = Number(draft.end.slice(0, 4));
   await lockTimeOffOfPerson(db, officeId, actor.key);
   const existing = await listActiveTimeOffForPerson(
     db,
@@ -107,7 +107,22 @@ async function fileTimeOff(
     `${fromYear}-01-01`,
     `${toYear}-12-31`,
   );
-  const evaluation = evaluateTimeOffRequest({ draft, existing: existing.map(toTimeOffRequest), now, office });
+  const leave = await loadLeaveFacts(db, office, actor.key, fromYear, toYear, existing);
+  const bank = findLeaveBank(draft.type, office);
+  const evaluation = evaluateTimeOffRequest({
+    draft,
+    existing: existing.map(toTimeOffRequest),
+    now,
+    // Days count on the person's own workdays, and against the bank the type draws from.
+    office: { ...office, timeoff: personCalendar(office, leave.member).timeoff },
+    bank: {
+      available: (year) =>
+        bank.tracked
+          ? computeRequestAllowance(office, bank, year, projectTo(draft.end, year), leave)
+          : Number.POSITIVE_INFINITY,
+      includes: (type) => findLeaveBank(type, office).id === bank.id,
+    },
+  });
   if (!evaluation.ok)
     return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
 
@@ -124,7 +139,7 @@ async function fileTimeOff(
     type: draft.type,
     reason: draft.reason,
     workingDays: evaluation.workingDays,
-    overBalance: evaluation.overBalance,
+    overBalance: bank.tracked && evaluation.overBalance,
     createdAt: now.toJSDate(),
   });
   const reference = formatReference('TO', row.number);
@@ -142,12 +157,16 @@ async function fileTimeOff(
   ]);
   const year = draft.start.slice(0, 4);
   const days = describeTimeOffDays(row, zone);
+  const of = (office.timeoff.policies?.length ?? 0) > 0 ? ` of ${bank.name}` : '';
+  const balanceLine = !bank.tracked
+    ? `${bank.name} is not counted against a balance.`
+    : evaluation.overBalance
+      ? `⚠️ This is more than your remaining allowance: ${evaluation.balanceAfter} days${of} left in ${year} if approved. A manager can still approve it.`
+      : `If approved, you will have ${evaluation.balanceAfter} days${of} left in ${year}.`;
   const lines = [
-    `${days}, ${describeWorkingDays(evaluation.workingDays)} (${TIME_OFF_TYPE_LABELS[draft.type].toLowerCase()})`,
+    `${days}, ${describeWorkingDays(evaluation.workingDays)} (${describeLeaveType(draft.type, office).toLowerCase()})`,
     ...(draft.reason ? [`Reason: ${draft.reason}`] : []),
-    evaluation.overBalance
-      ? `⚠️ This is more than your remaining allowance: ${evaluation.balanceAfter} days left in ${year} if approved. A manager can still approve it.`
-      : `If approved, you will have ${evaluation.balanceAfter} days left in ${year}.`,
+    balanceLine,
     `${managerNames(office)} will decide; you will get a message when they do.`,
   ];
   return {
@@ -171,9 +190,11 @@ async function fileTimeOff(
   };
 }
 
-function readTypeWord(rest: string): { type: TimeOffType; reason: string } {
+/** The type named right after the dates (a built-in type, a synonym or one of the office's own), else vacation. */
+function readTypeWord(rest: string, ctx: HandlerContext): { type: TimeOffType; reason: string } {
   const [first = '', ...others] = rest.split(/\s+/);
-  const type = TYPE_WORDS[first.toLowerCase().replace(/[:,.]$/, '')];
+  const word = first.toLowerCase().replace(/[:,.]$/, '');
+  const type = listLeaveTypes(ctx.office).includes(word) ? word : TYPE_SYNONYMS[word];
   return type ? { type, reason: others.join(' ').trim() } : { type: 'vacation', reason: rest };
 }
 
@@ -202,7 +223,7 @@ export async function fileFromText(text: string, ctx: HandlerContext): Promise<O
   }
   const tooFar = explainTooFar(parsed.end, ctx);
   if (tooFar) return refusal(`${tooFar} ${NOTHING_SAVED}`, hint);
-  const { type, reason } = readTypeWord(parsed.rest);
+  const { type, reason } = readTypeWord(parsed.rest, ctx);
   if (reason.length > MAX_REASON) {
     return refusal(
       `Please keep the reason under ${MAX_REASON} characters (yours has ${reason.length}). ${NOTHING_SAVED}`,
@@ -253,7 +274,10 @@ export function buildRequestForm(ctx: HandlerContext): Form {
         id: 'type',
         label: 'Type',
         initial: 'vacation',
-        options: Object.entries(TIME_OFF_TYPE_LABELS).map(([value, label]) => ({ label, value })),
+        options: listLeaveTypes(ctx.office).map((value) => ({
+          label: describeLeaveType(value, ctx.office),
+          value,
+        })),
       },
       { kind: 'textarea', id: 'reason', label: 'Reason', optional: true, maxLength: MAX_REASON },
     ],
@@ -274,6 +298,8 @@ export async function submitRequestForm(
     return { formErrors, effects: [] } satisfies Outcome;
   }
   const { start, end, part, type, reason } = parsed.data;
+  if (!listLeaveTypes(ctx.office).includes(type))
+    return { formErrors: { type: 'Choose one of the types in the list.' }, effects: [] } satisfies Outcome;
   const tooFar = explainTooFar(end ?? start, ctx);
   if (tooFar) return { formErrors: { [end ? 'end' : 'start']: tooFar }, effects: [] } satisfies Outcome;
   const filed = await fileTimeOff({ start, end: end ?? start, part, type, reason }, ctx);

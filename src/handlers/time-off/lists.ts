@@ -4,22 +4,21 @@ import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
+import { describeBankLines, loadLeaveFacts } from './balances.ts';
 import { describeTimeOffDays, describeWorkingDays } from './card.ts';
-import { loadYearBalance } from './loaders.ts';
 
 export async function listMine(ctx: HandlerContext): Promise<Outcome> {
   const { office, actor, db, now, officeId, zone } = ctx;
   const today = getOfficeDay(now, zone);
   const rows = await listActiveTimeOffForPerson(db, officeId, actor.key, today);
-  const balance = await loadYearBalance(db, office, actor.key, now.setZone(zone).year);
+  const year = now.setZone(zone).year;
+  const leave = await loadLeaveFacts(db, office, actor.key, year, year);
   const lines = rows.map(
     (row) =>
       `${formatReference('TO', row.number)} · ${describeTimeOffDays(row, zone)} · ${describeWorkingDays(row.workingDays)} · ${row.status}`,
   );
   if (lines.length === 0) lines.push('You have no upcoming or pending time off.');
-  lines.push(
-    `Balance ${now.setZone(zone).year}: ${balance.remaining} of ${balance.allowance} days left (${balance.approved} approved, ${balance.pending} pending).`,
-  );
+  lines.push(...describeBankLines(office, year, today, leave));
   return replyOnly({
     text: `Your time off: ${rows.length} upcoming or pending`,
     title: 'Your time off',

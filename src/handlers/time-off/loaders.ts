@@ -1,16 +1,13 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
-import {
-  listActiveTimeOffForPerson,
-  listTimeOffBetween,
-  type TimeOffRow,
-} from '../../db/repositories/time-off.ts';
+import { listTimeOffBetween, type TimeOffRow } from '../../db/repositories/time-off.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Effect, Message } from '../kernel/message.ts';
-import { buildTimeOffCard, computeYearBalance } from './card.ts';
+import { loadLeaveFacts } from './balances.ts';
+import { buildTimeOffCard } from './card.ts';
 
 /**
  * The other pending cards for overlapping days, redrawn: their coverage warnings and "Also asking" lines
@@ -45,18 +42,6 @@ export async function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Prom
   return effects;
 }
 
-/** A person's balance for the year the request starts in, from their pending and approved requests. */
-export async function loadYearBalance(db: Db, office: OfficeConfig, requesterKey: string, year: number) {
-  const rows = await listActiveTimeOffForPerson(
-    db,
-    office.office.id,
-    requesterKey,
-    `${year}-01-01`,
-    `${year}-12-31`,
-  );
-  return computeYearBalance(office, year, rows);
-}
-
 /**
  * A request's card as the database stands: the requester's requests of the years it touches and everyone
  * else's overlapping ones are read here. A caller that has just read the requester's requests (filing
@@ -68,15 +53,14 @@ export async function loadTimeOffCard(
   row: TimeOffRow,
   requesterActiveRows?: readonly TimeOffRow[],
 ): Promise<Message> {
-  const requesterRows =
-    requesterActiveRows ??
-    (await listActiveTimeOffForPerson(
-      db,
-      office.office.id,
-      row.requesterKey,
-      `${row.startDay.slice(0, 4)}-01-01`,
-      `${row.endDay.slice(0, 4)}-12-31`,
-    ));
+  const leave = await loadLeaveFacts(
+    db,
+    office,
+    row.requesterKey,
+    Number(row.startDay.slice(0, 4)),
+    Number(row.endDay.slice(0, 4)),
+    requesterActiveRows,
+  );
   const [everyone, callOuts] = await Promise.all([
     listTimeOffBetween(db, office.office.id, row.startDay, row.endDay),
     listActiveCallOutsBetween(db, office.office.id, row.startDay, row.endDay),
@@ -84,5 +68,5 @@ export async function loadTimeOffCard(
   const overlapping = everyone.filter(
     (other) => other.id !== row.id && other.requesterKey !== row.requesterKey,
   );
-  return buildTimeOffCard(office, row, { requesterRows, overlapping, callOuts });
+  return buildTimeOffCard(office, row, { leave, overlapping, callOuts });
 }

@@ -1,0 +1,213 @@
+import { DateTime } from 'luxon';
+import type { LeavePolicy, OfficeConfig, StaffMember } from '../config/office.ts';
+import { countWorkingDays } from './calendar.ts';
+import type { DayPart, IsoDay } from './dates.ts';
+
+/** The leave types every office has; an office adds its own with `timeoff.policies`. */
+export const BUILT_IN_LEAVE_TYPES = ['vacation', 'sick', 'personal', 'education', 'other'] as const;
+
+const BUILT_IN_NAMES: Readonly<Record<string, string>> = {
+  vacation: 'Vacation',
+  sick: 'Sick',
+  personal: 'Personal',
+  education: 'Continuing education',
+  other: 'Other',
+};
+
+/** The bank of every type without a policy of its own: the office's single `allowanceDays`. */
+export const SHARED_BANK = 'shared';
+
+/** Where a leave type's days are counted: its own policy's bank, or the shared allowance. */
+export interface LeaveBank {
+  id: string;
+  name: string;
+  tracked: boolean;
+  policy: LeavePolicy | undefined;
+}
+
+type LeaveOffice = Pick<OfficeConfig, 'timeoff'>;
+
+/** Every leave type a request may name: the built-in ones and the office's own. */
+export function listLeaveTypes(office: LeaveOffice): string[] {
+  const custom = (office.timeoff.policies ?? []).map((policy) => policy.type);
+  return [...new Set([...BUILT_IN_LEAVE_TYPES, ...custom])];
+}
+
+/** How a type is shown to the person and the managers: its policy's name, else the built-in one. */
+export function describeLeaveType(type: string, office: LeaveOffice): string {
+  const policy = office.timeoff.policies?.find((candidate) => candidate.type === type);
+  return (
+    policy?.name ?? BUILT_IN_NAMES[type] ?? type.charAt(0).toUpperCase() + type.slice(1).replaceAll('-', ' ')
+  );
+}
+
+/** The bank a type draws from. Without `policies`, every type shares the one allowance, as before. */
+export function findLeaveBank(type: string, office: LeaveOffice): LeaveBank {
+  const policy = office.timeoff.policies?.find((candidate) => candidate.type === type);
+  if (!policy) return { id: SHARED_BANK, name: 'Time off', tracked: true, policy: undefined };
+  return { id: policy.type, name: describeLeaveType(type, office), tracked: policy.tracked, policy };
+}
+
+/** The banks a person's balance lists: each tracked policy, and the shared one while a type still uses it. */
+export function listLeaveBanks(office: LeaveOffice): LeaveBank[] {
+  const banks = new Map<string, LeaveBank>();
+  for (const type of listLeaveTypes(office)) {
+    const bank = findLeaveBank(type, office);
+    if (bank.tracked && !banks.has(bank.id)) banks.set(bank.id, bank);
+  }
+  return [...banks.values()];
+}
+
+/** A person's working calendar: the office's, on their own workdays when they have a part-time pattern. */
+export function personCalendar(
+  office: LeaveOffice,
+  member: Pick<StaffMember, 'workdays'> | undefined,
+): LeaveOffice {
+  const workdays = member?.workdays;
+  return workdays ? { timeoff: { ...office.timeoff, workdays } } : office;
+}
+
+function roundToHalf(days: number): number {
+  return Math.round(days * 2) / 2;
+}
+
+/** Whole years from `startDate` to `day`. */
+function completedYears(startDate: IsoDay, day: IsoDay): number {
+  const years = DateTime.fromISO(day, { zone: 'utc' }).diff(
+    DateTime.fromISO(startDate, { zone: 'utc' }),
+    'years',
+  ).years;
+  return Math.max(0, Math.floor(years + 1e-9));
+}
+
+/** Months of `year` from the month work starts (January, or the start month that year) to `asOf`'s month, both counted. */
+function monthsStarted(year: number, startDate: IsoDay | undefined, asOf: IsoDay): number {
+  const first = startDate && startDate > `${year}-01-01` ? startDate : `${year}-01-01`;
+  if (first.slice(0, 4) !== String(year) || asOf < first) return 0;
+  const last = asOf > `${year}-12-31` ? `${year}-12-31` : asOf;
+  return Number(last.slice(5, 7)) - Number(first.slice(5, 7)) + 1;
+}
+
+/**
+ * What a bank grants a person in `year` by `asOf`: a yearly allowance (prorated by the months left from a
+ * start date in that year, to the half day) or a monthly accrual (each month counted from its first day),
+ * plus the tenure step reached by `asOf`. Nothing before the person starts.
+ */
+export function computeEntitlement(params: {
+  bank: LeaveBank;
+  member: Pick<StaffMember, 'startDate' | 'allowances'> | undefined;
+  year: number;
+  asOf: IsoDay;
+  office: LeaveOffice;
+}): number {
+  const { bank, member, year, asOf, office } = params;
+  const startDate = member?.startDate;
+  if (startDate && startDate > `${year}-12-31`) return 0;
+  const policy = bank.policy;
+  const tenure = startDate
+    ? Math.max(
+        0,
+        ...(policy?.tenure ?? [])
+          .filter((step) => completedYears(startDate, asOf) >= step.years)
+          .map((step) => step.extraDays),
+      )
+    : 0;
+  const startsThisYear = startDate !== undefined && startDate.slice(0, 4) === String(year);
+  const share = startsThisYear ? monthsStarted(year, startDate, `${year}-12-31`) / 12 : 1;
+  if (policy?.accrual) {
+    const months = monthsStarted(year, startDate, asOf);
+    return Math.round(months * (policy.accrual.perMonth + tenure / 12) * 100) / 100;
+  }
+  // Without policies every type shares one allowance, which a person's `allowances.vacation` overrides.
+  const override = member?.allowances?.[bank.id === SHARED_BANK ? 'vacation' : bank.id];
+  const yearly = override ?? policy?.allowanceDays ?? office.timeoff.allowanceDays;
+  return roundToHalf((yearly + tenure) * share);
+}
+
+/** Something that takes days from a bank: a request, or a sick call-out (approved, one day). */
+export interface LeaveUse {
+  start: IsoDay;
+  end: IsoDay;
+  part: DayPart;
+  status: 'pending' | 'approved';
+}
+
+/** What a person holds in one bank in one year, in working days of their own calendar. */
+export interface BankBalance {
+  bank: LeaveBank;
+  year: number;
+  /** granted by `asOf`, carried-over days still usable, and adjustments, under the cap */
+  available: number;
+  approved: number;
+  pending: number;
+  /** available − approved − pending; may go below zero */
+  remaining: number;
+  carried: number;
+  adjusted: number;
+}
+
+/** Days of `use` that fall in `from`…`to`, on the person's working days. */
+function countDaysWithin(use: LeaveUse, from: IsoDay, to: IsoDay, calendar: LeaveOffice): number {
+  const start = use.start > from ? use.start : from;
+  const end = use.end < to ? use.end : to;
+  return start > end ? 0 : countWorkingDays(start, end, use.part, calendar);
+}
+
+/**
+ * One bank's balance for `year` as of `asOf`: entitlement by then, plus days carried in (usable only for
+ * leave taken by the carry-over's expiry, so what is unused then lapses), plus adjustments, capped;
+ * minus approved and pending days of the year. Days count on the person's own workdays.
+ */
+export function computeBankBalance(params: {
+  bank: LeaveBank;
+  member: Pick<StaffMember, 'startDate' | 'allowances' | 'workdays'> | undefined;
+  year: number;
+  asOf: IsoDay;
+  uses: readonly LeaveUse[];
+  carried: number;
+  adjusted: number;
+  office: LeaveOffice;
+}): BankBalance {
+  const { bank, member, year, asOf, uses, carried, adjusted, office } = params;
+  const calendar = personCalendar(office, member);
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  let approved = 0;
+  let pending = 0;
+  for (const use of uses) {
+    const days = countDaysWithin(use, first, last, calendar);
+    if (use.status === 'approved') approved += days;
+    else pending += days;
+  }
+  const expires = bank.policy?.carryOver?.expires;
+  let usableCarry = carried;
+  if (expires && asOf > `${year}-${expires}`) {
+    const takenByExpiry = uses
+      .filter((use) => use.status === 'approved')
+      .reduce((sum, use) => sum + countDaysWithin(use, first, `${year}-${expires}`, calendar), 0);
+    usableCarry = Math.min(carried, takenByExpiry);
+  }
+  const granted = computeEntitlement({ bank, member, year, asOf, office }) + usableCarry;
+  const cap = bank.policy?.cap;
+  const available = (cap === undefined ? granted : Math.min(cap, granted)) + adjusted;
+  return {
+    bank,
+    year,
+    available,
+    approved,
+    pending,
+    remaining: available - approved - pending,
+    carried: usableCarry,
+    adjusted,
+  };
+}
+
+/**
+ * What the year-end run does with a bank's remaining days: up to `carryOver.maxDays` go into the new year,
+ * the rest lapse. A bank without carry-over lapses everything; an overdrawn bank carries nothing.
+ */
+export function computeCarryOver(remaining: number, bank: LeaveBank): { carried: number; forfeited: number } {
+  const left = Math.max(0, remaining);
+  const carried = Math.min(left, bank.policy?.carryOver?.maxDays ?? 0);
+  return { carried, forfeited: left - carried };
+}

@@ -1,0 +1,145 @@
+import type { OfficeConfig, StaffMember } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import { listLeaveRecords } from '../../db/repositories/leave.ts';
+import { listActiveTimeOffForPerson, type TimeOffRow } from '../../db/repositories/time-off.ts';
+import { countWorkingDays } from '../../domain/calendar.ts';
+import type { IsoDay } from '../../domain/dates.ts';
+import {
+  type BankBalance,
+  computeBankBalance,
+  findLeaveBank,
+  type LeaveBank,
+  type LeaveUse,
+  listLeaveBanks,
+  personCalendar,
+} from '../../domain/leave-banks.ts';
+import { findStaffByKey } from '../../domain/people.ts';
+
+/** Everything a person's banks are computed from, for the years read. */
+export interface LeaveFacts {
+  member: StaffMember | undefined;
+  /** the person's pending and approved requests touching those years */
+  rows: readonly TimeOffRow[];
+  /** the days of their sick call-outs, each one day off the sick bank */
+  sickDays: readonly IsoDay[];
+  carried: (bank: string, year: number) => number;
+  adjusted: (bank: string, year: number) => number;
+}
+
+/** Reads a person's leave facts for `fromYear`…`toYear`; a caller that has just read their requests passes them. */
+export async function loadLeaveFacts(
+  db: Db,
+  office: OfficeConfig,
+  personKey: string,
+  fromYear: number,
+  toYear: number,
+  rows?: readonly TimeOffRow[],
+): Promise<LeaveFacts> {
+  const [requests, records] = await Promise.all([
+    rows ??
+      listActiveTimeOffForPerson(db, office.office.id, personKey, `${fromYear}-01-01`, `${toYear}-12-31`),
+    listLeaveRecords(db, office.office.id, personKey, fromYear, toYear),
+  ]);
+  return {
+    member: findStaffByKey(office, personKey),
+    rows: requests,
+    sickDays: records.sickDays,
+    carried: (bank, year) =>
+      records.carryOvers
+        .filter((row) => row.bank === bank && row.year === year)
+        .reduce((total, row) => total + row.carriedDays, 0),
+    adjusted: (bank, year) =>
+      records.adjustments
+        .filter((row) => row.bank === bank && row.year === year)
+        .reduce((total, row) => total + row.days, 0),
+  };
+}
+
+function toUse(row: Pick<TimeOffRow, 'startDay' | 'endDay' | 'part' | 'status'>): LeaveUse {
+  return {
+    start: row.startDay,
+    end: row.endDay,
+    part: row.part,
+    status: row.status === 'approved' ? 'approved' : 'pending',
+  };
+}
+
+/** The sick call-outs a bank is debited with: those of the bank sick leave draws from. */
+function listCallOutUses(bank: LeaveBank, facts: LeaveFacts, office: OfficeConfig): LeaveUse[] {
+  if (findLeaveBank('sick', office).id !== bank.id) return [];
+  return facts.sickDays.map((day) => ({ start: day, end: day, part: 'full', status: 'approved' }));
+}
+
+/**
+ * One bank's balance for `year` as of `asOf`, from the facts: every request drawing from it (but the one
+ * with id `except`) and the sick call-outs when it is the sick bank.
+ */
+export function computeBankFromFacts(
+  office: OfficeConfig,
+  bank: LeaveBank,
+  year: number,
+  asOf: IsoDay,
+  facts: LeaveFacts,
+  except?: number,
+): BankBalance {
+  const uses = [
+    ...facts.rows
+      .filter((row) => row.id !== except && findLeaveBank(row.type, office).id === bank.id)
+      .map(toUse),
+    ...listCallOutUses(bank, facts, office),
+  ];
+  return computeBankBalance({
+    bank,
+    member: facts.member,
+    year,
+    asOf,
+    uses,
+    carried: facts.carried(bank.id, year),
+    adjusted: facts.adjusted(bank.id, year),
+    office,
+  });
+}
+
+/**
+ * What a bank holds for requests in `year` as of `asOf`: its balance's allowance with the sick call-outs
+ * already taken off, so a request's own arithmetic (approved and pending requests) is all that remains.
+ */
+export function computeRequestAllowance(
+  office: OfficeConfig,
+  bank: LeaveBank,
+  year: number,
+  asOf: IsoDay,
+  facts: LeaveFacts,
+): number {
+  const balance = computeBankFromFacts(office, bank, year, asOf, facts);
+  const calendar = personCalendar(office, facts.member);
+  const callOutDays = listCallOutUses(bank, facts, office)
+    .filter((use) => use.start.startsWith(String(year)))
+    .reduce((total, use) => total + countWorkingDays(use.start, use.end, use.part, calendar), 0);
+  return balance.available - callOutDays;
+}
+
+/** The last day of a request in `year`: how far its balance is projected (accrual counts up to then). */
+export function projectTo(end: IsoDay, year: number): IsoDay {
+  return end < `${year}-12-31` ? end : `${year}-12-31`;
+}
+
+/**
+ * `Balance 2026: 12 of 15 days left (2 approved, 1 pending).`, one line per bank when the office has
+ * policies (`Vacation 2026: …`), as of `asOf`.
+ */
+export function describeBankLines(
+  office: OfficeConfig,
+  year: number,
+  asOf: IsoDay,
+  facts: LeaveFacts,
+): string[] {
+  const named = (office.timeoff.policies?.length ?? 0) > 0;
+  return listLeaveBanks(office).map((bank) => {
+    const balance = computeBankFromFacts(office, bank, year, asOf, facts);
+    const carried = balance.carried > 0 ? `, ${balance.carried} carried over` : '';
+    const adjusted =
+      balance.adjusted !== 0 ? `, ${balance.adjusted > 0 ? '+' : ''}${balance.adjusted} adjusted` : '';
+    return `${named ? bank.name : 'Balance'} ${year}: ${balance.remaining} of ${balance.available} days left (${balance.approved} approved, ${balance.pending} pending${carried}${adjusted}).`;
+  });
+}
