@@ -106,6 +106,13 @@ describe.skipIf(!hasChromium)(nameBrowserSuite('call-outs in the sandbox chat'),
     expect(await database.db.select().from(callOuts)).toContainEqual(
       expect.objectContaining({ personName: 'Sam Lee', coverState: 'offered', coverName: 'Luis Ortega' }),
     );
+    // His ask is redrawn by the outbox: no buttons to press twice, and what happens next.
+    await open('dm:luis-ortega');
+    const pressed = await card(`Can you cover? — ${reference}`);
+    await pressed
+      .locator('.card-note', { hasText: 'You offered to cover; a manager will confirm.' })
+      .waitFor({ timeout: 10_000 });
+    expect(await pressed.locator('button').count()).toBe(0);
   });
 
   it('gives a manager the Confirm cover card in her direct messages, and confirms from it', async () => {

@@ -277,7 +277,11 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const reference = referenceIn(await command(SAM, 'sick'));
       const offered = await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
       expect(replyText(offered)).toContain('you offered to cover for Sam Lee (front desk)');
-      expect(offered.source && buttonsOf(offered.source)).toEqual([]);
+      const ownAsk = offered.effects.find(
+        (effect) => effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
+      );
+      expect(ownAsk && buttonsOf(ownAsk.message)).toEqual([]);
+      expect(ownAsk?.message.note).toBe('You offered to cover; a manager will confirm.');
       const [card] = (await dmsTo(DANA)).filter((row) => row.cardKey?.includes('/confirm/'));
       expect(card && buttonsOf(card.message)).toEqual(['Confirm cover']);
 
@@ -353,7 +357,11 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const reference = referenceIn(await command(SAM, 'sick'));
       const no = await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
       expect(replyText(no)).toContain('Thanks for letting us know');
-      expect(no.source?.note).toContain('You said you can’t cover');
+      const ownAsk = no.effects.find(
+        (effect) => effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${GRACE}`,
+      );
+      expect(ownAsk && buttonsOf(ownAsk.message)).toEqual([]);
+      expect(ownAsk?.message.note).toContain('You said you can’t cover');
       expect(replyText(await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference))).toContain(
         'already answered',
       );
@@ -398,6 +406,12 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(replyText(await press(OMAR, CALL_OUT_ACTIONS.askAgain, button?.value ?? ''))).toContain(
         'already asked for again',
       );
+      const redrawn = again.effects.find(
+        (effect) =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/escalation/round-1/slack/${OMAR}`,
+      );
+      expect(redrawn && buttonsOf(redrawn.message)).toEqual([]);
+      expect(redrawn?.message.note).toBe('Asked again by Dana Reyes');
     });
 
     it('escalates at once when everyone asked said no', async ({ command, press, schedulerAt, dmsTo }) => {

@@ -44,6 +44,11 @@ function confirmKey(reference: string, to: Recipient): string {
   return `${reference}/confirm/${to.platform}/${to.userId}`;
 }
 
+/** The key of one manager's escalation about one round of asking. */
+export function escalationKey(reference: string, round: number, to: Recipient): string {
+  return `${reference}/escalation/round-${round}/${to.platform}/${to.userId}`;
+}
+
 /** Where a staff member, by key, can be reached directly. */
 function recipientsOfKey(ctx: HandlerContext, key: string): Recipient[] {
   const member = findStaffByKey(ctx.office, key);
@@ -171,7 +176,8 @@ async function findAsked(
     return { ok: false, outcome: refusal(`You were not asked to cover ${reference}. ${NOTHING_CHANGED}`) };
   const settled = describeSettled(row, reference, ctx.actor.key);
   if (settled)
-    return { ok: false, outcome: { ...refusal(settled), source: buildCoverAsk(row, ask, ctx.zone) } };
+    // The ask still shows buttons only if a redraw was missed: draw it as it now stands.
+    return { ok: false, outcome: { ...refusal(settled), effects: redrawAsks(row, [ask], ctx) } };
   return { ok: true, row, reference, asks, ask };
 }
 
@@ -232,7 +238,6 @@ export async function volunteer(value: string, ctx: HandlerContext): Promise<Out
     };
     return {
       reply: { text: `Thank you: you are covering for ${who}, ${when}. The managers have been told.` },
-      source: buildCoverAsk(taken, answered, ctx.zone),
       effects: [
         ...managerRecipients(ctx).map((to): Effect => ({ kind: 'dm', to, message: notice })),
         ...(await tellCovered(taken, allAsks, ctx, false)),
@@ -244,16 +249,11 @@ export async function volunteer(value: string, ctx: HandlerContext): Promise<Out
     reply: {
       text: `Thank you: you offered to cover for ${who}, ${when}. ${managerNames(ctx.office)} will confirm; you will get a message.`,
     },
-    source: buildCoverAsk(taken, answered, ctx.zone),
     effects: [
       ...listManagers(ctx.office)
         .flatMap((member) => listRecipients(member))
         .map((to): Effect => ({ kind: 'dm', to, message: card, cardKey: confirmKey(reference, to) })),
-      ...redrawAsks(
-        taken,
-        allAsks.filter((ask) => ask.personKey !== ctx.actor.key),
-        ctx,
-      ),
+      ...redrawAsks(taken, allAsks, ctx),
     ],
   };
 }
@@ -278,8 +278,7 @@ export async function decline(value: string, ctx: HandlerContext): Promise<Outco
   });
   return {
     reply: { text: `Thanks for letting us know that you can’t cover ${reference}.` },
-    source: buildCoverAsk(row, answered, ctx.zone),
-    effects: [],
+    effects: redrawAsks(row, [answered], ctx),
   };
 }
 
@@ -300,7 +299,7 @@ export async function confirmVolunteer(value: string, ctx: HandlerContext): Prom
       : `Nobody has offered to cover ${reference} yet. ${NOTHING_CHANGED}`;
   };
   const refused = explain(row);
-  if (refused) return { ...refusal(refused), source: buildConfirmCard(row, ctx.zone) };
+  if (refused) return refusal(refused);
   const confirmed = await confirmCover(ctx.db, {
     id: row.id,
     byName: ctx.actor.name,
@@ -322,7 +321,6 @@ export async function confirmVolunteer(value: string, ctx: HandlerContext): Prom
     reply: {
       text: `Confirmed: ${confirmed.coverName} covers for ${describePerson(confirmed.personName, confirmed.personRole)}, ${describeCallOutWhen(confirmed, ctx.zone)}. Everyone asked has been told.`,
     },
-    source: buildConfirmCard(confirmed, ctx.zone),
     effects: await tellCovered(confirmed, asks, ctx, true),
   };
 }
@@ -342,17 +340,27 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
   const previous = await listCoverAsks(ctx.db, row.id);
   const declined = previous.filter((ask) => ask.answer === 'declined').map((ask) => ask.personKey);
   const asked = await askForCover(row, ctx, declined);
-  const noButton = buildEscalation(
+  const escalation = buildEscalation(
     row,
     previous,
     { gaps: asked.gaps, hours: ctx.office.office.hours, askAgain: false },
     ctx.zone,
   );
+  // Every manager's escalation loses its button, so nobody asks the same round twice.
+  const redrawn = listManagers(ctx.office)
+    .flatMap((member) => listRecipients(member))
+    .map(
+      (to): Effect => ({
+        kind: 'update',
+        cardKey: escalationKey(reference, row.askRound, to),
+        message: { ...escalation, note: `Asked again by ${ctx.actor.name}` },
+        platform: to.platform,
+      }),
+    );
   if (asked.gaps.length === 0)
     return {
       reply: { text: `Coverage for ${reference} is met now; nobody was asked.` },
-      source: noButton,
-      effects: [],
+      effects: redrawn,
     };
   if (asked.asked.length === 0)
     return refusal(
@@ -367,8 +375,7 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
   });
   return {
     reply: { text: `Asked again for ${reference}: ${asked.asked.join(', ')}.` },
-    source: noButton,
-    effects: asked.effects,
+    effects: [...redrawn, ...asked.effects],
   };
 }
 

@@ -11,7 +11,7 @@ import type { DataDrivenJob } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
 import { buildEscalation, formatCallOutReference } from './card.ts';
-import { parseRoundKey } from './cover.ts';
+import { escalationKey, parseRoundKey } from './cover.ts';
 import { findCallOutGaps, loadDayAbsences } from './loaders.ts';
 
 /**
@@ -56,8 +56,11 @@ export const coverEscalationJob: DataDrivenJob = {
       { gaps, hours: office.office.hours, askAgain: true },
       office.office.timezone,
     );
+    const reference = formatCallOutReference(row);
     return listManagers(office)
       .flatMap((member) => listRecipients(member))
-      .map((to): Effect => ({ kind: 'dm', to, message }));
+      .map(
+        (to): Effect => ({ kind: 'dm', to, message, cardKey: escalationKey(reference, row.askRound, to) }),
+      );
   },
 };
