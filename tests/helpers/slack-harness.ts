@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { startFrontdesk } from '../../src/bot/frontdesk.ts';
 import type { DelivererOptions } from '../../src/bot/outbox-deliverer.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
 import type { ScheduledJob } from '../../src/handlers/kernel/jobs.ts';
 import { buildSlackTestEnv } from './env.ts';
 import { createRecordingLogger } from './logger.ts';
@@ -36,6 +36,8 @@ export interface SlackHarnessOptions {
   jobs?: readonly ScheduledJob[];
   /** the channel the messages whose buttons `press()` presses are in; the payload builder's default otherwise */
   pressChannel?: string;
+  /** opens the app's database (a `databaseTargets()` target's `open`); a fresh PGlite otherwise */
+  openDatabase?: () => Promise<Database>;
 }
 
 /** What Slack shows the person who typed a command: the ack's body (empty when the ack was). */
@@ -48,14 +50,16 @@ export interface SlashAnswer<Block = unknown> {
 const SECRET = 'slack-harness-signing-secret';
 
 /**
- * The app started in-process with Slack on, against a recording Slack Web API and a fresh PGlite, and the
- * signed requests a Slack user sends it. Start it in `beforeAll`, `stop()` it in `afterAll`, and
- * `reset()` it in `beforeEach` unless the file's tests build on what the ones before them did.
+ * The app started in-process with Slack on, against a recording Slack Web API and a fresh PGlite (or the
+ * database `openDatabase` opens), and the signed requests a Slack user sends it. Start it in `beforeAll`,
+ * `stop()` it in `afterAll`, and `reset()` it in `beforeEach` unless the file's tests build on what the
+ * ones before them did.
  */
 export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   const office = options.office ?? buildOfficeConfig();
   const api = await startRecordingSlackApi();
-  const database = await openDatabase({ dataDir: null }).catch(async (error: unknown) => {
+  const open = options.openDatabase ?? (() => openDatabase({ dataDir: null }));
+  const database = await open().catch(async (error: unknown) => {
     await api.close();
     throw error;
   });
