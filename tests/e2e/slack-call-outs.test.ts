@@ -121,12 +121,6 @@ describe.each(databaseTargets())('call-outs through signed Slack requests on $na
       () => slack.api.responsesTo(responseId).find((call) => call.body.replace_original === false),
       `the answer through ${responseId}`,
     );
-  /** The pressed message redrawn through the press's response URL. */
-  const redrawThrough = (responseId: string) =>
-    waitFor(
-      () => slack.api.responsesTo(responseId).find((call) => call.body.replace_original === true),
-      `the pressed message redrawn through ${responseId}`,
-    );
 
   /** Direct messages to `userId` whose text or blocks contain `needle`. */
   const dmsAbout = (userId: string, needle: string) =>
@@ -233,8 +227,11 @@ describe.each(databaseTargets())('call-outs through signed Slack requests on $na
     expect(String(thanks.body.text)).toBe(
       'Thank you: you offered to cover for Sam Lee (front desk), Mon Nov 30, until 10:30. Dana Reyes or Dr. Omar Haddad will confirm; you will get a message.',
     );
-    // The ask he pressed loses its buttons in place.
-    const luisRedrawn = await redrawThrough('luis-offers');
+    // The ask he pressed loses its buttons in place, redrawn through the outbox.
+    const luisRedrawn = await waitFor(
+      () => updatesOf(luisAsk).find((call) => shownText(call.body).includes('You offered to cover')),
+      'Luis’s ask redrawn',
+    );
     expect(buttonsOf(luisRedrawn.body.blocks)).toEqual([]);
     expect(shownText(luisRedrawn.body)).toContain('You offered to cover; a manager will confirm.');
     expect(shownText(luisRedrawn.body)).not.toMatch(/late|sick|tyre/i);
@@ -266,8 +263,11 @@ describe.each(databaseTargets())('call-outs through signed Slack requests on $na
     expect(String((await answerTo('dana-confirms')).body.text)).toBe(
       'Confirmed: Luis Ortega covers for Sam Lee (front desk), Mon Nov 30, until 10:30. Everyone asked has been told.',
     );
-    // The card she pressed loses its button at once, through the press's response URL.
-    const danaRedrawn = await redrawThrough('dana-confirms');
+    // The card she pressed loses its button in place, redrawn through the outbox.
+    const danaRedrawn = await waitFor(
+      () => updatesOf(danaCard).find((call) => shownText(call.body).includes('confirmed by Dana Reyes')),
+      'Dana’s card redrawn',
+    );
     expect(buttonsOf(danaRedrawn.body.blocks)).toEqual([]);
     expect(shownText(danaRedrawn.body)).toContain('Cover: Luis Ortega, confirmed by Dana Reyes');
     const told = await waitFor(() => dmsAbout(LUIS, 'Dana Reyes confirmed')[0], 'Luis told');
@@ -420,7 +420,13 @@ describe.each(databaseTargets())('call-outs through signed Slack requests on $na
     expect(String((await answerTo('ask-again')).body.text)).toBe(
       `Asked again for ${reference}: Grace Kim, Luis Ortega.`,
     );
-    expect(buttonsOf((await redrawThrough('ask-again')).body.blocks)).toEqual([]);
+    const danaEscalation = { channel: DANA, ts: postedTs(DANA, `No cover yet for ${reference}:`) };
+    const escalationRedrawn = await waitFor(
+      () =>
+        updatesOf(danaEscalation).find((call) => shownText(call.body).includes('Asked again by Dana Reyes')),
+      'Dana’s escalation redrawn',
+    );
+    expect(buttonsOf(escalationRedrawn.body.blocks)).toEqual([]);
     for (const helper of HELPERS) {
       const asks = await waitFor(() => {
         const found = asksTo(helper, reference);

@@ -1,11 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  App,
-  type BufferedIncomingMessage,
-  HTTPReceiver,
-  isValidSlackRequest,
-  type RespondFn,
-} from '@slack/bolt';
+import { App, type BufferedIncomingMessage, HTTPReceiver, isValidSlackRequest } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -243,9 +237,6 @@ export function createSlackApp(params: {
       parsed.data.channel?.id,
       parsed.data.response_url,
     );
-    // The pressed message as it should read now, such as a call-out's ask without the buttons just used
-    // (Outcome.source); a button that opens a form instead redraws its message once the form is saved.
-    if (outcome.source && !outcome.form) await redrawPressed(respond, outcome.source);
     if (outcome.reply) {
       await respond({
         response_type: 'ephemeral',
@@ -301,18 +292,6 @@ export function createSlackApp(params: {
         signal: AbortSignal.timeout(5_000),
       });
       if (!response.ok) logger.warn({ status: response.status }, 'Slack refused to redraw a message');
-    } catch (error) {
-      logger.warn({ type: error instanceof Error ? error.name : typeof error }, 'could not redraw a message');
-    }
-  }
-
-  /**
-   * Replaces the message whose button was just pressed, through the press's response URL (which, unlike
-   * chat.update, also reaches an ephemeral message); a failure costs a stale button, nothing else.
-   */
-  async function redrawPressed(respond: RespondFn, message: Message): Promise<void> {
-    try {
-      await respond({ replace_original: true, ...replyToSlackMessage(message) });
     } catch (error) {
       logger.warn({ type: error instanceof Error ? error.name : typeof error }, 'could not redraw a message');
     }
