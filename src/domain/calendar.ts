@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig, Weekday } from '../config/office.ts';
+import type { OfficeConfig, StaffMember, Weekday } from '../config/office.ts';
 import { addDays, type DayPart, getWeekday, type IsoDay, listDays } from './dates.ts';
 
 /** The part of the office config every working-day rule reads: `timeoff.workdays` and `timeoff.holidays`. */
@@ -72,4 +72,15 @@ export function countWorkingHoursBetween(
     cursor = stop;
   }
   return hours;
+}
+
+/** Whether `member` works on `day`: an office working day that is one of their own workdays, if they have a pattern. */
+export function isScheduledOn(
+  member: Pick<StaffMember, 'workdays'>,
+  day: IsoDay,
+  office: Pick<OfficeConfig, 'timeoff'>,
+): boolean {
+  if (!isWorkingDay(day, office)) return false;
+  const weekday = getWeekday(day);
+  return weekday !== undefined && (member.workdays ?? office.timeoff.workdays).includes(weekday);
 }

@@ -1,13 +1,7 @@
 import { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
-import { isWorkingDay } from './calendar.ts';
-import {
-  type ClockTime,
-  type DigestAbsence,
-  findAbsentWindow,
-  formatClockTime,
-  isScheduledOn,
-} from './coverage.ts';
+import { isScheduledOn, isWorkingDay } from './calendar.ts';
+import { type ClockTime, type DigestAbsence, findAbsentWindow, formatClockTime } from './coverage.ts';
 import { addDays, getOfficeDay, type IsoDay, parseDateRange } from './dates.ts';
 import { findStaffByKey } from './people.ts';
 

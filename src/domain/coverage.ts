@@ -1,6 +1,6 @@
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
-import { findNextWorkingDay, isWorkingDay } from './calendar.ts';
-import { addDays, type DayPart, formatDay, getWeekday, type IsoDay } from './dates.ts';
+import { findNextWorkingDay, isScheduledOn, isWorkingDay } from './calendar.ts';
+import { addDays, type DayPart, formatDay, type IsoDay } from './dates.ts';
 import type { DigestSection } from './digest.ts';
 import { formatRole } from './time-off.ts';
 
@@ -44,17 +44,6 @@ export const MIDDAY: ClockTime = '12:00';
 /** `10:30` from `10:30`, `9:00` from `09:00`: how the office reads a time. */
 export function formatClockTime(time: ClockTime): string {
   return time.replace(/^0(\d)/, '$1');
-}
-
-/** Whether `member` works on `day`: an office working day that is one of their own workdays, if they have a pattern. */
-export function isScheduledOn(
-  member: Pick<StaffMember, 'workdays'>,
-  day: IsoDay,
-  office: Pick<OfficeConfig, 'timeoff'>,
-): boolean {
-  if (!isWorkingDay(day, office)) return false;
-  const weekday = getWeekday(day);
-  return weekday !== undefined && (member.workdays ?? office.timeoff.workdays).includes(weekday);
 }
 
 /** The hours of `day` an absence takes, or undefined when it does not touch the day. */

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
-import { countWorkingDays, listWorkingDays } from './calendar.ts';
+import { countWorkingDays, isScheduledOn, listWorkingDays } from './calendar.ts';
 import type { DayPart, IsoDay } from './dates.ts';
 import { formatDay, getOfficeDay, listDays } from './dates.ts';
 
@@ -185,14 +185,13 @@ export function doRangesOverlap(a: DayRange, b: DayRange): boolean {
 export function findCoverageGaps(params: {
   request: DayRange & { role: string | null | undefined };
   approvedOff: readonly ApprovedAbsence[];
-  staff: readonly Pick<StaffMember, 'role'>[];
+  staff: readonly Pick<StaffMember, 'role' | 'workdays'>[];
   coverage: Readonly<Record<string, number>>;
   office: Pick<OfficeConfig, 'timeoff'>;
 }): { gaps: CoverageGap[]; othersOff: OthersOff[] } {
   const { request, approvedOff, staff, coverage, office } = params;
   const role = request.role ?? undefined;
   const needed = role === undefined ? 0 : (coverage[role] ?? 0);
-  const rostered = role === undefined ? 0 : staff.filter((member) => member.role === role).length;
   const gaps: CoverageGap[] = [];
   const othersOff: OthersOff[] = [];
 
@@ -201,6 +200,10 @@ export function findCoverageGaps(params: {
     const names = [...new Set(offToday.map((absence) => absence.name))];
     if (names.length > 0) othersOff.push({ day, names });
     if (role === undefined || needed === 0) continue;
+    // A part-timer counts toward coverage only on their own workdays.
+    const rostered = staff.filter(
+      (member) => member.role === role && isScheduledOn(member, day, office),
+    ).length;
 
     // A person is off for a half if any of their approved requests covers it, so am + pm is a full day off.
     const onDutyByHalf = listHalvesOff(request, day).map((half) => {

@@ -137,3 +137,13 @@ export async function listPendingTimeOffRequests(db: Db, officeId: string): Prom
     .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.status, 'pending')))
     .orderBy(asc(timeOffRequests.createdAt));
 }
+
+/** Whether the office has any request touching a day on or before `day`: whether frontdesk was in use by then. */
+export async function hasTimeOffBy(db: Db, officeId: string, day: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: timeOffRequests.id })
+    .from(timeOffRequests)
+    .where(and(eq(timeOffRequests.officeId, officeId), lte(timeOffRequests.startDay, day)))
+    .limit(1);
+  return row !== undefined;
+}

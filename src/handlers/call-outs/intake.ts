@@ -3,6 +3,7 @@ import type { StaffMember } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { createCallOut, listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import { listTimeOffBetween, lockTimeOffOfPerson } from '../../db/repositories/time-off.ts';
+import { isScheduledOn } from '../../domain/calendar.ts';
 import {
   type CallOutDraft,
   type CallOutKind,
@@ -12,7 +13,7 @@ import {
   parseCallOut,
   parseClockTime,
 } from '../../domain/call-outs.ts';
-import { findAbsentWindow, formatClockTime, isScheduledOn } from '../../domain/coverage.ts';
+import { findAbsentWindow, formatClockTime } from '../../domain/coverage.ts';
 import { formatDay, getOfficeDay } from '../../domain/dates.ts';
 import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';

@@ -1,0 +1,100 @@
+import { DateTime } from 'luxon';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { getOfficeDay } from '../../domain/dates.ts';
+import { describeLeaveType } from '../../domain/leave-banks.ts';
+import { formatReference } from '../../domain/references.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import { clip, refusal } from '../kernel/copy.ts';
+import { formatCsvRow } from '../kernel/csv.ts';
+import type { Outcome } from '../kernel/message.ts';
+
+// A CSV answer is one message: ~40 rows and under Slack's 3,000 characters per section.
+const EXPORT_ROWS = 40;
+const EXPORT_CHARS = 2_800;
+
+/** `2026` or `2026-11` (default: this year): its first and last day, and how it is named. */
+function readPeriod(text: string, today: string): { first: string; last: string; label: string } | undefined {
+  const written = text.trim() || today.slice(0, 4);
+  if (/^\d{4}$/.test(written)) return { first: `${written}-01-01`, last: `${written}-12-31`, label: written };
+  const month = DateTime.fromFormat(written, 'yyyy-MM', { zone: 'utc' });
+  if (!/^\d{4}-\d{2}$/.test(written) || !month.isValid) return undefined;
+  return {
+    first: month.toISODate() ?? written,
+    last: month.endOf('month').toISODate() ?? written,
+    label: month.toFormat('LLLL yyyy'),
+  };
+}
+
+/** `/timeoff export [2026 | 2026-11]` (managers): every request touching the period, whatever its status, as CSV. */
+export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const { db, officeId, zone, office } = ctx;
+  const period = readPeriod(text, getOfficeDay(ctx.now, zone));
+  if (!period)
+    return refusal(
+      `"${clip(text, 20)}" is not a year or a month. Write it like /timeoff export 2026 or /timeoff export 2026-11.`,
+    );
+  const rows = await listTimeOffBetween(db, officeId, period.first, period.last, [
+    'pending',
+    'approved',
+    'denied',
+    'cancelled',
+  ]);
+  await createAuditEntry(db, {
+    officeId,
+    actor: ctx.actor,
+    action: 'timeoff.exported',
+    entity: `timeoff:${period.label}`,
+    detail: { rows: rows.length },
+  });
+  const at = (value: Date | null) =>
+    value ? DateTime.fromJSDate(value).setZone(zone).toFormat('yyyy-MM-dd HH:mm') : '';
+  const lines = [
+    formatCsvRow([
+      'reference',
+      'who',
+      'role',
+      'type',
+      'first_day',
+      'last_day',
+      'part',
+      'working_days',
+      'status',
+      'filed',
+      'decided_by',
+      'decided',
+    ]),
+  ];
+  let size = lines[0]?.length ?? 0;
+  let shown = 0;
+  for (const row of rows) {
+    const csv = formatCsvRow([
+      formatReference('TO', row.number),
+      row.requesterName,
+      row.requesterRole ?? '',
+      describeLeaveType(row.type, office),
+      row.startDay,
+      row.endDay,
+      row.part,
+      row.workingDays,
+      row.status,
+      at(row.createdAt),
+      row.decidedByName ?? '',
+      at(row.decidedAt),
+    ]);
+    if (shown >= EXPORT_ROWS || size + csv.length + 1 > EXPORT_CHARS) break;
+    lines.push(csv);
+    size += csv.length + 1;
+    shown += 1;
+  }
+  if (rows.length > shown) lines.push(`…and ${rows.length - shown} more`);
+  return {
+    reply: {
+      text: `Time off in ${period.label}: ${rows.length} requests (CSV)`,
+      title: `Time off — ${period.label} (CSV)`,
+      lines,
+    },
+    confidentialReply: true,
+    effects: [],
+  };
+}

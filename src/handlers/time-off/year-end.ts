@@ -1,0 +1,86 @@
+import { DateTime } from 'luxon';
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import { recordCarryOver } from '../../db/repositories/leave.ts';
+import { hasTimeOffBy } from '../../db/repositories/time-off.ts';
+import { computeCarryOver, listLeaveBanks } from '../../domain/leave-banks.ts';
+import { type Person, staffKey } from '../../domain/people.ts';
+import type { DataDrivenJob } from '../kernel/jobs.ts';
+import { listRecipients } from '../kernel/jobs.ts';
+import type { Effect } from '../kernel/message.ts';
+import { computeBankFromFacts, loadLeaveFacts } from './balances.ts';
+
+/** Who the year-end run's audit rows name: frontdesk itself, not a person. */
+const YEAR_END_ACTOR: Person = {
+  key: 'system:year-end',
+  name: 'frontdesk (year end)',
+  role: undefined,
+  isManager: false,
+  platform: 'sandbox',
+  userId: 'year-end',
+};
+
+/**
+ * At the office's New Year, each policy bank's unused days of the year that ended are carried over (up to
+ * `carryOver.maxDays`) or lapse; each person is told what changed. One run per year (key `2026`), claimed
+ * once across processes; a process down at midnight runs it when it starts. Offices without policies keep
+ * the single allowance that starts afresh each year, and an office that did not use frontdesk that year
+ * has nothing to carry.
+ */
+export const leaveYearEndJob: DataDrivenJob = {
+  name: 'leave-year-end',
+  async listDueRuns({ db, office, now }) {
+    if ((office.timeoff.policies ?? []).length === 0) return [];
+    const zone = office.office.timezone;
+    const year = now.setZone(zone).year;
+    const ended = year - 1;
+    if (!(await hasTimeOffBy(db, office.office.id, `${ended}-12-31`))) return [];
+    const scheduledAt = DateTime.fromObject({ year, month: 1, day: 1 }, { zone });
+    return [{ runKey: String(ended), scheduledAt, late: now.diff(scheduledAt, 'minutes').minutes > 2 }];
+  },
+  async run({ db, office, now }, due) {
+    const ended = Number(due.runKey);
+    const banks = listLeaveBanks(office).filter((bank) => bank.policy);
+    const effects: Effect[] = [];
+    for (const member of office.staff) {
+      const key = staffKey(member);
+      const facts = await loadLeaveFacts(db, office, key, ended, ended);
+      const lines: string[] = [];
+      for (const bank of banks) {
+        const balance = computeBankFromFacts(office, bank, ended, `${ended}-12-31`, facts);
+        const { carried, forfeited } = computeCarryOver(balance.remaining, bank);
+        const recorded = await recordCarryOver(db, {
+          officeId: office.office.id,
+          personKey: key,
+          bank: bank.id,
+          year: ended + 1,
+          carriedDays: carried,
+          forfeitedDays: forfeited,
+          createdAt: now.toJSDate(),
+        });
+        if (!recorded || (carried === 0 && forfeited === 0)) continue;
+        const expires = bank.policy?.carryOver?.expires;
+        const until = expires
+          ? ` (use them by ${DateTime.fromISO(`${ended + 1}-${expires}`).toFormat('LLL d')})`
+          : '';
+        if (carried > 0) lines.push(`${bank.name}: ${carried} days carried into ${ended + 1}${until}.`);
+        if (forfeited > 0) lines.push(`${bank.name}: ${forfeited} unused days of ${ended} lapsed.`);
+        await createAuditEntry(db, {
+          officeId: office.office.id,
+          actor: YEAR_END_ACTOR,
+          action: 'timeoff.year_end',
+          entity: `leave:${key}`,
+          detail: { bank: bank.id, year: ended, carried, forfeited },
+        });
+      }
+      if (lines.length === 0) continue;
+      const text = `Your leave at the end of ${ended}: ${lines.join(' ')}`;
+      for (const to of listRecipients(member))
+        effects.push({
+          kind: 'dm',
+          to,
+          message: { text, title: `Your leave, ${ended} → ${ended + 1}`, lines },
+        });
+    }
+    return effects;
+  },
+};

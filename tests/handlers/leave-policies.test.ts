@@ -1,0 +1,239 @@
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { describe, expect } from 'vitest';
+import { createScheduler } from '../../src/bot/scheduler.ts';
+import { type OfficeConfig, parseOfficeConfig } from '../../src/config/office.ts';
+import { auditLog, leaveAdjustments, leaveCarryOvers, outbox } from '../../src/db/schema/index.ts';
+import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
+import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { findReference, replyText } from '../helpers/dispatch.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const base = buildOfficeConfig();
+const office: OfficeConfig = {
+  ...base,
+  staff: base.staff.map((member) =>
+    member.name === 'Priya Shah' ? { ...member, workdays: ['mon', 'wed', 'fri'] as const } : member,
+  ) as OfficeConfig['staff'],
+  timeoff: {
+    ...base.timeoff,
+    policies: [
+      { type: 'vacation', tracked: true, allowanceDays: 15, carryOver: { maxDays: 5, expires: '03-31' } },
+      { type: 'sick', tracked: true, allowanceDays: 5 },
+      { type: 'jury-duty', name: 'Jury service', tracked: false },
+    ],
+  },
+};
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-11-30T09:00', { zone }); // Mon
+const SAM = 'U0SAM';
+const PRIYA = 'U0PRIYA';
+const DANA = 'U0DANA';
+
+const yearEndJob = findScheduledJob('leave-year-end');
+
+const it = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'timeoff',
+  actions: TIME_OFF_ACTIONS,
+  forms: TIME_OFF_FORMS,
+})
+  .extend(
+    'dmsTo',
+    ({ db }) =>
+      async (userId: string) =>
+        (await db.select().from(outbox).orderBy(outbox.id)).filter(
+          (row) => row.kind === 'dm' && row.target === userId,
+        ),
+  )
+  .extend(
+    'schedulerAt',
+    ({ db, recording }) =>
+      (clock: () => DateTime) =>
+        createScheduler({
+          db,
+          office,
+          logger: recording.logger,
+          clock,
+          jobs: [yearEndJob],
+          queueEffects: (tx, effects) =>
+            queueEffects(
+              {
+                office,
+                platforms: ['slack'],
+                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+              },
+              tx,
+              effects,
+            ),
+        }),
+  );
+
+describe.each(databaseTargets())('leave policies on $name', (target) => {
+  it.override({ target });
+
+  it('starts from an office file written before policies, call-outs and office hours, and keeps one allowance', async ({
+    run,
+  }) => {
+    const before = parseOfficeConfig(
+      readFileSync(new URL('../fixtures/office.before-policies.yaml', import.meta.url), 'utf8'),
+      'office.yaml',
+    );
+    expect(before.office.hours).toEqual({ open: '08:00', close: '18:00' });
+    expect(before.callouts).toEqual({ escalateMinutes: 30, autoConfirm: false });
+    const timeOff = (text: string) => run(SAM, { kind: 'command', command: 'timeoff', text }, NOW, before);
+    expect(replyText(await timeOff('dec 2 sick flu'))).toContain(
+      'If approved, you will have 14 days left in 2026.',
+    );
+    expect(replyText(await timeOff('dec 7 to dec 9 family'))).toContain(
+      'If approved, you will have 11 days left in 2026.',
+    );
+    expect((await timeOff('list')).reply?.lines).toContain(
+      'Balance 2026: 11 of 15 days left (0 approved, 4 pending).',
+    );
+  });
+
+  it('draws each type from its own bank, and shows the bank on the card and in the answer', async ({
+    command,
+    db,
+  }) => {
+    const sick = await command(SAM, 'dec 2 sick flu');
+    expect(replyText(sick)).toContain('If approved, you will have 4 days of Sick left in 2026.');
+    const vacation = await command(SAM, 'dec 7 to dec 9 family');
+    expect(replyText(vacation)).toContain('If approved, you will have 12 days of Vacation left in 2026.');
+    const card = (await db.select().from(outbox).orderBy(outbox.id))
+      .filter((row) => row.kind === 'post')
+      .at(-1);
+    expect(card?.message.fields).toContainEqual({
+      label: 'Balance',
+      value: 'Vacation: 12 of 15 days left in 2026 after this request',
+    });
+    const jury = await command(SAM, 'dec 10 jury-duty');
+    expect(replyText(jury)).toContain('Jury service is not counted against a balance.');
+  });
+
+  it('counts a part-timer’s days on their own workdays only', async ({ command }) => {
+    const outcome = await command(PRIYA, 'dec 7 to dec 11 visit');
+    expect(replyText(outcome)).toContain('3 working days');
+    expect(replyText(outcome)).toContain('12 days of Vacation left');
+  });
+
+  it('debits the sick bank with a sick call-out, without waiting for a decision', async ({
+    run,
+    command,
+  }) => {
+    await run(SAM, { kind: 'command', command: 'out', text: 'sick' });
+    const balance = await command(SAM, 'balance');
+    expect(balance.reply?.lines).toContain('Sick 2026: 4 of 5 days left (1 approved, 0 pending).');
+    expect(balance.reply?.lines).toContain('Vacation 2026: 15 of 15 days left (0 approved, 0 pending).');
+  });
+
+  it('shows someone else’s balance to managers only', async ({ command }) => {
+    expect(replyText(await command(SAM, 'balance Priya Shah'))).toContain('Only managers');
+    const seen = await command(DANA, 'balance Priya Shah');
+    expect(seen.reply?.title).toBe('Balance of Priya Shah — 2026');
+    expect(replyText(await command(DANA, 'balance Nobody'))).toContain('Nobody is not on the staff list');
+  });
+
+  it('adjusts a balance for a manager, audited, and tells the person', async ({ command, db, dmsTo }) => {
+    const adjusted = await command(DANA, 'adjust Sam Lee +1.5 vacation days from the paper ledger');
+    expect(adjusted.reply?.text).toBe(
+      "Adjusted Sam Lee's Vacation balance for 2026 by +1.5 days. Sam Lee now has 16.5 of 16.5 days left in 2026 and has been told.",
+    );
+    expect(await db.select().from(leaveAdjustments)).toEqual([
+      expect.objectContaining({ personName: 'Sam Lee', bank: 'vacation', year: 2026, days: 1.5 }),
+    ]);
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, 'timeoff.adjusted'))).toHaveLength(1);
+    const [told] = await dmsTo(SAM);
+    expect(told?.message.text).toBe(
+      'Dana Reyes adjusted your Vacation balance for 2026 by +1.5 days: days from the paper ledger. You now have 16.5 of 16.5 days left in 2026.',
+    );
+    expect((await command(SAM, 'balance')).reply?.lines).toContain(
+      'Vacation 2026: 16.5 of 16.5 days left (0 approved, 0 pending, +1.5 adjusted).',
+    );
+  });
+
+  it.for([
+    ['adjust Sam Lee +1 vacation', /Say why; Sam Lee is told/],
+    ['adjust Sam Lee +0.3 vacation typo', /whole or half days/],
+    ['adjust Sam Lee 0 vacation nothing', /0 days changes nothing/],
+    ['adjust Sam Lee +1 holiday reason', /"holiday" is not a leave type/],
+    ['adjust Sam Lee +1 jury-duty reason', /not counted against a balance/],
+    ['adjust Nobody Here +1 vacation reason', /Nobody Here is not on the staff list/],
+    ['adjust Sam Lee vacation', /Say by how many days/],
+    ['adjust Sam Lee +900 vacation reason', /more than a year/],
+  ] as const)('refuses `/timeoff %s` and changes nothing', async ([text, expected], { command, db }) => {
+    const outcome = await command(DANA, text);
+    expect(replyText(outcome)).toMatch(expected);
+    expect(replyText(outcome)).toContain('Nothing was changed.');
+    expect(await db.select().from(leaveAdjustments)).toHaveLength(0);
+  });
+
+  it('refuses adjust to someone who is not a manager', async ({ command, db }) => {
+    expect(replyText(await command(SAM, 'adjust Sam Lee +5 vacation because'))).toMatch(/Only Dana Reyes/);
+    expect(await db.select().from(leaveAdjustments)).toHaveLength(0);
+  });
+
+  it('exports the year’s requests as CSV for managers', async ({ command, press }) => {
+    const reference = findReference(await command(SAM, 'dec 2 sick'), 'TO');
+    await press(DANA, TIME_OFF_ACTIONS.approve, reference);
+    await command(PRIYA, 'dec 7');
+    expect(replyText(await command(SAM, 'export 2026'))).toMatch(/Only Dana Reyes/);
+    const exported = await command(DANA, 'export 2026');
+    const lines = exported.reply?.lines ?? [];
+    expect(lines[0]).toBe(
+      'reference,who,role,type,first_day,last_day,part,working_days,status,filed,decided_by,decided',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^${reference},Sam Lee,front-desk,Sick,2026-12-02,2026-12-02,full,1,approved,2026-11-30 09:00,Dana Reyes,2026-11-30 09:00$`,
+      ),
+    );
+    expect(replyText(await command(DANA, 'export 2026-13'))).toContain('is not a year or a month');
+  });
+
+  it('carries over and lapses once at the New Year, on two schedulers, and tells each person', async ({
+    command,
+    run,
+    press,
+    schedulerAt,
+    db,
+    dmsTo,
+  }) => {
+    const reference = findReference(await command(SAM, 'dec 7 to dec 11'), 'TO');
+    await press(DANA, TIME_OFF_ACTIONS.approve, reference);
+    const newYear = () => DateTime.fromISO('2027-01-01T00:00:30', { zone });
+    const results = await Promise.all([schedulerAt(newYear).tick(), schedulerAt(newYear).tick()]);
+    expect(results.map((result) => result['leave-year-end']).sort()).toEqual(['ran', 'taken']);
+    expect((await schedulerAt(() => newYear().plus({ hours: 3 })).tick())['leave-year-end']).toBe('taken');
+    const sam = (await db.select().from(leaveCarryOvers)).filter((row) => row.personKey === 'staff:sam-lee');
+    expect(sam.map((row) => [row.bank, row.carriedDays, row.forfeitedDays]).sort()).toEqual([
+      ['sick', 0, 5],
+      ['vacation', 5, 5],
+    ]);
+    const [told, ...more] = (await dmsTo(SAM)).filter(
+      (row) => row.message.title === 'Your leave, 2026 → 2027',
+    );
+    expect(more).toEqual([]);
+    expect(told?.message.lines).toEqual([
+      'Vacation: 5 days carried into 2027 (use them by Mar 31).',
+      'Vacation: 5 unused days of 2026 lapsed.',
+      'Sick: 5 unused days of 2026 lapsed.',
+    ]);
+    // In 2027 the carried days are in the vacation bank until they expire.
+    const january = await run(
+      SAM,
+      { kind: 'command', command: 'timeoff', text: 'balance' },
+      newYear().plus({ days: 4 }),
+    );
+    expect(january.reply?.lines).toContain(
+      'Vacation 2027: 20 of 20 days left (0 approved, 0 pending, 5 carried over).',
+    );
+  });
+});
