@@ -118,6 +118,9 @@ const supplyItemSchema = z
   })
   .strict();
 
+/** The leave types every office has; `timeoff.policies` add the office's own. Config owns the list because a staff entry's `allowances` are checked against it. */
+export const BUILT_IN_LEAVE_TYPES = ['vacation', 'sick', 'personal', 'education', 'other'] as const;
+
 /** The hours a practice without `office.hours` keeps. */
 export const OFFICE_HOURS_DEFAULT = { open: '08:00', close: '18:00' } as const;
 
@@ -275,6 +278,19 @@ export const officeConfigSchema = z
         });
       }
       seen.set(nameKey, member.name);
+      const leaveTypes: string[] = [
+        ...BUILT_IN_LEAVE_TYPES,
+        ...(config.timeoff.policies ?? []).map((policy) => policy.type),
+      ];
+      for (const type of Object.keys(member.allowances ?? {})) {
+        if (!leaveTypes.includes(type)) {
+          issue.addIssue({
+            code: 'custom',
+            path: ['staff', index, 'allowances', type],
+            message: `is not a leave type (use ${leaveTypes.join(', ')})`,
+          });
+        }
+      }
       for (const role of member.covers ?? []) {
         if (!config.staff.some((other) => other.role === role)) {
           issue.addIssue({

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
-import type { LeavePolicy, OfficeConfig, StaffMember } from '../config/office.ts';
+import {
+  BUILT_IN_LEAVE_TYPES,
+  type LeavePolicy,
+  type OfficeConfig,
+  type StaffMember,
+} from '../config/office.ts';
 import { countWorkingDays } from './calendar.ts';
 import type { DayPart, IsoDay } from './dates.ts';
-
-/** The leave types every office has; an office adds its own with `timeoff.policies`. */
-export const BUILT_IN_LEAVE_TYPES = ['vacation', 'sick', 'personal', 'education', 'other'] as const;
 
 const BUILT_IN_NAMES: Readonly<Record<string, string>> = {
   vacation: 'Vacation',

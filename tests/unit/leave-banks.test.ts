@@ -227,6 +227,16 @@ describe('policies in office.yaml', () => {
     expect(() => withPolicies(yaml)).toThrow(message);
   });
 
+  it('refuses a person’s allowance for a type the office does not have', () => {
+    const yaml = readExampleOfficeYaml().replace(
+      '{ name: Sam Lee, slack: U0SAM, role: front-desk }',
+      '{ name: Sam Lee, slack: U0SAM, role: front-desk, allowances: { holiday: 3 } }',
+    );
+    expect(() => parseOfficeConfig(yaml, 'office.yaml')).toThrow(
+      'office.yaml: staff.1.allowances.holiday: is not a leave type (use vacation, sick, personal, education, other)',
+    );
+  });
+
   it('still reads the example file without policies', () => {
     expect(
       parseOfficeConfig(readExampleOfficeYaml(), 'office.example.yaml').timeoff.policies,

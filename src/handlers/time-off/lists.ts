@@ -1,5 +1,6 @@
 import { listActiveTimeOffForPerson, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
+import { findLeaveBank } from '../../domain/leave-banks.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Outcome } from '../kernel/message.ts';
@@ -13,9 +14,11 @@ export async function listMine(ctx: HandlerContext): Promise<Outcome> {
   const rows = await listActiveTimeOffForPerson(db, officeId, actor.key, today);
   const year = now.setZone(zone).year;
   const leave = await loadLeaveFacts(db, office, actor.key, year, year);
+  // With policies, each request names the bank it draws from.
+  const banked = (office.timeoff.policies?.length ?? 0) > 0;
   const lines = rows.map(
     (row) =>
-      `${formatReference('TO', row.number)} · ${describeTimeOffDays(row, zone)} · ${describeWorkingDays(row.workingDays)} · ${row.status}`,
+      `${formatReference('TO', row.number)} · ${describeTimeOffDays(row, zone)} · ${describeWorkingDays(row.workingDays)}${banked ? ` · ${findLeaveBank(row.type, office).name}` : ''} · ${row.status}`,
   );
   if (lines.length === 0) lines.push('You have no upcoming or pending time off.');
   lines.push(...describeBankLines(office, year, today, leave));
