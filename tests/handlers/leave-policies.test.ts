@@ -116,7 +116,9 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
     const jury = await command(SAM, 'dec 10 jury-duty');
     expect(replyText(jury)).toContain('Jury service is not counted against a balance.');
     const listed = (await command(SAM, 'list')).reply?.lines ?? [];
-    expect(listed).toContainEqual(expect.stringMatching(/^TO-\d+ · Wed Dec 2 · 1 working day · Sick · pending$/));
+    expect(listed).toContainEqual(
+      expect.stringMatching(/^TO-\d+ · Wed Dec 2 · 1 working day · Sick · pending$/),
+    );
     expect(listed).toContain('Vacation 2026: 12 of 15 days left (0 approved, 3 pending).');
     expect(listed).toContain('Sick 2026: 4 of 5 days left (0 approved, 1 pending).');
   });
