@@ -62,6 +62,18 @@ const staffMemberSchema = z
     startDate: isoDaySchema.optional(),
     /** per leave type, this person's yearly allowance in place of the policy's */
     allowances: z.record(slugSchema, z.number().min(0).max(366)).optional(),
+    /** credentials recorded here rather than with /creds add; /creds add of the same kind supersedes one */
+    credentials: z
+      .array(
+        z
+          .object({
+            kind: slugSchema,
+            expires: isoDaySchema,
+            number: z.string().trim().min(1).max(60).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 export type StaffMember = z.infer<typeof staffMemberSchema>;
@@ -120,6 +132,9 @@ const supplyItemSchema = z
 
 /** The leave types every office has; `timeoff.policies` add the office's own. Config owns the list because a staff entry's `allowances` are checked against it. */
 export const BUILT_IN_LEAVE_TYPES = ['vacation', 'sick', 'personal', 'education', 'other'] as const;
+
+/** Days before a credential expires that its holder is reminded: three months ahead, then closer. */
+export const CREDENTIAL_REMIND_DAYS = [90, 60, 30, 14, 7] as const;
 
 /** The hours a practice without `office.hours` keeps. */
 export const OFFICE_HOURS_DEFAULT = { open: '08:00', close: '18:00' } as const;
@@ -223,6 +238,27 @@ export const officeConfigSchema = z
         monthlyBudget: z.number().min(0).max(10_000_000).optional(),
       })
       .strict(),
+    // Optional: kinds of credential with the roles that need them, and the days before expiry to remind.
+    credentials: z
+      .object({
+        kinds: z
+          .array(
+            z
+              .object({
+                id: slugSchema,
+                name: z.string().trim().min(1).max(60),
+                requiredFor: z.array(slugSchema).default([]),
+              })
+              .strict(),
+          )
+          .default([]),
+        remindDays: z
+          .array(z.number().int().min(1).max(365))
+          .min(1)
+          .default([...CREDENTIAL_REMIND_DAYS]),
+      })
+      .strict()
+      .default({ kinds: [], remindDays: [...CREDENTIAL_REMIND_DAYS] }),
     callouts: z
       .object({
         escalateMinutes: z
@@ -288,6 +324,15 @@ export const officeConfigSchema = z
             code: 'custom',
             path: ['staff', index, 'allowances', type],
             message: `is not a leave type (use ${leaveTypes.join(', ')})`,
+          });
+        }
+      }
+      for (const [position, credential] of (member.credentials ?? []).entries()) {
+        if (!config.credentials.kinds.some((kind) => kind.id === credential.kind)) {
+          issue.addIssue({
+            code: 'custom',
+            path: ['staff', index, 'credentials', position, 'kind'],
+            message: `${credential.kind} is not one of credentials.kinds`,
           });
         }
       }

@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
 import { isScheduledOn, isWorkingDay } from './calendar.ts';
-import { type ClockTime, type DigestAbsence, findAbsentWindow, formatClockTime } from './coverage.ts';
+import {
+  type ClearedFor,
+  type ClockTime,
+  type DigestAbsence,
+  EVERYONE_CLEARED,
+  findAbsentWindow,
+  formatClockTime,
+} from './coverage.ts';
 import { addDays, getOfficeDay, type IsoDay, parseDateRange } from './dates.ts';
 import { findStaffByKey } from './people.ts';
 
@@ -212,15 +219,18 @@ export function findCoverCandidates(params: {
   /** people already covering (or offering to cover) someone that day */
   covering: readonly string[];
   office: Pick<OfficeConfig, 'office' | 'timeoff'> & { staff: readonly StaffMember[] };
+  /** who may count toward the role that day: not someone whose credential for it has lapsed */
+  cleared?: ClearedFor;
 }): StaffMember[] {
   const { absentName, role, day, absences, covering, office } = params;
+  const cleared = params.cleared ?? EVERYONE_CLEARED;
   const hours = office.office.hours;
   const from = params.from ?? hours.open;
   const until = params.until ?? hours.close;
   return office.staff.filter((member) => {
     if (member.name === absentName || covering.includes(member.name)) return false;
     if (member.role !== role && !(member.covers ?? []).includes(role)) return false;
-    if (!isScheduledOn(member, day, office)) return false;
+    if (!isScheduledOn(member, day, office) || !cleared(member, role, day)) return false;
     return !absences.some((absence) => {
       if (absence.name !== member.name) return false;
       const window = findAbsentWindow(absence, day, hours);

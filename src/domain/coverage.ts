@@ -2,7 +2,7 @@ import type { OfficeConfig, StaffMember } from '../config/office.ts';
 import { findNextWorkingDay, isScheduledOn, isWorkingDay } from './calendar.ts';
 import { addDays, type DayPart, formatDay, type IsoDay } from './dates.ts';
 import type { DigestSection } from './digest.ts';
-import { formatRole } from './time-off.ts';
+import { formatRole } from './people.ts';
 
 /**
  * Someone away, as the huddle and coverage need it: approved time off or a call-out, never its type (sick
@@ -22,6 +22,15 @@ export interface DigestAbsence {
 
 /** A time of day written `HH:mm` in 24 hours, so it compares as a string. */
 export type ClockTime = string;
+
+/**
+ * Whether a person may count toward a role on a day: not while a credential the role requires has lapsed
+ * (domain/credentials.ts isCleared). Coverage takes it as a function so it needs no credentials itself.
+ */
+export type ClearedFor = (member: Pick<StaffMember, 'name'>, role: string, day: IsoDay) => boolean;
+
+/** Everyone counts, for callers that know of no credentials. */
+export const EVERYONE_CLEARED: ClearedFor = () => true;
 
 /** A role below its minimum for part or all of a day: `from`–`until` is when, in the office's hours. */
 export interface RoleGap {
@@ -100,6 +109,7 @@ export function findRolesBelowCoverage(
   day: IsoDay,
   absences: readonly DigestAbsence[],
   office: CoverageOffice,
+  cleared: ClearedFor = EVERYONE_CLEARED,
 ): RoleGap[] {
   const { open, close } = office.office.hours;
   const gaps: RoleGap[] = [];
@@ -107,7 +117,10 @@ export function findRolesBelowCoverage(
     if (needed <= 0) continue;
     const rostered = new Set(
       office.staff
-        .filter((member) => member.role === role && isScheduledOn(member, day, office))
+        .filter(
+          (member) =>
+            member.role === role && isScheduledOn(member, day, office) && cleared(member, role, day),
+        )
         .map((member) => member.name),
     );
     const away = listRoleAbsences(role, day, absences, office).filter((entry) => rostered.has(entry.name));
@@ -154,6 +167,7 @@ export function describeAbsenceSections(
   day: IsoDay,
   absences: readonly DigestAbsence[],
   office: CoverageOffice,
+  cleared: ClearedFor = EVERYONE_CLEARED,
 ): DigestSection[] {
   const zone = office.office.timezone;
   const sections: DigestSection[] = [];
@@ -170,11 +184,11 @@ export function describeAbsenceSections(
   // Today's gaps, then the next working day's, so a short day tomorrow is fixed before the doors open.
   const hours = office.office.hours;
   const lines = isWorkingDay(day, office)
-    ? findRolesBelowCoverage(day, absences, office).map((gap) => `⚠️ ${formatRoleGap(gap, hours)}`)
+    ? findRolesBelowCoverage(day, absences, office, cleared).map((gap) => `⚠️ ${formatRoleGap(gap, hours)}`)
     : [];
   if (next <= addDays(day, NEXT_DAY_HORIZON_DAYS)) {
     lines.push(
-      ...findRolesBelowCoverage(next, absences, office).map(
+      ...findRolesBelowCoverage(next, absences, office, cleared).map(
         (gap) => `⚠️ ${formatDay(next, zone)} — ${formatRoleGap(gap, hours)}`,
       ),
     );

@@ -78,3 +78,9 @@ export function findStaffByKey(office: Pick<OfficeConfig, 'staff'>, key: string)
 export function staffKey(member: Pick<StaffMember, 'name'>): string {
   return `staff:${slugifyName(member.name)}`;
 }
+
+/** Turns a role slug into words: `medical-assistant` → `Medical assistant`. */
+export function formatRole(role: string): string {
+  const words = role.replaceAll('-', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,8 +1,10 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
 import { countWorkingDays, isScheduledOn, listWorkingDays } from './calendar.ts';
+import type { ClearedFor } from './coverage.ts';
 import type { DayPart, IsoDay } from './dates.ts';
 import { formatDay, getOfficeDay, listDays } from './dates.ts';
+import { formatRole } from './people.ts';
 
 export type { DayPart, IsoDay } from './dates.ts';
 
@@ -185,11 +187,14 @@ export function doRangesOverlap(a: DayRange, b: DayRange): boolean {
 export function findCoverageGaps(params: {
   request: DayRange & { role: string | null | undefined };
   approvedOff: readonly ApprovedAbsence[];
-  staff: readonly Pick<StaffMember, 'role' | 'workdays'>[];
+  staff: readonly Pick<StaffMember, 'name' | 'role' | 'workdays'>[];
   coverage: Readonly<Record<string, number>>;
   office: Pick<OfficeConfig, 'timeoff'>;
+  /** who may count toward a role that day (a lapsed required credential says no) */
+  cleared?: ClearedFor;
 }): { gaps: CoverageGap[]; othersOff: OthersOff[] } {
   const { request, approvedOff, staff, coverage, office } = params;
+  const cleared: ClearedFor = params.cleared ?? (() => true);
   const role = request.role ?? undefined;
   const needed = role === undefined ? 0 : (coverage[role] ?? 0);
   const gaps: CoverageGap[] = [];
@@ -202,7 +207,7 @@ export function findCoverageGaps(params: {
     if (role === undefined || needed === 0) continue;
     // A part-timer counts toward coverage only on their own workdays.
     const rostered = staff.filter(
-      (member) => member.role === role && isScheduledOn(member, day, office),
+      (member) => member.role === role && isScheduledOn(member, day, office) && cleared(member, role, day),
     ).length;
 
     // A person is off for a half if any of their approved requests covers it, so am + pm is a full day off.
@@ -223,12 +228,6 @@ export function findCoverageGaps(params: {
 /** Renders a gap as `Front desk: 0 of 1 needed on Wed Dec 3`. */
 export function formatCoverageGap(gap: CoverageGap, zone: string): string {
   return `${formatRole(gap.role)}: ${gap.onDuty} of ${gap.needed} needed on ${formatDay(gap.day, zone)}`;
-}
-
-/** Turns a role slug into words: `medical-assistant` → `Medical assistant`. */
-export function formatRole(role: string): string {
-  const words = role.replaceAll('-', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** Pending goes to approved, denied or cancelled; approved only to cancelled; denied and cancelled are final. */

@@ -5,6 +5,7 @@ import type { IsoDay } from '../domain/dates.ts';
 import type { HuddleDigest } from '../domain/digest.ts';
 import { callOutsFeature } from './call-outs/index.ts';
 import { complaintsFeature } from './complaints/index.ts';
+import { credentialsFeature } from './credentials/index.ts';
 import { loadHuddleDigest as loadDigestOf, loadWaitingDecisions as loadWaitingOf } from './huddle/digest.ts';
 import { createHuddleFeature } from './huddle/index.ts';
 import type { PendingDecision } from './kernel/digest.ts';
@@ -28,6 +29,7 @@ export const FEATURES: readonly Feature[] = [
   suppliesFeature,
   complaintsFeature,
   repMeetingsFeature,
+  credentialsFeature,
 ];
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.

@@ -33,6 +33,7 @@ const office: OfficeConfig = {
   },
   channels: { approvals: 'C0APPROVALS', huddle: 'C0HUDDLE', complaints: 'C0COMPLAINTS' },
   callouts: { escalateMinutes: 30, autoConfirm: false },
+  credentials: { kinds: [], remindDays: [90, 60, 30, 14, 7] },
   staff: [
     { name: 'Sam Lee', role: 'front-desk', manager: false },
     { name: 'Dr. Helen Park', role: 'physician', manager: false },

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { OfficeConfig } from '../../src/config/office.ts';
+import { formatRole } from '../../src/domain/people.ts';
 import type { ApprovedAbsence, TimeOffRequest, TimeOffStatus } from '../../src/domain/time-off.ts';
 import {
   canCancel,
@@ -10,7 +11,6 @@ import {
   evaluateTimeOffRequest,
   findCoverageGaps,
   formatCoverageGap,
-  formatRole,
 } from '../../src/domain/time-off.ts';
 
 const zone = 'America/New_York';
@@ -25,6 +25,7 @@ const office: OfficeConfig = {
   },
   channels: { approvals: 'C0APPROVALS', huddle: 'C0HUDDLE', complaints: 'C0COMPLAINTS' },
   callouts: { escalateMinutes: 30, autoConfirm: false },
+  credentials: { kinds: [], remindDays: [90, 60, 30, 14, 7] },
   staff: [
     { name: 'Ana Cruz', role: 'front-desk', manager: false },
     { name: 'Sam Lee', role: 'front-desk', manager: false },

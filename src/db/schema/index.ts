@@ -1,6 +1,7 @@
 export * from './audit.ts';
 export * from './call-outs.ts';
 export * from './complaints.ts';
+export * from './credentials.ts';
 export * from './installation.ts';
 export * from './leave.ts';
 export * from './platform.ts';

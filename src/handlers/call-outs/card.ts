@@ -2,8 +2,8 @@ import type { CallOutRow, CoverAskRow } from '../../db/repositories/call-outs.ts
 import { type CallOutKind, describeCallOutHours } from '../../domain/call-outs.ts';
 import { formatClockTime, formatRoleGap, type RoleGap } from '../../domain/coverage.ts';
 import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
+import { formatRole } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
-import { formatRole } from '../../domain/time-off.ts';
 import type { Message } from '../kernel/message.ts';
 import { CALL_OUT_ACTIONS } from './ids.ts';
 

@@ -102,8 +102,8 @@ export async function askForCover(
   ctx: HandlerContext,
   exclude: readonly string[] = [],
 ): Promise<{ row: CallOutRow; gaps: RoleGap[]; asked: string[]; effects: Effect[] }> {
-  const { absences, covering } = await loadDayAbsences(ctx.db, ctx.office, row.day);
-  const gaps = findCallOutGaps(row, absences, ctx.office);
+  const { absences, covering, cleared } = await loadDayAbsences(ctx.db, ctx.office, row.day);
+  const gaps = findCallOutGaps(row, absences, ctx.office, cleared);
   if (gaps.length === 0 || !row.personRole) return { row, gaps, asked: [], effects: [] };
   const candidates = findCoverCandidates({
     absentName: row.personName,
@@ -114,6 +114,7 @@ export async function askForCover(
     absences,
     covering,
     office: ctx.office,
+    cleared,
   }).filter((member) => !exclude.includes(staffKey(member)));
   const updated = await startAskRound(ctx.db, {
     id: row.id,

@@ -47,8 +47,8 @@ export const coverEscalationJob: DataDrivenJob = {
     if (!row || !key || row.status !== 'active' || row.coverState !== 'asking' || row.askRound !== key.round)
       return [];
     await markEscalated(db, { id: row.id, round: row.askRound });
-    const { absences } = await loadDayAbsences(db, office, row.day);
-    const gaps = findCallOutGaps(row, absences, office);
+    const { absences, cleared } = await loadDayAbsences(db, office, row.day);
+    const gaps = findCallOutGaps(row, absences, office, cleared);
     const asks = await listCoverAsks(db, row.id);
     const message = buildEscalation(
       row,

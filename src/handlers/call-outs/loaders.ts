@@ -1,16 +1,24 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { type CallOutRow, listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
 import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { toCallOutAbsence } from '../../domain/call-outs.ts';
-import { type DigestAbsence, findRolesBelowCoverage, type RoleGap } from '../../domain/coverage.ts';
+import {
+  type ClearedFor,
+  type DigestAbsence,
+  findRolesBelowCoverage,
+  type RoleGap,
+} from '../../domain/coverage.ts';
+import { clearedBy } from '../../domain/credentials.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 
 /** Everyone away on `day`: approved time off and active call-outs, and who is covering whom. */
 export async function loadDayAbsences(db: Db, office: OfficeConfig, day: IsoDay) {
-  const [timeOff, callOuts] = await Promise.all([
+  const [timeOff, callOuts, credentials] = await Promise.all([
     listTimeOffBetween(db, office.office.id, day, day, ['approved']),
     listActiveCallOutsBetween(db, office.office.id, day, day),
+    loadCredentialsInForce(db, office),
   ]);
   const absences: DigestAbsence[] = [
     ...timeOff.map((row) => ({
@@ -25,7 +33,7 @@ export async function loadDayAbsences(db: Db, office: OfficeConfig, day: IsoDay)
   const covering = callOuts.flatMap((row) =>
     (row.coverState === 'offered' || row.coverState === 'confirmed') && row.coverName ? [row.coverName] : [],
   );
-  return { absences, covering, callOuts };
+  return { absences, covering, callOuts, cleared: clearedBy(credentials, office) };
 }
 
 /** The gaps in the call-out's role while the person is away, counting everything recorded that day. */
@@ -33,11 +41,12 @@ export function findCallOutGaps(
   row: CallOutRow,
   absences: readonly DigestAbsence[],
   office: OfficeConfig,
+  cleared: ClearedFor,
 ): RoleGap[] {
   const { open, close } = office.office.hours;
   const from = row.fromTime ?? open;
   const until = row.untilTime ?? close;
-  return findRolesBelowCoverage(row.day, absences, office).filter(
+  return findRolesBelowCoverage(row.day, absences, office, cleared).filter(
     (gap) => gap.role === row.personRole && gap.from < until && from < gap.until,
   );
 }

@@ -2,8 +2,10 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { TimeOffRow } from '../../db/repositories/time-off.ts';
 import { type RecordedCallOut, toCallOutAbsence } from '../../domain/call-outs.ts';
 import { type DigestAbsence, findAbsentWindow, MIDDAY } from '../../domain/coverage.ts';
+import { type Credential, clearedBy } from '../../domain/credentials.ts';
 import { formatDay, formatDayRange, formatOfficeTime } from '../../domain/dates.ts';
 import { describeLeaveType, findLeaveBank, personCalendar } from '../../domain/leave-banks.ts';
+import { formatRole } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   type CoverageGap,
@@ -11,7 +13,6 @@ import {
   type DayPart,
   findCoverageGaps,
   formatCoverageGap,
-  formatRole,
   type TimeOffRequest,
 } from '../../domain/time-off.ts';
 import type { Button, Message } from '../kernel/message.ts';
@@ -128,6 +129,7 @@ export function findGapsIfApproved(
   row: TimeOffRow,
   approvedOthers: readonly TimeOffRow[],
   callOuts: readonly (RecordedCallOut & { personKey: string })[] = [],
+  credentials: readonly Credential[] = [],
 ) {
   const calledOut = callOuts
     .filter((callOut) => callOut.personKey !== row.requesterKey)
@@ -151,6 +153,7 @@ export function findGapsIfApproved(
     staff: office.staff,
     coverage: office.coverage,
     office,
+    cleared: clearedBy(credentials, office),
   });
 }
 
@@ -165,6 +168,8 @@ function findHalvesTouched(absence: DigestAbsence, hours: { open: string; close:
 
 /** What a time-off card is drawn from besides the request: read by `loadTimeOffCard`. */
 export interface TimeOffCardFacts {
+  /** credentials in force: a lapsed one the role requires keeps its holder out of the count */
+  credentials: readonly Credential[];
   /** active call-outs on the request's days */
   callOuts: readonly (RecordedCallOut & { personKey: string })[];
   /** the requester's requests, call-outs, carry-overs and adjustments in the years this one touches */
@@ -186,6 +191,7 @@ export function buildTimeOffCard(office: OfficeConfig, row: TimeOffRow, facts: T
     row,
     overlapping.filter((other) => other.status === 'approved'),
     facts.callOuts,
+    facts.credentials,
   );
 
   const days = describeTimeOffDays(row, zone);

@@ -1,4 +1,5 @@
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
 import {
   cancelTimeOffRequest,
   decideTimeOffRequest,
@@ -88,11 +89,12 @@ function decision<Values>(
       if (status === 'approved') {
         effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
         // Evaluated now, not when the card was drawn: a gap that opened since is named here.
-        const [approved, callOuts] = await Promise.all([
+        const [approved, callOuts, credentials] = await Promise.all([
           listTimeOffBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay, ['approved']),
           listActiveCallOutsBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay),
+          loadCredentialsInForce(ctx.db, ctx.office),
         ]);
-        const { gaps } = findGapsIfApproved(ctx.office, decided, approved, callOuts);
+        const { gaps } = findGapsIfApproved(ctx.office, decided, approved, callOuts, credentials);
         if (gaps.length > 0)
           gapText = ` ⚠️ This leaves ${gaps.map((gap) => formatCoverageGap(gap, zone)).join('; ')}.`;
       }

@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
 import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { findNextWorkingDay } from '../../domain/calendar.ts';
 import { toCallOutAbsence } from '../../domain/call-outs.ts';
 import { describeAbsenceSections } from '../../domain/coverage.ts';
+import { clearedBy } from '../../domain/credentials.ts';
 import { DIGEST_ORDER } from '../../domain/digest.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { FeatureDigest, PendingLoader } from '../kernel/digest.ts';
@@ -14,9 +16,10 @@ export const timeOffDigest: FeatureDigest = {
   order: DIGEST_ORDER.people,
   async load({ db, office, day }) {
     const nextWorkingDay = findNextWorkingDay(day, office);
-    const [approved, callOuts] = await Promise.all([
+    const [approved, callOuts, credentials] = await Promise.all([
       listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']),
       listActiveCallOutsBetween(db, office.office.id, day, nextWorkingDay),
+      loadCredentialsInForce(db, office),
     ]);
     const absences = [
       ...approved.map((row) => ({
@@ -28,7 +31,7 @@ export const timeOffDigest: FeatureDigest = {
       })),
       ...callOuts.map((row) => toCallOutAbsence(row, office)),
     ];
-    return describeAbsenceSections(day, absences, office);
+    return describeAbsenceSections(day, absences, office, clearedBy(credentials, office));
   },
 };
 

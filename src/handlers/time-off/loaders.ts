@@ -1,6 +1,7 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
 import { listTimeOffBetween, type TimeOffRow } from '../../db/repositories/time-off.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
@@ -61,12 +62,13 @@ export async function loadTimeOffCard(
     Number(row.endDay.slice(0, 4)),
     requesterActiveRows,
   );
-  const [everyone, callOuts] = await Promise.all([
+  const [everyone, callOuts, credentials] = await Promise.all([
     listTimeOffBetween(db, office.office.id, row.startDay, row.endDay),
     listActiveCallOutsBetween(db, office.office.id, row.startDay, row.endDay),
+    loadCredentialsInForce(db, office),
   ]);
   const overlapping = everyone.filter(
     (other) => other.id !== row.id && other.requesterKey !== row.requesterKey,
   );
-  return buildTimeOffCard(office, row, { leave, overlapping, callOuts });
+  return buildTimeOffCard(office, row, { leave, overlapping, callOuts, credentials });
 }

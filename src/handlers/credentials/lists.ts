@@ -1,0 +1,96 @@
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
+import { listExpiring } from '../../domain/credentials.ts';
+import { getOfficeDay } from '../../domain/dates.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import { clip, refusal } from '../kernel/copy.ts';
+import { formatCsvRow } from '../kernel/csv.ts';
+import type { Outcome } from '../kernel/message.ts';
+import { describeCredential } from './card.ts';
+
+const LIST_LIMIT = 40;
+
+function cap(lines: string[]): string[] {
+  return lines.length > LIST_LIMIT
+    ? [...lines.slice(0, LIST_LIMIT - 1), `…and ${lines.length - LIST_LIMIT + 1} more`]
+    : lines;
+}
+
+/** `/creds list [expiring]` (managers): everything, or what lapses within 30 days or has lapsed; each view audited. */
+export async function listAll(rest: string, ctx: HandlerContext): Promise<Outcome> {
+  const filter = rest.trim().toLowerCase();
+  if (filter && filter !== 'expiring')
+    return refusal(`"${clip(filter, 20)}" is not a list. Write /creds list, or /creds list expiring.`);
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  const all = (await loadCredentialsInForce(ctx.db, ctx.office)).sort((a, b) =>
+    a.expires.localeCompare(b.expires),
+  );
+  const shown = filter ? listExpiring(all, today) : all;
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: 'credential.listed',
+    entity: filter ? 'credentials:expiring' : 'credentials',
+    detail: { shown: shown.length },
+  });
+  const title = filter ? 'Credentials lapsed or expiring within 30 days' : 'Credentials';
+  const lines = shown.map((credential) => describeCredential(credential, today, ctx.zone, true));
+  return {
+    reply: { text: `${title}: ${shown.length}`, title, lines: lines.length > 0 ? cap(lines) : ['None.'] },
+    confidentialReply: true,
+    effects: [],
+  };
+}
+
+/** `/creds mine`: the person's own credentials, with their numbers. */
+export async function listMine(ctx: HandlerContext): Promise<Outcome> {
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  const mine = (await loadCredentialsInForce(ctx.db, ctx.office))
+    .filter((credential) => credential.holderKey === ctx.actor.key)
+    .sort((a, b) => a.expires.localeCompare(b.expires));
+  const lines = mine.map((credential) => describeCredential(credential, today, ctx.zone, true));
+  return {
+    reply: {
+      text: `Your credentials: ${mine.length}`,
+      title: 'Your credentials',
+      lines: lines.length > 0 ? lines : ['None recorded. A manager records them with /creds add.'],
+    },
+    confidentialReply: true,
+    effects: [],
+  };
+}
+
+/** `/creds export` (managers): every credential as CSV, soonest expiry first; audited. */
+export async function exportAll(ctx: HandlerContext): Promise<Outcome> {
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  const all = (await loadCredentialsInForce(ctx.db, ctx.office)).sort((a, b) =>
+    a.expires.localeCompare(b.expires),
+  );
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: 'credential.exported',
+    entity: 'credentials',
+    detail: { rows: all.length },
+  });
+  const header = formatCsvRow(['reference', 'holder', 'credential', 'number', 'valid_through', 'status']);
+  const rows = all.map((credential) =>
+    formatCsvRow([
+      credential.reference ?? 'office.yaml',
+      credential.holderName,
+      credential.name,
+      credential.number ?? '',
+      credential.expires,
+      credential.expires < today ? 'lapsed' : 'valid',
+    ]),
+  );
+  return {
+    reply: {
+      text: `Credentials: ${all.length} (CSV)`,
+      title: 'Credentials (CSV)',
+      lines: [header, ...cap(rows)],
+    },
+    confidentialReply: true,
+    effects: [],
+  };
+}
