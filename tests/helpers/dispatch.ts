@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Db } from '../../src/db/client.ts';
+import type { ReferencePrefix } from '../../src/domain/references.ts';
 import { FEATURES } from '../../src/handlers/index.ts';
 import type { DispatchDeps } from '../../src/handlers/kernel/dispatch.ts';
 import type { Feature } from '../../src/handlers/kernel/feature.ts';
@@ -31,7 +32,7 @@ export function replyText(outcome: Outcome): string {
 }
 
 /** The first reference with `prefix` (`TO-12`) in what the person was told; fails the test when there is none. */
-export function findReference(outcome: Outcome, prefix: 'TO' | 'SR' | 'CP' | 'RM' | 'CO'): string {
+export function findReference(outcome: Outcome, prefix: ReferencePrefix): string {
   const match = new RegExp(`${prefix}-\\d+`).exec(replyText(outcome));
   if (!match) throw new Error(`no reference in: ${replyText(outcome)}`);
   return match[0];

@@ -1,0 +1,220 @@
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { describe, expect } from 'vitest';
+import { createScheduler } from '../../src/bot/scheduler.ts';
+import type { OfficeConfig } from '../../src/config/office.ts';
+import { auditLog, credentials, outbox } from '../../src/db/schema/index.ts';
+import { CREDENTIAL_FORMS } from '../../src/handlers/credentials/ids.ts';
+import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
+import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { findReference, replyText } from '../helpers/dispatch.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const base = buildOfficeConfig();
+const office: OfficeConfig = {
+  ...base,
+  coverage: { ...base.coverage, 'medical-assistant': 1 },
+  credentials: {
+    kinds: [{ id: 'bls', name: 'BLS/CPR', requiredFor: ['medical-assistant'] }],
+    remindDays: [90, 60, 30, 14, 7],
+  },
+};
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-11-30T09:00', { zone }); // Mon
+const at = (iso: string) => DateTime.fromISO(iso, { zone });
+const ANA = 'U0ANA';
+const MARCUS = 'U0MARCUS';
+const DANA = 'U0DANA';
+const OMAR = 'U0OMAR';
+
+const remindersJob = findScheduledJob('credential-reminders');
+
+const it = createHandlerTest({ office, now: NOW, command: 'creds', actions: {}, forms: CREDENTIAL_FORMS })
+  .extend(
+    'dmsTo',
+    ({ db }) =>
+      async (userId: string) =>
+        (await db.select().from(outbox).orderBy(outbox.id)).filter(
+          (row) => row.kind === 'dm' && row.target === userId,
+        ),
+  )
+  .extend(
+    'schedulerAt',
+    ({ db, recording }) =>
+      (clock: () => DateTime) =>
+        createScheduler({
+          db,
+          office,
+          logger: recording.logger,
+          clock,
+          jobs: [remindersJob],
+          queueEffects: (tx, effects) =>
+            queueEffects(
+              {
+                office,
+                platforms: ['slack'],
+                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+              },
+              tx,
+              effects,
+            ),
+        }),
+  );
+
+describe.each(databaseTargets())('credentials on $name', (target) => {
+  it.override({ target });
+
+  it('records a person’s credential for a manager, tells the holder, and audits it', async ({
+    command,
+    db,
+    dmsTo,
+  }) => {
+    const added = await command(DANA, 'add Ana Cruz bls 2026-12-10 BLS-778');
+    expect(added.reply?.text).toMatch(
+      /^Credential recorded: CR-\d+ · Ana Cruz · BLS\/CPR · no\. BLS-778 · expires Thu Dec 10, 2026 \(in 10 days\)\.$/,
+    );
+    expect(await db.select().from(credentials)).toEqual([
+      expect.objectContaining({
+        holderName: 'Ana Cruz',
+        kind: 'bls',
+        expires: '2026-12-10',
+        credentialNumber: 'BLS-778',
+      }),
+    ]);
+    expect((await dmsTo(ANA))[0]?.message.text).toContain('Dana Reyes recorded your BLS/CPR');
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, 'credential.added'))).toHaveLength(1);
+  });
+
+  it('records a practice item by any name, and a past date as lapsed', async ({ command }) => {
+    const added = await command(DANA, 'add practice "CLIA certificate" 2026-11-01');
+    expect(replyText(added)).toContain('The practice · CLIA certificate · ⚠️ lapsed Mon Nov 2, 2026');
+    expect(replyText(added)).toContain('It has already lapsed, and is recorded as lapsed.');
+  });
+
+  it.for([
+    [
+      'add Ana Cruz "Unicorn licence" 2027-01-01',
+      /"Unicorn licence" is not a kind of credential this practice tracks \(BLS\/CPR\)/,
+    ],
+    ['add Ana Cruz bls soonish', /"soonish" is not a date I can read/],
+    ['add Nobody "BLS" 2027-01-01', /Nobody is not on the staff list/],
+    ['add Ana Cruz bls 2099-01-01', /too far ahead/],
+  ] as const)('refuses `/creds %s` and stores nothing', async ([text, expected], { command, db }) => {
+    const outcome = await command(DANA, text);
+    expect(replyText(outcome)).toMatch(expected);
+    expect(replyText(outcome)).toContain('Nothing was saved.');
+    expect(await db.select().from(credentials)).toHaveLength(0);
+  });
+
+  it('keeps add, renew, list and export to managers, and mine to each holder', async ({ command, db }) => {
+    expect(replyText(await command(ANA, 'add Ana Cruz bls 2027-01-01'))).toMatch(
+      /Only Dana Reyes or Dr\. Omar Haddad/,
+    );
+    expect(await db.select().from(credentials)).toHaveLength(0);
+    await command(DANA, 'add Ana Cruz bls 2027-01-01 BLS-1');
+    expect(replyText(await command(ANA, 'list'))).toMatch(/Only Dana Reyes/);
+    expect(replyText(await command(ANA, 'mine'))).toContain('no. BLS-1');
+    expect(replyText(await command(MARCUS, 'mine'))).not.toContain('BLS-1');
+    expect(replyText(await command(DANA, 'list'))).toContain('no. BLS-1');
+    expect(replyText(await command(DANA, 'list expiring'))).toContain('None.');
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, 'credential.listed'))).toHaveLength(2);
+    const exported = await command(DANA, 'export');
+    expect(exported.reply?.lines?.[0]).toBe('reference,holder,credential,number,valid_through,status');
+    expect(exported.reply?.lines?.[1]).toMatch(/^CR-\d+,Ana Cruz,BLS\/CPR,BLS-1,2027-01-01,valid$/);
+  });
+
+  it('renews: the expiry moves on, the holder is told, and an earlier date is refused', async ({
+    command,
+    db,
+    dmsTo,
+  }) => {
+    const reference = findReference(await command(DANA, 'add Ana Cruz bls 2026-12-10'), 'CR');
+    expect(replyText(await command(DANA, `renew ${reference} 2026-12-01`))).toContain(
+      'is not after its current expiry',
+    );
+    const renewed = await command(DANA, `renew ${reference} 2028-12-10`);
+    expect(replyText(renewed)).toContain('expires Sun Dec 10, 2028');
+    expect((await db.select().from(credentials))[0]?.expires).toBe('2028-12-10');
+    expect((await dmsTo(ANA)).map((row) => row.message.text)).toContainEqual(
+      expect.stringContaining(`Dana Reyes renewed BLS/CPR (${reference})`),
+    );
+  });
+
+  it('opens a form for managers and records from it, correcting a missing kind first', async ({
+    command,
+    submit,
+    db,
+  }) => {
+    expect((await command(DANA, '')).form?.formId).toBe(CREDENTIAL_FORMS.add);
+    const first = await submit(DANA, CREDENTIAL_FORMS.add, { holder: 'ana-cruz', expires: '2027-02-01' });
+    expect(first.formErrors).toEqual({ kind: 'Choose the kind of credential.' });
+    const fixed = await submit(DANA, CREDENTIAL_FORMS.add, {
+      holder: 'ana-cruz',
+      kind: 'bls',
+      expires: '2027-02-01',
+    });
+    expect(replyText(fixed)).toContain('Ana Cruz · BLS/CPR');
+    expect(await db.select().from(credentials)).toHaveLength(1);
+    expect((await command(ANA, '')).reply?.title).toBe('Your credentials');
+  });
+
+  it('reminds the holder at reminders.time, managers too within 30 days, once across two schedulers', async ({
+    command,
+    schedulerAt,
+    dmsTo,
+  }) => {
+    await command(DANA, 'add Ana Cruz bls 2026-12-10');
+    const before = (await dmsTo(ANA)).length;
+    expect((await schedulerAt(() => at('2026-11-30T09:59')).tick())['credential-reminders']).toBe('not-due');
+    const clock = () => at('2026-11-30T10:01');
+    const results = await Promise.all([schedulerAt(clock).tick(), schedulerAt(clock).tick()]);
+    expect(results.map((result) => result['credential-reminders']).sort()).toEqual(['ran', 'taken']);
+    const reminders = (await dmsTo(ANA)).slice(before);
+    expect(reminders.map((row) => row.message.text)).toEqual([
+      expect.stringMatching(/^Reminder: your BLS\/CPR \(CR-\d+\) expires Thu Dec 10, 2026 \(in 10 days\)/),
+    ]);
+    for (const manager of [DANA, OMAR])
+      expect((await dmsTo(manager)).map((row) => row.message.text)).toContainEqual(
+        expect.stringMatching(/^Ana Cruz's BLS\/CPR \(CR-\d+\) expires Thu Dec 10, 2026/),
+      );
+    expect((await schedulerAt(() => at('2026-12-01T10:01')).tick())['credential-reminders']).toBe('taken');
+  });
+
+  it('tells of a lapse once, and keeps the holder out of coverage from the next day', async ({
+    command,
+    run,
+    schedulerAt,
+    dmsTo,
+  }) => {
+    await command(DANA, 'add Ana Cruz bls 2026-12-10');
+    const filed = await run(MARCUS, { kind: 'command', command: 'timeoff', text: 'dec 10 to dec 11' });
+    await run(DANA, {
+      kind: 'action',
+      actionId: TIME_OFF_ACTIONS.approve,
+      value: findReference(filed, 'TO'),
+    });
+    const huddle = async (day: string) =>
+      (await run(ANA, { kind: 'command', command: 'huddle', text: day }, at('2026-12-09T08:00'))).reply
+        ?.sections ?? [];
+    // Dec 10 is Ana's last valid day: the huddle warns only of the next working day.
+    expect(await huddle('dec 10')).toContainEqual({
+      heading: 'Coverage',
+      lines: ['⚠️ Fri Dec 11 — Medical assistant: 0 of 1 needed on duty'],
+    });
+    expect(await huddle('dec 11')).toContainEqual({
+      heading: 'Coverage',
+      lines: expect.arrayContaining(['⚠️ Medical assistant: 0 of 1 needed on duty']),
+    });
+    expect(JSON.stringify(await huddle('dec 11'))).toContain('BLS/CPR — Ana Cruz: ⚠️ lapsed Fri Dec 11, 2026');
+
+    const lapse = () => at('2026-12-11T10:01');
+    expect((await schedulerAt(lapse).tick())['credential-reminders']).toBe('ran');
+    expect((await schedulerAt(lapse).tick())['credential-reminders']).toBe('taken');
+    const notices = (await dmsTo(DANA)).filter((row) => row.message.text.includes('lapsed today'));
+    expect(notices).toHaveLength(1);
+    expect((await dmsTo(ANA)).filter((row) => row.message.text.includes('has lapsed'))).toHaveLength(1);
+  });
+});
