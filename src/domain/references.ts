@@ -1,5 +1,5 @@
-/** The prefixes of human references: time off, supply request, complaint, rep meeting, call-out. */
-export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM' | 'CO';
+/** The prefixes of human references: time off, supply request, complaint, rep meeting, call-out, check reading. */
+export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM' | 'CO' | 'CK';
 
 /** `TO` and 12 → `TO-12`. */
 export function formatReference(prefix: ReferencePrefix, number: number): string {
