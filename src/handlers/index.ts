@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import type { IsoDay } from '../domain/dates.ts';
 import type { HuddleDigest } from '../domain/digest.ts';
 import { callOutsFeature } from './call-outs/index.ts';
+import { checksFeature } from './checks/index.ts';
 import { complaintsFeature } from './complaints/index.ts';
 import { loadHuddleDigest as loadDigestOf, loadWaitingDecisions as loadWaitingOf } from './huddle/digest.ts';
 import { createHuddleFeature } from './huddle/index.ts';
@@ -28,6 +29,7 @@ export const FEATURES: readonly Feature[] = [
   suppliesFeature,
   complaintsFeature,
   repMeetingsFeature,
+  checksFeature,
 ];
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.

@@ -17,5 +17,4 @@ CREATE TABLE "check_readings" (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX "check_readings_number_idx" ON "check_readings" USING btree ("office_id","number");--> statement-breakpoint
-CREATE UNIQUE INDEX "check_readings_slot_idx" ON "check_readings" USING btree ("office_id","check_id","day","due_time");--> statement-breakpoint
-CREATE INDEX "check_readings_recorded_idx" ON "check_readings" USING btree ("office_id","check_id","recorded_at");
+CREATE UNIQUE INDEX "check_readings_slot_idx" ON "check_readings" USING btree ("office_id","check_id","day","due_time");

@@ -50,10 +50,10 @@ export async function listCheckReadingsOn(
     .orderBy(asc(checkReadings.day), asc(checkReadings.dueTime));
 }
 
-/** One check's readings recorded within [from, to), in the order they were recorded: the inspector's log. */
-export async function listCheckReadingsRecordedBetween(
+/** One check's readings for days from `fromDay` up to (not including) `toDay`, in slot order: the inspector's log. */
+export async function listCheckReadingsBetween(
   db: Db,
-  params: { officeId: string; checkId: string; from: Date; to: Date },
+  params: { officeId: string; checkId: string; fromDay: string; toDay: string },
 ): Promise<CheckReadingRow[]> {
   return db
     .select()
@@ -62,9 +62,9 @@ export async function listCheckReadingsRecordedBetween(
       and(
         eq(checkReadings.officeId, params.officeId),
         eq(checkReadings.checkId, params.checkId),
-        gte(checkReadings.recordedAt, params.from),
-        lt(checkReadings.recordedAt, params.to),
+        gte(checkReadings.day, params.fromDay),
+        lt(checkReadings.day, params.toDay),
       ),
     )
-    .orderBy(asc(checkReadings.recordedAt), asc(checkReadings.number));
+    .orderBy(asc(checkReadings.day), asc(checkReadings.dueTime));
 }

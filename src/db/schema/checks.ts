@@ -3,7 +3,6 @@ import {
   bigserial,
   boolean,
   date,
-  index,
   integer,
   jsonb,
   pgTable,
@@ -42,6 +41,5 @@ export const checkReadings = pgTable(
   (table) => [
     uniqueIndex('check_readings_number_idx').on(table.officeId, table.number),
     uniqueIndex('check_readings_slot_idx').on(table.officeId, table.checkId, table.day, table.dueTime),
-    index('check_readings_recorded_idx').on(table.officeId, table.checkId, table.recordedAt),
   ],
 );
