@@ -47,7 +47,7 @@ export function isCheckDueOn(
 /**
  * The check's times on `day` as instants in the office zone, earliest first; none on a day it is not due.
  * A time that does not exist that day (clocks spring forward over it) moves forward by the jump; a time
- * that happens twice (clocks fall back) is due the first time.
+ * that happens twice (clocks fall back) is due once, the second time, as every schedule in frontdesk reads it.
  */
 export function listCheckSlots(
   check: Pick<CheckConfig, 'id' | 'times' | 'days' | 'graceMinutes'>,
