@@ -130,7 +130,7 @@ function readClock(text: string): string | undefined {
 const RECORD_HINT =
   'Write it like /checks record fridge or /checks record fridge 16:30, or press Record under /checks.';
 
-/** `/checks record fridge [16:30]`: the form for one of today's checks. */
+/** `/checks record fridge [16:30]`: the form for one of today’s checks. */
 export async function recordCommand(rest: string, ctx: HandlerContext): Promise<Outcome> {
   const [checkId = '', time] = rest.split(/\s+/).filter(Boolean);
   if (!checkId) return refusal(`Say which check to record. ${describeCheckIds(ctx)}`, RECORD_HINT);
@@ -146,23 +146,23 @@ const slotValueSchema = z.string().transform((value, issue) => {
   return slot ?? z.NEVER;
 });
 
-/** `Record` on the list or on a prompt: the form for that check time, if it is today's. */
+/** `Record` on the list or on a prompt: the form for that check time, if it is today’s. */
 export async function pressRecord(value: string, ctx: HandlerContext): Promise<Outcome> {
   const parsed = slotValueSchema.safeParse(value);
   if (!parsed.success)
-    return refusal(`That button no longer names a check. Type /checks to see today's. ${NOTHING_SAVED}`);
+    return refusal(`That button no longer names a check. Type /checks to see today’s. ${NOTHING_SAVED}`);
   const { checkId, day, time } = parsed.data;
   const today = getOfficeDay(ctx.now, ctx.zone);
   const check = findCheck(ctx.office, checkId);
   if (check && day !== today)
     return refusal(
-      `That button is for ${check.name} on ${formatDay(day, ctx.zone)}, which is not today: only today's checks can be recorded. Type /checks to see today's. ${NOTHING_SAVED}`,
+      `That button is for ${check.name} on ${formatDay(day, ctx.zone)}, which is not today: only today’s checks can be recorded. Type /checks to see today’s. ${NOTHING_SAVED}`,
     );
   return openForm(checkId, time, ctx, 'Type /checks to see today’s checks.');
 }
 
 /**
- * A submitted reading: today's check, every value read, "action taken" given when a value is out of range,
+ * A submitted reading: today’s check, every value read, "action taken" given when a value is out of range,
  * and the slot not recorded by anyone yet. Stored once with an audit row; the managers get a direct message
  * at once when a value is out of range.
  */
@@ -180,12 +180,12 @@ export async function submitReading(
   if (!found.ok) return refusal(`${found.message} ${NOTHING_SAVED}`);
   if (slotKey.day !== today)
     return refusal(
-      `This form was for ${formatDay(slotKey.day, ctx.zone)}, which is not today: only today's checks can be recorded. Type /checks to start again. ${NOTHING_SAVED}`,
+      `This form was for ${formatDay(slotKey.day, ctx.zone)}, which is not today: only today’s checks can be recorded. Type /checks to start again. ${NOTHING_SAVED}`,
     );
   const { check, slots } = found;
   const time = typed.time?.trim() || slotKey.time;
   const slot = slots.find((candidate) => candidate.time === time);
-  if (!slot) return { formErrors: { time: `Choose one of today's times.` }, effects: [] };
+  if (!slot) return { formErrors: { time: `Choose one of today’s times.` }, effects: [] };
   const answers = Object.fromEntries(
     check.fields.map((field) => [field.id, typed[fieldInputId(field)] ?? '']),
   );
