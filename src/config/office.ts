@@ -130,6 +130,73 @@ const supplyItemSchema = z
   })
   .strict();
 
+const checkFieldIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,29}$/, 'expected lowercase letters, digits and dashes, like temp');
+
+/** One thing a check asks for: a number with its safe range, a yes/no with the answer that is fine, or a note. */
+const checkFieldSchema = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .object({
+        id: checkFieldIdSchema,
+        label: z.string().trim().min(1).max(60),
+        type: z.literal('number'),
+        min: z.number().optional(),
+        max: z.number().optional(),
+        unit: z.string().trim().min(1).max(12).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        id: checkFieldIdSchema,
+        label: z.string().trim().min(1).max(60),
+        type: z.literal('yesno'),
+        /** the answer that is in range; the other one alerts the managers */
+        expected: z.enum(['yes', 'no']).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        id: checkFieldIdSchema,
+        label: z.string().trim().min(1).max(60),
+        type: z.literal('text'),
+      })
+      .strict(),
+  ],
+  { error: 'expected a field type: number, yesno or text' },
+);
+export type CheckField = z.infer<typeof checkFieldSchema>;
+
+/** Wait an hour after a check's time before reminding the assignee and calling it missed. */
+export const CHECK_GRACE_MINUTES_DEFAULT = 60;
+
+/** A recurring check (`/checks`): when it is due, who is asked, and what is recorded. */
+const checkSchema = z
+  .object({
+    id: checkFieldIdSchema,
+    name: z.string().trim().min(1).max(60),
+    times: z.array(clockTimeSchema).min(1).max(24),
+    days: z.array(weekdaySchema).min(1),
+    /** a role (the first of it at work and not out) or named staff rotating by day */
+    assignee: z
+      .object({
+        role: slugSchema.optional(),
+        rotation: z.array(z.string().trim().min(1).max(100)).min(1).max(50).optional(),
+      })
+      .strict(),
+    fields: z.array(checkFieldSchema).min(1).max(10),
+    graceMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(12 * 60)
+      .default(CHECK_GRACE_MINUTES_DEFAULT),
+  })
+  .strict();
+export type CheckConfig = z.infer<typeof checkSchema>;
+
 /** The leave types every office has; `timeoff.policies` add the office's own. Config owns the list because a staff entry's `allowances` are checked against it. */
 export const BUILT_IN_LEAVE_TYPES = ['vacation', 'sick', 'personal', 'education', 'other'] as const;
 
@@ -281,6 +348,8 @@ export const officeConfigSchema = z
       })
       .strict()
       .optional(),
+    // Optional: recurring checks (a vaccine fridge's temperature twice a day), recorded with /checks.
+    checks: z.array(checkSchema).max(50).optional(),
     // Optional: the Microsoft 365 tenants whose Teams activities are served; without it (and without
     // MICROSOFT_APP_TENANT_ID) every tenant is.
     teams: z
@@ -371,6 +440,7 @@ export const officeConfigSchema = z
       }
       skus.add(item.sku);
     });
+    checkChecks(config.checks ?? [], config.staff, issue);
     const complaints = config.complaints;
     if (complaints && complaints.resolveDays < complaints.ackDays) {
       issue.addIssue({
@@ -423,6 +493,69 @@ function checkLeavePolicies(policies: readonly LeavePolicy[], issue: z.core.$Ref
         path: [...at('carryOver'), 'maxDays'],
         message: `is larger than the cap (${policy.cap})`,
       });
+  });
+}
+
+/** Checks that contradict themselves or the staff list, each named by its key. */
+function checkChecks(
+  checks: readonly CheckConfig[],
+  staff: readonly StaffMember[],
+  issue: z.core.$RefinementCtx<unknown>,
+): void {
+  const ids = new Set<string>();
+  checks.forEach((check, index) => {
+    const at = (...keys: (string | number)[]) => ['checks', index, ...keys];
+    if (ids.has(check.id))
+      issue.addIssue({ code: 'custom', path: at('id'), message: `${check.id} is used twice` });
+    ids.add(check.id);
+    const times = new Set<string>();
+    check.times.forEach((time, timeIndex) => {
+      if (times.has(time))
+        issue.addIssue({ code: 'custom', path: at('times', timeIndex), message: `${time} is listed twice` });
+      times.add(time);
+    });
+    const { role, rotation } = check.assignee;
+    if ((role === undefined) === (rotation === undefined))
+      issue.addIssue({
+        code: 'custom',
+        path: at('assignee'),
+        message: 'give either role or rotation (a list of staff names), not both',
+      });
+    if (role !== undefined && !staff.some((member) => member.role === role))
+      issue.addIssue({
+        code: 'custom',
+        path: at('assignee', 'role'),
+        message: `${role} is not the role of anyone on the staff list`,
+      });
+    (rotation ?? []).forEach((name, nameIndex) => {
+      if (!staff.some((member) => slugifyName(member.name) === slugifyName(name)))
+        issue.addIssue({
+          code: 'custom',
+          path: at('assignee', 'rotation', nameIndex),
+          message: `${name} is not in staff; use a name exactly as the staff list has it`,
+        });
+    });
+    const fieldIds = new Set<string>();
+    check.fields.forEach((field, fieldIndex) => {
+      if (fieldIds.has(field.id))
+        issue.addIssue({
+          code: 'custom',
+          path: at('fields', fieldIndex, 'id'),
+          message: `${field.id} is used twice in this check`,
+        });
+      fieldIds.add(field.id);
+      if (
+        field.type === 'number' &&
+        field.min !== undefined &&
+        field.max !== undefined &&
+        field.min > field.max
+      )
+        issue.addIssue({
+          code: 'custom',
+          path: at('fields', fieldIndex, 'min'),
+          message: `is larger than max (${field.max})`,
+        });
+    });
   });
 }
 

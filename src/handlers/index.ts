@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import type { IsoDay } from '../domain/dates.ts';
 import type { HuddleDigest } from '../domain/digest.ts';
 import { callOutsFeature } from './call-outs/index.ts';
+import { checksFeature } from './checks/index.ts';
 import { complaintsFeature } from './complaints/index.ts';
 import { credentialsFeature } from './credentials/index.ts';
 import { loadHuddleDigest as loadDigestOf, loadWaitingDecisions as loadWaitingOf } from './huddle/digest.ts';
@@ -30,6 +31,7 @@ export const FEATURES: readonly Feature[] = [
   complaintsFeature,
   repMeetingsFeature,
   credentialsFeature,
+  checksFeature,
 ];
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.

@@ -1,5 +1,6 @@
 export * from './audit.ts';
 export * from './call-outs.ts';
+export * from './checks.ts';
 export * from './complaints.ts';
 export * from './credentials.ts';
 export * from './installation.ts';

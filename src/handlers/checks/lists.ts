@@ -1,0 +1,65 @@
+import { chooseCheckAssignee, formatSlotKey } from '../../domain/checks.ts';
+import { formatDay, getOfficeDay } from '../../domain/dates.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import type { Button, Outcome } from '../kernel/message.ts';
+import { replyOnly } from '../kernel/message.ts';
+import { describeRecorded, describeValue, formatSlotTime } from './card.ts';
+import { CHECK_ACTIONS } from './ids.ts';
+import { listChecks, loadAbsences, loadSlotStates, type SlotState } from './loaders.ts';
+
+/** One slot as a line: done (with who and when, out of range in red), missed, or due and whose it is. */
+function describeState(state: SlotState, assignee: string | undefined, ctx: HandlerContext): string {
+  const { check, slot, reading } = state;
+  const head = `${check.name} · ${formatSlotTime(slot, ctx.zone)}`;
+  if (reading) {
+    const values = reading.values.map((value) => describeValue(value, check)).join('; ');
+    return `${reading.outOfRange ? '🔴' : '✅'} ${head} · ${values} · ${describeRecorded(reading, ctx.zone)}`;
+  }
+  const whose = assignee ? ` · ${assignee}` : ' · nobody at work to do it';
+  if (slot.remindAt <= ctx.now) return `⚠️ ${head} · missed: not recorded${whose}`;
+  return `⏳ ${head} · ${slot.dueAt <= ctx.now ? 'due now' : 'to do'}${whose}`;
+}
+
+/**
+ * `/checks`: today's checks, each time with whether it is done, and a `Record` button on each check with a
+ * time still open (it opens on the time due now, or the next; the form lets the person pick another).
+ */
+export async function listToday(ctx: HandlerContext): Promise<Outcome> {
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  const title = `Checks today — ${formatDay(today, ctx.zone)}`;
+  if (listChecks(ctx.office).length === 0)
+    return replyOnly({
+      text: 'No checks are set up',
+      lines: ['This office has no recurring checks. A manager adds them under checks: in office.yaml.'],
+    });
+  const [states, absences] = await Promise.all([
+    loadSlotStates(ctx.db, ctx.office, [today]),
+    loadAbsences(ctx.db, ctx.office, today),
+  ]);
+  if (states.length === 0)
+    return replyOnly({ text: `${title}: none due`, title, lines: ['No checks are due today.'] });
+  const lines = states.map((state) =>
+    describeState(
+      state,
+      chooseCheckAssignee(state.check, state.slot.day, state.slot.time, ctx.office, absences)?.name,
+      ctx,
+    ),
+  );
+  const open = new Map<string, SlotState[]>();
+  for (const state of states)
+    if (!state.reading) open.set(state.check.id, [...(open.get(state.check.id) ?? []), state]);
+  const buttons: Button[] = [...open.values()].flatMap((slots) => {
+    const chosen = slots.filter(({ slot }) => slot.dueAt <= ctx.now).at(-1) ?? slots[0];
+    if (!chosen) return [];
+    // With one check the button is just "Record"; with several, each says which check it records.
+    const label = open.size === 1 ? 'Record' : `Record ${chosen.check.name}`;
+    return [{ label, actionId: CHECK_ACTIONS.record, value: formatSlotKey(chosen.slot) }];
+  });
+  const done = states.filter((state) => state.reading).length;
+  return replyOnly({
+    text: `${title}: ${done} of ${states.length} recorded`,
+    title,
+    lines: [...lines, 'A check may be recorded early, or by someone else; who recorded it is kept.'],
+    buttons,
+  });
+}
