@@ -1,9 +1,8 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import { type CallOutRow, listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { listAbsencesBetween } from '../../db/repositories/absences.ts';
+import type { CallOutRow } from '../../db/repositories/call-outs.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
-import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
-import { toCallOutAbsence } from '../../domain/call-outs.ts';
 import {
   type ClearedFor,
   type DigestAbsence,
@@ -15,21 +14,10 @@ import type { IsoDay } from '../../domain/dates.ts';
 
 /** Everyone away on `day`: approved time off and active call-outs, and who is covering whom. */
 export async function loadDayAbsences(db: Db, office: OfficeConfig, day: IsoDay) {
-  const [timeOff, callOuts, credentials] = await Promise.all([
-    listTimeOffBetween(db, office.office.id, day, day, ['approved']),
-    listActiveCallOutsBetween(db, office.office.id, day, day),
+  const [{ absences, callOuts }, credentials] = await Promise.all([
+    listAbsencesBetween(db, office, day, day),
     loadCredentialsInForce(db, office),
   ]);
-  const absences: DigestAbsence[] = [
-    ...timeOff.map((row) => ({
-      name: row.requesterName,
-      role: row.requesterRole,
-      start: row.startDay,
-      end: row.endDay,
-      part: row.part,
-    })),
-    ...callOuts.map((row) => toCallOutAbsence(row, office)),
-  ];
   const covering = callOuts.flatMap((row) =>
     (row.coverState === 'offered' || row.coverState === 'confirmed') && row.coverName ? [row.coverName] : [],
   );

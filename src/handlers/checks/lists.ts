@@ -1,3 +1,4 @@
+import { listAbsencesBetween } from '../../db/repositories/absences.ts';
 import { chooseCheckAssignee, formatSlotKey } from '../../domain/checks.ts';
 import { formatDay, getOfficeDay } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -5,7 +6,7 @@ import type { Button, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import { describeRecorded, describeValue, formatSlotTime } from './card.ts';
 import { CHECK_ACTIONS } from './ids.ts';
-import { listChecks, loadAbsences, loadSlotStates, type SlotState } from './loaders.ts';
+import { listChecks, loadSlotStates, type SlotState } from './loaders.ts';
 
 /** One slot as a line: done (with who and when, out of range in red), missed, or due and whose it is. */
 function describeState(state: SlotState, assignee: string | undefined, ctx: HandlerContext): string {
@@ -34,7 +35,7 @@ export async function listToday(ctx: HandlerContext): Promise<Outcome> {
     });
   const [states, absences] = await Promise.all([
     loadSlotStates(ctx.db, ctx.office, [today]),
-    loadAbsences(ctx.db, ctx.office, today),
+    listAbsencesBetween(ctx.db, ctx.office, today, today).then((found) => found.absences),
   ]);
   if (states.length === 0)
     return replyOnly({ text: `${title}: none due`, title, lines: ['No checks are due today.'] });

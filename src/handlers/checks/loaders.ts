@@ -1,11 +1,8 @@
 import type { CheckConfig, OfficeConfig, StaffMember } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { listAbsencesBetween } from '../../db/repositories/absences.ts';
 import { type CheckReadingRow, listCheckReadingsOn } from '../../db/repositories/checks.ts';
-import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
-import { toCallOutAbsence } from '../../domain/call-outs.ts';
 import { type CheckSlot, chooseCheckAssignee, formatSlotKey, listCheckSlots } from '../../domain/checks.ts';
-import type { DigestAbsence } from '../../domain/coverage.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 
 /** The office's checks; an office without `checks:` has none. */
@@ -18,24 +15,6 @@ export function findCheck(office: OfficeConfig, checkId: string): CheckConfig | 
   return listChecks(office).find((check) => check.id === checkId.trim().toLowerCase());
 }
 
-/** Everyone away on `day`: approved time off and active call-outs, as the coverage rules read them. */
-export async function loadAbsences(db: Db, office: OfficeConfig, day: IsoDay): Promise<DigestAbsence[]> {
-  const [timeOff, callOuts] = await Promise.all([
-    listTimeOffBetween(db, office.office.id, day, day, ['approved']),
-    listActiveCallOutsBetween(db, office.office.id, day, day),
-  ]);
-  return [
-    ...timeOff.map((row) => ({
-      name: row.requesterName,
-      role: row.requesterRole,
-      start: row.startDay,
-      end: row.endDay,
-      part: row.part,
-    })),
-    ...callOuts.map((row) => toCallOutAbsence(row, office)),
-  ];
-}
-
 /** Who is asked to do a slot now, counting time off and call-outs recorded for its day. */
 export async function loadAssignee(
   db: Db,
@@ -43,7 +22,7 @@ export async function loadAssignee(
   check: CheckConfig,
   slot: Pick<CheckSlot, 'day' | 'time'>,
 ): Promise<StaffMember | undefined> {
-  const absences = await loadAbsences(db, office, slot.day);
+  const { absences } = await listAbsencesBetween(db, office, slot.day, slot.day);
   return chooseCheckAssignee(check, slot.day, slot.time, office, absences);
 }
 

@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
-import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import { listAbsencesBetween } from '../../db/repositories/absences.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
-import { listPendingTimeOffRequests, listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { listPendingTimeOffRequests } from '../../db/repositories/time-off.ts';
 import { findNextWorkingDay } from '../../domain/calendar.ts';
-import { toCallOutAbsence } from '../../domain/call-outs.ts';
 import { describeAbsenceSections } from '../../domain/coverage.ts';
 import { clearedBy } from '../../domain/credentials.ts';
 import { DIGEST_ORDER } from '../../domain/digest.ts';
@@ -16,21 +15,10 @@ export const timeOffDigest: FeatureDigest = {
   order: DIGEST_ORDER.people,
   async load({ db, office, day }) {
     const nextWorkingDay = findNextWorkingDay(day, office);
-    const [approved, callOuts, credentials] = await Promise.all([
-      listTimeOffBetween(db, office.office.id, day, nextWorkingDay, ['approved']),
-      listActiveCallOutsBetween(db, office.office.id, day, nextWorkingDay),
+    const [{ absences }, credentials] = await Promise.all([
+      listAbsencesBetween(db, office, day, nextWorkingDay),
       loadCredentialsInForce(db, office),
     ]);
-    const absences = [
-      ...approved.map((row) => ({
-        name: row.requesterName,
-        role: row.requesterRole,
-        start: row.startDay,
-        end: row.endDay,
-        part: row.part,
-      })),
-      ...callOuts.map((row) => toCallOutAbsence(row, office)),
-    ];
     return describeAbsenceSections(day, absences, office, clearedBy(credentials, office));
   },
 };
