@@ -79,6 +79,21 @@ function describeOff(absence: DigestAbsence, day: IsoDay): string | undefined {
 }
 
 /**
+ * Each person away on `day` once, in the order first met: someone with time off and a call-out that day is
+ * named once, as off all day when either says so.
+ */
+function describeEveryoneOff(absences: readonly DigestAbsence[], day: IsoDay): string[] {
+  const byName = new Map<string, string>();
+  for (const absence of absences) {
+    const described = describeOff(absence, day);
+    if (described === undefined) continue;
+    const before = byName.get(absence.name);
+    if (before === undefined || described === absence.name) byName.set(absence.name, described);
+  }
+  return [...byName.values()];
+}
+
+/**
  * Who is away from `role` when on `day`: its own people's absences not covered by someone else, and people
  * of the role standing in for another role.
  */
@@ -171,12 +186,12 @@ export function describeAbsenceSections(
 ): DigestSection[] {
   const zone = office.office.timezone;
   const sections: DigestSection[] = [];
-  const outToday = absences.flatMap((absence) => describeOff(absence, day) ?? []);
+  const outToday = describeEveryoneOff(absences, day);
   if (outToday.length > 0) sections.push({ heading: 'Out today', lines: [outToday.join(' · ')] });
 
   const next = findNextWorkingDay(day, office);
   if (next <= addDays(day, NEXT_DAY_HORIZON_DAYS)) {
-    const outNext = absences.flatMap((absence) => describeOff(absence, next) ?? []);
+    const outNext = describeEveryoneOff(absences, next);
     if (outNext.length > 0)
       sections.push({ heading: `Out ${formatDay(next, zone)}`, lines: [outNext.join(' · ')] });
   }

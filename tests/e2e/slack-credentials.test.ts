@@ -397,11 +397,11 @@ describe.each(databaseTargets())('credentials through signed Slack requests on $
     expect(await remindersTogetherAt('2026-12-11T10:01')).toEqual(['ran', 'taken']);
     expect((await postedTo()).sort()).toEqual([ANA, DANA, OMAR]);
     expect(textsTo(ANA)).toEqual([
-      `Your BLS/CPR (${reference}) has lapsed: it was valid through 2026-12-10. Until it is renewed you do not count toward coverage of a role that needs it. Renew it and tell a manager.`,
+      `Your BLS/CPR (${reference}) has lapsed: it was valid through Thu Dec 10, 2026. Until it is renewed you do not count toward coverage of a role that needs it. Renew it and tell a manager.`,
     ]);
     for (const manager of MANAGERS)
       expect(textsTo(manager)).toEqual([
-        `Ana Cruz's BLS/CPR (${reference}) lapsed today; they do not count toward coverage of a role that needs it until it is renewed.`,
+        `Ana Cruz's BLS/CPR (${reference}) lapsed on Fri Dec 11, 2026; they do not count toward coverage of a role that needs it until it is renewed.`,
       ]);
     expect(await remindersTogetherAt('2026-12-11T10:01')).toEqual(['taken', 'taken']);
     expect(await postedTo()).toHaveLength(3);

@@ -213,7 +213,9 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
     const lapse = () => at('2026-12-11T10:01');
     expect((await schedulerAt(lapse).tick())['credential-reminders']).toBe('ran');
     expect((await schedulerAt(lapse).tick())['credential-reminders']).toBe('taken');
-    const notices = (await dmsTo(DANA)).filter((row) => row.message.text.includes('lapsed today'));
+    const notices = (await dmsTo(DANA)).filter((row) =>
+      row.message.text.includes('lapsed on Fri Dec 11, 2026'),
+    );
     expect(notices).toHaveLength(1);
     expect((await dmsTo(ANA)).filter((row) => row.message.text.includes('has lapsed'))).toHaveLength(1);
   });

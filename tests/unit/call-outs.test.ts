@@ -246,3 +246,23 @@ describe('coverage for part of a day', () => {
     expect(sections).toContainEqual({ heading: 'Coverage', lines: [] });
   });
 });
+
+describe('the huddle names each person away once', () => {
+  it('names someone with time off and a call-out that day once, as off all day if either says so', () => {
+    const sections = describeAbsenceSections(
+      MONDAY,
+      [
+        callOut('Sam Lee', 'front-desk', { until: '10:30' }),
+        callOut('Sam Lee', 'front-desk', { part: 'pm' }),
+      ],
+      office,
+    );
+    expect(sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee (until 10:30)'] });
+    const allDay = describeAbsenceSections(
+      MONDAY,
+      [callOut('Sam Lee', 'front-desk', { until: '10:30' }), callOut('Sam Lee', 'front-desk')],
+      office,
+    );
+    expect(allDay).toContainEqual({ heading: 'Out today', lines: ['Sam Lee'] });
+  });
+});

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
 import { type Credential, findDueReminder, hasLapsed } from '../../domain/credentials.ts';
-import { addDays, getOfficeDay } from '../../domain/dates.ts';
+import { addDays, formatDayWithYear, getOfficeDay } from '../../domain/dates.ts';
 import { listManagers, staffKey } from '../../domain/people.ts';
 import type { DataDrivenJob, DueRun } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
@@ -65,10 +65,10 @@ export const credentialRemindersJob: DataDrivenJob = {
     const toManagers = lapsed || days <= MANAGERS_FROM_DAYS || credential.holderKey === 'practice';
     const managers = toManagers ? managerRecipients(office) : [];
     const ownText = lapsed
-      ? `Your ${credential.name}${reference} has lapsed: it was valid through ${credential.expires}. Until it is renewed you do not count toward coverage of a role that needs it. Renew it and tell a manager.`
+      ? `Your ${credential.name}${reference} has lapsed: it was valid through ${formatDayWithYear(credential.expires, zone)}. Until it is renewed you do not count toward coverage of a role that needs it. Renew it and tell a manager.`
       : `Reminder: your ${credential.name}${reference} ${expiry}. Renew it and tell a manager, who records it with /creds renew.`;
     const managerText = lapsed
-      ? `${credential.holderName}'s ${credential.name}${reference} lapsed today; ${credential.holderName === 'The practice' ? 'renew it' : 'they do not count toward coverage of a role that needs it until it is renewed'}.`
+      ? `${credential.holderName}'s ${credential.name}${reference} lapsed on ${formatDayWithYear(addDays(credential.expires, 1), zone)}; ${credential.holderName === 'The practice' ? 'renew it' : 'they do not count toward coverage of a role that needs it until it is renewed'}.`
       : `${credential.holderName}'s ${credential.name}${reference} ${expiry}.`;
     const isHolder = (to: Recipient) =>
       holder.some((own) => own.platform === to.platform && own.userId === to.userId);
