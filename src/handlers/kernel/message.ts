@@ -110,6 +110,19 @@ export type Effect =
   /** `cardKey` lets a later update redraw this direct message, as a card's, e.g. to take away a used button */
   | { kind: 'dm'; to: Recipient; message: Message; cardKey?: string };
 
+/**
+ * A file made for the person who asked (an export, a report's chart), for them alone: Slack uploads it into
+ * their direct messages with the bot; Teams and the sandbox get a link that works for 24 hours (a CSV once).
+ */
+export interface Attachment {
+  /** the file's name, like `time-off-2026.csv` */
+  name: string;
+  contentType: 'text/csv' | 'image/png';
+  content: Uint8Array;
+  /** what it is, shown beside it: `Time off, 2026 (CSV, 45 requests)` */
+  title: string;
+}
+
 /** What a handler decided: the answer to the person who acted, an optional form, and effects. */
 export interface Outcome {
   reply?: Message;
@@ -118,6 +131,8 @@ export interface Outcome {
   formErrors?: Record<string, string>;
   /** the reply quotes confidential text: it is not kept for retried deliveries, which get a notice instead */
   confidentialReply?: boolean;
+  /** files for the person who acted, sent with the reply; never kept for retried deliveries */
+  attachments?: Attachment[];
   /**
    * The message whose button started this (pressed, or opening the form now submitted), as it should read
    * now, such as a confirmation without the button just used; platforms that can redraw it do.
