@@ -17,6 +17,7 @@ import type { ScheduledJob } from '../handlers/kernel/jobs.ts';
 import type { ChannelRole, Platform } from '../handlers/kernel/message.ts';
 import { createRouter } from '../handlers/kernel/router.ts';
 import { serveCalendarFeed } from './calendar-route.ts';
+import { serveDownload } from './download-route.ts';
 import { sendJson } from './http-body.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
 import { currentRequestOrigin, withRequestOrigin } from './request-origin.ts';
@@ -150,6 +151,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
       return;
     }
     if (await serveCalendarFeed({ db: database.db, office, logger, clock }, path, request, response)) return;
+    if (await serveDownload({ db: database.db, office, logger, clock }, path, request, response)) return;
     if (sandbox && (await sandbox(path, request, response))) return;
     sendJson(response, 404, { error: 'not found' });
   }
@@ -157,7 +159,11 @@ export async function startFrontdesk(options: FrontdeskOptions) {
   const server: Server = createServer((request, response) => {
     withRequestOrigin(request, () => handle(request, response)).catch((error: unknown) => {
       logger.error(
-        { type: error instanceof Error ? error.name : typeof error, path: request.url },
+        // The calendar feed's and downloads' paths hold secrets: only the first segment is logged.
+        {
+          type: error instanceof Error ? error.name : typeof error,
+          path: request.url?.split('/', 2).join('/'),
+        },
         'request failed',
       );
       if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });

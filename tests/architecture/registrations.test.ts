@@ -27,11 +27,12 @@ describe('manifests/slack-app.yaml', () => {
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
   });
 
-  it('asks for no bot scope beyond commands, chat:write and the history look-up before a re-send', () => {
+  it('asks for no bot scope beyond commands, chat:write, file uploads and the history look-up before a re-send', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       'channels:history',
       'chat:write',
       'commands',
+      'files:write',
       'groups:history',
       'im:history',
       'im:write',

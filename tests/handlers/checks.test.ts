@@ -8,6 +8,7 @@ import { CHECK_ACTIONS, CHECK_FORMS } from '../../src/handlers/checks/ids.ts';
 import { loadHuddleDigest } from '../../src/handlers/index.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Message } from '../../src/handlers/kernel/message.ts';
+import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
@@ -345,17 +346,42 @@ describe.each(databaseTargets())('checks on $name', (target) => {
         DateTime.fromISO('2026-11-30T16:41', { zone }),
       );
       const outcome = await command(DANA, 'export fridge 2026-11');
-      expect(outcome.reply?.text).toBe('Vaccine fridge log, November 2026: 2 readings (CSV)');
-      const [header, first, second] = outcome.reply?.lines ?? [];
-      expect(header).toBe('reference,check,due,recorded_at,recorded_by,Temperature °C,range,action_taken');
-      expect(first).toMatch(
-        /^CK-\d+,Vaccine fridge,2026-11-30 08:00,2026-11-30 07:00,Ana Cruz,9.5,OUT OF RANGE,"'=HYPERLINK\(""x""\)"$/,
-      );
-      expect(second).toMatch(
-        /^CK-\d+,Vaccine fridge,2026-11-30 16:30,2026-11-30 16:41,Marcus Bell,4,in range,$/,
-      );
+      expect(outcome.reply?.text).toBe('Vaccine fridge log, November 2026: 2 rows, as a CSV file.');
+      const csv = readCsvAttachment(outcome);
+      expect(csv.header).toEqual([
+        'reference',
+        'check',
+        'due',
+        'recorded_at',
+        'recorded_by',
+        'Temperature °C',
+        'range',
+        'action_taken',
+      ]);
+      expect(csv.rows).toEqual([
+        [
+          expect.stringMatching(/^CK-\d+$/),
+          'Vaccine fridge',
+          '2026-11-30T08:00',
+          '2026-11-30T07:00',
+          'Ana Cruz',
+          '9.5',
+          'out of range',
+          `'=HYPERLINK("x")`,
+        ],
+        [
+          expect.stringMatching(/^CK-\d+$/),
+          'Vaccine fridge',
+          '2026-11-30T16:30',
+          '2026-11-30T16:41',
+          'Marcus Bell',
+          '4',
+          'in range',
+          '',
+        ],
+      ]);
       expect(await db.select().from(auditLog).where(eq(auditLog.action, 'checks.exported'))).toHaveLength(1);
-      expect((await command(DANA, 'export fridge 2026-10')).reply?.lines).toHaveLength(1);
+      expect(readCsvAttachment(await command(DANA, 'export fridge 2026-10')).rows).toEqual([]);
     });
 
     it('refuses anyone but a manager, an unknown check and a month that is not one', async ({ command }) => {

@@ -8,6 +8,7 @@ import { complaintRemindersJob } from '../../src/handlers/complaints/reminders.t
 import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/index.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
+import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
@@ -217,9 +218,13 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await press(DANA, COMPLAINT_ACTIONS.details, noCall)).form?.lines).toContain(
         'Call back wanted: no',
       );
-      const exported = replyText(await command(DANA, 'export'));
-      expect(exported).toContain('call_back,call_back_name,call_back_phone');
-      expect(exported).toContain(`yes,${CALLBACK_NAME},555-0100`);
+      const exported = readCsvAttachment(await command(DANA, 'export'));
+      expect(exported.header.slice(13, 16)).toEqual(['call_back', 'call_back_name', 'call_back_phone']);
+      expect(exported.rows.map((row) => row.slice(13, 16))).toContainEqual([
+        'yes',
+        CALLBACK_NAME,
+        '555-0100',
+      ]);
     });
 
     it('stores every field', async ({ fileByForm, stored, outboxRows }) => {
@@ -677,22 +682,30 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     }) => {
       const reference = await fileByForm();
       const outcome = await command(DANA, 'export');
-      const lines = outcome.reply?.lines ?? [];
-      expect(lines[0]).toMatch(/^reference,filed,/);
-      expect(lines[1]).toMatch(
-        new RegExp(`^${reference},2026-03-06T12:00,patient,clinical_care,high,new,Sam Lee,`),
-      );
-      expect(lines[1]).toContain(SECRET);
+      expect(outcome.reply?.text).toBe('Complaints, all time: 1 row, as a CSV file.');
+      expect(JSON.stringify(outcome.reply)).not.toContain(SECRET);
+      const csv = readCsvAttachment(outcome);
+      expect(csv.header.slice(0, 2)).toEqual(['reference', 'filed']);
+      expect(csv.rows[0]?.slice(0, 7)).toEqual([
+        reference,
+        '2026-03-06T12:00',
+        'patient',
+        'clinical_care',
+        'high',
+        'new',
+        'Sam Lee',
+      ]);
+      expect(csv.rows[0]).toContain(SECRET);
       expect((await auditRows()).at(-1)).toMatchObject({
         action: 'complaint.exported',
-        detail: { month: 'all', rows: 1, total: 1 },
+        detail: { month: 'all', rows: 1 },
       });
     });
 
     it('does not keep the export’s text for a retried delivery', async ({ db, command, fileByForm }) => {
       await fileByForm();
       const first = await command(DANA, 'export', 'export-delivery-1');
-      expect(first.reply?.lines?.join('\n')).toContain(SECRET);
+      expect(readCsvAttachment(first).rows[0]).toContain(SECRET);
       const retried = await command(DANA, 'export', 'export-delivery-1');
       expect(replyText(retried)).toMatch(/already answered/);
       const stored = await db.select().from(deliveries).where(eq(deliveries.deliveryId, 'export-delivery-1'));
@@ -701,11 +714,8 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
 
     it('exports one month', async ({ command, fileByForm }) => {
       await fileByForm();
-      expect((await command(DANA, 'export 2026-02')).reply?.lines).toEqual([
-        expect.stringMatching(/^reference,/),
-        'No complaints were filed in that period.',
-      ]);
-      expect((await command(DANA, 'export 2026-03')).reply?.lines).toHaveLength(2);
+      expect(readCsvAttachment(await command(DANA, 'export 2026-02')).rows).toEqual([]);
+      expect(readCsvAttachment(await command(DANA, 'export 2026-03')).rows).toHaveLength(1);
     });
 
     it('refuses a month it cannot read and a non-manager', async ({ command, auditRows }) => {

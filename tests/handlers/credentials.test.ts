@@ -7,6 +7,7 @@ import { auditLog, credentials, outbox } from '../../src/db/schema/index.ts';
 import { CREDENTIAL_FORMS } from '../../src/handlers/credentials/ids.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
+import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
@@ -121,9 +122,18 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
     expect(replyText(await command(DANA, 'list'))).toContain('no. BLS-1');
     expect(replyText(await command(DANA, 'list expiring'))).toContain('None.');
     expect(await db.select().from(auditLog).where(eq(auditLog.action, 'credential.listed'))).toHaveLength(2);
-    const exported = await command(DANA, 'export');
-    expect(exported.reply?.lines?.[0]).toBe('reference,holder,credential,number,valid_through,status');
-    expect(exported.reply?.lines?.[1]).toMatch(/^CR-\d+,Ana Cruz,BLS\/CPR,BLS-1,2027-01-01,valid$/);
+    const exported = readCsvAttachment(await command(DANA, 'export'));
+    expect(exported.header).toEqual([
+      'reference',
+      'holder',
+      'credential',
+      'number',
+      'valid_through',
+      'status',
+    ]);
+    expect(exported.rows).toEqual([
+      [expect.stringMatching(/^CR-\d+$/), 'Ana Cruz', 'BLS/CPR', 'BLS-1', '2027-01-01', 'valid'],
+    ]);
   });
 
   it('renews: the expiry moves on, the holder is told, and an earlier date is refused', async ({

@@ -7,6 +7,7 @@ import { type OfficeConfig, parseOfficeConfig } from '../../src/config/office.ts
 import { auditLog, leaveAdjustments, leaveCarryOvers, outbox } from '../../src/db/schema/index.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
+import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
@@ -191,16 +192,42 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
     await command(PRIYA, 'dec 7');
     expect(replyText(await command(SAM, 'export 2026'))).toMatch(/Only Dana Reyes/);
     const exported = await command(DANA, 'export 2026');
-    const lines = exported.reply?.lines ?? [];
-    expect(lines[0]).toBe(
-      'reference,who,role,type,first_day,last_day,part,working_days,status,filed,decided_by,decided',
-    );
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(
-      new RegExp(
-        `^${reference},Sam Lee,front-desk,Sick,2026-12-02,2026-12-02,full,1,approved,2026-11-30 09:00,Dana Reyes,2026-11-30 09:00$`,
-      ),
-    );
+    expect(exported.reply?.text).toBe('Time off, 2026: 2 rows, as a CSV file.');
+    const csv = readCsvAttachment(exported);
+    expect(csv.name).toBe('time-off-2026.csv');
+    expect(csv.header).toEqual([
+      'reference',
+      'who',
+      'role',
+      'type',
+      'first_day',
+      'last_day',
+      'part',
+      'working_days',
+      'status',
+      'filed',
+      'decided_by',
+      'decided',
+      'cancelled_by',
+      'cancelled',
+    ]);
+    expect(csv.rows).toHaveLength(2);
+    expect(csv.rows[0]).toEqual([
+      reference,
+      'Sam Lee',
+      'front-desk',
+      'Sick',
+      '2026-12-02',
+      '2026-12-02',
+      'full',
+      '1',
+      'approved',
+      '2026-11-30T09:00',
+      'Dana Reyes',
+      '2026-11-30T09:00',
+      '',
+      '',
+    ]);
     expect(replyText(await command(DANA, 'export 2026-13'))).toContain('is not a year or a month');
   });
 

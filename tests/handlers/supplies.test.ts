@@ -7,6 +7,7 @@ import { dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from '../../src/handlers/supplies/ids.ts';
 import { loadSupplyDigest } from '../../src/handlers/supplies/loaders.ts';
+import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
@@ -783,27 +784,56 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
   });
 
   describe('export', () => {
-    it('gives managers the month’s requests as CSV lines, header first', async ({ db, command }) => {
+    it('gives managers the month’s requests as a CSV file, oldest first, with what a bookkeeper needs', async ({
+      db,
+      command,
+    }) => {
       await command(SAM, '4 nitrile gloves m');
       await command(PRIYA, '1 printer toner, "HP"');
       const outcome = await command(DANA, 'export');
-      expect(outcome.reply?.title).toBe('Supply requests — November 2026 (CSV)');
-      const lines = outcome.reply?.lines ?? [];
-      expect(lines[0]).toBe('reference,filed,requester,sku,item,quantity,unit,status,unit_price,cost');
-      expect(lines[1]).toMatch(
-        /^SR-\d+,2026-11-25 10:00,Sam Lee,GLV-M,Nitrile gloves \(M\),4,box,pending,12\.50,50\.00$/,
-      );
-      expect(lines[2]).toMatch(/^SR-\d+,2026-11-25 10:00,Priya Shah,,"printer toner, ""HP""",1,,pending,,$/);
+      expect(outcome.reply?.text).toBe('Supply requests, November 2026: 2 rows, as a CSV file.');
+      const csv = readCsvAttachment(outcome);
+      expect(csv.header).toEqual([
+        'reference',
+        'requested',
+        'requester',
+        'sku',
+        'item',
+        'vendor',
+        'category',
+        'quantity',
+        'unit',
+        'unit_price',
+        'cost',
+        'urgency',
+        'status',
+        'decided_by',
+        'decided',
+        'ordered',
+        'received',
+        'note',
+      ]);
+      expect(csv.rows[0]?.slice(0, 5)).toEqual([
+        expect.stringMatching(/^SR-\d+$/),
+        '2026-11-25T10:00',
+        'Sam Lee',
+        'GLV-M',
+        'Nitrile gloves (M)',
+      ]);
+      expect(csv.rows[0]?.slice(7, 13)).toEqual(['4', 'box', '12.50', '50.00', 'routine', 'pending']);
+      expect(csv.rows[1]?.[4]).toBe('printer toner, "HP"');
       const audit = await db.select().from(auditLog).where(eq(auditLog.action, 'supplies.exported'));
       expect(audit).toHaveLength(1);
     });
 
-    it('cuts a long export to fit one message and says how many more', async ({ command }) => {
-      for (let index = 0; index < 45; index += 1) await command(SAM, `${index + 1} GLV-M`);
-      const lines = (await command(DANA, 'export 2026-11')).reply?.lines ?? [];
-      expect(lines.at(-1)).toMatch(/^…and \d+ more$/);
-      expect(lines.length).toBeLessThanOrEqual(42);
-      expect(lines.join('\n').length).toBeLessThan(3000);
+    it('puts every request of the month in the file, however many', async ({ command, db }) => {
+      for (let index = 0; index < 105; index += 1) await command(SAM, `${index + 1} GLV-M`);
+      const csv = readCsvAttachment(await command(DANA, 'export 2026-11'));
+      expect(csv.rows).toHaveLength((await db.select().from(supplyRequests)).length);
+      expect(csv.rows).toHaveLength(105);
+      expect(csv.rows.map((row) => row[7])).toEqual(
+        Array.from({ length: 105 }, (_, index) => String(index + 1)),
+      );
     });
 
     it('refuses non-managers and a month it cannot read', async ({ command }) => {

@@ -29,7 +29,20 @@ export interface StoredSlackMessage {
   postedAt: number;
 }
 
+/** A file uploaded through files.getUploadURLExternal, its upload URL and files.completeUploadExternal. */
+export interface UploadedSlackFile {
+  id: string;
+  filename: string;
+  /** the bytes posted to the upload URL */
+  bytes: Buffer;
+  /** set once files.completeUploadExternal shared it */
+  channel?: string;
+  title?: string;
+}
+
 export interface RecordingSlackApi {
+  /** files uploaded, in the order their upload URLs were asked for */
+  uploads: UploadedSlackFile[];
   /** base URL of the Web API, ending in `/api/` (Bolt's `slackApiUrl`, our SLACK_API_URL) */
   apiUrl: string;
   /** a response_url the tests can put in slash-command and action payloads */
@@ -91,10 +104,13 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
   const calls: RecordedSlackCall[] = [];
   const failures = new Map<string, SlackFailure[]>();
   const messages: StoredSlackMessage[] = [];
+  const uploads: UploadedSlackFile[] = [];
   const delays = new Map<string, number>();
   /** per slow method, the call in hand: the next one waits for it */
   const lanes = new Map<string, Promise<void>>();
   let sequence = 0;
+  // Known once the server listens; the upload URLs it hands out point back at it.
+  let base = '';
 
   function nextTs(): string {
     sequence += 1;
@@ -133,6 +149,21 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(uploads.length + 1).padStart(8, '0')}`;
+        uploads.push({ id, filename: String(body.filename), bytes: Buffer.alloc(0) });
+        return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = (body.files ?? []) as { id: string; title?: string }[];
+        for (const file of listed) {
+          const upload = uploads.find((candidate) => candidate.id === file.id);
+          if (upload) Object.assign(upload, { channel: String(body.channel_id), title: file.title });
+        }
+        return { ok: true, files: listed.map((file) => ({ id: file.id })) };
+      }
+      case 'upload':
+        return { ok: true };
       case 'views.open':
         return { ok: true, view: { id: `V${String(sequence++).padStart(8, '0')}` } };
       case 'response_url':
@@ -193,8 +224,17 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
       ? path.slice('/api/'.length)
       : path.startsWith('/response/')
         ? 'response_url'
-        : path;
-    const body = parseBody(Buffer.concat(chunks).toString('utf8'), request.headers['content-type']);
+        : path.startsWith('/upload/')
+          ? 'upload'
+          : path;
+    if (method === 'upload') {
+      const upload = uploads.find((candidate) => path === `/upload/${candidate.id}`);
+      if (upload) upload.bytes = Buffer.concat(chunks);
+    }
+    const body =
+      method === 'upload'
+        ? {}
+        : parseBody(Buffer.concat(chunks).toString('utf8'), request.headers['content-type']);
     calls.push({ method, path, body, headers: request.headers, receivedAt: Date.now() });
     const failure = failures.get(method)?.shift();
     if (failure) {
@@ -223,13 +263,14 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     void handled.finally(() => inFlight.delete(handled));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
     messages,
+    uploads,
     delay(method, ms) {
       delays.set(method, ms);
     },
@@ -247,6 +288,7 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
     reset() {
       calls.length = 0;
       messages.length = 0;
+      uploads.length = 0;
       failures.clear();
       delays.clear();
     },

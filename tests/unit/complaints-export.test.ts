@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ComplaintRow } from '../../src/db/repositories/complaints.ts';
-import { buildComplaintExport } from '../../src/handlers/complaints/export.ts';
+import { buildComplaintRows, COMPLAINT_EXPORT_HEADER } from '../../src/handlers/complaints/export.ts';
 import { formatCsvCell } from '../../src/handlers/kernel/csv.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -62,36 +62,65 @@ describe('formatCsvCell', () => {
   });
 });
 
-describe('buildComplaintExport', () => {
-  it('writes a header and one row per complaint with times in the office zone', () => {
-    const { lines, shown } = buildComplaintExport([buildRow()], office);
-    expect(shown).toBe(1);
-    expect(lines[0]).toMatch(/^reference,filed,from,category,severity,status,reporter,owner,/);
-    expect(lines[1]).toBe(
-      'CP-1,2026-03-06T12:00,patient,billing,medium,new,Sam Lee,,,,,no,,,,Charged twice,,',
-    );
+describe('buildComplaintRows', () => {
+  const zone = office.office.timezone;
+
+  it('writes one row per complaint with each clock’s due day and times in the office zone', () => {
+    expect(COMPLAINT_EXPORT_HEADER.slice(0, 12)).toEqual([
+      'reference',
+      'filed',
+      'from',
+      'category',
+      'severity',
+      'status',
+      'reporter',
+      'owner',
+      'acknowledge_by',
+      'acknowledged',
+      'resolve_by',
+      'resolved',
+    ]);
+    expect(buildComplaintRows([buildRow()], zone)).toEqual([
+      [
+        'CP-1',
+        '2026-03-06T12:00',
+        'patient',
+        'billing',
+        'medium',
+        'new',
+        'Sam Lee',
+        '',
+        '2026-03-10',
+        '',
+        '2026-04-17',
+        '',
+        '',
+        'no',
+        '',
+        '',
+        '',
+        'Charged twice',
+        '',
+        '',
+      ],
+    ]);
   });
 
   it('never names an anonymous reporter', () => {
-    const { lines } = buildComplaintExport([buildRow({ anonymous: true, about: 'staff' })], office);
-    expect(lines.join('\n')).not.toContain('Sam Lee');
-    expect(lines[1]).toContain(',anonymous,');
+    const [row] = buildComplaintRows([buildRow({ anonymous: true, about: 'staff' })], zone);
+    expect(row).not.toContain('Sam Lee');
+    expect(row?.[6]).toBe('anonymous');
   });
 
-  it('stops before Slack’s text limit and says how many are left', () => {
-    const rows = Array.from({ length: 40 }, (_, index) =>
-      buildRow({ number: index + 1, description: 'x'.repeat(300) }),
+  it('lists the oldest first and keeps every text whole', () => {
+    const rows = buildComplaintRows(
+      [
+        buildRow({ number: 2, createdAt: new Date('2026-03-07T17:00:00Z'), description: 'y'.repeat(3000) }),
+        buildRow({ number: 1 }),
+      ],
+      zone,
     );
-    const { lines, shown } = buildComplaintExport(rows, office);
-    expect(shown).toBeGreaterThan(0);
-    expect(shown).toBeLessThan(40);
-    expect(lines.join('\n').length).toBeLessThan(3000);
-    expect(lines.at(-1)).toBe(`…and ${40 - shown} more, older`);
-  });
-
-  it('cuts a very long text and says so', () => {
-    const { lines } = buildComplaintExport([buildRow({ description: 'y'.repeat(3000) })], office);
-    expect(lines[1]?.length).toBeLessThan(600);
-    expect(lines.at(-1)).toMatch(/over 400 characters are cut/);
+    expect(rows.map((row) => row[0])).toEqual(['CP-1', 'CP-2']);
+    expect(rows[1]?.[17]).toHaveLength(3000);
   });
 });

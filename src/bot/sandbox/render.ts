@@ -60,6 +60,10 @@ export function replyToHtml(message: Message): string {
     }
     parts.push('</div>');
   }
+  for (const link of message.links ?? [])
+    parts.push(`<a class="card-link" href="${escapeHtml(link.url)}" download>${shown(link.label)}</a>`);
+  for (const image of message.images ?? [])
+    parts.push(`<img class="card-image" src="${escapeHtml(image.url)}" alt="${escapeHtml(image.alt)}">`);
   if (message.note) parts.push(`<div class="card-note">${shown(message.note)}</div>`);
   parts.push('</div>');
   return parts.join('');

@@ -20,6 +20,7 @@ import type { Message, Outcome } from '../../handlers/kernel/message.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { formToModal, fromSlackActionId, replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
+import { uploadToDirectMessage } from './uploads.ts';
 
 // Slack shows operation_timeout after 3 s; an answer not ready by then follows through response_url.
 const ACK_BUDGET_MS = 2_500;
@@ -68,6 +69,10 @@ const viewValueSchema = z.object({
   selected_date: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
 });
+const UPLOAD_FAILED: Message = {
+  text: 'The file could not be put in your direct messages just now. Please ask for it again in a minute.',
+};
+
 const UNREADABLE_FORM: Message = {
   text: 'That form could not be read. Nothing was saved. Please open it again and resubmit.',
 };
@@ -198,6 +203,7 @@ export function createSlackApp(params: {
       // A form cannot be opened any more: Slack's trigger_id expired with the 3 s window.
       const reply = outcome.form ? formTooLate(command.command) : outcome.reply;
       if (reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(reply) });
+      await sendAttachments(client, command.user_id, outcome);
       return;
     }
     if (early.form) {
@@ -207,6 +213,7 @@ export function createSlackApp(params: {
       return;
     }
     await ack(early.reply ? { response_type: 'ephemeral', ...replyToSlackMessage(early.reply) } : undefined);
+    await sendAttachments(client, command.user_id, early);
   });
 
   const actionPattern = new RegExp(`^(${ACTION_IDS.join('|')})(#\\d+)?$`);
@@ -244,6 +251,7 @@ export function createSlackApp(params: {
         ...replyToSlackMessage(outcome.reply),
       });
     }
+    await sendAttachments(client, parsed.data.user.id, outcome);
   });
 
   const formPattern = new RegExp(`^(${FORM_IDS.join('|')})$`);
@@ -273,10 +281,23 @@ export function createSlackApp(params: {
     }
     await ack();
     if (outcome.reply) await answerPrivately(client, user.id, meta.channel, outcome.reply);
+    await sendAttachments(client, user.id, outcome);
     if (outcome.source && meta.source && isSlackResponseUrl(meta.source, settings.apiUrl)) {
       await redrawSource(meta.source, outcome.source);
     }
   });
+
+  /** Uploads an outcome's files into the person's direct messages; if Slack will not take them, says so. */
+  async function sendAttachments(client: WebClient, userId: string, outcome: Outcome): Promise<void> {
+    if (!outcome.attachments || outcome.attachments.length === 0) return;
+    const sent = await uploadToDirectMessage(client, {
+      userId,
+      attachments: outcome.attachments,
+      apiUrl: settings.apiUrl,
+      logger,
+    });
+    if (!sent) await answerPrivately(client, userId, undefined, UPLOAD_FAILED);
+  }
 
   /** Redraws the message whose button opened the form; a failure costs a stale button, nothing else. */
   async function redrawSource(responseUrl: string, message: Message): Promise<void> {

@@ -133,6 +133,20 @@ export function replyToBlocks(message: Message): KnownBlock[] {
       }),
     });
   }
+  for (const link of message.links ?? []) {
+    const label = escapeMrkdwn(cutText(link.label, LIMITS.header)).replace(/\|/g, '¦');
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `<${link.url.replace(/[<>|]/g, encodeURIComponent)}|${label}>`,
+        verbatim: true,
+      },
+    });
+  }
+  for (const image of message.images ?? []) {
+    blocks.push({ type: 'image', image_url: image.url, alt_text: cutText(image.alt, LIMITS.button * 26) });
+  }
   if (message.note) {
     blocks.push({
       type: 'context',

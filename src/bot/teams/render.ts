@@ -60,6 +60,8 @@ export function replyToAdaptiveCard(message: Message): AdaptiveCard {
       })),
     });
   }
+  for (const image of message.images ?? [])
+    body.push({ type: 'Image', url: image.url, altText: cutText(image.alt, TEAMS_LIMITS.text) });
   if (message.note) body.push(textBlock(message.note, { isSubtle: true, size: 'Small' }));
   const card: AdaptiveCard = { type: 'AdaptiveCard', $schema: ADAPTIVE_CARD_SCHEMA, version: '1.5', body };
   if (message.buttons && message.buttons.length > 0) {
@@ -67,6 +69,13 @@ export function replyToAdaptiveCard(message: Message): AdaptiveCard {
     body.push(...inputs);
     card.actions = actions;
   }
+  // A download opens in the browser: the one card action that is not a press sent back to frontdesk.
+  const links = (message.links ?? []).map((link) => ({
+    type: 'Action.OpenUrl',
+    title: cutText(link.label, TEAMS_LIMITS.text),
+    url: link.url,
+  }));
+  if (links.length > 0) card.actions = [...((card.actions as unknown[] | undefined) ?? []), ...links];
   return card;
 }
 

@@ -3,6 +3,7 @@ export * from './call-outs.ts';
 export * from './checks.ts';
 export * from './complaints.ts';
 export * from './credentials.ts';
+export * from './downloads.ts';
 export * from './installation.ts';
 export * from './leave.ts';
 export * from './platform.ts';

@@ -1,18 +1,12 @@
-import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listCheckReadingsBetween } from '../../db/repositories/checks.ts';
 import { getOfficeMonth, parseOfficeMonth } from '../../domain/supplies.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
-import { formatCsvRow } from '../kernel/csv.ts';
+import { answerWithCsv, formatCsvInstant } from '../kernel/csv.ts';
 import type { Outcome } from '../kernel/message.ts';
-import { replyOnly } from '../kernel/message.ts';
 import { formatCheckReference } from './card.ts';
 import { findCheck, listChecks } from './loaders.ts';
-
-// A CSV answer is one message: ~40 rows and under Slack's 3,000 characters per section.
-const EXPORT_ROWS = 40;
-const EXPORT_CHARS = 2_800;
 
 const HINT = 'Write it like /checks export fridge 2026-11 (the month is optional: this month).';
 
@@ -48,40 +42,31 @@ export async function exportCheckLog(rest: string, ctx: HandlerContext): Promise
     entity: `checks:${check.id}:${month.start.toFormat('yyyy-MM')}`,
     detail: { rows: rows.length },
   });
-  const header = formatCsvRow([
-    'reference',
-    'check',
-    'due',
-    'recorded_at',
-    'recorded_by',
-    ...check.fields.map((field) => field.label),
-    'range',
-    'action_taken',
-  ]);
-  const lines = [header];
-  let size = header.length;
-  let shown = 0;
-  for (const row of rows) {
-    const values = new Map(row.values.map((value) => [value.fieldId, value.value]));
-    const csv = formatCsvRow([
-      formatCheckReference(row),
-      row.checkName,
-      `${row.day} ${row.dueTime}`,
-      DateTime.fromJSDate(row.recordedAt).setZone(zone).toFormat('yyyy-MM-dd HH:mm'),
-      row.recordedByName,
-      ...check.fields.map((field) => values.get(field.id) ?? ''),
-      row.outOfRange ? 'OUT OF RANGE' : 'in range',
-      row.actionTaken ?? '',
-    ]);
-    if (shown >= EXPORT_ROWS || size + csv.length + 1 > EXPORT_CHARS) break;
-    lines.push(csv);
-    size += csv.length + 1;
-    shown += 1;
-  }
-  if (rows.length > shown) lines.push(`…and ${rows.length - shown} more`);
-  return replyOnly({
-    text: `${check.name} log, ${month.label}: ${rows.length} readings (CSV)`,
-    title: `${check.name} — ${month.label} (CSV)`,
-    lines,
+  return answerWithCsv({
+    name: `${check.id}-${month.start.toFormat('yyyy-MM')}.csv`,
+    title: `${check.name} log, ${month.label}`,
+    header: [
+      'reference',
+      'check',
+      'due',
+      'recorded_at',
+      'recorded_by',
+      ...check.fields.map((field) => field.label),
+      'range',
+      'action_taken',
+    ],
+    rows: rows.map((row) => {
+      const values = new Map(row.values.map((value) => [value.fieldId, value.value]));
+      return [
+        formatCheckReference(row),
+        row.checkName,
+        `${row.day}T${row.dueTime}`,
+        formatCsvInstant(row.recordedAt, zone),
+        row.recordedByName,
+        ...check.fields.map((field) => values.get(field.id) ?? ''),
+        row.outOfRange ? 'out of range' : 'in range',
+        row.actionTaken ?? '',
+      ];
+    }),
   });
 }

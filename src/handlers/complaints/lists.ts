@@ -5,10 +5,11 @@ import { countComplaintAgeDays, isPastDueDay } from '../../domain/complaints.ts'
 import { formatDay } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { refusal } from '../kernel/copy.ts';
+import { answerWithCsv } from '../kernel/csv.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import { COMPLAINT_STATUS_LABELS, describeAgeDays, describeComplaintSummary } from './card.ts';
-import { buildComplaintExport } from './export.ts';
+import { buildComplaintRows, COMPLAINT_EXPORT_HEADER } from './export.ts';
 
 const LIST_LIMIT = 25;
 
@@ -57,23 +58,18 @@ export async function exportCsv(monthText: string, ctx: HandlerContext): Promise
     officeId,
     month ? { from: month.toJSDate(), to: month.plus({ months: 1 }).toJSDate() } : {},
   );
-  const exported = buildComplaintExport(rows, office);
   await createAuditEntry(db, {
     officeId: officeId,
     actor,
     action: 'complaint.exported',
     entity: 'complaints',
-    detail: { month: month ? monthText : 'all', rows: exported.shown, total: rows.length },
+    detail: { month: month ? monthText : 'all', rows: rows.length },
   });
   const period = month ? month.toFormat('LLLL yyyy') : 'all time';
-  const hint = !month && exported.shown < rows.length ? [`Export one month at a time, like ${example}.`] : [];
-  return {
-    reply: {
-      text: `Complaints export, ${period}: ${rows.length}`,
-      title: `Complaints export (CSV), ${period}`,
-      lines: [...exported.lines, ...hint],
-    },
-    confidentialReply: true,
-    effects: [],
-  };
+  return answerWithCsv({
+    name: `complaints-${month ? month.toFormat('yyyy-MM') : 'all'}.csv`,
+    title: `Complaints, ${period}`,
+    header: COMPLAINT_EXPORT_HEADER,
+    rows: buildComplaintRows(rows, zone),
+  });
 }

@@ -4,7 +4,7 @@ import { listExpiring } from '../../domain/credentials.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
-import { formatCsvRow } from '../kernel/csv.ts';
+import { answerWithCsv } from '../kernel/csv.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { describeCredential } from './card.ts';
 
@@ -73,9 +73,11 @@ export async function exportAll(ctx: HandlerContext): Promise<Outcome> {
     entity: 'credentials',
     detail: { rows: all.length },
   });
-  const header = formatCsvRow(['reference', 'holder', 'credential', 'number', 'valid_through', 'status']);
-  const rows = all.map((credential) =>
-    formatCsvRow([
+  return answerWithCsv({
+    name: 'credentials.csv',
+    title: 'Credentials',
+    header: ['reference', 'holder', 'credential', 'number', 'valid_through', 'status'],
+    rows: all.map((credential) => [
       credential.reference ?? 'office.yaml',
       credential.holderName,
       credential.name,
@@ -83,14 +85,5 @@ export async function exportAll(ctx: HandlerContext): Promise<Outcome> {
       credential.expires,
       credential.expires < today ? 'lapsed' : 'valid',
     ]),
-  );
-  return {
-    reply: {
-      text: `Credentials: ${all.length} (CSV)`,
-      title: 'Credentials (CSV)',
-      lines: [header, ...cap(rows)],
-    },
-    confidentialReply: true,
-    effects: [],
-  };
+  });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { claimDelivery, saveDeliveryReply } from '../../db/repositories/deliveries.ts';
 import { createOutboxMessages, type NewOutboxMessage } from '../../db/repositories/outbox.ts';
 import type { Person } from '../../domain/people.ts';
+import { offerDownloads } from './downloads.ts';
 import type { Input } from './input.ts';
 import type { ChannelRole, Effect, Message, Outcome, Platform } from './message.ts';
 import type { Router } from './router.ts';
@@ -97,17 +98,27 @@ export async function dispatchInput(
         publicUrl: deps.publicUrl?.(),
       });
       if (hasFormErrors(result)) throw new FormRefused(result);
+      // Slack takes files as uploads into the person's direct messages; elsewhere they become links.
+      const answered =
+        actor.platform === 'slack'
+          ? result
+          : await offerDownloads(tx, result, {
+              officeId: deps.office.office.id,
+              actor,
+              now,
+              baseUrl: deps.publicUrl?.(),
+            });
       // Independent statements are sent together: the driver pipelines them in one round trip.
       [queued] = await Promise.all([
-        queueEffects(deps, tx, result.effects),
+        queueEffects(deps, tx, answered.effects),
         delivery &&
           saveDeliveryReply(
             tx,
             delivery,
-            result.confidentialReply ? ALREADY_ANSWERED : (result.reply ?? null),
+            answered.confidentialReply || answered.attachments ? ALREADY_ANSWERED : (answered.reply ?? null),
           ),
       ]);
-      return result;
+      return answered;
     });
     if (queued > 0) deps.onQueued?.();
     return outcome;

@@ -36,8 +36,24 @@ export interface Message {
   sections?: Section[];
   fields?: Field[];
   buttons?: Button[];
+  /** files to download, such as an export's link in Teams and the sandbox; only frontdesk's own addresses */
+  links?: Link[];
+  /** pictures frontdesk serves, such as a report's charts */
+  images?: Image[];
   /** small print under the message, such as who decided and when */
   note?: string;
+}
+
+/** A link frontdesk made (never one a person typed): `label` is plain text. */
+export interface Link {
+  label: string;
+  url: string;
+}
+
+/** A picture at an address frontdesk serves, with the words that stand for it. */
+export interface Image {
+  url: string;
+  alt: string;
 }
 
 /** Text cut to a platform's limit, ending in an ellipsis when it was cut; renderers cut before escaping. */

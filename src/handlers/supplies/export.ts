@@ -1,17 +1,11 @@
-import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listSupplyRequestsFiledBetween } from '../../db/repositories/supplies.ts';
 import { computeLineCostCents, getOfficeMonth, parseOfficeMonth } from '../../domain/supplies.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
-import { formatCsvRow } from '../kernel/csv.ts';
+import { answerWithCsv, formatCsvInstant } from '../kernel/csv.ts';
 import type { Outcome } from '../kernel/message.ts';
-import { replyOnly } from '../kernel/message.ts';
 import { formatSupplyReference } from './card.ts';
-
-// A CSV answer is one message: ~40 rows and under Slack's 3,000 characters per section.
-const EXPORT_ROWS = 40;
-const EXPORT_CHARS = 2_800;
 
 function formatDollars(cents: number | null): string {
   return cents === null ? '' : (cents / 100).toFixed(2);
@@ -38,44 +32,52 @@ export async function exportMonth(monthText: string, ctx: HandlerContext): Promi
     entity: `supplies:${month.start.toFormat('yyyy-MM')}`,
     detail: { rows: rows.length },
   });
-  const lines = [
-    formatCsvRow([
+  const catalog = new Map(ctx.office.supplies.catalog.map((item) => [item.sku, item]));
+  return answerWithCsv({
+    name: `supplies-${month.start.toFormat('yyyy-MM')}.csv`,
+    title: `Supply requests, ${month.label}`,
+    header: [
       'reference',
-      'filed',
+      'requested',
       'requester',
       'sku',
       'item',
+      'vendor',
+      'category',
       'quantity',
       'unit',
-      'status',
       'unit_price',
       'cost',
-    ]),
-  ];
-  let size = lines[0]?.length ?? 0;
-  let shown = 0;
-  for (const row of rows) {
-    const csv = formatCsvRow([
-      formatSupplyReference(row),
-      DateTime.fromJSDate(row.createdAt).setZone(zone).toFormat('yyyy-MM-dd HH:mm'),
-      row.requesterName,
-      row.sku ?? '',
-      row.itemName,
-      row.quantity,
-      row.unit ?? '',
-      row.status,
-      formatDollars(row.unitPriceCents),
-      formatDollars(computeLineCostCents(row.unitPriceCents, row.quantity)),
-    ]);
-    if (shown >= EXPORT_ROWS || size + csv.length + 1 > EXPORT_CHARS) break;
-    lines.push(csv);
-    size += csv.length + 1;
-    shown += 1;
-  }
-  if (rows.length > shown) lines.push(`…and ${rows.length - shown} more`);
-  return replyOnly({
-    text: `Supply requests filed in ${month.label}: ${rows.length} (CSV)`,
-    title: `Supply requests — ${month.label} (CSV)`,
-    lines,
+      'urgency',
+      'status',
+      'decided_by',
+      'decided',
+      'ordered',
+      'received',
+      'note',
+    ],
+    rows: rows.map((row) => {
+      const item = row.sku ? catalog.get(row.sku) : undefined;
+      return [
+        formatSupplyReference(row),
+        formatCsvInstant(row.createdAt, zone),
+        row.requesterName,
+        row.sku ?? '',
+        row.itemName,
+        item?.vendor ?? '',
+        item?.category ?? '',
+        row.quantity,
+        row.unit ?? '',
+        formatDollars(row.unitPriceCents),
+        formatDollars(computeLineCostCents(row.unitPriceCents, row.quantity)),
+        row.urgency,
+        row.status,
+        row.approvedByName ?? row.deniedByName ?? '',
+        formatCsvInstant(row.approvedAt ?? row.deniedAt, zone),
+        formatCsvInstant(row.orderedAt, zone),
+        formatCsvInstant(row.receivedAt, zone),
+        row.note,
+      ];
+    }),
   });
 }

@@ -6,12 +6,8 @@ import { describeLeaveType } from '../../domain/leave-banks.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
-import { formatCsvRow } from '../kernel/csv.ts';
+import { answerWithCsv, formatCsvInstant } from '../kernel/csv.ts';
 import type { Outcome } from '../kernel/message.ts';
-
-// A CSV answer is one message: ~40 rows and under Slack's 3,000 characters per section.
-const EXPORT_ROWS = 40;
-const EXPORT_CHARS = 2_800;
 
 /** `2026` or `2026-11` (default: this year): its first and last day, and how it is named. */
 function readPeriod(text: string, today: string): { first: string; last: string; label: string } | undefined {
@@ -47,10 +43,13 @@ export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<
     entity: `timeoff:${period.label}`,
     detail: { rows: rows.length },
   });
-  const at = (value: Date | null) =>
-    value ? DateTime.fromJSDate(value).setZone(zone).toFormat('yyyy-MM-dd HH:mm') : '';
-  const lines = [
-    formatCsvRow([
+  const sorted = [...rows].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.number - b.number,
+  );
+  return answerWithCsv({
+    name: `time-off-${period.label.replace(/\s+/g, '-').toLowerCase()}.csv`,
+    title: `Time off, ${period.label}`,
+    header: [
       'reference',
       'who',
       'role',
@@ -63,12 +62,10 @@ export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<
       'filed',
       'decided_by',
       'decided',
-    ]),
-  ];
-  let size = lines[0]?.length ?? 0;
-  let shown = 0;
-  for (const row of rows) {
-    const csv = formatCsvRow([
+      'cancelled_by',
+      'cancelled',
+    ],
+    rows: sorted.map((row) => [
       formatReference('TO', row.number),
       row.requesterName,
       row.requesterRole ?? '',
@@ -78,23 +75,11 @@ export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<
       row.part,
       row.workingDays,
       row.status,
-      at(row.createdAt),
+      formatCsvInstant(row.createdAt, zone),
       row.decidedByName ?? '',
-      at(row.decidedAt),
-    ]);
-    if (shown >= EXPORT_ROWS || size + csv.length + 1 > EXPORT_CHARS) break;
-    lines.push(csv);
-    size += csv.length + 1;
-    shown += 1;
-  }
-  if (rows.length > shown) lines.push(`…and ${rows.length - shown} more`);
-  return {
-    reply: {
-      text: `Time off in ${period.label}: ${rows.length} requests (CSV)`,
-      title: `Time off — ${period.label} (CSV)`,
-      lines,
-    },
-    confidentialReply: true,
-    effects: [],
-  };
+      formatCsvInstant(row.decidedAt, zone),
+      row.cancelledByName ?? '',
+      formatCsvInstant(row.cancelledAt, zone),
+    ]),
+  });
 }

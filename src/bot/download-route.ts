@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { OfficeConfig } from '../config/office.ts';
+import type { Db } from '../db/client.ts';
+import { createAuditEntry } from '../db/repositories/audit.ts';
+import { findDownload } from '../db/repositories/downloads.ts';
+import { describeErrorForLog } from '../handlers/kernel/dispatch.ts';
+import { hashDownloadToken } from '../handlers/kernel/downloads.ts';
+import { sendJson } from './http-body.ts';
+
+const DOWNLOAD_PATH = /^\/exports\/([A-Za-z0-9_-]{16,100})\.(csv|png)$/;
+
+/**
+ * `GET` (or `HEAD`) `/exports/<token>.csv|png`: a file a person asked for in Teams or the sandbox. A CSV is
+ * handed out once (HEAD does not use it up), a picture until it expires; each download is audited. Anything
+ * else, a used or expired token included, gets the same 404 as an unknown path. The token is never logged.
+ */
+export async function serveDownload(
+  deps: { db: Db; office: OfficeConfig; logger: Logger; clock: () => DateTime },
+  path: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<boolean> {
+  if (!path.startsWith('/exports/')) return false;
+  const match = DOWNLOAD_PATH.exec(path);
+  const [, token = '', extension] = match ?? [];
+  if (!match || (request.method !== 'GET' && request.method !== 'HEAD')) {
+    sendJson(response, 404, { error: 'not found' });
+    return true;
+  }
+  try {
+    const take = request.method === 'GET';
+    const found = await deps.db.transaction(async (tx) => {
+      const row = await findDownload(tx, {
+        tokenHash: hashDownloadToken(token),
+        at: deps.clock().toJSDate(),
+        take,
+      });
+      if (row && take)
+        await createAuditEntry(tx, {
+          officeId: row.officeId,
+          actor: {
+            key: row.actorKey,
+            name: row.actorName,
+            role: undefined,
+            isManager: false,
+            platform: 'sandbox',
+            userId: row.actorKey,
+          },
+          action: 'export.downloaded',
+          entity: row.name,
+        });
+      return row;
+    });
+    const expected = extension === 'png' ? 'image/png' : 'text/csv';
+    if (!found || found.contentType !== expected) {
+      sendJson(response, 404, { error: 'not found' });
+      return true;
+    }
+    const body = Buffer.from(found.content, 'base64');
+    response.writeHead(200, {
+      'content-type': expected === 'text/csv' ? 'text/csv; charset=utf-8' : 'image/png',
+      'content-length': body.length,
+      'content-disposition': `${expected === 'text/csv' ? 'attachment' : 'inline'}; filename="${found.name.replace(/[^\w.-]/g, '_')}"`,
+      'cache-control': 'private, no-store',
+    });
+    response.end(body);
+  } catch (error) {
+    deps.logger.error({ err: describeErrorForLog(error) }, 'download failed');
+    sendJson(response, 503, { error: 'the file is unavailable; try again in a minute' });
+  }
+  return true;
+}

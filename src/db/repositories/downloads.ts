@@ -1,0 +1,39 @@
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { downloads } from '../schema/index.ts';
+
+export type DownloadRow = typeof downloads.$inferSelect;
+
+/** Stores a file behind a token's hash; expired files are removed first, so the table never grows stale. */
+export async function createDownload(
+  db: Db,
+  values: Omit<typeof downloads.$inferInsert, 'id' | 'downloadedAt'>,
+): Promise<void> {
+  await db.delete(downloads).where(lt(downloads.expiresAt, values.createdAt));
+  await db.insert(downloads).values(values);
+}
+
+/**
+ * The file behind a token's hash while it still works: not expired, and for a single-use file not yet
+ * downloaded. With `take`, a single-use file is marked downloaded and its content cleared in the same
+ * statement, so of two downloads at once exactly one gets it.
+ */
+export async function findDownload(
+  db: Db,
+  params: { tokenHash: string; at: Date; take: boolean },
+): Promise<DownloadRow | undefined> {
+  const usable = and(
+    eq(downloads.tokenHash, params.tokenHash),
+    gt(downloads.expiresAt, params.at),
+    or(eq(downloads.once, false), isNull(downloads.downloadedAt)),
+  );
+  if (!params.take) {
+    const [row] = await db.select().from(downloads).where(usable);
+    return row;
+  }
+  const [row] = await db.select().from(downloads).where(usable).for('update');
+  if (!row) return undefined;
+  if (row.once)
+    await db.update(downloads).set({ downloadedAt: params.at, content: '' }).where(eq(downloads.id, row.id));
+  return row;
+}

@@ -1,0 +1,140 @@
+import { parse } from 'csv-parse/sync';
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
+import { loadEnv } from '../../src/config/env.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { auditLog, downloads, supplyRequests } from '../../src/db/schema/index.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const office = buildOfficeConfig();
+const zone = office.office.timezone;
+const NOW = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
+const REQUESTS = 105;
+
+/** A CSV read as strictly as RFC 4180 has it: BOM, CRLF after every record, every row as wide as the header. */
+function parseStrictCsv(bytes: Buffer): string[][] {
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  expect(text.startsWith('\uFEFF')).toBe(true);
+  expect(text.endsWith('\r\n')).toBe(true);
+  const records: string[][] = parse(text, { bom: true, record_delimiter: '\r\n' });
+  for (const record of records) expect(record).toHaveLength(records[0]?.length ?? 0);
+  return records;
+}
+
+describe('exports as files in the sandbox: a link that works once, for 24 hours', () => {
+  let database: Database;
+  let app: Frontdesk;
+  let now = NOW;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: null });
+    app = await startFrontdesk({
+      env: { ...loadEnv({ SANDBOX: '1' }), port: 0 },
+      office,
+      database,
+      jobs: [],
+      clock: () => now,
+      logger: createRecordingLogger('warn').logger,
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.close();
+  });
+
+  const command = async (as: string, text: string) => {
+    const response = await fetch(`${app.url}/sandbox/api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: app.url, 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify({ as, text }),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { reply: string | null };
+  };
+  const linkIn = (html: string | null) => {
+    const href = /href="([^"]+\/exports\/[^"]+\.csv)"/.exec(html ?? '')?.[1];
+    if (!href) throw new Error(`no download link in ${html}`);
+    return href.replaceAll('&amp;', '&');
+  };
+
+  it('gives every row of the month in a strict CSV, once; the second try and a HEAD after it get 404', async () => {
+    for (let index = 0; index < REQUESTS; index += 1)
+      await command('sam-lee', `/supplies ${index + 1} GLV-M`);
+    const stored = await database.db.select().from(supplyRequests);
+    expect(stored).toHaveLength(REQUESTS);
+
+    const answer = await command('dana-reyes', '/supplies export 2026-11');
+    expect(answer.reply).toContain(`Supply requests, November 2026: ${REQUESTS} rows, as a CSV file.`);
+    const link = linkIn(answer.reply);
+    expect(link.startsWith(`${app.url}/exports/`)).toBe(true);
+
+    const head = await fetch(link, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    const first = await fetch(link);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(first.headers.get('content-disposition')).toBe('attachment; filename="supplies-2026-11.csv"');
+    const records = parseStrictCsv(Buffer.from(await first.arrayBuffer()));
+    expect(records[0]?.[0]).toBe('reference');
+    expect(records.slice(1)).toHaveLength(stored.length);
+    expect(records.slice(1).map((row) => row[0])).toEqual(
+      [...stored].sort((a, b) => a.number - b.number).map((row) => `SR-${row.number}`),
+    );
+
+    expect((await fetch(link)).status).toBe(404);
+    expect((await fetch(link, { method: 'HEAD' })).status).toBe(404);
+    const audited = await database.db.select().from(auditLog).where(eq(auditLog.action, 'export.downloaded'));
+    expect(audited).toHaveLength(1);
+    // Only a hash of the token is stored, and the file is gone once downloaded.
+    const [kept] = await database.db.select().from(downloads);
+    expect(link).not.toContain(kept?.tokenHash ?? 'no row');
+    expect(kept?.content).toBe('');
+  });
+
+  it('stops working after 24 hours, and a made-up token is a 404 like any unknown page', async () => {
+    const link = linkIn((await command('dana-reyes', '/creds export')).reply);
+    now = NOW.plus({ hours: 24, minutes: 1 });
+    expect((await fetch(link)).status).toBe(404);
+    now = NOW;
+    expect((await fetch(`${app.url}/exports/${'A'.repeat(32)}.csv`)).status).toBe(404);
+    expect((await fetch(`${app.url}/exports/../../etc/passwd`)).status).toBe(404);
+  });
+
+  it('keeps an export from anyone but a manager', async () => {
+    const answer = await command('sam-lee', '/complaint export');
+    expect(answer.reply).toContain('Only managers');
+    expect(answer.reply).not.toContain('/exports/');
+  });
+});
+
+describe('exports as files in Slack: uploaded into the manager’s direct messages', () => {
+  let slack: SlackHarness;
+
+  beforeAll(async () => {
+    slack = await startSlackHarness({ command: '/supplies', office, now: NOW });
+  });
+  afterAll(() => slack?.stop());
+
+  it('uploads the whole CSV through the external upload flow, to the DM, and puts no CSV text in chat', async () => {
+    for (let index = 0; index < REQUESTS; index += 1) await slack.slash(`${index + 1} GLV-M`);
+    const answer = await slack.slash('export 2026-11', { userId: 'U0DANA' });
+    expect(answer.text).toBe(`Supply requests, November 2026: ${REQUESTS} rows, as a CSV file.`);
+    const upload = await waitFor(() => slack.api.uploads.find((file) => file.channel), 'the upload');
+    expect(upload).toMatchObject({ filename: 'supplies-2026-11.csv', channel: 'U0DANA' });
+    expect(upload.title).toBe('Supply requests, November 2026 (CSV)');
+    const records = parseStrictCsv(upload.bytes);
+    expect(records.slice(1)).toHaveLength((await slack.db.select().from(supplyRequests)).length);
+    expect(records.slice(1)).toHaveLength(REQUESTS);
+    const [asked] = slack.api.callsTo('files.getUploadURLExternal');
+    expect(Number(asked?.body.length)).toBe(upload.bytes.length);
+    // The chat answer names the file; its rows are only in the file.
+    expect(JSON.stringify(slack.api.callsTo('chat.postMessage').map((call) => call.body))).not.toContain(
+      'SR-1,',
+    );
+  });
+});
