@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { parseOfficeConfig } from '../../src/config/office.ts';
 import {
   buildReportFigures,
   findFirstWorkingDayOfMonth,
@@ -9,7 +10,7 @@ import {
   type ReportFacts,
   type ReportPeriod,
 } from '../../src/domain/report.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, readExampleOfficeYaml } from '../helpers/office.ts';
 
 const office = buildOfficeConfig();
 const zone = office.office.timezone; // America/New_York
@@ -353,5 +354,21 @@ describe('buildReportFigures', () => {
       { company: 'Acme Pharma', visits: 2 },
       { company: 'Beta Labs', visits: 1 },
     ]);
+  });
+});
+
+describe('report.to in office.yaml', () => {
+  it('takes staff names, and stops start-up with one line naming a name not on the staff list', () => {
+    const yaml = readExampleOfficeYaml();
+    expect(
+      parseOfficeConfig(`${yaml}\nreport: { to: [Dana Reyes, Luis Ortega] }\n`, 'office.yaml').report,
+    ).toEqual({
+      to: ['Dana Reyes', 'Luis Ortega'],
+    });
+    expect(() =>
+      parseOfficeConfig(`${yaml}\nreport: { to: [Dana Reyes, Nobody Here] }\n`, 'office.yaml'),
+    ).toThrow(
+      'office.yaml: report.to.1: Nobody Here is not in staff; use a name exactly as the staff list has it',
+    );
   });
 });
