@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: ack-load, then start-up (with the memory the app had after the load), then
- * digest-scale; `npm run bench -- startup digest-scale` runs only those. Each prints its table with every
+ * digest-scale, then report-build; `npm run bench -- startup digest-scale` runs only those. Each prints its table with every
  * goal marked met or MISSED and writes its JSON to bench/results/. A missed goal is reported, not a
  * failure: the exit code says only whether the run itself worked. The soak is `npm run bench:soak`.
  */
@@ -8,9 +8,10 @@ import { formatAckLoad, readLoadOptions, runAckLoad } from './ack-load.ts';
 import { runDigestScale } from './digest-scale.ts';
 import { benchServerUrl, readPostgresVersion } from './lib/postgres.ts';
 import { describeMachine, writeResults } from './lib/results.ts';
+import { formatReportBuild, runReportBuild } from './report-build.ts';
 import { formatStartup, runStartup } from './startup.ts';
 
-const PARTS = ['ack-load', 'startup', 'digest-scale'] as const;
+const PARTS = ['ack-load', 'startup', 'digest-scale', 'report-build'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((part) => !(PARTS as readonly string[]).includes(part));
 if (unknown.length > 0) {
@@ -56,6 +57,13 @@ if (runs('startup')) {
 if (runs('digest-scale')) {
   const digest = await runDigestScale({ databaseUrl: benchServerUrl, log });
   if (!digest.goalsMet) missed += 1;
+}
+
+if (runs('report-build')) {
+  const report = await runReportBuild({ databaseUrl: benchServerUrl, log });
+  writeResults('report-build', { measuredAt: new Date().toISOString(), machine, ...report });
+  log(`\n${formatReportBuild(report)}\n`);
+  missed += report.goals.filter((goal) => !goal.met).length;
 }
 
 log(

@@ -348,6 +348,15 @@ export const officeConfigSchema = z
       })
       .strict()
       .optional(),
+    // Optional: who gets the monthly practice report on the first working day; every manager without it.
+    report: z
+      .object({
+        to: z
+          .array(z.string().trim().min(1).max(100))
+          .min(1, 'name at least one person, or leave report out'),
+      })
+      .strict()
+      .optional(),
     // Optional: recurring checks (a vaccine fridge's temperature twice a day), recorded with /checks.
     checks: z.array(checkSchema).max(50).optional(),
     // Optional: the Microsoft 365 tenants whose Teams activities are served; without it (and without
@@ -449,6 +458,14 @@ export const officeConfigSchema = z
         message: `must be at least ackDays (${complaints.ackDays})`,
       });
     }
+    (config.report?.to ?? []).forEach((name, index) => {
+      if (!config.staff.some((member) => slugifyName(member.name) === slugifyName(name)))
+        issue.addIssue({
+          code: 'custom',
+          path: ['report', 'to', index],
+          message: `${name} is not in staff; use a name exactly as the staff list has it`,
+        });
+    });
     const officer = complaints?.privacyOfficer;
     if (officer && !config.staff.some((member) => slugifyName(member.name) === slugifyName(officer))) {
       issue.addIssue({

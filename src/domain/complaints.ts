@@ -75,6 +75,26 @@ export const MAX_COMPLAINT_TEXT = 3000;
 // The defaults live with the config schema that applies them; re-exported beside readComplaintSettings.
 export { COMPLAINT_DEFAULTS };
 
+/** Categories as forms and cards name them. */
+export const COMPLAINT_CATEGORY_LABELS: Record<ComplaintCategory, string> = {
+  wait_time: 'Wait time',
+  billing: 'Billing',
+  staff_conduct: 'Staff conduct',
+  clinical_care: 'Clinical care',
+  communication: 'Communication',
+  facility: 'Facility',
+  privacy: 'Privacy / HIPAA',
+  other: 'Other',
+};
+
+/** Severities as forms and cards name them. */
+export const COMPLAINT_SEVERITY_LABELS: Record<ComplaintSeverity, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  urgent: 'Urgent',
+};
+
 /** The statuses each step starts from; the repository changes a row only while it is still in one of them. */
 export const COMPLAINT_STEP_FROM: Readonly<Record<ComplaintStep, readonly ComplaintStatus[]>> = {
   acknowledge: ['new'],

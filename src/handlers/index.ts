@@ -15,6 +15,7 @@ import type { ScheduledJob } from './kernel/jobs.ts';
 import type { Message } from './kernel/message.ts';
 import { describeAllCommands } from './kernel/usage.ts';
 import { repMeetingsFeature } from './rep-meetings/index.ts';
+import { reportFeature } from './report/index.ts';
 import { suppliesFeature } from './supplies/index.ts';
 import { timeOffFeature } from './time-off/index.ts';
 
@@ -32,6 +33,7 @@ export const FEATURES: readonly Feature[] = [
   repMeetingsFeature,
   credentialsFeature,
   checksFeature,
+  reportFeature,
 ];
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.

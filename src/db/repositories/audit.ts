@@ -1,3 +1,4 @@
+import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
 import type { Db } from '../client.ts';
 import { auditLog } from '../schema/index.ts';
@@ -11,6 +12,8 @@ export async function createAuditEntry(
     action: string;
     entity: string;
     detail?: Record<string, unknown>;
+    /** when it happened, as the handler's clock read it; the database's clock otherwise */
+    at?: Date;
   },
 ): Promise<void> {
   await db.insert(auditLog).values({
@@ -21,5 +24,27 @@ export async function createAuditEntry(
     action: entry.action,
     entity: entry.entity,
     detail: entry.detail ?? {},
+    ...(entry.at ? { at: entry.at } : {}),
   });
+}
+
+export type AuditRow = typeof auditLog.$inferSelect;
+
+/** Every entry of one action within [from, to), oldest first: e.g. the stock counts of a month for its report. */
+export async function listAuditEntriesBetween(
+  db: Db,
+  params: { officeId: string; action: string; from: Date; to: Date },
+): Promise<AuditRow[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.officeId, params.officeId),
+        eq(auditLog.action, params.action),
+        gte(auditLog.at, params.from),
+        lt(auditLog.at, params.to),
+      ),
+    )
+    .orderBy(asc(auditLog.at), asc(auditLog.id));
 }

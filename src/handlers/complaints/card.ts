@@ -2,10 +2,10 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { ComplaintRow } from '../../db/repositories/complaints.ts';
 import {
+  COMPLAINT_CATEGORY_LABELS,
+  COMPLAINT_SEVERITY_LABELS,
   type ComplaintAbout,
-  type ComplaintCategory,
   type ComplaintClockState,
-  type ComplaintSeverity,
   type ComplaintStatus,
   countComplaintAgeDays,
   isPastDueDay,
@@ -23,25 +23,8 @@ export const COMPLAINT_ABOUT_LABELS: Record<ComplaintAbout, string> = {
   staff: 'Staff',
 };
 
-/** Categories as forms and cards name them. */
-export const COMPLAINT_CATEGORY_LABELS: Record<ComplaintCategory, string> = {
-  wait_time: 'Wait time',
-  billing: 'Billing',
-  staff_conduct: 'Staff conduct',
-  clinical_care: 'Clinical care',
-  communication: 'Communication',
-  facility: 'Facility',
-  privacy: 'Privacy / HIPAA',
-  other: 'Other',
-};
-
-/** Severities as forms and cards name them. */
-export const COMPLAINT_SEVERITY_LABELS: Record<ComplaintSeverity, string> = {
-  low: 'Low',
-  medium: 'Medium',
-  high: 'High',
-  urgent: 'Urgent',
-};
+// The labels live in the domain so the monthly report names categories and severities the same way.
+export { COMPLAINT_CATEGORY_LABELS, COMPLAINT_SEVERITY_LABELS };
 
 /** States as cards, lists and refusals name them. */
 export const COMPLAINT_STATUS_LABELS: Record<ComplaintStatus, string> = {

@@ -47,7 +47,7 @@ export async function listOpen(ctx: HandlerContext): Promise<Outcome> {
 }
 
 export async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
+  const { actor, db, now, officeId, zone } = ctx;
   const example = `/complaint export ${now.setZone(zone).toFormat('yyyy-MM')}`;
   const month = monthText === '' ? undefined : DateTime.fromFormat(monthText, 'yyyy-MM', { zone });
   if (month && !month.isValid) {

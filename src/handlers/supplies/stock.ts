@@ -70,6 +70,8 @@ export async function recordStock(words: string[], ctx: HandlerContext): Promise
     action: 'supplies.counted',
     entity: item.sku,
     detail: { count: stock.onHand },
+    // the count's own time, so the monthly report places it in the month it was made
+    at: now.toJSDate(),
   });
   const incoming = sumIncoming(await listOpenSupplyRequests(db, officeId)).get(item.sku);
   const coming = (incoming?.onOrder ?? 0) + (incoming?.toOrder ?? 0);
