@@ -105,6 +105,25 @@ describe('exports as files in the sandbox: a link that works once, for 24 hours'
     expect((await fetch(`${app.url}/exports/../../etc/passwd`)).status).toBe(404);
   });
 
+  it('shows the report’s charts as pictures frontdesk serves, readable more than once, with the figures as a CSV', async () => {
+    const answer = await command('dana-reyes', '/report 2026-11');
+    const images = [...(answer.reply ?? '').matchAll(/<img class="card-image" src="([^"]+\.png)"/g)].map(
+      (match) => match[1] ?? '',
+    );
+    expect(images.length).toBeGreaterThan(0);
+    for (const url of images.slice(0, 2)) {
+      for (let time = 0; time < 2; time += 1) {
+        const picture = await fetch(url);
+        expect(picture.status).toBe(200);
+        expect(picture.headers.get('content-type')).toBe('image/png');
+        const bytes = Buffer.from(await picture.arrayBuffer());
+        expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+        expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1440, 720]);
+      }
+    }
+    expect(linkIn(answer.reply)).toContain('/exports/');
+  });
+
   it('keeps an export from anyone but a manager', async () => {
     const answer = await command('sam-lee', '/complaint export');
     expect(answer.reply).toContain('Only managers');
