@@ -1,8 +1,12 @@
+import type { DateTime } from 'luxon';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
+import type { Person } from '../../domain/people.ts';
 import type { HandlerContext } from './context.ts';
 import type { FeatureDigest, PendingLoader } from './digest.ts';
 import type { FeatureEvent } from './events.ts';
 import type { ScheduledJob } from './jobs.ts';
-import type { Effect, Outcome } from './message.ts';
+import type { Effect, Message, Outcome } from './message.ts';
 
 export type CommandHandler = (text: string, ctx: HandlerContext) => Promise<Outcome>;
 export type ActionHandler = (value: string, ctx: HandlerContext) => Promise<Outcome>;
@@ -19,6 +23,18 @@ export type EventHandlers = {
     ctx: HandlerContext,
   ) => Promise<Effect[]>;
 };
+
+/**
+ * What a feature shows on one person's home (the Slack App Home tab; `home` typed to the bot in Teams and
+ * the sandbox): messages with that person's own things, and for managers the cards they can act on, with
+ * the same buttons. Private to the person: nothing here is ever posted where others read it.
+ */
+export type HomeLoader = (ctx: {
+  db: Db;
+  office: OfficeConfig;
+  person: Person;
+  now: DateTime;
+}) => Promise<Message[]>;
 
 /** A word after the command that chooses what it does (`/timeoff list all`), declared so the router can enforce who may use it. */
 export interface Subcommand {
@@ -59,4 +75,6 @@ export interface Feature {
   pending?: PendingLoader;
   /** what it does when another feature publishes an event */
   on?: EventHandlers;
+  /** its part of a person's home */
+  home?: HomeLoader;
 }
