@@ -6,7 +6,7 @@ import type { Env } from '../config/env.ts';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Database, Db } from '../db/client.ts';
 import { getChannelBinding } from '../db/repositories/teams-conversations.ts';
-import { FEATURES, SCHEDULED_JOBS } from '../handlers/index.ts';
+import { FEATURES, loadHome, SCHEDULED_JOBS } from '../handlers/index.ts';
 import {
   type ChannelRoute,
   type Dispatch,
@@ -104,7 +104,13 @@ export async function startFrontdesk(options: FrontdeskOptions) {
 
   // Platform SDKs load only when their platform is on: the Teams SDK alone takes seconds to import.
   const slack = env.slack
-    ? (await import('./slack/register.ts')).createSlackApp({ settings: env.slack, office, logger, dispatch })
+    ? (await import('./slack/register.ts')).createSlackApp({
+        settings: env.slack,
+        office,
+        logger,
+        dispatch,
+        loadHome: (person) => loadHome(database.db, office, person, clock()),
+      })
     : undefined;
   const teams = teamsOn
     ? (await import('./teams/register.ts')).createTeamsBot({

@@ -3,10 +3,12 @@ import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import type { IsoDay } from '../domain/dates.ts';
 import type { HuddleDigest } from '../domain/digest.ts';
+import type { Person } from '../domain/people.ts';
 import { callOutsFeature } from './call-outs/index.ts';
 import { checksFeature } from './checks/index.ts';
 import { complaintsFeature } from './complaints/index.ts';
 import { credentialsFeature } from './credentials/index.ts';
+import { createHomeFeature, loadHome as loadHomeOf } from './home/index.ts';
 import { loadHuddleDigest as loadDigestOf, loadWaitingDecisions as loadWaitingOf } from './huddle/digest.ts';
 import { createHuddleFeature } from './huddle/index.ts';
 import type { PendingDecision } from './kernel/digest.ts';
@@ -32,6 +34,8 @@ export const FEATURES: readonly Feature[] = [
   complaintsFeature,
   repMeetingsFeature,
   credentialsFeature,
+  // Home reads every feature's part when it is drawn, like the huddle.
+  createHomeFeature(() => FEATURES),
   checksFeature,
   reportFeature,
 ];
@@ -80,3 +84,8 @@ export function loadWaitingDecisions(db: Db, office: OfficeConfig): Promise<Pend
 }
 
 export { renderHuddleDigest } from './huddle/digest.ts';
+
+/** A person's home (Slack's App Home): every feature's part for them, as messages. */
+export function loadHome(db: Db, office: OfficeConfig, person: Person, now: DateTime): Promise<Message[]> {
+  return loadHomeOf(FEATURES, { db, office, person, now });
+}

@@ -56,11 +56,15 @@ describe('manifests/teams/manifest.json', () => {
     icons: { color: string; outline: string };
   };
 
-  it('lists every command word, and help, for the bot in personal, team and group chats', () => {
+  it('suggests command words and help, within Teams’ ten, for the bot in personal, team and group chats', () => {
     const [bot] = teams.bots;
     expect(bot?.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
-    const titles = bot?.commandLists.flatMap((list) => list.commands.map((command) => command.title)).sort();
-    expect(titles).toEqual([...COMMAND_WORDS, 'help'].sort());
+    const titles = bot?.commandLists.flatMap((list) => list.commands.map((command) => command.title)) ?? [];
+    // Teams shows at most ten suggestions; every other command word works typed all the same.
+    expect(titles.length).toBeLessThanOrEqual(10);
+    expect(titles).toContain('help');
+    for (const title of titles) expect([...COMMAND_WORDS, 'help']).toContain(title);
+    expect(new Set(titles).size).toBe(titles.length);
     expect(bot?.botId).toBe('{{MICROSOFT_APP_ID}}');
   });
 

@@ -32,6 +32,7 @@ describe('a form that misses Slack’s 3-second window', () => {
       office: buildOfficeConfig(),
       logger: createRecordingLogger('warn').logger,
       dispatch: slowFormDispatch,
+      loadHome: async () => [],
     });
     server = createServer((request, response) => void slack.handleRequest(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -95,9 +95,15 @@ describe.each(databaseTargets())(
         members: [{ id: '29:dana' }],
         tenantId: '00000000-0000-4000-8000-000000000001',
       });
-      const exported = text(connector.postsIn(chat?.conversationId ?? '').at(-1)?.body);
-      expect(exported).toContain('Complaints export');
-      expect(exported).toContain('Waited an hour at check-in');
+      const answer = connector.postsIn(chat?.conversationId ?? '').at(-1)?.body;
+      expect(text(answer)).toContain('Complaints, all time: 1 row, as a CSV file.');
+      // The text is only in the file behind the one-time link, never in a chat message.
+      expect(JSON.stringify(answer)).not.toContain('Waited an hour at check-in');
+      const link = /"url":"([^"]+\/exports\/[^"]+\.csv)"/.exec(JSON.stringify(answer))?.[1] ?? '';
+      const file = await fetch(link);
+      expect(file.status).toBe(200);
+      expect(await file.text()).toContain('Waited an hour at check-in');
+      expect((await fetch(link)).status).toBe(404);
       // The new chat is remembered, so direct messages and later answers reach Dana there.
       const stored = await database.db.select().from(teamsConversations);
       expect(stored).toContainEqual(

@@ -164,6 +164,8 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
       }
       case 'upload':
         return { ok: true };
+      case 'views.publish':
+        return { ok: true, view: { id: `V${String(sequence++).padStart(8, '0')}`, type: 'home' } };
       case 'views.open':
         return { ok: true, view: { id: `V${String(sequence++).padStart(8, '0')}` } };
       case 'response_url':

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SlackSettings } from '../../config/env.ts';
 import type { OfficeConfig } from '../../config/office.ts';
-import { resolvePerson } from '../../domain/people.ts';
+import { listManagers, type Person, resolvePerson } from '../../domain/people.ts';
 import {
   ACTION_IDS,
   COMMAND_WORDS,
@@ -18,7 +18,7 @@ import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { Message, Outcome } from '../../handlers/kernel/message.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
-import { formToModal, fromSlackActionId, replyToSlackMessage } from './render.ts';
+import { buildHomeView, formToModal, fromSlackActionId, replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
 import { uploadToDirectMessage } from './uploads.ts';
 
@@ -151,6 +151,8 @@ export function createSlackApp(params: {
   office: OfficeConfig;
   logger: Logger;
   dispatch: Dispatch;
+  /** a person's home, as each feature draws its part */
+  loadHome: (person: Person) => Promise<Message[]>;
 }) {
   const { settings, office, dispatch } = params;
   const logger = params.logger.child({ component: 'slack' });
@@ -204,6 +206,7 @@ export function createSlackApp(params: {
       const reply = outcome.form ? formTooLate(command.command) : outcome.reply;
       if (reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(reply) });
       await sendAttachments(client, command.user_id, outcome);
+      refreshHomes(client, command.user_id, outcome);
       return;
     }
     if (early.form) {
@@ -214,6 +217,7 @@ export function createSlackApp(params: {
     }
     await ack(early.reply ? { response_type: 'ephemeral', ...replyToSlackMessage(early.reply) } : undefined);
     await sendAttachments(client, command.user_id, early);
+    refreshHomes(client, command.user_id, early);
   });
 
   const actionPattern = new RegExp(`^(${ACTION_IDS.join('|')})(#\\d+)?$`);
@@ -244,14 +248,18 @@ export function createSlackApp(params: {
       parsed.data.channel?.id,
       parsed.data.response_url,
     );
-    if (outcome.reply) {
+    // A press on the Home tab comes with no response URL: the answer goes to the person's direct messages.
+    if (outcome.reply && parsed.data.response_url) {
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
         ...replyToSlackMessage(outcome.reply),
       });
+    } else if (outcome.reply) {
+      await answerPrivately(client, parsed.data.user.id, undefined, outcome.reply);
     }
     await sendAttachments(client, parsed.data.user.id, outcome);
+    refreshHomes(client, parsed.data.user.id, outcome);
   });
 
   const formPattern = new RegExp(`^(${FORM_IDS.join('|')})$`);
@@ -282,9 +290,40 @@ export function createSlackApp(params: {
     await ack();
     if (outcome.reply) await answerPrivately(client, user.id, meta.channel, outcome.reply);
     await sendAttachments(client, user.id, outcome);
+    refreshHomes(client, user.id, outcome);
     if (outcome.source && meta.source && isSlackResponseUrl(meta.source, settings.apiUrl)) {
       await redrawSource(meta.source, outcome.source);
     }
+  });
+
+  /** Draws a person's Home tab as it stands; a failure costs a stale tab, nothing else. */
+  async function publishHome(client: WebClient, userId: string): Promise<void> {
+    try {
+      const person = resolvePerson(office, 'slack', userId);
+      const messages = await params.loadHome(person);
+      await client.views.publish({ user_id: userId, view: buildHomeView(person, messages) });
+    } catch (error) {
+      logger.warn({ type: error instanceof Error ? error.name : typeof error }, 'could not draw a Home tab');
+    }
+  }
+
+  /**
+   * Redraws the Home tabs an input may have changed: the person who acted, everyone it messaged, and the
+   * managers when it posted or redrew a card (their tabs list the decisions waiting). Not awaited: Home
+   * follows the answer.
+   */
+  function refreshHomes(client: WebClient, userId: string, outcome: Outcome): void {
+    if (outcome.effects.length === 0 && !outcome.reply) return;
+    const users = new Set([userId]);
+    for (const effect of outcome.effects)
+      if (effect.kind === 'dm' && effect.to.platform === 'slack') users.add(effect.to.userId);
+    if (outcome.effects.some((effect) => effect.kind !== 'dm'))
+      for (const manager of listManagers(office)) if (manager.slack) users.add(manager.slack);
+    void Promise.all([...users].map((user) => publishHome(client, user)));
+  }
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab === 'home') await publishHome(client, event.user);
   });
 
   /** Uploads an outcome's files into the person's direct messages; if Slack will not take them, says so. */

@@ -1,4 +1,5 @@
 import type { KnownBlock, View } from '@slack/web-api';
+import type { Person } from '../../domain/people.ts';
 import { type Button, bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 // Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
@@ -235,4 +236,28 @@ function linesToBlocks(lines: readonly string[]): KnownBlock[] {
     .filter((line) => line.trim() !== '')
     .flatMap((line) => escapeInPieces(line, LIMITS.section))
     .map((piece) => ({ type: 'section', text: { type: 'mrkdwn', text: piece, verbatim: true } }));
+}
+
+// Slack takes at most 100 blocks in a Home tab.
+const HOME_BLOCKS = 100;
+
+/** A person's home as a Slack Home tab: each part's blocks, divided, cut to Slack's 100 blocks. */
+export function buildHomeView(person: Pick<Person, 'name'>, messages: readonly Message[]): View {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: cutText(`frontdesk — ${person.name}`, LIMITS.header), emoji: true },
+    },
+  ];
+  if (messages.length === 0)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: 'Nothing of yours is open.', verbatim: true },
+    });
+  for (const message of messages) {
+    const drawn = replyToBlocks(message);
+    if (blocks.length + drawn.length + 1 > HOME_BLOCKS) break;
+    blocks.push({ type: 'divider' }, ...drawn);
+  }
+  return { type: 'home', blocks };
 }

@@ -2,6 +2,7 @@ import type { HandlerContext } from '../kernel/context.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { credentialsDigest } from './digest.ts';
+import { credentialsHome } from './home.ts';
 import { CREDENTIAL_FORMS } from './ids.ts';
 import { addFromText, buildAddForm, renew, submitAddForm } from './intake.ts';
 import { exportAll, listAll, listMine } from './lists.ts';
@@ -48,4 +49,5 @@ export const credentialsFeature: Feature = {
   forms: { [CREDENTIAL_FORMS.add]: submitAddForm },
   jobs: [credentialRemindersJob],
   digest: credentialsDigest,
+  home: credentialsHome,
 };

@@ -12,6 +12,7 @@ import {
   supplyRequestKind,
 } from './decisions.ts';
 import { exportMonth } from './export.ts';
+import { suppliesHome } from './home.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from './ids.ts';
 import { buildRequestForm, chooseFromButton, fileFromText, submitRequestForm } from './intake.ts';
 import { listOpen } from './lists.ts';
@@ -69,4 +70,5 @@ export const suppliesFeature: Feature = {
   },
   digest: suppliesDigest,
   pending: listPendingSupplies,
+  home: suppliesHome,
 };

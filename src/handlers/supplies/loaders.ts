@@ -116,7 +116,7 @@ export async function loadPendingCards(
   db: Db,
   office: OfficeConfig,
   now: DateTime,
-  except: SupplyRow,
+  except?: SupplyRow,
 ): Promise<{ row: SupplyRow; message: Message }[]> {
   const [open, stock, monthSpentCents] = await Promise.all([
     listOpenSupplyRequests(db, office.office.id),
@@ -126,7 +126,7 @@ export async function loadPendingCards(
   const onHand = new Map(stock.map((entry) => [entry.sku, entry.onHand]));
   const incoming = sumIncoming(open);
   return open
-    .filter((row) => row.status === 'pending' && row.id !== except.id)
+    .filter((row) => row.status === 'pending' && row.id !== except?.id)
     .map((row) => ({
       row,
       message: buildSupplyCard(office, row, now, {

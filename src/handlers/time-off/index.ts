@@ -6,6 +6,7 @@ import { adjustBalance, showBalance } from './adjustments.ts';
 import { approve, cancelCommand, cancelWithReason, deny, timeOffRequestKind } from './decisions.ts';
 import { listPendingTimeOff, timeOffDigest } from './digest.ts';
 import { exportTimeOff } from './export.ts';
+import { timeOffHome } from './home.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { buildRequestForm, fileFromText, refuseNonStaff, submitRequestForm } from './intake.ts';
 import { listEveryone, listMine } from './lists.ts';
@@ -71,6 +72,7 @@ export const timeOffFeature: Feature = {
     [TIME_OFF_FORMS.cancelReason]: stepFormHandler(timeOffRequestKind, cancelWithReason),
   },
   jobs: [leaveYearEndJob],
+  home: timeOffHome,
   digest: timeOffDigest,
   pending: listPendingTimeOff,
   on: {

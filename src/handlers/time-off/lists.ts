@@ -1,19 +1,28 @@
+import type { DateTime } from 'luxon';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
 import { listActiveTimeOffForPerson, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
 import { findLeaveBank } from '../../domain/leave-banks.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
-import type { Outcome } from '../kernel/message.ts';
+import type { Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import { describeBankLines, loadLeaveFacts } from './balances.ts';
 import { describeTimeOffDays, describeWorkingDays } from './card.ts';
 
-export async function listMine(ctx: HandlerContext): Promise<Outcome> {
-  const { office, actor, db, now, officeId, zone } = ctx;
+/** A person's upcoming and pending time off, and their balance per bank as of today. */
+export async function describeMyTimeOff(
+  db: Db,
+  office: OfficeConfig,
+  personKey: string,
+  now: DateTime,
+): Promise<Message> {
+  const zone = office.office.timezone;
   const today = getOfficeDay(now, zone);
-  const rows = await listActiveTimeOffForPerson(db, officeId, actor.key, today);
+  const rows = await listActiveTimeOffForPerson(db, office.office.id, personKey, today);
   const year = now.setZone(zone).year;
-  const leave = await loadLeaveFacts(db, office, actor.key, year, year);
+  const leave = await loadLeaveFacts(db, office, personKey, year, year);
   // With policies, each request names the bank it draws from.
   const banked = (office.timeoff.policies?.length ?? 0) > 0;
   const lines = rows.map(
@@ -22,11 +31,15 @@ export async function listMine(ctx: HandlerContext): Promise<Outcome> {
   );
   if (lines.length === 0) lines.push('You have no upcoming or pending time off.');
   lines.push(...describeBankLines(office, year, today, leave));
-  return replyOnly({
+  return {
     text: `Your time off: ${rows.length} upcoming or pending`,
     title: 'Your time off',
     lines,
-  });
+  };
+}
+
+export async function listMine(ctx: HandlerContext): Promise<Outcome> {
+  return replyOnly(await describeMyTimeOff(ctx.db, ctx.office, ctx.actor.key, ctx.now));
 }
 
 const LIST_ALL_DAYS = 30;

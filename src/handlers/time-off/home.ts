@@ -1,0 +1,20 @@
+import { listPendingTimeOffRequests } from '../../db/repositories/time-off.ts';
+import { isOnStaffList } from '../../domain/people.ts';
+import type { HomeLoader } from '../kernel/feature.ts';
+import type { Message } from '../kernel/message.ts';
+import { describeMyTimeOff } from './lists.ts';
+import { loadTimeOffCard } from './loaders.ts';
+
+// Home shows the oldest decisions waiting; the approvals channel has the rest.
+const HOME_CARDS = 10;
+
+/** Home: the person's time off and balances; for managers, each request waiting, with Approve and Deny. */
+export const timeOffHome: HomeLoader = async ({ db, office, person, now }) => {
+  const messages: Message[] = [];
+  if (isOnStaffList(person)) messages.push(await describeMyTimeOff(db, office, person.key, now));
+  if (person.isManager) {
+    const pending = await listPendingTimeOffRequests(db, office.office.id);
+    for (const row of pending.slice(0, HOME_CARDS)) messages.push(await loadTimeOffCard(db, office, row));
+  }
+  return messages;
+};
