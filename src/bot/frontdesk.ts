@@ -148,7 +148,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
       }
       return;
     }
-    if (path === '/slack/events' && slack) {
+    if (path === '/slack/events' && slack && env.slack?.mode === 'http') {
       await slack.handleRequest(request, response);
       return;
     }
@@ -183,6 +183,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
   });
   deliverer.start();
   scheduler.start();
+  await slack?.start();
   const address = server.address() as AddressInfo;
   const url = `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${address.port}`;
 
@@ -199,6 +200,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
       const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
       await closed;
       clearTimeout(timer);
+      await slack?.stop();
       await scheduler.stop();
       await deliverer.stop();
     },

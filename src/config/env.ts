@@ -23,6 +23,10 @@ const envSchema = z.object({
     .regex(/^xox[bp]-/, 'expected a bot token starting with xoxb-')
     .optional(),
   SLACK_API_URL: z.url({ error: 'expected a URL like https://slack.com/api/' }).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'expected an app-level token starting with xapp- (scope connections:write)')
+    .optional(),
   MICROSOFT_APP_ID: z.string().min(1).optional(),
   MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
   MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
@@ -38,11 +42,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export interface SlackSettings {
-  signingSecret: string;
-  botToken: string;
-  apiUrl: string | undefined;
-}
+/**
+ * Slack over HTTP (requests to /slack/events, checked with the signing secret), or, with an app-level
+ * token, over Socket Mode: frontdesk connects out to Slack and needs no public address.
+ */
+export type SlackSettings = { botToken: string; apiUrl: string | undefined } & (
+  | { mode: 'http'; signingSecret: string }
+  | { mode: 'socket'; appToken: string }
+);
 
 export interface Env {
   port: number;
@@ -70,7 +77,13 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     throw new ConfigError(`${name}: ${first?.message ?? 'invalid value'}`);
   }
   const raw = result.data;
-  if ((raw.SLACK_SIGNING_SECRET === undefined) !== (raw.SLACK_BOT_TOKEN === undefined)) {
+  if (raw.SLACK_APP_TOKEN !== undefined && raw.SLACK_BOT_TOKEN === undefined) {
+    throw new ConfigError('SLACK_BOT_TOKEN: must be set too (Socket Mode needs the bot token as well)');
+  }
+  if (
+    raw.SLACK_APP_TOKEN === undefined &&
+    (raw.SLACK_SIGNING_SECRET === undefined) !== (raw.SLACK_BOT_TOKEN === undefined)
+  ) {
     const missing = raw.SLACK_SIGNING_SECRET === undefined ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
     throw new ConfigError(
       `${missing}: must be set too (Slack needs both the signing secret and the bot token)`,
@@ -80,10 +93,23 @@ export function loadEnv(source: NodeJS.ProcessEnv): Env {
     const missing = raw.MICROSOFT_APP_ID === undefined ? 'MICROSOFT_APP_ID' : 'MICROSOFT_APP_PASSWORD';
     throw new ConfigError(`${missing}: must be set too (Teams needs both the app id and the app password)`);
   }
-  const slack =
-    raw.SLACK_SIGNING_SECRET && raw.SLACK_BOT_TOKEN
-      ? { signingSecret: raw.SLACK_SIGNING_SECRET, botToken: raw.SLACK_BOT_TOKEN, apiUrl: raw.SLACK_API_URL }
-      : undefined;
+  const slack: SlackSettings | undefined = !raw.SLACK_BOT_TOKEN
+    ? undefined
+    : raw.SLACK_APP_TOKEN
+      ? {
+          mode: 'socket',
+          appToken: raw.SLACK_APP_TOKEN,
+          botToken: raw.SLACK_BOT_TOKEN,
+          apiUrl: raw.SLACK_API_URL,
+        }
+      : raw.SLACK_SIGNING_SECRET
+        ? {
+            mode: 'http',
+            signingSecret: raw.SLACK_SIGNING_SECRET,
+            botToken: raw.SLACK_BOT_TOKEN,
+            apiUrl: raw.SLACK_API_URL,
+          }
+        : undefined;
   const teams =
     raw.MICROSOFT_APP_ID && raw.MICROSOFT_APP_PASSWORD
       ? {

@@ -13,6 +13,26 @@ const manifest = parse(readFileSync(new URL('../../manifests/slack-app.yaml', im
   oauth_config: { scopes: { bot: string[] } };
 };
 
+describe('manifests/slack-app-socket-mode.yaml', () => {
+  const socket = parse(
+    readFileSync(new URL('../../manifests/slack-app-socket-mode.yaml', import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
+
+  it('is the same app with Socket Mode on and no request URL anywhere', () => {
+    const text = JSON.stringify(socket);
+    expect(text).not.toMatch(/request_url|"url"|https:\/\/frontdesk/);
+    expect(socket.settings).toMatchObject({ socket_mode_enabled: true, interactivity: { is_enabled: true } });
+    const strip = (value: unknown): unknown =>
+      JSON.parse(
+        JSON.stringify(value, (key, field) =>
+          key === 'url' || key === 'request_url' || key === 'socket_mode_enabled' ? undefined : field,
+        ),
+      );
+    expect(strip(socket.features)).toEqual(strip((manifest as Record<string, unknown>).features));
+    expect(socket.oauth_config).toEqual(manifest.oauth_config);
+  });
+});
+
 describe('manifests/slack-app.yaml', () => {
   const router = createRouter(FEATURES);
 

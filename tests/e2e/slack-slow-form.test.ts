@@ -28,7 +28,7 @@ describe('a form that misses Slack’s 3-second window', () => {
   beforeAll(async () => {
     slackApi = await startRecordingSlackApi();
     const slack = createSlackApp({
-      settings: { signingSecret: SECRET, botToken: 'xoxb-test', apiUrl: slackApi.apiUrl },
+      settings: { mode: 'http', signingSecret: SECRET, botToken: 'xoxb-test', apiUrl: slackApi.apiUrl },
       office: buildOfficeConfig(),
       logger: createRecordingLogger('warn').logger,
       dispatch: slowFormDispatch,

@@ -41,6 +41,8 @@ export interface UploadedSlackFile {
 }
 
 export interface RecordingSlackApi {
+  /** the WebSocket URL apps.connections.open hands out, for Socket Mode tests */
+  socketUrl: string;
   /** files uploaded, in the order their upload URLs were asked for */
   uploads: UploadedSlackFile[];
   /** base URL of the Web API, ending in `/api/` (Bolt's `slackApiUrl`, our SLACK_API_URL) */
@@ -164,6 +166,8 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
       }
       case 'upload':
         return { ok: true };
+      case 'apps.connections.open':
+        return api.socketUrl ? { ok: true, url: api.socketUrl } : { ok: false, error: 'no_socket' };
       case 'views.publish':
         return { ok: true, view: { id: `V${String(sequence++).padStart(8, '0')}`, type: 'home' } };
       case 'views.open':
@@ -267,7 +271,8 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const api: RecordingSlackApi = {
+    socketUrl: '',
     apiUrl: `${base}/api/`,
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
@@ -300,4 +305,5 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
         server.close(() => resolve());
       }),
   };
+  return api;
 }

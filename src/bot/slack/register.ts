@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type BufferedIncomingMessage, HTTPReceiver, isValidSlackRequest } from '@slack/bolt';
+import {
+  App,
+  type BufferedIncomingMessage,
+  HTTPReceiver,
+  isValidSlackRequest,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -157,19 +163,31 @@ export function createSlackApp(params: {
   const { settings, office, dispatch } = params;
   const logger = params.logger.child({ component: 'slack' });
   const slackLogger = toSlackLogger(params.logger);
-  const receiver = new HTTPReceiver({
-    signingSecret: settings.signingSecret,
-    endpoints: '/slack/events',
-    logger: slackLogger,
-    processBeforeResponse: false,
-    unhandledRequestTimeoutMillis: 3_001,
-    // Listener errors go to app.error; what reaches here is Bolt failing to read a payload (no view, no actions).
-    processEventErrorHandler: async ({ response }) => {
-      logger.warn('unreadable Slack payload refused');
-      if (!response.headersSent) response.writeHead(400).end();
-      return true;
-    },
-  });
+  const httpReceiver =
+    settings.mode === 'http'
+      ? new HTTPReceiver({
+          signingSecret: settings.signingSecret,
+          endpoints: '/slack/events',
+          logger: slackLogger,
+          processBeforeResponse: false,
+          unhandledRequestTimeoutMillis: 3_001,
+          // Listener errors go to app.error; what reaches here is Bolt failing to read a payload (no view, no actions).
+          processEventErrorHandler: async ({ response }) => {
+            logger.warn('unreadable Slack payload refused');
+            if (!response.headersSent) response.writeHead(400).end();
+            return true;
+          },
+        })
+      : undefined;
+  // Socket Mode: frontdesk opens a WebSocket to Slack (apps.connections.open with the app-level token), so
+  // a practice without a public HTTPS address can use Slack; every listener below is the same.
+  const receiver =
+    httpReceiver ??
+    new SocketModeReceiver({
+      appToken: settings.mode === 'socket' ? settings.appToken : '',
+      logger: slackLogger,
+      installerOptions: { clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {} },
+    });
   const app = new App({
     // Not `token`: Bolt would then call auth.test once at start and keep a failure forever, so a Slack
     // outage at boot would crash the process and, had it survived, fail every request after.
@@ -387,6 +405,10 @@ export function createSlackApp(params: {
       });
       return;
     }
+    if (!httpReceiver || settings.mode !== 'http') {
+      sendJson(response, 404, { error: 'not found' });
+      return;
+    }
     if (!holdsReadablePayload(raw, request.headers['content-type'])) {
       const signed = isValidSlackRequest({
         signingSecret: settings.signingSecret,
@@ -401,10 +423,20 @@ export function createSlackApp(params: {
     }
     // Bolt reads a body already buffered in rawBody instead of the (now consumed) stream.
     (request as BufferedIncomingMessage).rawBody = Buffer.from(raw, 'utf8');
-    receiver.requestListener(request, response);
+    httpReceiver.requestListener(request, response);
   }
 
-  return { app, handleRequest };
+  return {
+    app,
+    handleRequest,
+    /** Connects to Slack in Socket Mode; over HTTP there is nothing to start. */
+    async start(): Promise<void> {
+      if (settings.mode === 'socket') await app.start();
+    },
+    async stop(): Promise<void> {
+      if (settings.mode === 'socket') await app.stop();
+    },
+  };
 }
 
 /** An ephemeral note where the person started, or a direct message when the bot cannot post there. */
