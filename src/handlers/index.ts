@@ -17,6 +17,7 @@ import { describeAllCommands } from './kernel/usage.ts';
 import { repMeetingsFeature } from './rep-meetings/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suppliesFeature } from './supplies/index.ts';
+import { teamIssuesFeature } from './team-issues/index.ts';
 import { timeOffFeature } from './time-off/index.ts';
 
 /**
@@ -34,6 +35,7 @@ export const FEATURES: readonly Feature[] = [
   credentialsFeature,
   checksFeature,
   reportFeature,
+  teamIssuesFeature,
 ];
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.
