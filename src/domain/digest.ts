@@ -28,6 +28,7 @@ export const DIGEST_ORDER = {
   supplies: 30,
   visitors: 40,
   complaints: 50,
+  issues: 55,
   compliance: 60,
   calendar: 90,
 };

@@ -19,6 +19,7 @@ import { describeAllCommands } from './kernel/usage.ts';
 import { repMeetingsFeature } from './rep-meetings/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suppliesFeature } from './supplies/index.ts';
+import { teamIssuesFeature } from './team-issues/index.ts';
 import { timeOffFeature } from './time-off/index.ts';
 
 /**
@@ -38,6 +39,7 @@ export const FEATURES: readonly Feature[] = [
   createHomeFeature(() => FEATURES),
   checksFeature,
   reportFeature,
+  teamIssuesFeature,
 ];
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.

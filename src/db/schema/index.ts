@@ -10,5 +10,6 @@ export * from './platform.ts';
 export * from './references.ts';
 export * from './rep-meetings.ts';
 export * from './supplies.ts';
+export * from './team-issues.ts';
 export * from './teams.ts';
 export * from './time-off.ts';
