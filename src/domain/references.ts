@@ -1,5 +1,5 @@
-/** The prefixes of human references: time off, supply request, complaint, rep meeting, call-out, credential, check reading. */
-export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM' | 'CO' | 'CR' | 'CK';
+/** The prefixes of human references: time off, supply request, complaint, rep meeting, call-out, credential, check reading, follow-up. */
+export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM' | 'CO' | 'CR' | 'CK' | 'FU';
 
 /** `TO` and 12 → `TO-12`. */
 export function formatReference(prefix: ReferencePrefix, number: number): string {

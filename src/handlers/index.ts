@@ -14,6 +14,7 @@ import type { Feature } from './kernel/feature.ts';
 import type { ScheduledJob } from './kernel/jobs.ts';
 import type { Message } from './kernel/message.ts';
 import { describeAllCommands } from './kernel/usage.ts';
+import { notesFeature } from './notes/index.ts';
 import { repMeetingsFeature } from './rep-meetings/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suppliesFeature } from './supplies/index.ts';
@@ -34,6 +35,7 @@ export const FEATURES: readonly Feature[] = [
   credentialsFeature,
   checksFeature,
   reportFeature,
+  notesFeature,
 ];
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.
