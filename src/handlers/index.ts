@@ -38,6 +38,9 @@ export const FEATURES: readonly Feature[] = [
   notesFeature,
 ];
 
+// The Slack message shortcut `Add to follow-ups` arrives as this action, with the message's link as its value.
+export { NOTE_ACTIONS } from './notes/ids.ts';
+
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.
 export { buildCalendarFeed, readCalendarToken } from './rep-meetings/calendar.ts';
 

@@ -47,6 +47,9 @@ describe('manifests/slack-app.yaml', () => {
   });
 });
 
+// Command words typed to the bot in Teams but not in its command menu, which holds at most 10.
+const TEAMS_UNLISTED = ['note'];
+
 describe('manifests/teams/manifest.json', () => {
   const teams = JSON.parse(
     readFileSync(new URL('../../manifests/teams/manifest.json', import.meta.url), 'utf8'),
@@ -60,7 +63,9 @@ describe('manifests/teams/manifest.json', () => {
     const [bot] = teams.bots;
     expect(bot?.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
     const titles = bot?.commandLists.flatMap((list) => list.commands.map((command) => command.title)).sort();
-    expect(titles).toEqual([...COMMAND_WORDS, 'help'].sort());
+    // Teams shows at most 10 commands per list and the list is full: `note` works when typed, unlisted.
+    const listed = COMMAND_WORDS.filter((word) => !TEAMS_UNLISTED.includes(word));
+    expect(titles).toEqual([...listed, 'help'].sort());
     expect(bot?.botId).toBe('{{MICROSOFT_APP_ID}}');
   });
 

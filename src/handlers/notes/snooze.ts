@@ -17,7 +17,7 @@ export async function snooze(text: string, ctx: HandlerContext): Promise<Outcome
   const { row, reference } = found;
   if (row.status !== 'open') return refusal(`${reference} is already done. ${NOTHING_CHANGED}`);
   const due = readDueDay(rest.join(' '), ctx.now, ctx.zone);
-  if (!due || !due.ok)
+  if (!due?.ok)
     return refusal(`${due?.message ?? 'Say until when.'} ${NOTHING_CHANGED}`, `Write it like ${EXAMPLE}.`);
   const moved = await snoozeNote(ctx.db, { id: row.id, due: due.due });
   if (!moved) return refusal(`${reference} is already done. ${NOTHING_CHANGED}`);
