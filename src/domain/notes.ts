@@ -46,7 +46,7 @@ export function readDueDay(text: string, now: DateTime, zone: string): DueRead |
 export function readNote(typed: string, now: DateTime, zone: string): NoteRead {
   const text = typed.trim();
   if (text === '') return { ok: false, message: 'Say what to follow up on.' };
-  const byWords = [...text.matchAll(/\s+by\s+/gi)].reverse();
+  const byWords = [...text.matchAll(/(?:^|\s+)by\s+/gi)].reverse();
   for (const by of byWords) {
     const due = readDueDay(text.slice(by.index + by[0].length), now, zone);
     if (!due) continue;
