@@ -1,5 +1,5 @@
-/** The prefixes of human references: time off, supply request, complaint, rep meeting, call-out, credential, check reading, team issue. */
-export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM' | 'CO' | 'CR' | 'CK' | 'IS';
+/** The prefixes of human references: time off, supply request, complaint, rep meeting, call-out, credential, check reading, team issue, follow-up. */
+export type ReferencePrefix = 'TO' | 'SR' | 'CP' | 'RM' | 'CO' | 'CR' | 'CK' | 'IS' | 'FU';
 
 /** `TO` and 12 → `TO-12`. */
 export function formatReference(prefix: ReferencePrefix, number: number): string {

@@ -16,6 +16,7 @@ import type { Feature } from './kernel/feature.ts';
 import type { ScheduledJob } from './kernel/jobs.ts';
 import type { Message } from './kernel/message.ts';
 import { describeAllCommands } from './kernel/usage.ts';
+import { notesFeature } from './notes/index.ts';
 import { repMeetingsFeature } from './rep-meetings/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suppliesFeature } from './supplies/index.ts';
@@ -40,7 +41,11 @@ export const FEATURES: readonly Feature[] = [
   checksFeature,
   reportFeature,
   teamIssuesFeature,
+  notesFeature,
 ];
+
+// The Slack message shortcut `Add to follow-ups` arrives as this action, with the message's link as its value.
+export { NOTE_ACTIONS } from './notes/ids.ts';
 
 // The calendar feed is served over HTTP rather than chat; bot/calendar-route.ts answers it with these.
 export { buildCalendarFeed, readCalendarToken } from './rep-meetings/calendar.ts';

@@ -100,7 +100,7 @@ function answer(
 /**
  * A local Slack Web API that records every call: auth.test, chat.postMessage (increasing ts; the message
  * and its metadata are kept for conversations.history), conversations.open, chat.update,
- * chat.postEphemeral, views.open, and posts to response URLs (`/response/<id>`).
+ * chat.getPermalink, chat.postEphemeral, views.open, and posts to response URLs (`/response/<id>`).
  */
 export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
   const calls: RecordedSlackCall[] = [];
@@ -149,6 +149,12 @@ export async function startRecordingSlackApi(): Promise<RecordingSlackApi> {
         return history(body);
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          channel: body.channel,
+          permalink: `https://frontdesk-test.slack.com/archives/${String(body.channel)}/p${String(body.message_ts).replace('.', '')}`,
+        };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
       case 'files.getUploadURLExternal': {

@@ -19,6 +19,7 @@ import {
   FORM_IDS,
   isActionId,
   isFormId,
+  NOTE_ACTIONS,
 } from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
@@ -77,6 +78,17 @@ const viewValueSchema = z.object({
 });
 const UPLOAD_FAILED: Message = {
   text: 'The file could not be put in your direct messages just now. Please ask for it again in a minute.',
+};
+
+// A message shortcut: the message it was used on, and where to answer the person who used it.
+const messageShortcutSchema = z.object({
+  user: userSchema,
+  trigger_id: z.string().min(1),
+  channel: z.object({ id: z.string().min(1) }),
+  message: z.object({ ts: z.string().min(1), permalink: z.url().optional() }),
+});
+const UNREADABLE_MESSAGE: Message = {
+  text: 'frontdesk could not read that message, so nothing was saved. Use /note <text> to add a follow-up instead.',
 };
 
 const UNREADABLE_FORM: Message = {
@@ -344,6 +356,35 @@ export function createSlackApp(params: {
     if (event.tab === 'home') await publishHome(client, event.user);
   });
 
+  // `Add to follow-ups` on a message: the note form, with a link to the message (Slack's, or one asked for).
+  app.shortcut(
+    { type: 'message_action', callback_id: NOTE_ACTIONS.fromMessage },
+    async ({ ack, body, client }) => {
+      await ack();
+      const parsed = messageShortcutSchema.safeParse(body);
+      const link = parsed.success
+        ? (parsed.data.message.permalink ??
+          (await readPermalink(client, parsed.data.channel.id, parsed.data.message.ts)))
+        : undefined;
+      if (!parsed.success || !link) {
+        logger.warn('unreadable message shortcut refused');
+        const user = userSchema.safeParse((body as { user?: unknown }).user);
+        if (user.success) await answerPrivately(client, user.data.id, undefined, UNREADABLE_MESSAGE);
+        return;
+      }
+      const { user, trigger_id: triggerId, channel } = parsed.data;
+      const actor = resolvePerson(office, 'slack', user.id, user.name);
+      const outcome = await dispatch(actor, {
+        kind: 'action',
+        actionId: NOTE_ACTIONS.fromMessage,
+        value: link,
+        deliveryId: `shortcut:${triggerId}`,
+      });
+      await openForm(client, triggerId, outcome, channel.id);
+      if (outcome.reply) await answerPrivately(client, user.id, undefined, outcome.reply);
+    },
+  );
+
   /** Uploads an outcome's files into the person's direct messages; if Slack will not take them, says so. */
   async function sendAttachments(client: WebClient, userId: string, outcome: Outcome): Promise<void> {
     if (!outcome.attachments || outcome.attachments.length === 0) return;
@@ -437,6 +478,20 @@ export function createSlackApp(params: {
       if (settings.mode === 'socket') await app.stop();
     },
   };
+}
+
+/** The link to a message, or undefined when Slack will not give it (frontdesk cannot see that conversation). */
+async function readPermalink(
+  client: WebClient,
+  channel: string,
+  messageTs: string,
+): Promise<string | undefined> {
+  try {
+    const answer = await client.chat.getPermalink({ channel, message_ts: messageTs });
+    return answer.permalink;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An ephemeral note where the person started, or a direct message when the bot cannot post there. */

@@ -6,6 +6,7 @@ export * from './credentials.ts';
 export * from './downloads.ts';
 export * from './installation.ts';
 export * from './leave.ts';
+export * from './notes.ts';
 export * from './platform.ts';
 export * from './references.ts';
 export * from './rep-meetings.ts';

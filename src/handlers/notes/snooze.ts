@@ -1,0 +1,36 @@
+import { createAuditEntry } from '../../db/repositories/audit.ts';
+import { snoozeNote } from '../../db/repositories/notes.ts';
+import { formatDay } from '../../domain/dates.ts';
+import { readDueDay } from '../../domain/notes.ts';
+import type { HandlerContext } from '../kernel/context.ts';
+import { NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
+import type { Outcome } from '../kernel/message.ts';
+import { findOwnNote } from './loaders.ts';
+
+const EXAMPLE = '/note snooze FU-3 mon';
+
+/** `/note snooze FU-3 mon`: moves the writer's own open follow-up to another day, today or later. */
+export async function snooze(text: string, ctx: HandlerContext): Promise<Outcome> {
+  const [referenceText = '', ...rest] = text.trim().split(/\s+/);
+  const found = await findOwnNote(referenceText, ctx, EXAMPLE);
+  if (!found.ok) return found.outcome;
+  const { row, reference } = found;
+  if (row.status !== 'open') return refusal(`${reference} is already done. ${NOTHING_CHANGED}`);
+  const due = readDueDay(rest.join(' '), ctx.now, ctx.zone);
+  if (!due?.ok)
+    return refusal(`${due?.message ?? 'Say until when.'} ${NOTHING_CHANGED}`, `Write it like ${EXAMPLE}.`);
+  const moved = await snoozeNote(ctx.db, { id: row.id, due: due.due });
+  if (!moved) return refusal(`${reference} is already done. ${NOTHING_CHANGED}`);
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: 'note.snoozed',
+    entity: reference,
+    detail: { from: row.due, to: moved.due },
+  });
+  return {
+    reply: { text: `${reference} is now due ${formatDay(due.due, ctx.zone)}: ${row.text}` },
+    confidentialReply: true,
+    effects: [],
+  };
+}
