@@ -343,7 +343,8 @@ export function createSlackApp(params: {
    * follows the answer.
    */
   function refreshHomes(client: WebClient, userId: string, outcome: Outcome): void {
-    if (outcome.effects.length === 0 && !outcome.reply) return;
+    // Only a change sends messages; an answer alone (a list, a refusal) leaves every Home as it was.
+    if (outcome.effects.length === 0) return;
     const users = new Set([userId]);
     for (const effect of outcome.effects)
       if (effect.kind === 'dm' && effect.to.platform === 'slack') users.add(effect.to.userId);
