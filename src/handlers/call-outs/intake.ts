@@ -19,6 +19,7 @@ import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, Outcome } from '../kernel/message.ts';
 import { buildManagerNotice, describeCallOutForManagers, formatCallOutReference } from './card.ts';
@@ -339,8 +340,7 @@ export async function submitCallOutForm(
 ): Promise<Outcome> {
   const parsed = formSchema.safeParse(values);
   if (!parsed.success) {
-    const formErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'kind')] ??= issue.message;
+    const formErrors = readFormErrors(parsed.error, 'kind');
     return { formErrors, effects: [] };
   }
   const { person, kind, day, time, reason } = parsed.data;

@@ -22,6 +22,7 @@ import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
 import type { Person } from '../../domain/people.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { managerNames, NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import type { Effect, Outcome } from '../kernel/message.ts';
 import { type Found, findRequest, type RequestKind, type Step, type StepForm } from '../kernel/workflow.ts';
 import { buildAlertEffects, describeAlerted, redrawAlerts } from './alerts.ts';
@@ -194,9 +195,7 @@ export const resolve: Step<ComplaintRow, Resolution> & { form: StepForm<Complain
     read(values) {
       const parsed = resolveFormSchema.safeParse(values);
       if (parsed.success) return { ok: true, values: parsed.data };
-      const formErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues)
-        formErrors[String(issue.path[0] ?? 'summary')] ??= issue.message;
+      const formErrors = readFormErrors(parsed.error, 'summary');
       return { ok: false, formErrors };
     },
   },

@@ -17,6 +17,7 @@ import type { Person } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import type { Form, FormInput, Outcome } from '../kernel/message.ts';
 import { buildAlertEffects, describeAlerted } from './alerts.ts';
 import {
@@ -75,8 +76,7 @@ export function readComplaintForm(
 ): { ok: true; fields: ComplaintDraftFields } | { ok: false; formErrors: Record<string, string> } {
   const parsed = complaintFormSchema.safeParse(values);
   if (!parsed.success) {
-    const formErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'what')] ??= issue.message;
+    const formErrors = readFormErrors(parsed.error, 'what');
     return { ok: false, formErrors };
   }
   const form = parsed.data;

@@ -14,6 +14,7 @@ import { formatDayWithYear, getOfficeDay, type IsoDay, parseDateRange } from '..
 import { findStaffByKey, listManagers, slugifyName, staffKey } from '../../domain/people.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, Outcome } from '../kernel/message.ts';
 import { findRequest, type RequestKind } from '../kernel/workflow.ts';
@@ -247,8 +248,7 @@ export async function submitAddForm(
     return refusal(`Only ${managerNames(ctx.office)} can record credentials. ${NOTHING_SAVED}`);
   const parsed = formSchema.safeParse(values);
   if (!parsed.success) {
-    const formErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'expires')] ??= issue.message;
+    const formErrors = readFormErrors(parsed.error, 'expires');
     return { formErrors, effects: [] };
   }
   const { holder: holderText, kind: kindId, name, expires, number } = parsed.data;

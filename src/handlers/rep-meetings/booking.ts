@@ -30,6 +30,7 @@ import {
 } from '../../domain/rep-meetings.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, NOTHING_SAVED } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import type { Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
@@ -387,8 +388,7 @@ export async function submitBookForm(
 ): Promise<Outcome> {
   const parsed = bookFormSchema.safeParse(values);
   if (!parsed.success) {
-    const formErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'repName')] ??= issue.message;
+    const formErrors = readFormErrors(parsed.error, 'repName');
     return { formErrors, effects: [] };
   }
   const providers = matchStaffNames(parsed.data.providers, ctx.office.staff);

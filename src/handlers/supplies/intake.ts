@@ -18,6 +18,7 @@ import {
 } from '../../domain/supplies.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import type { Button, Form, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
@@ -320,9 +321,7 @@ export async function submitRequestForm(
 ): Promise<Outcome> {
   const parsed = supplyFormSchema.safeParse(values);
   if (!parsed.success) {
-    const formErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues)
-      formErrors[String(issue.path[0] ?? 'quantity')] ??= issue.message;
+    const formErrors = readFormErrors(parsed.error, 'quantity');
     return { formErrors, effects: [] };
   }
   const { sku, other, urgency, note } = parsed.data;

@@ -31,6 +31,7 @@ import {
 } from '../../domain/time-off.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import type { Form, Outcome } from '../kernel/message.ts';
 import { computeRequestAllowance, loadLeaveFacts, projectTo } from './balances.ts';
 import { describeTimeOffDays, describeWorkingDays, toTimeOffRequest } from './card.ts';
@@ -293,8 +294,7 @@ export async function submitRequestForm(
   if (refused) return refused;
   const parsed = timeOffFormSchema.safeParse(values);
   if (!parsed.success) {
-    const formErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) formErrors[String(issue.path[0] ?? 'start')] ??= issue.message;
+    const formErrors = readFormErrors(parsed.error, 'start');
     return { formErrors, effects: [] } satisfies Outcome;
   }
   const { start, end, part, type, reason } = parsed.data;
