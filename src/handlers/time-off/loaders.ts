@@ -10,30 +10,17 @@ import type { Effect, Message } from '../kernel/message.ts';
 import { loadLeaveFacts } from './balances.ts';
 import { buildTimeOffCard } from './card.ts';
 
-/**
- * The other pending cards for overlapping days, redrawn: their coverage warnings and "Also asking" lines
- * change whenever a request for those days is filed, decided, cancelled or withdrawn.
- */
-export async function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
-  const others = (
-    await listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['pending'])
-  ).filter((other) => other.id !== row.id);
-  const effects: Effect[] = [];
-  for (const other of others) {
-    effects.push({
-      kind: 'update',
-      cardKey: formatReference('TO', other.number),
-      message: await loadTimeOffCard(ctx.db, ctx.office, other),
-    });
-  }
-  return effects;
-}
-
-/** The pending cards of requests touching `day`, redrawn after a call-out there changed coverage. */
-export async function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Promise<Effect[]> {
-  const pending = await listTimeOffBetween(ctx.db, ctx.officeId, day, day, ['pending']);
+/** The pending requests touching `first`…`last` (but `except`), their cards redrawn as the database stands. */
+async function redrawPendingCards(
+  first: IsoDay,
+  last: IsoDay,
+  ctx: HandlerContext,
+  except?: TimeOffRow,
+): Promise<Effect[]> {
+  const pending = await listTimeOffBetween(ctx.db, ctx.officeId, first, last, ['pending']);
   const effects: Effect[] = [];
   for (const row of pending) {
+    if (row.id === except?.id) continue;
     effects.push({
       kind: 'update',
       cardKey: formatReference('TO', row.number),
@@ -41,6 +28,19 @@ export async function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Prom
     });
   }
   return effects;
+}
+
+/**
+ * The other pending cards for overlapping days, redrawn: their coverage warnings and "Also asking" lines
+ * change whenever a request for those days is filed, decided, cancelled or withdrawn.
+ */
+export function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
+  return redrawPendingCards(row.startDay, row.endDay, ctx, row);
+}
+
+/** The pending cards of requests touching `day`, redrawn after a call-out there changed coverage. */
+export function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Promise<Effect[]> {
+  return redrawPendingCards(day, day, ctx);
 }
 
 /**
