@@ -337,10 +337,15 @@ export function createSlackApp(params: {
     }
   }
 
+  // Who has opened the Home tab since this process started. Slack draws a tab afresh each time it is opened,
+  // so only these can be looking at one a change makes stale; redrawing everyone's would put each
+  // manager's whole Home on the path of every filing.
+  const homeViewers = new Set<string>();
+
   /**
-   * Redraws the Home tabs an input may have changed: the person who acted, everyone it messaged, and the
-   * managers when it posted or redrew a card (their tabs list the decisions waiting). Not awaited: Home
-   * follows the answer.
+   * Redraws the Home tabs an input may have changed, of people who use Home: the person who acted,
+   * everyone it messaged, and the managers when it posted or redrew a card (their tabs list the decisions
+   * waiting). Not awaited: Home follows the answer.
    */
   function refreshHomes(client: WebClient, userId: string, outcome: Outcome): void {
     // Only a change sends messages; an answer alone (a list, a refusal) leaves every Home as it was.
@@ -350,11 +355,14 @@ export function createSlackApp(params: {
       if (effect.kind === 'dm' && effect.to.platform === 'slack') users.add(effect.to.userId);
     if (outcome.effects.some((effect) => effect.kind !== 'dm'))
       for (const manager of listManagers(office)) if (manager.slack) users.add(manager.slack);
-    void Promise.all([...users].map((user) => publishHome(client, user)));
+    const viewing = [...users].filter((user) => homeViewers.has(user));
+    void Promise.all(viewing.map((user) => publishHome(client, user)));
   }
 
   app.event('app_home_opened', async ({ event, client }) => {
-    if (event.tab === 'home') await publishHome(client, event.user);
+    if (event.tab !== 'home') return;
+    homeViewers.add(event.user);
+    await publishHome(client, event.user);
   });
 
   // `Add to follow-ups` on a message: the note form, with a link to the message (Slack's, or one asked for).
