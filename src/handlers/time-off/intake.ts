@@ -144,8 +144,8 @@ async function fileTimeOff(
     createdAt: now.toJSDate(),
   });
   const reference = formatReference('TO', row.number);
-  // Sent together, so the driver pipelines them in one round trip. `existing` holds every active request
-  // of the requester in the years this one touches, which is what the card's balance needs.
+  // Sent together, so the driver pipelines them in one round trip. `leave` holds every active request of the
+  // requester in the years this one touches, and their adjustments and carry-overs: what the card's balance needs.
   const [, card] = await Promise.all([
     createAuditEntry(db, {
       officeId: officeId,
@@ -154,7 +154,7 @@ async function fileTimeOff(
       entity: reference,
       detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
     }),
-    loadTimeOffCard(db, office, row, [...existing, row]),
+    loadTimeOffCard(db, office, row, { ...leave, rows: [...existing, row] }),
   ]);
   const year = draft.start.slice(0, 4);
   const days = describeTimeOffDays(row, zone);

@@ -7,7 +7,7 @@ import type { IsoDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Effect, Message } from '../kernel/message.ts';
-import { loadLeaveFacts } from './balances.ts';
+import { type LeaveFacts, loadLeaveFacts } from './balances.ts';
 import { buildTimeOffCard } from './card.ts';
 
 /** The pending requests touching `first`…`last` (but `except`), their cards redrawn as the database stands. */
@@ -45,24 +45,24 @@ export function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Promise<Ef
 
 /**
  * A request's card as the database stands: the requester's requests of the years it touches and everyone
- * else's overlapping ones are read here. A caller that has just read the requester's requests (filing
- * does) passes them.
+ * else's overlapping ones are read here, all at once. A caller that has just read the requester's leave
+ * facts (filing does) passes them, with the new request among their rows.
  */
 export async function loadTimeOffCard(
   db: Db,
   office: OfficeConfig,
   row: TimeOffRow,
-  requesterActiveRows?: readonly TimeOffRow[],
+  leave?: LeaveFacts,
 ): Promise<Message> {
-  const leave = await loadLeaveFacts(
-    db,
-    office,
-    row.requesterKey,
-    Number(row.startDay.slice(0, 4)),
-    Number(row.endDay.slice(0, 4)),
-    requesterActiveRows,
-  );
-  const [everyone, callOuts, credentials] = await Promise.all([
+  const [facts, everyone, callOuts, credentials] = await Promise.all([
+    leave ??
+      loadLeaveFacts(
+        db,
+        office,
+        row.requesterKey,
+        Number(row.startDay.slice(0, 4)),
+        Number(row.endDay.slice(0, 4)),
+      ),
     listTimeOffBetween(db, office.office.id, row.startDay, row.endDay),
     listActiveCallOutsBetween(db, office.office.id, row.startDay, row.endDay),
     loadCredentialsInForce(db, office),
@@ -70,5 +70,5 @@ export async function loadTimeOffCard(
   const overlapping = everyone.filter(
     (other) => other.id !== row.id && other.requesterKey !== row.requesterKey,
   );
-  return buildTimeOffCard(office, row, { leave, overlapping, callOuts, credentials });
+  return buildTimeOffCard(office, row, { leave: facts, overlapping, callOuts, credentials });
 }
