@@ -26,6 +26,7 @@ export const DIGEST_ORDER = {
   people: 10,
   decisions: 20,
   supplies: 30,
+  checks: 35,
   visitors: 40,
   complaints: 50,
   issues: 55,

@@ -180,6 +180,19 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       },
     );
 
+    it('refuses a reason too long to read and a 5,000-character command, storing nothing', async ({
+      command,
+      stored,
+    }) => {
+      expect(replyText(await command(SAM, `sick ${'x'.repeat(400)}`))).toContain(
+        'Please keep the reason under 300 characters.',
+      );
+      expect(replyText(await command(SAM, `sick ${'<!channel> '.repeat(500)}`))).toMatch(
+        /That is 5,505 characters/,
+      );
+      expect(await stored()).toHaveLength(0);
+    });
+
     it('refuses `for` from someone who is not a manager, and anyone not on the staff list', async ({
       command,
       stored,

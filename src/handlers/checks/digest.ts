@@ -11,10 +11,9 @@ const LOOK_BACK_DAYS = 7;
 /**
  * Checks missed: not recorded `graceMinutes` after their time. The huddle shows those of its own day as of
  * now, and those of each check's previous day, so Monday's huddle still shows what Friday missed.
- * After supplies and before visitors; DIGEST_ORDER is shared, so the place is set from its neighbours.
  */
 export const checksDigest: FeatureDigest = {
-  order: DIGEST_ORDER.supplies + 5,
+  order: DIGEST_ORDER.checks,
   async load({ db, office, day, now }) {
     const checks = listChecks(office);
     if (checks.length === 0) return [];
