@@ -5,13 +5,13 @@ import { DateTime } from 'luxon';
 import { parse, stringify } from 'yaml';
 import { parseOfficeConfig } from '../../src/config/office.ts';
 import { findNextWorkingDay } from '../../src/domain/calendar.ts';
-import { getOfficeDay } from '../../src/domain/dates.ts';
+import { getOfficeDay, getPlanningWindow } from '../../src/domain/dates.ts';
 import { repoRoot } from './processes.ts';
 import type { SlashCommand } from './slash-load.ts';
 
 const ROLES = ['front-desk', 'medical-assistant', 'nurse', 'billing'] as const;
-const WORKING_DAYS = 2_000;
-// Both prime to WORKING_DAYS: a person's filings never land on the same day twice within 2,000 filings.
+// Strides through the working days; each is made prime to their count, so a person's filings never land
+// on the same day twice until every day has had one.
 const DAY_STRIDE = 13;
 const PERSON_OFFSET = 37;
 
@@ -21,8 +21,8 @@ export interface BenchOffice {
   approvalsChannel: string;
   /**
    * An endless supply of valid `/timeoff` filings: staff take turns, each filing one working day. Each
-   * person's days are spread over years and people start at different days, so a person holds a realistic
-   * couple of dozen requests a year and only a few people are off on any one day.
+   * person's days are spread over every working day time off can be asked for, and people start at
+   * different days, so a person's filings never overlap each other and people are spread over the days.
    */
   timeOffFilings(responseUrl: string): () => SlashCommand;
 }
@@ -44,14 +44,17 @@ export function writeBenchOffice(staffCount: number): BenchOffice {
   const path = join(mkdtempSync(join(tmpdir(), 'frontdesk-bench-')), 'office.yaml');
   writeFileSync(path, text);
 
-  // Working days from tomorrow, enough for every filing of a long run.
+  // Every working day from tomorrow to the last day time off can be asked for (the end of next year).
   const zone = office.office.timezone;
+  const now = DateTime.now().setZone(zone);
+  const { last } = getPlanningWindow(now, zone);
   const days: string[] = [];
-  let day = getOfficeDay(DateTime.now().setZone(zone), zone);
-  while (days.length < WORKING_DAYS) {
-    day = findNextWorkingDay(day, office);
+  for (let day = findNextWorkingDay(getOfficeDay(now, zone), office); day <= last; ) {
     days.push(day);
+    day = findNextWorkingDay(day, office);
   }
+  const dayStride = primeTo(days.length, DAY_STRIDE);
+  const personOffset = primeTo(days.length, PERSON_OFFSET);
 
   return {
     path,
@@ -61,7 +64,7 @@ export function writeBenchOffice(staffCount: number): BenchOffice {
       return () => {
         const person = (count % staffCount) + 1;
         const round = Math.floor(count / staffCount);
-        const date = days[(person * PERSON_OFFSET + round * DAY_STRIDE) % days.length];
+        const date = days[(person * personOffset + round * dayStride) % days.length];
         count += 1;
         return {
           command: '/timeoff',
@@ -77,4 +80,12 @@ export function writeBenchOffice(staffCount: number): BenchOffice {
 
 function benchUserId(index: number): string {
   return `U0BENCH${String(index).padStart(5, '0')}`;
+}
+
+/** The first number from `start` up that shares no factor with `count`. */
+function primeTo(count: number, start: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let stride = start;
+  while (gcd(stride, count) !== 1) stride += 1;
+  return stride;
 }
