@@ -4,9 +4,10 @@
  * ack latency, cards delivered per second, the ratios to the floors, a check that every filing was stored
  * once and got exactly one card, and a CPU profile of where a filing's time goes.
  *
- * Run alone: `npm run bench -- ack-load` (BENCH_DATABASE_URL, BENCH_SECONDS=10, BENCH_CONNECTIONS=1,10,50).
+ * Run alone: `npm run bench -- ack-load` (BENCH_DATABASE_URL, BENCH_SECONDS=10, BENCH_CONNECTIONS=1,10,50;
+ * BENCH_KEEP_PROFILE=<file> keeps the filing path's CPU profile for a closer look in a profile viewer).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,6 +230,8 @@ async function profileFilings(
     child.send('profile:stop');
     await written;
     const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as Profiler.Profile;
+    if (process.env.BENCH_KEEP_PROFILE)
+      writeFileSync(process.env.BENCH_KEEP_PROFILE, JSON.stringify(profile));
     const shares = summariseProfile(profile);
     const busyMs = shares
       .filter((share) => share.category !== 'idle')
@@ -383,6 +386,9 @@ export function formatAckLoad(results: AckLoadResults): string {
 export async function runAckLoad(options: {
   seconds: number;
   connections: readonly number[];
+  /** the targets to measure (ack, post, insert-post, postgres, pglite); all when left out */
+  targets?: readonly string[] | undefined;
+  profile: boolean;
   log?: (line: string) => void;
 }): Promise<AckLoadResults> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -392,14 +398,15 @@ export async function runAckLoad(options: {
     const phases: PhaseResult[] = [];
     const integrity: IntegrityCheck[] = [];
     const residentMbAfterRun: AckLoadResults['residentMbAfterRun'] = {};
-    const starters = [
-      () => startBareBolt('ack', stub, office),
-      () => startBareBolt('post', stub, office),
-      () => startBareBolt('insert-post', stub, office),
-      () => startFrontdeskTarget('postgres', stub, office),
-      () => startFrontdeskTarget('pglite', stub, office),
-    ];
-    for (const start of starters) {
+    const starters = {
+      ack: () => startBareBolt('ack', stub, office),
+      post: () => startBareBolt('post', stub, office),
+      'insert-post': () => startBareBolt('insert-post', stub, office),
+      postgres: () => startFrontdeskTarget('postgres', stub, office),
+      pglite: () => startFrontdeskTarget('pglite', stub, office),
+    };
+    for (const [name, start] of Object.entries(starters)) {
+      if (options.targets && !options.targets.includes(name)) continue;
       const target = await start();
       log(`ack-load: ${target.name}`);
       const measured = await measureTarget(target, stub, office, options, log);
@@ -407,8 +414,16 @@ export async function runAckLoad(options: {
       if (measured.integrity) integrity.push(measured.integrity);
       residentMbAfterRun[target.name] = measured.residentMb;
     }
-    log('ack-load: profiling frontdesk on PostgreSQL at 10 connections');
-    const profile = await profileFilings(stub, office, options.seconds);
+    let profile: AckLoadResults['profile'] = {
+      target: 'frontdesk on PostgreSQL',
+      filings: 0,
+      cpuMsPerFiling: 0,
+      shares: [],
+    };
+    if (options.profile) {
+      log('ack-load: profiling frontdesk on PostgreSQL at 10 connections');
+      profile = await profileFilings(stub, office, options.seconds);
+    }
     return { phases, integrity, residentMbAfterRun, profile, goals: judgeGoals(phases, integrity) };
   } finally {
     await stub.process.stop();
@@ -416,12 +431,22 @@ export async function runAckLoad(options: {
   }
 }
 
-/** Seconds per phase and connection counts from BENCH_SECONDS and BENCH_CONNECTIONS. */
-export function readLoadOptions(): { seconds: number; connections: number[] } {
+/**
+ * Seconds per phase and connection counts from BENCH_SECONDS and BENCH_CONNECTIONS; BENCH_TARGETS
+ * (`post,postgres`) measures only those targets, and BENCH_PROFILE=0 leaves out the profiled run, for a
+ * quick look while working on one path.
+ */
+export function readLoadOptions(): {
+  seconds: number;
+  connections: number[];
+  targets: string[] | undefined;
+  profile: boolean;
+} {
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const connections = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
   if (!(seconds > 0) || connections.some((value) => !Number.isInteger(value) || value < 1)) {
     throw new Error('BENCH_SECONDS must be a positive number and BENCH_CONNECTIONS a list like 1,10,50');
   }
-  return { seconds, connections };
+  const targets = process.env.BENCH_TARGETS?.split(',').map((name) => name.trim());
+  return { seconds, connections, targets, profile: process.env.BENCH_PROFILE !== '0' };
 }

@@ -59,7 +59,7 @@ async function openPostgres(url: string): Promise<Database> {
       cause: error,
     });
   }
-  const db = drizzlePostgres(client, { schema });
+  const db = drizzlePostgres(prepareEveryQuery(client), { schema });
   return {
     db,
     kind: 'postgres',
@@ -109,6 +109,38 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * drizzle sends every query through postgres.js `unsafe` with `prepare: false`, and for an unnamed
+ * statement with parameters postgres.js first asks the server for their types and waits for the answer:
+ * two round trips per query, and queries sent together are not pipelined past it. A named statement,
+ * which postgres.js keeps per connection, is described once on each connection and then costs one Bind
+ * and Execute, pipelined with whatever is sent beside it. So every query, in and out of transactions,
+ * is sent as one.
+ */
+export function prepareEveryQuery(client: postgres.Sql): postgres.Sql {
+  const runsInside =
+    (open: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const use = args.at(-1) as (sql: postgres.Sql) => unknown;
+      return open(...args.slice(0, -1), (inner: postgres.Sql) => use(prepareEveryQuery(inner)));
+    };
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      switch (property) {
+        case 'unsafe':
+          return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) =>
+            target.unsafe(query, parameters, { ...options, prepare: true });
+        case 'begin':
+          return runsInside(target.begin as (...args: unknown[]) => unknown);
+        case 'savepoint':
+          return runsInside((target as unknown as postgres.TransactionSql).savepoint as never);
+        default:
+          return Reflect.get(target, property, receiver);
+      }
+    },
+  });
 }
 
 /** host:port/database of a postgres URL; the user name and password are left out. */

@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import type { Weekday } from '../config/office.ts';
+import { fromDayNumber, toDayNumber } from './day-numbers.ts';
 
 /** A calendar day written `YYYY-MM-DD`; it has no time and no zone, so it compares as a string. */
 export type IsoDay = string;
@@ -138,23 +139,26 @@ export function formatDayRange(start: IsoDay, end: IsoDay): string {
 
 /** The calendar day `days` after (or, negative, before) `day`. */
 export function addDays(day: IsoDay, days: number): IsoDay {
-  return toIsoDay(DateTime.fromISO(day, { zone: 'utc' }).plus({ days }));
+  const dayNumber = toDayNumber(day);
+  if (dayNumber === undefined) throw new RangeError('not a valid date');
+  return fromDayNumber(dayNumber + days);
 }
 
 /** Every calendar day from `start` to `end`, both included; empty when `end` is before `start`. */
 export function listDays(start: IsoDay, end: IsoDay): IsoDay[] {
+  const first = toDayNumber(start);
+  const last = toDayNumber(end);
+  if (first === undefined || last === undefined) throw new RangeError('not a valid date');
   const days: IsoDay[] = [];
-  const last = DateTime.fromISO(end, { zone: 'utc' });
-  // Calendar arithmetic in UTC: a day is always 24 hours there, so DST never skips or repeats one.
-  for (let day = DateTime.fromISO(start, { zone: 'utc' }); day <= last; day = day.plus({ days: 1 })) {
-    days.push(toIsoDay(day));
-  }
+  for (let dayNumber = first; dayNumber <= last; dayNumber += 1) days.push(fromDayNumber(dayNumber));
   return days;
 }
 
 /** The weekday `day` falls on; undefined for text that names no day, like 2026-02-30. */
 export function getWeekday(day: IsoDay): Weekday | undefined {
-  return WEEKDAYS[DateTime.fromISO(day, { zone: 'utc' }).weekday - 1];
+  const dayNumber = toDayNumber(day);
+  // Day 0, 1970-01-01, was a Thursday: index 3 counting from Monday.
+  return dayNumber === undefined ? undefined : WEEKDAYS[(((dayNumber + 3) % 7) + 7) % 7];
 }
 
 function toIsoDay(dateTime: DateTime): IsoDay {

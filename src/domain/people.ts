@@ -71,12 +71,27 @@ export function listManagers(office: Pick<OfficeConfig, 'staff'>): StaffMember[]
 
 /** The staff entry behind a staff key (`staff:sam-lee`). */
 export function findStaffByKey(office: Pick<OfficeConfig, 'staff'>, key: string): StaffMember | undefined {
-  return office.staff.find((member) => staffKey(member) === key);
+  let byKey = STAFF_BY_KEY.get(office.staff);
+  if (!byKey) {
+    byKey = new Map(office.staff.map((member) => [staffKey(member), member]));
+    STAFF_BY_KEY.set(office.staff, byKey);
+  }
+  return byKey.get(key);
 }
+
+// A staff list and its entries are fixed once the config is read, and cards, balances and coverage look
+// people up by key for every row they show: each list is indexed, and each entry's key made, once.
+const STAFF_BY_KEY = new WeakMap<readonly StaffMember[], ReadonlyMap<string, StaffMember>>();
+const KEY_OF = new WeakMap<Pick<StaffMember, 'name'>, string>();
 
 /** The key a staff member acts under on every platform. */
 export function staffKey(member: Pick<StaffMember, 'name'>): string {
-  return `staff:${slugifyName(member.name)}`;
+  let key = KEY_OF.get(member);
+  if (key === undefined) {
+    key = `staff:${slugifyName(member.name)}`;
+    KEY_OF.set(member, key);
+  }
+  return key;
 }
 
 /** Turns a role slug into words: `medical-assistant` → `Medical assistant`. */

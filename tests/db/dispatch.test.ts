@@ -136,24 +136,24 @@ describe.each(databaseTargets())('dispatchInput on $name', (target) => {
     expect(queuedSignals).toBe(1);
   });
 
-  it('runs a delivery delivered twice in a row once and answers the retry with the first reply', async () => {
+  it('keeps only the first run of a delivery delivered twice in a row and answers the retry with the first reply', async () => {
     const first = await dispatchInput(deps, sam, book('trigger-2'), now);
     const second = await dispatchInput(deps, sam, book('trigger-2'), now);
 
-    expect(runs).toHaveLength(1);
+    // The retry's handler runs behind its claim, in the same round trip, and everything it did is rolled back.
+    expect(runs).toHaveLength(2);
     expect(second.reply).toEqual(first.reply);
     expect(second.effects).toEqual([]);
     expect(await countRows()).toEqual({ audit: 1, outbox: 1, deliveries: 1 });
     expect(queuedSignals).toBe(1);
   });
 
-  it('runs a delivery delivered twice at the same time once and gives both the same reply', async () => {
+  it('keeps only one run of a delivery delivered twice at the same time and gives both the same reply', async () => {
     const [first, second] = await Promise.all([
       dispatchInput(deps, sam, book('trigger-3'), now),
       dispatchInput(deps, sam, book('trigger-3'), now),
     ]);
 
-    expect(runs).toHaveLength(1);
     expect(first.reply).toMatchObject({ text: 'Booked RM-1' });
     expect(second.reply).toEqual(first.reply);
     expect(await countRows()).toEqual({ audit: 1, outbox: 1, deliveries: 1 });
@@ -220,7 +220,7 @@ describe.each(databaseTargets())('dispatchInput on $name', (target) => {
     const retried = await dispatchInput(deps, sam, form('tuesday'), now);
     expect(corrected.reply).toEqual({ text: 'Booked RM-9' });
     expect(retried.reply).toEqual(corrected.reply);
-    expect(runs).toEqual(['form:saturday', 'form:tuesday']);
+    expect(runs).toEqual(['form:saturday', 'form:tuesday', 'form:tuesday']);
     expect(await countRows()).toEqual({ audit: 1, outbox: 0, deliveries: 1 });
   });
 

@@ -55,13 +55,20 @@ class FormRefused extends Error {
   }
 }
 
+/** Thrown inside the transaction for a retried delivery: it rolls back what the handler did, and the first answer is given. */
+class AlreadyAnswered extends Error {
+  constructor(readonly reply: Message | null) {
+    super('already answered');
+  }
+}
+
 function hasFormErrors(outcome: Outcome): boolean {
   return outcome.formErrors !== undefined && Object.keys(outcome.formErrors).length > 0;
 }
 
 /**
  * Runs one input in one transaction: claims its delivery id (a retried delivery gets the first answer
- * and changes nothing), routes it to its handler, and queues the handler's effects in the outbox, so the
+ * and changes nothing, its handler's work rolled back), routes it to its handler, and queues the handler's effects in the outbox, so the
  * state change and the messages it causes are committed together or not at all. A form refused with field
  * errors changes nothing, not even the claim.
  */
@@ -77,26 +84,22 @@ export async function dispatchInput(
       const delivery = input.deliveryId
         ? { platform: actor.platform, deliveryId: input.deliveryId, officeId: deps.office.office.id }
         : undefined;
-      if (delivery) {
-        const claim = await claimDelivery<Message>(tx, delivery);
-        if (claim.duplicate) {
-          deps.logger.info(
-            { platform: delivery.platform, input: input.kind },
-            'duplicate delivery answered from record',
-          );
-          return claim.reply ? { reply: claim.reply, effects: [] } : { effects: [] };
-        }
-      }
-      const result = await deps.router.route(input, {
-        now,
-        office: deps.office,
-        officeId: deps.office.office.id,
-        zone: deps.office.office.timezone,
-        db: tx,
-        actor,
-        logger: deps.logger,
-        publicUrl: deps.publicUrl?.(),
-      });
+      // The handler's first statements go out right behind the claim, in the same round trip; a retried
+      // delivery is then rolled back whole, whatever its handler did.
+      const [claim, result] = await Promise.all([
+        delivery ? claimDelivery<Message>(tx, delivery) : undefined,
+        deps.router.route(input, {
+          now,
+          office: deps.office,
+          officeId: deps.office.office.id,
+          zone: deps.office.office.timezone,
+          db: tx,
+          actor,
+          logger: deps.logger,
+          publicUrl: deps.publicUrl?.(),
+        }),
+      ]);
+      if (claim?.duplicate) throw new AlreadyAnswered(claim.reply);
       if (hasFormErrors(result)) throw new FormRefused(result);
       // Slack takes files as uploads into the person's direct messages; elsewhere they become links.
       const answered =
@@ -124,6 +127,13 @@ export async function dispatchInput(
     return outcome;
   } catch (error) {
     if (error instanceof FormRefused) return error.outcome;
+    if (error instanceof AlreadyAnswered) {
+      deps.logger.info(
+        { platform: actor.platform, input: input.kind },
+        'duplicate delivery answered from record',
+      );
+      return error.reply ? { reply: error.reply, effects: [] } : { effects: [] };
+    }
     deps.logger.error(
       { err: describeErrorForLog(error), input: input.kind },
       'input failed; nothing was saved',

@@ -1,11 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import {
-  createTimeOffRequest,
-  listActiveTimeOffForPerson,
-  lockTimeOffOfPerson,
-} from '../../db/repositories/time-off.ts';
+import { createTimeOffRequest, lockTimeOffOfPerson } from '../../db/repositories/time-off.ts';
 import {
   type DayPart,
   formatDay,
@@ -36,7 +32,7 @@ import type { Form, Outcome } from '../kernel/message.ts';
 import { computeRequestAllowance, loadLeaveFacts, projectTo } from './balances.ts';
 import { describeTimeOffDays, describeWorkingDays, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_FORMS } from './ids.ts';
-import { loadTimeOffCard, refreshOverlappingCards } from './loaders.ts';
+import { drawTimeOffCard, readDaysFacts, redrawCards } from './loaders.ts';
 
 export const MAX_REASON = 500;
 // Other words people write for the built-in types.
@@ -100,15 +96,14 @@ async function fileTimeOff(
   const { office, actor, db, now, officeId, zone } = ctx;
   const fromYear = Number(draft.start.slice(0, 4));
   const toYear = Number(draft.end.slice(0, 4));
-  await lockTimeOffOfPerson(db, officeId, actor.key);
-  const existing = await listActiveTimeOffForPerson(
-    db,
-    officeId,
-    actor.key,
-    `${fromYear}-01-01`,
-    `${toYear}-12-31`,
-  );
-  const leave = await loadLeaveFacts(db, office, actor.key, fromYear, toYear, existing);
+  // One round trip: the lock goes first, so the reads behind it see every filing of this person that
+  // committed while it waited; the days' facts for the card come with them.
+  const [, leave, onThoseDays] = await Promise.all([
+    lockTimeOffOfPerson(db, officeId, actor.key),
+    loadLeaveFacts(db, office, actor.key, fromYear, toYear),
+    readDaysFacts(db, office, draft.start, draft.end),
+  ]);
+  const existing = leave.rows;
   const bank = findLeaveBank(draft.type, office);
   const evaluation = evaluateTimeOffRequest({
     draft,
@@ -144,9 +139,10 @@ async function fileTimeOff(
     createdAt: now.toJSDate(),
   });
   const reference = formatReference('TO', row.number);
-  // Sent together, so the driver pipelines them in one round trip. `leave` holds every active request of the
-  // requester in the years this one touches, and their adjustments and carry-overs: what the card's balance needs.
-  const [, card] = await Promise.all([
+  // The other pending requests on these days were read with the days' facts; their cards are redrawn with
+  // the audit entry in one round trip.
+  const othersPending = onThoseDays.requests.filter((other) => other.status === 'pending');
+  const [, redrawn] = await Promise.all([
     createAuditEntry(db, {
       officeId: officeId,
       actor,
@@ -154,8 +150,11 @@ async function fileTimeOff(
       entity: reference,
       detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
     }),
-    loadTimeOffCard(db, office, row, { ...leave, rows: [...existing, row] }),
+    redrawCards(othersPending, ctx),
   ]);
+  // `leave` holds every active request of the requester in the years this one touches, and their
+  // adjustments and carry-overs: what the card's balance needs.
+  const card = drawTimeOffCard(office, row, { ...leave, rows: [...existing, row] }, onThoseDays);
   const year = draft.start.slice(0, 4);
   const days = describeTimeOffDays(row, zone);
   const of = (office.timeoff.policies?.length ?? 0) > 0 ? ` of ${bank.name}` : '';
@@ -185,7 +184,7 @@ async function fileTimeOff(
           cardKey: reference,
           message: card,
         },
-        ...(await refreshOverlappingCards(row, ctx)),
+        ...redrawn,
       ],
     },
   };
