@@ -36,10 +36,50 @@ export async function openDatabase(options: {
   return options.url ? openPostgres(options.url) : openPglite(options.dataDir);
 }
 
+// Deadlines the server keeps on every serving connection (sent as startup parameters, so they hold from the
+// first statement). A statement stuck behind a lock or an overloaded server fails after 5 s, the time a
+// person is promised an answer in (the dispatch deadline), so nothing runs on for an answer no one waits for.
+// A transaction whose client stops talking mid-way (a stalled network) is rolled back by the server after
+// 10 s, releasing its row locks, instead of holding them until TCP gives up many minutes later.
+const SERVING_PARAMETERS = {
+  application_name: 'frontdesk',
+  statement_timeout: 5_000,
+  idle_in_transaction_session_timeout: 10_000,
+};
+// Seconds of silence before TCP keepalive probes a connection (postgres.js: 60), so one a firewall or a
+// failover dropped without a word is found and replaced sooner. The OS still needs its probe interval and
+// count to give up, minutes more: a person waiting on a statement is answered by the dispatch deadline.
+const KEEP_ALIVE_SECONDS = 30;
+
 async function openPostgres(url: string): Promise<Database> {
   const location = describePostgresUrl(url);
+  await migratePostgresOnce(url, location);
   const client = postgres(url, {
     max: 10,
+    connect_timeout: 5,
+    keep_alive: KEEP_ALIVE_SECONDS,
+    onnotice: () => {},
+    connection: SERVING_PARAMETERS,
+  });
+  const db = drizzlePostgres(prepareEveryQuery(client), { schema });
+  return {
+    db,
+    kind: 'postgres',
+    location,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/**
+ * Migrates on connections of their own, without the serving statement deadline: waiting for the lock while
+ * another replica migrates, or a migration rewriting a large table, may rightly take longer than 5 s.
+ */
+async function migratePostgresOnce(url: string, location: string): Promise<void> {
+  const client = postgres(url, {
+    max: 2,
     connect_timeout: 5,
     onnotice: () => {},
     connection: { application_name: 'frontdesk' },
@@ -54,21 +94,12 @@ async function openPostgres(url: string): Promise<Database> {
       reserved.release();
     }
   } catch (error) {
-    await client.end({ timeout: 1 }).catch(() => undefined);
     throw new DatabaseUnavailableError(`cannot use PostgreSQL at ${location}: ${describeCause(error)}`, {
       cause: error,
     });
+  } finally {
+    await client.end({ timeout: 1 }).catch(() => undefined);
   }
-  const db = drizzlePostgres(prepareEveryQuery(client), { schema });
-  return {
-    db,
-    kind: 'postgres',
-    location,
-    ping: async () => {
-      await db.execute(sql`select 1`);
-    },
-    close: () => client.end({ timeout: 5 }),
-  };
 }
 
 async function openPglite(dataDir: string | null): Promise<Database> {

@@ -1,6 +1,6 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
-/** A TCP proxy on 127.0.0.1 that a test can cut, as a lost network or a stopped server would. */
+/** A TCP proxy on 127.0.0.1 that a test can cut or stall, as a lost network or a stopped server would. */
 export interface TcpProxy {
   /** the port the proxy listens on; it stays the same across close() and reopen() */
   port: number;
@@ -8,6 +8,31 @@ export interface TcpProxy {
   close(): Promise<void>;
   /** Listens again on the same port and forwards new connections as before. */
   reopen(): Promise<void>;
+  /**
+   * Stops forwarding without closing anything, as a server or network that stops answering: every
+   * connection, open or new, stays up, and what either side sends waits unread until resume().
+   */
+  stall(): void;
+  /** Forwards again, delivering first what was held back while stalled. */
+  resume(): void;
+}
+
+interface Pair {
+  client: Socket;
+  upstream: Socket;
+}
+
+function forward({ client, upstream }: Pair): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
+}
+
+function hold({ client, upstream }: Pair): void {
+  client.unpipe(upstream);
+  upstream.unpipe(client);
+  // Not reading leaves the bytes in the kernel's buffers, so the sender sees a peer that never answers.
+  client.pause();
+  upstream.pause();
 }
 
 /** Forwards connections on a free local port to `target`. */
@@ -17,6 +42,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   };
+  const pairs = new Set<Pair>();
+  let stalled = false;
 
   function listen(port: number): Promise<Server> {
     const server = createServer((client) => {
@@ -26,8 +53,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       // Either side failing ends both, as a real network failure would look to the other end.
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
-      client.pipe(upstream);
-      upstream.pipe(client);
+      const pair = { client, upstream };
+      pairs.add(pair);
+      client.on('close', () => pairs.delete(pair));
+      if (stalled) hold(pair);
+      else forward(pair);
     });
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -49,6 +79,17 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     async reopen() {
       server ??= await listen(port);
+    },
+    stall() {
+      if (stalled) return;
+      stalled = true;
+      for (const pair of pairs) hold(pair);
+    },
+    resume() {
+      // Piping a pair twice would send each byte twice.
+      if (!stalled) return;
+      stalled = false;
+      for (const pair of pairs) forward(pair);
     },
   };
 }

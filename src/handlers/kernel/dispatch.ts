@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { claimDelivery, saveDeliveryReply } from '../../db/repositories/deliveries.ts';
 import { createOutboxMessages, type NewOutboxMessage } from '../../db/repositories/outbox.ts';
 import type { Person } from '../../domain/people.ts';
+import { type Deadline, DISPATCH_DEADLINE_MS, runWithDeadline } from './deadline.ts';
 import { offerDownloads } from './downloads.ts';
 import type { Input } from './input.ts';
 import type { ChannelRole, Effect, Message, Outcome, Platform } from './message.ts';
@@ -31,6 +32,8 @@ export interface DispatchDeps {
   onQueued?: () => void;
   /** the address people reach frontdesk at, for answers that name it (the calendar feed) */
   publicUrl?: () => string | undefined;
+  /** ms until the person is answered whatever the database does (DISPATCH_DEADLINE_MS); tests shorten it */
+  deadlineMs?: number;
 }
 
 const ALREADY_ANSWERED: Message = {
@@ -68,9 +71,10 @@ function hasFormErrors(outcome: Outcome): boolean {
 
 /**
  * Runs one input in one transaction: claims its delivery id (a retried delivery gets the first answer
- * and changes nothing, its handler's work rolled back), routes it to its handler, and queues the handler's effects in the outbox, so the
- * state change and the messages it causes are committed together or not at all. A form refused with field
- * errors changes nothing, not even the claim.
+ * and changes nothing, its handler's work rolled back), routes it to its handler, and queues the handler's
+ * effects in the outbox, so the state change and the messages it causes are committed together or not at all. A form refused with field
+ * errors changes nothing, not even the claim. An input still unanswered at the deadline is answered with
+ * the truth as it stands then, and its transaction, if not yet committed, never commits.
  */
 export async function dispatchInput(
   deps: DispatchDeps,
@@ -78,9 +82,22 @@ export async function dispatchInput(
   input: Input,
   now: DateTime,
 ): Promise<Outcome> {
+  return runWithDeadline(
+    { ms: deps.deadlineMs ?? DISPATCH_DEADLINE_MS, logger: deps.logger, input: input.kind },
+    (deadline) => runInput(deps, actor, input, now, deadline),
+  );
+}
+
+async function runInput(
+  deps: DispatchDeps,
+  actor: Person,
+  input: Input,
+  now: DateTime,
+  deadline: Deadline,
+): Promise<Outcome> {
   let queued = 0;
   try {
-    const outcome = await deps.db.transaction(async (tx) => {
+    const outcome = await deadline.transaction(deps.db, async (tx) => {
       const delivery = input.deliveryId
         ? { platform: actor.platform, deliveryId: input.deliveryId, officeId: deps.office.office.id }
         : undefined;
