@@ -8,14 +8,13 @@ import {
 } from 'dockerfile-ast';
 import { repoRootPath } from './processes.ts';
 
-/** One `FROM … [AS name]` and the instructions under it. */
+/** One `FROM` (its base image) and the instructions under it. */
 export interface DockerStage {
   image: string;
-  name: string | undefined;
   instructions: Instruction[];
 }
 
-/** The parts of the Dockerfile's last stage (the image that runs) the tests check and run. */
+/** What the tests check and run: the last stage's settings (the image that runs), every stage's RUN and COPY. */
 export interface DockerImage {
   stages: DockerStage[];
   workdir: string | undefined;
@@ -47,8 +46,8 @@ function splitStages(instructions: Instruction[]): DockerStage[] {
   const stages: DockerStage[] = [];
   for (const instruction of instructions) {
     if (instruction.getKeyword() === 'FROM') {
-      const [image = '', as, name] = instruction.getArguments().map((argument) => argument.getValue());
-      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+      const image = instruction.getArguments()[0]?.getValue() ?? '';
+      stages.push({ image, instructions: [] });
     } else {
       stages.at(-1)?.instructions.push(instruction);
     }
@@ -57,7 +56,8 @@ function splitStages(instructions: Instruction[]): DockerStage[] {
 }
 
 /** Parses the repository's Dockerfile with dockerfile-ast (the parser behind VS Code's Docker support). */
-export function readDockerImage(text = readFileSync(dockerfilePath, 'utf8')): DockerImage {
+export function readDockerImage(): DockerImage {
+  const text = readFileSync(dockerfilePath, 'utf8');
   const stages = splitStages(DockerfileParser.parse(text).getInstructions());
   const last = stages.at(-1)?.instructions ?? [];
   const all = (keyword: string) => last.filter((instruction) => instruction.getKeyword() === keyword);
