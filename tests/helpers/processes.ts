@@ -51,11 +51,14 @@ export async function killSpawnedProcesses(): Promise<void> {
 }
 
 /**
- * Starts the real process as `npm start` would, with only `env` (plus PATH and HOME) in its environment,
- * so a DATABASE_URL or Slack token of the machine running the tests cannot leak in.
+ * Starts the real process as `npm start` would (or as `command`, such as the Docker image's CMD), with only
+ * `env` (plus PATH and HOME) in its environment, so a DATABASE_URL or Slack token of the machine running
+ * the tests cannot leak in.
  */
-export function spawnFrontdesk(env: Record<string, string>): FrontdeskProcess {
-  const start = readStartCommand();
+export function spawnFrontdesk(
+  env: Record<string, string>,
+  start: { program: string; args: string[] } = readStartCommand(),
+): FrontdeskProcess {
   const child = spawn(start.program, start.args, {
     cwd: repoRootPath,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },

@@ -216,6 +216,19 @@ export function createSlackApp(params: {
     },
   });
 
+  // A listener goes on after its ack (a slow answer follows through response_url): stop() waits for the
+  // ones in hand, or a person told "Working on it…" would never hear that the filing was saved.
+  const inHand = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const run = next();
+    inHand.add(run);
+    try {
+      await run;
+    } finally {
+      inHand.delete(run);
+    }
+  });
+
   const commandPattern = new RegExp(`^/(${COMMAND_WORDS.join('|')})s?$`);
   app.command(commandPattern, async ({ command, ack, respond, client }) => {
     const typed = parseTypedCommand(`${command.command} ${command.text ?? ''}`, COMMAND_WORDS);
@@ -483,8 +496,10 @@ export function createSlackApp(params: {
     async start(): Promise<void> {
       if (settings.mode === 'socket') await app.start();
     },
+    /** Stops taking events (Socket Mode) and waits for the listeners in hand to finish. */
     async stop(): Promise<void> {
       if (settings.mode === 'socket') await app.stop();
+      await Promise.allSettled(inHand);
     },
   };
 }
