@@ -7,6 +7,7 @@ import type { OfficeConfig } from '../config/office.ts';
 import type { Database, Db } from '../db/client.ts';
 import { getChannelBinding } from '../db/repositories/teams-conversations.ts';
 import { FEATURES, loadHome, SCHEDULED_JOBS } from '../handlers/index.ts';
+import { redrawAskedCards } from '../handlers/kernel/card-redraws.ts';
 import {
   type ChannelRoute,
   type Dispatch,
@@ -67,6 +68,8 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     office,
     logger: logger.child({ component: 'outbox' }),
     ...(options.deliverer ? { options: options.deliverer } : {}),
+    // Called only once started, after `deps` below exists.
+    beforeClaim: () => redrawAskedCards(deps, FEATURES, clock()),
   });
 
   async function routeChannel(db: Db, role: ChannelRole): Promise<ChannelRoute[]> {

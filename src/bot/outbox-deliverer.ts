@@ -101,6 +101,11 @@ export function createOutboxDeliverer(params: {
   office: Pick<OfficeConfig, 'office' | 'staff'>;
   logger: Logger;
   options?: Partial<DelivererOptions>;
+  /**
+   * Run before each claim, in the same loop: queues rows of its own (the cards changes asked to redraw)
+   * and returns how much it did, so the claim that follows sends them at once.
+   */
+  beforeClaim?: () => Promise<number>;
 }) {
   const options = { ...DEFAULTS, ...params.options };
   const { db, senders, office, logger } = params;
@@ -272,7 +277,8 @@ export function createOutboxDeliverer(params: {
       pendingWake = false;
       let handled = 0;
       try {
-        handled = await deliverBatch();
+        handled = (await params.beforeClaim?.()) ?? 0;
+        handled += await deliverBatch();
       } catch (error) {
         logger.error(
           { code: (error as { code?: unknown }).code },

@@ -34,7 +34,22 @@ export function findCredentialKind(text: string, office: Pick<OfficeConfig, 'cre
 }
 
 /** The credentials written on staff entries in office.yaml. */
-export function listConfiguredCredentials(office: CredentialOffice): Credential[] {
+export function listConfiguredCredentials(office: CredentialOffice): readonly Credential[] {
+  const known = CONFIGURED.get(office.staff);
+  if (known?.kinds === office.credentials.kinds) return known.credentials;
+  const credentials = readConfiguredCredentials(office);
+  CONFIGURED.set(office.staff, { kinds: office.credentials.kinds, credentials });
+  return credentials;
+}
+
+// The config never changes while the process runs, and every card and digest merges these in: each staff
+// list is read for its credentials once (with the kinds it was named by).
+const CONFIGURED = new WeakMap<
+  CredentialOffice['staff'],
+  { kinds: CredentialOffice['credentials']['kinds']; credentials: readonly Credential[] }
+>();
+
+function readConfiguredCredentials(office: CredentialOffice): Credential[] {
   return office.staff.flatMap((member) =>
     (member.credentials ?? []).map((credential) => ({
       reference: undefined,
@@ -131,5 +146,10 @@ export function clearedBy(
   credentials: readonly Credential[],
   office: Pick<OfficeConfig, 'credentials'>,
 ): ClearedFor {
-  return (member, role, day) => isCleared(member, role, day, credentials, office);
+  // Asked for every person of a role on every day counted: each person's own credentials are found once.
+  const byHolder = new Map<string, Credential[]>();
+  for (const credential of credentials) {
+    byHolder.set(credential.holderKey, [...(byHolder.get(credential.holderKey) ?? []), credential]);
+  }
+  return (member, role, day) => isCleared(member, role, day, byHolder.get(staffKey(member)) ?? [], office);
 }

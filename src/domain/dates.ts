@@ -120,12 +120,31 @@ export function formatOfficeTime(at: Date, zone: string): string {
 
 /** Formats a day as `Mon Dec 1` (English, the office's calendar). */
 export function formatDay(isoDay: IsoDay, zone: string): string {
-  return DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d');
+  return rememberLabel(`${isoDay} ${zone}`, () =>
+    DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d'),
+  );
 }
 
 /** Formats a day as `Fri Dec 31, 2027`, for days far enough away that the year matters. */
 export function formatDayWithYear(isoDay: IsoDay, zone: string): string {
-  return DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d, yyyy');
+  return rememberLabel(`${isoDay} ${zone} year`, () =>
+    DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d, yyyy'),
+  );
+}
+
+// Every card and answer names days, the same few hundred again and again, and luxon's formatter is the
+// costly part of drawing them. Bounded: an office names far fewer days than this between restarts.
+const DAY_LABELS = new Map<string, string>();
+const MAX_DAY_LABELS = 20_000;
+
+function rememberLabel(key: string, make: () => string): string {
+  let label = DAY_LABELS.get(key);
+  if (label === undefined) {
+    if (DAY_LABELS.size >= MAX_DAY_LABELS) DAY_LABELS.clear();
+    label = make();
+    DAY_LABELS.set(key, label);
+  }
+  return label;
 }
 
 /** Formats a range as `Mon Dec 1 – Wed Dec 3`; one day is just `Mon Dec 1`; a range across years names both years. */

@@ -5,7 +5,7 @@ import { createScheduler } from '../../src/bot/scheduler.ts';
 import { auditLog, callOuts, coverAsks, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { CALL_OUT_ACTIONS, CALL_OUT_FORMS } from '../../src/handlers/call-outs/ids.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
-import type { Message, Outcome } from '../../src/handlers/kernel/message.ts';
+import type { Effect, Message, Outcome } from '../../src/handlers/kernel/message.ts';
 import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
@@ -291,7 +291,8 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const offered = await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
       expect(replyText(offered)).toContain('you offered to cover for Sam Lee (front desk)');
       const ownAsk = offered.effects.find(
-        (effect) => effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
       );
       expect(ownAsk && buttonsOf(ownAsk.message)).toEqual([]);
       expect(ownAsk?.message.note).toBe('You offered to cover; a manager will confirm.');
@@ -371,7 +372,8 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const no = await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
       expect(replyText(no)).toContain('Thanks for letting us know');
       const ownAsk = no.effects.find(
-        (effect) => effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${GRACE}`,
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${GRACE}`,
       );
       expect(ownAsk && buttonsOf(ownAsk.message)).toEqual([]);
       expect(ownAsk?.message.note).toContain('You said you can’t cover');
@@ -420,7 +422,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
         'already asked for again',
       );
       const redrawn = again.effects.find(
-        (effect) =>
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
           effect.kind === 'update' && effect.cardKey === `${reference}/escalation/round-1/slack/${OMAR}`,
       );
       expect(redrawn && buttonsOf(redrawn.message)).toEqual([]);

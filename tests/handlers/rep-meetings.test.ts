@@ -4,7 +4,7 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import { auditLog, calendarFeeds, outbox, repMeetings } from '../../src/db/schema/index.ts';
 import { loadHuddleDigest } from '../../src/handlers/index.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
-import type { Outcome } from '../../src/handlers/kernel/message.ts';
+import type { Effect, Outcome } from '../../src/handlers/kernel/message.ts';
 import { REPS_ACTIONS, REPS_FORMS } from '../../src/handlers/rep-meetings/ids.ts';
 import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
@@ -441,7 +441,10 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
         actionId: TIME_OFF_ACTIONS.approve,
         value: timeOff,
       });
-      const flags = decided.effects.filter((effect) => effect.kind === 'dm' && effect.to.userId === SAM);
+      const flags = decided.effects.filter(
+        (effect): effect is Extract<Effect, { kind: 'dm' }> =>
+          effect.kind === 'dm' && effect.to.userId === SAM,
+      );
       expect(flags).toHaveLength(1);
       expect(flags[0]?.message.text).toBe(
         `Dr. Helen Park will be off for your rep visit ${reference} (Tue Dec 1, 12:00 PM, Jordan Smith (Acme Pharma)).`,

@@ -6,6 +6,8 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Database } from '../../src/db/client.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
+import { FEATURES } from '../../src/handlers/index.ts';
+import { redrawAskedCards } from '../../src/handlers/kernel/card-redraws.ts';
 import { dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
@@ -81,13 +83,18 @@ export function createHandlerTest<
     .extend(
       'run',
       ({ db, deps, recording }) =>
-        (userId: string, input: Input, now = options.now, office = options.office): Promise<Outcome> =>
-          dispatchInput(
-            office === options.office ? deps : buildDispatchDeps(db, office, recording.logger),
-            resolvePerson(office, 'slack', userId),
-            input,
-            now,
-          ),
+        async (
+          userId: string,
+          input: Input,
+          now = options.now,
+          office = options.office,
+        ): Promise<Outcome> => {
+          const used = office === options.office ? deps : buildDispatchDeps(db, office, recording.logger);
+          const outcome = await dispatchInput(used, resolvePerson(office, 'slack', userId), input, now);
+          // As the running app's deliverer does right after a commit: the cards the input asked to redraw.
+          while ((await redrawAskedCards(used, FEATURES, now)) > 0);
+          return outcome;
+        },
     )
     .extend(
       'command',

@@ -38,6 +38,23 @@ export async function getTimeOffRequest(
   return row;
 }
 
+/**
+ * The request with reference number `number`, locked against change (FOR SHARE) until the caller's
+ * transaction ends: a card drawn from it cannot be overtaken by a decision committed meanwhile.
+ */
+export async function getTimeOffRequestForDrawing(
+  db: Db,
+  officeId: string,
+  number: number,
+): Promise<TimeOffRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(timeOffRequests)
+    .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.number, number)))
+    .for('share');
+  return row;
+}
+
 /** One person's pending and approved requests that end on or after `fromDay` (and start by `toDay`, if given). */
 export async function listActiveTimeOffForPerson(
   db: Db,

@@ -81,6 +81,20 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * Cards to redraw from the database as it now stands, asked for by the transaction that changed what they
+ * show: one row per card however many changes asked, taken by whichever process redraws first.
+ */
+export const cardRedraws = pgTable(
+  'card_redraws',
+  {
+    officeId: text('office_id').notNull(),
+    cardKey: text('card_key').notNull(),
+    askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.officeId, table.cardKey] })],
+);
+
 /** Scheduled runs claimed by exactly one process: the replica whose insert wins does the work. */
 export const jobRuns = pgTable(
   'job_runs',

@@ -2,6 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
+import { askCardRedraws } from '../../db/repositories/card-redraws.ts';
 import { claimDelivery, saveDeliveryReply } from '../../db/repositories/deliveries.ts';
 import { createOutboxMessages, type NewOutboxMessage } from '../../db/repositories/outbox.ts';
 import type { Person } from '../../domain/people.ts';
@@ -162,16 +163,18 @@ async function runInput(
 /**
  * Writes effects to the outbox in the caller's transaction, one row per platform that should get them:
  * a channel post goes to every platform bound to that channel, an update to every platform that may hold
- * the card, a DM to the recipient's platform when it is on. Returns how many rows it queued.
+ * the card, a DM to the recipient's platform when it is on; a redraw is asked for once per card. Returns
+ * how many rows and redraws it queued.
  */
 export async function queueEffects(
   deps: Pick<DispatchDeps, 'office' | 'platforms' | 'routeChannel'>,
   tx: Db,
   effects: readonly Effect[],
 ): Promise<number> {
+  const redraws = effects.flatMap((effect) => (effect.kind === 'redraw' ? [effect.cardKey] : []));
   const rows = await expandEffects(deps, tx, effects);
-  await createOutboxMessages(tx, rows);
-  return rows.length;
+  await Promise.all([createOutboxMessages(tx, rows), askCardRedraws(tx, deps.office.office.id, redraws)]);
+  return rows.length + redraws.length;
 }
 
 async function expandEffects(
@@ -207,6 +210,8 @@ async function expandEffects(
             message: effect.message,
           });
         }
+        break;
+      case 'redraw':
         break;
       case 'dm':
         if (deps.platforms.includes(effect.to.platform)) {

@@ -2,10 +2,11 @@ import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import type { Person } from '../../domain/people.ts';
+import type { ReferencePrefix } from '../../domain/references.ts';
 import type { HandlerContext } from './context.ts';
 import type { FeatureDigest, PendingLoader } from './digest.ts';
 import type { FeatureEvent } from './events.ts';
-import type { ScheduledJob } from './jobs.ts';
+import type { JobContext, ScheduledJob } from './jobs.ts';
 import type { Effect, Message, Outcome } from './message.ts';
 
 export type CommandHandler = (text: string, ctx: HandlerContext) => Promise<Outcome>;
@@ -77,4 +78,15 @@ export interface Feature {
   on?: EventHandlers;
   /** its part of a person's home */
   home?: HomeLoader;
+  /** its cards that other changes ask to redraw (`redraw` effects), by their reference prefix */
+  cards?: CardRedrawer;
+}
+
+/**
+ * Redraws a feature's card, named by its key (`TO-12`), as the database stands: the update effects, or none
+ * when the card no longer changes with other things (it was decided).
+ */
+export interface CardRedrawer {
+  prefix: ReferencePrefix;
+  redraw(cardKey: string, ctx: JobContext): Promise<Effect[]>;
 }

@@ -124,7 +124,12 @@ export type Effect =
   /** `platform` limits it to the one platform the message is on, such as a direct message's */
   | { kind: 'update'; cardKey: string; message: Message; platform?: Platform }
   /** `cardKey` lets a later update redraw this direct message, as a card's, e.g. to take away a used button */
-  | { kind: 'dm'; to: Recipient; message: Message; cardKey?: string };
+  | { kind: 'dm'; to: Recipient; message: Message; cardKey?: string }
+  /**
+   * the card is redrawn from the database soon after this commits, by the feature that owns its reference
+   * (`Feature.cards`): however many changes ask for one card before then, it is drawn and sent once
+   */
+  | { kind: 'redraw'; cardKey: string };
 
 /**
  * A file made for the person who asked (an export, a report's chart), for them alone: Slack uploads it into

@@ -32,7 +32,7 @@ import type { Form, Outcome } from '../kernel/message.ts';
 import { computeRequestAllowance, loadLeaveFacts, projectTo } from './balances.ts';
 import { describeTimeOffDays, describeWorkingDays, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_FORMS } from './ids.ts';
-import { drawTimeOffCard, readDaysFacts, redrawCards } from './loaders.ts';
+import { askRedraws, drawTimeOffCard, readDaysFacts } from './loaders.ts';
 
 export const MAX_REASON = 500;
 // Other words people write for the built-in types.
@@ -139,19 +139,13 @@ async function fileTimeOff(
     createdAt: now.toJSDate(),
   });
   const reference = formatReference('TO', row.number);
-  // The other pending requests on these days were read with the days' facts; their cards are redrawn with
-  // the audit entry in one round trip.
-  const othersPending = onThoseDays.requests.filter((other) => other.status === 'pending');
-  const [, redrawn] = await Promise.all([
-    createAuditEntry(db, {
-      officeId: officeId,
-      actor,
-      action: 'timeoff.filed',
-      entity: reference,
-      detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
-    }),
-    redrawCards(othersPending, ctx),
-  ]);
+  await createAuditEntry(db, {
+    officeId: officeId,
+    actor,
+    action: 'timeoff.filed',
+    entity: reference,
+    detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
+  });
   // `leave` holds every active request of the requester in the years this one touches, and their
   // adjustments and carry-overs: what the card's balance needs.
   const card = drawTimeOffCard(office, row, { ...leave, rows: [...existing, row] }, onThoseDays);
@@ -184,7 +178,8 @@ async function fileTimeOff(
           cardKey: reference,
           message: card,
         },
-        ...redrawn,
+        // The other pending requests on these days were read with the days' facts.
+        ...askRedraws(onThoseDays.requests.filter((other) => other.status === 'pending')),
       ],
     },
   };

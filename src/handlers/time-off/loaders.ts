@@ -2,10 +2,15 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
-import { listTimeOffBetween, type TimeOffRow } from '../../db/repositories/time-off.ts';
+import {
+  getTimeOffRequestForDrawing,
+  listTimeOffBetween,
+  type TimeOffRow,
+} from '../../db/repositories/time-off.ts';
 import type { IsoDay } from '../../domain/dates.ts';
-import { formatReference } from '../../domain/references.ts';
+import { formatReference, parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
+import type { JobContext } from '../kernel/jobs.ts';
 import type { Effect, Message } from '../kernel/message.ts';
 import { type LeaveFacts, loadLeaveFacts } from './balances.ts';
 import { buildTimeOffCard } from './card.ts';
@@ -55,45 +60,37 @@ export function drawTimeOffCard(
   return buildTimeOffCard(office, row, { leave, overlapping, callOuts, credentials: days.credentials });
 }
 
-/**
- * The pending requests touching `first`…`last` (but `except`), their cards redrawn as the database stands;
- * every card's reads are sent at once.
- */
-async function redrawPendingCards(
-  first: IsoDay,
-  last: IsoDay,
-  ctx: HandlerContext,
-  except?: TimeOffRow,
-): Promise<Effect[]> {
-  const pending = await listTimeOffBetween(ctx.db, ctx.officeId, first, last, ['pending']);
-  return redrawCards(
-    pending.filter((row) => row.id !== except?.id),
-    ctx,
-  );
-}
-
-/** Each row's card, redrawn as an update, with all their reads sent together. */
-export function redrawCards(rows: readonly TimeOffRow[], ctx: HandlerContext): Promise<Effect[]> {
-  return Promise.all(
-    rows.map(async (row) => ({
-      kind: 'update' as const,
-      cardKey: formatReference('TO', row.number),
-      message: await loadTimeOffCard(ctx.db, ctx.office, row),
-    })),
-  );
+/** Asks for the cards of `rows` to be redrawn once the change commits (`redrawTimeOffCard` draws them). */
+export function askRedraws(rows: readonly TimeOffRow[]): Effect[] {
+  return rows.map((row) => ({ kind: 'redraw', cardKey: formatReference('TO', row.number) }));
 }
 
 /**
- * The other pending cards for overlapping days, redrawn: their coverage warnings and "Also asking" lines
- * change whenever a request for those days is filed, decided, cancelled or withdrawn.
+ * The other pending cards for overlapping days, asked to be redrawn: their coverage warnings and "Also
+ * asking" lines change whenever a request for those days is filed, decided, cancelled or withdrawn.
  */
-export function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
-  return redrawPendingCards(row.startDay, row.endDay, ctx, row);
+export async function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
+  const pending = await listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['pending']);
+  return askRedraws(pending.filter((other) => other.id !== row.id));
 }
 
-/** The pending cards of requests touching `day`, redrawn after a call-out there changed coverage. */
-export function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Promise<Effect[]> {
-  return redrawPendingCards(day, day, ctx);
+/** The pending cards of requests touching `day`, asked to be redrawn after a call-out there changed coverage. */
+export async function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Promise<Effect[]> {
+  return askRedraws(await listTimeOffBetween(ctx.db, ctx.officeId, day, day, ['pending']));
+}
+
+/**
+ * A pending request's card, redrawn as the database now stands; a decided one is left as its decision drew
+ * it. The request is locked while it is drawn, so a decision committed meanwhile comes after this update.
+ */
+export async function redrawTimeOffCard(cardKey: string, ctx: JobContext): Promise<Effect[]> {
+  const number = parseReference(cardKey, 'TO');
+  const row =
+    number === undefined
+      ? undefined
+      : await getTimeOffRequestForDrawing(ctx.db, ctx.office.office.id, number);
+  if (row?.status !== 'pending') return [];
+  return [{ kind: 'update', cardKey, message: await loadTimeOffCard(ctx.db, ctx.office, row) }];
 }
 
 /**

@@ -1,0 +1,32 @@
+import type { DateTime } from 'luxon';
+import { takeCardRedraws } from '../../db/repositories/card-redraws.ts';
+import { type DispatchDeps, queueEffects } from './dispatch.ts';
+import type { CardRedrawer, Feature } from './feature.ts';
+
+// Cards taken per transaction: enough to drain a burst in a few rounds, few enough that one round is quick.
+const REDRAWS_PER_ROUND = 50;
+
+/**
+ * Redraws the cards changes asked for (`redraw` effects), up to one round's worth, in one transaction: each
+ * card is drawn once from the database as it now stands by the feature that owns its prefix, and its
+ * updates are queued in the outbox as the asks are taken, so a crash leaves the asks to the next round.
+ * Returns how many cards it took.
+ */
+export async function redrawAskedCards(
+  deps: Pick<DispatchDeps, 'db' | 'office' | 'logger' | 'platforms' | 'routeChannel'>,
+  features: readonly Feature[],
+  now: DateTime,
+): Promise<number> {
+  const drawers = new Map<string, CardRedrawer>(
+    features.flatMap((feature) => (feature.cards ? [[feature.cards.prefix, feature.cards]] : [])),
+  );
+  return deps.db.transaction(async (tx) => {
+    const cardKeys = await takeCardRedraws(tx, deps.office.office.id, REDRAWS_PER_ROUND);
+    const ctx = { db: tx, office: deps.office, now, logger: deps.logger };
+    const effects = await Promise.all(
+      cardKeys.map((cardKey) => drawers.get(cardKey.split('-')[0] ?? '')?.redraw(cardKey, ctx) ?? []),
+    );
+    await queueEffects(deps, tx, effects.flat());
+    return cardKeys.length;
+  });
+}
