@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
@@ -8,7 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DatabaseUnavailableError } from './database-error.ts';
-import { PGLITE_TEMPLATE_PATH } from './pglite-template.ts';
+import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -84,10 +84,8 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     if (dataDir === null) {
       client = new PGlite();
     } else {
-      const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-      const template =
-        fresh && existsSync(PGLITE_TEMPLATE_PATH) ? readFileSync(PGLITE_TEMPLATE_PATH) : undefined;
-      client = new PGlite(dataDir, template ? { loadDataDir: new Blob([template]) } : {});
+      if (!existsSync(join(dataDir, 'PG_VERSION')) && existsSync(PGLITE_TEMPLATE_DIR)) copyTemplate(dataDir);
+      client = new PGlite(dataDir);
     }
     await client.waitReady;
   } catch (error) {
@@ -109,6 +107,16 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * Copies the template into an empty data directory, PG_VERSION last: PGlite takes a directory with
+ * PG_VERSION as made, so a start interrupted mid-copy copies again rather than opening half a database.
+ */
+function copyTemplate(dataDir: string): void {
+  const marker = join(PGLITE_TEMPLATE_DIR, 'PG_VERSION');
+  cpSync(PGLITE_TEMPLATE_DIR, dataDir, { recursive: true, filter: (source) => source !== marker });
+  copyFileSync(marker, join(dataDir, 'PG_VERSION'));
 }
 
 /** host:port/database of a postgres URL; the user name and password are left out. */
