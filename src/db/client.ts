@@ -79,13 +79,14 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     import('drizzle-orm/pglite/migrator'),
   ]);
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  const options = { startParams: pgliteStartParams(PGlite.defaultStartParams) };
   let client: PGlite;
   try {
     if (dataDir === null) {
-      client = new PGlite();
+      client = new PGlite(options);
     } else {
       if (!existsSync(join(dataDir, 'PG_VERSION')) && existsSync(PGLITE_TEMPLATE_DIR)) copyTemplate(dataDir);
-      client = new PGlite(dataDir);
+      client = new PGlite(dataDir, options);
     }
     await client.waitReady;
   } catch (error) {
@@ -107,6 +108,26 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * PGlite's own start parameters (single-user mode, no parallel workers) with PostgreSQL's memory settings
+ * lowered. PostgreSQL's shared memory lives in the WASM heap, is all touched at start-up, and the WASM heap
+ * never gives memory back, so these sizes stay resident for the life of the process.
+ */
+function pgliteStartParams(defaults: readonly string[]): string[] {
+  const settings = {
+    // The default 128 MB is 128 MB resident; a practice's hot rows and the catalogs fit in 16 MB, and a
+    // page past it is read back from the operating system's file cache, not the disk.
+    shared_buffers: '16MB',
+    // Single-user mode runs one backend, but shared memory is sized for 100 by default (about 2 MB).
+    max_connections: '1',
+    // Single-user mode runs no autovacuum, but shared memory is sized for 16 workers (about 2 MB).
+    autovacuum_worker_slots: '1',
+    // A migration's index build sorts in up to this much, which the WASM heap then keeps (64 MB by default).
+    maintenance_work_mem: '16MB',
+  };
+  return [...defaults, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
 }
 
 /**
