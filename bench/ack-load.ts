@@ -35,8 +35,12 @@ const STAFF = 1_000;
 const DRAIN_TIMEOUT_MS = 120_000;
 const STALL_MS = 15_000;
 const SETTLE_MS = 1_000;
-const GOAL_THROUGHPUT_RATIO = 0.7;
+// The goals of issue #21: filings with their cards on PostgreSQL at 10 connections against the ack-and-post
+// floor of the same run, the answer's p99 at 50 connections, the app's CPU per filing, PGlite's p99 at 10.
+const GOAL_THROUGHPUT_RATIO = 0.35;
 const GOAL_P99_MS = 100;
+const GOAL_CPU_MS_PER_FILING = 1.5;
+const GOAL_PGLITE_P99_MS = 150;
 
 /** One load phase: what the load generator saw, plus cards delivered and CPU per request. */
 export interface PhaseResult extends LoadResult {
@@ -70,8 +74,9 @@ export interface AckLoadResults {
 }
 
 /**
- * Waits until the stub has `expected` cards (resolving `at` then), and then until no more arrive for a
- * second: filings cut off at the end of a phase were stored too, and their cards follow.
+ * Waits until the stub has `expected` cards (resolving `at` then), and then until no call at all arrives
+ * for a second: filings cut off at the end of a phase were stored too, and their cards follow, and so do
+ * the redraws of the other pending cards on their days.
  */
 async function waitForCards(stub: SlackStub, expected: number): Promise<{ cards: number; at: number }> {
   const deadline = performance.now() + DRAIN_TIMEOUT_MS;
@@ -79,10 +84,12 @@ async function waitForCards(stub: SlackStub, expected: number): Promise<{ cards:
   let last = -1;
   let lastChange = performance.now();
   for (;;) {
-    const { cards } = countCards(await stub.stats());
+    const stats = await stub.stats();
+    const { cards } = countCards(stats);
+    const calls = Object.values(stats.calls).reduce((sum, count) => sum + count, 0);
     const now = performance.now();
-    if (cards !== last) {
-      last = cards;
+    if (calls !== last) {
+      last = calls;
       lastChange = now;
     }
     if (cards >= expected) reachedAt ??= now;
@@ -257,25 +264,42 @@ function judgeGoals(
     phases.find((phase) => phase.target === target && phase.connections === connections);
   const floor = at('bare Bolt: ack + post', 10);
   const goals: AckLoadResults['goals'] = [];
-  for (const target of ['frontdesk on PostgreSQL', 'frontdesk on PGlite'] as const) {
-    const ten = at(target, 10);
-    if (floor && ten) {
-      const ratio = ten.cardsPerSecond / floor.requestsPerSecond;
-      goals.push({
-        name: `${target}: filings with cards delivered at 10 conn ≥ ${GOAL_THROUGHPUT_RATIO} × ack-and-post floor`,
-        measured: `${ten.cardsPerSecond.toFixed(0)}/s vs ${floor.requestsPerSecond.toFixed(0)}/s = ${ratio.toFixed(2)} ×`,
-        met: ratio >= GOAL_THROUGHPUT_RATIO,
-      });
-    }
-    const fifty = at(target, 50);
-    if (fifty) {
-      goals.push({
-        name: `${target}: p99 ack at 50 conn ≤ ${GOAL_P99_MS} ms`,
-        measured: `${fifty.p99} ms`,
-        met: fifty.p99 <= GOAL_P99_MS,
-      });
-    }
+  const postgres = 'frontdesk on PostgreSQL';
+  const ten = at(postgres, 10);
+  if (floor && ten) {
+    const ratio = ten.cardsPerSecond / floor.requestsPerSecond;
+    goals.push({
+      name: `${postgres}: filings with cards delivered at 10 conn ≥ ${GOAL_THROUGHPUT_RATIO} × ack-and-post floor`,
+      measured: `${ten.cardsPerSecond.toFixed(0)}/s vs ${floor.requestsPerSecond.toFixed(0)}/s = ${ratio.toFixed(2)} ×`,
+      met: ratio >= GOAL_THROUGHPUT_RATIO,
+    });
+  }
+  if (ten) {
+    goals.push({
+      name: `${postgres}: app CPU per filing at 10 conn ≤ ${GOAL_CPU_MS_PER_FILING} ms`,
+      measured: `${ten.cpuPerRequestMs.app.toFixed(2)} ms`,
+      met: ten.cpuPerRequestMs.app <= GOAL_CPU_MS_PER_FILING,
+    });
+  }
+  const fifty = at(postgres, 50);
+  if (fifty) {
+    goals.push({
+      name: `${postgres}: p99 answer at 50 conn ≤ ${GOAL_P99_MS} ms`,
+      measured: `${fifty.p99} ms`,
+      met: fifty.p99 <= GOAL_P99_MS,
+    });
+  }
+  const pgliteTen = at('frontdesk on PGlite', 10);
+  if (pgliteTen) {
+    goals.push({
+      name: `frontdesk on PGlite: p99 answer at 10 conn ≤ ${GOAL_PGLITE_P99_MS} ms`,
+      measured: `${pgliteTen.p99} ms`,
+      met: pgliteTen.p99 <= GOAL_PGLITE_P99_MS,
+    });
+  }
+  for (const target of [postgres, 'frontdesk on PGlite'] as const) {
     const mine = phases.filter((phase) => phase.target === target);
+    if (mine.length === 0) continue;
     const errors = mine.reduce((sum, phase) => sum + phase.errors + (phase.requests - phase.accepted), 0);
     const check = integrity.find((entry) => entry.target === target);
     goals.push({

@@ -12,6 +12,7 @@ import {
   type OutboxMessage,
   renewOutboxClaims,
   scheduleOutboxRetry,
+  skipSupersededUpdates,
 } from '../db/repositories/outbox.ts';
 import { listManagers } from '../domain/people.ts';
 import type { Message, Platform } from '../handlers/kernel/message.ts';
@@ -244,6 +245,7 @@ export function createOutboxDeliverer(params: {
     const now = options.now();
     // The claim stamps this same expiry on every row it takes; renewals match on it.
     let claimedUntil = new Date(now.getTime() + options.leaseMs);
+    await skipSupersededUpdates(db, now);
     const rows = await claimDueOutboxMessages<Message>(db, {
       now,
       limit: options.batchSize,

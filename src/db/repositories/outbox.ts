@@ -62,6 +62,30 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
 }
 
 /**
+ * Closes as `skipped` every pending update that a later pending update of the same card on the same
+ * platform replaces: each draws the whole card as it stood, so only the last one need be sent, and a burst
+ * of changes to one card costs the platform one call. A row another process has claimed is left to it.
+ * Returns how many it closed.
+ */
+export async function skipSupersededUpdates(db: Db, now: Date): Promise<number> {
+  const skipped = await db
+    .update(outbox)
+    .set({ status: 'skipped', lastError: 'superseded', claimedUntil: null })
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        eq(outbox.kind, 'update'),
+        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, now)),
+        sql`exists (select 1 from outbox later where later.office_id = ${outbox.officeId}
+          and later.card_key = ${outbox.cardKey} and later.platform = ${outbox.platform}
+          and later.kind = 'update' and later.id > ${outbox.id} and later.status = 'pending')`,
+      ),
+    )
+    .returning({ id: outbox.id });
+  return skipped.length;
+}
+
+/**
  * Marks one message delivered and, for a card, remembers where it landed, in one statement: a crash can
  * never leave a posted card unmarked for longer than its own post took, and an update claimed next
  * always finds its card.
