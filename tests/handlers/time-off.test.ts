@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
+import { auditLog, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Message, Outcome } from '../../src/handlers/kernel/message.ts';
@@ -47,6 +47,34 @@ describe.each(databaseTargets())('time off on $name', (target) => {
   it.override({ target });
 
   describe('filing from text', () => {
+    it('audits each filing under the reference it was given, also when filings interleave', async ({
+      command,
+      db,
+    }) => {
+      const outcomes = await Promise.all([
+        command(SAM, '2026-12-22'),
+        command(PRIYA, '2026-12-23'),
+        command(SAM, '2026-12-28 to 2026-12-29'),
+      ]);
+      const audited = await db
+        .select({ entity: auditLog.entity, actor: auditLog.actorName, detail: auditLog.detail })
+        .from(auditLog)
+        .where(eq(auditLog.action, 'timeoff.filed'));
+      expect(audited).toHaveLength(3);
+      for (const outcome of outcomes) {
+        const reference = referenceIn(outcome);
+        const [row] = await db
+          .select()
+          .from(timeOffRequests)
+          .where(eq(timeOffRequests.number, Number(reference.slice(3))));
+        expect(audited).toContainEqual({
+          entity: reference,
+          actor: row?.requesterName,
+          detail: { start: row?.startDay, end: row?.endDay, part: 'full', workingDays: row?.workingDays },
+        });
+      }
+    });
+
     it('files one of eight identical requests sent at once; the others are refused as overlapping', async ({
       command,
       storedRequests,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
 import type { Db } from '../client.ts';
 import { auditLog } from '../schema/index.ts';
@@ -10,7 +10,8 @@ export async function createAuditEntry(
     officeId: string;
     actor: Person;
     action: string;
-    entity: string;
+    /** the reference it acted on; SQL when the reference is drawn by a statement sent just before */
+    entity: string | SQL;
     detail?: Record<string, unknown>;
     /** when it happened, as the handler's clock read it; the database's clock otherwise */
     at?: Date;

@@ -25,6 +25,12 @@ export async function createTimeOffRequest(db: Db, values: NewTimeOffRow): Promi
   return row;
 }
 
+/**
+ * The reference (TO-12) of the request this session stored last: an audit row sent right behind its
+ * insert, in the same round trip, names it without waiting for the insert's answer.
+ */
+export const LAST_TIME_OFF_REFERENCE = sql`'TO-' || currval('time_off_ref_seq')`;
+
 /** The request with reference number `number`, if it exists in this office. */
 export async function getTimeOffRequest(
   db: Db,

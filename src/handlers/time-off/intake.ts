@@ -1,7 +1,11 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { createTimeOffRequest, lockTimeOffOfPerson } from '../../db/repositories/time-off.ts';
+import {
+  createTimeOffRequest,
+  LAST_TIME_OFF_REFERENCE,
+  lockTimeOffOfPerson,
+} from '../../db/repositories/time-off.ts';
 import {
   type DayPart,
   formatDay,
@@ -122,30 +126,38 @@ async function fileTimeOff(
   if (!evaluation.ok)
     return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
 
-  const row = await createTimeOffRequest(db, {
-    officeId: officeId,
-    requesterKey: actor.key,
-    requesterName: actor.name,
-    requesterRole: actor.role ?? null,
-    requesterPlatform: actor.platform,
-    requesterUserId: actor.userId,
-    startDay: draft.start,
-    endDay: draft.end,
-    part: draft.part,
-    type: draft.type,
-    reason: draft.reason,
-    workingDays: evaluation.workingDays,
-    overBalance: bank.tracked && evaluation.overBalance,
-    createdAt: now.toJSDate(),
-  });
+  // The audit row goes out right behind the insert, naming the reference the insert draws.
+  const [row] = await Promise.all([
+    createTimeOffRequest(db, {
+      officeId: officeId,
+      requesterKey: actor.key,
+      requesterName: actor.name,
+      requesterRole: actor.role ?? null,
+      requesterPlatform: actor.platform,
+      requesterUserId: actor.userId,
+      startDay: draft.start,
+      endDay: draft.end,
+      part: draft.part,
+      type: draft.type,
+      reason: draft.reason,
+      workingDays: evaluation.workingDays,
+      overBalance: bank.tracked && evaluation.overBalance,
+      createdAt: now.toJSDate(),
+    }),
+    createAuditEntry(db, {
+      officeId: officeId,
+      actor,
+      action: 'timeoff.filed',
+      entity: LAST_TIME_OFF_REFERENCE,
+      detail: {
+        start: draft.start,
+        end: draft.end,
+        part: draft.part,
+        workingDays: evaluation.workingDays,
+      },
+    }),
+  ]);
   const reference = formatReference('TO', row.number);
-  await createAuditEntry(db, {
-    officeId: officeId,
-    actor,
-    action: 'timeoff.filed',
-    entity: reference,
-    detail: { start: row.startDay, end: row.endDay, part: row.part, workingDays: row.workingDays },
-  });
   // `leave` holds every active request of the requester in the years this one touches, and their
   // adjustments and carry-overs: what the card's balance needs.
   const card = drawTimeOffCard(office, row, { ...leave, rows: [...existing, row] }, onThoseDays);
