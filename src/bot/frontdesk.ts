@@ -62,6 +62,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
       logger,
     });
   if (env.sandbox) senders.sandbox = createSandboxSender(database.db, office.office.id);
+  const redraws = pacedRedraws(() => redrawAskedCards(deps, FEATURES, clock()));
   const deliverer = createOutboxDeliverer({
     db: database.db,
     senders,
@@ -69,7 +70,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     logger: logger.child({ component: 'outbox' }),
     ...(options.deliverer ? { options: options.deliverer } : {}),
     // Called only once started, after `deps` below exists.
-    beforeClaim: () => redrawAskedCards(deps, FEATURES, clock()),
+    beforeClaim: () => redraws.run(),
   });
 
   async function routeChannel(db: Db, role: ChannelRole): Promise<ChannelRoute[]> {
@@ -211,3 +212,24 @@ export async function startFrontdesk(options: FrontdeskOptions) {
 }
 
 export type Frontdesk = Awaited<ReturnType<typeof startFrontdesk>>;
+
+// How long after finding no card to redraw the deliverer's loop looks again; the loop comes round every
+// poll (a second) when idle, so an asked redraw goes out within about a second either way.
+const REDRAW_LOOK_AGAIN_MS = 250;
+
+/**
+ * Runs `redraw` from the deliverer's loop, but after a round that found nothing only once
+ * REDRAW_LOOK_AGAIN_MS have passed: under load the loop comes round after every card it sends, and an empty
+ * look costs a transaction's round trips each time.
+ */
+function pacedRedraws(redraw: () => Promise<number>): { run(): Promise<number> } {
+  let lookAgainAt = 0;
+  return {
+    async run() {
+      if (performance.now() < lookAgainAt) return 0;
+      const taken = await redraw();
+      lookAgainAt = taken > 0 ? 0 : performance.now() + REDRAW_LOOK_AGAIN_MS;
+      return taken;
+    },
+  };
+}

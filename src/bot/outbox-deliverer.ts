@@ -104,7 +104,8 @@ export function createOutboxDeliverer(params: {
   options?: Partial<DelivererOptions>;
   /**
    * Run before each claim, in the same loop: queues rows of its own (the cards changes asked to redraw)
-   * and returns how much it did, so the claim that follows sends them at once.
+   * and returns how much it did, so the claim that follows sends them at once (superseded updates first
+   * closed).
    */
   beforeClaim?: () => Promise<number>;
 }) {
@@ -241,11 +242,11 @@ export function createOutboxDeliverer(params: {
    * Claims and sends one batch; returns how many rows it claimed. While the batch is out, the claim is
    * renewed every third of a lease, so only a process that stopped renewing (it died) loses its rows.
    */
-  async function deliverBatch(): Promise<number> {
+  async function deliverBatch(closeSuperseded = true): Promise<number> {
     const now = options.now();
     // The claim stamps this same expiry on every row it takes; renewals match on it.
     let claimedUntil = new Date(now.getTime() + options.leaseMs);
-    await skipSupersededUpdates(db, now);
+    if (closeSuperseded) await skipSupersededUpdates(db, now);
     const rows = await claimDueOutboxMessages<Message>(db, {
       now,
       limit: options.batchSize,
@@ -280,7 +281,8 @@ export function createOutboxDeliverer(params: {
       let handled = 0;
       try {
         handled = (await params.beforeClaim?.()) ?? 0;
-        handled += await deliverBatch();
+        // Updates pile up for one card mostly through redraws; without any, there is nothing to supersede.
+        handled += await deliverBatch(handled > 0);
       } catch (error) {
         logger.error(
           { code: (error as { code?: unknown }).code },

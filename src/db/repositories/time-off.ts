@@ -91,6 +91,8 @@ export async function listTimeOffBetween(
   toDay: string,
   statuses: TimeOffStatus[] = ACTIVE,
 ): Promise<TimeOffRow[]> {
+  // No day lies in a span that ends before it starts, and PostgreSQL refuses to build such a range.
+  if (toDay < fromDay) return [];
   return db
     .select()
     .from(timeOffRequests)
@@ -98,8 +100,8 @@ export async function listTimeOffBetween(
       and(
         eq(timeOffRequests.officeId, officeId),
         inArray(timeOffRequests.status, statuses),
-        lte(timeOffRequests.startDay, toDay),
-        gte(timeOffRequests.endDay, fromDay),
+        // The form time_off_requests_days_idx is built on, so the range index answers it.
+        sql`daterange(${timeOffRequests.startDay}, ${timeOffRequests.endDay}, '[]') && daterange(${fromDay}::date, ${toDay}::date, '[]')`,
       ),
     )
     .orderBy(asc(timeOffRequests.startDay), asc(timeOffRequests.number));

@@ -48,9 +48,13 @@ export const timeOffRequests = pgTable(
   (table) => [
     uniqueIndex('time_off_requests_number_idx').on(table.officeId, table.number),
     index('time_off_requests_person_idx').on(table.officeId, table.requesterKey, table.endDay),
-    // Who is off between two days (start_day <= last AND end_day >= first): the scan walks end_day from the
-    // first day on, so it covers requests still running or ahead, never the years that ended before.
-    index('time_off_requests_days_idx').on(table.officeId, table.status, table.endDay, table.startDay),
+    // Who is off between two days: the requests whose days overlap them. A btree on the end day had to walk
+    // every request ending after the first day, all of them for a day ahead, on every card drawn; the range
+    // index finds the overlapping ones alone.
+    index('time_off_requests_days_idx').using(
+      'gist',
+      sql`daterange(${table.startDay}, ${table.endDay}, '[]')`,
+    ),
     check('time_off_requests_range_check', sql`${table.endDay} >= ${table.startDay}`),
   ],
 );
