@@ -12,7 +12,6 @@ import {
   type OutboxMessage,
   renewOutboxClaims,
   scheduleOutboxRetry,
-  skipSupersededUpdates,
 } from '../db/repositories/outbox.ts';
 import { listManagers } from '../domain/people.ts';
 import type { Message, Platform } from '../handlers/kernel/message.ts';
@@ -104,8 +103,7 @@ export function createOutboxDeliverer(params: {
   options?: Partial<DelivererOptions>;
   /**
    * Run before each claim, in the same loop: queues rows of its own (the cards changes asked to redraw)
-   * and returns how much it did, so the claim that follows sends them at once (superseded updates first
-   * closed).
+   * and returns how much it did, so the claim that follows sends them at once.
    */
   beforeClaim?: () => Promise<number>;
 }) {
@@ -242,11 +240,10 @@ export function createOutboxDeliverer(params: {
    * Claims and sends one batch; returns how many rows it claimed. While the batch is out, the claim is
    * renewed every third of a lease, so only a process that stopped renewing (it died) loses its rows.
    */
-  async function deliverBatch(closeSuperseded = true): Promise<number> {
+  async function deliverBatch(): Promise<number> {
     const now = options.now();
     // The claim stamps this same expiry on every row it takes; renewals match on it.
     let claimedUntil = new Date(now.getTime() + options.leaseMs);
-    if (closeSuperseded) await skipSupersededUpdates(db, now);
     const rows = await claimDueOutboxMessages<Message>(db, {
       now,
       limit: options.batchSize,
@@ -281,8 +278,7 @@ export function createOutboxDeliverer(params: {
       let handled = 0;
       try {
         handled = (await params.beforeClaim?.()) ?? 0;
-        // Updates pile up for one card mostly through redraws; without any, there is nothing to supersede.
-        handled += await deliverBatch(handled > 0);
+        handled += await deliverBatch();
       } catch (error) {
         logger.error(
           { code: (error as { code?: unknown }).code },

@@ -176,30 +176,45 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     }
   }
 
-  it('sends only the last of several updates queued for one card, closing the others as superseded', async () => {
+  it('keeps one waiting update per card: a newer one replaces its message, and only that is sent', async () => {
     const fake = createFakeSender();
     const { deliverer } = buildDeliverer(fake.sender);
     await queue(card('C0APPROVALS', { cardKey: 'TO-1' }));
     await runRounds(deliverer, 1);
-    const update = (text: string) =>
-      card('', { kind: 'update', cardKey: 'TO-1', message: { text, lines: [text] } });
-    await queue(update('first redraw'), update('second redraw'), update('third redraw'));
-    await queue(
-      update('fourth redraw'),
-      card('', { kind: 'update', cardKey: 'TO-2', message: { text: 'TO-2' } }),
-    );
+    const update = (cardKey: string, text: string) =>
+      card('', { kind: 'update', cardKey, message: { text, lines: [text] } });
+    await queue(update('TO-1', 'first redraw'));
+    await queue(update('TO-1', 'second redraw'), update('TO-1', 'third redraw'));
+    await queue(update('TO-1', 'fourth redraw'), update('TO-2', 'a card never posted'));
 
     await runRounds(deliverer, 3);
 
-    const updates = fake.sent.filter((call) => call.kind === 'update');
-    expect(updates.map((call) => call.message.text)).toEqual(['fourth redraw']);
+    expect(fake.sent.filter((call) => call.kind === 'update').map((call) => call.message.text)).toEqual([
+      'fourth redraw',
+    ]);
     const rows = (await readRows()).filter((row) => row.kind === 'update');
-    expect(rows.map((row) => [row.status, row.lastError])).toEqual([
-      ['skipped', 'superseded'],
-      ['skipped', 'superseded'],
-      ['skipped', 'superseded'],
-      ['sent', null],
-      ['skipped', 'card_not_posted'],
+    expect(rows.map((row) => [row.cardKey, row.status, row.lastError])).toEqual([
+      ['TO-1', 'sent', null],
+      ['TO-2', 'skipped', 'card_not_posted'],
+    ]);
+  });
+
+  it('queues a newer update as its own row while the waiting one is being sent, and sends both in order', async () => {
+    const fake = createFakeSender();
+    const { deliverer } = buildDeliverer(fake.sender);
+    await queue(card('C0APPROVALS', { cardKey: 'TO-1' }));
+    await runRounds(deliverer, 1);
+    await queue(card('', { kind: 'update', cardKey: 'TO-1', message: { text: 'being sent' } }));
+    const claimed = await claimDueOutboxMessages<Message>(database.db, { now: clock, limit: 10, leaseMs: 1 });
+    expect(claimed.map((row) => row.message.text)).toEqual(['being sent']);
+    await queue(card('', { kind: 'update', cardKey: 'TO-1', message: { text: 'newer' } }));
+
+    advance(1_000);
+    await runRounds(deliverer, 3);
+
+    expect(fake.sent.filter((call) => call.kind === 'update').map((call) => call.message.text)).toEqual([
+      'being sent',
+      'newer',
     ]);
   });
 

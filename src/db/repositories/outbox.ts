@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { type OutboxKind, outbox, type StoredMessage } from '../schema/index.ts';
+import { type OutboxKind, outbox, type StoredMessage, WAITING_UPDATE } from '../schema/index.ts';
 
 type OutboxRow = typeof outbox.$inferSelect;
 
@@ -20,8 +20,28 @@ export interface NewOutboxMessage {
 
 /** Queues messages in the caller's transaction: they are sent only if it commits. */
 export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insert(outbox).values(rows.map((row) => ({ ...row, cardKey: row.cardKey ?? null })));
+  // An update draws the whole card as it stands, so of the updates of one card on one platform that wait
+  // unsent only the last one matters: a burst of changes to a card costs the platform one call.
+  const latestUpdates = new Map<string, NewOutboxMessage>();
+  const others: NewOutboxMessage[] = [];
+  for (const row of rows) {
+    if (row.kind === 'update' && row.cardKey)
+      latestUpdates.set(`${row.officeId} ${row.cardKey} ${row.platform}`, row);
+    else others.push(row);
+  }
+  await Promise.all([
+    others.length > 0 &&
+      db.insert(outbox).values(others.map((row) => ({ ...row, cardKey: row.cardKey ?? null }))),
+    latestUpdates.size > 0 &&
+      db
+        .insert(outbox)
+        .values([...latestUpdates.values()])
+        .onConflictDoUpdate({
+          target: [outbox.officeId, outbox.cardKey, outbox.platform],
+          targetWhere: WAITING_UPDATE,
+          set: { message: sql`excluded.message` },
+        }),
+  ]);
 }
 
 /**
@@ -59,30 +79,6 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
     .where(inArray(outbox.id, due))
     .returning();
   return claimed as OutboxMessage<M>[];
-}
-
-/**
- * Closes as `skipped` every pending update that a later pending update of the same card on the same
- * platform replaces: each draws the whole card as it stood, so only the last one need be sent, and a burst
- * of changes to one card costs the platform one call. A row another process has claimed is left to it.
- * Returns how many it closed.
- */
-export async function skipSupersededUpdates(db: Db, now: Date): Promise<number> {
-  const skipped = await db
-    .update(outbox)
-    .set({ status: 'skipped', lastError: 'superseded', claimedUntil: null })
-    .where(
-      and(
-        eq(outbox.status, 'pending'),
-        eq(outbox.kind, 'update'),
-        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, now)),
-        sql`exists (select 1 from outbox later where later.office_id = ${outbox.officeId}
-          and later.card_key = ${outbox.cardKey} and later.platform = ${outbox.platform}
-          and later.kind = 'update' and later.id > ${outbox.id} and later.status = 'pending')`,
-      ),
-    )
-    .returning({ id: outbox.id });
-  return skipped.length;
 }
 
 /**

@@ -57,6 +57,9 @@ export type OutboxKind = 'post' | 'update' | 'dm';
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
 /** Messages a state change causes, written in its transaction and sent by the deliverer. */
+/** An update not yet tried: the one row per card and platform that a newer update of it replaces. */
+export const WAITING_UPDATE = sql`kind = 'update' and status = 'pending' and attempts = 0`;
+
 export const outbox = pgTable(
   'outbox',
   {
@@ -78,6 +81,10 @@ export const outbox = pgTable(
   (table) => [
     index('outbox_pending_idx').on(table.nextAttemptAt, table.id).where(sql`${table.status} = 'pending'`),
     index('outbox_card_idx').on(table.officeId, table.cardKey, table.platform, table.id),
+    // One waiting update per card and platform: a newer one replaces its message (createOutboxMessages).
+    uniqueIndex('outbox_waiting_update_idx')
+      .on(table.officeId, table.cardKey, table.platform)
+      .where(WAITING_UPDATE),
   ],
 );
 
