@@ -21,27 +21,21 @@ export interface NewOutboxMessage {
 /** Queues messages in the caller's transaction: they are sent only if it commits. */
 export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Promise<void> {
   // An update draws the whole card as it stands, so of the updates of one card on one platform that wait
-  // unsent only the last one matters: a burst of changes to a card costs the platform one call.
-  const latestUpdates = new Map<string, NewOutboxMessage>();
-  const others: NewOutboxMessage[] = [];
-  for (const row of rows) {
-    if (row.kind === 'update' && row.cardKey)
-      latestUpdates.set(`${row.officeId} ${row.cardKey} ${row.platform}`, row);
-    else others.push(row);
-  }
-  await Promise.all([
-    others.length > 0 &&
-      db.insert(outbox).values(others.map((row) => ({ ...row, cardKey: row.cardKey ?? null }))),
-    latestUpdates.size > 0 &&
-      db
-        .insert(outbox)
-        .values([...latestUpdates.values()])
-        .onConflictDoUpdate({
-          target: [outbox.officeId, outbox.cardKey, outbox.platform],
-          targetWhere: WAITING_UPDATE,
-          set: { message: sql`excluded.message` },
-        }),
-  ]);
+  // unsent only the last one matters: a burst of changes to a card costs the platform one call. Rows keep
+  // their order (an update queued before a DM is sent before it); only rows of other kinds never conflict.
+  const updateKey = (row: NewOutboxMessage) =>
+    row.kind === 'update' && row.cardKey ? `${row.officeId} ${row.cardKey} ${row.platform}` : undefined;
+  const lastOfCard = new Map(rows.map((row, index) => [updateKey(row) ?? index, index]));
+  const kept = rows.filter((row, index) => lastOfCard.get(updateKey(row) ?? index) === index);
+  if (kept.length === 0) return;
+  await db
+    .insert(outbox)
+    .values(kept.map((row) => ({ ...row, cardKey: row.cardKey ?? null })))
+    .onConflictDoUpdate({
+      target: [outbox.officeId, outbox.cardKey, outbox.platform],
+      targetWhere: WAITING_UPDATE,
+      set: { message: sql`excluded.message` },
+    });
 }
 
 /**
