@@ -120,6 +120,8 @@ export async function seedHistory(db: Db, plan: SeedPlan): Promise<SeededRows> {
   );
 
   await db.transaction(async (tx) => {
+    // Years of history are written in a few large statements, longer than the app's 5 s statement deadline.
+    await tx.execute(sql`set local statement_timeout = 0`);
     await tx.execute(sql`select setseed(${(plan.seed % 1000) / 1000})`);
     await tx.execute(sql`
       create temp table bench_staff (ord int primary key, key text, name text, role text, user_id text,
