@@ -26,18 +26,16 @@ export interface LeaveFacts {
   adjusted: (bank: string, year: number) => number;
 }
 
-/** Reads a person's leave facts for `fromYear`…`toYear`; a caller that has just read their requests passes them. */
+/** Reads a person's leave facts for `fromYear`…`toYear`, their requests and their leave records together. */
 export async function loadLeaveFacts(
   db: Db,
   office: OfficeConfig,
   personKey: string,
   fromYear: number,
   toYear: number,
-  rows?: readonly TimeOffRow[],
 ): Promise<LeaveFacts> {
   const [requests, records] = await Promise.all([
-    rows ??
-      listActiveTimeOffForPerson(db, office.office.id, personKey, `${fromYear}-01-01`, `${toYear}-12-31`),
+    listActiveTimeOffForPerson(db, office.office.id, personKey, `${fromYear}-01-01`, `${toYear}-12-31`),
     listLeaveRecords(db, office.office.id, personKey, fromYear, toYear),
   ]);
   return {
