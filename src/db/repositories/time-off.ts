@@ -31,33 +31,22 @@ export async function createTimeOffRequest(db: Db, values: NewTimeOffRow): Promi
  */
 export const LAST_TIME_OFF_REFERENCE = sql`'TO-' || currval('time_off_ref_seq')`;
 
-/** The request with reference number `number`, if it exists in this office. */
+/**
+ * The request with reference number `number`, if it exists in this office. With `forShare` it is locked
+ * against change until the caller's transaction ends: a card drawn from it then cannot be overtaken by a
+ * decision committed meanwhile.
+ */
 export async function getTimeOffRequest(
   db: Db,
   officeId: string,
   number: number,
+  options: { forShare?: boolean } = {},
 ): Promise<TimeOffRow | undefined> {
-  const [row] = await db
+  const query = db
     .select()
     .from(timeOffRequests)
     .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.number, number)));
-  return row;
-}
-
-/**
- * The request with reference number `number`, locked against change (FOR SHARE) until the caller's
- * transaction ends: a card drawn from it cannot be overtaken by a decision committed meanwhile.
- */
-export async function getTimeOffRequestForDrawing(
-  db: Db,
-  officeId: string,
-  number: number,
-): Promise<TimeOffRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(timeOffRequests)
-    .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.number, number)))
-    .for('share');
+  const [row] = await (options.forShare ? query.for('share') : query);
   return row;
 }
 

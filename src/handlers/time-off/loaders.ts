@@ -2,11 +2,7 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
-import {
-  getTimeOffRequestForDrawing,
-  listTimeOffBetween,
-  type TimeOffRow,
-} from '../../db/repositories/time-off.ts';
+import { getTimeOffRequest, listTimeOffBetween, type TimeOffRow } from '../../db/repositories/time-off.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -88,7 +84,7 @@ export async function redrawTimeOffCard(cardKey: string, ctx: JobContext): Promi
   const row =
     number === undefined
       ? undefined
-      : await getTimeOffRequestForDrawing(ctx.db, ctx.office.office.id, number);
+      : await getTimeOffRequest(ctx.db, ctx.office.office.id, number, { forShare: true });
   if (row?.status !== 'pending') return [];
   return [{ kind: 'update', cardKey, message: await loadTimeOffCard(ctx.db, ctx.office, row) }];
 }
