@@ -7,6 +7,7 @@ import { resolvePerson } from '../../src/domain/people.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Message, Outcome } from '../../src/handlers/kernel/message.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
+import { redrawTimeOffCards } from '../../src/handlers/time-off/loaders.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildDispatchDeps, findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
@@ -524,6 +525,37 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       const redrawn = latestCard(await outboxRows(), priyas);
       expect(redrawn?.lines ?? []).not.toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Thu Dec 3');
       expect(approveButton(redrawn)?.confirm).toBeUndefined();
+    });
+
+    it('redraws many cards in one go, each as it would be drawn alone, and leaves decided ones out', async ({
+      command,
+      press,
+      db,
+    }) => {
+      const sams = referenceIn(await command(SAM, '2026-12-30 to 2027-01-05'));
+      const priyas = referenceIn(await command(PRIYA, 'dec 31'));
+      const anas = referenceIn(await command('U0ANA', '2026-12-14 to 2026-12-15'));
+      const luis = referenceIn(await command('U0LUIS', 'dec 15'));
+      const marcus = referenceIn(await command('U0MARCUS', 'dec 15'));
+      await press(DANA, TIME_OFF_ACTIONS.approve, marcus);
+      await command(SAM, 'dec 9');
+      const ctx = { db, office, now: NOW, logger: createRecordingLogger().logger };
+      const redrawn = await redrawTimeOffCards([luis, sams, marcus, 'TO-999999', anas, priyas], ctx);
+      expect(redrawn.map((effect) => (effect.kind === 'update' ? effect.cardKey : effect.kind))).toEqual([
+        sams,
+        priyas,
+        anas,
+        luis,
+      ]);
+      for (const effect of redrawn) {
+        if (effect.kind !== 'update') continue;
+        const [alone] = await redrawTimeOffCards([effect.cardKey], ctx);
+        expect(effect).toEqual(alone);
+      }
+      const luisCard = redrawn.find((effect) => effect.kind === 'update' && effect.cardKey === luis);
+      expect(luisCard?.kind === 'update' ? luisCard.message.lines : []).toContain(
+        'Also asking: Ana Cruz (pending) Mon Dec 14 – Tue Dec 15',
+      );
     });
 
     it('leaves cards of other days alone, and freezes a decided card at the decision', async ({

@@ -5,22 +5,27 @@ import { callOuts, leaveAdjustments, leaveCarryOvers } from '../schema/index.ts'
 export type LeaveAdjustmentRow = typeof leaveAdjustments.$inferSelect;
 export type LeaveCarryOverRow = typeof leaveCarryOvers.$inferSelect;
 
-/** A person's adjustments and carry-overs in `fromYear`…`toYear`, and the days of their sick call-outs. */
+/** These people's adjustments and carry-overs in `fromYear`…`toYear`, and their sick call-outs' days. */
 export async function listLeaveRecords(
   db: Db,
   officeId: string,
-  personKey: string,
+  personKeys: readonly string[],
   fromYear: number,
   toYear: number,
-): Promise<{ adjustments: LeaveAdjustmentRow[]; carryOvers: LeaveCarryOverRow[]; sickDays: string[] }> {
-  const [adjustments, carryOvers, sick] = await Promise.all([
+): Promise<{
+  adjustments: LeaveAdjustmentRow[];
+  carryOvers: LeaveCarryOverRow[];
+  sickDays: { personKey: string; day: string }[];
+}> {
+  const people = [...personKeys];
+  const [adjustments, carryOvers, sickDays] = await Promise.all([
     db
       .select()
       .from(leaveAdjustments)
       .where(
         and(
           eq(leaveAdjustments.officeId, officeId),
-          eq(leaveAdjustments.personKey, personKey),
+          inArray(leaveAdjustments.personKey, people),
           gte(leaveAdjustments.year, fromYear),
           lte(leaveAdjustments.year, toYear),
         ),
@@ -31,18 +36,18 @@ export async function listLeaveRecords(
       .where(
         and(
           eq(leaveCarryOvers.officeId, officeId),
-          eq(leaveCarryOvers.personKey, personKey),
+          inArray(leaveCarryOvers.personKey, people),
           gte(leaveCarryOvers.year, fromYear),
           lte(leaveCarryOvers.year, toYear),
         ),
       ),
     db
-      .select({ day: callOuts.day })
+      .select({ personKey: callOuts.personKey, day: callOuts.day })
       .from(callOuts)
       .where(
         and(
           eq(callOuts.officeId, officeId),
-          eq(callOuts.personKey, personKey),
+          inArray(callOuts.personKey, people),
           eq(callOuts.status, 'active'),
           inArray(callOuts.kind, ['sick']),
           gte(callOuts.day, `${fromYear}-01-01`),
@@ -50,7 +55,7 @@ export async function listLeaveRecords(
         ),
       ),
   ]);
-  return { adjustments, carryOvers, sickDays: sick.map((row) => row.day) };
+  return { adjustments, carryOvers, sickDays };
 }
 
 /** Records a manager's adjustment. */

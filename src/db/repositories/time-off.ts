@@ -42,25 +42,37 @@ export async function getTimeOffRequest(
   number: number,
   options: { forShare?: boolean } = {},
 ): Promise<TimeOffRow | undefined> {
-  const query = db
-    .select()
-    .from(timeOffRequests)
-    .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.number, number)));
-  const [row] = await (options.forShare ? query.for('share') : query);
+  const [row] = await listTimeOffByNumbers(db, officeId, [number], options);
   return row;
 }
 
-/** One person's pending and approved requests that end on or after `fromDay` (and start by `toDay`, if given). */
-export async function listActiveTimeOffForPerson(
+/** The requests with these reference numbers, in number order; `forShare` as for `getTimeOffRequest`. */
+export async function listTimeOffByNumbers(
   db: Db,
   officeId: string,
-  requesterKey: string,
+  numbers: readonly number[],
+  options: { forShare?: boolean } = {},
+): Promise<TimeOffRow[]> {
+  if (numbers.length === 0) return [];
+  const query = db
+    .select()
+    .from(timeOffRequests)
+    .where(and(eq(timeOffRequests.officeId, officeId), inArray(timeOffRequests.number, [...numbers])))
+    .orderBy(asc(timeOffRequests.number));
+  return options.forShare ? query.for('share') : query;
+}
+
+/** These people's pending and approved requests that end on or after `fromDay` (and start by `toDay`, if given). */
+export async function listActiveTimeOffOf(
+  db: Db,
+  officeId: string,
+  requesterKeys: readonly string[],
   fromDay: string,
   toDay?: string,
 ): Promise<TimeOffRow[]> {
   const conditions: SQL[] = [
     eq(timeOffRequests.officeId, officeId),
-    eq(timeOffRequests.requesterKey, requesterKey),
+    inArray(timeOffRequests.requesterKey, [...requesterKeys]),
     gte(timeOffRequests.endDay, fromDay),
     inArray(timeOffRequests.status, ACTIVE),
   ];
@@ -72,6 +84,12 @@ export async function listActiveTimeOffForPerson(
     .orderBy(asc(timeOffRequests.startDay));
 }
 
+/** A span of days, first and last included. */
+export interface DaySpan {
+  first: string;
+  last: string;
+}
+
 /** Requests in `statuses` that touch any day from `fromDay` to `toDay`, everyone's, earliest first. */
 export async function listTimeOffBetween(
   db: Db,
@@ -80,8 +98,21 @@ export async function listTimeOffBetween(
   toDay: string,
   statuses: TimeOffStatus[] = ACTIVE,
 ): Promise<TimeOffRow[]> {
+  return listTimeOffOnSpans(db, officeId, [{ first: fromDay, last: toDay }], statuses);
+}
+
+/** Requests in `statuses` that touch a day of any of `spans`, everyone's, earliest first. */
+export async function listTimeOffOnSpans(
+  db: Db,
+  officeId: string,
+  spans: readonly DaySpan[],
+  statuses: TimeOffStatus[] = ACTIVE,
+): Promise<TimeOffRow[]> {
   // No day lies in a span that ends before it starts, and PostgreSQL refuses to build such a range.
-  if (toDay < fromDay) return [];
+  const ranges = spans
+    .filter((span) => span.first <= span.last)
+    .map((span) => `[${span.first},${span.last}]`);
+  if (ranges.length === 0) return [];
   return db
     .select()
     .from(timeOffRequests)
@@ -89,8 +120,8 @@ export async function listTimeOffBetween(
       and(
         eq(timeOffRequests.officeId, officeId),
         inArray(timeOffRequests.status, statuses),
-        // The form time_off_requests_days_idx is built on, so the range index answers it.
-        sql`daterange(${timeOffRequests.startDay}, ${timeOffRequests.endDay}, '[]') && daterange(${fromDay}::date, ${toDay}::date, '[]')`,
+        // The form time_off_requests_days_idx is built on, so the range index answers it, one span or many.
+        sql`daterange(${timeOffRequests.startDay}, ${timeOffRequests.endDay}, '[]') && ${`{${ranges.join(',')}}`}::datemultirange`,
       ),
     )
     .orderBy(asc(timeOffRequests.startDay), asc(timeOffRequests.number));

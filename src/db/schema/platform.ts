@@ -90,16 +90,19 @@ export const outbox = pgTable(
 
 /**
  * Cards to redraw from the database as it now stands, asked for by the transaction that changed what they
- * show: one row per card however many changes asked, taken by whichever process redraws first.
+ * show, taken by whichever process redraws first. Each ask is a row of its own, never merged into an
+ * earlier one: merging would make an ask wait for the redraw that holds the earlier ask, and every filing
+ * asks; the redrawer takes a card's asks together and draws it once.
  */
 export const cardRedraws = pgTable(
   'card_redraws',
   {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
     officeId: text('office_id').notNull(),
     cardKey: text('card_key').notNull(),
     askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.officeId, table.cardKey] })],
+  (table) => [index('card_redraws_office_idx').on(table.officeId, table.id)],
 );
 
 /** Scheduled runs claimed by exactly one process: the replica whose insert wins does the work. */

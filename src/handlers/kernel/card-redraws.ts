@@ -3,11 +3,12 @@ import { takeCardRedraws } from '../../db/repositories/card-redraws.ts';
 import { type DispatchDeps, queueEffects } from './dispatch.ts';
 import type { CardRedrawer, Feature } from './feature.ts';
 
-// Cards taken per transaction: enough to drain a burst in a few rounds, few enough that one round is quick.
-const REDRAWS_PER_ROUND = 50;
+// Asks taken per transaction: enough to drain a burst in a few rounds, few enough that one round is quick;
+// the cards they name share one set of reads.
+const REDRAWS_PER_ROUND = 200;
 
 /**
- * Redraws the cards changes asked for (`redraw` effects), up to one round's worth, in one transaction: each
+ * Redraws the cards changes asked for (`redraw` effects), up to one round’s worth, in one transaction: each
  * card is drawn once from the database as it now stands by the feature that owns its prefix, and its
  * updates are queued in the outbox as the asks are taken, so a crash leaves the asks to the next round.
  * Returns how many cards it took.
@@ -24,7 +25,10 @@ export async function redrawAskedCards(
     const cardKeys = await takeCardRedraws(tx, deps.office.office.id, REDRAWS_PER_ROUND);
     const ctx = { db: tx, office: deps.office, now, logger: deps.logger };
     const effects = await Promise.all(
-      cardKeys.map((cardKey) => drawers.get(cardKey.split('-')[0] ?? '')?.redraw(cardKey, ctx) ?? []),
+      [...drawers].map(([prefix, drawer]) => {
+        const theirs = cardKeys.filter((cardKey) => cardKey.split('-')[0] === prefix);
+        return theirs.length > 0 ? drawer.redraw(theirs, ctx) : [];
+      }),
     );
     await queueEffects(deps, tx, effects.flat());
     return cardKeys.length;

@@ -83,10 +83,11 @@ export interface Feature {
 }
 
 /**
- * Redraws a feature's card, named by its key (`TO-12`), as the database stands: the update effects, or none
- * when the card no longer changes with other things (it was decided).
+ * Redraws a feature's cards, named by their keys (`TO-12`), as the database stands, all in one go so they
+ * share their reads: the update effects, none for a card that no longer changes with other things (it was
+ * decided).
  */
 export interface CardRedrawer {
   prefix: ReferencePrefix;
-  redraw(cardKey: string, ctx: JobContext): Promise<Effect[]>;
+  redraw(cardKeys: readonly string[], ctx: JobContext): Promise<Effect[]>;
 }

@@ -1,7 +1,7 @@
 import type { OfficeConfig, StaffMember } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listLeaveRecords } from '../../db/repositories/leave.ts';
-import { listActiveTimeOffForPerson, type TimeOffRow } from '../../db/repositories/time-off.ts';
+import { listActiveTimeOffOf, type TimeOffRow } from '../../db/repositories/time-off.ts';
 import { countWorkingDays } from '../../domain/calendar.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 import {
@@ -34,23 +34,60 @@ export async function loadLeaveFacts(
   fromYear: number,
   toYear: number,
 ): Promise<LeaveFacts> {
+  const [facts] = await loadLeaveFactsOf(db, office, [{ personKey, fromYear, toYear }]);
+  if (!facts) throw new Error('leave facts not read');
+  return facts;
+}
+
+/** Whose leave facts to read, for which years. */
+export interface LeaveFactsAsk {
+  personKey: string;
+  fromYear: number;
+  toYear: number;
+}
+
+/**
+ * Reads the leave facts of several people at once, one set of statements for all, in the order asked: each
+ * person's facts hold only their own years, as `loadLeaveFacts` would read them.
+ */
+export async function loadLeaveFactsOf(
+  db: Db,
+  office: OfficeConfig,
+  asks: readonly LeaveFactsAsk[],
+): Promise<LeaveFacts[]> {
+  if (asks.length === 0) return [];
+  const people = [...new Set(asks.map((ask) => ask.personKey))];
+  const fromYear = Math.min(...asks.map((ask) => ask.fromYear));
+  const toYear = Math.max(...asks.map((ask) => ask.toYear));
   const [requests, records] = await Promise.all([
-    listActiveTimeOffForPerson(db, office.office.id, personKey, `${fromYear}-01-01`, `${toYear}-12-31`),
-    listLeaveRecords(db, office.office.id, personKey, fromYear, toYear),
+    listActiveTimeOffOf(db, office.office.id, people, `${fromYear}-01-01`, `${toYear}-12-31`),
+    listLeaveRecords(db, office.office.id, people, fromYear, toYear),
   ]);
-  return {
-    member: findStaffByKey(office, personKey),
-    rows: requests,
-    sickDays: records.sickDays,
-    carried: (bank, year) =>
-      records.carryOvers
-        .filter((row) => row.bank === bank && row.year === year)
-        .reduce((total, row) => total + row.carriedDays, 0),
-    adjusted: (bank, year) =>
-      records.adjustments
-        .filter((row) => row.bank === bank && row.year === year)
-        .reduce((total, row) => total + row.days, 0),
-  };
+  return asks.map(({ personKey, fromYear, toYear }) => {
+    const first = `${fromYear}-01-01`;
+    const last = `${toYear}-12-31`;
+    const theirs = <T extends { personKey: string; year: number }>(rows: readonly T[]) =>
+      rows.filter((row) => row.personKey === personKey && row.year >= fromYear && row.year <= toYear);
+    const carryOvers = theirs(records.carryOvers);
+    const adjustments = theirs(records.adjustments);
+    return {
+      member: findStaffByKey(office, personKey),
+      rows: requests.filter(
+        (row) => row.requesterKey === personKey && row.endDay >= first && row.startDay <= last,
+      ),
+      sickDays: records.sickDays
+        .filter((sick) => sick.personKey === personKey && sick.day >= first && sick.day <= last)
+        .map((sick) => sick.day),
+      carried: (bank, year) =>
+        carryOvers
+          .filter((row) => row.bank === bank && row.year === year)
+          .reduce((total, row) => total + row.carriedDays, 0),
+      adjusted: (bank, year) =>
+        adjustments
+          .filter((row) => row.bank === bank && row.year === year)
+          .reduce((total, row) => total + row.days, 0),
+    };
+  });
 }
 
 function toUse(row: Pick<TimeOffRow, 'startDay' | 'endDay' | 'part' | 'status'>): LeaveUse {

@@ -3,7 +3,7 @@ import { isOnStaffList } from '../../domain/people.ts';
 import type { HomeLoader } from '../kernel/feature.ts';
 import type { Message } from '../kernel/message.ts';
 import { describeMyTimeOff } from './lists.ts';
-import { loadTimeOffCard } from './loaders.ts';
+import { loadTimeOffCards } from './loaders.ts';
 
 // Home shows the oldest decisions waiting; the approvals channel has the rest.
 const HOME_CARDS = 10;
@@ -14,7 +14,7 @@ export const timeOffHome: HomeLoader = async ({ db, office, person, now }) => {
   if (isOnStaffList(person)) messages.push(await describeMyTimeOff(db, office, person.key, now));
   if (person.isManager) {
     const pending = await listPendingTimeOffRequests(db, office.office.id);
-    for (const row of pending.slice(0, HOME_CARDS)) messages.push(await loadTimeOffCard(db, office, row));
+    messages.push(...(await loadTimeOffCards(db, office, pending.slice(0, HOME_CARDS))));
   }
   return messages;
 };

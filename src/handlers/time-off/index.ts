@@ -10,7 +10,7 @@ import { timeOffHome } from './home.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { buildRequestForm, fileFromText, refuseNonStaff, submitRequestForm } from './intake.ts';
 import { listEveryone, listMine } from './lists.ts';
-import { redrawTimeOffCard, refreshCardsForDay } from './loaders.ts';
+import { redrawTimeOffCards, refreshCardsForDay } from './loaders.ts';
 import { leaveYearEndJob } from './year-end.ts';
 
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
@@ -79,5 +79,5 @@ export const timeOffFeature: Feature = {
     // A call-out changes who is at work that day, so the pending cards' coverage warnings change with it.
     'callout.changed': (event, ctx) => refreshCardsForDay(event.day, ctx),
   },
-  cards: { prefix: 'TO', redraw: redrawTimeOffCard },
+  cards: { prefix: 'TO', redraw: redrawTimeOffCards },
 };

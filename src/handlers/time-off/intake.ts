@@ -105,7 +105,7 @@ async function fileTimeOff(
   const [, leave, onThoseDays] = await Promise.all([
     lockTimeOffOfPerson(db, officeId, actor.key),
     loadLeaveFacts(db, office, actor.key, fromYear, toYear),
-    readDaysFacts(db, office, draft.start, draft.end),
+    readDaysFacts(db, office, [{ first: draft.start, last: draft.end }]),
   ]);
   const existing = leave.rows;
   const bank = findLeaveBank(draft.type, office);

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import { listActiveTimeOffForPerson, listTimeOffBetween } from '../../db/repositories/time-off.ts';
+import { listActiveTimeOffOf, listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
 import { findLeaveBank } from '../../domain/leave-banks.ts';
 import { formatReference } from '../../domain/references.ts';
@@ -20,7 +20,7 @@ export async function describeMyTimeOff(
 ): Promise<Message> {
   const zone = office.office.timezone;
   const today = getOfficeDay(now, zone);
-  const rows = await listActiveTimeOffForPerson(db, office.office.id, personKey, today);
+  const rows = await listActiveTimeOffOf(db, office.office.id, [personKey], today);
   const year = now.setZone(zone).year;
   const leave = await loadLeaveFacts(db, office, personKey, year, year);
   // With policies, each request names the bank it draws from.

@@ -2,27 +2,37 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
-import { getTimeOffRequest, listTimeOffBetween, type TimeOffRow } from '../../db/repositories/time-off.ts';
+import {
+  type DaySpan,
+  listTimeOffBetween,
+  listTimeOffByNumbers,
+  listTimeOffOnSpans,
+  type TimeOffRow,
+} from '../../db/repositories/time-off.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { JobContext } from '../kernel/jobs.ts';
 import type { Effect, Message } from '../kernel/message.ts';
-import { type LeaveFacts, loadLeaveFacts } from './balances.ts';
+import { type LeaveFacts, loadLeaveFactsOf } from './balances.ts';
 import { buildTimeOffCard } from './card.ts';
 
 /**
- * What every card for `first`…`last` reads besides its requester's leave: everyone's pending and approved
- * requests on those days, the call-outs and the credentials in force, sent together.
+ * What every card for the days of `spans` reads besides its requester's leave: everyone's pending and
+ * approved requests on those days, the call-outs and the credentials in force, sent together.
  */
 export async function readDaysFacts(
   db: Db,
   office: OfficeConfig,
-  first: IsoDay,
-  last: IsoDay,
+  spans: readonly DaySpan[],
 ): Promise<DaysFacts> {
+  const first = spans.reduce(
+    (earliest, span) => (span.first < earliest ? span.first : earliest),
+    '9999-12-31',
+  );
+  const last = spans.reduce((latest, span) => (span.last > latest ? span.last : latest), '0000-01-01');
   const [requests, callOuts, credentials] = await Promise.all([
-    listTimeOffBetween(db, office.office.id, first, last),
+    listTimeOffOnSpans(db, office.office.id, spans),
     listActiveCallOutsBetween(db, office.office.id, first, last),
     loadCredentialsInForce(db, office),
   ]);
@@ -76,33 +86,54 @@ export async function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Prom
 }
 
 /**
- * A pending request's card, redrawn as the database now stands; a decided one is left as its decision drew
- * it. The request is locked while it is drawn, so a decision committed meanwhile comes after this update.
+ * Pending requests' cards, redrawn as the database now stands; decided ones are left as their decisions drew
+ * them. The requests are locked while they are drawn, so a decision committed meanwhile comes after these
+ * updates.
  */
-export async function redrawTimeOffCard(cardKey: string, ctx: JobContext): Promise<Effect[]> {
-  const number = parseReference(cardKey, 'TO');
-  const row =
-    number === undefined
-      ? undefined
-      : await getTimeOffRequest(ctx.db, ctx.office.office.id, number, { forShare: true });
-  if (row?.status !== 'pending') return [];
-  return [{ kind: 'update', cardKey, message: await loadTimeOffCard(ctx.db, ctx.office, row) }];
+export async function redrawTimeOffCards(cardKeys: readonly string[], ctx: JobContext): Promise<Effect[]> {
+  const numbers = cardKeys.flatMap((cardKey) => parseReference(cardKey, 'TO') ?? []);
+  const rows = await listTimeOffByNumbers(ctx.db, ctx.office.office.id, numbers, { forShare: true });
+  const pending = rows.filter((row) => row.status === 'pending');
+  const cards = await loadTimeOffCards(ctx.db, ctx.office, pending);
+  return pending.map((row, index) => ({
+    kind: 'update',
+    cardKey: formatReference('TO', row.number),
+    message: cards[index] as Message,
+  }));
+}
+
+/** A request's card as the database stands (`loadTimeOffCards`). */
+export async function loadTimeOffCard(db: Db, office: OfficeConfig, row: TimeOffRow): Promise<Message> {
+  const [card] = await loadTimeOffCards(db, office, [row]);
+  if (!card) throw new Error('time-off card not drawn');
+  return card;
 }
 
 /**
- * A request's card as the database stands: the requester's requests of the years it touches and everyone
- * else's overlapping ones are read here, all at once.
+ * Requests' cards as the database stands, in the order given: the requesters' requests of the years each
+ * touches and everyone else's overlapping ones are read here, once for all the cards, all at once.
  */
-export async function loadTimeOffCard(db: Db, office: OfficeConfig, row: TimeOffRow): Promise<Message> {
-  const [leave, days] = await Promise.all([
-    loadLeaveFacts(
+export async function loadTimeOffCards(
+  db: Db,
+  office: OfficeConfig,
+  rows: readonly TimeOffRow[],
+): Promise<Message[]> {
+  if (rows.length === 0) return [];
+  const [leaves, days] = await Promise.all([
+    loadLeaveFactsOf(
       db,
       office,
-      row.requesterKey,
-      Number(row.startDay.slice(0, 4)),
-      Number(row.endDay.slice(0, 4)),
+      rows.map((row) => ({
+        personKey: row.requesterKey,
+        fromYear: Number(row.startDay.slice(0, 4)),
+        toYear: Number(row.endDay.slice(0, 4)),
+      })),
     ),
-    readDaysFacts(db, office, row.startDay, row.endDay),
+    readDaysFacts(
+      db,
+      office,
+      rows.map((row) => ({ first: row.startDay, last: row.endDay })),
+    ),
   ]);
-  return drawTimeOffCard(office, row, leave, days);
+  return rows.map((row, index) => drawTimeOffCard(office, row, leaves[index] as LeaveFacts, days));
 }

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.ts';
+import { askCardRedraws, takeCardRedraws } from '../../src/db/repositories/card-redraws.ts';
+import { cardRedraws } from '../../src/db/schema/index.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+
+const OFFICE = 'office-1';
+
+describe.each(databaseTargets())('card redraw asks on $name', (target) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.db.delete(cardRedraws);
+  });
+
+  it('takes each asked card once however many times it was asked, oldest asks first', async () => {
+    await askCardRedraws(database.db, OFFICE, ['TO-1', 'TO-2', 'TO-1']);
+    await askCardRedraws(database.db, OFFICE, ['TO-2']);
+    await askCardRedraws(database.db, 'another-office', ['TO-9']);
+    const taken = await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10));
+    expect(taken).toEqual(['TO-1', 'TO-2']);
+    expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10))).toEqual([]);
+    expect(await database.db.transaction((tx) => takeCardRedraws(tx, 'another-office', 10))).toEqual([
+      'TO-9',
+    ]);
+  });
+
+  it('puts the asks back when the redraw fails', async () => {
+    await askCardRedraws(database.db, OFFICE, ['TO-3']);
+    await expect(
+      database.db.transaction(async (tx) => {
+        expect(await takeCardRedraws(tx, OFFICE, 10)).toEqual(['TO-3']);
+        throw new Error('the card could not be drawn');
+      }),
+    ).rejects.toThrow('could not be drawn');
+    expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10))).toEqual(['TO-3']);
+  });
+
+  // PGlite serves one connection, so only the server has two processes' transactions side by side.
+  if (target.name !== 'postgres') return;
+  it('asks for a card another process is redrawing without waiting for it, and keeps the ask for the next round', async () => {
+    await askCardRedraws(database.db, OFFICE, ['TO-4']);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let taken: string[] = [];
+    const round = database.db.transaction(async (tx) => {
+      taken = await takeCardRedraws(tx, OFFICE, 10);
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // With the round's transaction still open: a waiting ask would never settle before release.
+    const asked = await Promise.race([
+      askCardRedraws(database.db, OFFICE, ['TO-4']).then(() => 'asked'),
+      new Promise((resolve) => setTimeout(() => resolve('waited'), 2_000)),
+    ]);
+    expect(asked).toBe('asked');
+    const second = await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10));
+    expect(second).toEqual(['TO-4']);
+    release();
+    await round;
+    expect(taken).toEqual(['TO-4']);
+  });
+});
