@@ -148,6 +148,9 @@ async function openPglite(dataDir: string | null): Promise<Database> {
  *   per query, and queries sent together are not pipelined past it. A named statement, which postgres.js
  *   keeps per connection, is described once on each connection and then costs one Bind and Execute,
  *   pipelined with whatever is sent beside it. So every query is sent as one.
+ * - a postgres.js query is sent when it is first awaited, which may be a few ticks after it was issued, so
+ *   of statements issued together the order they go out in would depend on how deep each caller's awaits
+ *   are. Each is sent as it is issued instead: a lock issued first is taken before the reads behind it.
  * - `begin` waits for BEGIN's answer before the transaction's first statement is sent; here BEGIN goes out
  *   with the statements the transaction sends first, on a connection reserved for it.
  * frontdesk never nests transactions, so the reserved connection offers no savepoints.
@@ -157,8 +160,9 @@ export function prepareEveryQuery(client: postgres.Sql): postgres.Sql {
     get(target, property, receiver) {
       switch (property) {
         case 'unsafe':
+          // Executed at once rather than when first awaited: statements go out in the order they are issued.
           return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) =>
-            target.unsafe(query, parameters, { ...options, prepare: true });
+            target.unsafe(query, parameters, { ...options, prepare: true }).execute();
         case 'begin':
           return (...args: unknown[]) =>
             beginPipelined(target, args.at(-1) as (sql: postgres.Sql) => Promise<unknown>);

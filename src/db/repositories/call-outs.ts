@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { CoverState } from '../../domain/call-outs.ts';
 import type { Db } from '../client.ts';
+import { fixedQuery } from '../fixed-query.ts';
 import { type CoverAnswer, callOuts, coverAsks } from '../schema/index.ts';
 
 export type CallOutRow = typeof callOuts.$inferSelect;
@@ -30,19 +31,26 @@ export async function listActiveCallOutsBetween(
   fromDay: string,
   toDay: string,
 ): Promise<CallOutRow[]> {
-  return db
+  return selectActiveCallOutsBetween(db, { officeId, fromDay, toDay });
+}
+
+const selectActiveCallOutsBetween = fixedQuery<
+  { officeId: string; fromDay: string; toDay: string },
+  CallOutRow[]
+>((db) =>
+  db
     .select()
     .from(callOuts)
     .where(
       and(
-        eq(callOuts.officeId, officeId),
+        eq(callOuts.officeId, sql.placeholder('officeId')),
         eq(callOuts.status, 'active'),
-        gte(callOuts.day, fromDay),
-        lte(callOuts.day, toDay),
+        gte(callOuts.day, sql.placeholder('fromDay')),
+        lte(callOuts.day, sql.placeholder('toDay')),
       ),
     )
-    .orderBy(asc(callOuts.day), asc(callOuts.number));
-}
+    .orderBy(asc(callOuts.day), asc(callOuts.number)),
+);
 
 /** Every call-out recorded for a day from `fromDay` on, cancelled ones included, latest first. */
 export async function listCallOutsSince(db: Db, officeId: string, fromDay: string): Promise<CallOutRow[]> {

@@ -1,8 +1,9 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { OfficeConfig } from '../../config/office.ts';
 import { type Credential, mergeCredentials } from '../../domain/credentials.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { Db } from '../client.ts';
+import { fixedQuery } from '../fixed-query.ts';
 import { credentials } from '../schema/index.ts';
 
 export type CredentialRow = typeof credentials.$inferSelect;
@@ -32,12 +33,16 @@ export async function getCredential(
 
 /** Every credential recorded with /creds, soonest expiry first. */
 export async function listCredentials(db: Db, officeId: string): Promise<CredentialRow[]> {
-  return db
+  return selectCredentials(db, { officeId });
+}
+
+const selectCredentials = fixedQuery<{ officeId: string }, CredentialRow[]>((db) =>
+  db
     .select()
     .from(credentials)
-    .where(eq(credentials.officeId, officeId))
-    .orderBy(asc(credentials.expires), asc(credentials.number));
-}
+    .where(eq(credentials.officeId, sql.placeholder('officeId')))
+    .orderBy(asc(credentials.expires), asc(credentials.number)),
+);
 
 /** Moves a credential's expiry on; `undefined` when it changed meanwhile (the expiry read is no longer current). */
 export async function renewCredential(

@@ -1,5 +1,6 @@
-import { and, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { fixedQuery } from '../fixed-query.ts';
 import { callOuts, leaveAdjustments, leaveCarryOvers } from '../schema/index.ts';
 
 export type LeaveAdjustmentRow = typeof leaveAdjustments.$inferSelect;
@@ -17,46 +18,68 @@ export async function listLeaveRecords(
   carryOvers: LeaveCarryOverRow[];
   sickDays: { personKey: string; day: string }[];
 }> {
-  const people = [...personKeys];
+  const values = { officeId, people: [...personKeys], fromYear, toYear };
   const [adjustments, carryOvers, sickDays] = await Promise.all([
-    db
-      .select()
-      .from(leaveAdjustments)
-      .where(
-        and(
-          eq(leaveAdjustments.officeId, officeId),
-          inArray(leaveAdjustments.personKey, people),
-          gte(leaveAdjustments.year, fromYear),
-          lte(leaveAdjustments.year, toYear),
-        ),
-      ),
-    db
-      .select()
-      .from(leaveCarryOvers)
-      .where(
-        and(
-          eq(leaveCarryOvers.officeId, officeId),
-          inArray(leaveCarryOvers.personKey, people),
-          gte(leaveCarryOvers.year, fromYear),
-          lte(leaveCarryOvers.year, toYear),
-        ),
-      ),
-    db
-      .select({ personKey: callOuts.personKey, day: callOuts.day })
-      .from(callOuts)
-      .where(
-        and(
-          eq(callOuts.officeId, officeId),
-          inArray(callOuts.personKey, people),
-          eq(callOuts.status, 'active'),
-          inArray(callOuts.kind, ['sick']),
-          gte(callOuts.day, `${fromYear}-01-01`),
-          lte(callOuts.day, `${toYear}-12-31`),
-        ),
-      ),
+    selectAdjustments(db, values),
+    selectCarryOvers(db, values),
+    selectSickDays(db, { ...values, fromDay: `${fromYear}-01-01`, toDay: `${toYear}-12-31` }),
   ]);
   return { adjustments, carryOvers, sickDays };
 }
+
+interface PeopleYears extends Record<string, unknown> {
+  officeId: string;
+  people: string[];
+  fromYear: number;
+  toYear: number;
+}
+
+const selectAdjustments = fixedQuery<PeopleYears, LeaveAdjustmentRow[]>((db) =>
+  db
+    .select()
+    .from(leaveAdjustments)
+    .where(
+      and(
+        eq(leaveAdjustments.officeId, sql.placeholder('officeId')),
+        sql`${leaveAdjustments.personKey} = any(${sql.placeholder('people')})`,
+        gte(leaveAdjustments.year, sql.placeholder('fromYear')),
+        lte(leaveAdjustments.year, sql.placeholder('toYear')),
+      ),
+    ),
+);
+
+const selectCarryOvers = fixedQuery<PeopleYears, LeaveCarryOverRow[]>((db) =>
+  db
+    .select()
+    .from(leaveCarryOvers)
+    .where(
+      and(
+        eq(leaveCarryOvers.officeId, sql.placeholder('officeId')),
+        sql`${leaveCarryOvers.personKey} = any(${sql.placeholder('people')})`,
+        gte(leaveCarryOvers.year, sql.placeholder('fromYear')),
+        lte(leaveCarryOvers.year, sql.placeholder('toYear')),
+      ),
+    ),
+);
+
+const selectSickDays = fixedQuery<
+  { officeId: string; people: string[]; fromDay: string; toDay: string },
+  { personKey: string; day: string }[]
+>((db) =>
+  db
+    .select({ personKey: callOuts.personKey, day: callOuts.day })
+    .from(callOuts)
+    .where(
+      and(
+        eq(callOuts.officeId, sql.placeholder('officeId')),
+        sql`${callOuts.personKey} = any(${sql.placeholder('people')})`,
+        eq(callOuts.status, 'active'),
+        eq(callOuts.kind, 'sick'),
+        gte(callOuts.day, sql.placeholder('fromDay')),
+        lte(callOuts.day, sql.placeholder('toDay')),
+      ),
+    ),
+);
 
 /** Records a manager's adjustment. */
 export async function createLeaveAdjustment(

@@ -1,6 +1,7 @@
-import { and, asc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { TimeOffStatus } from '../../domain/time-off.ts';
 import type { Db } from '../client.ts';
+import { fixedQuery } from '../fixed-query.ts';
 import { timeOffRequests } from '../schema/index.ts';
 
 export type TimeOffRow = typeof timeOffRequests.$inferSelect;
@@ -13,10 +14,15 @@ const ACTIVE: TimeOffStatus[] = ['pending', 'approved'];
  * checked for overlap one after the other: under READ COMMITTED each would otherwise miss the other's row.
  */
 export async function lockTimeOffOfPerson(db: Db, officeId: string, requesterKey: string): Promise<void> {
-  await db.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(${`time-off:${officeId}:${requesterKey}`}, 0))`,
-  );
+  await takeTimeOffLock(db, { key: `time-off:${officeId}:${requesterKey}` });
 }
+
+// A fixed query, like the reads a filing issues right behind it: all are sent in the order they are issued.
+const takeTimeOffLock = fixedQuery<{ key: string }, unknown>((db) =>
+  db
+    .select({ locked: sql`pg_advisory_xact_lock(hashtextextended(${sql.placeholder('key')}, 0))` })
+    .from(sql`(select 1) as one`),
+);
 
 /** Stores a new pending request and returns it with its reference number. */
 export async function createTimeOffRequest(db: Db, values: NewTimeOffRow): Promise<TimeOffRow> {
@@ -70,19 +76,35 @@ export async function listActiveTimeOffOf(
   fromDay: string,
   toDay?: string,
 ): Promise<TimeOffRow[]> {
-  const conditions: SQL[] = [
-    eq(timeOffRequests.officeId, officeId),
-    inArray(timeOffRequests.requesterKey, [...requesterKeys]),
-    gte(timeOffRequests.endDay, fromDay),
-    inArray(timeOffRequests.status, ACTIVE),
-  ];
-  if (toDay) conditions.push(lte(timeOffRequests.startDay, toDay));
-  return db
+  return selectActiveTimeOffOf(db, {
+    officeId,
+    requesterKeys: [...requesterKeys],
+    fromDay,
+    toDay: toDay ?? LAST_DAY,
+  });
+}
+
+// Later than any day a request can have: "no last day" in a query that always has one.
+const LAST_DAY = '9999-12-31';
+
+const selectActiveTimeOffOf = fixedQuery<
+  { officeId: string; requesterKeys: string[]; fromDay: string; toDay: string },
+  TimeOffRow[]
+>((db) =>
+  db
     .select()
     .from(timeOffRequests)
-    .where(and(...conditions))
-    .orderBy(asc(timeOffRequests.startDay));
-}
+    .where(
+      and(
+        eq(timeOffRequests.officeId, sql.placeholder('officeId')),
+        sql`${timeOffRequests.requesterKey} = any(${sql.placeholder('requesterKeys')})`,
+        gte(timeOffRequests.endDay, sql.placeholder('fromDay')),
+        inArray(timeOffRequests.status, ACTIVE),
+        lte(timeOffRequests.startDay, sql.placeholder('toDay')),
+      ),
+    )
+    .orderBy(asc(timeOffRequests.startDay)),
+);
 
 /** A span of days, first and last included. */
 export interface DaySpan {
@@ -113,19 +135,26 @@ export async function listTimeOffOnSpans(
     .filter((span) => span.first <= span.last)
     .map((span) => `[${span.first},${span.last}]`);
   if (ranges.length === 0) return [];
-  return db
+  return selectTimeOffOnDays(db, { officeId, statuses, days: `{${ranges.join(',')}}` });
+}
+
+const selectTimeOffOnDays = fixedQuery<
+  { officeId: string; statuses: TimeOffStatus[]; days: string },
+  TimeOffRow[]
+>((db) =>
+  db
     .select()
     .from(timeOffRequests)
     .where(
       and(
-        eq(timeOffRequests.officeId, officeId),
-        inArray(timeOffRequests.status, statuses),
+        eq(timeOffRequests.officeId, sql.placeholder('officeId')),
+        sql`${timeOffRequests.status} = any(${sql.placeholder('statuses')})`,
         // The form time_off_requests_days_idx is built on, so the range index answers it, one span or many.
-        sql`daterange(${timeOffRequests.startDay}, ${timeOffRequests.endDay}, '[]') && ${`{${ranges.join(',')}}`}::datemultirange`,
+        sql`daterange(${timeOffRequests.startDay}, ${timeOffRequests.endDay}, '[]') && ${sql.placeholder('days')}::datemultirange`,
       ),
     )
-    .orderBy(asc(timeOffRequests.startDay), asc(timeOffRequests.number));
-}
+    .orderBy(asc(timeOffRequests.startDay), asc(timeOffRequests.number)),
+);
 
 /**
  * Decides a request in one conditional statement: it changes only while the request is still pending,

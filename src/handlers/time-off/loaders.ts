@@ -26,14 +26,10 @@ export async function readDaysFacts(
   office: OfficeConfig,
   spans: readonly DaySpan[],
 ): Promise<DaysFacts> {
-  const first = spans.reduce(
-    (earliest, span) => (span.first < earliest ? span.first : earliest),
-    '9999-12-31',
-  );
-  const last = spans.reduce((latest, span) => (span.last > latest ? span.last : latest), '0000-01-01');
+  const days = spans.flatMap((span) => [span.first, span.last]).sort();
   const [requests, callOuts, credentials] = await Promise.all([
     listTimeOffOnSpans(db, office.office.id, spans),
-    listActiveCallOutsBetween(db, office.office.id, first, last),
+    listActiveCallOutsBetween(db, office.office.id, days[0] ?? '', days.at(-1) ?? ''),
     loadCredentialsInForce(db, office),
   ]);
   return { requests, callOuts, credentials };
