@@ -80,7 +80,16 @@ export function isScheduledOn(
   day: IsoDay,
   office: Pick<OfficeConfig, 'timeoff'>,
 ): boolean {
-  if (!isWorkingDay(day, office)) return false;
-  const weekday = getWeekday(day);
-  return weekday !== undefined && (member.workdays ?? office.timeoff.workdays).includes(weekday);
+  return listScheduledOn([member], day, office).length > 0;
+}
+
+/** Those of `members` who work on `day` (`isScheduledOn`), with the day looked at once for all of them. */
+export function listScheduledOn<Member extends Pick<StaffMember, 'workdays'>>(
+  members: readonly Member[],
+  day: IsoDay,
+  office: Pick<OfficeConfig, 'timeoff'>,
+): Member[] {
+  const weekday = isWorkingDay(day, office) ? getWeekday(day) : undefined;
+  if (weekday === undefined) return [];
+  return members.filter((member) => (member.workdays ?? office.timeoff.workdays).includes(weekday));
 }

@@ -1,5 +1,5 @@
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
-import { findNextWorkingDay, isScheduledOn, isWorkingDay } from './calendar.ts';
+import { findNextWorkingDay, isWorkingDay, listScheduledOn } from './calendar.ts';
 import { addDays, type DayPart, formatDay, type IsoDay } from './dates.ts';
 import type { DigestSection } from './digest.ts';
 import { formatRole } from './people.ts';
@@ -131,11 +131,12 @@ export function findRolesBelowCoverage(
   for (const [role, needed] of Object.entries(office.coverage)) {
     if (needed <= 0) continue;
     const rostered = new Set(
-      office.staff
-        .filter(
-          (member) =>
-            member.role === role && isScheduledOn(member, day, office) && cleared(member, role, day),
-        )
+      listScheduledOn(
+        office.staff.filter((member) => member.role === role),
+        day,
+        office,
+      )
+        .filter((member) => cleared(member, role, day))
         .map((member) => member.name),
     );
     const away = listRoleAbsences(role, day, absences, office).filter((entry) => rostered.has(entry.name));

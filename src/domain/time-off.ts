@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../config/office.ts';
-import { countWorkingDays, isScheduledOn, listWorkingDays } from './calendar.ts';
+import { countWorkingDays, listScheduledOn, listWorkingDays } from './calendar.ts';
 import type { ClearedFor } from './coverage.ts';
 import type { DayPart, IsoDay } from './dates.ts';
 import { formatDay, getOfficeDay, listDays } from './dates.ts';
@@ -199,6 +199,7 @@ export function findCoverageGaps(params: {
   const needed = role === undefined ? 0 : (coverage[role] ?? 0);
   const gaps: CoverageGap[] = [];
   const othersOff: OthersOff[] = [];
+  const ofRole = staff.filter((member) => member.role === role);
 
   for (const day of listWorkingDays(request.start, request.end, office)) {
     const offToday = approvedOff.filter((absence) => listHalvesOff(absence, day).length > 0);
@@ -206,8 +207,8 @@ export function findCoverageGaps(params: {
     if (names.length > 0) othersOff.push({ day, names });
     if (role === undefined || needed === 0) continue;
     // A part-timer counts toward coverage only on their own workdays.
-    const rostered = staff.filter(
-      (member) => member.role === role && isScheduledOn(member, day, office) && cleared(member, role, day),
+    const rostered = listScheduledOn(ofRole, day, office).filter((member) =>
+      cleared(member, role, day),
     ).length;
 
     // A person is off for a half if any of their approved requests covers it, so am + pm is a full day off.
