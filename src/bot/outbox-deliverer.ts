@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import { claimJobRun } from '../db/repositories/job-runs.ts';
-import { getMessageRef, type MessageRef } from '../db/repositories/message-refs.ts';
+import type { MessageRef } from '../db/repositories/message-refs.ts';
 import {
   claimDueOutboxMessages,
   closeOutboxMessage,
@@ -11,6 +11,7 @@ import {
   markOutboxSent,
   type OutboxMessage,
   renewOutboxClaims,
+  type SentMessage,
   scheduleOutboxRetry,
 } from '../db/repositories/outbox.ts';
 import { listManagers } from '../domain/people.ts';
@@ -113,6 +114,7 @@ export function createOutboxDeliverer(params: {
   let wakeUp: (() => void) | undefined;
   let loop: Promise<void> | undefined;
   let pendingWake = false;
+  const marks = groupMarks(db);
 
   /** Queues the invite request to every manager on the row's platform, once per channel and office day. */
   async function askManagersToInvite(tx: Db, row: OutboxMessage, channel: string): Promise<number> {
@@ -196,16 +198,13 @@ export function createOutboxDeliverer(params: {
     let channel: string | undefined;
     try {
       if (row.kind === 'update') {
-        const ref = row.cardKey
-          ? await getMessageRef(db, { officeId: row.officeId, cardKey: row.cardKey, platform: row.platform })
-          : undefined;
-        if (!ref) {
+        if (!row.cardRef) {
           await closeOutboxMessage(db, row.id, 'skipped', 'card_not_posted');
           return;
         }
-        channel = ref.channel;
-        await sender.update(ref, row.message);
-        await markOutboxSent(db, { id: row.id, at: options.now() });
+        channel = row.cardRef.channel;
+        await sender.update(row.cardRef, row.message);
+        await marks.mark({ id: row.id, at: options.now() });
         return;
       }
       if (row.kind === 'post') channel = row.target;
@@ -230,7 +229,7 @@ export function createOutboxDeliverer(params: {
         (row.kind === 'post'
           ? await sender.post(row.target, row.message, tag)
           : await sender.sendDirect(row.target, row.message, tag));
-      await markOutboxSent(db, { id: row.id, at: options.now(), ref: row.cardKey ? ref : undefined });
+      await marks.mark({ id: row.id, at: options.now(), ref: row.cardKey ? ref : undefined });
     } catch (error) {
       await settleFailure(row, error, channel);
     }
@@ -320,3 +319,37 @@ export function createOutboxDeliverer(params: {
 }
 
 export type OutboxDeliverer = ReturnType<typeof createOutboxDeliverer>;
+
+/**
+ * Marks sent messages as they come back from the platform, in as few statements as they allow: the first
+ * is marked at once, and those sent while its statement runs are marked together by the next.
+ */
+function groupMarks(db: Db): { mark(sent: SentMessage): Promise<void> } {
+  let waiting: { sent: SentMessage; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let marking = false;
+  async function markWaiting(): Promise<void> {
+    marking = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await markOutboxSent(
+          db,
+          group.map((entry) => entry.sent),
+        );
+        for (const entry of group) entry.resolve();
+      } catch (error) {
+        for (const entry of group) entry.reject(error);
+      }
+    }
+    marking = false;
+  }
+  return {
+    mark(sent) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ sent, resolve, reject });
+        if (!marking) void markWaiting();
+      });
+    },
+  };
+}

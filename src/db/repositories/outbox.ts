@@ -1,12 +1,17 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { type OutboxKind, outbox, type StoredMessage, WAITING_UPDATE } from '../schema/index.ts';
+import type { MessageRef } from './message-refs.ts';
 
 type OutboxRow = typeof outbox.$inferSelect;
 
-/** An outbox row whose message is the caller's own model `M`, which is what the caller queued. */
+/**
+ * An outbox row whose message is the caller's own model `M`, which is what the caller queued, and for a
+ * row about a card, where that card landed on the row's platform when the row was claimed.
+ */
 export type OutboxMessage<M extends StoredMessage = StoredMessage> = Omit<OutboxRow, 'message'> & {
   message: M;
+  cardRef: MessageRef | undefined;
 };
 
 export interface NewOutboxMessage {
@@ -64,6 +69,11 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
     .orderBy(asc(outbox.id))
     .limit(options.limit)
     .for('update', { skipLocked: true });
+  // An update is claimed only once its card's post is settled, so where the card landed is known by then.
+  // Written out with its own alias: drizzle names columns in RETURNING without their table.
+  const landed = (column: 'channel' | 'message_id') =>
+    sql<string | null>`(select ${sql.raw(`ref.${column}`)} from message_refs ref
+      where ref.office_id = outbox.office_id and ref.card_key = outbox.card_key and ref.platform = outbox.platform)`;
   const claimed = await db
     .update(outbox)
     .set({
@@ -71,29 +81,55 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
       attempts: sql`${outbox.attempts} + 1`,
     })
     .where(inArray(outbox.id, due))
-    .returning();
-  return claimed as OutboxMessage<M>[];
+    .returning({
+      ...getTableColumns(outbox),
+      cardChannel: landed('channel'),
+      cardMessageId: landed('message_id'),
+    });
+  return claimed.map(({ cardChannel, cardMessageId, ...row }) => ({
+    ...row,
+    message: row.message as M,
+    cardRef:
+      cardChannel !== null && cardMessageId !== null
+        ? { channel: cardChannel, messageId: cardMessageId }
+        : undefined,
+  }));
+}
+
+/** A message the platform took, and for a card's post, where it landed. */
+export interface SentMessage {
+  id: number;
+  at: Date;
+  ref?: MessageRef | undefined;
 }
 
 /**
- * Marks one message delivered and, for a card, remembers where it landed, in one statement: a crash can
- * never leave a posted card unmarked for longer than its own post took, and an update claimed next
- * always finds its card.
+ * Marks messages delivered and, for a card's post, remembers where it landed, in one statement: a crash
+ * never leaves a card marked without its place, and an update claimed next always finds it. A claim never
+ * holds two posts of one card on one platform, so no two rows here land on the same card.
  */
-export async function markOutboxSent(
-  db: Db,
-  sent: { id: number; at: Date; ref?: { channel: string; messageId: string } | undefined },
-): Promise<void> {
-  const marked = sql`update outbox set status = 'sent', sent_at = ${sent.at.toISOString()}::timestamptz, claimed_until = null, last_error = null
-    where id = ${sent.id} returning office_id, card_key, platform`;
-  if (!sent.ref) {
-    await db.execute(marked);
-    return;
-  }
-  await db.execute(sql`with marked as (${marked})
+export async function markOutboxSent(db: Db, sent: readonly SentMessage[]): Promise<void> {
+  if (sent.length === 0) return;
+  // One JSON parameter for all rows: both drivers send a string as it is, whatever the rows hold.
+  const rows = JSON.stringify(
+    sent.map((message) => ({
+      id: message.id,
+      at: message.at.toISOString(),
+      channel: message.ref?.channel ?? null,
+      message_id: message.ref?.messageId ?? null,
+    })),
+  );
+  await db.execute(sql`with sent as (
+      select * from jsonb_to_recordset(${rows}::text::jsonb)
+        as sent(id bigint, at timestamptz, channel text, message_id text)
+    ), marked as (
+      update outbox set status = 'sent', sent_at = sent.at, claimed_until = null, last_error = null
+      from sent where outbox.id = sent.id
+      returning outbox.office_id, outbox.card_key, outbox.platform, sent.channel, sent.message_id, sent.at
+    )
     insert into message_refs (office_id, card_key, platform, channel, message_id, posted_at)
-    select office_id, card_key, platform, ${sent.ref.channel}, ${sent.ref.messageId}, ${sent.at.toISOString()}::timestamptz
-    from marked where card_key is not null
+    select office_id, card_key, platform, channel, message_id, at
+    from marked where card_key is not null and channel is not null
     on conflict (office_id, card_key, platform) do update
     set channel = excluded.channel, message_id = excluded.message_id, posted_at = excluded.posted_at`);
 }
