@@ -205,11 +205,14 @@ export async function cancelTimeOffRequest(
 
 /** Every request still waiting for a decision, oldest first. */
 export async function listPendingTimeOffRequests(db: Db, officeId: string): Promise<TimeOffRow[]> {
-  return db
-    .select()
-    .from(timeOffRequests)
-    .where(and(eq(timeOffRequests.officeId, officeId), eq(timeOffRequests.status, 'pending')))
-    .orderBy(asc(timeOffRequests.createdAt));
+  return (
+    db
+      .select()
+      .from(timeOffRequests)
+      // Written as a constant, not a parameter, so the plan may use time_off_requests_pending_idx.
+      .where(and(eq(timeOffRequests.officeId, officeId), sql`${timeOffRequests.status} = 'pending'`))
+      .orderBy(asc(timeOffRequests.createdAt))
+  );
 }
 
 /** Whether the office has any request touching a day on or before `day`: whether frontdesk was in use by then. */

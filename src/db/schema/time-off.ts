@@ -55,6 +55,10 @@ export const timeOffRequests = pgTable(
       'gist',
       sql`daterange(${table.startDay}, ${table.endDay}, '[]')`,
     ),
+    // The decisions waiting, oldest first (huddle, Home, reminders): few rows among years of decided ones.
+    index('time_off_requests_pending_idx')
+      .on(table.officeId, table.createdAt)
+      .where(sql`${table.status} = 'pending'`),
     check('time_off_requests_range_check', sql`${table.endDay} >= ${table.startDay}`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "time_off_requests_pending_idx" ON "time_off_requests" USING btree ("office_id","created_at") WHERE "time_off_requests"."status" = 'pending';
