@@ -1,10 +1,21 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
 import { callOuts, leaveAdjustments, leaveCarryOvers } from '../schema/index.ts';
 
 export type LeaveAdjustmentRow = typeof leaveAdjustments.$inferSelect;
 export type LeaveCarryOverRow = typeof leaveCarryOvers.$inferSelect;
+
+/** One leave record as `listLeaveRecords` reads it: a manager's adjustment, a carry-over or a sick day. */
+interface LeaveRecord {
+  kind: 'adjustment' | 'carry-over' | 'sick';
+  personKey: string;
+  bank: string | null;
+  year: number | null;
+  days: number | null;
+  day: string | null;
+}
 
 /** These people's adjustments and carry-overs in `fromYear`…`toYear`, and their sick call-outs' days. */
 export async function listLeaveRecords(
@@ -14,72 +25,85 @@ export async function listLeaveRecords(
   fromYear: number,
   toYear: number,
 ): Promise<{
-  adjustments: LeaveAdjustmentRow[];
-  carryOvers: LeaveCarryOverRow[];
+  adjustments: { personKey: string; bank: string; year: number; days: number }[];
+  carryOvers: { personKey: string; bank: string; year: number; carriedDays: number }[];
   sickDays: { personKey: string; day: string }[];
 }> {
-  const values = { officeId, people: [...personKeys], fromYear, toYear };
-  const [adjustments, carryOvers, sickDays] = await Promise.all([
-    selectAdjustments(db, values),
-    selectCarryOvers(db, values),
-    selectSickDays(db, { ...values, fromDay: `${fromYear}-01-01`, toDay: `${toYear}-12-31` }),
-  ]);
-  return { adjustments, carryOvers, sickDays };
+  // One statement for all three kinds: for most people all three are empty, and each statement has a cost.
+  const records = await selectLeaveRecords(db, {
+    officeId,
+    people: [...personKeys],
+    fromYear,
+    toYear,
+    fromDay: `${fromYear}-01-01`,
+    toDay: `${toYear}-12-31`,
+  });
+  const banked = (kind: LeaveRecord['kind']) =>
+    records.flatMap(({ kind: recordKind, personKey, bank, year, days }) =>
+      recordKind === kind && bank !== null && year !== null && days !== null
+        ? [{ personKey, bank, year, days }]
+        : [],
+    );
+  return {
+    adjustments: banked('adjustment'),
+    carryOvers: banked('carry-over').map(({ days, ...record }) => ({ ...record, carriedDays: days })),
+    sickDays: records.flatMap(({ kind, personKey, day }) =>
+      kind === 'sick' && day !== null ? [{ personKey, day }] : [],
+    ),
+  };
 }
 
-interface PeopleYears extends Record<string, unknown> {
-  officeId: string;
-  people: string[];
-  fromYear: number;
-  toYear: number;
-}
-
-const selectAdjustments = fixedQuery<PeopleYears, LeaveAdjustmentRow[]>((db) =>
-  db
-    .select()
-    .from(leaveAdjustments)
-    .where(
-      and(
-        eq(leaveAdjustments.officeId, sql.placeholder('officeId')),
-        sql`${leaveAdjustments.personKey} = any(${sql.placeholder('people')})`,
-        gte(leaveAdjustments.year, sql.placeholder('fromYear')),
-        lte(leaveAdjustments.year, sql.placeholder('toYear')),
-      ),
-    ),
-);
-
-const selectCarryOvers = fixedQuery<PeopleYears, LeaveCarryOverRow[]>((db) =>
-  db
-    .select()
-    .from(leaveCarryOvers)
-    .where(
-      and(
-        eq(leaveCarryOvers.officeId, sql.placeholder('officeId')),
-        sql`${leaveCarryOvers.personKey} = any(${sql.placeholder('people')})`,
-        gte(leaveCarryOvers.year, sql.placeholder('fromYear')),
-        lte(leaveCarryOvers.year, sql.placeholder('toYear')),
-      ),
-    ),
-);
-
-const selectSickDays = fixedQuery<
-  { officeId: string; people: string[]; fromDay: string; toDay: string },
-  { personKey: string; day: string }[]
->((db) =>
-  db
-    .select({ personKey: callOuts.personKey, day: callOuts.day })
-    .from(callOuts)
-    .where(
-      and(
-        eq(callOuts.officeId, sql.placeholder('officeId')),
-        sql`${callOuts.personKey} = any(${sql.placeholder('people')})`,
-        eq(callOuts.status, 'active'),
-        eq(callOuts.kind, 'sick'),
-        gte(callOuts.day, sql.placeholder('fromDay')),
-        lte(callOuts.day, sql.placeholder('toDay')),
-      ),
-    ),
-);
+const selectLeaveRecords = fixedQuery<
+  { officeId: string; people: string[]; fromYear: number; toYear: number; fromDay: string; toDay: string },
+  LeaveRecord[]
+>((db) => {
+  const person = (column: AnyPgColumn) => sql`${column} = any(${sql.placeholder('people')})`;
+  const banked = (kind: LeaveRecord['kind'], table: typeof leaveAdjustments | typeof leaveCarryOvers) => {
+    const days = table === leaveAdjustments ? leaveAdjustments.days : leaveCarryOvers.carriedDays;
+    return db
+      .select({
+        kind: sql<LeaveRecord['kind']>`${kind}::text`.as('kind'),
+        personKey: sql<string>`${table.personKey}`.as('person_key'),
+        bank: sql<string | null>`${table.bank}`.as('bank'),
+        year: sql<number | null>`${table.year}`.as('year'),
+        days: sql<number | null>`${days}`.as('days'),
+        day: sql<string | null>`null::text`.as('day'),
+      })
+      .from(table)
+      .where(
+        and(
+          eq(table.officeId, sql.placeholder('officeId')),
+          person(table.personKey),
+          gte(table.year, sql.placeholder('fromYear')),
+          lte(table.year, sql.placeholder('toYear')),
+        ),
+      );
+  };
+  return banked('adjustment', leaveAdjustments)
+    .unionAll(banked('carry-over', leaveCarryOvers))
+    .unionAll(
+      db
+        .select({
+          kind: sql<LeaveRecord['kind']>`'sick'::text`.as('kind'),
+          personKey: sql<string>`${callOuts.personKey}`.as('person_key'),
+          bank: sql<string | null>`null::text`.as('bank'),
+          year: sql<number | null>`null::integer`.as('year'),
+          days: sql<number | null>`null::double precision`.as('days'),
+          day: sql<string | null>`${callOuts.day}::text`.as('day'),
+        })
+        .from(callOuts)
+        .where(
+          and(
+            eq(callOuts.officeId, sql.placeholder('officeId')),
+            person(callOuts.personKey),
+            eq(callOuts.status, 'active'),
+            eq(callOuts.kind, 'sick'),
+            gte(callOuts.day, sql.placeholder('fromDay')),
+            lte(callOuts.day, sql.placeholder('toDay')),
+          ),
+        ),
+    );
+});
 
 /** Records a manager's adjustment. */
 export async function createLeaveAdjustment(
