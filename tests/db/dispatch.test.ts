@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { createAuditEntry } from '../../src/db/repositories/audit.ts';
-import { auditLog, deliveries, outbox } from '../../src/db/schema/index.ts';
+import { auditLog, deliveries, jobRuns, outbox } from '../../src/db/schema/index.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
@@ -35,6 +35,9 @@ function createTestFeature() {
       // Let a concurrent duplicate catch up with this one while its transaction is open.
       await new Promise((resolve) => setTimeout(resolve, 20));
       if (text.startsWith('boom')) throw new Error(`could not book\n${SECRET}`);
+      // A key only one run may hold: a second run fails on it once the first has written it.
+      if (text.startsWith('slot'))
+        await ctx.db.insert(jobRuns).values({ officeId: 'main', job: 'slot', runKey: text });
       return {
         reply: { text: `Booked ${reference}`, lines: [text] },
         effects: [
@@ -140,7 +143,7 @@ describe.each(databaseTargets())('dispatchInput on $name', (target) => {
     const first = await dispatchInput(deps, sam, book('trigger-2'), now);
     const second = await dispatchInput(deps, sam, book('trigger-2'), now);
 
-    // The retry's handler runs behind its claim, in the same round trip, and everything it did is rolled back.
+    // The retry's handler runs before its claim finds the first one, and everything it did is rolled back.
     expect(runs).toHaveLength(2);
     expect(second.reply).toEqual(first.reply);
     expect(second.effects).toEqual([]);
@@ -157,6 +160,18 @@ describe.each(databaseTargets())('dispatchInput on $name', (target) => {
     expect(first.reply).toMatchObject({ text: 'Booked RM-1' });
     expect(second.reply).toEqual(first.reply);
     expect(await countRows()).toEqual({ audit: 1, outbox: 1, deliveries: 1 });
+  });
+
+  it('gives a duplicate that fails on what the first delivery wrote the first one’s reply', async () => {
+    const [first, second] = await Promise.all([
+      dispatchInput(deps, sam, book('trigger-6', 'slot 2026-03-10 9:00'), now),
+      dispatchInput(deps, sam, book('trigger-6', 'slot 2026-03-10 9:00'), now),
+    ]);
+
+    expect(first.reply?.text).toMatch(/^Booked RM-\d$/);
+    expect(second.reply).toEqual(first.reply);
+    expect(await countRows()).toEqual({ audit: 1, outbox: 1, deliveries: 1 });
+    expect(recording.records().filter((record) => record.level >= 50)).toEqual([]);
   });
 
   it('keeps the same delivery id on another platform apart', async () => {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { askCardRedraws } from '../../db/repositories/card-redraws.ts';
-import { claimDelivery, saveDeliveryReply } from '../../db/repositories/deliveries.ts';
+import { claimDelivery, findDeliveryReply } from '../../db/repositories/deliveries.ts';
 import { createOutboxMessages, type NewOutboxMessage } from '../../db/repositories/outbox.ts';
 import type { Person } from '../../domain/people.ts';
 import { type Deadline, DISPATCH_DEADLINE_MS, runWithDeadline } from './deadline.ts';
@@ -97,27 +97,21 @@ async function runInput(
   deadline: Deadline,
 ): Promise<Outcome> {
   let queued = 0;
+  const delivery = input.deliveryId
+    ? { platform: actor.platform, deliveryId: input.deliveryId, officeId: deps.office.office.id }
+    : undefined;
   try {
     const outcome = await deadline.transaction(deps.db, async (tx) => {
-      const delivery = input.deliveryId
-        ? { platform: actor.platform, deliveryId: input.deliveryId, officeId: deps.office.office.id }
-        : undefined;
-      // The handler's first statements go out right behind the claim, in the same round trip; a retried
-      // delivery is then rolled back whole, whatever its handler did.
-      const [claim, result] = await Promise.all([
-        delivery ? claimDelivery<Message>(tx, delivery) : undefined,
-        deps.router.route(input, {
-          now,
-          office: deps.office,
-          officeId: deps.office.office.id,
-          zone: deps.office.office.timezone,
-          db: tx,
-          actor,
-          logger: deps.logger,
-          publicUrl: deps.publicUrl?.(),
-        }),
-      ]);
-      if (claim?.duplicate) throw new AlreadyAnswered(claim.reply);
+      const result = await deps.router.route(input, {
+        now,
+        office: deps.office,
+        officeId: deps.office.office.id,
+        zone: deps.office.office.timezone,
+        db: tx,
+        actor,
+        logger: deps.logger,
+        publicUrl: deps.publicUrl?.(),
+      });
       if (hasFormErrors(result)) throw new FormRefused(result);
       // Slack takes files as uploads into the person's direct messages; elsewhere they become links.
       const answered =
@@ -129,28 +123,37 @@ async function runInput(
               now,
               baseUrl: deps.publicUrl?.(),
             });
-      // Independent statements are sent together: the driver pipelines them in one round trip.
-      [queued] = await Promise.all([
+      // The delivery is claimed last, with its answer, in the round trip that queues the effects: a retried
+      // delivery finds the first one's claim and is rolled back whole, whatever its handler did.
+      const [effectsQueued, claim] = await Promise.all([
         queueEffects(deps, tx, answered.effects),
         delivery &&
-          saveDeliveryReply(
+          claimDelivery<Message>(
             tx,
             delivery,
             answered.confidentialReply || answered.attachments ? ALREADY_ANSWERED : (answered.reply ?? null),
           ),
       ]);
+      if (claim?.duplicate) throw new AlreadyAnswered(claim.reply);
+      queued = effectsQueued;
       return answered;
     });
     if (queued > 0) deps.onQueued?.();
     return outcome;
   } catch (error) {
     if (error instanceof FormRefused) return error.outcome;
-    if (error instanceof AlreadyAnswered) {
+    // A retry running alongside its first delivery may fail on what the first wrote (a key only one may
+    // hold) before it reaches its claim: once the first has committed, its answer is the true one.
+    const first =
+      error instanceof AlreadyAnswered
+        ? { reply: error.reply }
+        : delivery && (await findDeliveryReply<Message>(deps.db, delivery).catch(() => undefined));
+    if (first) {
       deps.logger.info(
         { platform: actor.platform, input: input.kind },
         'duplicate delivery answered from record',
       );
-      return error.reply ? { reply: error.reply, effects: [] } : { effects: [] };
+      return first.reply ? { reply: first.reply, effects: [] } : { effects: [] };
     }
     deps.logger.error(
       { err: describeErrorForLog(error), input: input.kind },
