@@ -58,7 +58,8 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
     .from(outbox)
     .where(
       and(
-        eq(outbox.status, 'pending'),
+        // A constant, not a parameter: a plan made for any value of it could not use outbox_pending_idx.
+        sql`${outbox.status} = 'pending'`,
         lte(outbox.nextAttemptAt, options.now),
         or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, options.now)),
         sql`not exists (select 1 from outbox earlier where earlier.office_id = ${outbox.officeId}
@@ -124,7 +125,8 @@ export async function markOutboxSent(db: Db, sent: readonly SentMessage[]): Prom
         as sent(id bigint, at timestamptz, channel text, message_id text)
     ), marked as (
       update outbox set status = 'sent', sent_at = sent.at, claimed_until = null, last_error = null
-      from sent where outbox.id = sent.id
+      -- The ids as an array as well: matched through the primary key, never by scanning every row sent.
+      from sent where outbox.id = any(array(select id from sent)) and outbox.id = sent.id
       returning outbox.office_id, outbox.card_key, outbox.platform, sent.channel, sent.message_id, sent.at
     )
     insert into message_refs (office_id, card_key, platform, channel, message_id, posted_at)

@@ -79,7 +79,8 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (table) => [
-    index('outbox_pending_idx').on(table.nextAttemptAt, table.id).where(sql`${table.status} = 'pending'`),
+    // The claim takes the oldest due rows: it walks the waiting ones alone in id order, never the rows sent.
+    index('outbox_pending_idx').on(table.id).where(sql`${table.status} = 'pending'`),
     index('outbox_card_idx').on(table.officeId, table.cardKey, table.platform, table.id),
     // One waiting update per card and platform: a newer one replaces its message (createOutboxMessages).
     uniqueIndex('outbox_waiting_update_idx')
