@@ -56,6 +56,9 @@ function createTestFeature() {
       reps_book_form: async (values, _metadata, ctx) => {
         runs.push(`form:${values.when}`);
         if (values.when === 'saturday') return { formErrors: { when: 'Not on a weekend.' }, effects: [] };
+        // A day asked for twice is refused, as a real form refuses a request overlapping one already filed.
+        if (runs.filter((run) => run === `form:${values.when}`).length > 1)
+          return { formErrors: { when: 'Already booked.' }, effects: [] };
         await createAuditEntry(ctx.db, {
           officeId: ctx.office.office.id,
           actor: ctx.actor,
@@ -232,6 +235,7 @@ describe.each(databaseTargets())('dispatchInput on $name', (target) => {
     expect(await countRows()).toEqual({ audit: 0, outbox: 0, deliveries: 0 });
 
     const corrected = await dispatchInput(deps, sam, form('tuesday'), now);
+    // The retry's handler refuses the day the first one booked; the first answer is given all the same.
     const retried = await dispatchInput(deps, sam, form('tuesday'), now);
     expect(corrected.reply).toEqual({ text: 'Booked RM-9' });
     expect(retried.reply).toEqual(corrected.reply);

@@ -141,9 +141,9 @@ async function runInput(
     if (queued > 0) deps.onQueued?.();
     return outcome;
   } catch (error) {
-    if (error instanceof FormRefused) return error.outcome;
-    // A retry running alongside its first delivery may fail on what the first wrote (a key only one may
-    // hold) before it reaches its claim: once the first has committed, its answer is the true one.
+    // A retry runs its handler before it reaches its claim, so it may be refused (its request now overlaps
+    // the first one's) or fail on what the first wrote (a key only one may hold): once the first has
+    // committed, its answer is the true one.
     const first =
       error instanceof AlreadyAnswered
         ? { reply: error.reply }
@@ -155,6 +155,7 @@ async function runInput(
       );
       return first.reply ? { reply: first.reply, effects: [] } : { effects: [] };
     }
+    if (error instanceof FormRefused) return error.outcome;
     deps.logger.error(
       { err: describeErrorForLog(error), input: input.kind },
       'input failed; nothing was saved',
