@@ -6,7 +6,7 @@ interface PreparedQuery<Result> {
 }
 
 interface DrizzleInternals {
-  _: { session: { client: unknown } };
+  _: { session: { client: unknown; logger: unknown } };
 }
 
 let built = 0;
@@ -17,8 +17,9 @@ let built = 0;
  * for what varies, and the result runs it with their values on any database or transaction.
  *
  * drizzle binds a prepared query to the client it was built on, so it cannot run inside another
- * transaction (drizzle-orm#613); here each run borrows the prepared query with the caller's client put in
- * its place. One is built per kind of database (PostgreSQL, PGlite), as their prepared queries differ.
+ * transaction (drizzle-orm#613); here each run borrows the prepared query with the caller's client (and
+ * query logger, if it has one) put in its place. One is built per kind of database (PostgreSQL, PGlite),
+ * as their prepared queries differ.
  */
 export function fixedQuery<Values extends Record<string, unknown>, Result>(
   build: (db: Db) => { prepare(name: string): PreparedQuery<Result> },
@@ -32,7 +33,10 @@ export function fixedQuery<Values extends Record<string, unknown>, Result>(
       prepared = build(db).prepare(name);
       byKind.set(session.constructor, prepared);
     }
-    const borrowed: PreparedQuery<Result> = Object.create(prepared, { client: { value: session.client } });
+    const borrowed: PreparedQuery<Result> = Object.create(prepared, {
+      client: { value: session.client },
+      logger: { value: session.logger },
+    });
     return borrowed.execute(values);
   };
 }

@@ -1,0 +1,72 @@
+import type { Logger } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database, Db } from '../../src/db/client.ts';
+import { fixedQuery } from '../../src/db/fixed-query.ts';
+import * as schema from '../../src/db/schema/index.ts';
+import { auditLog } from '../../src/db/schema/index.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+
+const entitiesOf = fixedQuery<{ officeId: string }, { entity: string }[]>((db) =>
+  db
+    .select({ entity: auditLog.entity })
+    .from(auditLog)
+    .where(eq(auditLog.officeId, sql.placeholder('officeId')))
+    .orderBy(asc(auditLog.id)),
+);
+
+function audit(db: Db, officeId: string, entity: string) {
+  return db.insert(auditLog).values({
+    officeId,
+    actor: 'k',
+    actorName: 'Sam',
+    platform: 'slack',
+    action: 'test',
+    entity,
+    detail: {},
+  });
+}
+
+describe.each(databaseTargets())('fixed queries on $name', (target) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    await database.db.delete(auditLog);
+  });
+
+  it('runs with each call’s values, on the database and inside a transaction it was not built in', async () => {
+    await audit(database.db, 'a', 'TO-1');
+    await audit(database.db, 'b', 'TO-2');
+    expect(await entitiesOf(database.db, { officeId: 'a' })).toEqual([{ entity: 'TO-1' }]);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await audit(tx, 'b', 'TO-3');
+        // Only the transaction's own connection sees its uncommitted row.
+        expect(await entitiesOf(tx, { officeId: 'b' })).toEqual([{ entity: 'TO-2' }, { entity: 'TO-3' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await entitiesOf(database.db, { officeId: 'b' })).toEqual([{ entity: 'TO-2' }]);
+  });
+
+  it('logs through the query logger of the database it runs on', async () => {
+    const logged: string[] = [];
+    const logger: Logger = { logQuery: (query) => logged.push(query) };
+    const client = (database.db as unknown as { $client: never }).$client;
+    const logging = (target.name === 'postgres'
+      ? drizzlePostgres(client, { schema, logger })
+      : drizzlePglite(client, { schema, logger })) as unknown as Db;
+    await entitiesOf(database.db, { officeId: 'a' });
+    expect(logged).toEqual([]);
+    await entitiesOf(logging, { officeId: 'a' });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('from "audit_log"');
+  });
+});
