@@ -125,6 +125,29 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
     expect(cardText(dm)).toContain(`Your time off ${reference}`);
   });
 
+  it('redraws a pending card in the Teams channel when someone else asks for the same day', async () => {
+    await send(activity({ user: 'sam', conversation: 'dm-sam', text: 'timeoff dec 10' }));
+    const sams = /TO-\d+/.exec(cardText(connector.cardsIn('dm-sam').at(-1)))?.[0];
+    await waitFor(
+      () => connector.cardsIn('team-approvals').find((entry) => cardText(entry).includes(`Time off ${sams}`)),
+      'Sam’s approval card',
+    );
+    await send(activity({ user: 'priya', conversation: 'dm-priya', text: 'timeoff dec 10' }));
+    const redrawn = await waitFor(
+      () =>
+        connector
+          .updates()
+          .find(
+            (entry) =>
+              cardText(entry.body).includes(`Time off ${sams}`) &&
+              cardText(entry.body).includes('Also asking: Priya Shah (pending) Thu Dec 10'),
+          ),
+      'Sam’s card redrawn with Priya’s request',
+    );
+    expect(redrawn.conversationId).toBe('team-approvals');
+    expect(cardText(redrawn.body)).toContain('timeoff_approve');
+  });
+
   it('stores one request when the same activity id arrives twice', async () => {
     const id = randomUUID();
     const before = (await database.db.select().from(timeOffRequests)).length;
