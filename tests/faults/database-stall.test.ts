@@ -2,17 +2,16 @@ import { count, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
+import type { Database } from '../../src/db/client.ts';
 import { deliveries, timeOffRequests } from '../../src/db/schema/index.ts';
-import { openFreshPostgres, testDatabaseUrl } from '../helpers/databases.ts';
+import { openPostgresBehindProxy, testDatabaseUrl } from '../helpers/databases.ts';
 import { buildSlackTestEnv } from '../helpers/env.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
-import { findDatabaseUrl } from '../helpers/postgres-url.ts';
 import { readSlashAnswer, waitForResponseUrlText } from '../helpers/slack-answers.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import { buildSlashCommandBody, postSignedSlack } from '../helpers/slack-signing.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+import type { TcpProxy } from '../helpers/tcp-proxy.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SECRET = 'database-stall-signing-secret';
@@ -37,13 +36,7 @@ describe.runIf(serverUrl)(serverUrl ? SUITE : `${SUITE} — skipped: needs TEST_
   beforeAll(async () => {
     if (!serverUrl) return;
     slackApi = await startRecordingSlackApi();
-    direct = await openFreshPostgres(serverUrl);
-    const server = new URL(serverUrl);
-    proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-    appDatabase = await openDatabase({
-      url: await findDatabaseUrl(direct, serverUrl, proxy.port),
-      dataDir: null,
-    });
+    ({ direct, proxy, database: appDatabase } = await openPostgresBehindProxy(serverUrl));
     recording = createRecordingLogger('info');
     app = await startFrontdesk({
       env: buildSlackTestEnv(SECRET, slackApi.apiUrl),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { findDatabaseUrl } from './postgres-url.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 /** A database a test suite runs against: embedded PGlite always, real PostgreSQL when a URL is given. */
 export interface DatabaseTarget {
@@ -46,4 +48,22 @@ export async function openFreshPostgres(serverUrl: string): Promise<Database> {
       }
     },
   };
+}
+
+/**
+ * A fresh database on the server at `serverUrl`, opened twice: `direct`, the test's own connection straight
+ * to the server (it drops the database on close), and `database`, the app's, through `proxy`, which the
+ * test can stall or cut. Closing them is the caller's, in the order its faults need.
+ */
+export async function openPostgresBehindProxy(
+  serverUrl: string,
+): Promise<{ direct: Database; proxy: TcpProxy; database: Database }> {
+  const direct = await openFreshPostgres(serverUrl);
+  const server = new URL(serverUrl);
+  const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const database = await openDatabase({
+    url: await findDatabaseUrl(direct, serverUrl, proxy.port),
+    dataDir: null,
+  });
+  return { direct, proxy, database };
 }
