@@ -18,6 +18,7 @@ import {
 import { findReferenceInAnswer, readSlashAnswer } from '../helpers/slack-answers.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import { buildSlashCommandBody, postSignedSlack } from '../helpers/slack-signing.ts';
+import { pollUntil } from '../helpers/wait.ts';
 
 const SECRET = 'replica-killed-signing-secret';
 const office = buildOfficeConfig();
@@ -25,16 +26,9 @@ const serverUrl = testDatabaseUrl();
 const FILINGS = 10;
 /** Each card post takes this long, one at a time (Slack's per-channel pace), so A is killed mid-batch. */
 const POST_MS = 250;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Checks every 20 ms until `check` holds; fails saying what did not happen within `ms`. */
-async function pollUntil(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
-    await sleep(20);
-  }
-}
+// How often a wait for the processes looks again.
+const POLL_MS = 20;
 
 // Staff who file, each a Monday to Wednesday in its own week ahead (the real process reads the real clock).
 const FILERS = ['U0SAM', 'U0PRIYA', 'U0ANA', 'U0MARCUS', 'U0GRACE'];
@@ -127,17 +121,22 @@ describe.runIf(serverUrl)(serverUrl ? SUITE : `${SUITE} — skipped: needs TEST_
     const references = answers.map((answer) => findReferenceInAnswer(answer, 'TO'));
 
     // A is killed with some cards posted and the rest claimed, in flight or waiting in Slack's queue.
-    await pollUntil(10_000, 'three cards to be posted', async () => postedCardIds().length >= 3);
+    await pollUntil(10_000, 'three cards to be posted', async () => postedCardIds().length >= 3, POLL_MS);
     await a.process.kill();
     const killedAt = Date.now();
     b.process.signal('SIGCONT');
     const postedBeforeKill = postedCardIds().length;
     expect(postedBeforeKill, 'A must die before it posted every card').toBeLessThan(FILINGS);
 
-    await pollUntil(10_000, 'every card to be posted and recorded as sent after the kill', async () => {
-      const rows = await cardRows();
-      return rows.length === FILINGS && rows.every((row) => row.status === 'sent');
-    });
+    await pollUntil(
+      10_000,
+      'every card to be posted and recorded as sent after the kill',
+      async () => {
+        const rows = await cardRows();
+        return rows.length === FILINGS && rows.every((row) => row.status === 'sent');
+      },
+      POLL_MS,
+    );
     // Every card is sent, so no replica will post one again; a post Slack was still answering when A died
     // would be the only late copy.
     await slackApi.settled();

@@ -19,6 +19,7 @@ import {
 import { readSlashAnswer } from '../helpers/slack-answers.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import { buildSlashCommandBody, postSignedSlack } from '../helpers/slack-signing.ts';
+import { pollUntil } from '../helpers/wait.ts';
 
 const SECRET = 'sigterm-under-load-signing-secret';
 const office = buildOfficeConfig();
@@ -35,14 +36,8 @@ const POST_MS = 15;
 const HELD_UP = 15;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Checks every 50 ms until `check` holds; fails saying what did not happen within `ms`. */
-async function pollUntil(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
-    await sleep(50);
-  }
-}
+// How often a wait for the processes looks again.
+const POLL_MS = 50;
 
 // Every filing is a single working day of its own (the real process reads the real clock, so the days are
 // weeks ahead and skip weekends and holidays), by each staff member in turn: no two overlap.
@@ -177,8 +172,11 @@ describe.runIf(serverUrl)(serverUrl ? SUITE : `${SUITE} — skipped: needs TEST_
     expect(cards.map((row) => row.cardKey).sort()).toEqual(filed.map((f) => f.reference).sort());
 
     const restarted = await startProcess(env);
-    await pollUntil(30_000, 'every card to be sent', async () =>
-      (await cardRows()).every((row) => row.status === 'sent'),
+    await pollUntil(
+      30_000,
+      'every card to be sent',
+      async () => (await cardRows()).every((row) => row.status === 'sent'),
+      POLL_MS,
     );
     await slackApi.settled();
     const posted = slackApi.messages
@@ -242,7 +240,7 @@ describe.runIf(serverUrl)(serverUrl ? SUITE : `${SUITE} — skipped: needs TEST_
       }),
     );
     // Every person has been told "Working on it…"; the filings themselves wait for the lock.
-    await pollUntil(10_000, 'every filing to be acknowledged', async () => acked === HELD_UP);
+    await pollUntil(10_000, 'every filing to be acknowledged', async () => acked === HELD_UP, POLL_MS);
     first.process.signal('SIGTERM');
     await sleep(1_000);
     release();

@@ -16,6 +16,20 @@ export async function waitFor<T>(
   }
 }
 
+/** Checks every `everyMs` until `check` holds; fails saying what did not happen within `ms`. */
+export async function pollUntil(
+  ms: number,
+  what: string,
+  check: () => Promise<boolean>,
+  everyMs: number,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 /**
  * Waits until the outbox has nothing left to send (up to 5 s), so a test can then say that nothing else
  * was sent, instead of sleeping for a while and hoping the deliverer was done.
