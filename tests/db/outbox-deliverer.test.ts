@@ -10,14 +10,14 @@ import {
   type PlatformSender,
 } from '../../src/bot/outbox-deliverer.ts';
 import { createSlackSender } from '../../src/bot/slack/sender.ts';
-import type { Database } from '../../src/db/client.ts';
-import { getMessageRef, type MessageRef } from '../../src/db/repositories/message-refs.ts';
+import type { Database, Db } from '../../src/db/client.ts';
+import type { MessageRef } from '../../src/db/repositories/message-refs.ts';
 import {
   claimDueOutboxMessages,
   createOutboxMessages,
   type NewOutboxMessage,
 } from '../../src/db/repositories/outbox.ts';
-import { jobRuns, outbox } from '../../src/db/schema/index.ts';
+import { jobRuns, messageRefs, outbox } from '../../src/db/schema/index.ts';
 import type { Message } from '../../src/handlers/kernel/message.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
@@ -30,6 +30,24 @@ const OFFICE = office.office.id;
 const MINUTE = 60_000;
 // Text that must never reach a log line: it stands for a patient detail in a card.
 const SECRET = 'Jane Roe called about her biopsy results';
+
+/** Where a card was posted on a platform, if it was. */
+async function getMessageRef(
+  db: Db,
+  key: { officeId: string; cardKey: string; platform: string },
+): Promise<MessageRef | undefined> {
+  const [row] = await db
+    .select({ channel: messageRefs.channel, messageId: messageRefs.messageId })
+    .from(messageRefs)
+    .where(
+      and(
+        eq(messageRefs.officeId, key.officeId),
+        eq(messageRefs.cardKey, key.cardKey),
+        eq(messageRefs.platform, key.platform),
+      ),
+    );
+  return row;
+}
 
 interface SentCall {
   kind: 'post' | 'update' | 'dm';

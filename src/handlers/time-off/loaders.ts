@@ -62,7 +62,7 @@ export function drawTimeOffCard(
   return buildTimeOffCard(office, row, { leave, overlapping, callOuts, credentials: days.credentials });
 }
 
-/** Asks for the cards of `rows` to be redrawn once the change commits (`redrawTimeOffCard` draws them). */
+/** Asks for the cards of `rows` to be redrawn once the change commits (`redrawTimeOffCards` draws them). */
 export function askRedraws(rows: readonly TimeOffRow[]): Effect[] {
   return rows.map((row) => ({ kind: 'redraw', cardKey: formatReference('TO', row.number) }));
 }
