@@ -115,7 +115,10 @@ export function getOfficeDay(now: DateTime, zone: string): IsoDay {
 
 /** An instant as the office reads it: `Wed Nov 25 at 9:14 AM`. */
 export function formatOfficeTime(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at).setZone(zone).toFormat("ccc LLL d 'at' h:mm a");
+  // Labelled by the minute, the finest the label shows: the cards of a busy minute share one.
+  return rememberLabel(`${Math.floor(at.getTime() / 60_000)} ${zone} time`, () =>
+    DateTime.fromJSDate(at).setZone(zone).toFormat("ccc LLL d 'at' h:mm a"),
+  );
 }
 
 /** Formats a day as `Mon Dec 1` (English, the office's calendar). */

@@ -23,10 +23,22 @@ export function findStaffMember(
   platform: PlatformName,
   userId: string,
 ): StaffMember | undefined {
-  return office.staff.find((member) => {
-    if (platform === 'sandbox') return slugifyName(member.name) === userId;
-    return member[platform] === userId;
-  });
+  let byPlatform = STAFF_BY_USER_ID.get(office.staff);
+  if (!byPlatform) {
+    byPlatform = new Map();
+    STAFF_BY_USER_ID.set(office.staff, byPlatform);
+  }
+  let byUserId = byPlatform.get(platform);
+  if (!byUserId) {
+    byUserId = new Map();
+    // The first entry of an id wins, as a search of the list from the top would find it.
+    for (const member of office.staff) {
+      const id = platform === 'sandbox' ? slugifyName(member.name) : member[platform];
+      if (id !== undefined && !byUserId.has(id)) byUserId.set(id, member);
+    }
+    byPlatform.set(platform, byUserId);
+  }
+  return byUserId.get(userId);
 }
 
 /** Resolves who acted; manager rights come from the office config only, never from what the platform sent. */
@@ -83,6 +95,27 @@ export function findStaffByKey(office: Pick<OfficeConfig, 'staff'>, key: string)
 // people up by key for every row they show: each list is indexed, and each entry's key made, once.
 const STAFF_BY_KEY = new WeakMap<readonly StaffMember[], ReadonlyMap<string, StaffMember>>();
 const KEY_OF = new WeakMap<Pick<StaffMember, 'name'>, string>();
+// Every input resolves its sender, and every card counts a role's people, in lists of a thousand staff.
+const STAFF_BY_USER_ID = new WeakMap<readonly StaffMember[], Map<PlatformName, Map<string, StaffMember>>>();
+const STAFF_BY_ROLE = new WeakMap<readonly object[], Map<string | undefined, object[]>>();
+
+/** The members of `staff` with `role`, in list order; the list is grouped by role once. */
+export function listStaffOfRole<Member extends Pick<StaffMember, 'role'>>(
+  staff: readonly Member[],
+  role: string | undefined,
+): readonly Member[] {
+  let byRole = STAFF_BY_ROLE.get(staff);
+  if (!byRole) {
+    byRole = new Map();
+    for (const member of staff) {
+      const ofRole = byRole.get(member.role);
+      if (ofRole) ofRole.push(member);
+      else byRole.set(member.role, [member]);
+    }
+    STAFF_BY_ROLE.set(staff, byRole);
+  }
+  return (byRole.get(role) as readonly Member[] | undefined) ?? [];
+}
 
 /** The key a staff member acts under on every platform. */
 export function staffKey(member: Pick<StaffMember, 'name'>): string {

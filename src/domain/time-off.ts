@@ -4,7 +4,7 @@ import { countWorkingDays, listScheduledOn, listWorkingDays } from './calendar.t
 import type { ClearedFor } from './coverage.ts';
 import type { DayPart, IsoDay } from './dates.ts';
 import { formatDay, getOfficeDay, listDays } from './dates.ts';
-import { formatRole } from './people.ts';
+import { formatRole, listStaffOfRole } from './people.ts';
 
 export type { DayPart, IsoDay } from './dates.ts';
 
@@ -199,7 +199,7 @@ export function findCoverageGaps(params: {
   const needed = role === undefined ? 0 : (coverage[role] ?? 0);
   const gaps: CoverageGap[] = [];
   const othersOff: OthersOff[] = [];
-  const ofRole = staff.filter((member) => member.role === role);
+  const ofRole = listStaffOfRole(staff, role);
 
   for (const day of listWorkingDays(request.start, request.end, office)) {
     const offToday = approvedOff.filter((absence) => listHalvesOff(absence, day).length > 0);

@@ -4,6 +4,7 @@ import {
   formatDay,
   formatDayRange,
   formatDayWithYear,
+  formatOfficeTime,
   getOfficeDay,
   getPlanningWindow,
   getWeekday,
@@ -262,6 +263,25 @@ describe('formatDay', () => {
 
   it('adds the year when asked', () => {
     expect(formatDayWithYear('2027-12-31', zone)).toBe('Fri Dec 31, 2027');
+  });
+});
+
+describe('formatOfficeTime', () => {
+  it('names the office minute, and the next minute anew', () => {
+    expect(formatOfficeTime(new Date('2026-11-30T14:05:59.900Z'), zone)).toBe('Mon Nov 30 at 9:05 AM');
+    expect(formatOfficeTime(new Date('2026-11-30T14:06:00.000Z'), zone)).toBe('Mon Nov 30 at 9:06 AM');
+  });
+
+  it('keeps one label per zone for the same instant', () => {
+    const at = new Date('2026-11-30T14:05:00Z');
+    expect(formatOfficeTime(at, zone)).toBe('Mon Nov 30 at 9:05 AM');
+    expect(formatOfficeTime(at, 'America/Los_Angeles')).toBe('Mon Nov 30 at 6:05 AM');
+  });
+
+  it('follows the clock change: the repeated hour of November shows both times', () => {
+    expect(formatOfficeTime(new Date('2026-11-01T05:30:00Z'), zone)).toBe('Sun Nov 1 at 1:30 AM');
+    expect(formatOfficeTime(new Date('2026-11-01T06:30:00Z'), zone)).toBe('Sun Nov 1 at 1:30 AM');
+    expect(formatOfficeTime(new Date('2026-11-01T07:30:00Z'), zone)).toBe('Sun Nov 1 at 2:30 AM');
   });
 });
 
