@@ -1,6 +1,7 @@
-import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
 import type { Db } from '../client.ts';
+import { fixedQuery } from '../fixed-query.ts';
 import { auditLog } from '../schema/index.ts';
 
 /** Records who did what to which entity; `detail` must never hold complaint text or patient details. */
@@ -17,16 +18,59 @@ export async function createAuditEntry(
     at?: Date;
   },
 ): Promise<void> {
-  await db.insert(auditLog).values({
+  const insert = typeof entry.entity === 'string' ? insertNamedEntry : insertEntryDrawnBy(entry.entity);
+  await insert(db, {
     officeId: entry.officeId,
     actor: entry.actor.key,
     actorName: entry.actor.name,
     platform: entry.actor.platform,
     action: entry.action,
-    entity: entry.entity,
-    detail: entry.detail ?? {},
-    ...(entry.at ? { at: entry.at } : {}),
+    entity: typeof entry.entity === 'string' ? entry.entity : null,
+    detail: JSON.stringify(entry.detail ?? {}),
+    at: entry.at?.toISOString() ?? null,
   });
+}
+
+interface AuditValues extends Record<string, unknown> {
+  officeId: string;
+  actor: string;
+  actorName: string;
+  platform: string;
+  action: string;
+  entity: string | null;
+  /** JSON text */
+  detail: string;
+  /** ISO timestamp, or null for the database's clock */
+  at: string | null;
+}
+
+function buildAuditInsert(entity: SQL) {
+  return fixedQuery<AuditValues, unknown>((db) =>
+    db.insert(auditLog).values({
+      officeId: sql.placeholder('officeId'),
+      actor: sql.placeholder('actor'),
+      actorName: sql.placeholder('actorName'),
+      platform: sql.placeholder('platform'),
+      action: sql.placeholder('action'),
+      entity,
+      // As text, read as jsonb by the server: both drivers send a string parameter as it is.
+      detail: sql`${sql.placeholder('detail')}::text::jsonb`,
+      at: sql`coalesce(${sql.placeholder('at')}::timestamptz, now())`,
+    }),
+  );
+}
+
+const insertNamedEntry = buildAuditInsert(sql`${sql.placeholder('entity')}::text`);
+// The SQL entities callers pass are constants (`LAST_TIME_OFF_REFERENCE`): each gets its statement once.
+const insertsDrawnBy = new WeakMap<SQL, ReturnType<typeof buildAuditInsert>>();
+
+function insertEntryDrawnBy(entity: SQL): ReturnType<typeof buildAuditInsert> {
+  let insert = insertsDrawnBy.get(entity);
+  if (!insert) {
+    insert = buildAuditInsert(entity);
+    insertsDrawnBy.set(entity, insert);
+  }
+  return insert;
 }
 
 export type AuditRow = typeof auditLog.$inferSelect;

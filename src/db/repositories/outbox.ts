@@ -1,5 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { fixedQuery } from '../fixed-query.ts';
 import { type OutboxKind, outbox, type StoredMessage, WAITING_UPDATE } from '../schema/index.ts';
 import type { MessageRef } from './message-refs.ts';
 
@@ -32,16 +33,45 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
     row.kind === 'update' && row.cardKey ? `${row.officeId} ${row.cardKey} ${row.platform}` : undefined;
   const lastOfCard = new Map(rows.map((row, index) => [updateKey(row) ?? index, index]));
   const kept = rows.filter((row, index) => lastOfCard.get(updateKey(row) ?? index) === index);
-  if (kept.length === 0) return;
-  await db
-    .insert(outbox)
-    .values(kept.map((row) => ({ ...row, cardKey: row.cardKey ?? null })))
-    .onConflictDoUpdate({
-      target: [outbox.officeId, outbox.cardKey, outbox.platform],
-      targetWhere: WAITING_UPDATE,
-      set: { message: sql`excluded.message` },
+  const [only] = kept;
+  if (kept.length === 1 && only) {
+    await insertOneOutboxMessage(db, {
+      ...only,
+      cardKey: only.cardKey ?? null,
+      message: JSON.stringify(only.message),
     });
+  } else if (kept.length > 1) {
+    await db
+      .insert(outbox)
+      .values(kept.map((row) => ({ ...row, cardKey: row.cardKey ?? null })))
+      .onConflictDoUpdate(REPLACE_WAITING_UPDATE);
+  }
 }
+
+const REPLACE_WAITING_UPDATE = {
+  target: [outbox.officeId, outbox.cardKey, outbox.platform],
+  targetWhere: WAITING_UPDATE,
+  set: { message: sql`excluded.message` },
+};
+
+// Most changes queue one message (a filing's card): that statement is built once.
+const insertOneOutboxMessage = fixedQuery<
+  Omit<NewOutboxMessage, 'cardKey' | 'message'> & { cardKey: string | null; message: string },
+  unknown
+>((db) =>
+  db
+    .insert(outbox)
+    .values({
+      officeId: sql.placeholder('officeId'),
+      platform: sql.placeholder('platform'),
+      kind: sql.placeholder('kind'),
+      target: sql.placeholder('target'),
+      cardKey: sql.placeholder('cardKey'),
+      // As text, read as jsonb by the server: both drivers send a string parameter as it is.
+      message: sql`${sql.placeholder('message')}::text::jsonb`,
+    })
+    .onConflictDoUpdate(REPLACE_WAITING_UPDATE),
+);
 
 /**
  * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row.

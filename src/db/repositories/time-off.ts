@@ -5,7 +5,6 @@ import { fixedQuery } from '../fixed-query.ts';
 import { timeOffRequests } from '../schema/index.ts';
 
 export type TimeOffRow = typeof timeOffRequests.$inferSelect;
-export type NewTimeOffRow = Omit<typeof timeOffRequests.$inferInsert, 'id' | 'number' | 'status'>;
 
 const ACTIVE: TimeOffStatus[] = ['pending', 'approved'];
 
@@ -24,12 +23,55 @@ const takeTimeOffLock = fixedQuery<{ key: string }, unknown>((db) =>
     .from(sql`(select 1) as one`),
 );
 
+/** What a person files: the request before it has an id, a reference number and a decision. */
+export type TimeOffFiling = Pick<
+  typeof timeOffRequests.$inferInsert,
+  | 'officeId'
+  | 'requesterKey'
+  | 'requesterName'
+  | 'requesterPlatform'
+  | 'requesterUserId'
+  | 'startDay'
+  | 'endDay'
+  | 'part'
+  | 'type'
+  | 'reason'
+  | 'workingDays'
+  | 'overBalance'
+> & { requesterRole: string | null; createdAt: Date };
+
 /** Stores a new pending request and returns it with its reference number. */
-export async function createTimeOffRequest(db: Db, values: NewTimeOffRow): Promise<TimeOffRow> {
-  const [row] = await db.insert(timeOffRequests).values(values).returning();
+export async function createTimeOffRequest(db: Db, filing: TimeOffFiling): Promise<TimeOffRow> {
+  const [row] = await insertTimeOffRequest(db, {
+    ...filing,
+    reason: filing.reason ?? '',
+    overBalance: filing.overBalance ?? false,
+  });
   if (!row) throw new Error('time-off request not stored');
   return row;
 }
+
+const insertTimeOffRequest = fixedQuery<Required<TimeOffFiling>, TimeOffRow[]>((db) =>
+  db
+    .insert(timeOffRequests)
+    .values({
+      officeId: sql.placeholder('officeId'),
+      requesterKey: sql.placeholder('requesterKey'),
+      requesterName: sql.placeholder('requesterName'),
+      requesterRole: sql.placeholder('requesterRole'),
+      requesterPlatform: sql.placeholder('requesterPlatform'),
+      requesterUserId: sql.placeholder('requesterUserId'),
+      startDay: sql.placeholder('startDay'),
+      endDay: sql.placeholder('endDay'),
+      part: sql.placeholder('part'),
+      type: sql.placeholder('type'),
+      reason: sql.placeholder('reason'),
+      workingDays: sql.placeholder('workingDays'),
+      overBalance: sql.placeholder('overBalance'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .returning(),
+);
 
 /**
  * The reference (TO-12) of the request this session stored last: an audit row sent right behind its
