@@ -142,7 +142,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 }
 
 /**
- * The postgres.js client as drizzle is given it, changed in two ways that each save round trips:
+ * The postgres.js client as drizzle is given it, changed in three ways that each save round trips:
  * - drizzle sends every query through `unsafe` with `prepare: false`, and for an unnamed statement with
  *   parameters postgres.js first asks the server for their types and waits for the answer: two round trips
  *   per query, and queries sent together are not pipelined past it. A named statement, which postgres.js
@@ -152,20 +152,27 @@ async function openPglite(dataDir: string | null): Promise<Database> {
  *   of statements issued together the order they go out in would depend on how deep each caller's awaits
  *   are. Each is sent as it is issued instead: a lock issued first is taken before the reads behind it.
  * - `begin` waits for BEGIN's answer before the transaction's first statement is sent; here BEGIN goes out
- *   with the statements the transaction sends first, on a connection reserved for it.
+ *   with the statements the transaction sends first, on a connection reserved for it, and COMMIT may go out
+ *   with its last ones (`sendCommit`).
  * frontdesk never nests transactions, so the reserved connection offers no savepoints.
  */
-export function prepareEveryQuery(client: postgres.Sql): postgres.Sql {
+export function prepareEveryQuery(client: postgres.Sql, transaction?: PipelinedTransaction): postgres.Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       switch (property) {
         case 'unsafe':
           // Executed at once rather than when first awaited: statements go out in the order they are issued.
-          return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) =>
-            target.unsafe(query, parameters, { ...options, prepare: true }).execute();
+          return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) => {
+            // It would run outside the transaction, after its COMMIT.
+            if (transaction?.commitSent())
+              throw new Error('a statement was issued after its transaction’s COMMIT');
+            return target.unsafe(query, parameters, { ...options, prepare: true }).execute();
+          };
         case 'begin':
           return (...args: unknown[]) =>
             beginPipelined(target, args.at(-1) as (sql: postgres.Sql) => Promise<unknown>);
+        case SEND_COMMIT:
+          return transaction?.sendCommit;
         default:
           return Reflect.get(target, property, receiver);
       }
@@ -173,19 +180,51 @@ export function prepareEveryQuery(client: postgres.Sql): postgres.Sql {
   });
 }
 
+const SEND_COMMIT = Symbol('send COMMIT now');
+
+interface PipelinedTransaction {
+  sendCommit(): Promise<unknown>;
+  commitSent(): boolean;
+}
+
+/**
+ * Sends COMMIT now, behind the statements the transaction `tx` has issued and in the same write: its last
+ * statements and its end take one round trip instead of two. Every statement of the transaction must be
+ * issued before (with `.execute()` or a fixed query, not a lazy `await` of a query builder); one issued
+ * after throws. If a statement before it fails, the server rolls the transaction back instead, and that
+ * statement's error is what the caller sees. Returns undefined where a transaction cannot end early
+ * (PGlite): it then commits when its callback returns, as usual.
+ */
+export function sendCommit(tx: Db): Promise<unknown> | undefined {
+  const internals = tx as unknown as {
+    _?: { session?: { client?: { [SEND_COMMIT]?: () => Promise<unknown> } } };
+  };
+  return internals._?.session?.client?.[SEND_COMMIT]?.();
+}
+
 /** A transaction on a reserved connection whose BEGIN is sent together with its first statements. */
 async function beginPipelined<T>(client: postgres.Sql, use: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   const reserved = await client.reserve();
+  let commit: Promise<unknown> | undefined;
+  const transaction: PipelinedTransaction = {
+    sendCommit: () => {
+      commit ??= reserved.unsafe('commit').execute();
+      return commit;
+    },
+    commitSent: () => commit !== undefined,
+  };
   try {
     const begun = reserved.unsafe('begin');
     // Sent now, checked below: a failed BEGIN fails the statements behind it too, so it is never missed.
     begun.catch(() => undefined);
     try {
-      const result = await use(prepareEveryQuery(reserved));
+      const result = await use(prepareEveryQuery(reserved, transaction));
       await begun;
-      await reserved.unsafe('commit');
+      await transaction.sendCommit();
       return result;
     } catch (error) {
+      // A COMMIT already sent behind a failed statement ends as a rollback; it is answered before the next.
+      await commit?.catch(() => undefined);
       await reserved.unsafe('rollback').catch(() => undefined);
       throw error;
     }

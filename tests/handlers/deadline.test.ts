@@ -78,6 +78,40 @@ describe.each(databaseTargets())('runWithDeadline on $name', (target) => {
     expect(recording.records().filter((line) => line.level >= 40)).toEqual([]);
   });
 
+  it('answers with the outcome of work whose COMMIT went out with its last statement', async () => {
+    const outcome = await runWithDeadline(options(), (deadline) =>
+      deadline.transaction(database.db, async (tx, commit) => {
+        const written = audit(tx);
+        commit();
+        commit();
+        await written;
+        return SAVED;
+      }),
+    );
+
+    expect(outcome).toEqual(SAVED);
+    expect(await countAudit()).toBe(1);
+  });
+
+  it('leaves COMMIT unsent once the deadline has answered, and rolls the work back', async () => {
+    const gate = createGate();
+
+    const outcome = await runWithDeadline(options(), (deadline) =>
+      deadline.transaction(database.db, async (tx, commit) => {
+        await gate.opened;
+        const written = audit(tx);
+        commit();
+        await written;
+        return SAVED;
+      }),
+    );
+    gate.open();
+
+    expect(outcome.reply?.text).toMatch(/nothing was saved/);
+    expect(await waitForLateSettle()).toBe(false);
+    expect(await countAudit()).toBe(0);
+  });
+
   it('answers that nothing was saved at the deadline and rolls back the transaction when it ends late', async () => {
     const gate = createGate();
 

@@ -2,10 +2,16 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cardRedraws } from '../schema/index.ts';
 
-/** Asks for these cards to be redrawn once the caller's transaction commits; it never waits for a redraw. */
+/**
+ * Asks for these cards to be redrawn once the caller's transaction commits (the statement is issued at once);
+ * it never waits for a redraw.
+ */
 export async function askCardRedraws(db: Db, officeId: string, cardKeys: readonly string[]): Promise<void> {
   if (cardKeys.length === 0) return;
-  await db.insert(cardRedraws).values([...new Set(cardKeys)].map((cardKey) => ({ officeId, cardKey })));
+  await db
+    .insert(cardRedraws)
+    .values([...new Set(cardKeys)].map((cardKey) => ({ officeId, cardKey })))
+    .execute();
 }
 
 /**

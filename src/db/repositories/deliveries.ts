@@ -4,23 +4,18 @@ import { fixedQuery } from '../fixed-query.ts';
 import { deliveries, type StoredMessage } from '../schema/index.ts';
 
 /**
- * Records a platform delivery id with the answer it was given, inside the caller's transaction. Returns
- * `{ duplicate: false }` when this is the first delivery, or the answer stored by the first one: the caller
- * then rolls back. A concurrent duplicate waits on the unique key until the first transaction ends, so of
- * two at once exactly one commits. `Reply` is the caller's message model; the stored JSON is returned as it
- * was written, unchecked.
+ * Records a platform delivery id with the answer it was given, inside the caller's transaction; the
+ * statement is issued at once. A retried delivery fails on the first one's key (a unique violation), and
+ * the caller's transaction with it: the caller then gives the first answer (`findDeliveryReply`). A
+ * concurrent duplicate waits on the key until the first transaction ends, so of two at once exactly one
+ * commits.
  */
-export async function claimDelivery<Reply extends StoredMessage = StoredMessage>(
+export async function claimDelivery(
   db: Db,
   key: { platform: string; deliveryId: string; officeId: string },
   reply: StoredMessage | null,
-): Promise<{ duplicate: false } | { duplicate: true; reply: Reply | null }> {
-  const inserted = await insertDelivery(db, {
-    ...key,
-    reply: reply === null ? null : JSON.stringify(reply),
-  });
-  if (inserted.length > 0) return { duplicate: false };
-  return { duplicate: true, reply: (await findDeliveryReply<Reply>(db, key))?.reply ?? null };
+): Promise<void> {
+  await insertDelivery(db, { ...key, reply: reply === null ? null : JSON.stringify(reply) });
 }
 
 /** The answer a delivery was given, if it was claimed (`claimDelivery`) by a committed transaction. */
@@ -34,19 +29,15 @@ export async function findDeliveryReply<Reply extends StoredMessage = StoredMess
 
 const insertDelivery = fixedQuery<
   { platform: string; deliveryId: string; officeId: string; reply: string | null },
-  { deliveryId: string }[]
+  unknown
 >((db) =>
-  db
-    .insert(deliveries)
-    .values({
-      platform: sql.placeholder('platform'),
-      deliveryId: sql.placeholder('deliveryId'),
-      officeId: sql.placeholder('officeId'),
-      // As text, read as jsonb by the server: both drivers send a string parameter as it is.
-      result: sql`${sql.placeholder('reply')}::text::jsonb`,
-    })
-    .onConflictDoNothing()
-    .returning({ deliveryId: deliveries.deliveryId }),
+  db.insert(deliveries).values({
+    platform: sql.placeholder('platform'),
+    deliveryId: sql.placeholder('deliveryId'),
+    officeId: sql.placeholder('officeId'),
+    // As text, read as jsonb by the server: both drivers send a string parameter as it is.
+    result: sql`${sql.placeholder('reply')}::text::jsonb`,
+  }),
 );
 
 const selectDeliveryResult = fixedQuery<{ platform: string; deliveryId: string }, { result: unknown }[]>(

@@ -24,7 +24,7 @@ export interface NewOutboxMessage {
   message: StoredMessage;
 }
 
-/** Queues messages in the caller's transaction: they are sent only if it commits. */
+/** Queues messages in the caller's transaction (the statement is issued at once): they are sent only if it commits. */
 export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Promise<void> {
   // An update draws the whole card as it stands, so of the updates of one card on one platform that wait
   // unsent only the last one matters: a burst of changes to a card costs the platform one call. Rows keep
@@ -44,7 +44,8 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
     await db
       .insert(outbox)
       .values(kept.map((row) => ({ ...row, cardKey: row.cardKey ?? null })))
-      .onConflictDoUpdate(REPLACE_WAITING_UPDATE);
+      .onConflictDoUpdate(REPLACE_WAITING_UPDATE)
+      .execute();
   }
 }
 

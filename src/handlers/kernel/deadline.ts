@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db } from '../../db/client.ts';
+import { type Db, sendCommit } from '../../db/client.ts';
 import { type Outcome, replyOnly } from './message.ts';
 
 /**
@@ -30,9 +30,11 @@ type Stage = { kind: 'running' } | { kind: 'committing' } | { kind: 'committed';
 export interface Deadline {
   /**
    * Runs `callback` in a transaction on `db` that never commits once the deadline has answered "nothing was
-   * saved"; once it has committed, its outcome is also the deadline's answer.
+   * saved"; once it has committed, its outcome is also the deadline's answer. The callback may call
+   * `commit` once it has issued its last statement, to send COMMIT with them (`sendCommit`); after that it
+   * may only await them.
    */
-  transaction(db: Db, callback: (tx: Db) => Promise<Outcome>): Promise<Outcome>;
+  transaction(db: Db, callback: (tx: Db, commit: () => void) => Promise<Outcome>): Promise<Outcome>;
 }
 
 /**
@@ -49,13 +51,22 @@ export async function runWithDeadline(
   let passed = false;
   const deadline: Deadline = {
     async transaction(db, callback) {
+      let commitSent = false;
       const outcome = await db.transaction(async (tx) => {
         if (passed) throw new DeadlinePassedError();
-        const result = await callback(tx);
-        // The last synchronous step: nothing is awaited between here and the driver sending COMMIT, so the
-        // deadline cannot pass unseen in between.
-        if (passed) throw new DeadlinePassedError();
-        stage = { kind: 'committing' };
+        const result = await callback(tx, () => {
+          // Past the deadline it is left unsent, and the check below rolls the transaction back.
+          if (commitSent || passed) return;
+          stage = { kind: 'committing' };
+          commitSent = sendCommit(tx) !== undefined;
+          if (!commitSent) stage = { kind: 'running' };
+        });
+        if (!commitSent) {
+          // The last synchronous step: nothing is awaited between here and the driver sending COMMIT, so
+          // the deadline cannot pass unseen in between.
+          if (passed) throw new DeadlinePassedError();
+          stage = { kind: 'committing' };
+        }
         return result;
       });
       stage = { kind: 'committed', outcome };

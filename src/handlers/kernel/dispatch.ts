@@ -59,13 +59,6 @@ class FormRefused extends Error {
   }
 }
 
-/** Thrown inside the transaction for a retried delivery: it rolls back what the handler did, and the first answer is given. */
-class AlreadyAnswered extends Error {
-  constructor(readonly reply: Message | null) {
-    super('already answered');
-  }
-}
-
 function hasFormErrors(outcome: Outcome): boolean {
   return outcome.formErrors !== undefined && Object.keys(outcome.formErrors).length > 0;
 }
@@ -101,7 +94,7 @@ async function runInput(
     ? { platform: actor.platform, deliveryId: input.deliveryId, officeId: deps.office.office.id }
     : undefined;
   try {
-    const outcome = await deadline.transaction(deps.db, async (tx) => {
+    const outcome = await deadline.transaction(deps.db, async (tx, commit) => {
       const result = await deps.router.route(input, {
         now,
         office: deps.office,
@@ -123,31 +116,29 @@ async function runInput(
               now,
               baseUrl: deps.publicUrl?.(),
             });
-      // The delivery is claimed last, with its answer, in the round trip that queues the effects: a retried
-      // delivery finds the first one's claim and is rolled back whole, whatever its handler did.
-      const [effectsQueued, claim] = await Promise.all([
-        queueEffects(deps, tx, answered.effects),
+      const effects = await expandEffects(deps, tx, answered.effects);
+      // The effects, the delivery's claim with its answer, and COMMIT go out together: a retried delivery's
+      // claim fails on the first one's key, and the server then rolls back everything it did.
+      const written = Promise.all([
+        writeEffects(deps, tx, effects),
         delivery &&
-          claimDelivery<Message>(
+          claimDelivery(
             tx,
             delivery,
             answered.confidentialReply || answered.attachments ? ALREADY_ANSWERED : (answered.reply ?? null),
           ),
       ]);
-      if (claim?.duplicate) throw new AlreadyAnswered(claim.reply);
-      queued = effectsQueued;
+      commit();
+      [queued] = await written;
       return answered;
     });
     if (queued > 0) deps.onQueued?.();
     return outcome;
   } catch (error) {
     // A retry runs its handler before it reaches its claim, so it may be refused (its request now overlaps
-    // the first one's) or fail on what the first wrote (a key only one may hold): once the first has
-    // committed, its answer is the true one.
-    const first =
-      error instanceof AlreadyAnswered
-        ? { reply: error.reply }
-        : delivery && (await findDeliveryReply<Message>(deps.db, delivery).catch(() => undefined));
+    // the first one's), fail on what the first wrote (a key only one may hold), or fail on the claim itself:
+    // once the first has committed, its answer is the true one.
+    const first = delivery && (await findDeliveryReply<Message>(deps.db, delivery).catch(() => undefined));
     if (first) {
       deps.logger.info(
         { platform: actor.platform, input: input.kind },
@@ -175,17 +166,32 @@ export async function queueEffects(
   tx: Db,
   effects: readonly Effect[],
 ): Promise<number> {
-  const redraws = effects.flatMap((effect) => (effect.kind === 'redraw' ? [effect.cardKey] : []));
-  const rows = await expandEffects(deps, tx, effects);
-  await Promise.all([createOutboxMessages(tx, rows), askCardRedraws(tx, deps.office.office.id, redraws)]);
-  return rows.length + redraws.length;
+  return writeEffects(deps, tx, await expandEffects(deps, tx, effects));
+}
+
+/** Effects as the rows and redraw asks that queue them (`queueEffects`). */
+interface ExpandedEffects {
+  rows: NewOutboxMessage[];
+  redraws: string[];
+}
+
+/** Issues the statements that queue expanded effects at once, so a COMMIT sent next goes out behind them. */
+function writeEffects(
+  deps: Pick<DispatchDeps, 'office'>,
+  tx: Db,
+  { rows, redraws }: ExpandedEffects,
+): Promise<number> {
+  return Promise.all([
+    createOutboxMessages(tx, rows),
+    askCardRedraws(tx, deps.office.office.id, redraws),
+  ]).then(() => rows.length + redraws.length);
 }
 
 async function expandEffects(
   deps: Pick<DispatchDeps, 'office' | 'platforms' | 'routeChannel'>,
   tx: Db,
   effects: readonly Effect[],
-): Promise<NewOutboxMessage[]> {
+): Promise<ExpandedEffects> {
   const officeId = deps.office.office.id;
   const rows: NewOutboxMessage[] = [];
   for (const effect of effects) {
@@ -231,7 +237,7 @@ async function expandEffects(
         break;
     }
   }
-  return rows;
+  return { rows, redraws: effects.flatMap((effect) => (effect.kind === 'redraw' ? [effect.cardKey] : [])) };
 }
 
 /** What of an error may be logged: its kind and codes, never its message, which can quote stored text. */
