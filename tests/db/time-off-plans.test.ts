@@ -1,0 +1,72 @@
+import { type Logger, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Db } from '../../src/db/client.ts';
+import { listActiveTimeOffOf, listTimeOffOnSpans } from '../../src/db/repositories/time-off.ts';
+import * as schema from '../../src/db/schema/index.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+
+/** A parameter as SQL text, for EXECUTE: strings quoted, arrays as array literals. */
+function literal(value: unknown): string {
+  const text = Array.isArray(value) ? `{${value.join(',')}}` : String(value);
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+// PostgreSQL keeps one plan per prepared statement, made once for all values (a generic plan), often while the
+// requests table is still small and has no statistics: the plan it makes then must still go straight to the
+// rows asked for, or every filing walks all the office's requests once the table has grown.
+describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
+  'the plans PostgreSQL keeps for the time-off reads on $name',
+  (target) => {
+    let database: Database;
+    let logging: Db;
+    const logged: { query: string; params: unknown[] }[] = [];
+
+    beforeAll(async () => {
+      database = await target.open();
+      const logger: Logger = { logQuery: (query, params) => logged.push({ query, params }) };
+      const client = (database.db as unknown as { $client: never }).$client;
+      logging = drizzle(client, { schema, logger }) as unknown as Db;
+      // One office, 800 requests, never analyzed: as a new practice's database looks after a busy first minute.
+      await database.db.execute(sql`insert into time_off_requests (office_id, requester_key, requester_name,
+          requester_platform, requester_user_id, start_day, end_day, part, type, working_days)
+        select 'main', 'staff:person-' || (g % 400), 'x', 'slack', 'U', day, day, 'full', 'vacation', 1
+        from generate_series(1, 800) g, lateral (select (date '2026-12-01' + (g * 7 % 390))::date as day) d`);
+    });
+    afterAll(async () => {
+      await database.close();
+    });
+
+    /** The generic plan of the statement `read` sends, as EXPLAIN shows it. */
+    async function genericPlanOf(read: (db: Db) => Promise<unknown>): Promise<string> {
+      logged.length = 0;
+      await read(logging);
+      const [statement] = logged;
+      if (!statement) throw new Error('no statement was sent');
+      return database.db.transaction(async (tx) => {
+        await tx.execute(sql.raw('set local plan_cache_mode = force_generic_plan'));
+        await tx.execute(sql.raw(`prepare planned as ${statement.query}`));
+        const rows = (await tx.execute(
+          sql.raw(`explain (costs off) execute planned(${statement.params.map(literal).join(', ')})`),
+        )) as unknown as { 'QUERY PLAN': string }[];
+        await tx.execute(sql.raw('deallocate planned'));
+        return [...rows].map((row) => row['QUERY PLAN']).join('\n');
+      });
+    }
+
+    it('reads the requests on some days through the range index alone', async () => {
+      const plan = await genericPlanOf((db) =>
+        listTimeOffOnSpans(db, 'main', [{ first: '2027-03-03', last: '2027-03-03' }]),
+      );
+      expect(plan).toContain('time_off_requests_days_idx');
+      expect(plan).not.toMatch(/time_off_requests_person_idx|time_off_requests_number_idx|Seq Scan/);
+    });
+
+    it('reads one person’s requests with the person in the index condition', async () => {
+      const plan = await genericPlanOf((db) =>
+        listActiveTimeOffOf(db, 'main', ['staff:person-7'], '2026-12-01'),
+      );
+      expect(plan).toMatch(/Index Cond: \(\(office_id = \$1\) AND \(requester_key = \$2\)/);
+    });
+  },
+);
