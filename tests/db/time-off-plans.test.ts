@@ -1,7 +1,7 @@
 import { type Logger, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database, Db } from '../../src/db/client.ts';
+import { type Database, type Db, planForTheirValues } from '../../src/db/client.ts';
 import { listActiveTimeOffOf, listTimeOffOnSpans } from '../../src/db/repositories/time-off.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { databaseTargets } from '../helpers/databases.ts';
@@ -70,3 +70,30 @@ describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
     });
   },
 );
+
+describe.each(databaseTargets())('planForTheirValues on $name', (target) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  async function planMode(db: Db): Promise<string> {
+    const rows = (await db.execute(sql`select current_setting('plan_cache_mode') as mode`)) as unknown as
+      | { mode: string }[]
+      | { rows: { mode: string }[] };
+    const [row] = Array.isArray(rows) ? rows : rows.rows;
+    return row?.mode ?? '';
+  }
+
+  it('plans the rest of the transaction for each statement’s values, and only that transaction', async () => {
+    const inside = await database.db.transaction(async (tx) => {
+      const [, mode] = await Promise.all([planForTheirValues(tx), planMode(tx)]);
+      return mode;
+    });
+    expect(inside).toBe('force_custom_plan');
+    expect(await planMode(database.db)).toBe('auto');
+  });
+});
