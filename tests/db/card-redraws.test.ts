@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { askCardRedraws, takeCardRedraws } from '../../src/db/repositories/card-redraws.ts';
 import { cardRedraws } from '../../src/db/schema/index.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 const OFFICE = 'office-1';
 
 describe.each(databaseTargets())('card redraw asks on $name', (target) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = openForSuite(target);
   beforeEach(async () => {
     await database.db.delete(cardRedraws);
   });

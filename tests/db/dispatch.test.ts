@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createAuditEntry } from '../../src/db/repositories/audit.ts';
 import { auditLog, deliveries, jobRuns, outbox } from '../../src/db/schema/index.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, buildPerson } from '../helpers/office.ts';
 
@@ -73,18 +72,12 @@ function createTestFeature() {
 }
 
 describe.each(databaseTargets())('dispatchInput on $name', (target) => {
-  let database: Database;
+  const database = openForSuite(target);
   let runs: string[];
   let recording: RecordingLogger;
   let queuedSignals: number;
   let deps: DispatchDeps;
 
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     await database.db.execute(sql`delete from audit_log`);
     await database.db.execute(sql`delete from outbox`);

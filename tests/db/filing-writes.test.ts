@@ -1,6 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.ts';
+import { describe, expect, it } from 'vitest';
 import { createAuditEntry } from '../../src/db/repositories/audit.ts';
 import { createOutboxMessages } from '../../src/db/repositories/outbox.ts';
 import {
@@ -10,7 +9,7 @@ import {
 } from '../../src/db/repositories/time-off.ts';
 import { auditLog, outbox } from '../../src/db/schema/index.ts';
 import type { Person } from '../../src/domain/people.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 const SAM: Person = {
   key: 'staff:sam-lee',
@@ -42,13 +41,7 @@ function filing(officeId: string, overrides: Partial<TimeOffFiling> = {}): TimeO
 // The writes of a filing are statements built once and run in every transaction after: each call must
 // store its own values, whatever ran before it.
 describe.each(databaseTargets())('the writes of a filing on $name', (target) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = openForSuite(target);
 
   it('stores each request with its own values and names it in the audit row sent right behind', async () => {
     const stored = [];

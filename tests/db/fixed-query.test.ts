@@ -2,12 +2,12 @@ import type { Logger } from 'drizzle-orm';
 import { asc, eq, sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database, Db } from '../../src/db/client.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
 import { fixedQuery } from '../../src/db/fixed-query.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { auditLog } from '../../src/db/schema/index.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 const entitiesOf = fixedQuery<{ officeId: string }, { entity: string }[]>((db) =>
   db
@@ -30,13 +30,7 @@ function audit(db: Db, officeId: string, entity: string) {
 }
 
 describe.each(databaseTargets())('fixed queries on $name', (target) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = openForSuite(target);
   beforeEach(async () => {
     await database.db.delete(auditLog);
   });

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/bot/delivery-error.ts';
 import {
   buildInviteRequest,
@@ -10,7 +10,7 @@ import {
   type PlatformSender,
 } from '../../src/bot/outbox-deliverer.ts';
 import { createSlackSender } from '../../src/bot/slack/sender.ts';
-import type { Database, Db } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/client.ts';
 import type { MessageRef } from '../../src/db/repositories/message-refs.ts';
 import {
   claimDueOutboxMessages,
@@ -19,7 +19,7 @@ import {
 } from '../../src/db/repositories/outbox.ts';
 import { jobRuns, messageRefs, outbox } from '../../src/db/schema/index.ts';
 import type { Message } from '../../src/handlers/kernel/message.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { startRecordingSlackApi } from '../helpers/slack-api-server.ts';
@@ -139,19 +139,13 @@ function card(target: string, overrides: Partial<NewOutboxMessage> = {}): NewOut
 }
 
 describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
-  let database: Database;
+  const database = openForSuite(target);
   // The deliverer's clock; rows are queued at the database's real now, so it starts a little ahead.
   let clock: Date;
   const advance = (ms: number) => {
     clock = new Date(clock.getTime() + ms);
   };
 
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     await database.db.execute(sql`delete from outbox`);
     await database.db.execute(sql`delete from message_refs`);

@@ -1,11 +1,10 @@
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createScheduler } from '../../src/bot/scheduler.ts';
-import type { Database } from '../../src/db/client.ts';
 import { jobRuns, outbox } from '../../src/db/schema/index.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { ScheduledJob } from '../../src/handlers/kernel/jobs.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
@@ -17,14 +16,7 @@ const zone = office.office.timezone;
 const at = (iso: string) => DateTime.fromISO(iso, { zone });
 
 describe.each(databaseTargets())('createScheduler on $name', (target) => {
-  let database: Database;
-
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = openForSuite(target);
   beforeEach(async () => {
     await database.db.delete(outbox);
     await database.db.delete(jobRuns);

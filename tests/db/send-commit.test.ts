@@ -1,9 +1,9 @@
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, type Db, sendCommit } from '../../src/db/client.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Db, sendCommit } from '../../src/db/client.ts';
 import { claimDelivery } from '../../src/db/repositories/deliveries.ts';
 import { auditLog, deliveries } from '../../src/db/schema/index.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 function audit(db: Db, entity: string) {
   return db
@@ -21,13 +21,7 @@ const claim = (db: Db, deliveryId: string) =>
   claimDelivery(db, { platform: 'slack', deliveryId, officeId: 'sc' }, { text: 'first answer' });
 
 describe.each(databaseTargets())('sendCommit on $name', (target) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = openForSuite(target);
   beforeEach(async () => {
     await database.db.delete(auditLog).where(eq(auditLog.officeId, 'sc'));
     await database.db.delete(deliveries).where(eq(deliveries.officeId, 'sc'));
@@ -74,13 +68,7 @@ describe.each(databaseTargets())('sendCommit on $name', (target) => {
 describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
   'after sendCommit on $name',
   (target) => {
-    let database: Database;
-    beforeAll(async () => {
-      database = await target.open();
-    });
-    afterAll(async () => {
-      await database.close();
-    });
+    const database = openForSuite(target);
     beforeEach(async () => {
       await database.db.delete(auditLog).where(eq(auditLog.officeId, 'sc'));
     });

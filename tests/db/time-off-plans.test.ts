@@ -1,10 +1,10 @@
 import { type Logger, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, type Db, planForTheirValues } from '../../src/db/client.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Db, planForTheirValues } from '../../src/db/client.ts';
 import { listActiveTimeOffOf, listTimeOffOnSpans } from '../../src/db/repositories/time-off.ts';
 import * as schema from '../../src/db/schema/index.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 /** A parameter as SQL text, for EXECUTE: strings quoted, arrays as array literals. */
 function literal(value: unknown): string {
@@ -18,12 +18,11 @@ function literal(value: unknown): string {
 describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
   'the plans PostgreSQL keeps for the time-off reads on $name',
   (target) => {
-    let database: Database;
+    const database = openForSuite(target);
     let logging: Db;
     const logged: { query: string; params: unknown[] }[] = [];
 
     beforeAll(async () => {
-      database = await target.open();
       const logger: Logger = { logQuery: (query, params) => logged.push({ query, params }) };
       const client = (database.db as unknown as { $client: never }).$client;
       logging = drizzle(client, { schema, logger }) as unknown as Db;
@@ -32,9 +31,6 @@ describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
           requester_platform, requester_user_id, start_day, end_day, part, type, working_days)
         select 'main', 'staff:person-' || (g % 400), 'x', 'slack', 'U', day, day, 'full', 'vacation', 1
         from generate_series(1, 800) g, lateral (select (date '2026-12-01' + (g * 7 % 390))::date as day) d`);
-    });
-    afterAll(async () => {
-      await database.close();
     });
 
     /** The generic plan of the statement `read` sends, as EXPLAIN shows it. */
@@ -72,13 +68,7 @@ describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
 );
 
 describe.each(databaseTargets())('planForTheirValues on $name', (target) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = openForSuite(target);
 
   async function planMode(db: Db): Promise<string> {
     const rows = (await db.execute(sql`select current_setting('plan_cache_mode') as mode`)) as unknown as

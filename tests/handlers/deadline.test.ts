@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database, Db } from '../../src/db/client.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
 import { createAuditEntry } from '../../src/db/repositories/audit.ts';
 import { auditLog, deliveries, outbox } from '../../src/db/schema/index.ts';
 import { runWithDeadline } from '../../src/handlers/kernel/deadline.ts';
@@ -9,7 +9,7 @@ import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/disp
 import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import { type Outcome, replyOnly } from '../../src/handlers/kernel/message.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
-import { databaseTargets } from '../helpers/databases.ts';
+import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, buildPerson } from '../helpers/office.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -31,15 +31,9 @@ function createGate() {
 }
 
 describe.each(databaseTargets())('runWithDeadline on $name', (target) => {
-  let database: Database;
+  const database = openForSuite(target);
   let recording: RecordingLogger;
 
-  beforeAll(async () => {
-    database = await target.open();
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     await database.db.execute(sql`delete from audit_log`);
     await database.db.execute(sql`delete from outbox`);

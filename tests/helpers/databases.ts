@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { type Database, openDatabase } from '../../src/db/client.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { type Database, type Db, openDatabase } from '../../src/db/client.ts';
 import { findDatabaseUrl } from './postgres-url.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
@@ -22,6 +23,26 @@ export function databaseTargets(): DatabaseTarget[] {
   const url = testDatabaseUrl();
   if (url) targets.push({ name: 'postgres', open: () => openFreshPostgres(url) });
   return targets;
+}
+
+/**
+ * Opens `target` before the suite it is called in and closes it after all its tests; `db` is the open
+ * database's, once the suite runs.
+ */
+export function openForSuite(target: DatabaseTarget): { readonly db: Db } {
+  let database: Database | undefined;
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  return {
+    get db() {
+      if (!database) throw new Error('the suite’s database is not open yet');
+      return database.db;
+    },
+  };
 }
 
 /** Creates `ft_<random>` on the server at `serverUrl`, opens and migrates it, and drops it on close. */
