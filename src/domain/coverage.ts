@@ -2,7 +2,7 @@ import type { OfficeConfig, StaffMember } from '../config/office.ts';
 import { findNextWorkingDay, isWorkingDay, listScheduledOn } from './calendar.ts';
 import { addDays, type DayPart, formatDay, type IsoDay } from './dates.ts';
 import type { DigestSection } from './digest.ts';
-import { formatRole } from './people.ts';
+import { formatRole, listStaffOfRole } from './people.ts';
 
 /**
  * Someone away, as the huddle and coverage need it: approved time off or a call-out, never its type (sick
@@ -131,11 +131,7 @@ export function findRolesBelowCoverage(
   for (const [role, needed] of Object.entries(office.coverage)) {
     if (needed <= 0) continue;
     const rostered = new Set(
-      listScheduledOn(
-        office.staff.filter((member) => member.role === role),
-        day,
-        office,
-      )
+      listScheduledOn(listStaffOfRole(office.staff, role), day, office)
         .filter((member) => cleared(member, role, day))
         .map((member) => member.name),
     );
