@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
-import { type Db, planForTheirValues } from '../db/client.ts';
+import { type Db, transactionPlannedForValues } from '../db/client.ts';
 import { claimJobRun } from '../db/repositories/job-runs.ts';
 import type { MessageRef } from '../db/repositories/message-refs.ts';
 import {
@@ -243,13 +243,9 @@ export function createOutboxDeliverer(params: {
     const now = options.now();
     // The claim stamps this same expiry on every row it takes; renewals match on it.
     let claimedUntil = new Date(now.getTime() + options.leaseMs);
-    const rows = await db.transaction(async (tx) => {
-      const [, claimed] = await Promise.all([
-        planForTheirValues(tx),
-        claimDueOutboxMessages<Message>(tx, { now, limit: options.batchSize, leaseMs: options.leaseMs }),
-      ]);
-      return claimed;
-    });
+    const rows = await transactionPlannedForValues(db, (tx) =>
+      claimDueOutboxMessages<Message>(tx, { now, limit: options.batchSize, leaseMs: options.leaseMs }),
+    );
     if (rows.length === 0) return 0;
     const ids = rows.map((row) => row.id);
     let renewing: Promise<void> = Promise.resolve();
@@ -335,15 +331,12 @@ function groupMarks(db: Db): { mark(sent: SentMessage): Promise<void> } {
       const group = waiting;
       waiting = [];
       try {
-        await db.transaction(async (tx) => {
-          await Promise.all([
-            planForTheirValues(tx),
-            markOutboxSent(
-              tx,
-              group.map((entry) => entry.sent),
-            ),
-          ]);
-        });
+        await transactionPlannedForValues(db, (tx) =>
+          markOutboxSent(
+            tx,
+            group.map((entry) => entry.sent),
+          ),
+        );
         for (const entry of group) entry.resolve();
       } catch (error) {
         for (const entry of group) entry.reject(error);

@@ -203,15 +203,21 @@ export function sendCommit(tx: Db): Promise<unknown> | undefined {
 }
 
 /**
- * Has the server plan the rest of the transaction `tx`'s statements for the values each is sent with, on the
- * table sizes of the moment; the SET is issued at once, ahead of them. PostgreSQL otherwise keeps one plan
- * per prepared statement, made by its sixth run, and keeps it until the table is next analysed: made while
- * the outbox or the requests were still small, it scans the whole table on every run once they have grown.
+ * Runs `work` in a transaction whose statements the server plans for the values each is sent with, on the
+ * table sizes of the moment (the SET goes out ahead of them). PostgreSQL otherwise keeps one plan per
+ * prepared statement, made by its sixth run, and keeps it until the table is next analysed: made while the
+ * outbox or the requests were still small, it scans the whole table on every run once they have grown.
  * For the work that runs once per batch (the outbox claim and marks, a round of redraws), where planning
  * costs little beside what a wrong plan costs.
  */
-export function planForTheirValues(tx: Db): Promise<unknown> {
-  return tx.execute(sql`set local plan_cache_mode = force_custom_plan`).execute();
+export function transactionPlannedForValues<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const [, result] = await Promise.all([
+      tx.execute(sql`set local plan_cache_mode = force_custom_plan`).execute(),
+      work(tx),
+    ]);
+    return result;
+  });
 }
 
 /** A transaction on a reserved connection whose BEGIN is sent together with its first statements. */

@@ -1,7 +1,7 @@
 import { type Logger, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Db, planForTheirValues } from '../../src/db/client.ts';
+import { type Db, transactionPlannedForValues } from '../../src/db/client.ts';
 import { listActiveTimeOffOf, listTimeOffOnSpans } from '../../src/db/repositories/time-off.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
@@ -67,7 +67,7 @@ describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
   },
 );
 
-describe.each(databaseTargets())('planForTheirValues on $name', (target) => {
+describe.each(databaseTargets())('transactionPlannedForValues on $name', (target) => {
   const database = openForSuite(target);
 
   async function planMode(db: Db): Promise<string> {
@@ -78,11 +78,8 @@ describe.each(databaseTargets())('planForTheirValues on $name', (target) => {
     return row?.mode ?? '';
   }
 
-  it('plans the rest of the transaction for each statement’s values, and only that transaction', async () => {
-    const inside = await database.db.transaction(async (tx) => {
-      const [, mode] = await Promise.all([planForTheirValues(tx), planMode(tx)]);
-      return mode;
-    });
+  it('plans the statements of its transaction for their values, and only that transaction', async () => {
+    const inside = await transactionPlannedForValues(database.db, planMode);
     expect(inside).toBe('force_custom_plan');
     expect(await planMode(database.db)).toBe('auto');
   });

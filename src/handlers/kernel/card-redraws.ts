@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { planForTheirValues } from '../../db/client.ts';
+import { transactionPlannedForValues } from '../../db/client.ts';
 import { takeCardRedraws } from '../../db/repositories/card-redraws.ts';
 import { type DispatchDeps, queueEffects } from './dispatch.ts';
 import type { CardRedrawer, Feature } from './feature.ts';
@@ -22,11 +22,8 @@ export async function redrawAskedCards(
   const drawers = new Map<string, CardRedrawer>(
     features.flatMap((feature) => (feature.cards ? [[feature.cards.prefix, feature.cards]] : [])),
   );
-  return deps.db.transaction(async (tx) => {
-    const [, cardKeys] = await Promise.all([
-      planForTheirValues(tx),
-      takeCardRedraws(tx, deps.office.office.id, REDRAWS_PER_ROUND),
-    ]);
+  return transactionPlannedForValues(deps.db, async (tx) => {
+    const cardKeys = await takeCardRedraws(tx, deps.office.office.id, REDRAWS_PER_ROUND);
     const ctx = { db: tx, office: deps.office, now, logger: deps.logger };
     const effects = await Promise.all(
       [...drawers].map(([prefix, drawer]) => {
