@@ -45,7 +45,10 @@ describe.each(databaseTargets())('the writes of a filing on $name', (target) => 
 
   it('stores each request with its own values and names it in the audit row sent right behind', async () => {
     const stored = [];
-    for (const overrides of [{}, { part: 'am' as const, reason: '<!channel> 💥', overBalance: true }]) {
+    for (const overrides of [
+      {},
+      { part: 'am' as const, reason: '=SUM(A1:A9) <!channel> 💥', overBalance: true },
+    ]) {
       stored.push(
         await database.db.transaction(async (tx) => {
           const [row] = await Promise.all([
@@ -76,7 +79,7 @@ describe.each(databaseTargets())('the writes of a filing on $name', (target) => 
       decidedAt: null,
     });
     expect(first?.createdAt).toEqual(new Date('2026-11-30T14:05:06.789Z'));
-    expect(second).toMatchObject({ part: 'am', reason: '<!channel> 💥', overBalance: true });
+    expect(second).toMatchObject({ part: 'am', reason: '=SUM(A1:A9) <!channel> 💥', overBalance: true });
     expect(second?.number).toBe((first?.number ?? 0) + 1);
     const audit = await database.db
       .select()

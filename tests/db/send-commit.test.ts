@@ -27,6 +27,17 @@ describe.each(databaseTargets())('sendCommit on $name', (target) => {
     await database.db.delete(deliveries).where(eq(deliveries.officeId, 'sc'));
   });
 
+  it('keeps a statement too large to wait for the others ahead of COMMIT, and commits it', async () => {
+    // Over 1 KB, the driver writes a statement out at once rather than with the ones around it.
+    const long = `=HYPERLINK("https://x.example","open") <!channel> ${'x'.repeat(5_000)}`;
+    await database.db.transaction(async (tx) => {
+      const written = Promise.all([audit(tx, 'TO-8'), audit(tx, long), claim(tx, 'd-3')]);
+      sendCommit(tx);
+      await written;
+    });
+    expect(await entitiesIn(database.db)).toEqual(['TO-8', long].sort());
+  });
+
   it('commits the statements issued before it, sent with them on PostgreSQL and at the end on PGlite', async () => {
     const sent = await database.db.transaction(async (tx) => {
       const written = Promise.all([audit(tx, 'TO-1'), audit(tx, 'TO-2'), claim(tx, 'd-1')]);
