@@ -20,6 +20,7 @@ import { createRouter } from '../handlers/kernel/router.ts';
 import { serveCalendarFeed } from './calendar-route.ts';
 import { serveDownload } from './download-route.ts';
 import { sendJson } from './http-body.ts';
+import { createHttpStop } from './http-stop.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
 import { currentRequestOrigin, withRequestOrigin } from './request-origin.ts';
 import { createSandboxRoutes } from './sandbox/routes.ts';
@@ -38,7 +39,8 @@ export interface FrontdeskOptions {
   jobs?: readonly ScheduledJob[];
 }
 
-const DRAIN_MS = 8_000;
+// Together under main's 10 s stop deadline, with room left for the deliverer and the database to close.
+const HTTP_STOP = { takeInMs: 250, drainMs: 8_000 };
 
 /**
  * Wires one process: the platforms the environment turns on, one HTTP server for all routes,
@@ -167,6 +169,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
   }
 
   const server: Server = createServer((request, response) => {
+    httpStop.track(response);
     withRequestOrigin(request, () => handle(request, response)).catch((error: unknown) => {
       logger.error(
         // The calendar feed's and downloads' paths hold secrets: only the first segment is logged.
@@ -180,6 +183,8 @@ export async function startFrontdesk(options: FrontdeskOptions) {
       else response.end();
     });
   });
+
+  const httpStop = createHttpStop(server, HTTP_STOP);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -197,13 +202,12 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     platforms,
     deliverer,
     scheduler,
-    /** Stops taking requests, lets in-flight ones finish (up to 8 s), stops the scheduler and the deliverer. */
+    /**
+     * Takes in the requests already sent, stops taking more, lets those in progress finish (up to 8 s), then
+     * stops the scheduler and the deliverer.
+     */
     async stop(): Promise<void> {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
-      await closed;
-      clearTimeout(timer);
+      await httpStop.stop();
       await slack?.stop();
       await scheduler.stop();
       await deliverer.stop();

@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { join } from 'node:path';
 import { and, eq, like, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
@@ -193,11 +194,20 @@ describe.runIf(serverUrl)(serverUrl ? SUITE : `${SUITE} — skipped: needs TEST_
     slackApi.delay('chat.postMessage', POST_MS);
     const first = await startProcess(env);
 
+    // "In flight" means sent: on a busy machine this test's own process can still be writing requests when
+    // the first answer is back, and a request not yet sent is not one the stop must finish.
+    let sent = 0;
+    const countSent = () => {
+      sent += 1;
+    };
+    subscribe('undici:request:bodySent', countSent);
     const inFlight = Array.from({ length: IN_FLIGHT }, (_, index) => file(first.url, index));
     let answered = 0;
     for (const filing of inFlight) void filing.then(() => (answered += 1));
     // The signal comes as the first answers are out, with most filings still being handled.
     await Promise.race(inFlight);
+    await pollUntil(10_000, 'every filing in flight to be sent', async () => sent >= IN_FLIGHT, 1);
+    unsubscribe('undici:request:bodySent', countSent);
     first.process.signal('SIGTERM');
     const answeredBeforeSignal = answered;
     const late = Array.from({ length: LATE }, (_, index) => file(first.url, IN_FLIGHT + index));
