@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DatabaseUnavailableError } from './database-error.ts';
+import { withTextParsersOnInstance } from './pglite-parsers.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
@@ -128,7 +129,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       },
     );
   }
-  const db = drizzlePglite(client, { schema });
+  const db = drizzlePglite(withTextParsersOnInstance(client), { schema });
   await migratePglite(db, { migrationsFolder });
   return {
     db,
