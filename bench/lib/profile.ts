@@ -19,7 +19,8 @@ const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['repositories and dispatcher glue', /src\/(db|bot|config)\//],
   ['SQL building and row mapping (drizzle)', /drizzle-orm/],
   ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\//],
-  ['PGlite (WASM PostgreSQL in process)', /@electric-sql\/pglite/],
+  // PGlite's compiled PostgreSQL is the only WebAssembly in the app.
+  ['PGlite (WASM PostgreSQL in process)', /@electric-sql\/pglite|^wasm:\/\//],
   ['Slack Web API client (posting cards)', /@slack\/web-api|axios|form-data|follow-redirects|proxy-from-env/],
   ['Bolt: request parsing, signature, ack', /@slack\/bolt|raw-body|tsscmp|@slack\/oauth/],
   ['zod validation', /node_modules\/zod\//],

@@ -1,0 +1,30 @@
+import type { Profiler } from 'node:inspector';
+import { describe, expect, it } from 'vitest';
+import { summariseProfile } from '../../bench/lib/profile.ts';
+
+function frame(id: number, url: string, children: number[] = [], functionName = 'f'): Profiler.ProfileNode {
+  return { id, callFrame: { functionName, scriptId: '0', url, lineNumber: 0, columnNumber: 0 }, children };
+}
+
+describe("the bench's profile summary", () => {
+  it("charges PGlite's WebAssembly and its JavaScript to PGlite, and node's own code to its caller", () => {
+    const profile: Profiler.Profile = {
+      nodes: [
+        frame(1, '', [2, 3, 4], '(root)'),
+        frame(2, 'wasm://wasm/022a9842'),
+        frame(3, 'file:///app/node_modules/@electric-sql/pglite/dist/chunk-Y6PULSM7.js'),
+        frame(4, 'file:///app/node_modules/drizzle-orm/pglite/session.js', [5]),
+        frame(5, 'node:internal/util'),
+      ],
+      startTime: 0,
+      endTime: 10_000,
+      samples: [2, 2, 3, 5],
+      timeDeltas: [1_000, 1_000, 1_000, 1_000],
+    };
+    const shares = Object.fromEntries(summariseProfile(profile).map((share) => [share.category, share.ms]));
+    expect(shares).toEqual({
+      'PGlite (WASM PostgreSQL in process)': 3,
+      'SQL building and row mapping (drizzle)': 1,
+    });
+  });
+});
