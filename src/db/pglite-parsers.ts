@@ -27,13 +27,14 @@ const OIDS_READ_AS_TEXT = new Set<string>(Object.values(TYPES_READ_AS_TEXT).map(
  */
 export function withTextParsersOnInstance(client: PGlite): PGlite {
   for (const oid of Object.values(TYPES_READ_AS_TEXT)) client.parsers[oid] = keepText;
+  // Made once: drizzle reads `query` for every query it runs.
+  const query = queryWithoutParsers(client);
+  const transaction = <T>(work: (tx: Transaction) => Promise<T>) =>
+    client.transaction((tx) => work(new Proxy(tx, transactionQueriesWithoutParsers)));
   return new Proxy(client, {
     get(target, property) {
-      if (property === 'query') return queryWithoutParsers(target);
-      if (property === 'transaction') {
-        return <T>(work: (tx: Transaction) => Promise<T>) =>
-          target.transaction((tx) => work(new Proxy(tx, transactionQueriesWithoutParsers)));
-      }
+      if (property === 'query') return query;
+      if (property === 'transaction') return transaction;
       // PGlite keeps its state in private fields, which only the instance itself may reach.
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
