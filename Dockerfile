@@ -5,15 +5,16 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# The postinstall script and the one module it reads: it prepares the empty embedded database that a first
-# start copies. It needs only tsx and PGlite, both runtime dependencies, so --omit=dev keeps it working.
+# The postinstall script and what it reads: it prepares the migrated embedded database that a first start
+# copies. It needs only tsx, PGlite and drizzle, all runtime dependencies, so --omit=dev keeps it working.
 COPY scripts/prepare-pglite-template.ts scripts/
-COPY src/db/pglite-template.ts src/db/
+COPY src/db/pglite-template.ts src/db/migrations-folder.ts src/db/
+COPY src/db/migrations src/db/migrations/
 # The postinstall only warns when it fails (a slow first start is no reason to fail an install); the image
 # is built once for many starts, so here a missing template fails the build instead.
 RUN npm ci --omit=dev --no-audit --no-fund \
   && npm cache clean --force \
-  && test -s node_modules/.cache/frontdesk/pglite-template.tgz
+  && test -s node_modules/.cache/frontdesk/pglite-template/PG_VERSION
 
 FROM node:20-bookworm-slim
 WORKDIR /app

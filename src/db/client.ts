@@ -1,6 +1,5 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -8,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DatabaseUnavailableError } from './database-error.ts';
+import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { withTextParsersOnInstance } from './pglite-parsers.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
@@ -25,7 +25,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 // Any fixed number: replicas starting together take turns applying migrations.
 const MIGRATION_LOCK = 7_262_001;
 
@@ -89,7 +88,7 @@ async function migratePostgresOnce(url: string, location: string): Promise<void>
     const reserved = await client.reserve();
     try {
       await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
+      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
     } finally {
       await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => undefined);
       reserved.release();
@@ -130,7 +129,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     );
   }
   const db = drizzlePglite(withTextParsersOnInstance(client), { schema });
-  await migratePglite(db, { migrationsFolder });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,
     kind: 'pglite',

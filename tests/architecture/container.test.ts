@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PGLITE_TEMPLATE_DIR } from '../../src/db/pglite-template.ts';
 import { dockerfilePath, readDockerImage } from '../helpers/dockerfile.ts';
 import { readStartCommand, repoRootPath } from '../helpers/processes.ts';
 
@@ -68,6 +69,34 @@ describe('Dockerfile', () => {
     expect(image.runs.some((run) => run.includes(`chown ${owner}:${owner} ${dataDir}`))).toBe(true);
   });
 
+  // npm ci runs the postinstall script in the install stage, before the rest of the sources are copied.
+  it('gives the install stage every file the postinstall script loads, and the migrations it applies', () => {
+    const install = image.stages.find((stage) =>
+      stage.instructions.some(
+        (instruction) =>
+          instruction.getKeyword() === 'RUN' && /\bnpm ci\b/.test(instruction.getArgumentsContent() ?? ''),
+      ),
+    );
+    const copied = (install?.instructions ?? [])
+      .filter((instruction) => instruction.getKeyword() === 'COPY')
+      .flatMap((instruction) =>
+        instruction
+          .getArguments()
+          .map((argument) => argument.getValue())
+          .slice(0, -1),
+      );
+    const covered = (path: string) =>
+      copied.some((source) => path === source || path.startsWith(`${source.replace(/\/$/, '')}/`));
+    const needed = [...listLocalModules(postinstallScript()), 'src/db/migrations/meta/_journal.json'];
+    expect(needed.length).toBeGreaterThan(3);
+    expect(needed.filter((path) => !covered(path))).toEqual([]);
+  });
+
+  it('fails the build when the template is missing, looking where the app copies it from', () => {
+    const template = relative(repoRootPath, PGLITE_TEMPLATE_DIR);
+    expect(image.runs.some((run) => run.includes(`test -s ${template}/PG_VERSION`))).toBe(true);
+  });
+
   it('copies what the app reads at run time: src, package.json, tsconfig.json, the example office', () => {
     expect(image.contextCopies).toEqual(
       expect.arrayContaining(['src', 'package.json', 'tsconfig.json', 'office.example.yaml']),
@@ -91,6 +120,19 @@ describe('.dockerignore', () => {
     expect(allowed.filter((entry) => !copied.some((path) => covers(entry, path)))).toEqual([]);
   });
 });
+
+function postinstallScript(): string {
+  return /^tsx (\S+)$/.exec(packageJson.scripts.postinstall ?? '')?.[1] ?? '';
+}
+
+/** `file` and the repository files it loads through relative imports, and theirs, as repository paths. */
+function listLocalModules(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const imports = [...readRepoFile(file).matchAll(/\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]/g)];
+  for (const [, specifier] of imports) listLocalModules(join(dirname(file), specifier ?? ''), seen);
+  return [...seen];
+}
 
 /** The bare package names a file loads at run time (type-only imports are erased and do not count). */
 function readRuntimePackages(text: string): string[] {
@@ -121,9 +163,9 @@ function listTypeScript(directory: string): string[] {
 describe('the code the image runs', () => {
   // The image installs with --omit=dev: a devDependency imported here would install fine and fail at start.
   it('loads only node built-ins and packages in dependencies (src and the postinstall script)', () => {
-    const postinstall = /^tsx (\S+)$/.exec(packageJson.scripts.postinstall ?? '')?.[1];
-    expect(postinstall).toBeDefined();
-    const files = [...listTypeScript('src'), postinstall ?? ''];
+    const postinstall = postinstallScript();
+    expect(postinstall).not.toBe('');
+    const files = [...listTypeScript('src'), postinstall];
     const outside = files.flatMap((file) =>
       readRuntimePackages(readRepoFile(file))
         .filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))
