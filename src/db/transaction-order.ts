@@ -1,0 +1,12 @@
+import { entityKind } from 'drizzle-orm';
+import type { Db } from './client.ts';
+
+/**
+ * Whether `db` (a database or a transaction on it) is PGlite's: one connection, and one transaction at a
+ * time (PGlite queues a transaction until the one before it has ended), so no lock between transactions
+ * can ever be contended there.
+ */
+export function runsOneTransactionAtATime(db: Db): boolean {
+  const session = (db as unknown as { _: { session: { constructor: { [entityKind]?: string } } } })._.session;
+  return session.constructor[entityKind] === 'PgliteSession';
+}
