@@ -196,6 +196,7 @@ export function createOutboxDeliverer(params: {
       return;
     }
     let channel: string | undefined;
+    const send = marks.startSend();
     try {
       if (row.kind === 'update') {
         if (!row.cardRef) {
@@ -204,7 +205,7 @@ export function createOutboxDeliverer(params: {
         }
         channel = row.cardRef.channel;
         await sender.update(row.cardRef, row.message);
-        await marks.mark({ id: row.id, at: options.now() });
+        await send.mark({ id: row.id, at: options.now() });
         return;
       }
       if (row.kind === 'post') channel = row.target;
@@ -229,9 +230,13 @@ export function createOutboxDeliverer(params: {
         (row.kind === 'post'
           ? await sender.post(row.target, row.message, tag)
           : await sender.sendDirect(row.target, row.message, tag));
-      await marks.mark({ id: row.id, at: options.now(), ref: row.cardKey ? ref : undefined });
+      await send.mark({ id: row.id, at: options.now(), ref: row.cardKey ? ref : undefined });
     } catch (error) {
+      // Settled before the failure is recorded, so the marks waiting for this send go out now.
+      send.settle();
       await settleFailure(row, error, channel);
+    } finally {
+      send.settle();
     }
   }
 
@@ -318,14 +323,32 @@ export function createOutboxDeliverer(params: {
 
 export type OutboxDeliverer = ReturnType<typeof createOutboxDeliverer>;
 
+/** How long a sent message may wait to be marked together with the others of its batch still out. */
+export const MARK_WAIT_MS = 50;
+
+/** One send to a platform, counted as out until it is marked sent or settles otherwise. */
+interface Send {
+  /** queues its mark; resolves once the statement that marks it has run */
+  mark(sent: SentMessage): Promise<void>;
+  /** the send ended without a mark (it failed, or there was nothing to send); does nothing after `mark` */
+  settle(): void;
+}
+
 /**
- * Marks sent messages as they come back from the platform, in as few statements as they allow: the first
- * is marked at once, and those sent while its statement runs are marked together by the next.
+ * Marks sent messages as they come back from the platform, in as few statements as they allow: a mark waits
+ * until the sends still out have come back too, for at most MARK_WAIT_MS, and those marked while a
+ * statement runs are marked together by the next. A batch's posts come back within a few milliseconds of
+ * each other, and each statement (a transaction on PGlite, where it waits for the filings before it) cost
+ * as much as a filing's insert.
  */
-function groupMarks(db: Db): { mark(sent: SentMessage): Promise<void> } {
+function groupMarks(db: Db): { startSend(): Send } {
   let waiting: { sent: SentMessage; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let marking = false;
+  let out = 0;
+  let timer: NodeJS.Timeout | undefined;
   async function markWaiting(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
     marking = true;
     while (waiting.length > 0) {
       const group = waiting;
@@ -344,12 +367,35 @@ function groupMarks(db: Db): { mark(sent: SentMessage): Promise<void> } {
     }
     marking = false;
   }
-  return {
-    mark(sent) {
-      return new Promise((resolve, reject) => {
-        waiting.push({ sent, resolve, reject });
+  function markSoon(): void {
+    if (marking || waiting.length === 0) return;
+    if (out === 0) void markWaiting();
+    else
+      timer ??= setTimeout(() => {
         if (!marking) void markWaiting();
-      });
+      }, MARK_WAIT_MS);
+  }
+  return {
+    startSend() {
+      out += 1;
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        out -= 1;
+        markSoon();
+      };
+      return {
+        mark(sent) {
+          const marked = new Promise<void>((resolve, reject) => {
+            waiting.push({ sent, resolve, reject });
+          });
+          settle();
+          markSoon();
+          return marked;
+        },
+        settle,
+      };
     },
   };
 }

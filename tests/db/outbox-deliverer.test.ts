@@ -445,6 +445,33 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
       await slackApi.close();
     }
   });
+  it('marks the rows of a batch whose sends come back together in one statement', async () => {
+    const fake = createFakeSender();
+    let transactions = 0;
+    const counted = new Proxy(database.db, {
+      get(db, property, receiver) {
+        if (property === 'transaction') transactions += 1;
+        return Reflect.get(db, property, receiver);
+      },
+    });
+    const deliverer = createOutboxDeliverer({
+      db: counted,
+      senders: { slack: fake.sender },
+      office,
+      logger: createRecordingLogger().logger,
+      options: { leaseMs: 60_000, now: () => clock },
+    });
+    await queue(...['TO-1', 'TO-2', 'TO-3', 'TO-4', 'TO-5'].map((cardKey) => card('C0A', { cardKey })));
+
+    expect(await deliverer.deliverBatch()).toBe(5);
+
+    // The claim, then one mark for all five.
+    expect(transactions).toBe(2);
+    expect((await readRows()).map((row) => row.status)).toEqual(Array(5).fill('sent'));
+    const refs = await database.db.select().from(messageRefs).where(eq(messageRefs.officeId, OFFICE));
+    expect(refs.map((ref) => ref.cardKey).sort()).toEqual(['TO-1', 'TO-2', 'TO-3', 'TO-4', 'TO-5']);
+  });
+
   it('marks each row sent as its post returns, while the rest of its batch is still out', async () => {
     const fake = createFakeSender();
     const release = fake.hold('C0SLOW');
