@@ -1,12 +1,11 @@
 import { entityKind } from 'drizzle-orm';
-import type { Db } from './client.ts';
 
 /**
- * Whether `db` (a database or a transaction on it) is PGlite's: one connection, and one transaction at a
- * time (PGlite queues a transaction until the one before it has ended), so no lock between transactions
- * can ever be contended there.
+ * Whether `db` (a drizzle database, `Db`, or a transaction on one) is PGlite's: one connection, and one
+ * transaction at a time (PGlite queues a transaction until the one before it has ended), so no lock
+ * between transactions can ever be contended there.
  */
-export function runsOneTransactionAtATime(db: Db): boolean {
+export function runsOneTransactionAtATime(db: object): boolean {
   const session = (db as unknown as { _: { session: { constructor: { [entityKind]?: string } } } })._.session;
   return session.constructor[entityKind] === 'PgliteSession';
 }
