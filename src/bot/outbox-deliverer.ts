@@ -391,7 +391,6 @@ function groupMarks(db: Db): { startSend(): Send } {
             waiting.push({ sent, resolve, reject });
           });
           settle();
-          markSoon();
           return marked;
         },
         settle,
