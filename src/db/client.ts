@@ -10,6 +10,7 @@ import { DatabaseUnavailableError } from './database-error.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { withTextParsersOnInstance } from './pglite-parsers.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
+import { takingTurns } from './pglite-turns.ts';
 import * as schema from './schema/index.ts';
 import { runsOneTransactionAtATime } from './transaction-order.ts';
 
@@ -129,7 +130,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       },
     );
   }
-  const db = drizzlePglite(withTextParsersOnInstance(client), { schema });
+  const db = drizzlePglite(takingTurns(withTextParsersOnInstance(client)), { schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,

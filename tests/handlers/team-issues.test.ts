@@ -249,7 +249,13 @@ describe.each(databaseTargets())('team issues on $name', (target) => {
     expect((await schedulerAt(() => at('2026-12-01T08:59')).tick())['issue-untaken']).toBe('not-due');
     const clock = () => at('2026-12-01T09:01'); // Tue
     const results = await Promise.all([schedulerAt(clock).tick(), schedulerAt(clock).tick()]);
-    expect(results.map((result) => result['issue-untaken']).sort()).toEqual(['ran', 'taken']);
+    // One runs it. The other finds it claimed, or, if it looks only once the first has flagged the issue,
+    // finds nothing due: what is due here is read from the issues, which the run changes.
+    const outcomes = results.map((result) => result['issue-untaken']);
+    expect(outcomes.filter((outcome) => outcome === 'ran')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== 'ran')).toEqual([
+      expect.stringMatching(/^(taken|not-due)$/),
+    ]);
     for (const manager of [DANA, OMAR]) {
       const flags = (await sent('dm', manager)).map((row) => row.message.text);
       expect(flags).toEqual([`Nobody has taken issue ${first} for a working day`]);
