@@ -1,4 +1,5 @@
 import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
+import { wrapQueries } from './pglite-queries.ts';
 
 /**
  * The types drizzle reads as PostgreSQL's text, by their fixed OIDs: drizzle passes a parser that keeps the
@@ -27,26 +28,8 @@ const OIDS_READ_AS_TEXT = new Set<string>(Object.values(TYPES_READ_AS_TEXT).map(
  */
 export function withTextParsersOnInstance(client: PGlite): PGlite {
   for (const oid of Object.values(TYPES_READ_AS_TEXT)) client.parsers[oid] = keepText;
-  // Made once: drizzle reads `query` for every query it runs.
-  const query = queryWithoutParsers(client);
-  const transaction = <T>(work: (tx: Transaction) => Promise<T>) =>
-    client.transaction((tx) => work(new Proxy(tx, transactionQueriesWithoutParsers)));
-  return new Proxy(client, {
-    get(target, property) {
-      if (property === 'query') return query;
-      if (property === 'transaction') return transaction;
-      // PGlite keeps its state in private fields, which only the instance itself may reach.
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return wrapQueries(client, queryWithoutParsers);
 }
-
-const transactionQueriesWithoutParsers: ProxyHandler<Transaction> = {
-  get(target, property) {
-    return property === 'query' ? queryWithoutParsers(target) : Reflect.get(target, property, target);
-  },
-};
 
 /** A query function that drops parsers the instance already has; any other parser goes with the query. */
 function queryWithoutParsers(on: Pick<Transaction, 'query'>): Transaction['query'] {

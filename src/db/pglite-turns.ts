@@ -1,4 +1,5 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { wrapQueries } from './pglite-queries.ts';
 
 /**
  * The PGlite client with every query waiting for the next turn of the event loop before it runs.
@@ -12,25 +13,8 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
  * Waiting for a turn (`setImmediate`) before each query lets them in between, in the order they came.
  */
 export function takingTurns(client: PGlite): PGlite {
-  const query = queryAfterTurn(client);
-  const transaction = <T>(work: (tx: Transaction) => Promise<T>) =>
-    client.transaction((tx) => work(new Proxy(tx, transactionQueriesAfterTurn)));
-  return new Proxy(client, {
-    get(target, property) {
-      if (property === 'query') return query;
-      if (property === 'transaction') return transaction;
-      // PGlite keeps its state in private fields, which only the instance itself may reach.
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  return wrapQueries(client, queryAfterTurn);
 }
-
-const transactionQueriesAfterTurn: ProxyHandler<Transaction> = {
-  get(target, property) {
-    return property === 'query' ? queryAfterTurn(target) : Reflect.get(target, property, target);
-  },
-};
 
 /** Queries issued together still run in the order they were issued: turns are taken first in, first out. */
 function queryAfterTurn(on: Pick<Transaction, 'query'>): Transaction['query'] {
