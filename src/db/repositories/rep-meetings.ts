@@ -1,6 +1,7 @@
 import { and, arrayContains, asc, count, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { calendarFeeds, repMeetings } from '../schema/index.ts';
+import { lockUntilTransactionEnds } from '../transaction-lock.ts';
 
 export type RepMeetingRow = typeof repMeetings.$inferSelect;
 export type NewRepMeetingRow = Omit<typeof repMeetings.$inferInsert, 'id' | 'number' | 'status'>;
@@ -110,8 +111,7 @@ export async function lockCompanyMonth(
   db: Db,
   params: { officeId: string; companyKey: string; month: string },
 ): Promise<void> {
-  const key = `rep-cap:${params.officeId}:${params.companyKey}:${params.month}`;
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await lockUntilTransactionEnds(db, `rep-cap:${params.officeId}:${params.companyKey}:${params.month}`);
 }
 
 /** Cancels a visit only while it is still booked; `undefined` means it was cancelled meanwhile. */

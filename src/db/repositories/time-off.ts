@@ -3,7 +3,7 @@ import type { TimeOffStatus } from '../../domain/time-off.ts';
 import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
 import { timeOffRequests } from '../schema/index.ts';
-import { runsOneTransactionAtATime } from '../transaction-order.ts';
+import { lockUntilTransactionEnds } from '../transaction-lock.ts';
 
 export type TimeOffRow = typeof timeOffRequests.$inferSelect;
 
@@ -14,17 +14,8 @@ const ACTIVE: TimeOffStatus[] = ['pending', 'approved'];
  * checked for overlap one after the other: under READ COMMITTED each would otherwise miss the other's row.
  */
 export async function lockTimeOffOfPerson(db: Db, officeId: string, requesterKey: string): Promise<void> {
-  // Where transactions run one at a time, none can come between this one's reads and its writes.
-  if (runsOneTransactionAtATime(db)) return;
-  await takeTimeOffLock(db, { key: `time-off:${officeId}:${requesterKey}` });
+  await lockUntilTransactionEnds(db, `time-off:${officeId}:${requesterKey}`);
 }
-
-// A fixed query, like the reads a filing issues right behind it: all are sent in the order they are issued.
-const takeTimeOffLock = fixedQuery<{ key: string }, unknown>((db) =>
-  db
-    .select({ locked: sql`pg_advisory_xact_lock(hashtextextended(${sql.placeholder('key')}, 0))` })
-    .from(sql`(select 1) as one`),
-);
 
 /** What a person files: the request before it has an id, a reference number and a decision. */
 export type TimeOffFiling = Pick<
