@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { DatabaseUnavailableError } from './database-error.ts';
+import { sessionOf } from './drizzle-session.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { withTextParsersOnInstance } from './pglite-parsers.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
@@ -198,10 +199,8 @@ interface PipelinedTransaction {
  * (PGlite): it then commits when its callback returns, as usual.
  */
 export function sendCommit(tx: Db): Promise<unknown> | undefined {
-  const internals = tx as unknown as {
-    _?: { session?: { client?: { [SEND_COMMIT]?: () => Promise<unknown> } } };
-  };
-  return internals._?.session?.client?.[SEND_COMMIT]?.();
+  const client = sessionOf(tx).client as { [SEND_COMMIT]?: () => Promise<unknown> };
+  return client[SEND_COMMIT]?.();
 }
 
 /**

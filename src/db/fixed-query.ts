@@ -1,12 +1,9 @@
 import type { Db } from './client.ts';
+import { sessionOf } from './drizzle-session.ts';
 
 /** What drizzle's `.prepare()` gives: the query's SQL built once, run with its placeholders' values. */
 interface PreparedQuery<Result> {
   execute(values?: Record<string, unknown>): Promise<Result>;
-}
-
-interface DrizzleInternals {
-  _: { session: { client: unknown; logger: unknown } };
 }
 
 let built = 0;
@@ -27,7 +24,7 @@ export function fixedQuery<Values extends Record<string, unknown>, Result>(
   const name = `fixed_${++built}`;
   const byKind = new Map<unknown, PreparedQuery<Result>>();
   return (db, values) => {
-    const session = (db as unknown as DrizzleInternals)._.session;
+    const session = sessionOf(db);
     let prepared = byKind.get(session.constructor);
     if (!prepared) {
       prepared = build(db).prepare(name);

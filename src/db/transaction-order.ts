@@ -1,4 +1,5 @@
 import { entityKind } from 'drizzle-orm';
+import { sessionOf } from './drizzle-session.ts';
 
 /**
  * Whether `db` (a drizzle database, `Db`, or a transaction on one) is PGlite's: one connection, and one
@@ -6,6 +7,5 @@ import { entityKind } from 'drizzle-orm';
  * between transactions can ever be contended there.
  */
 export function runsOneTransactionAtATime(db: object): boolean {
-  const session = (db as unknown as { _: { session: { constructor: { [entityKind]?: string } } } })._.session;
-  return session.constructor[entityKind] === 'PgliteSession';
+  return sessionOf(db).constructor[entityKind] === 'PgliteSession';
 }
