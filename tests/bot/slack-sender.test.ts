@@ -49,7 +49,7 @@ describe('createSlackSender', () => {
     expect(call?.body).toMatchObject({
       channel: 'C0APPROVALS',
       text: 'Time off request TO-3',
-      unfurl_links: 'false',
+      unfurl_links: false,
     });
     expect(call?.body.blocks).toEqual(
       expect.arrayContaining([

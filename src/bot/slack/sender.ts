@@ -3,17 +3,9 @@ import type { Logger } from 'pino';
 import type { Message } from '../../handlers/kernel/message.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { OutboxTag, PlatformSender } from '../outbox-deliverer.ts';
+import { createSlackJsonWrites, TRANSIENT_PLATFORM_ERRORS } from './json-writes.ts';
 import { replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
-
-// Slack errors that clear up on their own; anything else (channel_not_found, not_in_channel…) will not.
-const TRANSIENT_PLATFORM_ERRORS = new Set([
-  'ratelimited',
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-]);
 
 /** The metadata event type that tags every message the outbox posts with its outbox row id. */
 export const OUTBOX_EVENT_TYPE = 'frontdesk_outbox';
@@ -49,7 +41,8 @@ export function classifySlackError(error: unknown): DeliveryError {
 
 /**
  * The outbox's Slack client: no retries of its own (the outbox retries, so a post is never sent twice
- * by two retry loops) and rate limits reported at once instead of pausing the whole queue.
+ * by two retry loops) and rate limits reported at once instead of pausing the whole queue. Cards go out
+ * as JSON (`json-writes.ts`); the rare look-up of an earlier try's post reads through @slack/web-api.
  */
 export function createSlackSender(params: {
   token: string;
@@ -64,6 +57,7 @@ export function createSlackSender(params: {
     logger: toSlackLogger(params.logger),
     timeout: 10_000,
   });
+  const writes = createSlackJsonWrites(params);
 
   async function call<T>(send: () => Promise<T>): Promise<T> {
     try {
@@ -74,16 +68,14 @@ export function createSlackSender(params: {
   }
 
   async function postMessage(channel: string, message: Message, tag?: OutboxTag) {
-    const result = await call(() =>
-      client.chat.postMessage({
-        channel,
-        ...replyToSlackMessage(message),
-        unfurl_links: false,
-        ...(tag
-          ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { outbox_id: tag.outboxId } } }
-          : {}),
-      }),
-    );
+    const result = await writes.send('chat.postMessage', {
+      channel,
+      ...replyToSlackMessage(message),
+      unfurl_links: false,
+      ...(tag
+        ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { outbox_id: tag.outboxId } } }
+        : {}),
+    });
     if (!result.ts || !result.channel) throw new DeliveryError('no_ts', false);
     return { channel: result.channel, messageId: result.ts };
   }
@@ -141,13 +133,11 @@ export function createSlackSender(params: {
     sendDirect: postMessage,
     findPosted,
     async update(ref, message) {
-      await call(() =>
-        client.chat.update({
-          channel: ref.channel,
-          ts: ref.messageId,
-          ...replyToSlackMessage(message),
-        }),
-      );
+      await writes.send('chat.update', {
+        channel: ref.channel,
+        ts: ref.messageId,
+        ...replyToSlackMessage(message),
+      });
     },
   };
 }
