@@ -7,6 +7,8 @@ export interface ProfileShare {
   share: number;
 }
 
+const PGLITE = 'PGlite (WASM PostgreSQL in process)';
+
 // First match wins; node's own modules are charged to the nearest caller that is not node's (below).
 const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
   [
@@ -19,9 +21,11 @@ const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['repositories and dispatcher glue', /src\/(db|bot|config)\//],
   ['SQL building and row mapping (drizzle)', /drizzle-orm/],
   ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\//],
-  // PGlite's compiled PostgreSQL is the only WebAssembly in the app.
-  ['PGlite (WASM PostgreSQL in process)', /@electric-sql\/pglite|^wasm:\/\//],
-  ['Slack Web API client (posting cards)', /@slack\/web-api|axios|form-data|follow-redirects|proxy-from-env/],
+  [PGLITE, /@electric-sql\/pglite/],
+  [
+    'Slack Web API client (posting cards)',
+    /@slack\/web-api|axios|form-data|follow-redirects|proxy-from-env|undici/,
+  ],
   ['Bolt: request parsing, signature, ack', /@slack\/bolt|raw-body|tsscmp|@slack\/oauth/],
   ['zod validation', /node_modules\/zod\//],
   ['logging (pino)', /pino|sonic-boom|thread-stream/],
@@ -45,6 +49,14 @@ export function summariseProfile(profile: Profiler.Profile): ProfileShare[] {
     for (const child of node.children ?? []) parents.set(child, node.id);
   }
   const categoryOf = new Map<number, string>();
+  /** The nearest frame above `id` that is neither WebAssembly nor node's own code. */
+  function findCaller(id: number): number | undefined {
+    for (let parent = parents.get(id); parent !== undefined; parent = parents.get(parent)) {
+      const url = nodes.get(parent)?.callFrame.url ?? '';
+      if (!url.startsWith('wasm://') && !isNodeInternal(url)) return parent;
+    }
+    return undefined;
+  }
   function categorise(id: number): string {
     const cached = categoryOf.get(id);
     if (cached) return cached;
@@ -57,6 +69,10 @@ export function summariseProfile(profile: Profiler.Profile): ProfileShare[] {
     else if (isNodeInternal(url)) {
       const parent = parents.get(id);
       category = parent === undefined ? 'Node.js event loop, sockets, timers' : categorise(parent);
+    } else if (url.startsWith('wasm://')) {
+      // PGlite's PostgreSQL and undici's HTTP parser are both WebAssembly: charged to the package calling it.
+      const caller = findCaller(id);
+      category = caller === undefined ? PGLITE : categorise(caller);
     } else {
       category = CATEGORIES.find(([, pattern]) => pattern.test(url))?.[0] ?? 'other';
     }

@@ -27,4 +27,26 @@ describe("the bench's profile summary", () => {
       'SQL building and row mapping (drizzle)': 1,
     });
   });
+
+  it("charges undici's WebAssembly HTTP parser to the Slack client that calls it, not to PGlite", () => {
+    const profile: Profiler.Profile = {
+      nodes: [
+        frame(1, '', [2, 5], '(root)'),
+        frame(2, 'file:///app/node_modules/undici/lib/dispatcher/client-h1.js', [3]),
+        frame(3, 'node:internal/process/task_queues', [4]),
+        frame(4, 'wasm://wasm/00a6b3ee'),
+        frame(5, 'file:///app/node_modules/@electric-sql/pglite/dist/index.js', [6]),
+        frame(6, 'wasm://wasm/022a9842'),
+      ],
+      startTime: 0,
+      endTime: 10_000,
+      samples: [4, 4, 2, 6],
+      timeDeltas: [1_000, 1_000, 1_000, 1_000],
+    };
+    const shares = Object.fromEntries(summariseProfile(profile).map((share) => [share.category, share.ms]));
+    expect(shares).toEqual({
+      'Slack Web API client (posting cards)': 3,
+      'PGlite (WASM PostgreSQL in process)': 1,
+    });
+  });
 });
