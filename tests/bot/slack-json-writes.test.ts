@@ -1,20 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/bot/delivery-error.ts';
 import { createSlackJsonWrites } from '../../src/bot/slack/json-writes.ts';
+import { failureOf } from '../helpers/delivery-failure.ts';
 import { findFreePort } from '../helpers/processes.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
-
-async function failureOf(send: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await send;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DeliveryError);
-    return error as DeliveryError;
-  }
-  throw new Error('expected the send to fail');
-}
 
 /** A server that answers every request with `status` and `body`, as a broken proxy or a captive portal might. */
 async function startOddServer(status: number, body: string): Promise<{ apiUrl: string; server: Server }> {
@@ -58,41 +48,32 @@ describe('createSlackJsonWrites', () => {
     expect(call?.body).toEqual({ channel: 'C0APPROVALS', text: 'TO-1', blocks });
   });
 
-  it('reads a 429 without Retry-After as a wait of one second', async () => {
-    const odd = await startOddServer(429, '');
+  it.each([
+    {
+      answer: 'a 429 without Retry-After',
+      status: 429,
+      body: '',
+      failure: { code: 'ratelimited', retryable: true, retryAfterMs: 1_000 },
+    },
+    {
+      answer: 'a 4xx other than 429',
+      status: 404,
+      body: 'not here',
+      failure: { code: 'http_404', retryable: false },
+    },
+    {
+      answer: 'a 200 that is not Slack’s answer',
+      status: 200,
+      body: '<html>Sign in to the Wi-Fi</html>',
+      failure: { code: 'unreadable_answer', retryable: true },
+    },
+  ])('reports $answer as $failure.code', async ({ status, body, failure }) => {
+    const odd = await startOddServer(status, body);
     try {
       const writes = createSlackJsonWrites({ token: 'xoxb-json', apiUrl: odd.apiUrl });
-      expect(await failureOf(writes.send('chat.update', { channel: 'C1', ts: '1.2' }))).toMatchObject({
-        code: 'ratelimited',
-        retryable: true,
-        retryAfterMs: 1_000,
-      });
-    } finally {
-      odd.server.close();
-    }
-  });
-
-  it('reports a 4xx other than 429 as final', async () => {
-    const odd = await startOddServer(404, 'not here');
-    try {
-      const writes = createSlackJsonWrites({ token: 'xoxb-json', apiUrl: odd.apiUrl });
-      expect(await failureOf(writes.send('chat.postMessage', { channel: 'C1' }))).toMatchObject({
-        code: 'http_404',
-        retryable: false,
-      });
-    } finally {
-      odd.server.close();
-    }
-  });
-
-  it('reports a 200 that is not Slack’s answer as retryable', async () => {
-    const odd = await startOddServer(200, '<html>Sign in to the Wi-Fi</html>');
-    try {
-      const writes = createSlackJsonWrites({ token: 'xoxb-json', apiUrl: odd.apiUrl });
-      expect(await failureOf(writes.send('chat.postMessage', { channel: 'C1' }))).toMatchObject({
-        code: 'unreadable_answer',
-        retryable: true,
-      });
+      expect(await failureOf(writes.send('chat.update', { channel: 'C1', ts: '1.2' }))).toEqual(
+        expect.objectContaining(failure),
+      );
     } finally {
       odd.server.close();
     }

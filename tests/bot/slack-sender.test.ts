@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../src/bot/delivery-error.ts';
 import type { PlatformSender } from '../../src/bot/outbox-deliverer.ts';
 import { createSlackSender } from '../../src/bot/slack/sender.ts';
+import { failureOf } from '../helpers/delivery-failure.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 
@@ -10,16 +10,6 @@ const card = {
   title: 'Sam Lee asks for Dec 1–3',
   lines: ['<@U0DANA> family visit'],
 };
-
-async function failureOf(send: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await send;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DeliveryError);
-    return error as DeliveryError;
-  }
-  throw new Error('expected the send to fail');
-}
 
 describe('createSlackSender', () => {
   let slackApi: RecordingSlackApi;
