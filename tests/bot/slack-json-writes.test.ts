@@ -48,6 +48,14 @@ describe('createSlackJsonWrites', () => {
     expect(call?.body).toEqual({ channel: 'C0APPROVALS', text: 'TO-1', blocks });
   });
 
+  it('takes SLACK_API_URL with or without its last slash', async () => {
+    const writes = createSlackJsonWrites({ token: 'xoxb-json', apiUrl: slackApi.apiUrl.replace(/\/$/, '') });
+
+    await writes.send('chat.update', { channel: 'C0APPROVALS', ts: '1700000000.000001', text: 'TO-1' });
+
+    expect(slackApi.callsTo('chat.update')).toHaveLength(1);
+  });
+
   it.each([
     {
       answer: 'a 429 without Retry-After',

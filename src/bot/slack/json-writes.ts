@@ -31,7 +31,8 @@ export interface SlackWriteAnswer {
  */
 export function createSlackJsonWrites(params: { token: string; apiUrl: string | undefined }) {
   const dispatcher = new Agent();
-  const base = params.apiUrl ?? SLACK_API_URL;
+  // `https://slack-gov.com/api` names the same base as `…/api/`, as it does for the SDK.
+  const base = (params.apiUrl ?? SLACK_API_URL).replace(/\/?$/, '/');
   const headers = {
     authorization: `Bearer ${params.token}`,
     'content-type': 'application/json; charset=utf-8',
