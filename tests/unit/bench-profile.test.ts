@@ -6,22 +6,30 @@ function frame(id: number, url: string, children: number[] = [], functionName = 
   return { id, callFrame: { functionName, scriptId: '0', url, lineNumber: 0, columnNumber: 0 }, children };
 }
 
+/** Milliseconds per category when each of `samples` (node ids) took 1 ms. */
+function sharesOf(nodes: Profiler.ProfileNode[], samples: number[]): Record<string, number> {
+  const profile: Profiler.Profile = {
+    nodes,
+    startTime: 0,
+    endTime: samples.length * 1_000,
+    samples,
+    timeDeltas: samples.map(() => 1_000),
+  };
+  return Object.fromEntries(summariseProfile(profile).map((share) => [share.category, share.ms]));
+}
+
 describe("the bench's profile summary", () => {
   it("charges PGlite's WebAssembly and its JavaScript to PGlite, and node's own code to its caller", () => {
-    const profile: Profiler.Profile = {
-      nodes: [
+    const shares = sharesOf(
+      [
         frame(1, '', [2, 3, 4], '(root)'),
         frame(2, 'wasm://wasm/022a9842'),
         frame(3, 'file:///app/node_modules/@electric-sql/pglite/dist/chunk-Y6PULSM7.js'),
         frame(4, 'file:///app/node_modules/drizzle-orm/pglite/session.js', [5]),
         frame(5, 'node:internal/util'),
       ],
-      startTime: 0,
-      endTime: 10_000,
-      samples: [2, 2, 3, 5],
-      timeDeltas: [1_000, 1_000, 1_000, 1_000],
-    };
-    const shares = Object.fromEntries(summariseProfile(profile).map((share) => [share.category, share.ms]));
+      [2, 2, 3, 5],
+    );
     expect(shares).toEqual({
       'PGlite (WASM PostgreSQL in process)': 3,
       'SQL building and row mapping (drizzle)': 1,
@@ -29,8 +37,8 @@ describe("the bench's profile summary", () => {
   });
 
   it("charges undici's WebAssembly HTTP parser to the Slack client that calls it, not to PGlite", () => {
-    const profile: Profiler.Profile = {
-      nodes: [
+    const shares = sharesOf(
+      [
         frame(1, '', [2, 5], '(root)'),
         frame(2, 'file:///app/node_modules/undici/lib/dispatcher/client-h1.js', [3]),
         frame(3, 'node:internal/process/task_queues', [4]),
@@ -38,12 +46,8 @@ describe("the bench's profile summary", () => {
         frame(5, 'file:///app/node_modules/@electric-sql/pglite/dist/index.js', [6]),
         frame(6, 'wasm://wasm/022a9842'),
       ],
-      startTime: 0,
-      endTime: 10_000,
-      samples: [4, 4, 2, 6],
-      timeDeltas: [1_000, 1_000, 1_000, 1_000],
-    };
-    const shares = Object.fromEntries(summariseProfile(profile).map((share) => [share.category, share.ms]));
+      [4, 4, 2, 6],
+    );
     expect(shares).toEqual({
       'Slack Web API client (posting cards)': 3,
       'PGlite (WASM PostgreSQL in process)': 1,
