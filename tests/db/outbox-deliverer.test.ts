@@ -211,6 +211,41 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     ]);
   });
 
+  it('sends new cards and direct messages before background refreshes queued earlier', async () => {
+    const fake = createFakeSender();
+    const { deliverer } = buildDeliverer(fake.sender, { batchSize: 1 });
+    await queue(card('C0APPROVALS', { cardKey: 'TO-1' }));
+    await runRounds(deliverer, 1);
+    await queue(
+      card('', { kind: 'update', cardKey: 'TO-1', message: { text: 'refresh' }, background: true }),
+    );
+    await queue(card('C0APPROVALS', { cardKey: 'TO-2', message: { text: 'new card' } }));
+    await queue(card('U0NURSE', { kind: 'dm', message: { text: 'your answer' } }));
+
+    await runRounds(deliverer, 3);
+
+    expect(fake.sent.slice(1).map((call) => call.message.text)).toEqual([
+      'new card',
+      'your answer',
+      'refresh',
+    ]);
+  });
+
+  it('keeps a waiting update in front when a background refresh replaces its message, and not the other way', async () => {
+    const update = (cardKey: string, text: string, background: boolean) =>
+      card('', { kind: 'update', cardKey, message: { text }, background });
+    await queue(update('TO-1', 'approved', false));
+    await queue(update('TO-1', 'approved, redrawn', true));
+    await queue(update('TO-2', 'redrawn', true));
+    await queue(update('TO-2', 'denied', false));
+
+    const rows = await readRows();
+    expect(rows.map((row) => [row.cardKey, (row.message as Message).text, row.background])).toEqual([
+      ['TO-1', 'approved, redrawn', false],
+      ['TO-2', 'denied', false],
+    ]);
+  });
+
   it('queues a newer update as its own row while the waiting one is being sent, and sends both in order', async () => {
     const fake = createFakeSender();
     const { deliverer } = buildDeliverer(fake.sender);

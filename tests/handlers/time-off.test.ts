@@ -494,9 +494,14 @@ describe.each(databaseTargets())('time off on $name', (target) => {
         'Also asking: Sam Lee (pending) Thu Dec 3',
       );
       expect(approveButton(latestCard(await outboxRows(), priyas))?.confirm).toBeUndefined();
+      // Sam's card is only refreshed, behind new cards and answers; a decision on it is not.
+      const samsUpdate = async () =>
+        (await outboxRows()).find((row) => row.cardKey === sams && row.kind === 'update')?.background;
+      expect(await samsUpdate()).toBe(true);
 
       const approved = await press(DANA, TIME_OFF_ACTIONS.approve, sams);
       expect(approved.reply?.text).toBe(`Approved ${sams} for Sam Lee (Thu Dec 3).`);
+      expect(await samsUpdate()).toBe(false);
       const priyaCard = latestCard(await outboxRows(), priyas);
       expect(priyaCard?.lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Thu Dec 3');
       expect(priyaCard?.lines).not.toContain('Also asking: Sam Lee (pending) Thu Dec 3');

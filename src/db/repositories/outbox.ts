@@ -22,6 +22,8 @@ export interface NewOutboxMessage {
   target: string;
   cardKey?: string | undefined;
   message: StoredMessage;
+  /** a refresh no one waits for, sent after the messages people wait for (the column's note) */
+  background?: boolean | undefined;
 }
 
 /** Queues messages in the caller's transaction (the statement is issued at once): they are sent only if it commits. */
@@ -39,11 +41,14 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
       ...only,
       cardKey: only.cardKey ?? null,
       message: JSON.stringify(only.message),
+      background: only.background ?? false,
     });
   } else if (kept.length > 1) {
     await db
       .insert(outbox)
-      .values(kept.map((row) => ({ ...row, cardKey: row.cardKey ?? null })))
+      .values(
+        kept.map((row) => ({ ...row, cardKey: row.cardKey ?? null, background: row.background ?? false })),
+      )
       .onConflictDoUpdate(REPLACE_WAITING_UPDATE)
       .execute();
   }
@@ -52,12 +57,17 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
 const REPLACE_WAITING_UPDATE = {
   target: [outbox.officeId, outbox.cardKey, outbox.platform],
   targetWhere: WAITING_UPDATE,
-  set: { message: sql`excluded.message` },
+  // A change someone waits for (a decision) keeps its place when a background redraw replaces its message.
+  set: { message: sql`excluded.message`, background: sql.raw('outbox.background and excluded.background') },
 };
 
 // Most changes queue one message (a filing's card): that statement is built once.
 const insertOneOutboxMessage = fixedQuery<
-  Omit<NewOutboxMessage, 'cardKey' | 'message'> & { cardKey: string | null; message: string },
+  Omit<NewOutboxMessage, 'cardKey' | 'message' | 'background'> & {
+    cardKey: string | null;
+    message: string;
+    background: boolean;
+  },
   unknown
 >((db) =>
   db
@@ -70,12 +80,14 @@ const insertOneOutboxMessage = fixedQuery<
       cardKey: sql.placeholder('cardKey'),
       // As text, read as jsonb by the server: both drivers send a string parameter as it is.
       message: sql`${sql.placeholder('message')}::text::jsonb`,
+      background: sql.placeholder('background'),
     })
     .onConflictDoUpdate(REPLACE_WAITING_UPDATE),
 );
 
 /**
- * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row.
+ * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row,
+ * the oldest first and background ones after all others.
  * A message waits while an earlier message about the same card is still pending, so an update never
  * overtakes the post it updates. A lease that runs out (a crashed replica) makes the row claimable again.
  * `M` is the message model the caller queues; the stored JSON is returned as it was written, unchecked.
@@ -98,7 +110,7 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
           and earlier.id < ${outbox.id} and earlier.status = 'pending')`,
       ),
     )
-    .orderBy(asc(outbox.id))
+    .orderBy(asc(outbox.background), asc(outbox.id))
     .limit(options.limit)
     .for('update', { skipLocked: true });
   // An update is claimed only once its card's post is settled, so where the card landed is known by then.

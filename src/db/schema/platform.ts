@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -70,6 +71,9 @@ export const outbox = pgTable(
     target: text('target').notNull(),
     cardKey: text('card_key'),
     message: jsonb('message').$type<StoredMessage>().notNull(),
+    // A refresh no one waits for (a card redrawn for another request's change): claimed after the
+    // messages people wait for, a new card or an answer, which a burst of refreshes would otherwise delay.
+    background: boolean('background').notNull().default(false),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
@@ -79,8 +83,9 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (table) => [
-    // The claim takes the oldest due rows: it walks the waiting ones alone in id order, never the rows sent.
-    index('outbox_pending_idx').on(table.id).where(sql`${table.status} = 'pending'`),
+    // The claim takes the oldest due rows, background ones last: it walks the waiting ones alone in that
+    // order, never the rows sent.
+    index('outbox_pending_idx').on(table.background, table.id).where(sql`${table.status} = 'pending'`),
     index('outbox_card_idx').on(table.officeId, table.cardKey, table.platform, table.id),
     // One waiting update per card and platform: a newer one replaces its message (createOutboxMessages).
     uniqueIndex('outbox_waiting_update_idx')

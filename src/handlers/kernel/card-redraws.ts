@@ -11,8 +11,8 @@ const REDRAWS_PER_ROUND = 200;
 /**
  * Redraws the cards changes asked for (`redraw` effects), up to one round’s worth, in one transaction: each
  * card is drawn once from the database as it now stands by the feature that owns its prefix, and its
- * updates are queued in the outbox as the asks are taken, so a crash leaves the asks to the next round.
- * Returns how many cards it took.
+ * updates are queued in the outbox, in the background, as the asks are taken, so a crash leaves the asks to
+ * the next round. Returns how many cards it took.
  */
 export async function redrawAskedCards(
   deps: Pick<DispatchDeps, 'db' | 'office' | 'logger' | 'platforms' | 'routeChannel'>,
@@ -31,7 +31,8 @@ export async function redrawAskedCards(
         return theirs.length > 0 ? drawer.redraw(theirs, ctx) : [];
       }),
     );
-    await queueEffects(deps, tx, effects.flat());
+    // Refreshes of cards already out: a new card or an answer someone waits for goes first.
+    await queueEffects(deps, tx, effects.flat(), { background: true });
     return cardKeys.length;
   });
 }

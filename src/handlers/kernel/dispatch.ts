@@ -159,14 +159,17 @@ async function runInput(
  * Writes effects to the outbox in the caller's transaction, one row per platform that should get them:
  * a channel post goes to every platform bound to that channel, an update to every platform that may hold
  * the card, a DM to the recipient's platform when it is on; a redraw is asked for once per card. Returns
- * how many rows and redraws it queued.
+ * how many rows and redraws it queued. `background` rows are sent after the messages people wait for.
  */
 export async function queueEffects(
   deps: Pick<DispatchDeps, 'office' | 'platforms' | 'routeChannel'>,
   tx: Db,
   effects: readonly Effect[],
+  options: { background?: boolean } = {},
 ): Promise<number> {
-  return writeEffects(deps, tx, await expandEffects(deps, tx, effects));
+  const expanded = await expandEffects(deps, tx, effects);
+  if (options.background) for (const row of expanded.rows) row.background = true;
+  return writeEffects(deps, tx, expanded);
 }
 
 /** Effects as the rows and redraw asks that queue them (`queueEffects`). */
