@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cardRedraws } from '../schema/index.ts';
 
@@ -8,9 +8,11 @@ import { cardRedraws } from '../schema/index.ts';
  */
 export async function askCardRedraws(db: Db, officeId: string, cardKeys: readonly string[]): Promise<void> {
   if (cardKeys.length === 0) return;
+  // The cards as one JSON parameter (both drivers send a string as it is): one statement of one shape
+  // however many there are, where drizzle built a many-row insert anew for each filing.
   await db
-    .insert(cardRedraws)
-    .values([...new Set(cardKeys)].map((cardKey) => ({ officeId, cardKey })))
+    .execute(sql`insert into card_redraws (office_id, card_key)
+    select ${officeId}, jsonb_array_elements_text(${JSON.stringify([...new Set(cardKeys)])}::text::jsonb)`)
     .execute();
 }
 
