@@ -1,6 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { fixedQuery } from '../fixed-query.ts';
 import { type OutboxKind, outbox, type StoredMessage, WAITING_UPDATE } from '../schema/index.ts';
 import type { MessageRef } from './message-refs.ts';
 
@@ -35,55 +34,29 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
     row.kind === 'update' && row.cardKey ? `${row.officeId} ${row.cardKey} ${row.platform}` : undefined;
   const lastOfCard = new Map(rows.map((row, index) => [updateKey(row) ?? index, index]));
   const kept = rows.filter((row, index) => lastOfCard.get(updateKey(row) ?? index) === index);
-  const [only] = kept;
-  if (kept.length === 1 && only) {
-    await insertOneOutboxMessage(db, {
-      ...only,
-      cardKey: only.cardKey ?? null,
-      message: JSON.stringify(only.message),
-      background: only.background ?? false,
-    });
-  } else if (kept.length > 1) {
-    await db
-      .insert(outbox)
-      .values(
-        kept.map((row) => ({ ...row, cardKey: row.cardKey ?? null, background: row.background ?? false })),
-      )
-      .onConflictDoUpdate(REPLACE_WAITING_UPDATE)
-      .execute();
-  }
-}
-
-const REPLACE_WAITING_UPDATE = {
-  target: [outbox.officeId, outbox.cardKey, outbox.platform],
-  targetWhere: WAITING_UPDATE,
+  if (kept.length === 0) return;
+  // All rows as one JSON parameter (both drivers send a string as it is): one statement of one shape
+  // however many rows, where drizzle built a many-row insert anew for each round of redraws.
+  const rowsJson = JSON.stringify(
+    kept.map((row) => ({
+      office_id: row.officeId,
+      platform: row.platform,
+      kind: row.kind,
+      target: row.target,
+      card_key: row.cardKey ?? null,
+      message: row.message,
+      background: row.background ?? false,
+    })),
+  );
   // A change someone waits for (a decision) keeps its place when a background redraw replaces its message.
-  set: { message: sql`excluded.message`, background: sql.raw('outbox.background and excluded.background') },
-};
-
-// Most changes queue one message (a filing's card): that statement is built once.
-const insertOneOutboxMessage = fixedQuery<
-  Omit<NewOutboxMessage, 'cardKey' | 'message' | 'background'> & {
-    cardKey: string | null;
-    message: string;
-    background: boolean;
-  },
-  unknown
->((db) =>
-  db
-    .insert(outbox)
-    .values({
-      officeId: sql.placeholder('officeId'),
-      platform: sql.placeholder('platform'),
-      kind: sql.placeholder('kind'),
-      target: sql.placeholder('target'),
-      cardKey: sql.placeholder('cardKey'),
-      // As text, read as jsonb by the server: both drivers send a string parameter as it is.
-      message: sql`${sql.placeholder('message')}::text::jsonb`,
-      background: sql.placeholder('background'),
-    })
-    .onConflictDoUpdate(REPLACE_WAITING_UPDATE),
-);
+  await db
+    .execute(sql`insert into outbox (office_id, platform, kind, target, card_key, message, background)
+      select * from jsonb_to_recordset(${rowsJson}::text::jsonb) as queued(office_id text, platform text,
+        kind text, target text, card_key text, message jsonb, background boolean)
+      on conflict (office_id, card_key, platform) where ${WAITING_UPDATE}
+      do update set message = excluded.message, background = outbox.background and excluded.background`)
+    .execute();
+}
 
 /**
  * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row,
