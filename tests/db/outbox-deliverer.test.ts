@@ -211,6 +211,22 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     ]);
   });
 
+  it('claims with bitmap scans off for its own transaction only, so the waiting rows are walked in claim order', async () => {
+    const bitmapScans = async (db: Db) => {
+      const rows = (await db.execute(sql`select current_setting('enable_bitmapscan') as value`)) as unknown as
+        | { value: string }[]
+        | { rows: { value: string }[] };
+      return (Array.isArray(rows) ? rows : rows.rows)[0]?.value;
+    };
+    await queue(card('C0APPROVALS', { cardKey: 'TO-1' }));
+    const inside = await database.db.transaction(async (tx) => {
+      const claimed = await claimDueOutboxMessages(tx, { now: clock, limit: 10, leaseMs: 1 });
+      return { claimed: claimed.length, bitmapScans: await bitmapScans(tx) };
+    });
+    expect(inside).toEqual({ claimed: 1, bitmapScans: 'off' });
+    expect(await bitmapScans(database.db)).toBe('on');
+  });
+
   it('sends new cards and direct messages before background refreshes queued earlier', async () => {
     const fake = createFakeSender();
     const { deliverer } = buildDeliverer(fake.sender, { batchSize: 1 });

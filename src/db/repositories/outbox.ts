@@ -60,7 +60,8 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
 
 /**
  * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row,
- * the oldest first and background ones after all others.
+ * the oldest first and background ones after all others. Runs in the caller's transaction (a planner
+ * setting is made for it).
  * A message waits while an earlier message about the same card is still pending, so an update never
  * overtakes the post it updates. A lease that runs out (a crashed replica) makes the row claimable again.
  * `M` is the message model the caller queues; the stored JSON is returned as it was written, unchecked.
@@ -91,18 +92,25 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
   const landed = (column: 'channel' | 'message_id') =>
     sql<string | null>`(select ${sql.raw(`ref.${column}`)} from message_refs ref
       where ref.office_id = outbox.office_id and ref.card_key = outbox.card_key and ref.platform = outbox.platform)`;
-  const claimed = await db
-    .update(outbox)
-    .set({
-      claimedUntil: new Date(options.now.getTime() + options.leaseMs),
-      attempts: sql`${outbox.attempts} + 1`,
-    })
-    .where(inArray(outbox.id, due))
-    .returning({
-      ...getTableColumns(outbox),
-      cardChannel: landed('channel'),
-      cardMessageId: landed('message_id'),
-    });
+  const [, claimed] = await Promise.all([
+    // The waiting rows are walked in claim order until the batch is full. Believing few rows wait, the
+    // planner would rather read every waiting row and sort them (3.3 ms against 0.3 ms with 650 waiting):
+    // the outbox churns faster than its statistics follow, and PGlite never gathers them.
+    db.execute(sql`set local enable_bitmapscan = off`).execute(),
+    db
+      .update(outbox)
+      .set({
+        claimedUntil: new Date(options.now.getTime() + options.leaseMs),
+        attempts: sql`${outbox.attempts} + 1`,
+      })
+      .where(inArray(outbox.id, due))
+      .returning({
+        ...getTableColumns(outbox),
+        cardChannel: landed('channel'),
+        cardMessageId: landed('message_id'),
+      })
+      .execute(),
+  ]);
   return claimed.map(({ cardChannel, cardMessageId, ...row }) => ({
     ...row,
     message: row.message as M,
