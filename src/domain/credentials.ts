@@ -88,6 +88,11 @@ export function listExpiring(credentials: readonly Credential[], day: IsoDay): C
     .sort((a, b) => a.expires.localeCompare(b.expires) || a.holderName.localeCompare(b.holderName));
 }
 
+/** Whether credentials can change who counts toward coverage: only when some role requires one. */
+export function credentialsAffectCoverage(office: Pick<OfficeConfig, 'credentials'>): boolean {
+  return office.credentials.kinds.some((kind) => kind.requiredFor.length > 0);
+}
+
 /**
  * Whether `member` may count toward `role` on `day`: not when a credential the role requires has lapsed. A
  * required credential never recorded does not block (frontdesk does not know it is missing, only that one

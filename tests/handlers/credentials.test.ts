@@ -193,6 +193,27 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
     expect((await schedulerAt(() => at('2026-12-01T10:01')).tick())['credential-reminders']).toBe('taken');
   });
 
+  it('counts a lapsed credential on a time-off card: no one else may cover the role that day', async ({
+    command,
+    run,
+    db,
+  }) => {
+    await command(DANA, 'add Ana Cruz bls 2026-12-10');
+    const cardLines = async (day: string) => {
+      const reference = findReference(
+        await run(MARCUS, { kind: 'command', command: 'timeoff', text: day }),
+        'TO',
+      );
+      const [card] = (await db.select().from(outbox).orderBy(outbox.id)).filter(
+        (row) => row.kind === 'post' && row.cardKey === reference,
+      );
+      return (card?.message as { lines?: string[] } | undefined)?.lines ?? [];
+    };
+    // Ana, the other medical assistant, is cleared through Dec 10 and not after.
+    expect(await cardLines('dec 10')).not.toContainEqual(expect.stringContaining('⚠️ Coverage'));
+    expect(await cardLines('dec 11')).toContain('⚠️ Coverage: Medical assistant: 0 of 1 needed on Fri Dec 11');
+  });
+
   it('tells of a lapse once, and keeps the holder out of coverage from the next day', async ({
     command,
     run,

@@ -6,6 +6,7 @@ import { findRolesBelowCoverage } from '../../src/domain/coverage.ts';
 import {
   type Credential,
   clearedBy,
+  credentialsAffectCoverage,
   findCredentialKind,
   findDueReminder,
   hasLapsed,
@@ -112,6 +113,13 @@ describe('credentials from office.yaml and /creds', () => {
 describe('coverage with lapsed credentials', () => {
   const lapsed = credential({ expires: '2026-11-20' });
   const anaLapsed = clearedBy([lapsed], office);
+
+  it('matters to coverage only where some role requires a credential', () => {
+    expect(credentialsAffectCoverage(office)).toBe(true);
+    const kinds = office.credentials.kinds.map((kind) => ({ ...kind, requiredFor: [] }));
+    expect(credentialsAffectCoverage({ credentials: { ...office.credentials, kinds } })).toBe(false);
+    expect(credentialsAffectCoverage({ credentials: { ...office.credentials, kinds: [] } })).toBe(false);
+  });
 
   it('keeps someone whose required credential lapsed out of the count, but not one never recorded', () => {
     expect(isCleared({ name: 'Ana Cruz' }, 'medical-assistant', TODAY, [lapsed], office)).toBe(false);
