@@ -2,7 +2,7 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listAbsencesBetween } from '../../db/repositories/absences.ts';
 import type { CallOutRow } from '../../db/repositories/call-outs.ts';
-import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
+import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts';
 import {
   type ClearedFor,
   type DigestAbsence,
@@ -16,7 +16,7 @@ import type { IsoDay } from '../../domain/dates.ts';
 export async function loadDayAbsences(db: Db, office: OfficeConfig, day: IsoDay) {
   const [{ absences, callOuts }, credentials] = await Promise.all([
     listAbsencesBetween(db, office, day, day),
-    loadCredentialsInForce(db, office),
+    loadCredentialsForCoverage(db, office),
   ]);
   const covering = callOuts.flatMap((row) =>
     (row.coverState === 'offered' || row.coverState === 'confirmed') && row.coverName ? [row.coverName] : [],

@@ -6,7 +6,7 @@ import { listAbsencesBetween } from '../../db/repositories/absences.ts';
 import { listAuditEntriesBetween } from '../../db/repositories/audit.ts';
 import { listCheckReadingsBetween } from '../../db/repositories/checks.ts';
 import { listComplaintsFiled } from '../../db/repositories/complaints.ts';
-import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
+import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts';
 import { listBookedRepMeetings } from '../../db/repositories/rep-meetings.ts';
 import { listSupplyRequestsApprovedBetween } from '../../db/repositories/supplies.ts';
 import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
@@ -36,7 +36,7 @@ export async function loadReportFigures(
     listAbsencesBetween(db, office, period.first, period.last),
     // Read apart from the absences, which drop the leave type: the report counts days by type (never by person).
     listTimeOffBetween(db, officeId, period.first, period.last, ['approved']),
-    loadCredentialsInForce(db, office),
+    loadCredentialsForCoverage(db, office),
     listSupplyRequestsApprovedBetween(db, officeId, from, to),
     listAuditEntriesBetween(db, { officeId, action: 'supplies.counted', from, to }),
     listComplaintsFiled(db, officeId, { from, to }),

@@ -1,5 +1,5 @@
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
-import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
+import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts';
 import {
   cancelTimeOffRequest,
   decideTimeOffRequest,
@@ -92,7 +92,7 @@ function decision<Values>(
         const [approved, callOuts, credentials] = await Promise.all([
           listTimeOffBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay, ['approved']),
           listActiveCallOutsBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay),
-          loadCredentialsInForce(ctx.db, ctx.office),
+          loadCredentialsForCoverage(ctx.db, ctx.office),
         ]);
         const { gaps } = findGapsIfApproved(ctx.office, decided, approved, callOuts, credentials);
         if (gaps.length > 0)

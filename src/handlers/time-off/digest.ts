@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { listAbsencesBetween } from '../../db/repositories/absences.ts';
-import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
+import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts';
 import { listPendingTimeOffRequests } from '../../db/repositories/time-off.ts';
 import { findNextWorkingDay } from '../../domain/calendar.ts';
 import { describeAbsenceSections } from '../../domain/coverage.ts';
@@ -17,7 +17,7 @@ export const timeOffDigest: FeatureDigest = {
     const nextWorkingDay = findNextWorkingDay(day, office);
     const [{ absences }, credentials] = await Promise.all([
       listAbsencesBetween(db, office, day, nextWorkingDay),
-      loadCredentialsInForce(db, office),
+      loadCredentialsForCoverage(db, office),
     ]);
     return describeAbsenceSections(day, absences, office, clearedBy(credentials, office));
   },

@@ -1,7 +1,7 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
-import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
+import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts';
 import {
   type DaySpan,
   listTimeOffBetween,
@@ -9,7 +9,6 @@ import {
   listTimeOffOnSpans,
   type TimeOffRow,
 } from '../../db/repositories/time-off.ts';
-import { credentialsAffectCoverage } from '../../domain/credentials.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -32,9 +31,7 @@ export async function readDaysFacts(
   const [requests, callOuts, credentials] = await Promise.all([
     listTimeOffOnSpans(db, office.office.id, spans),
     listActiveCallOutsBetween(db, office.office.id, days[0] ?? '', days.at(-1) ?? ''),
-    // A card uses credentials only to count coverage; read for each card, an empty table still cost
-    // 0.44 ms of PGlite's time.
-    credentialsAffectCoverage(office) ? loadCredentialsInForce(db, office) : [],
+    loadCredentialsForCoverage(db, office),
   ]);
   return { requests, callOuts, credentials };
 }
@@ -43,7 +40,7 @@ export async function readDaysFacts(
 export interface DaysFacts {
   requests: readonly TimeOffRow[];
   callOuts: Awaited<ReturnType<typeof listActiveCallOutsBetween>>;
-  credentials: Awaited<ReturnType<typeof loadCredentialsInForce>>;
+  credentials: Awaited<ReturnType<typeof loadCredentialsForCoverage>>;
 }
 
 /** A request's card from facts already read: `days` must span the request's days. */
