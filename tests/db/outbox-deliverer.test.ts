@@ -227,6 +227,26 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     expect(await bitmapScans(database.db)).toBe('on');
   });
 
+  it('stores hostile text exactly as typed, one row or many, as the JSON parameter carries it', async () => {
+    const hostile = [
+      `'); delete from outbox; --`,
+      '<!channel> <@U0DANA> *bold* `code`',
+      '=HYPERLINK("http://evil.example","x")',
+      'quote " backslash \\ tab \t line\u2028sep 🎉',
+      'x'.repeat(5_000),
+    ];
+    await queue(card('C0ONE', { message: { text: hostile[0] ?? '', lines: hostile } }));
+    await queue(
+      ...hostile.map((text, index) => card(`C0MANY${index}`, { message: { text, lines: [text] } })),
+    );
+
+    const rows = await readRows();
+    expect(rows.map((row) => row.message)).toEqual([
+      { text: hostile[0], lines: hostile },
+      ...hostile.map((text) => ({ text, lines: [text] })),
+    ]);
+  });
+
   it('sends new cards and direct messages before background refreshes queued earlier', async () => {
     const fake = createFakeSender();
     const { deliverer } = buildDeliverer(fake.sender, { batchSize: 1 });
