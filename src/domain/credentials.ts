@@ -151,10 +151,17 @@ export function clearedBy(
   credentials: readonly Credential[],
   office: Pick<OfficeConfig, 'credentials'>,
 ): ClearedFor {
-  // Asked for every person of a role on every day counted: each person's own credentials are found once.
+  // Asked for every person of a role on every day counted, so it allocates nothing per question: a person
+  // holding no credential on record is cleared (isCleared), and each person's own are found once.
+  if (credentials.length === 0) return () => true;
   const byHolder = new Map<string, Credential[]>();
   for (const credential of credentials) {
-    byHolder.set(credential.holderKey, [...(byHolder.get(credential.holderKey) ?? []), credential]);
+    const held = byHolder.get(credential.holderKey);
+    if (held) held.push(credential);
+    else byHolder.set(credential.holderKey, [credential]);
   }
-  return (member, role, day) => isCleared(member, role, day, byHolder.get(staffKey(member)) ?? [], office);
+  return (member, role, day) => {
+    const held = byHolder.get(staffKey(member));
+    return held === undefined || isCleared(member, role, day, held, office);
+  };
 }

@@ -207,9 +207,8 @@ export function findCoverageGaps(params: {
     if (names.length > 0) othersOff.push({ day, names });
     if (role === undefined || needed === 0) continue;
     // A part-timer counts toward coverage only on their own workdays.
-    const rostered = listScheduledOn(ofRole, day, office).filter((member) =>
-      cleared(member, role, day),
-    ).length;
+    let rostered = 0;
+    for (const member of listScheduledOn(ofRole, day, office)) if (cleared(member, role, day)) rostered += 1;
 
     // A person is off for a half if any of their approved requests covers it, so am + pm is a full day off.
     const onDutyByHalf = listHalvesOff(request, day).map((half) => {
