@@ -22,7 +22,6 @@ import { serveDownload } from './download-route.ts';
 import { sendJson } from './http-body.ts';
 import { createHttpStop } from './http-stop.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
-import { currentRequestOrigin, withRequestOrigin } from './request-origin.ts';
 import { createSandboxRoutes } from './sandbox/routes.ts';
 import { createSandboxSender } from './sandbox/sender.ts';
 import { createScheduler } from './scheduler.ts';
@@ -95,9 +94,9 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     platforms,
     routeChannel,
     onQueued: () => deliverer.wake(),
-    publicUrl: () => env.publicUrl ?? currentRequestOrigin(),
+    publicUrl: env.publicUrl,
   };
-  const dispatch: Dispatch = (actor, input) => dispatchInput(deps, actor, input, clock());
+  const dispatch: Dispatch = (actor, input, origin) => dispatchInput(deps, actor, input, clock(), origin);
   const scheduler = createScheduler({
     db: database.db,
     office,
@@ -170,7 +169,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
 
   const server: Server = createServer((request, response) => {
     httpStop.track(response);
-    withRequestOrigin(request, () => handle(request, response)).catch((error: unknown) => {
+    handle(request, response).catch((error: unknown) => {
       logger.error(
         // The calendar feed's and downloads' paths hold secrets: only the first segment is logged.
         {

@@ -13,6 +13,7 @@ import type { Input } from '../../handlers/kernel/input.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
+import { readRequestOrigin } from '../request-origin.ts';
 import { formToHtml, replyToHtml } from './render.ts';
 
 const VISITOR_ID = 'visitor';
@@ -134,8 +135,8 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
     return conversations;
   }
 
-  async function runInput(as: string, input: Input) {
-    return renderOutcome(await dispatch(actorFor(as), input));
+  async function runInput(as: string, input: Input, request: IncomingMessage) {
+    return renderOutcome(await dispatch(actorFor(as), input, readRequestOrigin(request)));
   }
 
   async function handleApi(path: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -166,7 +167,7 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
         return sendJson(response, 200, renderOutcome({ reply: describeEveryCommand(preface), effects: [] }));
       }
       const deliveryId = parsed.data.deliveryId ?? randomUUID();
-      return sendJson(response, 200, await runInput(parsed.data.as, { ...typed, deliveryId }));
+      return sendJson(response, 200, await runInput(parsed.data.as, { ...typed, deliveryId }, request));
     }
     if (path === '/sandbox/api/action') {
       const parsed = actionBodySchema.safeParse(body);
@@ -175,7 +176,11 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
       }
       const { as, actionId, value } = parsed.data;
       const deliveryId = parsed.data.deliveryId ?? randomUUID();
-      return sendJson(response, 200, await runInput(as, { kind: 'action', actionId, value, deliveryId }));
+      return sendJson(
+        response,
+        200,
+        await runInput(as, { kind: 'action', actionId, value, deliveryId }, request),
+      );
     }
     if (path === '/sandbox/api/form') {
       const parsed = formBodySchema.safeParse(body);
@@ -184,7 +189,7 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
       const { as, formId, values, metadata } = parsed.data;
       const deliveryId = parsed.data.deliveryId ?? randomUUID();
       const input: Input = { kind: 'form', formId, values, deliveryId, ...(metadata ? { metadata } : {}) };
-      return sendJson(response, 200, await runInput(as, input));
+      return sendJson(response, 200, await runInput(as, input, request));
     }
     sendJson(response, 404, { error: 'not found' });
   }

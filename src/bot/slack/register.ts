@@ -25,6 +25,7 @@ import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { Message, Outcome } from '../../handlers/kernel/message.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
+import { readRequestOrigin } from '../request-origin.ts';
 import { buildHomeView, formToModal, fromSlackActionId, replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
 import { uploadToDirectMessage } from './uploads.ts';
@@ -127,6 +128,11 @@ export function readModalValues(state: Record<string, Record<string, unknown>>):
 }
 
 /** Whether Bolt can read the body: form fields, or a JSON object (directly or in the `payload` field). */
+/** The request's address the HTTP receiver put in a listener's context; none in Socket Mode. */
+function originOf(context: Record<string, unknown>): string | undefined {
+  return typeof context.origin === 'string' ? context.origin : undefined;
+}
+
 function holdsReadablePayload(raw: string, contentType: string | undefined): boolean {
   try {
     const json =
@@ -183,6 +189,8 @@ export function createSlackApp(params: {
           logger: slackLogger,
           processBeforeResponse: false,
           unhandledRequestTimeoutMillis: 3_001,
+          // Reaches every listener as `context.origin` (originOf).
+          customPropertiesExtractor: (request) => ({ origin: readRequestOrigin(request) }),
           // Listener errors go to app.error; what reaches here is Bolt failing to read a payload (no view, no actions).
           processEventErrorHandler: async ({ response }) => {
             logger.warn('unreadable Slack payload refused');
@@ -230,14 +238,14 @@ export function createSlackApp(params: {
   });
 
   const commandPattern = new RegExp(`^/(${COMMAND_WORDS.join('|')})s?$`);
-  app.command(commandPattern, async ({ command, ack, respond, client }) => {
+  app.command(commandPattern, async ({ command, ack, respond, client, context }) => {
     const typed = parseTypedCommand(`${command.command} ${command.text ?? ''}`, COMMAND_WORDS);
     if (typed.kind !== 'command') {
       await ack({ response_type: 'ephemeral', ...replyToSlackMessage(describeEveryCommand()) });
       return;
     }
     const actor = resolvePerson(office, 'slack', command.user_id, command.user_name);
-    const pending = dispatch(actor, { ...typed, deliveryId: command.trigger_id });
+    const pending = dispatch(actor, { ...typed, deliveryId: command.trigger_id }, originOf(context));
     const early = await Promise.race([
       pending,
       new Promise<undefined>((resolve) => setTimeout(resolve, ACK_BUDGET_MS)),
@@ -264,7 +272,7 @@ export function createSlackApp(params: {
   });
 
   const actionPattern = new RegExp(`^(${ACTION_IDS.join('|')})(#\\d+)?$`);
-  app.action(actionPattern, async ({ ack, body, respond, client }) => {
+  app.action(actionPattern, async ({ ack, body, respond, client, context }) => {
     await ack();
     const parsed = blockActionSchema.safeParse(body);
     const action = parsed.success ? parsed.data.actions[0] : undefined;
@@ -278,12 +286,16 @@ export function createSlackApp(params: {
       return;
     }
     const actor = resolvePerson(office, 'slack', parsed.data.user.id, parsed.data.user.name);
-    const outcome = await dispatch(actor, {
-      kind: 'action',
-      actionId,
-      value: action.value ?? '',
-      deliveryId: `action:${parsed.data.user.id}:${action.action_ts}`,
-    });
+    const outcome = await dispatch(
+      actor,
+      {
+        kind: 'action',
+        actionId,
+        value: action.value ?? '',
+        deliveryId: `action:${parsed.data.user.id}:${action.action_ts}`,
+      },
+      originOf(context),
+    );
     await openForm(
       client,
       parsed.data.trigger_id,
@@ -306,7 +318,7 @@ export function createSlackApp(params: {
   });
 
   const formPattern = new RegExp(`^(${FORM_IDS.join('|')})$`);
-  app.view(formPattern, async ({ ack, body, client }) => {
+  app.view(formPattern, async ({ ack, body, client, context }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const formId = parsed.success ? parsed.data.view.callback_id : '';
     if (!parsed.success || !isFormId(formId)) {
@@ -319,13 +331,17 @@ export function createSlackApp(params: {
     const { view, user } = parsed.data;
     const meta = readPrivateMetadata(view.private_metadata);
     const actor = resolvePerson(office, 'slack', user.id, user.name);
-    const outcome = await dispatch(actor, {
-      kind: 'form',
-      formId,
-      values: readModalValues(view.state.values),
-      ...(meta.metadata !== undefined ? { metadata: meta.metadata } : {}),
-      deliveryId: `view:${view.id}`,
-    });
+    const outcome = await dispatch(
+      actor,
+      {
+        kind: 'form',
+        formId,
+        values: readModalValues(view.state.values),
+        ...(meta.metadata !== undefined ? { metadata: meta.metadata } : {}),
+        deliveryId: `view:${view.id}`,
+      },
+      originOf(context),
+    );
     if (outcome.formErrors && Object.keys(outcome.formErrors).length > 0) {
       await ack({ response_action: 'errors', errors: outcome.formErrors });
       return;
@@ -381,7 +397,7 @@ export function createSlackApp(params: {
   // `Add to follow-ups` on a message: the note form, with a link to the message (Slack's, or one asked for).
   app.shortcut(
     { type: 'message_action', callback_id: NOTE_ACTIONS.fromMessage },
-    async ({ ack, body, client }) => {
+    async ({ ack, body, client, context }) => {
       await ack();
       const parsed = messageShortcutSchema.safeParse(body);
       const link = parsed.success
@@ -396,12 +412,16 @@ export function createSlackApp(params: {
       }
       const { user, trigger_id: triggerId, channel } = parsed.data;
       const actor = resolvePerson(office, 'slack', user.id, user.name);
-      const outcome = await dispatch(actor, {
-        kind: 'action',
-        actionId: NOTE_ACTIONS.fromMessage,
-        value: link,
-        deliveryId: `shortcut:${triggerId}`,
-      });
+      const outcome = await dispatch(
+        actor,
+        {
+          kind: 'action',
+          actionId: NOTE_ACTIONS.fromMessage,
+          value: link,
+          deliveryId: `shortcut:${triggerId}`,
+        },
+        originOf(context),
+      );
       await openForm(client, triggerId, outcome, channel.id);
       if (outcome.reply) await answerPrivately(client, user.id, undefined, outcome.reply);
     },

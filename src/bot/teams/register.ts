@@ -27,10 +27,13 @@ import type { Input } from '../../handlers/kernel/input.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
+import { readRequestOrigin } from '../request-origin.ts';
 import { choiceInputId, formToAdaptiveCard } from './render.ts';
 import { classifyTeamsError, runProactiveTurn, toTeamsActivity } from './sender.ts';
 
 const MAX_ACTIVITY_BYTES = 256 * 1024;
+/** The turn state key of the address the activity was posted to (readRequestOrigin). */
+const ORIGIN = 'frontdesk.origin';
 const BIND_PATTERN = /^use this (?:channel|chat|conversation) for (approvals|huddle|complaints)$/i;
 const PRIVATE_NOTICE = 'I sent you a private message.';
 const NO_PRIVATE_CHAT_NOTICE =
@@ -321,7 +324,7 @@ export function createTeamsBot(params: {
         await answerPrivately(context, actor, [toTeamsActivity({ text: OUT_OF_DATE })]);
         return;
       }
-      const outcome = await dispatch(actor, input);
+      const outcome = await dispatch(actor, input, context.turnState.get(ORIGIN));
       const pressedOn = input.kind === 'action' ? activity.replyToId : undefined;
       await answerPrivately(context, actor, outcomeActivities(outcome, pressedOn));
       if (input.kind === 'form') await redrawSource(context, outcome, activity.value);
@@ -341,7 +344,11 @@ export function createTeamsBot(params: {
       await answerPrivately(context, actor, [toTeamsActivity(describeEveryCommand(preface))]);
       return;
     }
-    const outcome = await dispatch(actor, { ...typed, ...(deliveryId ? { deliveryId } : {}) });
+    const outcome = await dispatch(
+      actor,
+      { ...typed, ...(deliveryId ? { deliveryId } : {}) },
+      context.turnState.get(ORIGIN),
+    );
     await answerPrivately(context, actor, outcomeActivities(outcome));
   });
 
@@ -350,7 +357,7 @@ export function createTeamsBot(params: {
   });
 
   /** Runs a turn only for a served tenant; another tenant's activity is dropped before anything is stored. */
-  async function runTurn(context: TurnContext): Promise<void> {
+  async function runTurn(context: TurnContext, origin: string | undefined): Promise<void> {
     const named = tenantsOf(context.activity);
     if (tenants.size > 0 && (named.length === 0 || named.some((id) => !tenants.has(id)))) {
       logger.warn(
@@ -359,11 +366,13 @@ export function createTeamsBot(params: {
       );
       return;
     }
+    context.turnState.set(ORIGIN, origin);
     await app.run(context);
   }
 
   /** Handles POST /api/messages: Bot Framework authentication (unless emulating), then the turn. */
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const origin = readRequestOrigin(request);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(await readBody(request, MAX_ACTIVITY_BYTES)) as Record<string, unknown>;
@@ -388,7 +397,7 @@ export function createTeamsBot(params: {
         method: request.method ?? 'POST',
       },
       toBotResponse(response),
-      runTurn,
+      (context) => runTurn(context, origin),
     );
   }
 

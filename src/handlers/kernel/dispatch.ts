@@ -12,8 +12,12 @@ import type { Input } from './input.ts';
 import type { ChannelRole, Effect, Message, Outcome, Platform } from './message.ts';
 import type { Router } from './router.ts';
 
-/** Runs one input for one person, as every adapter calls it once the clock and deps are bound. */
-export type Dispatch = (actor: Person, input: Input) => Promise<Outcome>;
+/**
+ * Runs one input for one person, as every adapter calls it once the clock and deps are bound; `origin` is
+ * the address the request reached frontdesk at (`https://host`, from `readRequestOrigin`), named in answers
+ * when PUBLIC_URL is not set.
+ */
+export type Dispatch = (actor: Person, input: Input, origin?: string) => Promise<Outcome>;
 
 export interface ChannelRoute {
   platform: Platform;
@@ -31,8 +35,8 @@ export interface DispatchDeps {
   routeChannel(db: Db, role: ChannelRole): Promise<ChannelRoute[]>;
   /** called after a commit that queued messages, so the deliverer starts at once */
   onQueued?: () => void;
-  /** the address people reach frontdesk at, for answers that name it (the calendar feed) */
-  publicUrl?: () => string | undefined;
+  /** the address people reach frontdesk at (PUBLIC_URL), for answers that name it (the calendar feed) */
+  publicUrl?: string | undefined;
   /** ms until the person is answered whatever the database does (DISPATCH_DEADLINE_MS); tests shorten it */
   deadlineMs?: number;
 }
@@ -75,10 +79,11 @@ export async function dispatchInput(
   actor: Person,
   input: Input,
   now: DateTime,
+  origin?: string,
 ): Promise<Outcome> {
   return runWithDeadline(
     { ms: deps.deadlineMs ?? DISPATCH_DEADLINE_MS, logger: deps.logger, input: input.kind },
-    (deadline) => runInput(deps, actor, input, now, deadline),
+    (deadline) => runInput(deps, actor, input, now, deadline, deps.publicUrl ?? origin),
   );
 }
 
@@ -88,6 +93,7 @@ async function runInput(
   input: Input,
   now: DateTime,
   deadline: Deadline,
+  publicUrl: string | undefined,
 ): Promise<Outcome> {
   let queued = 0;
   const delivery = input.deliveryId
@@ -103,7 +109,7 @@ async function runInput(
         db: tx,
         actor,
         logger: deps.logger,
-        publicUrl: deps.publicUrl?.(),
+        publicUrl,
       });
       if (hasFormErrors(result)) throw new FormRefused(result);
       // Slack takes files as uploads into the person's direct messages; elsewhere they become links.
@@ -114,7 +120,7 @@ async function runInput(
               officeId: deps.office.office.id,
               actor,
               now,
-              baseUrl: deps.publicUrl?.(),
+              baseUrl: publicUrl,
             });
       const effects = await expandEffects(deps, tx, answered.effects);
       // The effects, the delivery's claim with its answer, and COMMIT go out together: a retried delivery's
