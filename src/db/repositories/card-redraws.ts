@@ -1,19 +1,23 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cardRedraws } from '../schema/index.ts';
+import { writeTogether } from '../write-together.ts';
 
 /**
  * Asks for these cards to be redrawn once the caller's transaction commits (the statement is issued at once);
  * it never waits for a redraw.
  */
 export async function askCardRedraws(db: Db, officeId: string, cardKeys: readonly string[]): Promise<void> {
-  if (cardKeys.length === 0) return;
+  await writeTogether(db, [askCardRedrawsStatement(officeId, cardKeys)]);
+}
+
+/** The statement of `askCardRedraws`, to be written alone or with others; undefined when no card is named. */
+export function askCardRedrawsStatement(officeId: string, cardKeys: readonly string[]): SQL | undefined {
+  if (cardKeys.length === 0) return undefined;
   // The cards as one JSON parameter (both drivers send a string as it is): one statement of one shape
   // however many there are, where drizzle built a many-row insert anew for each filing.
-  await db
-    .execute(sql`insert into card_redraws (office_id, card_key)
-    select ${officeId}, jsonb_array_elements_text(${JSON.stringify([...new Set(cardKeys)])}::text::jsonb)`)
-    .execute();
+  return sql`insert into card_redraws (office_id, card_key)
+    select ${officeId}, jsonb_array_elements_text(${JSON.stringify([...new Set(cardKeys)])}::text::jsonb)`;
 }
 
 /**

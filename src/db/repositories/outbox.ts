@@ -1,6 +1,7 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { type OutboxKind, outbox, type StoredMessage, WAITING_UPDATE } from '../schema/index.ts';
+import { writeTogether } from '../write-together.ts';
 import type { MessageRef } from './message-refs.ts';
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -27,6 +28,14 @@ export interface NewOutboxMessage {
 
 /** Queues messages in the caller's transaction (the statement is issued at once): they are sent only if it commits. */
 export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Promise<void> {
+  await writeTogether(db, [queueOutboxStatement(rows)]);
+}
+
+/**
+ * The statement that queues `rows` (`createOutboxMessages`), to be written alone or with others
+ * (`writeTogether`); undefined when there is nothing to queue.
+ */
+export function queueOutboxStatement(rows: NewOutboxMessage[]): SQL | undefined {
   // An update draws the whole card as it stands, so of the updates of one card on one platform that wait
   // unsent only the last one matters: a burst of changes to a card costs the platform one call. Rows keep
   // their order (an update queued before a DM is sent before it); only rows of other kinds never conflict.
@@ -34,7 +43,7 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
     row.kind === 'update' && row.cardKey ? `${row.officeId} ${row.cardKey} ${row.platform}` : undefined;
   const lastOfCard = new Map(rows.map((row, index) => [updateKey(row) ?? index, index]));
   const kept = rows.filter((row, index) => lastOfCard.get(updateKey(row) ?? index) === index);
-  if (kept.length === 0) return;
+  if (kept.length === 0) return undefined;
   // All rows as one JSON parameter (both drivers send a string as it is): one statement of one shape
   // however many rows, where drizzle built a many-row insert anew for each round of redraws.
   const rowsJson = JSON.stringify(
@@ -49,13 +58,11 @@ export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Pr
     })),
   );
   // A change someone waits for (a decision) keeps its place when a background redraw replaces its message.
-  await db
-    .execute(sql`insert into outbox (office_id, platform, kind, target, card_key, message, background)
+  return sql`insert into outbox (office_id, platform, kind, target, card_key, message, background)
       select * from jsonb_to_recordset(${rowsJson}::text::jsonb) as queued(office_id text, platform text,
         kind text, target text, card_key text, message jsonb, background boolean)
       on conflict (office_id, card_key, platform) where ${WAITING_UPDATE}
-      do update set message = excluded.message, background = outbox.background and excluded.background`)
-    .execute();
+      do update set message = excluded.message, background = outbox.background and excluded.background`;
 }
 
 /**

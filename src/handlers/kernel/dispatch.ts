@@ -2,9 +2,10 @@ import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import { askCardRedraws } from '../../db/repositories/card-redraws.ts';
-import { claimDelivery, findDeliveryReply } from '../../db/repositories/deliveries.ts';
-import { createOutboxMessages, type NewOutboxMessage } from '../../db/repositories/outbox.ts';
+import { askCardRedrawsStatement } from '../../db/repositories/card-redraws.ts';
+import { claimDeliveryStatement, findDeliveryReply } from '../../db/repositories/deliveries.ts';
+import { type NewOutboxMessage, queueOutboxStatement } from '../../db/repositories/outbox.ts';
+import { writeTogether } from '../../db/write-together.ts';
 import type { Person } from '../../domain/people.ts';
 import { type Deadline, DISPATCH_DEADLINE_MS, runWithDeadline } from './deadline.ts';
 import { offerDownloads } from './downloads.ts';
@@ -125,17 +126,17 @@ async function runInput(
       const effects = await expandEffects(deps, tx, answered.effects);
       // The effects, the delivery's claim with its answer, and COMMIT go out together: a retried delivery's
       // claim fails on the first one's key, and the server then rolls back everything it did.
-      const written = Promise.all([
-        writeEffects(deps, tx, effects),
+      const written = writeTogether(tx, [
+        ...effectStatements(deps, effects),
         delivery &&
-          claimDelivery(
-            tx,
+          claimDeliveryStatement(
             delivery,
             answered.confidentialReply || answered.attachments ? ALREADY_ANSWERED : (answered.reply ?? null),
           ),
       ]);
       commit();
-      [queued] = await written;
+      await written;
+      queued = effects.rows.length + effects.redraws.length;
       return answered;
     });
     if (queued > 0) deps.onQueued?.();
@@ -184,16 +185,19 @@ interface ExpandedEffects {
   redraws: string[];
 }
 
-/** Issues the statements that queue expanded effects at once, so a COMMIT sent next goes out behind them. */
-function writeEffects(
+/** Issues the statement that queues expanded effects at once, so a COMMIT sent next goes out behind it. */
+async function writeEffects(
   deps: Pick<DispatchDeps, 'office'>,
   tx: Db,
-  { rows, redraws }: ExpandedEffects,
+  effects: ExpandedEffects,
 ): Promise<number> {
-  return Promise.all([
-    createOutboxMessages(tx, rows),
-    askCardRedraws(tx, deps.office.office.id, redraws),
-  ]).then(() => rows.length + redraws.length);
+  await writeTogether(tx, effectStatements(deps, effects));
+  return effects.rows.length + effects.redraws.length;
+}
+
+/** What queues expanded effects: their outbox rows and their redraw asks. */
+function effectStatements(deps: Pick<DispatchDeps, 'office'>, { rows, redraws }: ExpandedEffects) {
+  return [queueOutboxStatement(rows), askCardRedrawsStatement(deps.office.office.id, redraws)];
 }
 
 async function expandEffects(
