@@ -2,7 +2,11 @@ import { eq, type Logger, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Db, transactionPlannedForValues } from '../../src/db/client.ts';
-import { listActiveTimeOffOf, listTimeOffOnSpans } from '../../src/db/repositories/time-off.ts';
+import {
+  listActiveTimeOffOf,
+  listTimeOffOfPersonAndOnSpans,
+  listTimeOffOnSpans,
+} from '../../src/db/repositories/time-off.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
@@ -64,8 +68,50 @@ describe.each(databaseTargets().filter((target) => target.name === 'postgres'))(
       );
       expect(plan).toMatch(/Index Cond: \(\(office_id = \$1\) AND \(requester_key = \$2\)/);
     });
+
+    it('reads a filing’s requests (the person’s, and everyone’s on its days) each branch as alone', async () => {
+      const plan = await genericPlanOf((db) =>
+        listTimeOffOfPersonAndOnSpans(db, 'main', 'staff:person-7', '2026-01-01', '2027-12-31', [
+          { first: '2027-03-03', last: '2027-03-03' },
+        ]),
+      );
+      expect(plan).toMatch(/Index Cond: \(\(office_id = \$1\) AND \(requester_key = \$2\)/);
+      expect(plan).toContain('time_off_requests_days_idx');
+      expect(plan).not.toMatch(/Seq Scan/);
+    });
   },
 );
+
+describe.each(databaseTargets())('a filing’s requests read in one statement on $name', (target) => {
+  const database = openForSuite(target);
+
+  it('gives the person’s requests and everyone’s on the days apart, as the two reads alone give them', async () => {
+    await database.db.execute(sql`insert into time_off_requests (office_id, requester_key, requester_name,
+        requester_platform, requester_user_id, start_day, end_day, part, type, working_days, status)
+      values ('both', 'staff:sam-lee', 'Sam', 'slack', 'U0SAM', '2026-12-09', '2026-12-09', 'full', 'vacation', 1, 'pending'),
+        ('both', 'staff:sam-lee', 'Sam', 'slack', 'U0SAM', '2026-12-02', '2026-12-02', 'am', 'vacation', 0.5, 'approved'),
+        ('both', 'staff:sam-lee', 'Sam', 'slack', 'U0SAM', '2026-12-03', '2026-12-03', 'full', 'vacation', 1, 'denied'),
+        ('both', 'staff:ana-cruz', 'Ana', 'slack', 'U0ANA', '2026-12-08', '2026-12-10', 'full', 'sick', 3, 'pending'),
+        ('both', 'staff:ana-cruz', 'Ana', 'slack', 'U0ANA', '2026-12-21', '2026-12-21', 'full', 'sick', 1, 'approved'),
+        ('elsewhere', 'staff:sam-lee', 'Sam', 'slack', 'U0SAM', '2026-12-09', '2026-12-09', 'full', 'vacation', 1, 'pending')`);
+    const spans = [{ first: '2026-12-09', last: '2026-12-09' }];
+    const both = await listTimeOffOfPersonAndOnSpans(
+      database.db,
+      'both',
+      'staff:sam-lee',
+      '2026-01-01',
+      '2026-12-31',
+      spans,
+    );
+    expect(both.ofPerson).toEqual(
+      await listActiveTimeOffOf(database.db, 'both', ['staff:sam-lee'], '2026-01-01', '2026-12-31'),
+    );
+    expect(both.onSpans).toEqual(await listTimeOffOnSpans(database.db, 'both', spans));
+    expect(both.ofPerson.map((row) => row.startDay)).toEqual(['2026-12-02', '2026-12-09']);
+    expect(both.onSpans.map((row) => row.requesterKey)).toEqual(['staff:ana-cruz', 'staff:sam-lee']);
+    expect(Object.keys(both.onSpans[0] ?? {})).not.toContain('read');
+  });
+});
 
 describe.each(databaseTargets())('transactionPlannedForValues on $name', (target) => {
   const database = openForSuite(target);

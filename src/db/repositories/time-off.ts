@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { TimeOffStatus } from '../../domain/time-off.ts';
 import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
@@ -125,33 +125,31 @@ export async function listActiveTimeOffOf(
 // Later than any day a request can have: "no last day" in a query that always has one.
 const LAST_DAY = '9999-12-31';
 
+/** Active requests of `requesterIs` ending on or after the `fromDay` placeholder and starting by `toDay`. */
+function activeOf(requesterIs: SQL) {
+  return and(
+    eq(timeOffRequests.officeId, sql.placeholder('officeId')),
+    requesterIs,
+    gte(timeOffRequests.endDay, sql.placeholder('fromDay')),
+    inArray(timeOffRequests.status, ACTIVE),
+    lte(timeOffRequests.startDay, sql.placeholder('toDay')),
+  );
+}
+
 function buildActiveTimeOffOf(requesterIs: SQL) {
   return fixedQuery<
     { officeId: string; requesterKey: string; requesterKeys: string[]; fromDay: string; toDay: string },
     TimeOffRow[]
   >((db) =>
-    db
-      .select()
-      .from(timeOffRequests)
-      .where(
-        and(
-          eq(timeOffRequests.officeId, sql.placeholder('officeId')),
-          requesterIs,
-          gte(timeOffRequests.endDay, sql.placeholder('fromDay')),
-          inArray(timeOffRequests.status, ACTIVE),
-          lte(timeOffRequests.startDay, sql.placeholder('toDay')),
-        ),
-      )
-      .orderBy(asc(timeOffRequests.startDay)),
+    db.select().from(timeOffRequests).where(activeOf(requesterIs)).orderBy(asc(timeOffRequests.startDay)),
   );
 }
 
 // One person, as every filing reads them. The server plans a prepared statement once for all values, and
 // for "any of an array" that plan may leave the person out of the index condition and walk every request of
 // the office still to come (seen under load on a new database); a plain equality always narrows the index.
-const selectActiveTimeOffOfOne = buildActiveTimeOffOf(
-  sql`${timeOffRequests.requesterKey} = ${sql.placeholder('requesterKey')}`,
-);
+const ONE_REQUESTER = sql`${timeOffRequests.requesterKey} = ${sql.placeholder('requesterKey')}`;
+const selectActiveTimeOffOfOne = buildActiveTimeOffOf(ONE_REQUESTER);
 const selectActiveTimeOffOf = buildActiveTimeOffOf(
   sql`${timeOffRequests.requesterKey} = any(${sql.placeholder('requesterKeys')})`,
 );
@@ -180,13 +178,20 @@ export async function listTimeOffOnSpans(
   spans: readonly DaySpan[],
   statuses: TimeOffStatus[] = ACTIVE,
 ): Promise<TimeOffRow[]> {
-  // No day lies in a span that ends before it starts, and PostgreSQL refuses to build such a range.
-  const ranges = spans
-    .filter((span) => span.first <= span.last)
-    .map((span) => `[${span.first},${span.last}]`);
-  if (ranges.length === 0) return [];
-  return selectTimeOffOnDays(db, { officeId, statuses, days: `{${ranges.join(',')}}` });
+  const days = toMultirange(spans);
+  if (!days) return [];
+  return selectTimeOffOnDays(db, { officeId, statuses, days });
 }
+
+const ON_DAYS = and(
+  // Compared in the "C" collation (the same equality), so no index on office_id can serve it: the plan
+  // the server keeps for this statement, made before it knows that an office's requests are nearly all
+  // the table's, would otherwise walk every request of the office, alone or beside the range index.
+  sql`${timeOffRequests.officeId} = ${sql.placeholder('officeId')} collate "C"`,
+  sql`${timeOffRequests.status} = any(${sql.placeholder('statuses')})`,
+  // The form time_off_requests_days_idx is built on, so the range index answers it, one span or many.
+  sql`daterange(${timeOffRequests.startDay}, ${timeOffRequests.endDay}, '[]') && ${sql.placeholder('days')}::datemultirange`,
+);
 
 const selectTimeOffOnDays = fixedQuery<
   { officeId: string; statuses: TimeOffStatus[]; days: string },
@@ -195,19 +200,72 @@ const selectTimeOffOnDays = fixedQuery<
   db
     .select()
     .from(timeOffRequests)
-    .where(
-      and(
-        // Compared in the "C" collation (the same equality), so no index on office_id can serve it: the plan
-        // the server keeps for this statement, made before it knows that an office's requests are nearly all
-        // the table's, would otherwise walk every request of the office, alone or beside the range index.
-        sql`${timeOffRequests.officeId} = ${sql.placeholder('officeId')} collate "C"`,
-        sql`${timeOffRequests.status} = any(${sql.placeholder('statuses')})`,
-        // The form time_off_requests_days_idx is built on, so the range index answers it, one span or many.
-        sql`daterange(${timeOffRequests.startDay}, ${timeOffRequests.endDay}, '[]') && ${sql.placeholder('days')}::datemultirange`,
-      ),
-    )
+    .where(ON_DAYS)
     .orderBy(asc(timeOffRequests.startDay), asc(timeOffRequests.number)),
 );
+
+/** `{[2026-12-07,2026-12-08]}`: spans as the multirange the days index answers; undefined when none holds a day. */
+function toMultirange(spans: readonly DaySpan[]): string | undefined {
+  // No day lies in a span that ends before it starts, and PostgreSQL refuses to build such a range.
+  const ranges = spans
+    .filter((span) => span.first <= span.last)
+    .map((span) => `[${span.first},${span.last}]`);
+  return ranges.length === 0 ? undefined : `{${ranges.join(',')}}`;
+}
+
+/**
+ * What a filing reads of requests, in one statement: one person's active requests from `fromDay` to
+ * `toDay` (`listActiveTimeOffOf`), and everyone's active ones on `spans` (`listTimeOffOnSpans`), each
+ * earliest first. A request of the person on those days is in both.
+ */
+export async function listTimeOffOfPersonAndOnSpans(
+  db: Db,
+  officeId: string,
+  requesterKey: string,
+  fromDay: string,
+  toDay: string,
+  spans: readonly DaySpan[],
+): Promise<{ ofPerson: TimeOffRow[]; onSpans: TimeOffRow[] }> {
+  const days = toMultirange(spans);
+  if (!days)
+    return { ofPerson: await listActiveTimeOffOf(db, officeId, [requesterKey], fromDay, toDay), onSpans: [] };
+  const rows = await selectOfPersonAndOnDays(db, {
+    officeId,
+    requesterKey,
+    fromDay,
+    toDay,
+    statuses: ACTIVE,
+    days,
+  });
+  const ofPerson: TimeOffRow[] = [];
+  const onSpans: TimeOffRow[] = [];
+  for (const { read, ...row } of rows) (read === 'person' ? ofPerson : onSpans).push(row);
+  return { ofPerson, onSpans };
+}
+
+// Each branch is planned as its statement alone is (the indexes above); the tag says which one a row is of.
+const selectOfPersonAndOnDays = fixedQuery<
+  {
+    officeId: string;
+    requesterKey: string;
+    fromDay: string;
+    toDay: string;
+    statuses: TimeOffStatus[];
+    days: string;
+  },
+  (TimeOffRow & { read: 'person' | 'days' })[]
+>((db) => {
+  const tagged = (read: 'person' | 'days') => ({
+    ...getTableColumns(timeOffRequests),
+    read: sql<typeof read>`${sql.raw(`'${read}'`)}`.as('read'),
+  });
+  return db
+    .select(tagged('person'))
+    .from(timeOffRequests)
+    .where(activeOf(ONE_REQUESTER))
+    .unionAll(db.select(tagged('days')).from(timeOffRequests).where(ON_DAYS))
+    .orderBy(sql`"read"`, asc(timeOffRequests.startDay), asc(timeOffRequests.number));
+});
 
 /**
  * Decides a request in one conditional statement: it changes only while the request is still pending,

@@ -63,6 +63,19 @@ export async function loadLeaveFactsOf(
     listActiveTimeOffOf(db, office.office.id, people, `${fromYear}-01-01`, `${toYear}-12-31`),
     listLeaveRecords(db, office.office.id, people, fromYear, toYear),
   ]);
+  return assembleLeaveFacts(office, asks, requests, records);
+}
+
+/**
+ * The leave facts of `asks` from what was read for all of them: their active requests and their leave
+ * records over every year asked.
+ */
+export function assembleLeaveFacts(
+  office: OfficeConfig,
+  asks: readonly LeaveFactsAsk[],
+  requests: readonly TimeOffRow[],
+  records: Awaited<ReturnType<typeof listLeaveRecords>>,
+): LeaveFacts[] {
   return asks.map(({ personKey, fromYear, toYear }) => {
     const first = `${fromYear}-01-01`;
     const last = `${toYear}-12-31`;

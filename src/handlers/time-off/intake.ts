@@ -33,10 +33,10 @@ import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
 import type { Form, Outcome } from '../kernel/message.ts';
-import { computeRequestAllowance, loadLeaveFacts, projectTo } from './balances.ts';
+import { computeRequestAllowance, projectTo } from './balances.ts';
 import { describeTimeOffDays, describeWorkingDays, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_FORMS } from './ids.ts';
-import { askRedraws, drawTimeOffCard, readDaysFacts } from './loaders.ts';
+import { askRedraws, drawTimeOffCard, readFilingFacts } from './loaders.ts';
 
 export const MAX_REASON = 500;
 // Other words people write for the built-in types.
@@ -102,10 +102,9 @@ async function fileTimeOff(
   const toYear = Number(draft.end.slice(0, 4));
   // One round trip: the lock goes first, so the reads behind it see every filing of this person that
   // committed while it waited; the days' facts for the card come with them.
-  const [, leave, onThoseDays] = await Promise.all([
+  const [, { leave, days: onThoseDays }] = await Promise.all([
     lockTimeOffOfPerson(db, officeId, actor.key),
-    loadLeaveFacts(db, office, actor.key, fromYear, toYear),
-    readDaysFacts(db, office, [{ first: draft.start, last: draft.end }]),
+    readFilingFacts(db, office, actor.key, { fromYear, toYear }, { first: draft.start, last: draft.end }),
   ]);
   const existing = leave.rows;
   const bank = findLeaveBank(draft.type, office);

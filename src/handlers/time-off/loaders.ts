@@ -2,10 +2,12 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
 import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts';
+import { listLeaveRecords } from '../../db/repositories/leave.ts';
 import {
   type DaySpan,
   listTimeOffBetween,
   listTimeOffByNumbers,
+  listTimeOffOfPersonAndOnSpans,
   listTimeOffOnSpans,
   type TimeOffRow,
 } from '../../db/repositories/time-off.ts';
@@ -14,7 +16,7 @@ import { formatReference, parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { JobContext } from '../kernel/jobs.ts';
 import type { Effect, Message } from '../kernel/message.ts';
-import { type LeaveFacts, loadLeaveFactsOf } from './balances.ts';
+import { assembleLeaveFacts, type LeaveFacts, loadLeaveFactsOf } from './balances.ts';
 import { buildTimeOffCard } from './card.ts';
 
 /**
@@ -34,6 +36,31 @@ export async function readDaysFacts(
     loadCredentialsForCoverage(db, office),
   ]);
   return { requests, callOuts, credentials };
+}
+
+/**
+ * What a filing reads besides its lock, sent together: the person's leave facts for `fromYear`…`toYear`
+ * (`loadLeaveFacts`) and the facts of `span` for its card (`readDaysFacts`), with the person's requests
+ * and everyone's on those days in one statement.
+ */
+export async function readFilingFacts(
+  db: Db,
+  office: OfficeConfig,
+  personKey: string,
+  years: { fromYear: number; toYear: number },
+  span: DaySpan,
+): Promise<{ leave: LeaveFacts; days: DaysFacts }> {
+  const { fromYear, toYear } = years;
+  const officeId = office.office.id;
+  const [requests, records, callOuts, credentials] = await Promise.all([
+    listTimeOffOfPersonAndOnSpans(db, officeId, personKey, `${fromYear}-01-01`, `${toYear}-12-31`, [span]),
+    listLeaveRecords(db, officeId, [personKey], fromYear, toYear),
+    listActiveCallOutsBetween(db, officeId, span.first, span.last),
+    loadCredentialsForCoverage(db, office),
+  ]);
+  const [leave] = assembleLeaveFacts(office, [{ personKey, ...years }], requests.ofPerson, records);
+  if (!leave) throw new Error('leave facts not assembled');
+  return { leave, days: { requests: requests.onSpans, callOuts, credentials } };
 }
 
 /** Everyone's requests, call-outs and credentials on a span of days (`readDaysFacts`). */
