@@ -12,6 +12,7 @@ import { ensureInstallId, getInstallId } from '../../src/db/repositories/install
 import { cancelRepMeeting, createRepMeeting } from '../../src/db/repositories/rep-meetings.ts';
 import { createTimeOffRequest, decideTimeOffRequest } from '../../src/db/repositories/time-off.ts';
 import { calendarFeeds, repMeetings, timeOffRequests } from '../../src/db/schema/index.ts';
+import { resolvePerson } from '../../src/domain/people.ts';
 import { ensureCalendarToken, readInstallId } from '../../src/handlers/rep-meetings/calendar.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
@@ -21,6 +22,7 @@ const base = buildOfficeConfig();
 const zone = base.office.timezone;
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone }); // Wed
 const CONFIG_TOKEN = 'office-config-calendar-token-0123456789';
+const ANA = resolvePerson(base, 'slack', 'U0ANA');
 
 async function startWith(office: OfficeConfig, database: Database, logger: RecordingLogger) {
   return startFrontdesk({
@@ -61,21 +63,25 @@ async function addApprovedTimeOff(
   endDay: string,
   type: 'sick' | 'vacation',
 ) {
-  const row = await createTimeOffRequest(database.db, {
-    officeId: base.office.id,
-    requesterKey: 'staff:ana-cruz',
-    requesterName: 'Ana Cruz',
-    requesterRole: 'medical-assistant',
-    requesterPlatform: 'slack',
-    requesterUserId: 'U0ANA',
-    startDay,
-    endDay,
-    part: 'full',
-    type,
-    reason: 'private reason',
-    workingDays: 1,
-    createdAt: NOW.toJSDate(),
-  });
+  const row = await createTimeOffRequest(
+    database.db,
+    {
+      officeId: base.office.id,
+      requesterKey: 'staff:ana-cruz',
+      requesterName: 'Ana Cruz',
+      requesterRole: 'medical-assistant',
+      requesterPlatform: 'slack',
+      requesterUserId: 'U0ANA',
+      startDay,
+      endDay,
+      part: 'full',
+      type,
+      reason: 'private reason',
+      workingDays: 1,
+      createdAt: NOW.toJSDate(),
+    },
+    { actor: ANA, detail: {} },
+  );
   await decideTimeOffRequest(database.db, {
     id: row.id,
     status: 'approved',

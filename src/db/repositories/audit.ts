@@ -4,74 +4,74 @@ import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
 import { auditLog } from '../schema/index.ts';
 
-/** Records who did what to which entity; `detail` must never hold complaint text or patient details. */
-export async function createAuditEntry(
-  db: Db,
-  entry: {
-    officeId: string;
-    actor: Person;
-    action: string;
-    /** the reference it acted on; SQL when the reference is drawn by a statement sent just before */
-    entity: string | SQL;
-    detail?: Record<string, unknown>;
-    /** when it happened, as the handler's clock read it; the database's clock otherwise */
-    at?: Date;
-  },
-): Promise<void> {
-  const insert = typeof entry.entity === 'string' ? insertNamedEntry : insertEntryDrawnBy(entry.entity);
-  await insert(db, {
+/** One audit entry: who did what to which entity; `detail` must never hold complaint text or patient details. */
+export interface AuditEntry {
+  officeId: string;
+  actor: Person;
+  action: string;
+  /** the reference it acted on */
+  entity: string;
+  detail?: Record<string, unknown>;
+  /** when it happened, as the handler's clock read it; the database's clock otherwise */
+  at?: Date;
+}
+
+/** Records who did what to which entity. */
+export async function createAuditEntry(db: Db, entry: AuditEntry): Promise<void> {
+  await insertEntry(db, { ...toAuditValues(entry), entity: entry.entity });
+}
+
+/** An entry's values, but its entity, for the placeholders of `auditInsertFrom`. */
+export function toAuditValues(entry: Omit<AuditEntry, 'entity'>): AuditValues {
+  return {
     officeId: entry.officeId,
     actor: entry.actor.key,
     actorName: entry.actor.name,
     platform: entry.actor.platform,
     action: entry.action,
-    entity: typeof entry.entity === 'string' ? entry.entity : null,
     detail: JSON.stringify(entry.detail ?? {}),
     at: entry.at?.toISOString() ?? null,
-  });
+  };
 }
 
-interface AuditValues extends Record<string, unknown> {
+/** The placeholders of an audit insert, filled from `toAuditValues`. */
+export interface AuditValues extends Record<string, unknown> {
   officeId: string;
   actor: string;
   actorName: string;
   platform: string;
   action: string;
-  entity: string | null;
   /** JSON text */
   detail: string;
   /** ISO timestamp, or null for the database's clock */
   at: string | null;
 }
 
-function buildAuditInsert(entity: SQL) {
-  return fixedQuery<AuditValues, unknown>((db) =>
-    db.insert(auditLog).values({
-      officeId: sql.placeholder('officeId'),
-      actor: sql.placeholder('actor'),
-      actorName: sql.placeholder('actorName'),
-      platform: sql.placeholder('platform'),
-      action: sql.placeholder('action'),
-      entity,
-      // As text, read as jsonb by the server: both drivers send a string parameter as it is.
-      detail: sql`${sql.placeholder('detail')}::text::jsonb`,
-      at: sql`coalesce(${sql.placeholder('at')}::timestamptz, now())`,
-    }),
-  );
+/**
+ * The audit insert of an entry whose entity a statement draws, as a WITH clause of that statement: `entity`
+ * reads `source`, the clause that draws it. So a row and the audit entry naming it are written at once.
+ */
+export function auditInsertFrom(entity: SQL, source: SQL): SQL {
+  return sql`insert into audit_log (office_id, actor, actor_name, platform, action, entity, detail, at)
+    select ${sql.placeholder('officeId')}, ${sql.placeholder('actor')}, ${sql.placeholder('actorName')},
+      ${sql.placeholder('platform')}, ${sql.placeholder('action')}, ${entity},
+      ${sql.placeholder('detail')}::text::jsonb, coalesce(${sql.placeholder('at')}::timestamptz, now())
+    from ${source} returning id`;
 }
 
-const insertNamedEntry = buildAuditInsert(sql`${sql.placeholder('entity')}::text`);
-// The SQL entities callers pass are constants (`LAST_TIME_OFF_REFERENCE`): each gets its statement once.
-const insertsDrawnBy = new WeakMap<SQL, ReturnType<typeof buildAuditInsert>>();
-
-function insertEntryDrawnBy(entity: SQL): ReturnType<typeof buildAuditInsert> {
-  let insert = insertsDrawnBy.get(entity);
-  if (!insert) {
-    insert = buildAuditInsert(entity);
-    insertsDrawnBy.set(entity, insert);
-  }
-  return insert;
-}
+const insertEntry = fixedQuery<AuditValues & { entity: string }, unknown>((db) =>
+  db.insert(auditLog).values({
+    officeId: sql.placeholder('officeId'),
+    actor: sql.placeholder('actor'),
+    actorName: sql.placeholder('actorName'),
+    platform: sql.placeholder('platform'),
+    action: sql.placeholder('action'),
+    entity: sql.placeholder('entity'),
+    // As text, read as jsonb by the server: both drivers send a string parameter as it is.
+    detail: sql`${sql.placeholder('detail')}::text::jsonb`,
+    at: sql`coalesce(${sql.placeholder('at')}::timestamptz, now())`,
+  }),
+);
 
 export type AuditRow = typeof auditLog.$inferSelect;
 

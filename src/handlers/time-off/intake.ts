@@ -1,11 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { createAuditEntry } from '../../db/repositories/audit.ts';
-import {
-  createTimeOffRequest,
-  LAST_TIME_OFF_REFERENCE,
-  lockTimeOffOfPerson,
-} from '../../db/repositories/time-off.ts';
+import { createTimeOffRequest, lockTimeOffOfPerson } from '../../db/repositories/time-off.ts';
 import {
   type DayPart,
   formatDay,
@@ -125,9 +120,9 @@ async function fileTimeOff(
   if (!evaluation.ok)
     return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
 
-  // The audit row goes out right behind the insert, naming the reference the insert draws.
-  const [row] = await Promise.all([
-    createTimeOffRequest(db, {
+  const row = await createTimeOffRequest(
+    db,
+    {
       officeId: officeId,
       requesterKey: actor.key,
       requesterName: actor.name,
@@ -142,20 +137,12 @@ async function fileTimeOff(
       workingDays: evaluation.workingDays,
       overBalance: bank.tracked && evaluation.overBalance,
       createdAt: now.toJSDate(),
-    }),
-    createAuditEntry(db, {
-      officeId: officeId,
+    },
+    {
       actor,
-      action: 'timeoff.filed',
-      entity: LAST_TIME_OFF_REFERENCE,
-      detail: {
-        start: draft.start,
-        end: draft.end,
-        part: draft.part,
-        workingDays: evaluation.workingDays,
-      },
-    }),
-  ]);
+      detail: { start: draft.start, end: draft.end, part: draft.part, workingDays: evaluation.workingDays },
+    },
+  );
   const reference = formatReference('TO', row.number);
   // `leave` holds every active request of the requester in the years this one touches, and their
   // adjustments and carry-overs: what the card's balance needs.
