@@ -127,12 +127,12 @@ export function readModalValues(state: Record<string, Record<string, unknown>>):
   return values;
 }
 
-/** Whether Bolt can read the body: form fields, or a JSON object (directly or in the `payload` field). */
 /** The request's address the HTTP receiver put in a listener's context; none in Socket Mode. */
 function originOf(context: Record<string, unknown>): string | undefined {
   return typeof context.origin === 'string' ? context.origin : undefined;
 }
 
+/** Whether Bolt can read the body: form fields, or a JSON object (directly or in the `payload` field). */
 function holdsReadablePayload(raw: string, contentType: string | undefined): boolean {
   try {
     const json =
