@@ -131,12 +131,13 @@ export async function runStartup(options: {
     .flatMap((entry) => [
       {
         name: `PostgreSQL, ${entry.start}: /healthz 200 in under ${GOAL_START_MS / 1000} s`,
-        measured: `${median(entry.readyMs).toFixed(0)} ms (median)`,
+        // Met only when the slowest start is, so the table names it beside the median.
+        measured: `${median(entry.readyMs).toFixed(0)} ms (median), ${Math.max(...entry.readyMs).toFixed(0)} ms (slowest)`,
         met: Math.max(...entry.readyMs) < GOAL_START_MS,
       },
       {
         name: `PostgreSQL, ${entry.start}: under ${GOAL_RESIDENT_MB} MB resident`,
-        measured: `${median(entry.residentMb).toFixed(0)} MB (median)`,
+        measured: `${median(entry.residentMb).toFixed(0)} MB (median), ${Math.max(...entry.residentMb).toFixed(0)} MB (most)`,
         met: Math.max(...entry.residentMb) < GOAL_RESIDENT_MB,
       },
     ]);
