@@ -1,8 +1,9 @@
 import { count, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Db, sendCommit } from '../../src/db/client.ts';
-import { claimDelivery } from '../../src/db/repositories/deliveries.ts';
+import { claimDeliveryStatement } from '../../src/db/repositories/deliveries.ts';
 import { auditLog, deliveries } from '../../src/db/schema/index.ts';
+import { writeTogether } from '../../src/db/write-together.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 function audit(db: Db, entity: string) {
@@ -18,7 +19,9 @@ async function entitiesIn(db: Db): Promise<string[]> {
 }
 
 const claim = (db: Db, deliveryId: string) =>
-  claimDelivery(db, { platform: 'slack', deliveryId, officeId: 'sc' }, { text: 'first answer' });
+  writeTogether(db, [
+    claimDeliveryStatement({ platform: 'slack', deliveryId, officeId: 'sc' }, { text: 'first answer' }),
+  ]);
 
 describe.each(databaseTargets())('sendCommit on $name', (target) => {
   const database = openForSuite(target);

@@ -1,17 +1,11 @@
 import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cardRedraws } from '../schema/index.ts';
-import { writeTogether } from '../write-together.ts';
 
 /**
- * Asks for these cards to be redrawn once the caller's transaction commits (the statement is issued at once);
- * it never waits for a redraw.
+ * The statement that asks for these cards to be redrawn once the caller's transaction commits (written
+ * with `writeTogether`); it never waits for a redraw. Undefined when no card is named.
  */
-export async function askCardRedraws(db: Db, officeId: string, cardKeys: readonly string[]): Promise<void> {
-  await writeTogether(db, [askCardRedrawsStatement(officeId, cardKeys)]);
-}
-
-/** The statement of `askCardRedraws`, to be written alone or with others; undefined when no card is named. */
 export function askCardRedrawsStatement(officeId: string, cardKeys: readonly string[]): SQL | undefined {
   if (cardKeys.length === 0) return undefined;
   // The cards as one JSON parameter (both drivers send a string as it is): one statement of one shape
