@@ -1,22 +1,17 @@
 import { request } from 'node:http';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
 import {
   type RecordingConnector,
   sendActivity,
   startRecordingConnector,
   teamsActivity,
 } from '../helpers/bot-connector.ts';
-import { buildSlackTestEnv } from '../helpers/env.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
-import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
+import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
 import { buildSlackHeaders, buildSlashCommandBody } from '../helpers/slack-signing.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const SECRET = 'request-origin-secret';
 const TOKEN = 'request-origin-calendar-token-0123456789';
 const base = buildOfficeConfig();
 const office = {
@@ -29,30 +24,21 @@ const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone 
 // Each adapter reads the address from its own request and hands it to dispatch; nothing carries it across
 // awaits, so every platform is asked here, twice in a row with different addresses.
 describe('the calendar address in an answer, when PUBLIC_URL is not set', () => {
-  let slackApi: RecordingSlackApi;
+  let harness: SlackHarness;
   let connector: RecordingConnector;
-  let database: Database;
-  let app: Frontdesk;
 
   beforeAll(async () => {
-    slackApi = await startRecordingSlackApi();
     connector = await startRecordingConnector();
-    database = await openDatabase({ dataDir: null });
-    app = await startFrontdesk({
-      env: buildSlackTestEnv(SECRET, slackApi.apiUrl, { TEAMS_EMULATOR: '1', SANDBOX: '1' }),
+    harness = await startSlackHarness({
       office,
-      database,
-      logger: createRecordingLogger('warn').logger,
-      clock: () => NOW,
-      deliverer: { pollMs: 20 },
-      jobs: [],
+      now: NOW,
+      logLevel: 'warn',
+      env: { TEAMS_EMULATOR: '1', SANDBOX: '1' },
     });
   });
   afterAll(async () => {
-    await app?.stop();
-    await database?.close();
+    await harness?.stop();
     await connector?.close();
-    await slackApi?.close();
   });
 
   const feed = (origin: string) => `${origin}/calendar/${TOKEN}.ics`;
@@ -60,15 +46,15 @@ describe('the calendar address in an answer, when PUBLIC_URL is not set', () => 
   it('names the address Slack reached, and https behind a proxy that says so', async () => {
     const ask = async (headers: Record<string, string>) => {
       const body = buildSlashCommandBody({ command: '/reps', text: 'calendar', userId: 'U0DANA' });
-      const response = await fetch(`${app.url}/slack/events`, {
+      const response = await fetch(`${harness.url}/slack/events`, {
         method: 'POST',
-        headers: { ...buildSlackHeaders(SECRET, body), ...headers },
+        headers: { ...buildSlackHeaders(harness.secret, body), ...headers },
         body,
       });
       expect(response.status).toBe(200);
       return JSON.stringify(await response.json());
     };
-    const host = new URL(app.url).host;
+    const host = new URL(harness.url).host;
     expect(await ask({ 'x-forwarded-proto': 'https' })).toContain(feed(`https://${host}`));
     const plain = await ask({});
     expect(plain).toContain(feed(`http://${host}`));
@@ -76,9 +62,9 @@ describe('the calendar address in an answer, when PUBLIC_URL is not set', () => 
   });
 
   it('names the address Teams posted to', async () => {
-    const host = new URL(app.url).host;
+    const host = new URL(harness.url).host;
     await sendActivity(
-      app.url,
+      harness.url,
       teamsActivity(connector.url, { user: 'dana', conversation: 'dm-dana', text: 'reps calendar' }),
     );
     const answer = await waitFor(
@@ -89,18 +75,18 @@ describe('the calendar address in an answer, when PUBLIC_URL is not set', () => 
   });
 
   it('names the address the sandbox page was opened at', async () => {
-    const response = await fetch(`${app.url}/sandbox/api/command`, {
+    const response = await fetch(`${harness.url}/sandbox/api/command`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.url, 'sec-fetch-site': 'same-origin' },
+      headers: { 'content-type': 'application/json', origin: harness.url, 'sec-fetch-site': 'same-origin' },
       body: JSON.stringify({ as: 'dana-reyes', text: '/reps calendar' }),
     });
     expect(response.status).toBe(200);
-    expect(JSON.stringify(await response.json())).toContain(feed(app.url));
+    expect(JSON.stringify(await response.json())).toContain(feed(harness.url));
   });
 
   it('names no address when the request came with a Host that is not a plain host name', async () => {
     const body = buildSlashCommandBody({ command: '/reps', text: 'calendar', userId: 'U0DANA' });
-    const { port } = new URL(app.url);
+    const { port } = new URL(harness.url);
     // What a client can put in a link people click: it must not be taken for frontdesk's address.
     const answer = await new Promise<string>((resolve, reject) => {
       const sent = request(
@@ -109,7 +95,7 @@ describe('the calendar address in an answer, when PUBLIC_URL is not set', () => 
           port,
           path: '/slack/events',
           method: 'POST',
-          headers: { ...buildSlackHeaders(SECRET, body), host: 'evil.example/phish?x=' },
+          headers: { ...buildSlackHeaders(harness.secret, body), host: 'evil.example/phish?x=' },
         },
         (response) => {
           const chunks: Buffer[] = [];

@@ -38,6 +38,8 @@ export interface SlackHarnessOptions {
   pressChannel?: string;
   /** opens the app's database (a `databaseTargets()` target's `open`); a fresh PGlite otherwise */
   openDatabase?: () => Promise<Database>;
+  /** more of the environment (`TEAMS_EMULATOR: '1'`, `SANDBOX: '1'`): other platforms beside Slack */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What Slack shows the person who typed a command: the ack's body (empty when the ack was). */
@@ -66,7 +68,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   const recording = createRecordingLogger(options.logLevel ?? 'info');
   const { now } = options;
   const app = await startFrontdesk({
-    env: buildSlackTestEnv(SECRET, api.apiUrl),
+    env: buildSlackTestEnv(SECRET, api.apiUrl, options.env),
     office,
     database,
     logger: recording.logger,
