@@ -6,6 +6,7 @@ import type { Env } from '../config/env.ts';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Database, Db } from '../db/client.ts';
 import { getChannelBinding } from '../db/repositories/teams-conversations.ts';
+import { OfficeZone } from '../domain/office-zone.ts';
 import { FEATURES, loadHome, SCHEDULED_JOBS } from '../handlers/index.ts';
 import { redrawAskedCards } from '../handlers/kernel/card-redraws.ts';
 import {
@@ -47,7 +48,8 @@ const HTTP_STOP = { takeInMs: 250, drainMs: 8_000 };
  */
 export async function startFrontdesk(options: FrontdeskOptions) {
   const { env, office, database, logger } = options;
-  const clock = options.clock ?? (() => DateTime.now().setZone(office.office.timezone));
+  const zone = new OfficeZone(office.office.timezone);
+  const clock = options.clock ?? (() => DateTime.fromMillis(Date.now(), { zone }));
   const platforms: Platform[] = [];
   const teamsOn = Boolean(env.teams) || env.teamsEmulator;
   if (env.slack) platforms.push('slack');
