@@ -2,12 +2,12 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
 import { type Db, transactionPlannedForValues } from '../db/client.ts';
+import { createOutboxMessages } from '../db/repositories/change-effects.ts';
 import { claimJobRun } from '../db/repositories/job-runs.ts';
 import type { MessageRef } from '../db/repositories/message-refs.ts';
 import {
   claimDueOutboxMessages,
   closeOutboxMessage,
-  createOutboxMessages,
   markOutboxSent,
   type OutboxMessage,
   renewOutboxClaims,

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { askCardRedrawsStatement, takeCardRedraws } from '../../src/db/repositories/card-redraws.ts';
+import { takeCardRedraws } from '../../src/db/repositories/card-redraws.ts';
+import { writeChangeEffects } from '../../src/db/repositories/change-effects.ts';
 import { cardRedraws } from '../../src/db/schema/index.ts';
-import { writeTogether } from '../../src/db/write-together.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 const OFFICE = 'office-1';
 const askCardRedraws = (db: Db, officeId: string, cardKeys: string[]) =>
-  writeTogether(db, [askCardRedrawsStatement(officeId, cardKeys)]);
+  writeChangeEffects(db, { officeId, rows: [], redraws: cardKeys });
 
 describe.each(databaseTargets())('card redraw asks on $name', (target) => {
   const database = openForSuite(target);

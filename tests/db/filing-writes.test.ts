@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createAuditEntry } from '../../src/db/repositories/audit.ts';
-import { createOutboxMessages } from '../../src/db/repositories/outbox.ts';
+import { createOutboxMessages } from '../../src/db/repositories/change-effects.ts';
 import { createTimeOffRequest, type TimeOffFiling } from '../../src/db/repositories/time-off.ts';
 import { auditLog, outbox } from '../../src/db/schema/index.ts';
 import type { Person } from '../../src/domain/people.ts';

@@ -11,12 +11,9 @@ import {
 } from '../../src/bot/outbox-deliverer.ts';
 import { createSlackSender } from '../../src/bot/slack/sender.ts';
 import type { Db } from '../../src/db/client.ts';
+import { createOutboxMessages } from '../../src/db/repositories/change-effects.ts';
 import type { MessageRef } from '../../src/db/repositories/message-refs.ts';
-import {
-  claimDueOutboxMessages,
-  createOutboxMessages,
-  type NewOutboxMessage,
-} from '../../src/db/repositories/outbox.ts';
+import { claimDueOutboxMessages, type NewOutboxMessage } from '../../src/db/repositories/outbox.ts';
 import { jobRuns, messageRefs, outbox } from '../../src/db/schema/index.ts';
 import type { Message } from '../../src/handlers/kernel/message.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';

@@ -1,9 +1,8 @@
 import { count, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Db, sendCommit } from '../../src/db/client.ts';
-import { claimDeliveryStatement } from '../../src/db/repositories/deliveries.ts';
+import { writeChangeEffects } from '../../src/db/repositories/change-effects.ts';
 import { auditLog, deliveries } from '../../src/db/schema/index.ts';
-import { writeTogether } from '../../src/db/write-together.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
 function audit(db: Db, entity: string) {
@@ -19,9 +18,12 @@ async function entitiesIn(db: Db): Promise<string[]> {
 }
 
 const claim = (db: Db, deliveryId: string) =>
-  writeTogether(db, [
-    claimDeliveryStatement({ platform: 'slack', deliveryId, officeId: 'sc' }, { text: 'first answer' }),
-  ]);
+  writeChangeEffects(db, {
+    officeId: 'sc',
+    rows: [],
+    redraws: [],
+    claim: { key: { platform: 'slack', deliveryId, officeId: 'sc' }, reply: { text: 'first answer' } },
+  });
 
 describe.each(databaseTargets())('sendCommit on $name', (target) => {
   const database = openForSuite(target);

@@ -1,18 +1,6 @@
-import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cardRedraws } from '../schema/index.ts';
-
-/**
- * The statement that asks for these cards to be redrawn once the caller's transaction commits (written
- * with `writeTogether`); it never waits for a redraw. Undefined when no card is named.
- */
-export function askCardRedrawsStatement(officeId: string, cardKeys: readonly string[]): SQL | undefined {
-  if (cardKeys.length === 0) return undefined;
-  // The cards as one JSON parameter (both drivers send a string as it is): one statement of one shape
-  // however many there are, where drizzle built a many-row insert anew for each filing.
-  return sql`insert into card_redraws (office_id, card_key)
-    select ${officeId}, jsonb_array_elements_text(${JSON.stringify([...new Set(cardKeys)])}::text::jsonb)`;
-}
 
 /**
  * Takes up to `limit` asks, oldest first, in the caller's transaction, and returns the cards they name, each

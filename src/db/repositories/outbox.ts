@@ -1,7 +1,7 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { type OutboxKind, outbox, type StoredMessage, WAITING_UPDATE } from '../schema/index.ts';
-import { writeTogether } from '../write-together.ts';
+import { fixedQuery } from '../fixed-query.ts';
+import { type OutboxKind, outbox, type StoredMessage } from '../schema/index.ts';
 import type { MessageRef } from './message-refs.ts';
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -26,45 +26,6 @@ export interface NewOutboxMessage {
   background?: boolean | undefined;
 }
 
-/** Queues messages in the caller's transaction (the statement is issued at once): they are sent only if it commits. */
-export async function createOutboxMessages(db: Db, rows: NewOutboxMessage[]): Promise<void> {
-  await writeTogether(db, [queueOutboxStatement(rows)]);
-}
-
-/**
- * The statement that queues `rows` (`createOutboxMessages`), to be written alone or with others
- * (`writeTogether`); undefined when there is nothing to queue.
- */
-export function queueOutboxStatement(rows: NewOutboxMessage[]): SQL | undefined {
-  // An update draws the whole card as it stands, so of the updates of one card on one platform that wait
-  // unsent only the last one matters: a burst of changes to a card costs the platform one call. Rows keep
-  // their order (an update queued before a DM is sent before it); only rows of other kinds never conflict.
-  const updateKey = (row: NewOutboxMessage) =>
-    row.kind === 'update' && row.cardKey ? `${row.officeId} ${row.cardKey} ${row.platform}` : undefined;
-  const lastOfCard = new Map(rows.map((row, index) => [updateKey(row) ?? index, index]));
-  const kept = rows.filter((row, index) => lastOfCard.get(updateKey(row) ?? index) === index);
-  if (kept.length === 0) return undefined;
-  // All rows as one JSON parameter (both drivers send a string as it is): one statement of one shape
-  // however many rows, where drizzle built a many-row insert anew for each round of redraws.
-  const rowsJson = JSON.stringify(
-    kept.map((row) => ({
-      office_id: row.officeId,
-      platform: row.platform,
-      kind: row.kind,
-      target: row.target,
-      card_key: row.cardKey ?? null,
-      message: row.message,
-      background: row.background ?? false,
-    })),
-  );
-  // A change someone waits for (a decision) keeps its place when a background redraw replaces its message.
-  return sql`insert into outbox (office_id, platform, kind, target, card_key, message, background)
-      select * from jsonb_to_recordset(${rowsJson}::text::jsonb) as queued(office_id text, platform text,
-        kind text, target text, card_key text, message jsonb, background boolean)
-      on conflict (office_id, card_key, platform) where ${WAITING_UPDATE}
-      do update set message = excluded.message, background = outbox.background and excluded.background`;
-}
-
 /**
  * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row,
  * the oldest first and background ones after all others. Runs in the caller's transaction (a planner
@@ -77,46 +38,17 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
   db: Db,
   options: { now: Date; limit: number; leaseMs: number },
 ): Promise<OutboxMessage<M>[]> {
-  const due = db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(
-      and(
-        // A constant, not a parameter: a plan made for any value of it could not use outbox_pending_idx.
-        sql`${outbox.status} = 'pending'`,
-        lte(outbox.nextAttemptAt, options.now),
-        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, options.now)),
-        sql`not exists (select 1 from outbox earlier where earlier.office_id = ${outbox.officeId}
-          and earlier.card_key = ${outbox.cardKey} and earlier.platform = ${outbox.platform}
-          and earlier.id < ${outbox.id} and earlier.status = 'pending')`,
-      ),
-    )
-    .orderBy(asc(outbox.background), asc(outbox.id))
-    .limit(options.limit)
-    .for('update', { skipLocked: true });
-  // An update is claimed only once its card's post is settled, so where the card landed is known by then.
-  // Written out with its own alias: drizzle names columns in RETURNING without their table.
-  const landed = (column: 'channel' | 'message_id') =>
-    sql<string | null>`(select ${sql.raw(`ref.${column}`)} from message_refs ref
-      where ref.office_id = outbox.office_id and ref.card_key = outbox.card_key and ref.platform = outbox.platform)`;
   const [, claimed] = await Promise.all([
     // The waiting rows are walked in claim order until the batch is full. Believing few rows wait, the
     // planner would rather read every waiting row and sort them (3.3 ms against 0.3 ms with 650 waiting):
     // the outbox churns faster than its statistics follow, and PGlite never gathers them.
     db.execute(sql`set local enable_bitmapscan = off`).execute(),
-    db
-      .update(outbox)
-      .set({
-        claimedUntil: new Date(options.now.getTime() + options.leaseMs),
-        attempts: sql`${outbox.attempts} + 1`,
-      })
-      .where(inArray(outbox.id, due))
-      .returning({
-        ...getTableColumns(outbox),
-        cardChannel: landed('channel'),
-        cardMessageId: landed('message_id'),
-      })
-      .execute(),
+    // Times as text: a placeholder's value reaches the driver without the column's encoding.
+    claimDue(db, {
+      now: options.now.toISOString(),
+      until: new Date(options.now.getTime() + options.leaseMs).toISOString(),
+      limit: options.limit,
+    }),
   ]);
   return claimed.map(({ cardChannel, cardMessageId, ...row }) => ({
     ...row,
@@ -127,6 +59,43 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
         : undefined,
   }));
 }
+
+const claimDue = fixedQuery<
+  { now: string; until: string; limit: number },
+  (OutboxRow & { cardChannel: string | null; cardMessageId: string | null })[]
+>((db) => {
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        // A constant, not a parameter: a plan made for any value of it could not use outbox_pending_idx.
+        sql`${outbox.status} = 'pending'`,
+        lte(outbox.nextAttemptAt, sql.placeholder('now')),
+        or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql.placeholder('now'))),
+        sql`not exists (select 1 from outbox earlier where earlier.office_id = ${outbox.officeId}
+          and earlier.card_key = ${outbox.cardKey} and earlier.platform = ${outbox.platform}
+          and earlier.id < ${outbox.id} and earlier.status = 'pending')`,
+      ),
+    )
+    .orderBy(asc(outbox.background), asc(outbox.id))
+    .limit(sql.placeholder('limit'))
+    .for('update', { skipLocked: true });
+  // An update is claimed only once its card's post is settled, so where the card landed is known by then.
+  // Written out with its own alias: drizzle names columns in RETURNING without their table.
+  const landed = (column: 'channel' | 'message_id') =>
+    sql<string | null>`(select ${sql.raw(`ref.${column}`)} from message_refs ref
+      where ref.office_id = outbox.office_id and ref.card_key = outbox.card_key and ref.platform = outbox.platform)`;
+  return db
+    .update(outbox)
+    .set({ claimedUntil: sql`${sql.placeholder('until')}`, attempts: sql`${outbox.attempts} + 1` })
+    .where(inArray(outbox.id, due))
+    .returning({
+      ...getTableColumns(outbox),
+      cardChannel: landed('channel'),
+      cardMessageId: landed('message_id'),
+    });
+});
 
 /** A message the platform took, and for a card's post, where it landed. */
 export interface SentMessage {

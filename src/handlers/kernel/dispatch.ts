@@ -2,10 +2,9 @@ import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import { askCardRedrawsStatement } from '../../db/repositories/card-redraws.ts';
-import { claimDeliveryStatement, findDeliveryReply } from '../../db/repositories/deliveries.ts';
-import { type NewOutboxMessage, queueOutboxStatement } from '../../db/repositories/outbox.ts';
-import { writeTogether } from '../../db/write-together.ts';
+import { writeChangeEffects } from '../../db/repositories/change-effects.ts';
+import { findDeliveryReply } from '../../db/repositories/deliveries.ts';
+import type { NewOutboxMessage } from '../../db/repositories/outbox.ts';
 import type { Person } from '../../domain/people.ts';
 import { type Deadline, DISPATCH_DEADLINE_MS, runWithDeadline } from './deadline.ts';
 import { offerDownloads } from './downloads.ts';
@@ -126,14 +125,15 @@ async function runInput(
       const effects = await expandEffects(deps, tx, answered.effects);
       // The effects, the delivery's claim with its answer, and COMMIT go out together: a retried delivery's
       // claim fails on the first one's key, and the server then rolls back everything it did.
-      const written = writeTogether(tx, [
-        ...effectStatements(deps, effects),
-        delivery &&
-          claimDeliveryStatement(
-            delivery,
+      const written = writeChangeEffects(tx, {
+        officeId: deps.office.office.id,
+        ...effects,
+        claim: delivery && {
+          key: delivery,
+          reply:
             answered.confidentialReply || answered.attachments ? ALREADY_ANSWERED : (answered.reply ?? null),
-          ),
-      ]);
+        },
+      });
       commit();
       await written;
       queued = effects.rows.length + effects.redraws.length;
@@ -191,13 +191,8 @@ async function writeEffects(
   tx: Db,
   effects: ExpandedEffects,
 ): Promise<number> {
-  await writeTogether(tx, effectStatements(deps, effects));
+  await writeChangeEffects(tx, { officeId: deps.office.office.id, ...effects });
   return effects.rows.length + effects.redraws.length;
-}
-
-/** What queues expanded effects: their outbox rows and their redraw asks. */
-function effectStatements(deps: Pick<DispatchDeps, 'office'>, { rows, redraws }: ExpandedEffects) {
-  return [queueOutboxStatement(rows), askCardRedrawsStatement(deps.office.office.id, redraws)];
 }
 
 async function expandEffects(
