@@ -256,21 +256,36 @@ async function profileFilings(
   }
 }
 
+/** The requests per second of a floor at these connections: the mean of its runs, or undefined if none ran. */
+function floorRate(
+  phases: readonly PhaseResult[],
+  target: TargetName,
+  connections: number,
+): number | undefined {
+  const runs = phases.filter((phase) => phase.target === target && phase.connections === connections);
+  if (runs.length === 0) return undefined;
+  return runs.reduce((sum, phase) => sum + phase.requestsPerSecond, 0) / runs.length;
+}
+
 function judgeGoals(
   phases: readonly PhaseResult[],
   integrity: readonly IntegrityCheck[],
 ): AckLoadResults['goals'] {
   const at = (target: TargetName, connections: number) =>
     phases.find((phase) => phase.target === target && phase.connections === connections);
-  const floor = at('bare Bolt: ack + post', 10);
+  const floors = phases.filter(
+    (phase) => phase.target === 'bare Bolt: ack + post' && phase.connections === 10,
+  );
+  const floor = floorRate(phases, 'bare Bolt: ack + post', 10);
   const goals: AckLoadResults['goals'] = [];
   const postgres = 'frontdesk on PostgreSQL';
   const ten = at(postgres, 10);
   if (floor && ten) {
-    const ratio = ten.cardsPerSecond / floor.requestsPerSecond;
+    const ratio = ten.cardsPerSecond / floor;
+    const runs = floors.map((phase) => phase.requestsPerSecond.toFixed(0)).join(' and ');
     goals.push({
       name: `${postgres}: filings with cards delivered at 10 conn ≥ ${GOAL_THROUGHPUT_RATIO} × ack-and-post floor`,
-      measured: `${ten.cardsPerSecond.toFixed(0)}/s vs ${floor.requestsPerSecond.toFixed(0)}/s = ${ratio.toFixed(2)} ×`,
+      measured: `${ten.cardsPerSecond.toFixed(0)}/s vs ${floor.toFixed(0)}/s = ${ratio.toFixed(2)} ×${floors.length > 1 ? ` (floor: mean of ${runs}, before and after)` : ''}`,
       met: ratio >= GOAL_THROUGHPUT_RATIO,
     });
   }
@@ -313,9 +328,7 @@ function judgeGoals(
 
 /** The tables ack-load prints, also used by `npm run bench`. */
 export function formatAckLoad(results: AckLoadResults): string {
-  const floorOf = (connections: number, target: TargetName) =>
-    results.phases.find((phase) => phase.target === target && phase.connections === connections)
-      ?.requestsPerSecond;
+  const floorOf = (connections: number, target: TargetName) => floorRate(results.phases, target, connections);
   const load = formatTable(
     [
       'target',
@@ -429,10 +442,16 @@ export async function runAckLoad(options: {
       postgres: () => startFrontdeskTarget('postgres', stub, office),
       pglite: () => startFrontdeskTarget('pglite', stub, office),
     };
-    for (const [name, start] of Object.entries(starters)) {
-      if (options.targets && !options.targets.includes(name)) continue;
-      const target = await start();
-      log(`ack-load: ${target.name}`);
+    const chosen = (name: keyof typeof starters) => !options.targets || options.targets.includes(name);
+    // The floor again right after PostgreSQL, which is judged against it: this machine's speed drifts by a
+    // fifth or more within minutes, and the mean of the runs around it follows the drift.
+    const order: (keyof typeof starters)[] = ['ack', 'post', 'insert-post', 'postgres'];
+    if (chosen('post') && chosen('postgres')) order.push('post');
+    order.push('pglite');
+    for (const [step, name] of order.entries()) {
+      if (!chosen(name)) continue;
+      const target = await starters[name]();
+      log(`ack-load: ${target.name}${order.indexOf(name) < step ? ' (again)' : ''}`);
       const measured = await measureTarget(target, stub, office, options, log);
       phases.push(...measured.phases);
       if (measured.integrity) integrity.push(measured.integrity);
