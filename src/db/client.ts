@@ -12,6 +12,7 @@ import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { withTextParsersOnInstance } from './pglite-parsers.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import { takingTurns } from './pglite-turns.ts';
+import { namesSeveralHosts, openPostgresSocket } from './postgres-socket.ts';
 import * as schema from './schema/index.ts';
 import { runsOneTransactionAtATime } from './transaction-order.ts';
 
@@ -63,6 +64,8 @@ async function openPostgres(url: string): Promise<Database> {
     keep_alive: KEEP_ALIVE_SECONDS,
     onnotice: () => {},
     connection: SERVING_PARAMETERS,
+    // Several servers are postgres.js's to try in turn, on sockets of its own.
+    ...(namesSeveralHosts(url) ? {} : { socket: openPostgresSocket }),
   });
   const db = drizzlePostgres(prepareEveryQuery(client), { schema });
   return {
@@ -191,8 +194,9 @@ interface PipelinedTransaction {
 }
 
 /**
- * Sends COMMIT now, behind the statements the transaction `tx` has issued and in the same write: its last
- * statements and its end take one round trip instead of two. Every statement of the transaction must be
+ * Sends COMMIT now, pipelined behind the statements the transaction `tx` has issued: its last statements
+ * and its end take one round trip instead of two, and one write (`openPostgresSocket` holds a statement
+ * too large for postgres.js to keep back until the COMMIT joins it). Every statement of the transaction must be
  * issued before (with `.execute()` or a fixed query, not a lazy `await` of a query builder); one issued
  * after throws. If a statement before it fails, the server rolls the transaction back instead, and that
  * statement's error is what the caller sees. Returns undefined where a transaction cannot end early
