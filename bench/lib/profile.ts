@@ -18,9 +18,10 @@ const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['Block Kit rendering', /src\/bot\/slack\/render\.ts/],
   ['outbox deliverer', /src\/bot\/outbox-deliverer\.ts|src\/bot\/slack\/sender\.ts/],
   ['handlers and domain rules', /src\/(handlers|domain)\//],
+  // The socket frontdesk opens for postgres.js: its writes are the driver's.
+  ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\/|src\/db\/postgres-socket\.ts/],
   ['repositories and dispatcher glue', /src\/(db|bot|config)\//],
   ['SQL building and row mapping (drizzle)', /drizzle-orm/],
-  ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\//],
   [PGLITE, /@electric-sql\/pglite/],
   [
     'Slack Web API client (posting cards)',
