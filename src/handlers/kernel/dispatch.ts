@@ -176,23 +176,15 @@ export async function queueEffects(
 ): Promise<number> {
   const expanded = await expandEffects(deps, tx, effects);
   if (options.background) for (const row of expanded.rows) row.background = true;
-  return writeEffects(deps, tx, expanded);
+  // Issued at once, so a COMMIT sent next goes out behind it.
+  await writeChangeEffects(tx, { officeId: deps.office.office.id, ...expanded });
+  return expanded.rows.length + expanded.redraws.length;
 }
 
 /** Effects as the rows and redraw asks that queue them (`queueEffects`). */
 interface ExpandedEffects {
   rows: NewOutboxMessage[];
   redraws: string[];
-}
-
-/** Issues the statement that queues expanded effects at once, so a COMMIT sent next goes out behind it. */
-async function writeEffects(
-  deps: Pick<DispatchDeps, 'office'>,
-  tx: Db,
-  effects: ExpandedEffects,
-): Promise<number> {
-  await writeChangeEffects(tx, { officeId: deps.office.office.id, ...effects });
-  return effects.rows.length + effects.redraws.length;
 }
 
 async function expandEffects(
