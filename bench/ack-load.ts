@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { count, ne } from 'drizzle-orm';
+import { and, count, ne } from 'drizzle-orm';
 import type { Database } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema/platform.ts';
 import { timeOffRequests } from '../src/db/schema/time-off.ts';
@@ -74,9 +74,10 @@ export interface AckLoadResults {
 }
 
 /**
- * Waits until the stub has `expected` cards (resolving `at` then), and then until no call at all arrives
- * for a second: filings cut off at the end of a phase were stored too, and their cards follow, and so do
- * the redraws of the other pending cards on their days.
+ * Waits until the stub has `expected` cards (resolving `at` then), and then until no post arrives for a
+ * second: filings cut off at the end of a phase were stored too, and their cards follow. The refreshes of
+ * the other pending cards on their days (chat.update) go on at the app's paced rate of redraws, into the
+ * next phase when a phase asked for more than that.
  */
 async function waitForCards(stub: SlackStub, expected: number): Promise<{ cards: number; at: number }> {
   const deadline = performance.now() + DRAIN_TIMEOUT_MS;
@@ -86,7 +87,10 @@ async function waitForCards(stub: SlackStub, expected: number): Promise<{ cards:
   for (;;) {
     const stats = await stub.stats();
     const { cards } = countCards(stats);
-    const calls = Object.values(stats.calls).reduce((sum, count) => sum + count, 0);
+    const calls = Object.entries(stats.calls).reduce(
+      (sum, [method, count]) => (method === 'chat.update' ? sum : sum + count),
+      0,
+    );
     const now = performance.now();
     if (calls !== last) {
       last = calls;
@@ -144,14 +148,20 @@ async function runPhase(
   };
 }
 
-/** Filings stored and outbox rows not sent, read once the app has stopped. */
+/**
+ * Filings stored and outbox rows not sent, read once the app has stopped. Card refreshes (updates) are left
+ * out: paced, they may still wait at the stop, queued for the next start.
+ */
 async function countStored(
   open: () => Promise<Database>,
 ): Promise<{ stored: number; outboxNotSent: number }> {
   const database = await open();
   try {
     const [requests] = await database.db.select({ n: count() }).from(timeOffRequests);
-    const [unsent] = await database.db.select({ n: count() }).from(outbox).where(ne(outbox.status, 'sent'));
+    const [unsent] = await database.db
+      .select({ n: count() })
+      .from(outbox)
+      .where(and(ne(outbox.status, 'sent'), ne(outbox.kind, 'update')));
     return { stored: requests?.n ?? 0, outboxNotSent: unsent?.n ?? 0 };
   } finally {
     await database.close();

@@ -23,6 +23,7 @@ import { serveDownload } from './download-route.ts';
 import { sendJson } from './http-body.ts';
 import { createHttpStop } from './http-stop.ts';
 import { createOutboxDeliverer, type DelivererOptions, type PlatformSender } from './outbox-deliverer.ts';
+import { pacedRedraws } from './paced-redraws.ts';
 import { createSandboxRoutes } from './sandbox/routes.ts';
 import { createSandboxSender } from './sandbox/sender.ts';
 import { createScheduler } from './scheduler.ts';
@@ -217,24 +218,3 @@ export async function startFrontdesk(options: FrontdeskOptions) {
 }
 
 export type Frontdesk = Awaited<ReturnType<typeof startFrontdesk>>;
-
-// How long after finding no card to redraw the deliverer's loop looks again; the loop comes round every
-// poll (a second) when idle, so an asked redraw goes out within about a second either way.
-const REDRAW_LOOK_AGAIN_MS = 250;
-
-/**
- * Runs `redraw` from the deliverer's loop, but after a round that found nothing only once
- * REDRAW_LOOK_AGAIN_MS have passed: under load the loop comes round after every card it sends, and an empty
- * look costs a transaction's round trips each time.
- */
-function pacedRedraws(redraw: () => Promise<number>): { run(): Promise<number> } {
-  let lookAgainAt = 0;
-  return {
-    async run() {
-      if (performance.now() < lookAgainAt) return 0;
-      const taken = await redraw();
-      lookAgainAt = taken > 0 ? 0 : performance.now() + REDRAW_LOOK_AGAIN_MS;
-      return taken;
-    },
-  };
-}

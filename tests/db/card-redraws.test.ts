@@ -27,6 +27,17 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
     ]);
   });
 
+  it('takes at most the cards of the limit, oldest asked first, each with every ask for it', async () => {
+    await askCardRedraws(database.db, OFFICE, ['TO-1', 'TO-2']);
+    await askCardRedraws(database.db, OFFICE, ['TO-3', 'TO-1']);
+    await askCardRedraws(database.db, OFFICE, ['TO-2', 'TO-4']);
+    expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 2))).toEqual(['TO-1', 'TO-2']);
+    // TO-1 and TO-2 were asked again after the oldest asks; those later asks went with them.
+    const left = await database.db.select({ cardKey: cardRedraws.cardKey }).from(cardRedraws);
+    expect(left.map((row) => row.cardKey).sort()).toEqual(['TO-3', 'TO-4']);
+    expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 2))).toEqual(['TO-3', 'TO-4']);
+  });
+
   it('puts the asks back when the redraw fails', async () => {
     await askCardRedraws(database.db, OFFICE, ['TO-3']);
     await expect(

@@ -1,24 +1,44 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cardRedraws } from '../schema/index.ts';
 
 /**
- * Takes up to `limit` asks, oldest first, in the caller's transaction, and returns the cards they name, each
- * once: SKIP LOCKED leaves those another process is redrawing to it, and a rollback (a crash mid-redraw)
- * puts them back. An ask committed after this statement stays for the next round, which draws the card
- * again from what that ask's change wrote.
+ * Takes the cards of the oldest asks, at most `limit` cards, in the caller's transaction, with every ask
+ * for them, and returns each card once: a card asked for twenty times since the last round is drawn once,
+ * and its later asks are not left to draw it again. SKIP LOCKED leaves the asks another process is redrawing
+ * to it, and a rollback (a crash mid-redraw) puts them back. The asks are taken before the cards are read,
+ * so every ask taken is for a change the drawing sees; one committed after this statement stays for the
+ * next round.
  */
 export async function takeCardRedraws(db: Db, officeId: string, limit: number): Promise<string[]> {
-  const picked = db
-    .select({ id: cardRedraws.id })
-    .from(cardRedraws)
-    .where(eq(cardRedraws.officeId, officeId))
-    .orderBy(asc(cardRedraws.id))
-    .limit(limit)
-    .for('update', { skipLocked: true });
+  const ofOffice = eq(cardRedraws.officeId, officeId);
+  const oldest = db
+    .$with('oldest')
+    .as(
+      db
+        .select({ id: cardRedraws.id, cardKey: cardRedraws.cardKey })
+        .from(cardRedraws)
+        .where(ofOffice)
+        .orderBy(asc(cardRedraws.id))
+        .limit(limit)
+        .for('update', { skipLocked: true }),
+    );
+  const sameCards = db.$with('same_cards').as(
+    db
+      .select({ id: cardRedraws.id })
+      .from(cardRedraws)
+      .where(and(ofOffice, inArray(cardRedraws.cardKey, db.select({ cardKey: oldest.cardKey }).from(oldest))))
+      .for('update', { skipLocked: true }),
+  );
   const taken = await db
+    .with(oldest, sameCards)
     .delete(cardRedraws)
-    .where(inArray(cardRedraws.id, picked))
-    .returning({ cardKey: cardRedraws.cardKey });
-  return [...new Set(taken.map((row) => row.cardKey))];
+    .where(
+      or(
+        inArray(cardRedraws.id, db.select({ id: oldest.id }).from(oldest)),
+        inArray(cardRedraws.id, db.select({ id: sameCards.id }).from(sameCards)),
+      ),
+    )
+    .returning({ id: cardRedraws.id, cardKey: cardRedraws.cardKey });
+  return [...new Set(taken.sort((a, b) => a.id - b.id).map((row) => row.cardKey))];
 }

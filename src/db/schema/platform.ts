@@ -108,7 +108,11 @@ export const cardRedraws = pgTable(
     cardKey: text('card_key').notNull(),
     askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('card_redraws_office_idx').on(table.officeId, table.id)],
+  (table) => [
+    index('card_redraws_office_idx').on(table.officeId, table.id),
+    // A round takes every ask for the cards it draws, however far back they were asked.
+    index('card_redraws_card_idx').on(table.officeId, table.cardKey),
+  ],
 );
 
 /** Scheduled runs claimed by exactly one process: the replica whose insert wins does the work. */

@@ -4,9 +4,15 @@ import { takeCardRedraws } from '../../db/repositories/card-redraws.ts';
 import { type DispatchDeps, queueEffects } from './dispatch.ts';
 import type { CardRedrawer, Feature } from './feature.ts';
 
-// Asks taken per transaction: enough to drain a burst in a few rounds, few enough that one round is quick;
-// the cards they name share one set of reads.
-const REDRAWS_PER_ROUND = 200;
+/**
+ * Cards drawn per round at most, and so per second (`pacedRedraws` in frontdesk.ts runs a round at most
+ * every second). Each filing asks to redraw every other pending card of its days, so under a burst the asks
+ * grow with the pending cards times the filings, and drawing each as asked cost more than the filings
+ * themselves. A refresh is a background update Slack would not take faster anyway (chat.update is a Tier 3
+ * method, some 50 a minute): the cards asked most long ago go first, each once for all its asks, and a
+ * practice's handful of cards for a change are all drawn in the first round.
+ */
+export const CARDS_PER_ROUND = 20;
 
 /**
  * Redraws the cards changes asked for (`redraw` effects), up to one round’s worth, in one transaction: each
@@ -23,7 +29,7 @@ export async function redrawAskedCards(
     features.flatMap((feature) => (feature.cards ? [[feature.cards.prefix, feature.cards]] : [])),
   );
   return transactionPlannedForValues(deps.db, async (tx) => {
-    const cardKeys = await takeCardRedraws(tx, deps.office.office.id, REDRAWS_PER_ROUND);
+    const cardKeys = await takeCardRedraws(tx, deps.office.office.id, CARDS_PER_ROUND);
     const ctx = { db: tx, office: deps.office, now, logger: deps.logger };
     const effects = await Promise.all(
       [...drawers].map(([prefix, drawer]) => {

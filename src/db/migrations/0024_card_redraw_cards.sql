@@ -1,0 +1,1 @@
+CREATE INDEX "card_redraws_card_idx" ON "card_redraws" USING btree ("office_id","card_key");
