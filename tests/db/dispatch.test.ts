@@ -34,6 +34,18 @@ function createTestFeature() {
       // Let a concurrent duplicate catch up with this one while its transaction is open.
       await new Promise((resolve) => setTimeout(resolve, 20));
       if (text.startsWith('boom')) throw new Error(`could not book\n${SECRET}`);
+      // Statements issued and handed over unawaited, as a filing hands over its insert.
+      if (text.startsWith('hand over'))
+        ctx.commitAfter(
+          createAuditEntry(ctx.db, {
+            officeId: ctx.office.office.id,
+            actor: ctx.actor,
+            action: 'rep_meeting.noted',
+            entity: reference,
+          }),
+        );
+      if (text.startsWith('hand over a failure'))
+        ctx.commitAfter(ctx.db.execute(sql`select 1 / 0`).execute());
       // A key only one run may hold: a second run fails on it once the first has written it.
       if (text.startsWith('slot'))
         await ctx.db.insert(jobRuns).values({ officeId: 'main', job: 'slot', runKey: text });
@@ -200,6 +212,29 @@ describe.each(databaseTargets())('dispatchInput on $name', (target) => {
     expect(await countRows()).toEqual({ audit: 0, outbox: 0, deliveries: 0 });
     expect(queuedSignals).toBe(0);
     expect(recording.records().filter((record) => record.level >= 50)).toHaveLength(1);
+  });
+
+  it('commits the statements a handler handed over with the rest of its change', async () => {
+    const outcome = await dispatchInput(deps, sam, book('trigger-7', 'hand over 2026-03-10'), now);
+
+    expect(outcome.reply).toMatchObject({ text: 'Booked RM-1' });
+    expect(await countRows()).toEqual({ audit: 2, outbox: 1, deliveries: 1 });
+    expect(queuedSignals).toBe(1);
+  });
+
+  it('stores nothing when a statement the handler handed over fails, and logs that statement’s failure', async () => {
+    const outcome = await dispatchInput(deps, sam, book('trigger-8', 'hand over a failure 2026-03-10'), now);
+
+    expect(outcome).toMatchObject({
+      reply: { text: expect.stringContaining('nothing was saved') },
+      effects: [],
+    });
+    expect(await countRows()).toEqual({ audit: 0, outbox: 0, deliveries: 0 });
+    expect(queuedSignals).toBe(0);
+    const errors = recording.records().filter((record) => record.level >= 50);
+    expect(errors).toHaveLength(1);
+    // division_by_zero, not the "transaction is aborted" of the statements sent behind it
+    expect(errors[0]?.err).toMatchObject({ code: '22012' });
   });
 
   it('runs a retry of a delivery that failed, since the failure stored nothing', async () => {

@@ -2,8 +2,12 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createAuditEntry } from '../../src/db/repositories/audit.ts';
 import { createOutboxMessages } from '../../src/db/repositories/change-effects.ts';
-import { createTimeOffRequest, type TimeOffFiling } from '../../src/db/repositories/time-off.ts';
-import { auditLog, outbox } from '../../src/db/schema/index.ts';
+import {
+  createTimeOffRequest,
+  reserveTimeOffRequest,
+  type TimeOffFiling,
+} from '../../src/db/repositories/time-off.ts';
+import { auditLog, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import type { Person } from '../../src/domain/people.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 
@@ -47,10 +51,14 @@ describe.each(databaseTargets())('the writes of a filing on $name', (target) => 
     ]) {
       stored.push(
         await database.db.transaction(async (tx) => {
-          return createTimeOffRequest(tx, filing('office-w', overrides), {
-            actor: SAM,
-            detail: { start: '2026-12-07', nested: { quote: `it's "fine"` } },
-          });
+          const { row, stored } = createTimeOffRequest(
+            tx,
+            filing('office-w', overrides),
+            { actor: SAM, detail: { start: '2026-12-07', nested: { quote: `it's "fine"` } } },
+            await reserveTimeOffRequest(tx),
+          );
+          await stored;
+          return row;
         }),
       );
     }
@@ -70,6 +78,14 @@ describe.each(databaseTargets())('the writes of a filing on $name', (target) => 
     expect(first?.createdAt).toEqual(new Date('2026-11-30T14:05:06.789Z'));
     expect(second).toMatchObject({ part: 'am', reason: '=SUM(A1:A9) <!channel> 💥', overBalance: true });
     expect(second?.number).toBe((first?.number ?? 0) + 1);
+    // The rows handed back before their statement ran are the rows stored, column for column.
+    expect(
+      await database.db
+        .select()
+        .from(timeOffRequests)
+        .where(eq(timeOffRequests.officeId, 'office-w'))
+        .orderBy(asc(timeOffRequests.id)),
+    ).toEqual(stored);
     const audit = await database.db
       .select()
       .from(auditLog)

@@ -10,7 +10,11 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { ensureInstallId, getInstallId } from '../../src/db/repositories/installation.ts';
 import { cancelRepMeeting, createRepMeeting } from '../../src/db/repositories/rep-meetings.ts';
-import { createTimeOffRequest, decideTimeOffRequest } from '../../src/db/repositories/time-off.ts';
+import {
+  createTimeOffRequest,
+  decideTimeOffRequest,
+  reserveTimeOffRequest,
+} from '../../src/db/repositories/time-off.ts';
 import { calendarFeeds, repMeetings, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { ensureCalendarToken, readInstallId } from '../../src/handlers/rep-meetings/calendar.ts';
@@ -63,7 +67,7 @@ async function addApprovedTimeOff(
   endDay: string,
   type: 'sick' | 'vacation',
 ) {
-  const row = await createTimeOffRequest(
+  const { row, stored } = createTimeOffRequest(
     database.db,
     {
       officeId: base.office.id,
@@ -81,7 +85,9 @@ async function addApprovedTimeOff(
       createdAt: NOW.toJSDate(),
     },
     { actor: ANA, detail: {} },
+    await reserveTimeOffRequest(database.db),
   );
+  await stored;
   await decideTimeOffRequest(database.db, {
     id: row.id,
     status: 'approved',

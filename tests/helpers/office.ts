@@ -46,6 +46,10 @@ export function buildHandlerContext(
     db,
     actor: overrides.actor ?? buildPerson(office),
     logger: logs.logger,
+    // These contexts run handlers outside a dispatcher's transaction: what they hand over is not awaited.
+    commitAfter: (statement) => {
+      statement.catch(() => undefined);
+    },
     logs,
   };
 }

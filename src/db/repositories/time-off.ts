@@ -36,30 +36,74 @@ export type TimeOffFiling = Pick<
   | 'overBalance'
 > & { requesterRole: string | null; createdAt: Date };
 
+/** The id and reference number a filing is stored under (`createTimeOffRequest`). */
+export interface ReservedTimeOff {
+  id: number;
+  number: number;
+}
+
 /**
- * Stores a new pending request and returns it with its reference number, with the audit entry of its
- * filing (`timeoff.filed`, naming that reference) in the same statement.
+ * Draws the id and reference number of a filing from their sequences ahead of its insert, issued at once
+ * so that it goes out with the filing's reads: the card and the answer, which name the reference, are then
+ * drawn before the insert is sent, and the insert goes out with the card and COMMIT. A filing refused
+ * after this leaves its number unused, as a rolled-back one always did.
  */
-export async function createTimeOffRequest(
+export async function reserveTimeOffRequest(db: Db): Promise<ReservedTimeOff> {
+  const [reserved] = await reserveIds(db, {});
+  if (!reserved) throw new Error('no time-off number drawn');
+  return { id: Number(reserved.id), number: Number(reserved.number) };
+}
+
+const reserveIds = fixedQuery<Record<string, never>, { id: unknown; number: unknown }[]>((db) =>
+  db
+    .select({
+      id: sql`nextval(pg_get_serial_sequence('time_off_requests', 'id'))`,
+      number: sql`nextval('time_off_ref_seq')`,
+    })
+    .from(sql`(select 1) as one`),
+);
+
+/**
+ * Stores a new pending request under the id and number `reserved` for it, with the audit entry of its
+ * filing (`timeoff.filed`, naming that reference) in the same statement. The statement is issued at once
+ * and not awaited here: the row is returned as it is written, every column given, so the caller can draw
+ * from it while the statement is on its way, and `stored` settles once it has run. The caller's
+ * transaction must await `stored` before it commits (a handler hands it to `ctx.commitAfter`).
+ */
+export function createTimeOffRequest(
   db: Db,
   filing: TimeOffFiling,
   audit: { actor: Person; detail: Record<string, unknown> },
-): Promise<TimeOffRow> {
-  const [row] = await insertTimeOffRequest(db, {
+  reserved: ReservedTimeOff,
+): { row: TimeOffRow; stored: Promise<void> } {
+  const row: TimeOffRow = {
     ...filing,
+    ...reserved,
     reason: filing.reason ?? '',
     overBalance: filing.overBalance ?? false,
+    status: 'pending',
+    decidedByKey: null,
+    decidedByName: null,
+    decidedAt: null,
+    decisionNote: null,
+    cancelledByName: null,
+    cancelledAt: null,
+    cancelNote: null,
+  };
+  const stored = insertTimeOffRequest(db, {
+    ...row,
     ...toAuditValues({ officeId: filing.officeId, action: 'timeoff.filed', ...audit }),
-  });
-  if (!row) throw new Error('time-off request not stored');
-  return row;
+  }).then(() => undefined);
+  return { row, stored };
 }
 
-const insertTimeOffRequest = fixedQuery<Required<TimeOffFiling> & AuditValues, TimeOffRow[]>((db) => {
+const insertTimeOffRequest = fixedQuery<TimeOffRow & AuditValues, unknown>((db) => {
   const filed = db.$with('filed').as(
     db
       .insert(timeOffRequests)
       .values({
+        id: sql.placeholder('id'),
+        number: sql.placeholder('number'),
         officeId: sql.placeholder('officeId'),
         requesterKey: sql.placeholder('requesterKey'),
         requesterName: sql.placeholder('requesterName'),
@@ -73,15 +117,16 @@ const insertTimeOffRequest = fixedQuery<Required<TimeOffFiling> & AuditValues, T
         reason: sql.placeholder('reason'),
         workingDays: sql.placeholder('workingDays'),
         overBalance: sql.placeholder('overBalance'),
+        status: sql.placeholder('status'),
         createdAt: sql.placeholder('createdAt'),
       })
-      .returning(),
+      .returning({ number: timeOffRequests.number }),
   );
   // PGlite spends some 0.5 ms on every statement: the audit entry goes with the insert, not behind it.
   const audited = db
     .$with('audited', { id: sql<number>`id` })
     .as(auditInsertFrom(sql`'TO-' || filed.number`, sql`filed`));
-  return db.with(filed, audited).select().from(filed);
+  return db.with(filed, audited).select({ number: filed.number }).from(filed);
 });
 
 /**

@@ -19,6 +19,12 @@ export interface HandlerContext {
   logger: Logger;
   /** the address people reach frontdesk at (`https://frontdesk.example.org`), when it is known */
   publicUrl?: string | undefined;
+  /**
+   * Hands over a statement the handler issued without awaiting it (a write whose result it does not need):
+   * the input commits only if it succeeds, and it goes out with the effects and COMMIT instead of costing a
+   * round trip of its own. Its failure fails the input like a failure the handler awaited.
+   */
+  commitAfter(statement: Promise<unknown>): void;
   /** tells every feature that subscribes to `event`; returns the messages they add */
   publish(event: FeatureEvent): Promise<Effect[]>;
 }

@@ -101,6 +101,7 @@ async function runInput(
     : undefined;
   try {
     const outcome = await deadline.transaction(deps.db, async (tx, commit) => {
+      const handedOver: Promise<unknown>[] = [];
       const result = await deps.router.route(input, {
         now,
         office: deps.office,
@@ -110,6 +111,11 @@ async function runInput(
         actor,
         logger: deps.logger,
         publicUrl,
+        commitAfter(statement) {
+          // Awaited below; if the handler throws first, the transaction's rollback is what counts.
+          statement.catch(() => undefined);
+          handedOver.push(statement);
+        },
       });
       if (hasFormErrors(result)) throw new FormRefused(result);
       // Slack takes files as uploads into the person's direct messages; elsewhere they become links.
@@ -135,6 +141,10 @@ async function runInput(
         },
       });
       commit();
+      // In the order sent: a handed-over statement that failed is the error reported, not the effects'
+      // statement the server then refused as part of a failed transaction (awaited after, or left).
+      written.catch(() => undefined);
+      for (const statement of handedOver) await statement;
       await written;
       queued = effects.rows.length + effects.redraws.length;
       return answered;
@@ -243,7 +253,11 @@ async function expandEffects(
 /** What of an error may be logged: its kind and codes, never its message, which can quote stored text. */
 export function describeErrorForLog(error: unknown): Record<string, string | number | undefined> {
   if (!(error instanceof Error)) return { type: typeof error };
-  const fields = error as Error & { code?: unknown; constraint_name?: unknown; statusCode?: unknown };
+  // drizzle wraps the driver's error, which holds the server's code, as the cause of its own.
+  const fields = ('code' in error || !(error.cause instanceof Error) ? error : error.cause) as Error & {
+    code?: unknown;
+    constraint_name?: unknown;
+  };
   return {
     type: error.name,
     code: typeof fields.code === 'string' || typeof fields.code === 'number' ? fields.code : undefined,

@@ -1,6 +1,10 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { createTimeOffRequest, lockTimeOffOfPerson } from '../../db/repositories/time-off.ts';
+import {
+  createTimeOffRequest,
+  lockTimeOffOfPerson,
+  reserveTimeOffRequest,
+} from '../../db/repositories/time-off.ts';
 import {
   type DayPart,
   formatDay,
@@ -97,9 +101,10 @@ async function fileTimeOff(
   const toYear = Number(draft.end.slice(0, 4));
   // One round trip: the lock goes first, so the reads behind it see every filing of this person that
   // committed while it waited; the days' facts for the card come with them.
-  const [, { leave, days: onThoseDays }] = await Promise.all([
+  const [, { leave, days: onThoseDays }, reserved] = await Promise.all([
     lockTimeOffOfPerson(db, officeId, actor.key),
     readFilingFacts(db, office, actor.key, { fromYear, toYear }, { first: draft.start, last: draft.end }),
+    reserveTimeOffRequest(db),
   ]);
   const existing = leave.rows;
   const bank = findLeaveBank(draft.type, office);
@@ -120,7 +125,8 @@ async function fileTimeOff(
   if (!evaluation.ok)
     return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
 
-  const row = await createTimeOffRequest(
+  // Not awaited: the insert goes out with the card and COMMIT (`commitAfter`).
+  const { row, stored } = createTimeOffRequest(
     db,
     {
       officeId: officeId,
@@ -142,7 +148,9 @@ async function fileTimeOff(
       actor,
       detail: { start: draft.start, end: draft.end, part: draft.part, workingDays: evaluation.workingDays },
     },
+    reserved,
   );
+  ctx.commitAfter(stored);
   const reference = formatReference('TO', row.number);
   // `leave` holds every active request of the requester in the years this one touches, and their
   // adjustments and carry-overs: what the card's balance needs.
