@@ -76,9 +76,14 @@ export function isOnStaffList(person: Pick<Person, 'key'>): boolean {
   return person.key.startsWith('staff:');
 }
 
-/** The staff who may decide requests. */
-export function listManagers(office: Pick<OfficeConfig, 'staff'>): StaffMember[] {
-  return office.staff.filter((member) => member.manager);
+/** The staff who may decide requests (found once per staff list: every change that posts a card asks). */
+export function listManagers(office: Pick<OfficeConfig, 'staff'>): readonly StaffMember[] {
+  let managers = MANAGERS.get(office.staff);
+  if (!managers) {
+    managers = office.staff.filter((member) => member.manager);
+    MANAGERS.set(office.staff, managers);
+  }
+  return managers;
 }
 
 /** The staff entry behind a staff key (`staff:sam-lee`). */
@@ -98,6 +103,7 @@ const KEY_OF = new WeakMap<Pick<StaffMember, 'name'>, string>();
 // Every input resolves its sender, and every card counts a role's people, in lists of a thousand staff.
 const STAFF_BY_USER_ID = new WeakMap<readonly StaffMember[], Map<PlatformName, Map<string, StaffMember>>>();
 const STAFF_BY_ROLE = new WeakMap<readonly object[], Map<string | undefined, object[]>>();
+const MANAGERS = new WeakMap<readonly StaffMember[], readonly StaffMember[]>();
 
 /** The members of `staff` with `role`, in list order; the list is grouped by role once. */
 export function listStaffOfRole<Member extends Pick<StaffMember, 'role'>>(

@@ -57,10 +57,11 @@ export async function reserveTimeOffRequest(db: Db): Promise<ReservedTimeOff> {
 const reserveIds = fixedQuery<Record<string, never>, { id: unknown; number: unknown }[]>((db) =>
   db
     .select({
-      id: sql`nextval(pg_get_serial_sequence('time_off_requests', 'id'))`,
-      number: sql`nextval('time_off_ref_seq')`,
+      // Named in the SQL, not passed: a statement without parameters is planned once per connection.
+      id: sql.raw(`nextval('time_off_requests_id_seq')`),
+      number: sql.raw(`nextval('time_off_ref_seq')`),
     })
-    .from(sql`(select 1) as one`),
+    .from(sql.raw('(select 1) as one')),
 );
 
 /**

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { OfficeConfig } from '../../config/office.ts';
+import type { OfficeConfig, StaffMember } from '../../config/office.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
 import { listManagers, slugifyName } from '../../domain/people.ts';
 import { findFirstWorkingDayOfMonth, findLastFullMonth } from '../../domain/report.ts';
@@ -15,7 +15,7 @@ const CATCH_UP_DAYS = 7;
 const LATE_MINUTES = 2;
 
 /** Who gets the monthly report: `report.to`, else every manager. */
-export function listReportRecipients(office: OfficeConfig): OfficeConfig['staff'] {
+export function listReportRecipients(office: OfficeConfig): readonly StaffMember[] {
   const names = office.report?.to;
   if (!names) return listManagers(office);
   // The config check refuses a name not on the staff list, so each name finds its entry.
