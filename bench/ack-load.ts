@@ -266,13 +266,18 @@ async function profileFilings(
   }
 }
 
+/** The runs of a floor at these connections (it runs again right after PostgreSQL). */
+function floorRuns(phases: readonly PhaseResult[], target: TargetName, connections: number): PhaseResult[] {
+  return phases.filter((phase) => phase.target === target && phase.connections === connections);
+}
+
 /** The requests per second of a floor at these connections: the mean of its runs, or undefined if none ran. */
 function floorRate(
   phases: readonly PhaseResult[],
   target: TargetName,
   connections: number,
 ): number | undefined {
-  const runs = phases.filter((phase) => phase.target === target && phase.connections === connections);
+  const runs = floorRuns(phases, target, connections);
   if (runs.length === 0) return undefined;
   return runs.reduce((sum, phase) => sum + phase.requestsPerSecond, 0) / runs.length;
 }
@@ -283,9 +288,7 @@ function judgeGoals(
 ): AckLoadResults['goals'] {
   const at = (target: TargetName, connections: number) =>
     phases.find((phase) => phase.target === target && phase.connections === connections);
-  const floors = phases.filter(
-    (phase) => phase.target === 'bare Bolt: ack + post' && phase.connections === 10,
-  );
+  const floors = floorRuns(phases, 'bare Bolt: ack + post', 10);
   const floor = floorRate(phases, 'bare Bolt: ack + post', 10);
   const goals: AckLoadResults['goals'] = [];
   const postgres = 'frontdesk on PostgreSQL';
