@@ -16,7 +16,13 @@ import type { Database } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema/platform.ts';
 import { timeOffRequests } from '../src/db/schema/time-off.ts';
 import { type BenchOffice, writeBenchOffice } from './lib/bench-office.ts';
-import { readCpuMs, readPostgresCpuMs, readResidentMb } from './lib/processes.ts';
+import {
+  readCpuMs,
+  readMachineTicks,
+  readMainThreadSchedule,
+  readPostgresCpuMs,
+  readResidentMb,
+} from './lib/processes.ts';
 import { type ProfileShare, summariseProfile } from './lib/profile.ts';
 import { formatTable, goalMark } from './lib/results.ts';
 import { type LoadResult, runSlashLoad, type SlashCommand } from './lib/slash-load.ts';
@@ -51,6 +57,12 @@ export interface PhaseResult extends LoadResult {
   cardsPerSecond: number;
   /** CPU ms per request: the app, PostgreSQL's processes, the Slack stub, the load generator */
   cpuPerRequestMs: { app: number; postgres: number; slackStub: number; loadGenerator: number };
+  /**
+   * Shares of the load's duration (0–1): how long the app's main thread ran, and waited for a core while
+   * ready to run (both left out where the kernel keeps no count), and how busy the machine's cores were.
+   * A main thread that runs or waits nearly all the time is held back by the cores it shares.
+   */
+  busy: { appMainThreadRan?: number; appMainThreadWaited?: number; machine: number };
 }
 
 export interface IntegrityCheck {
@@ -118,6 +130,8 @@ async function runPhase(
     slackStub: readCpuMs(stub.process.pid),
     loadGenerator: process.cpuUsage(),
   };
+  const mainThread = readMainThreadSchedule(target.process.pid);
+  const machine = readMachineTicks();
   const started = performance.now();
   const load = await runSlashLoad({
     appUrl: target.url,
@@ -127,6 +141,18 @@ async function runPhase(
     nextCommand,
     accepted: (body) => target.accepted(body),
   });
+  const loadMs = performance.now() - started;
+  const machineAfter = readMachineTicks();
+  const mainThreadAfter = readMainThreadSchedule(target.process.pid);
+  const busy = {
+    ...(mainThread && mainThreadAfter
+      ? {
+          appMainThreadRan: (mainThreadAfter.runMs - mainThread.runMs) / loadMs,
+          appMainThreadWaited: (mainThreadAfter.waitMs - mainThread.waitMs) / loadMs,
+        }
+      : {}),
+    machine: (machineAfter.busy - machine.busy) / Math.max(1, machineAfter.total - machine.total),
+  };
   const drained = target.postsCards
     ? await waitForCards(stub, before + load.accepted)
     : { cards: before, at: performance.now() };
@@ -145,6 +171,7 @@ async function runPhase(
       slackStub: perRequest(readCpuMs(stub.process.pid) - cpu.slackStub),
       loadGenerator: perRequest((generator.user + generator.system) / 1000),
     },
+    busy,
   };
 }
 
@@ -376,7 +403,17 @@ export function formatAckLoad(results: AckLoadResults): string {
     }),
   );
   const cpu = formatTable(
-    ['target', 'conn', 'app', 'PostgreSQL', 'Slack stub', 'load generator'],
+    [
+      'target',
+      'conn',
+      'app',
+      'PostgreSQL',
+      'Slack stub',
+      'load generator',
+      'app main thread ran',
+      'waited for a core',
+      'cores busy',
+    ],
     results.phases.map((phase) => [
       phase.target,
       String(phase.connections),
@@ -386,6 +423,9 @@ export function formatAckLoad(results: AckLoadResults): string {
         phase.cpuPerRequestMs.slackStub,
         phase.cpuPerRequestMs.loadGenerator,
       ].map((ms) => ms.toFixed(2)),
+      ...[phase.busy.appMainThreadRan, phase.busy.appMainThreadWaited, phase.busy.machine].map((share) =>
+        share === undefined ? '–' : `${(share * 100).toFixed(0)} %`,
+      ),
     ]),
   );
   const integrity = formatTable(
@@ -419,7 +459,7 @@ export function formatAckLoad(results: AckLoadResults): string {
     'Ack load (signed /timeoff filings)',
     load,
     '',
-    'CPU ms per request',
+    'CPU ms per request, and shares of the load’s time: the app’s main thread running and waiting for a core, and the cores busy',
     cpu,
     '',
     'Stored once, one card each',

@@ -117,6 +117,56 @@ export function readCpuMs(pid: number): number {
   }
 }
 
+/** How long a thread has run on a core so far, and waited for one while it was ready to run, in ms. */
+export interface ThreadSchedule {
+  runMs: number;
+  waitMs: number;
+}
+
+/**
+ * The schedule so far of a process's main thread, the one that runs a node program's JavaScript (V8's
+ * compiler and collector threads beside it are left out), from /proc's schedstat: nanoseconds run and
+ * nanoseconds waited on a run queue. Undefined where the kernel keeps no such count.
+ */
+export function readMainThreadSchedule(pid: number): ThreadSchedule | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return run === undefined || wait === undefined ? undefined : { runMs: run / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's CPU time so far, all cores together, in clock ticks: busy, and in all (busy + idle + iowait). */
+export interface MachineTicks {
+  busy: number;
+  total: number;
+}
+
+/** Reads /proc/stat's first line (`parseMachineTicks`). */
+export function readMachineTicks(): MachineTicks {
+  return parseMachineTicks(readFileSync('/proc/stat', 'utf8'));
+}
+
+/**
+ * The machine's ticks from /proc/stat's `cpu` line: user, nice, system, idle, iowait, irq, softirq, steal.
+ * Guest time is already counted in user time, so the later fields are left out.
+ */
+export function parseMachineTicks(procStat: string): MachineTicks {
+  const line = procStat.split('\n').find((candidate) => candidate.startsWith('cpu '));
+  if (!line) throw new Error('/proc/stat has no cpu line');
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
 /** CPU used so far by every PostgreSQL server process on this machine, in ms. */
 export function readPostgresCpuMs(): number {
   let total = 0;
