@@ -33,4 +33,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form, so node itself gets SIGTERM and finishes requests in flight (src/main.ts). Run with an init
 # (`docker run --init`, compose's `init: true`) to reap any process tsx leaves behind.
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "--liftoff-only", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "--liftoff-only", "--v8-pool-size=1", "--import", "tsx", "src/main.ts"]
