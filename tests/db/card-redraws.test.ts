@@ -14,6 +14,13 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
   beforeEach(async () => {
     await database.db.delete(cardRedraws);
   });
+  const waitingAsks = async () =>
+    (
+      await database.db
+        .select({ officeId: cardRedraws.officeId, cardKey: cardRedraws.cardKey })
+        .from(cardRedraws)
+        .orderBy(cardRedraws.officeId, cardRedraws.cardKey)
+    ).map((row) => [row.officeId, row.cardKey]);
 
   it('takes each asked card once however many times it was asked, oldest asks first', async () => {
     await askCardRedraws(database.db, OFFICE, ['TO-1', 'TO-2', 'TO-1']);
@@ -27,10 +34,31 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
     ]);
   });
 
-  it('takes at most the cards of the limit, oldest asked first, each with every ask for it', async () => {
+  it('writes no second ask for a card whose ask still waits', async () => {
     await askCardRedraws(database.db, OFFICE, ['TO-1', 'TO-2']);
-    await askCardRedraws(database.db, OFFICE, ['TO-3', 'TO-1']);
-    await askCardRedraws(database.db, OFFICE, ['TO-2', 'TO-4']);
+    await askCardRedraws(database.db, OFFICE, ['TO-2', 'TO-3']);
+    await askCardRedraws(database.db, 'another-office', ['TO-2']);
+    expect(await waitingAsks()).toEqual([
+      ['another-office', 'TO-2'],
+      [OFFICE, 'TO-1'],
+      [OFFICE, 'TO-2'],
+      [OFFICE, 'TO-3'],
+    ]);
+    await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10));
+    await askCardRedraws(database.db, OFFICE, ['TO-2']);
+    expect(await waitingAsks()).toEqual([
+      ['another-office', 'TO-2'],
+      [OFFICE, 'TO-2'],
+    ]);
+  });
+
+  it('takes at most the cards of the limit, oldest asked first, each with every ask for it', async () => {
+    // Asks of one card asked again while a round held the earlier one (as the last test below makes).
+    await database.db
+      .insert(cardRedraws)
+      .values(
+        ['TO-1', 'TO-2', 'TO-3', 'TO-1', 'TO-2', 'TO-4'].map((cardKey) => ({ officeId: OFFICE, cardKey })),
+      );
     expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 2))).toEqual(['TO-1', 'TO-2']);
     // TO-1 and TO-2 were asked again after the oldest asks; those later asks went with them.
     const left = await database.db.select({ cardKey: cardRedraws.cardKey }).from(cardRedraws);
@@ -74,5 +102,29 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
     release();
     await round;
     expect(taken).toEqual(['TO-4']);
+  });
+
+  it('leaves a waiting ask that a change in progress relies on to a round after that change', async () => {
+    await askCardRedraws(database.db, OFFICE, ['TO-5']);
+    let commit = () => {};
+    const decided = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let asked = () => {};
+    const relying = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const change = database.db.transaction(async (tx) => {
+      await askCardRedraws(tx, OFFICE, ['TO-5']);
+      asked();
+      await decided;
+    });
+    await relying;
+    // The change wrote no ask of its own: a round now would draw the card without it.
+    expect(await waitingAsks()).toEqual([[OFFICE, 'TO-5']]);
+    expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10))).toEqual([]);
+    commit();
+    await change;
+    expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10))).toEqual(['TO-5']);
   });
 });

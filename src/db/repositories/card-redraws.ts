@@ -4,11 +4,12 @@ import { cardRedraws } from '../schema/index.ts';
 
 /**
  * Takes the cards of the oldest asks, at most `limit` cards, in the caller's transaction, with every ask
- * for them, and returns each card once: a card asked for twenty times since the last round is drawn once,
- * and its later asks are not left to draw it again. SKIP LOCKED leaves the asks another process is redrawing
- * to it, and a rollback (a crash mid-redraw) puts them back. The asks are taken before the cards are read,
- * so every ask taken is for a change the drawing sees; one committed after this statement stays for the
- * next round.
+ * for them, and returns each card once: a card asked again while a round held its ask is drawn once, and
+ * its later asks are not left to draw it again. SKIP LOCKED leaves the asks another process is redrawing
+ * to it, and those a change still in progress holds (it found them waiting and wrote none of its own) to a
+ * round after that change; a rollback (a crash mid-redraw) puts them back. The asks are taken before the
+ * cards are read, so every ask taken is for a change the drawing sees; one committed after this statement
+ * stays for the next round.
  */
 export async function takeCardRedraws(db: Db, officeId: string, limit: number): Promise<string[]> {
   const ofOffice = eq(cardRedraws.officeId, officeId);

@@ -94,10 +94,16 @@ const insertChangeEffects = fixedQuery<
       on conflict (office_id, card_key, platform) where ${WAITING_UPDATE}
       do update set message = excluded.message, background = outbox.background and excluded.background`,
   );
+  // A card whose ask still waits is not asked again: the waiting ask is share-locked until this transaction
+  // ends, and a round skips locked asks (`takeCardRedraws`), so the round that takes it reads this change.
+  // An ask a round holds is skipped here, never waited for, and a new one is written for the next round.
   const asked = db.$with('asked', {}).as(
     sql`insert into card_redraws (office_id, card_key)
-      select ${sql.placeholder('officeId')}::text,
-        jsonb_array_elements_text(${sql.placeholder('cards')}::text::jsonb)`,
+      select ${sql.placeholder('officeId')}::text, card.key
+      from jsonb_array_elements_text(${sql.placeholder('cards')}::text::jsonb) as card(key)
+      where not exists (select 1 from card_redraws waiting
+        where waiting.office_id = ${sql.placeholder('officeId')}::text and waiting.card_key = card.key
+        for key share skip locked)`,
   );
   const claimed = db.$with('claimed', {}).as(
     sql`insert into deliveries (platform, delivery_id, office_id, result)

@@ -96,9 +96,10 @@ export const outbox = pgTable(
 
 /**
  * Cards to redraw from the database as it now stands, asked for by the transaction that changed what they
- * show, taken by whichever process redraws first. Each ask is a row of its own, never merged into an
- * earlier one: merging would make an ask wait for the redraw that holds the earlier ask, and every filing
- * asks; the redrawer takes a card's asks together and draws it once.
+ * show, taken by whichever process redraws first. A card has one waiting ask at a time: a change that finds
+ * one holds it (share-locked) instead of writing another (`writeChangeEffects`), and writes its own only
+ * when the waiting one is being taken, never waiting for the round that takes it. The redrawer takes a
+ * card's asks together and draws it once.
  */
 export const cardRedraws = pgTable(
   'card_redraws',

@@ -7,10 +7,10 @@ import type { CardRedrawer, Feature } from './feature.ts';
 /**
  * Cards drawn per round at most, and so per second (`pacedRedraws` in src/bot/paced-redraws.ts runs a
  * round at most every second). Each filing asks to redraw every other pending card of its days, so under
- * a burst the asks grow with the pending cards times the filings, and drawing each as asked cost more than
- * the filings themselves. A refresh is a background update Slack would not take faster anyway (chat.update is a Tier 3
- * method, some 50 a minute): the cards asked most long ago go first, each once for all its asks, and a
- * practice's handful of cards for a change are all drawn in the first round.
+ * a burst, drawing each card as asked cost more than the filings themselves. A refresh is a background
+ * update Slack would not take faster anyway (chat.update is a Tier 3 method, some 50 a minute): the cards
+ * asked most long ago go first, each once for all its asks, and a practice's handful of cards for a change
+ * are all drawn in the first round.
  */
 export const CARDS_PER_ROUND = 20;
 
