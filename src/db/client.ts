@@ -16,9 +16,12 @@ import { namesSeveralHosts, openPostgresSocket } from './postgres-socket.ts';
 import * as schema from './schema/index.ts';
 import { runsOneTransactionAtATime } from './transaction-order.ts';
 
-export type Schema = typeof schema;
-/** The one database type repositories take: a PostgreSQL or PGlite database, or a transaction on either. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * The one database type repositories take: a PostgreSQL or PGlite database, or a transaction on either.
+ * Made without the schema: frontdesk never uses drizzle's relational queries (`db.query`), for which drizzle
+ * would build a query builder per table on every transaction.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
 
 export interface Database {
   db: Db;
@@ -67,7 +70,7 @@ async function openPostgres(url: string): Promise<Database> {
     // Several servers are postgres.js's to try in turn, on sockets of its own.
     ...(namesSeveralHosts(url) ? {} : { socket: openPostgresSocket }),
   });
-  const db = drizzlePostgres(prepareEveryQuery(client), { schema });
+  const db = drizzlePostgres(prepareEveryQuery(client));
   return {
     db,
     kind: 'postgres',
@@ -134,7 +137,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       },
     );
   }
-  const db = drizzlePglite(takingTurns(withTextParsersOnInstance(client)), { schema });
+  const db = drizzlePglite(takingTurns(withTextParsersOnInstance(client)));
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,
