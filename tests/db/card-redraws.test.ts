@@ -9,6 +9,15 @@ const OFFICE = 'office-1';
 const askCardRedraws = (db: Db, officeId: string, cardKeys: string[]) =>
   writeChangeEffects(db, { officeId, rows: [], redraws: cardKeys });
 
+/** A promise that settles when `open` is called: one transaction waits there while another runs. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
 describe.each(databaseTargets())('card redraw asks on $name', (target) => {
   const database = openForSuite(target);
   beforeEach(async () => {
@@ -81,14 +90,11 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
   if (target.name !== 'postgres') return;
   it('asks for a card another process is redrawing without waiting for it, and keeps the ask for the next round', async () => {
     await askCardRedraws(database.db, OFFICE, ['TO-4']);
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const held = gate();
     let taken: string[] = [];
     const round = database.db.transaction(async (tx) => {
       taken = await takeCardRedraws(tx, OFFICE, 10);
-      await held;
+      await held.opened;
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     // With the round's transaction still open: a waiting ask would never settle before release.
@@ -99,31 +105,25 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
     expect(asked).toBe('asked');
     const second = await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10));
     expect(second).toEqual(['TO-4']);
-    release();
+    held.open();
     await round;
     expect(taken).toEqual(['TO-4']);
   });
 
   it('leaves a waiting ask that a change in progress relies on to a round after that change', async () => {
     await askCardRedraws(database.db, OFFICE, ['TO-5']);
-    let commit = () => {};
-    const decided = new Promise<void>((resolve) => {
-      commit = resolve;
-    });
-    let asked = () => {};
-    const relying = new Promise<void>((resolve) => {
-      asked = resolve;
-    });
+    const decided = gate();
+    const asked = gate();
     const change = database.db.transaction(async (tx) => {
       await askCardRedraws(tx, OFFICE, ['TO-5']);
-      asked();
-      await decided;
+      asked.open();
+      await decided.opened;
     });
-    await relying;
+    await asked.opened;
     // The change wrote no ask of its own: a round now would draw the card without it.
     expect(await waitingAsks()).toEqual([[OFFICE, 'TO-5']]);
     expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10))).toEqual([]);
-    commit();
+    decided.open();
     await change;
     expect(await database.db.transaction((tx) => takeCardRedraws(tx, OFFICE, 10))).toEqual(['TO-5']);
   });
