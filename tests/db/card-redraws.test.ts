@@ -4,19 +4,11 @@ import { takeCardRedraws } from '../../src/db/repositories/card-redraws.ts';
 import { writeChangeEffects } from '../../src/db/repositories/change-effects.ts';
 import { cardRedraws } from '../../src/db/schema/index.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
+import { createGate } from '../helpers/gate.ts';
 
 const OFFICE = 'office-1';
 const askCardRedraws = (db: Db, officeId: string, cardKeys: string[]) =>
   writeChangeEffects(db, { officeId, rows: [], redraws: cardKeys });
-
-/** A promise that settles when `open` is called: one transaction waits there while another runs. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
 
 describe.each(databaseTargets())('card redraw asks on $name', (target) => {
   const database = openForSuite(target);
@@ -90,14 +82,14 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
   if (target.name !== 'postgres') return;
   it('asks for a card another process is redrawing without waiting for it, and keeps the ask for the next round', async () => {
     await askCardRedraws(database.db, OFFICE, ['TO-4']);
-    const held = gate();
+    const held = createGate();
     let taken: string[] = [];
     const round = database.db.transaction(async (tx) => {
       taken = await takeCardRedraws(tx, OFFICE, 10);
       await held.opened;
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // With the round's transaction still open: a waiting ask would never settle before release.
+    // With the round's transaction still open: a waiting ask would never settle before it ends.
     const asked = await Promise.race([
       askCardRedraws(database.db, OFFICE, ['TO-4']).then(() => 'asked'),
       new Promise((resolve) => setTimeout(() => resolve('waited'), 2_000)),
@@ -112,8 +104,8 @@ describe.each(databaseTargets())('card redraw asks on $name', (target) => {
 
   it('leaves a waiting ask that a change in progress relies on to a round after that change', async () => {
     await askCardRedraws(database.db, OFFICE, ['TO-5']);
-    const decided = gate();
-    const asked = gate();
+    const decided = createGate();
+    const asked = createGate();
     const change = database.db.transaction(async (tx) => {
       await askCardRedraws(tx, OFFICE, ['TO-5']);
       asked.open();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { runsOneTransactionAtATime } from '../../src/db/transaction-order.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
+import { createGate } from '../helpers/gate.ts';
 
 describe.each(databaseTargets())('runsOneTransactionAtATime on $name', (target) => {
   const database = openForSuite(target);
@@ -23,22 +24,16 @@ describe('PGlite', () => {
 
   it('starts nothing while a transaction is open', async () => {
     const events: string[] = [];
-    let finishFirst = () => {};
-    const firstMayFinish = new Promise<void>((resolve) => {
-      finishFirst = resolve;
-    });
-    let firstStarted = () => {};
-    const started = new Promise<void>((resolve) => {
-      firstStarted = resolve;
-    });
+    const firstMayFinish = createGate();
+    const started = createGate();
     const first = database.db.transaction(async (tx) => {
       await tx.execute(sql`select 1`);
       events.push('first began');
-      firstStarted();
-      await firstMayFinish;
+      started.open();
+      await firstMayFinish.opened;
       events.push('first ends');
     });
-    await started;
+    await started.opened;
     const second = database.db.transaction(async (tx) => {
       await tx.execute(sql`select 1`);
       events.push('second began');
@@ -46,7 +41,7 @@ describe('PGlite', () => {
     const outside = database.db.execute(sql`select 1`).then(() => events.push('query outside ran'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(events).toEqual(['first began']);
-    finishFirst();
+    firstMayFinish.open();
     await Promise.all([first, second, outside]);
     expect(events.slice(0, 2)).toEqual(['first began', 'first ends']);
     expect(events.slice(2).sort()).toEqual(['query outside ran', 'second began']);

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { openFreshPostgres, testDatabaseUrl } from '../helpers/databases.ts';
+import { createGate } from '../helpers/gate.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { findDatabaseUrl } from '../helpers/postgres-url.ts';
 import {
@@ -228,20 +229,14 @@ describe.runIf(serverUrl)(serverUrl ? SUITE : `${SUITE} — skipped: needs TEST_
     const { db, env } = await openPractice();
     const first = await startProcess(env);
     // A lock that lets filings read but not insert, as a busy database would hold them up.
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const holding = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
+    const released = createGate();
+    const locked = createGate();
     const lock = db.db.transaction(async (tx) => {
       await tx.execute(sql`lock table time_off_requests in share row exclusive mode`);
-      locked();
-      await released;
+      locked.open();
+      await released.opened;
     });
-    await holding;
+    await locked.opened;
 
     let acked = 0;
     const filings = Array.from({ length: HELD_UP }, (_, index) =>
@@ -253,7 +248,7 @@ describe.runIf(serverUrl)(serverUrl ? SUITE : `${SUITE} — skipped: needs TEST_
     await pollUntil(10_000, 'every filing to be acknowledged', async () => acked === HELD_UP, POLL_MS);
     first.process.signal('SIGTERM');
     await sleep(1_000);
-    release();
+    released.open();
     await lock;
     const results = await Promise.all(filings);
 

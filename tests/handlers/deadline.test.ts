@@ -10,6 +10,7 @@ import type { Feature } from '../../src/handlers/kernel/feature.ts';
 import { type Outcome, replyOnly } from '../../src/handlers/kernel/message.ts';
 import { createRouter } from '../../src/handlers/kernel/router.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
+import { createGate } from '../helpers/gate.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, buildPerson } from '../helpers/office.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -20,15 +21,6 @@ const now = DateTime.fromISO('2026-03-06T12:00', { zone: office.office.timezone 
 const DEADLINE_MS = 100;
 const SAVED = replyOnly({ text: 'Saved RM-1; the card follows.' });
 const SECRET = 'Jane Roe, date of birth 1961-02-03';
-
-/** A promise the test settles by hand, standing in for a database or a step that stops answering. */
-function createGate() {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
 
 describe.each(databaseTargets())('runWithDeadline on $name', (target) => {
   const database = openForSuite(target);
