@@ -13,7 +13,6 @@ import { withTextParsersOnInstance } from './pglite-parsers.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import { takingTurns } from './pglite-turns.ts';
 import { namesSeveralHosts, openPostgresSocket } from './postgres-socket.ts';
-import * as schema from './schema/index.ts';
 import { runsOneTransactionAtATime } from './transaction-order.ts';
 
 /**
@@ -97,7 +96,7 @@ async function migratePostgresOnce(url: string, location: string): Promise<void>
     const reserved = await client.reserve();
     try {
       await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await migratePostgres(drizzlePostgres(client), { migrationsFolder: MIGRATIONS_FOLDER });
     } finally {
       await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => undefined);
       reserved.release();
