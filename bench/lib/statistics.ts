@@ -12,3 +12,12 @@ export function median(values: readonly number[]): number {
     50,
   );
 }
+
+/**
+ * The mean answer time in ms of a load that keeps `connections` requests in flight and is answered at
+ * `requestsPerSecond` (Little's law). A p99 goal below it is out of reach at that rate, unless a few
+ * answers take far longer than all the rest.
+ */
+export function meanWaitInClosedLoop(load: { connections: number; requestsPerSecond: number }): number {
+  return (load.connections / load.requestsPerSecond) * 1000;
+}
