@@ -10,6 +10,7 @@ import { DatabaseUnavailableError } from './database-error.ts';
 import { sessionOf } from './drizzle-session.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { withTextParsersOnInstance } from './pglite-parsers.ts';
+import { withPreparedStatements } from './pglite-prepared.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import { takingTurns } from './pglite-turns.ts';
 import { namesSeveralHosts, openPostgresSocket } from './postgres-socket.ts';
@@ -136,7 +137,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
       },
     );
   }
-  const db = drizzlePglite(takingTurns(withTextParsersOnInstance(client)));
+  const db = drizzlePglite(takingTurns(withTextParsersOnInstance(withPreparedStatements(client))));
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
     db,
@@ -218,9 +219,13 @@ export function sendCommit(tx: Db): Promise<unknown> | undefined {
  * costs little beside what a wrong plan costs.
  */
 export function transactionPlannedForValues<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  // PGlite sends each query as an unnamed statement, which PostgreSQL always plans for its values; there
-  // the SET is a statement that does nothing, at half a millisecond of the app's own thread.
-  if (runsOneTransactionAtATime(db)) return db.transaction(work);
+  // PGlite runs one statement at a time, so the SET goes first there.
+  if (runsOneTransactionAtATime(db)) {
+    return db.transaction(async (tx) => {
+      await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+      return work(tx);
+    });
+  }
   return db.transaction(async (tx) => {
     const [, result] = await Promise.all([
       tx.execute(sql`set local plan_cache_mode = force_custom_plan`).execute(),

@@ -1,7 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 
 /** A replacement for PGlite's `query`, made from the one it stands in for. */
-export type QueryWrapper = (on: Pick<Transaction, 'query'>) => Transaction['query'];
+export type QueryWrapper = (on: Pick<Transaction, 'query' | 'closed'>) => Transaction['query'];
 
 /**
  * `client` with `query` replaced by `wrap(query)`, on the instance and in every transaction it opens: the
