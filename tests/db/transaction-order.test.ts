@@ -17,8 +17,8 @@ describe.each(databaseTargets())('runsOneTransactionAtATime on $name', (target) 
   });
 });
 
-// What skipping the per-person lock and the plan SET on PGlite rests on: a second transaction, or a query
-// outside one, does not start until the transaction before it has ended.
+// What skipping the per-person lock on PGlite rests on: a second transaction, or a query outside one,
+// does not start until the transaction before it has ended.
 describe('PGlite', () => {
   const database = openForSuite({ name: 'pglite', open: () => openDatabase({ dataDir: null }) });
 
