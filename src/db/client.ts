@@ -10,7 +10,6 @@ import { DatabaseUnavailableError } from './database-error.ts';
 import { sessionOf } from './drizzle-session.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { withTextParsersOnInstance } from './pglite-parsers.ts';
-import { withPreparedStatements } from './pglite-prepared.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import { takingTurns } from './pglite-turns.ts';
 import { namesSeveralHosts, openPostgresSocket } from './postgres-socket.ts';
@@ -113,11 +112,13 @@ async function migratePostgresOnce(url: string, location: string): Promise<void>
 
 async function openPglite(dataDir: string | null): Promise<Database> {
   // Loaded only here: PGlite's WASM build adds some 40 MB to a process that talks to PostgreSQL instead.
-  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('drizzle-orm/pglite'),
-    import('drizzle-orm/pglite/migrator'),
-  ]);
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }, { withPreparedStatements }] =
+    await Promise.all([
+      import('@electric-sql/pglite'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+      import('./pglite-prepared.ts'),
+    ]);
   if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
   const options = { startParams: pgliteStartParams(PGlite.defaultStartParams) };
   let client: PGlite;

@@ -35,6 +35,32 @@ function readImports(path: string, text: string): string[] {
   );
 }
 
+/** The imports that load a module as the importing one loads: neither type-only nor `import()`. */
+function readLoadedImports(path: string, text: string): string[] {
+  const patterns = [
+    /\b(?:import|export)\s+(?!type\b)[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+  ];
+  const found = patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1] ?? ''));
+  return found.map((specifier) =>
+    specifier.startsWith('.') ? relative(root, resolve(root, dirname(path), specifier)) : specifier,
+  );
+}
+
+/** Every file of `files` that loading `entry` loads with it. */
+function listLoadedWith(entry: string, files: readonly SourceFile[]): Set<string> {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const loaded = new Set<string>();
+  const waiting = [entry];
+  for (let path = waiting.pop(); path !== undefined; path = waiting.pop()) {
+    const file = byPath.get(path);
+    if (!file || loaded.has(path)) continue;
+    loaded.add(path);
+    waiting.push(...readLoadedImports(file.path, stripComments(file.text)));
+  }
+  return loaded;
+}
+
 function readSources(directory: string): SourceFile[] {
   return listFiles(directory).map((path) => {
     const text = readFileSync(join(root, path), 'utf8');
@@ -266,6 +292,17 @@ describe('the import graph of src', () => {
   it('has no import cycles', () => {
     expect(findImportCycles(sources)).toEqual([]);
   });
+
+  it('loads none of PGlite until PGlite is opened, so the PostgreSQL build does without its 40 MB', () => {
+    const loaded = listLoadedWith('src/main.ts', sources);
+    expect(loaded).toContain('src/db/client.ts');
+    const pglite = [...loaded].filter((path) =>
+      readLoadedImports(path, stripComments(sources.find((file) => file.path === path)?.text ?? '')).some(
+        (specifier) => specifier.startsWith('@electric-sql/'),
+      ),
+    );
+    expect(pglite).toEqual([]);
+  });
 });
 
 describe('findLayeringViolations', () => {
@@ -350,6 +387,22 @@ describe('findForbiddenImports', () => {
       'src/domain/example.ts imports @slack/web-api (forbidden: @slack/*)',
       'src/domain/example.ts imports node:fs/promises (forbidden: node:fs)',
       'src/domain/example.ts imports pino (forbidden: pino)',
+    ]);
+  });
+
+  it('tells the imports that load a module from type-only and dynamic ones', () => {
+    const text = [
+      "import { a, type A } from './a.ts';",
+      "import type { B } from './b.ts';",
+      "const c = await import('./c.ts');",
+      "import './d.ts';",
+      "export { e } from './e.ts';",
+      "export type { F } from './f.ts';",
+    ].join('\n');
+    expect(readLoadedImports('src/db/y.ts', text).sort()).toEqual([
+      'src/db/a.ts',
+      'src/db/d.ts',
+      'src/db/e.ts',
     ]);
   });
 
