@@ -2,9 +2,9 @@ import { type PGlite, parse, protocol, type QueryOptions, type Results } from '@
 import { wrapQueries } from './pglite-queries.ts';
 
 /**
- * How many statements stay prepared at once; past it the one used longest ago is closed. The app runs
- * some 150 distinct statements, and each prepared one keeps its plan in PGlite's WASM heap, which never
- * shrinks.
+ * How many statements stay prepared at once; past it the one used longest ago is closed. Each prepared
+ * statement keeps its plan in PGlite's WASM heap, which never shrinks, and some statements' text varies
+ * (an IN list's length), so their number is bounded.
  */
 export const PREPARED_STATEMENT_LIMIT = 256;
 
