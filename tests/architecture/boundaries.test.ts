@@ -21,6 +21,14 @@ function listFiles(directory: string): string[] {
   });
 }
 
+/** What `patterns` capture in `text`, relative specifiers resolved to repo-relative paths. */
+function resolveMatches(path: string, text: string, patterns: RegExp[]): string[] {
+  const found = patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1] ?? ''));
+  return found.map((specifier) =>
+    specifier.startsWith('.') ? relative(root, resolve(root, dirname(path), specifier)) : specifier,
+  );
+}
+
 /** Static imports and re-exports, side-effect imports, dynamic import() and require(). */
 function readImports(path: string, text: string): string[] {
   const patterns = [
@@ -29,10 +37,7 @@ function readImports(path: string, text: string): string[] {
     /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
     /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
   ];
-  const found = patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1] ?? ''));
-  return found.map((specifier) =>
-    specifier.startsWith('.') ? relative(root, resolve(root, dirname(path), specifier)) : specifier,
-  );
+  return resolveMatches(path, text, patterns);
 }
 
 /** The imports that load a module as the importing one loads: neither type-only nor `import()`. */
@@ -41,10 +46,7 @@ function readLoadedImports(path: string, text: string): string[] {
     /\b(?:import|export)\s+(?!type\b)[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
     /\bimport\s*['"]([^'"]+)['"]/g,
   ];
-  const found = patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1] ?? ''));
-  return found.map((specifier) =>
-    specifier.startsWith('.') ? relative(root, resolve(root, dirname(path), specifier)) : specifier,
-  );
+  return resolveMatches(path, text, patterns);
 }
 
 /** Every file of `files` that loading `entry` loads with it. */
