@@ -23,7 +23,8 @@ interface PreparedStatement {
  * 3.7 ms that way against 0.7 ms prepared, replayed on the app's own thread; a prepared statement is
  * planned for its values for five runs and then keeps a generic plan where that costs no more, as on
  * PostgreSQL (`prepareEveryQuery`). A query outside a transaction takes PGlite's transaction turn, as its
- * own does; a failed statement is answered, with its Sync, like any other, and is not kept prepared.
+ * own does. A statement PostgreSQL cannot parse is not kept; one that fails as it runs stays prepared, and
+ * its error is thrown as PGlite's own would be, the Sync sent with it leaving the connection ready.
  */
 export function withPreparedStatements(client: PGlite, limit = PREPARED_STATEMENT_LIMIT): PGlite {
   const prepared = new Map<string, PreparedStatement>();
