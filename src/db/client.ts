@@ -13,7 +13,6 @@ import { withTextParsersOnInstance } from './pglite-parsers.ts';
 import { PGLITE_TEMPLATE_DIR } from './pglite-template.ts';
 import { takingTurns } from './pglite-turns.ts';
 import { namesSeveralHosts, openPostgresSocket } from './postgres-socket.ts';
-import { runsOneTransactionAtATime } from './transaction-order.ts';
 
 /**
  * The one database type repositories take: a PostgreSQL or PGlite database, or a transaction on either.
@@ -220,13 +219,8 @@ export function sendCommit(tx: Db): Promise<unknown> | undefined {
  * costs little beside what a wrong plan costs.
  */
 export function transactionPlannedForValues<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  // PGlite runs one statement at a time, so the SET goes first there.
-  if (runsOneTransactionAtATime(db)) {
-    return db.transaction(async (tx) => {
-      await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
-      return work(tx);
-    });
-  }
+  // Issued first, so it runs first on both: PostgreSQL sends it ahead of the work's statements, and PGlite
+  // runs queries in the order they were issued (takingTurns).
   return db.transaction(async (tx) => {
     const [, result] = await Promise.all([
       tx.execute(sql`set local plan_cache_mode = force_custom_plan`).execute(),
