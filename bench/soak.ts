@@ -14,13 +14,13 @@ import { outbox } from '../src/db/schema/platform.ts';
 import { supplyRequests } from '../src/db/schema/supplies.ts';
 import { timeOffRequests } from '../src/db/schema/time-off.ts';
 import { TIME_OFF_ACTIONS } from '../src/handlers/time-off/ids.ts';
+import { buildApp } from '../tests/helpers/build.ts';
 import {
   buildBlockActionsBody,
   buildSlashCommandBody,
   postSignedSlack,
 } from '../tests/helpers/slack-signing.ts';
 import { writeBenchOffice } from './lib/bench-office.ts';
-import type { MemoryReading } from './lib/instrumented-main.ts';
 import { benchServerUrl, readPostgresVersion } from './lib/postgres.ts';
 import { describeMachine, formatTable, goalMark, writeResults } from './lib/results.ts';
 import { median, percentile } from './lib/statistics.ts';
@@ -48,6 +48,12 @@ const MIX = [
   'huddle',
 ] as const;
 type RequestKind = (typeof MIX)[number];
+
+/** What the instrumented app (bench/lib/instrumented-main.js) answers to 'memory'. */
+interface MemoryReading {
+  rssMb: number;
+  heapAfterGcMb: number;
+}
 
 interface MemorySample extends MemoryReading {
   atSeconds: number;
@@ -288,6 +294,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rate = Number(process.env.BENCH_SOAK_RATE ?? 20);
   if (!(minutes > 0) || !(rate > 0))
     throw new Error('BENCH_SOAK_MINUTES and BENCH_SOAK_RATE must be positive numbers');
+  buildApp();
   const results = await runSoak({ minutes, rate });
   console.log(formatSoak(results));
   const path = writeResults('soak', {

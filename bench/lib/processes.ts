@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root, where `src/main.ts` and `node_modules` are. */
+/** The repository root, where `build/main.js` and `node_modules` are. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -18,15 +18,16 @@ export interface BenchProcess {
 }
 
 /**
- * Runs `node --import tsx <script>` directly (no tsx wrapper process), so the pid is the program itself
- * and its memory and CPU can be read from /proc.
+ * Runs `node <script>` directly (no npm or tsx wrapper process), so the pid is the program itself and its
+ * memory and CPU can be read from /proc; a TypeScript script runs with tsx's loader.
  */
 export function spawnNodeScript(
   script: string,
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
 ): BenchProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, script], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

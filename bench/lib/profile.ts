@@ -9,18 +9,22 @@ export interface ProfileShare {
 
 const PGLITE = 'PGlite (WASM PostgreSQL in process)';
 
-// First match wins; node's own modules are charged to the nearest caller that is not node's (below).
+// First match wins; node's own modules are charged to the nearest caller that is not node's (below). The app
+// runs compiled from build/ (`npm start`), or from src/ with tsx.
 const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
   [
     'command parsing (chrono-node, dates, input)',
-    /chrono-node|src\/handlers\/input\.ts|src\/domain\/dates\.ts/,
+    /chrono-node|(?:src|build)\/handlers\/kernel\/input\.[jt]s|(?:src|build)\/domain\/dates\.[jt]s/,
   ],
-  ['Block Kit rendering', /src\/bot\/slack\/render\.ts/],
-  ['outbox deliverer', /src\/bot\/outbox-deliverer\.ts|src\/bot\/slack\/sender\.ts/],
-  ['handlers and domain rules', /src\/(handlers|domain)\//],
+  ['Block Kit rendering', /(?:src|build)\/bot\/slack\/render\.[jt]s/],
+  [
+    'outbox deliverer',
+    /(?:src|build)\/bot\/outbox-deliverer\.[jt]s|(?:src|build)\/bot\/slack\/sender\.[jt]s/,
+  ],
+  ['handlers and domain rules', /(?:src|build)\/(handlers|domain)\//],
   // The socket frontdesk opens for postgres.js: its writes are the driver's.
-  ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\/|src\/db\/postgres-socket\.ts/],
-  ['repositories and dispatcher glue', /src\/(db|bot|config)\//],
+  ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\/|(?:src|build)\/db\/postgres-socket\.[jt]s/],
+  ['repositories and dispatcher glue', /(?:src|build)\/(db|bot|config)\//],
   ['SQL building and row mapping (drizzle)', /drizzle-orm/],
   [PGLITE, /@electric-sql\/pglite/],
   [

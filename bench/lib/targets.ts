@@ -122,7 +122,7 @@ export function frontdeskEnv(
 
 /**
  * The real app, as `npm start` runs it, on a fresh PostgreSQL database or PGlite data directory; with
- * `instruments`, under bench/lib/instrumented-main.ts (CPU profile to `profilePath`, memory readings).
+ * `instruments`, under bench/lib/instrumented-main.js (CPU profile to `profilePath`, memory readings).
  * Resolves once /healthz answers.
  */
 export async function startFrontdeskTarget(
@@ -138,12 +138,14 @@ export async function startFrontdeskTarget(
   const database: Record<string, string> = scratch
     ? { DATABASE_URL: scratch.url }
     : { DATA_DIR: dataDir ?? '' };
-  // The node flags of `npm start` (the heap limit), so the app runs as an operator runs it.
+  // `npm start`'s node flags (the heap limit) and script, so the app runs as an operator runs it.
   const { args } = readStartCommand();
+  const flags = args.filter((arg) => arg.startsWith('-'));
+  const script = args.find((arg) => !arg.startsWith('-')) ?? 'build/main.js';
   const process = spawnNodeScript(
-    instruments ? 'bench/lib/instrumented-main.ts' : 'src/main.ts',
+    instruments ? 'bench/lib/instrumented-main.js' : script,
     { ...frontdeskEnv(stub, office, port, database), ...(profilePath ? { PROFILE_PATH: profilePath } : {}) },
-    args.slice(0, args.indexOf('--import')),
+    flags,
   );
   const url = `http://127.0.0.1:${port}`;
   await waitForHealthy(`${url}/healthz`, 60_000, process);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { ModifiableInstruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -97,10 +98,30 @@ describe('Dockerfile', () => {
     expect(image.runs.some((run) => run.includes(`test -s ${template}/PG_VERSION`))).toBe(true);
   });
 
-  it('copies what the app reads at run time: src, package.json, tsconfig.json, the example office', () => {
+  it('compiles src in the install stage and fails the build without the compiled start script', () => {
+    const script = readStartCommand().args.at(-1) ?? '';
+    expect(script).toBe('build/main.js');
     expect(image.contextCopies).toEqual(
-      expect.arrayContaining(['src', 'package.json', 'tsconfig.json', 'office.example.yaml']),
+      expect.arrayContaining(['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts']),
     );
+    expect(image.runs.some((run) => run.includes(`test -s ${script}`))).toBe(true);
+  });
+
+  it('runs from the compiled build, with package.json and the example office beside it', () => {
+    const copies = (image.stages.at(-1)?.instructions ?? [])
+      .filter((instruction) => instruction.getKeyword() === 'COPY')
+      .map((instruction) => {
+        const from =
+          instruction instanceof ModifiableInstruction
+            ? instruction
+                .getFlags()
+                .find((flag) => flag.getName() === 'from')
+                ?.getValue()
+            : undefined;
+        return `${from ? `from ${from}: ` : ''}${instruction.getArgumentsContent() ?? ''}`;
+      });
+    expect(copies).toEqual(expect.arrayContaining(['from build: /app/build ./build']));
+    expect(copies.some((copy) => /\bpackage\.json\b.*\boffice\.example\.yaml\b/.test(copy))).toBe(true);
   });
 });
 
@@ -173,7 +194,10 @@ describe('the code the image runs', () => {
         .map((name) => `${file} loads ${name}`),
     );
     expect(outside).toEqual([]);
+    // The install scripts run in that install too: the template with tsx, the build with TypeScript.
+    expect(packageJson.scripts.prepare).toBe('npm run build');
     expect(packageJson.dependencies).toHaveProperty('tsx');
+    expect(packageJson.dependencies).toHaveProperty('typescript');
   });
 
   it('readRuntimePackages ignores type-only imports and relative paths', () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDockerImage } from '../helpers/dockerfile.ts';
 import {
@@ -15,11 +15,37 @@ import {
 } from '../helpers/processes.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 
-// Docker cannot run here: this runs the image's own CMD and HEALTHCHECK, read from the Dockerfile, from
-// the repository root (the image's WORKDIR holds the same files), with its ENV and a temporary folder
-// standing in for the /data volume.
+// Docker cannot run here: this runs the image's own CMD and HEALTHCHECK, read from the Dockerfile, in a
+// folder holding what the image's WORKDIR holds, with its ENV and a temporary folder standing in for the
+// /data volume.
 const image = readDockerImage();
 const scratch = mkdtempSync(join(tmpdir(), 'frontdesk-image-'));
+const workdir = join(scratch, 'app');
+
+/**
+ * Fills `into` as the Dockerfile's last stage fills its WORKDIR: what it copies from the build stage (whose
+ * /app is this repository once `npm ci` has built it) and from the build context. node_modules is linked
+ * rather than copied. A compiled file that still reaches into src/ then fails here as in the image.
+ */
+function layOutImage(into: string): string[] {
+  const copied: string[] = [];
+  for (const instruction of image.stages.at(-1)?.instructions ?? []) {
+    if (instruction.getKeyword() !== 'COPY') continue;
+    const paths = instruction.getArguments().map((argument) => argument.getValue());
+    const destination = paths.at(-1) ?? '';
+    for (const source of paths.slice(0, -1).map((path) => path.replace(/^\/app\//, ''))) {
+      const target = join(
+        into,
+        destination.endsWith('/') ? join(destination, basename(source)) : destination,
+      );
+      mkdirSync(dirname(target), { recursive: true });
+      if (source === 'node_modules') symlinkSync(join(repoRootPath, source), target);
+      else cpSync(join(repoRootPath, source), target, { recursive: true });
+      copied.push(relative(into, target));
+    }
+  }
+  return copied;
+}
 
 /** A Dockerfile command as a program to spawn: `node` is this Node, as the image's node is the image's. */
 function toProgram(command: string[]): { program: string; args: string[] } {
@@ -30,7 +56,7 @@ function toProgram(command: string[]): { program: string; args: string[] } {
 /** Runs the HEALTHCHECK command as Docker does, inside the container's environment; resolves its exit code. */
 function runHealthcheck(env: Record<string, string>): Promise<number | null> {
   const { program, args } = toProgram(image.healthcheck?.command ?? []);
-  const child = spawn(program, args, { cwd: repoRootPath, env, stdio: 'ignore' });
+  const child = spawn(program, args, { cwd: workdir, env, stdio: 'ignore' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
@@ -51,13 +77,23 @@ describe('the Docker image’s start command, run outside Docker', () => {
       SLACK_BOT_TOKEN: 'xoxb-image-start',
       SLACK_API_URL: slackApi.apiUrl,
     };
-    app = spawnFrontdesk(env, toProgram(image.cmd ?? []));
+    layOutImage(workdir);
+    app = spawnFrontdesk(env, { ...toProgram(image.cmd ?? []), cwd: workdir });
   });
 
   afterAll(async () => {
     await killSpawnedProcesses();
     await slackApi?.close();
     rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('runs in a folder holding only what the image copies: the compiled app, not its sources', () => {
+    expect(readdirSync(workdir).sort()).toEqual([
+      'build',
+      'node_modules',
+      'office.example.yaml',
+      'package.json',
+    ]);
   });
 
   it('reads CMD, ENV and HEALTHCHECK from the Dockerfile', () => {

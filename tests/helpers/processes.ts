@@ -57,10 +57,10 @@ export async function killSpawnedProcesses(): Promise<void> {
  */
 export function spawnFrontdesk(
   env: Record<string, string>,
-  start: { program: string; args: string[] } = readStartCommand(),
+  start: { program: string; args: string[]; cwd?: string } = readStartCommand(),
 ): FrontdeskProcess {
   const child = spawn(start.program, start.args, {
-    cwd: repoRootPath,
+    cwd: start.cwd ?? repoRootPath,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a clean-up kill reaches whatever the app started too.

@@ -53,4 +53,22 @@ describe("the bench's profile summary", () => {
       'PGlite (WASM PostgreSQL in process)': 1,
     });
   });
+
+  it('charges the app by its files, compiled (build/, as npm start runs it) or from src/', () => {
+    const shares = sharesOf(
+      [
+        frame(1, '', [2, 3, 4, 5], '(root)'),
+        frame(2, 'file:///app/build/handlers/time-off/intake.js'),
+        frame(3, 'file:///app/src/domain/coverage.ts'),
+        frame(4, 'file:///app/build/db/postgres-socket.js'),
+        frame(5, 'file:///app/build/bot/outbox-deliverer.js'),
+      ],
+      [2, 3, 4, 5, 5],
+    );
+    expect(shares).toEqual({
+      'handlers and domain rules': 2,
+      'PostgreSQL driver (postgres.js)': 1,
+      'outbox deliverer': 2,
+    });
+  });
 });
