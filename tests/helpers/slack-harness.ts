@@ -145,8 +145,12 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     postsTo,
     waitForOutboxDrained: () => waitForOutboxDrained(database.db),
     async reset(): Promise<void> {
+      // A card or redraw of the test before may still be on its way to the recording API: the deliverer
+      // stops after the batch in hand, so nothing it sends lands after the calls are cleared.
+      await app.deliverer.stop();
       for (const table of options.tables ?? []) await database.db.delete(table);
       api.reset();
+      app.deliverer.start();
     },
     /** Closes the database while the app runs on, for what the app does without one; `stop()` then skips it. */
     closeDatabase,
