@@ -140,12 +140,10 @@ export async function startFrontdeskTarget(
     : { DATA_DIR: dataDir ?? '' };
   // `npm start`'s node flags (the heap limit) and script, so the app runs as an operator runs it.
   const { args } = readStartCommand();
-  const flags = args.filter((arg) => arg.startsWith('-'));
-  const script = args.find((arg) => !arg.startsWith('-')) ?? 'build/main.js';
   const process = spawnNodeScript(
-    instruments ? 'bench/lib/instrumented-main.js' : script,
+    instruments ? 'bench/lib/instrumented-main.js' : (args.at(-1) ?? ''),
     { ...frontdeskEnv(stub, office, port, database), ...(profilePath ? { PROFILE_PATH: profilePath } : {}) },
-    flags,
+    args.slice(0, -1),
   );
   const url = `http://127.0.0.1:${port}`;
   await waitForHealthy(`${url}/healthz`, 60_000, process);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDockerImage } from '../helpers/dockerfile.ts';
 import {
@@ -27,8 +27,7 @@ const workdir = join(scratch, 'app');
  * /app is this repository once `npm ci` has built it) and from the build context. node_modules is linked
  * rather than copied. A compiled file that still reaches into src/ then fails here as in the image.
  */
-function layOutImage(into: string): string[] {
-  const copied: string[] = [];
+function layOutImage(into: string): void {
   for (const instruction of image.stages.at(-1)?.instructions ?? []) {
     if (instruction.getKeyword() !== 'COPY') continue;
     const paths = instruction.getArguments().map((argument) => argument.getValue());
@@ -41,10 +40,8 @@ function layOutImage(into: string): string[] {
       mkdirSync(dirname(target), { recursive: true });
       if (source === 'node_modules') symlinkSync(join(repoRootPath, source), target);
       else cpSync(join(repoRootPath, source), target, { recursive: true });
-      copied.push(relative(into, target));
     }
   }
-  return copied;
 }
 
 /** A Dockerfile command as a program to spawn: `node` is this Node, as the image's node is the image's. */
