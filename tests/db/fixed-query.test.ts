@@ -1,5 +1,5 @@
 import type { Logger } from 'drizzle-orm';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,30 @@ import { databaseTargets, openForSuite } from '../helpers/databases.ts';
 const entitiesOf = fixedQuery<{ officeId: string }, { entity: string }[]>((db) =>
   db
     .select({ entity: auditLog.entity })
+    .from(auditLog)
+    .where(eq(auditLog.officeId, sql.placeholder('officeId')))
+    .orderBy(asc(auditLog.id)),
+);
+
+// Every kind of field a flat selection holds: columns (a timestamp, JSON), an expression with a decoder
+// of its own, and an aliased one that is null.
+const everyKindOfField = () => ({
+  ...getTableColumns(auditLog),
+  doubled: sql<number>`${auditLog.id} * 2`.mapWith(Number),
+  nothing: sql<string | null>`null`.as('nothing'),
+});
+
+const auditRowsOf = fixedQuery<{ officeId: string }, Record<string, unknown>[]>((db) =>
+  db
+    .select(everyKindOfField())
+    .from(auditLog)
+    .where(eq(auditLog.officeId, sql.placeholder('officeId')))
+    .orderBy(asc(auditLog.id)),
+);
+
+const nestedEntitiesOf = fixedQuery<{ officeId: string }, { entry: { entity: string } }[]>((db) =>
+  db
+    .select({ entry: { entity: auditLog.entity } })
     .from(auditLog)
     .where(eq(auditLog.officeId, sql.placeholder('officeId')))
     .orderBy(asc(auditLog.id)),
@@ -48,6 +72,28 @@ describe.each(databaseTargets())('fixed queries on $name', (target) => {
       }),
     ).rejects.toThrow('roll back');
     expect(await entitiesOf(database.db, { officeId: 'b' })).toEqual([{ entity: 'TO-2' }]);
+  });
+
+  it('maps a flat selection’s rows as drizzle’s own query does, each value through its decoder', async () => {
+    await audit(database.db, 'a', 'TO-1');
+    await audit(database.db, 'a', 'TO-2');
+    const mapped = await auditRowsOf(database.db, { officeId: 'a' });
+    const byDrizzle = await database.db
+      .select(everyKindOfField())
+      .from(auditLog)
+      .where(eq(auditLog.officeId, 'a'))
+      .orderBy(asc(auditLog.id));
+    expect(mapped).toEqual(byDrizzle);
+    expect(Object.keys(mapped[0] ?? {})).toEqual(Object.keys(byDrizzle[0] ?? {}));
+    expect(mapped[0]?.at).toBeInstanceOf(Date);
+    expect(mapped[0]?.detail).toEqual({});
+    expect(mapped[0]?.doubled).toBe(2 * Number(mapped[0]?.id));
+    expect(mapped[0]?.nothing).toBeNull();
+  });
+
+  it('keeps drizzle’s mapping for a nested selection', async () => {
+    await audit(database.db, 'a', 'TO-1');
+    expect(await nestedEntitiesOf(database.db, { officeId: 'a' })).toEqual([{ entry: { entity: 'TO-1' } }]);
   });
 
   it('logs through the query logger of the database it runs on', async () => {
