@@ -5,6 +5,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { fixedQuery } from '../../src/db/fixed-query.ts';
+import { flatRowsMapper } from '../../src/db/flat-row-mapper.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { auditLog } from '../../src/db/schema/index.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
@@ -89,6 +90,17 @@ describe.each(databaseTargets())('fixed queries on $name', (target) => {
     expect(mapped[0]?.detail).toEqual({});
     expect(mapped[0]?.doubled).toBe(2 * Number(mapped[0]?.id));
     expect(mapped[0]?.nothing).toBeNull();
+  });
+
+  it('finds a flat selection in what drizzle keeps on its prepared query, and no nested one', () => {
+    // A drizzle upgrade that moved its fields would leave every fixed query on drizzle's slower mapping.
+    const prepare = (selection: Record<string, unknown>) =>
+      database.db
+        .select(selection as never)
+        .from(auditLog)
+        .prepare('mapper_check');
+    expect(flatRowsMapper(prepare(everyKindOfField()))).toBeTypeOf('function');
+    expect(flatRowsMapper(prepare({ entry: { entity: auditLog.entity } }))).toBeUndefined();
   });
 
   it('keeps drizzle’s mapping for a nested selection', async () => {
