@@ -28,11 +28,8 @@ const workdir = join(scratch, 'app');
  * rather than copied. A compiled file that still reaches into src/ then fails here as in the image.
  */
 function layOutImage(into: string): void {
-  for (const instruction of image.stages.at(-1)?.instructions ?? []) {
-    if (instruction.getKeyword() !== 'COPY') continue;
-    const paths = instruction.getArguments().map((argument) => argument.getValue());
-    const destination = paths.at(-1) ?? '';
-    for (const source of paths.slice(0, -1).map((path) => path.replace(/^\/app\//, ''))) {
+  for (const { sources, destination } of image.finalCopies) {
+    for (const source of sources.map((path) => path.replace(/^\/app\//, ''))) {
       const target = join(
         into,
         destination.endsWith('/') ? join(destination, basename(source)) : destination,

@@ -14,6 +14,13 @@ export interface DockerStage {
   instructions: Instruction[];
 }
 
+/** A COPY instruction: from the build context, or `--from` another stage. */
+export interface DockerCopy {
+  from: string | undefined;
+  sources: string[];
+  destination: string;
+}
+
 /** What the tests check and run: the last stage's settings (the image that runs), every stage's RUN and COPY. */
 export interface DockerImage {
   stages: DockerStage[];
@@ -29,8 +36,10 @@ export interface DockerImage {
   volumes: string[];
   /** RUN lines, as written (continuations joined) */
   runs: string[];
-  /** COPY sources read from the build context (not `--from` another stage) */
+  /** COPY sources read from the build context (not `--from` another stage), in every stage */
   contextCopies: string[];
+  /** the last stage's COPY instructions: what the running image's WORKDIR holds */
+  finalCopies: DockerCopy[];
 }
 
 export const dockerfilePath = `${repoRootPath}Dockerfile`;
@@ -41,6 +50,22 @@ function readJsonArguments(instruction: Instruction | undefined): string[] | und
   const strings = instruction.getJSONStrings();
   return strings.length > 0 ? strings.map((string) => string.getJSONValue()) : undefined;
 }
+
+function readCopy(instruction: Instruction): DockerCopy {
+  const from =
+    instruction instanceof ModifiableInstruction
+      ? instruction
+          .getFlags()
+          .find((flag) => flag.getName() === 'from')
+          ?.getValue()
+      : undefined;
+  const paths = instruction.getArguments().map((argument) => argument.getValue());
+  // Every argument but the last (the destination) is a source.
+  return { from: from ?? undefined, sources: paths.slice(0, -1), destination: paths.at(-1) ?? '' };
+}
+
+const copiesOf = (stage: DockerStage | undefined): DockerCopy[] =>
+  (stage?.instructions ?? []).filter((instruction) => instruction.getKeyword() === 'COPY').map(readCopy);
 
 function splitStages(instructions: Instruction[]): DockerStage[] {
   const stages: DockerStage[] = [];
@@ -86,20 +111,10 @@ export function readDockerImage(): DockerImage {
         .map((instruction) => (instruction.getArgumentsContent() ?? '').replace(/\s+/g, ' ')),
     ),
     contextCopies: stages.flatMap((stage) =>
-      stage.instructions
-        .filter((instruction) => instruction.getKeyword() === 'COPY')
-        .filter(
-          (instruction) =>
-            !(instruction instanceof ModifiableInstruction) ||
-            !instruction.getFlags().some((flag) => flag.getName() === 'from'),
-        )
-        // Every argument but the last (the destination) is a source.
-        .flatMap((instruction) =>
-          instruction
-            .getArguments()
-            .map((argument) => argument.getValue())
-            .slice(0, -1),
-        ),
+      copiesOf(stage)
+        .filter((copy) => copy.from === undefined)
+        .flatMap((copy) => copy.sources),
     ),
+    finalCopies: copiesOf(stages.at(-1)),
   };
 }
