@@ -156,7 +156,8 @@ async function openPglite(dataDir: string | null): Promise<Database> {
  *   parameters postgres.js first asks the server for their types and waits for the answer: two round trips
  *   per query, and queries sent together are not pipelined past it. A named statement, which postgres.js
  *   keeps per connection, is described once on each connection and then costs one Bind and Execute,
- *   pipelined with whatever is sent beside it. So every query is sent as one.
+ *   pipelined with whatever is sent beside it. So every query is sent as one, those without parameters too,
+ *   which postgres.js would otherwise send as a simple query, parsed and planned by the server on every run.
  * - a postgres.js query is sent when it is first awaited, which may be a few ticks after it was issued, so
  *   of statements issued together the order they go out in would depend on how deep each caller's awaits
  *   are. Each is sent as it is issued instead: a lock issued first is taken before the reads behind it.
@@ -175,7 +176,7 @@ export function prepareEveryQuery(client: postgres.Sql, transaction?: PipelinedT
             // It would run outside the transaction, after its COMMIT.
             if (transaction?.commitSent())
               throw new Error('a statement was issued after its transaction’s COMMIT');
-            return target.unsafe(query, parameters, { ...options, prepare: true }).execute();
+            return target.unsafe(query, parameters, { ...options, ...NAMED_STATEMENT }).execute();
           };
         case 'begin':
           return (...args: unknown[]) =>
@@ -188,6 +189,10 @@ export function prepareEveryQuery(client: postgres.Sql, transaction?: PipelinedT
     },
   });
 }
+
+// `simple` is postgres.js's own option, missing from its types; without it a query with no parameters
+// goes out as a simple query (tests/db/prepared-statements.test.ts).
+const NAMED_STATEMENT = { prepare: true, simple: false } as postgres.UnsafeQueryOptions;
 
 const SEND_COMMIT = Symbol('send COMMIT now');
 
