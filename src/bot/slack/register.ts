@@ -246,10 +246,14 @@ export function createSlackApp(params: {
     }
     const actor = resolvePerson(office, 'slack', command.user_id, command.user_name);
     const pending = dispatch(actor, { ...typed, deliveryId: command.trigger_id }, originOf(context));
+    let budget: ReturnType<typeof setTimeout> | undefined;
     const early = await Promise.race([
       pending,
-      new Promise<undefined>((resolve) => setTimeout(resolve, ACK_BUDGET_MS)),
+      new Promise<undefined>((resolve) => {
+        budget = setTimeout(() => resolve(undefined), ACK_BUDGET_MS);
+      }),
     ]);
+    clearTimeout(budget);
     if (early === undefined) {
       await ack({ response_type: 'ephemeral', text: STILL_WORKING.text });
       const outcome = await pending;
