@@ -172,11 +172,12 @@ export function prepareEveryQuery(client: postgres.Sql, transaction?: PipelinedT
       switch (property) {
         case 'unsafe':
           // Executed at once rather than when first awaited: statements go out in the order they are issued.
-          return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) => {
+          // drizzle's own options here are only `prepare`, which this overrides.
+          return (query: string, parameters?: postgres.ParameterOrJSON<never>[]) => {
             // It would run outside the transaction, after its COMMIT.
             if (transaction?.commitSent())
               throw new Error('a statement was issued after its transaction’s COMMIT');
-            return target.unsafe(query, parameters, { ...options, ...NAMED_STATEMENT }).execute();
+            return target.unsafe(query, parameters, NAMED_STATEMENT).execute();
           };
         case 'begin':
           return (...args: unknown[]) =>
