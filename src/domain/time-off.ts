@@ -5,6 +5,7 @@ import type { ClearedFor } from './coverage.ts';
 import type { DayPart, IsoDay } from './dates.ts';
 import { formatDay, getOfficeDay, listDays } from './dates.ts';
 import { formatRole, listStaffOfRole } from './people.ts';
+import { withKeys } from './with-keys.ts';
 
 export type { DayPart, IsoDay } from './dates.ts';
 
@@ -161,7 +162,7 @@ export function evaluateTimeOffRequest(params: {
 
   const requests = [
     ...active.filter((request) => bank.includes(request.type)),
-    { ...draft, status: 'pending' as const },
+    withKeys(draft, { status: 'pending' as const }),
   ];
   const startYear = Number(draft.start.slice(0, 4));
   const endYear = Number(draft.end.slice(0, 4));

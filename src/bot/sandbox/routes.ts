@@ -7,6 +7,7 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { sandboxMessages } from '../../db/schema/index.ts';
 import { resolvePerson, slugifyName } from '../../domain/people.ts';
+import { withKeys } from '../../domain/with-keys.ts';
 import { COMMAND_WORDS, describeEveryCommand, isActionId, isFormId } from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import type { Input } from '../../handlers/kernel/input.ts';
@@ -167,7 +168,11 @@ export function createSandboxRoutes(params: { db: Db; office: OfficeConfig; disp
         return sendJson(response, 200, renderOutcome({ reply: describeEveryCommand(preface), effects: [] }));
       }
       const deliveryId = parsed.data.deliveryId ?? randomUUID();
-      return sendJson(response, 200, await runInput(parsed.data.as, { ...typed, deliveryId }, request));
+      return sendJson(
+        response,
+        200,
+        await runInput(parsed.data.as, withKeys(typed, { deliveryId }), request),
+      );
     }
     if (path === '/sandbox/api/action') {
       const parsed = actionBodySchema.safeParse(body);

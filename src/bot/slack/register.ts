@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { SlackSettings } from '../../config/env.ts';
 import type { OfficeConfig } from '../../config/office.ts';
 import { listManagers, type Person, resolvePerson } from '../../domain/people.ts';
+import { withKeys } from '../../domain/with-keys.ts';
 import {
   ACTION_IDS,
   COMMAND_WORDS,
@@ -245,7 +246,7 @@ export function createSlackApp(params: {
       return;
     }
     const actor = resolvePerson(office, 'slack', command.user_id, command.user_name);
-    const pending = dispatch(actor, { ...typed, deliveryId: command.trigger_id }, originOf(context));
+    const pending = dispatch(actor, withKeys(typed, { deliveryId: command.trigger_id }), originOf(context));
     let budget: ReturnType<typeof setTimeout> | undefined;
     const early = await Promise.race([
       pending,

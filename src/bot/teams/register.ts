@@ -21,6 +21,7 @@ import {
   saveTeamsConversation,
 } from '../../db/repositories/teams-conversations.ts';
 import { findStaffMember, type Person, resolvePerson } from '../../domain/people.ts';
+import { withKeys } from '../../domain/with-keys.ts';
 import { COMMAND_WORDS, describeEveryCommand, isActionId, isFormId } from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import type { Input } from '../../handlers/kernel/input.ts';
@@ -346,7 +347,7 @@ export function createTeamsBot(params: {
     }
     const outcome = await dispatch(
       actor,
-      { ...typed, ...(deliveryId ? { deliveryId } : {}) },
+      deliveryId ? withKeys(typed, { deliveryId }) : typed,
       context.turnState.get(ORIGIN),
     );
     await answerPrivately(context, actor, outcomeActivities(outcome));

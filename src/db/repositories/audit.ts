@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
+import { withKeys } from '../../domain/with-keys.ts';
 import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
 import { auditLog } from '../schema/index.ts';
@@ -18,7 +19,7 @@ export interface AuditEntry {
 
 /** Records who did what to which entity. */
 export async function createAuditEntry(db: Db, entry: AuditEntry): Promise<void> {
-  await insertEntry(db, { ...toAuditValues(entry), entity: entry.entity });
+  await insertEntry(db, withKeys(toAuditValues(entry), { entity: entry.entity }));
 }
 
 /** An entry's values, but its entity, for the placeholders of `auditInsertFrom`. */

@@ -46,7 +46,12 @@ export async function listLeaveRecords(
     );
   return {
     adjustments: banked('adjustment'),
-    carryOvers: banked('carry-over').map(({ days, ...record }) => ({ ...record, carriedDays: days })),
+    carryOvers: banked('carry-over').map(({ personKey, bank, year, days }) => ({
+      personKey,
+      bank,
+      year,
+      carriedDays: days,
+    })),
     sickDays: records.flatMap(({ kind, personKey, day }) =>
       kind === 'sick' && day !== null ? [{ personKey, day }] : [],
     ),

@@ -50,12 +50,26 @@ export async function claimDueOutboxMessages<M extends StoredMessage = StoredMes
       limit: options.limit,
     }),
   ]);
-  return claimed.map(({ cardChannel, cardMessageId, ...row }) => ({
-    ...row,
+  // Every column by name: a rest copy given `cardRef` would make a hidden class per row (`withKeys`).
+  return claimed.map((row) => ({
+    id: row.id,
+    officeId: row.officeId,
+    platform: row.platform,
+    kind: row.kind,
+    target: row.target,
+    cardKey: row.cardKey,
     message: row.message as M,
+    background: row.background,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    claimedUntil: row.claimedUntil,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    sentAt: row.sentAt,
     cardRef:
-      cardChannel !== null && cardMessageId !== null
-        ? { channel: cardChannel, messageId: cardMessageId }
+      row.cardChannel !== null && row.cardMessageId !== null
+        ? { channel: row.cardChannel, messageId: row.cardMessageId }
         : undefined,
   }));
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
 import type { TimeOffStatus } from '../../domain/time-off.ts';
+import { withKeys } from '../../domain/with-keys.ts';
 import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
 import { timeOffRequests } from '../schema/index.ts';
@@ -77,10 +78,22 @@ export function createTimeOffRequest(
   audit: { actor: Person; detail: Record<string, unknown> },
   reserved: ReservedTimeOff,
 ): { row: TimeOffRow; stored: Promise<void> } {
+  // Every column by name, not `{ ...filing, status, … }`, which makes a hidden class per call (`withKeys`).
   const row: TimeOffRow = {
-    ...filing,
-    ...reserved,
+    id: reserved.id,
+    officeId: filing.officeId,
+    number: reserved.number,
+    requesterKey: filing.requesterKey,
+    requesterName: filing.requesterName,
+    requesterRole: filing.requesterRole,
+    requesterPlatform: filing.requesterPlatform,
+    requesterUserId: filing.requesterUserId,
+    startDay: filing.startDay,
+    endDay: filing.endDay,
+    part: filing.part,
+    type: filing.type,
     reason: filing.reason ?? '',
+    workingDays: filing.workingDays,
     overBalance: filing.overBalance ?? false,
     status: 'pending',
     decidedByKey: null,
@@ -90,11 +103,12 @@ export function createTimeOffRequest(
     cancelledByName: null,
     cancelledAt: null,
     cancelNote: null,
+    createdAt: filing.createdAt,
   };
-  const stored = insertTimeOffRequest(db, {
-    ...row,
-    ...toAuditValues({ officeId: filing.officeId, action: 'timeoff.filed', ...audit }),
-  }).then(() => undefined);
+  const stored = insertTimeOffRequest(
+    db,
+    withKeys(row, toAuditValues({ officeId: filing.officeId, action: 'timeoff.filed', ...audit })),
+  ).then(() => undefined);
   return { row, stored };
 }
 

@@ -1,3 +1,4 @@
+import { withKeys } from '../../domain/with-keys.ts';
 import type { HandlerContext } from './context.ts';
 import { managerNames, refusal } from './copy.ts';
 import type { FeatureEvent } from './events.ts';
@@ -77,8 +78,7 @@ export function createRouter(features: readonly Feature[]) {
     actionIds: [...actions.keys()],
     formIds: [...forms.keys()],
     async route(received: Input, context: Omit<HandlerContext, 'publish'>): Promise<Outcome> {
-      const ctx: HandlerContext = {
-        ...context,
+      const ctx: HandlerContext = withKeys(context, {
         async publish(event: FeatureEvent) {
           const effects = [];
           for (const feature of features) {
@@ -90,7 +90,7 @@ export function createRouter(features: readonly Feature[]) {
           }
           return effects;
         },
-      };
+      });
       const input = toStorableInput(received);
       switch (input.kind) {
         case 'command': {

@@ -15,6 +15,7 @@ import {
   formatCoverageGap,
   type TimeOffRequest,
 } from '../../domain/time-off.ts';
+import { withKeys } from '../../domain/with-keys.ts';
 import type { Button, Message } from '../kernel/message.ts';
 import { computeRequestAllowance, type LeaveFacts, projectTo } from './balances.ts';
 import { TIME_OFF_ACTIONS } from './ids.ts';
@@ -108,15 +109,14 @@ function buildApproveButton(reference: string, gaps: readonly CoverageGap[], zon
     style: 'primary',
   };
   if (gaps.length === 0) return button;
-  return {
-    ...button,
+  return withKeys(button, {
     confirm: {
       title: 'Approve with a coverage gap?',
       text: `Approving ${reference} leaves ${gaps.map((gap) => formatCoverageGap(gap, zone)).join('; ')}.`,
       confirm: 'Approve anyway',
       deny: 'Go back',
     },
-  };
+  });
 }
 
 /**
