@@ -445,7 +445,7 @@ export function formatAckLoad(results: AckLoadResults): string {
     ]),
   );
   const profile = formatTable(
-    ['where a filing’s CPU time goes (app process)', 'ms per filing', 'share'],
+    ['where a filing’s time on the app’s main thread goes', 'ms per filing', 'share'],
     results.profile.shares
       .filter((share) => share.category !== 'idle')
       .map((share) => [
@@ -468,7 +468,7 @@ export function formatAckLoad(results: AckLoadResults): string {
     'Stored once, one card each',
     integrity,
     '',
-    `Profile: ${results.profile.target}, 10 connections, ${results.profile.filings} filings, ${results.profile.cpuMsPerFiling.toFixed(2)} ms CPU per filing in the app`,
+    `Profile: ${results.profile.target}, 10 connections, ${results.profile.filings} filings, ${results.profile.cpuMsPerFiling.toFixed(2)} ms per filing on the app’s main thread (V8’s samples: a wait for a core inside a system call counts as that call’s)`,
     profile,
     '',
     goals,

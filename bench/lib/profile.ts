@@ -8,6 +8,13 @@ export interface ProfileShare {
 }
 
 const PGLITE = 'PGlite (WASM PostgreSQL in process)';
+const DRIVER = 'PostgreSQL driver (postgres.js)';
+// A sample in a socket's write system call is mostly not the caller's own work: on loopback the kernel runs
+// the receiver's TCP input and wakes its process right there, and on two cores the woken process often
+// takes this one, the wait counting as the write's time. Kept apart, so the driver's row is its JavaScript.
+const SOCKET_WRITES = new Set(['writeBuffer', 'writev', 'writeUtf8String', 'writeLatin1String']);
+const DATABASE_WRITES = 'writes to PostgreSQL (system calls; the server woken)';
+const OTHER_WRITES = 'other socket writes (HTTP answers, Slack calls)';
 
 // First match wins; node's own modules are charged to the nearest caller that is not node's (below). The app
 // runs compiled from build/ (`npm start`), or from src/ with tsx.
@@ -23,7 +30,7 @@ const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
   ],
   ['handlers and domain rules', /(?:src|build)\/(handlers|domain)\//],
   // The socket frontdesk opens for postgres.js: its writes are the driver's.
-  ['PostgreSQL driver (postgres.js)', /node_modules\/postgres\/|(?:src|build)\/db\/postgres-socket\.[jt]s/],
+  [DRIVER, /node_modules\/postgres\/|(?:src|build)\/db\/postgres-socket\.[jt]s/],
   ['repositories and dispatcher glue', /(?:src|build)\/(db|bot|config)\//],
   ['SQL building and row mapping (drizzle)', /drizzle-orm/],
   [PGLITE, /@electric-sql\/pglite/],
@@ -71,7 +78,10 @@ export function summariseProfile(profile: Profiler.Profile): ProfileShare[] {
     if (functionName === '(garbage collector)') category = 'garbage collection';
     else if (functionName === '(idle)') category = 'idle';
     else if (functionName === '(program)') category = 'V8 and native code (program)';
-    else if (isNodeInternal(url)) {
+    else if (url === '' && SOCKET_WRITES.has(functionName)) {
+      const parent = parents.get(id);
+      category = parent !== undefined && categorise(parent) === DRIVER ? DATABASE_WRITES : OTHER_WRITES;
+    } else if (isNodeInternal(url)) {
       const parent = parents.get(id);
       category = parent === undefined ? 'Node.js event loop, sockets, timers' : categorise(parent);
     } else if (url.startsWith('wasm://')) {

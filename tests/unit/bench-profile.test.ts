@@ -71,4 +71,26 @@ describe("the bench's profile summary", () => {
       'outbox deliverer': 2,
     });
   });
+
+  it("keeps socket writes apart from their caller's JavaScript: to PostgreSQL, and everything else", () => {
+    const shares = sharesOf(
+      [
+        frame(1, '', [2, 6], '(root)'),
+        frame(2, 'file:///app/node_modules/postgres/src/connection.js', [3]),
+        frame(3, 'file:///app/build/db/postgres-socket.js', [4]),
+        frame(4, 'node:internal/stream_base_commons', [5], 'handleWriteReq'),
+        frame(5, '', [], 'writeBuffer'),
+        frame(6, 'file:///app/node_modules/@slack/bolt/dist/receivers/HTTPModuleFunctions.js', [7]),
+        frame(7, 'node:net', [8], 'Socket._writev'),
+        frame(8, '', [], 'writev'),
+      ],
+      [5, 5, 5, 2, 3, 8, 7],
+    );
+    expect(shares).toEqual({
+      'writes to PostgreSQL (system calls; the server woken)': 3,
+      'PostgreSQL driver (postgres.js)': 2,
+      'other socket writes (HTTP answers, Slack calls)': 1,
+      'Bolt: request parsing, signature, ack': 1,
+    });
+  });
 });
