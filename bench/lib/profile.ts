@@ -29,7 +29,7 @@ const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
     /(?:src|build)\/bot\/outbox-deliverer\.[jt]s|(?:src|build)\/bot\/slack\/sender\.[jt]s/,
   ],
   ['handlers and domain rules', /(?:src|build)\/(handlers|domain)\//],
-  // The socket frontdesk opens for postgres.js: its writes are the driver's.
+  // The socket frontdesk opens for postgres.js is the driver's; the system calls it makes are counted apart.
   [DRIVER, /node_modules\/postgres\/|(?:src|build)\/db\/postgres-socket\.[jt]s/],
   ['repositories and dispatcher glue', /(?:src|build)\/(db|bot|config)\//],
   ['SQL building and row mapping (drizzle)', /drizzle-orm/],
