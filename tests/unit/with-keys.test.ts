@@ -16,10 +16,11 @@ describe('withKeys', () => {
   });
 
   it('makes copies that share one hidden class, as the same call makes them again and again', () => {
-    // V8's own check of hidden classes is open only to a process started with --allow-natives-syntax.
-    const compiled = fileURLToPath(new URL('../../build/domain/with-keys.js', import.meta.url));
+    // V8's own check of hidden classes is open only to a process started with --allow-natives-syntax. It
+    // loads the source through tsx, so the test checks the code as it stands, not an earlier build of it.
+    const source = fileURLToPath(new URL('../../src/domain/with-keys.ts', import.meta.url));
     const script = `
-      const { withKeys } = await import(${JSON.stringify(compiled)});
+      const { withKeys } = await import(${JSON.stringify(source)});
       const row = (i) => ({ id: i, officeId: 'main', requesterKey: 'staff:' + i, startDay: '2027-01-04', reason: '' });
       let first, shared = 0;
       for (let i = 0; i < 2000; i++) {
@@ -28,12 +29,11 @@ describe('withKeys', () => {
         if (%HaveSameMap(copy, first)) shared++;
       }
       process.stdout.write(String(shared));`;
-    const shared = execFileSync(process.execPath, [
-      '--allow-natives-syntax',
-      '--input-type=module',
-      '-e',
-      script,
-    ]);
+    const shared = execFileSync(
+      process.execPath,
+      ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+    );
     expect(Number(shared.toString())).toBe(2000);
   });
 });
