@@ -5,6 +5,7 @@ import { type DigestAbsence, findAbsentWindow } from './coverage.ts';
 import type { IsoDay } from './dates.ts';
 import { slugifyName } from './people.ts';
 import { findScheduledInstant } from './schedule.ts';
+import { wholeCharactersWithin } from './whole-characters.ts';
 
 /**
  * How far past a number field's limits a reading is refused as a typo rather than recorded out of range,
@@ -182,7 +183,7 @@ function readField(field: CheckField, typed: string): { value: CheckValue } | { 
       if (text === '') return { error: `Enter ${field.label}.` };
       const value = parseReadingNumber(text);
       if (value === undefined)
-        return { error: `"${text.slice(0, 20)}" is not a number. Write it like 4.5 or -2.` };
+        return { error: `"${wholeCharactersWithin(text, 20)}" is not a number. Write it like 4.5 or -2.` };
       if (isBeyondSense(field, value))
         return {
           error: `${value} is not a believable reading for ${field.label} (the safe range is ${describeFieldRange(field)}); readings more than ${CHECK_SENSE_MARGIN} beyond it are refused as typos. Check it and enter it again.`,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeInPieces, formToModal, replyToSlackMessage } from '../../src/bot/slack/render.ts';
 import { COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
+import { clip } from '../../src/handlers/kernel/copy.ts';
+import { cutText } from '../../src/handlers/kernel/message.ts';
 
 const unescapeMrkdwn = (text: string) =>
   text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
@@ -32,6 +34,18 @@ describe('Slack rendering of long and typed text', () => {
     const pieces = escapeInPieces('&'.repeat(1000), 3000);
     expect(pieces.every((piece) => /^(&amp;)+$/.test(piece) && piece.length <= 3000)).toBe(true);
     expect(pieces.map(unescapeMrkdwn).join('')).toBe('&'.repeat(1000));
+  });
+
+  it('never cuts an emoji in half between pieces or before an ellipsis', () => {
+    const loneHalf = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    const typed = `&${'😀'.repeat(1499)}`;
+    const pieces = escapeInPieces(typed, 3000);
+    expect(pieces.length).toBe(2);
+    expect(pieces.some((piece) => loneHalf.test(piece))).toBe(false);
+    expect(pieces.map(unescapeMrkdwn).join('')).toBe(typed);
+    const cut = cutText(`a${'😀'.repeat(10)}`, 5);
+    expect(cut).toBe('a😀…');
+    expect(clip(`${'😀'.repeat(40)}`, 60)).toBe(`${'😀'.repeat(29)}…`);
   });
 
   it('cuts a long section or field without splitting an entity or the bold label', () => {

@@ -46,6 +46,18 @@ describe('time off through signed Slack requests', () => {
     expect(slack.recording.text()).not.toContain('family visit');
   });
 
+  it('stores & < > as typed when Slack sends them as entities, and escapes them once on the card', async () => {
+    // Typed `/timeoff dec 1 R&D course <3 >`; a slash command's text arrives with & < > as entities.
+    const answer = await slack.slash('dec 1 R&amp;D course &lt;3 &gt;');
+    expect(answer.text).toMatch(/^Time off requested: TO-\d+/);
+    const [stored] = await slack.db.select({ reason: timeOffRequests.reason }).from(timeOffRequests);
+    expect(stored?.reason).toBe('R&D course <3 >');
+    const post = await waitFor(() => slack.postsTo(office.channels.approvals)[0], 'the approval card');
+    const blocks = JSON.stringify(post.body.blocks);
+    expect(blocks).toContain('R&amp;D course &lt;3 &gt;');
+    expect(blocks).not.toMatch(/&amp;(amp|lt|gt);/);
+  });
+
   it('files once when Slack delivers the same command twice', async () => {
     const first = await slack.slash('dec 1', { triggerId: 'trigger.same' });
     const second = await slack.slash('dec 1', { triggerId: 'trigger.same' });

@@ -29,6 +29,7 @@ import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { readRequestOrigin } from '../request-origin.ts';
 import { buildHomeView, formToModal, fromSlackActionId, replyToSlackMessage } from './render.ts';
 import { toSlackLogger } from './slack-logger.ts';
+import { readSlashText } from './slash-text.ts';
 import { uploadToDirectMessage } from './uploads.ts';
 
 // Slack shows operation_timeout after 3 s; an answer not ready by then follows through response_url.
@@ -240,7 +241,7 @@ export function createSlackApp(params: {
 
   const commandPattern = new RegExp(`^/(${COMMAND_WORDS.join('|')})s?$`);
   app.command(commandPattern, async ({ command, ack, respond, client, context }) => {
-    const typed = parseTypedCommand(`${command.command} ${command.text ?? ''}`, COMMAND_WORDS);
+    const typed = parseTypedCommand(`${command.command} ${readSlashText(command.text ?? '')}`, COMMAND_WORDS);
     if (typed.kind !== 'command') {
       await ack({ response_type: 'ephemeral', ...replyToSlackMessage(describeEveryCommand()) });
       return;

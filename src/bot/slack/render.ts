@@ -26,10 +26,12 @@ export function escapeInPieces(text: string, max: number): string[] {
     let length = 0;
     let end = 0;
     while (end < rest.length) {
-      const size = escapeMrkdwn(rest.charAt(end)).length;
+      // A whole character: an emoji's surrogate pair is never split between two pieces.
+      const character = String.fromCodePoint(rest.codePointAt(end) ?? 0);
+      const size = escapeMrkdwn(character).length;
       if (length + size > max) break;
       length += size;
-      end += 1;
+      end += character.length;
     }
     if (end < rest.length) {
       const breakAt = Math.max(rest.lastIndexOf('\n', end - 1), rest.lastIndexOf(' ', end - 1));

@@ -1,5 +1,5 @@
 import type { HandlerContext } from '../kernel/context.ts';
-import { refusal } from '../kernel/copy.ts';
+import { clip, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { checksDigest } from './digest.ts';
@@ -12,7 +12,7 @@ import { pressRecord, recordCommand, submitReading } from './record.ts';
 async function runChecksCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   if (text === '' || /^(today|list)$/i.test(text)) return listToday(ctx);
   return refusal(
-    `"/checks ${text.slice(0, 40)}" is not something /checks does.`,
+    `"/checks ${clip(text, 40)}" is not something /checks does.`,
     'Write /checks for today’s checks, /checks record fridge, or /checks help.',
   );
 }

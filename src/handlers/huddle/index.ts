@@ -8,7 +8,7 @@ import {
   parseDateRange,
 } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
-import { NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
+import { clip, NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
@@ -23,7 +23,7 @@ function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: str
   const parsed = parseDateRange(text, ctx.now, zone);
   if (!parsed.ok || parsed.rest !== '' || parsed.start !== parsed.end || parsed.part !== 'full') {
     return {
-      error: `"${text.slice(0, 60)}" is not one day I can read. Try /huddle, /huddle tomorrow or /huddle 2026-12-03.`,
+      error: `"${clip(text)}" is not one day I can read. Try /huddle, /huddle tomorrow or /huddle 2026-12-03.`,
     };
   }
   // Far days are refused here rather than looked up: past 9999-12-31 the next working day has a

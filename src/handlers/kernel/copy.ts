@@ -1,7 +1,7 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import { listManagers } from '../../domain/people.ts';
 import type { Outcome } from './message.ts';
-import { replyOnly } from './message.ts';
+import { cutText, replyOnly } from './message.ts';
 
 /** The last words of an answer that refused a new request or form. */
 export const NOTHING_SAVED = 'Nothing was saved.';
@@ -21,5 +21,5 @@ export function managerNames(office: OfficeConfig): string {
 
 /** What someone typed, quoted back in at most `max` characters, short enough to read at a glance. */
 export function clip(text: string, max = 60): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return cutText(text, max);
 }

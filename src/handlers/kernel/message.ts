@@ -1,4 +1,5 @@
 import type { PlatformName } from '../../domain/people.ts';
+import { wholeCharactersWithin } from '../../domain/whole-characters.ts';
 
 /** The chat platforms a message can come from or go to; the sandbox is the local web chat. */
 export type Platform = PlatformName;
@@ -58,7 +59,7 @@ export interface Image {
 
 /** Text cut to a platform's limit, ending in an ellipsis when it was cut; renderers cut before escaping. */
 export function cutText(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${wholeCharactersWithin(text, max - 1)}…`;
 }
 
 /**
