@@ -136,6 +136,22 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     }
   });
 
+  it('gives every drawing of a form its own instance id, which a submission does not read as a field', () => {
+    const form = forms.find((entry) => entry.formId === TIME_OFF_FORMS.request);
+    if (!form) throw new Error('no time-off form');
+    const submitOf = () =>
+      ((formToAdaptiveCard(form).actions as { data: Record<string, string> }[] | undefined) ?? [])[0]?.data;
+    const [first, second] = [submitOf(), submitOf()];
+    expect(first?.instance).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.instance).not.toBe(first?.instance);
+    expect(readCardSubmission({ ...first, start: '2026-12-09' }, 'd')).toEqual({
+      kind: 'form',
+      formId: TIME_OFF_FORMS.request,
+      values: { start: '2026-12-09' },
+      deliveryId: 'd',
+    });
+  });
+
   it('keeps a card of up to five buttons as buttons', () => {
     const buttons: Button[] = [
       { label: 'Approve', actionId: TIME_OFF_ACTIONS.approve, value: 'TO-1', style: 'primary' },

@@ -47,6 +47,7 @@ const submitSchema = z
     value: z.string().max(2000).optional(),
     metadata: z.string().max(3000).optional(),
     source: z.string().max(500).optional(),
+    instance: z.string().max(100).optional(),
   })
   .catchall(z.union([z.string().max(4000), z.number(), z.boolean()]));
 
@@ -68,7 +69,7 @@ export function resolveTeamsPerson(
 export function readCardSubmission(value: unknown, deliveryId: string): Input | undefined {
   const parsed = submitSchema.safeParse(value);
   if (!parsed.success) return undefined;
-  const { verb, value: buttonValue, metadata, source: _source, ...inputs } = parsed.data;
+  const { verb, value: buttonValue, metadata, source: _source, instance: _instance, ...inputs } = parsed.data;
   if (isActionId(verb)) {
     const chosen = inputs[choiceInputId(verb)];
     const pressed = buttonValue ?? (chosen === undefined ? '' : String(chosen));
@@ -84,11 +85,19 @@ export function readCardSubmission(value: unknown, deliveryId: string): Input | 
 /**
  * The idempotency key of an activity. Teams activity ids are unique only within a conversation, so the
  * conversation and the sender are part of it; hashed, so any id lengths fit the deliveries key.
+ * A press of a form card's Submit is keyed by the card's instance and the sender instead: the card stays live
+ * and each press is a new activity, yet only the first submission that passes may be processed. A later press
+ * gets that first answer; one refused with field errors rolls its claim back (dispatch), so the corrected
+ * try on the same card is processed. Cards drawn before instance ids fall back to the activity id.
  */
-function teamsDeliveryId(activity: Pick<Activity, 'id' | 'conversation' | 'from'>): string | undefined {
-  if (!activity.id) return undefined;
-  const scoped = JSON.stringify([activity.conversation?.id ?? '', activity.from?.id ?? '', activity.id]);
-  return createHash('sha256').update(scoped).digest('base64url');
+function teamsDeliveryId(
+  activity: Pick<Activity, 'id' | 'conversation' | 'from' | 'value'>,
+): string | undefined {
+  const instance = submitSchema.safeParse(activity.value).data?.instance;
+  const scoped = instance
+    ? ['form card', activity.from?.id ?? '', instance]
+    : activity.id && [activity.conversation?.id ?? '', activity.from?.id ?? '', activity.id];
+  return scoped ? createHash('sha256').update(JSON.stringify(scoped)).digest('base64url') : undefined;
 }
 
 /** The tenants this bot serves (lower case): the app's own and office.yaml's `teams.tenants`; empty means any. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Button, bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
 
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -14,6 +15,11 @@ export interface CardSubmitData {
   metadata?: string;
   /** the activity id of the message whose button opened the form, to redraw it once the form is saved */
   source?: string;
+  /**
+   * One drawing of a form card, made when it is drawn. A Teams form card keeps a live Submit after it is sent
+   * and every press is a new activity, so its submissions are keyed by this instead (teamsDeliveryId).
+   */
+  instance?: string;
 }
 
 /**
@@ -152,7 +158,7 @@ function renderButtons(buttons: Button[]): { inputs: unknown[]; actions: unknown
   return { inputs, actions };
 }
 
-/** A form as an Adaptive Card with inputs; its submit carries the form id and metadata back. */
+/** A form as an Adaptive Card with inputs; its submit carries the form id, metadata and a new instance id back. */
 export function formToAdaptiveCard(form: Form, source?: string): AdaptiveCard {
   const body: unknown[] = [textBlock(form.title, { weight: 'Bolder', size: 'Medium' })];
   for (const line of form.lines ?? []) body.push(textBlock(line, { spacing: 'Small' }));
@@ -199,6 +205,7 @@ export function formToAdaptiveCard(form: Form, source?: string): AdaptiveCard {
     verb: form.formId,
     ...(form.metadata ? { metadata: form.metadata } : {}),
     ...(source ? { source } : {}),
+    instance: randomUUID(),
   };
   const card: AdaptiveCard = { type: 'AdaptiveCard', $schema: ADAPTIVE_CARD_SCHEMA, version: '1.5', body };
   // A read-only view (such as a complaint's details) has nothing to submit.
