@@ -39,6 +39,7 @@ export type CallOutParse =
   | { ok: true; draft: CallOutDraft }
   | { ok: false; reason: 'no_kind'; word: string }
   | { ok: false; reason: 'missing_time'; kind: 'late' | 'leaving' }
+  | { ok: false; reason: 'not_today'; kind: 'late' | 'leaving'; day: IsoDay; today: IsoDay }
   | { ok: false; reason: 'not_a_time'; fragment: string }
   | { ok: false; reason: 'outside_hours'; time: ClockTime }
   | { ok: false; reason: 'not_a_day'; fragment: string }
@@ -81,7 +82,8 @@ export function parseClockTime(text: string): ClockTime | undefined {
 
 /**
  * Reads what follows `/out`: `sick [day] [reason]`, `late 10:30 [reason]` or `leaving 14:00 [reason]`. A day
- * must be today or a later working day within two weeks; a time must fall inside the office's hours.
+ * must be today or a later working day within two weeks; late and leaving are today only; a time must fall
+ * inside the office's hours.
  */
 export function parseCallOut(text: string, now: DateTime, office: CallOutOffice): CallOutParse {
   const zone = office.office.timezone;
@@ -119,8 +121,21 @@ export function parseCallOut(text: string, now: DateTime, office: CallOutOffice)
       ? { ok: false, reason: 'missing_time', kind }
       : { ok: false, reason: 'not_a_time', fragment: remainder };
   }
+  // Late and leaving are for today: a day named right after the time (`late 10:30 tomorrow`) is refused
+  // rather than kept as the reason of a call-out for today. Only a leading day counts, so a reason that
+  // mentions one later (`dentist then school run friday`) stays a reason.
+  let reason = remainder ?? '';
+  const named = parseDateRange(reason, now, zone);
+  // "sat in traffic", "sun in my eyes": a weekday's short name that is also a word, with more after it, is a reason.
+  if (named.ok && !(/^(sat|sun)\s/i.test(reason) && named.rest !== '')) {
+    if (named.start !== today || named.end !== today) {
+      const day = named.start !== today ? named.start : named.end;
+      return { ok: false, reason: 'not_today', kind, day, today };
+    }
+    reason = named.rest;
+  }
   const window = kind === 'late' ? { from: undefined, until: time } : { from: time, until: undefined };
-  return checkCallOut({ kind, day: today, ...window, reason: remainder ?? '' }, now, office);
+  return checkCallOut({ kind, day: today, ...window, reason }, now, office);
 }
 
 /** The time at the start of `words`, with a separate am/pm word (`2 pm`) taken with it. */

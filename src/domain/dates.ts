@@ -15,7 +15,9 @@ export type DateRangeParse =
   | { ok: false; reason: 'no_date' }
   | { ok: false; reason: 'unparseable'; fragment: string }
   | { ok: false; reason: 'end_before_start'; start: IsoDay; end: IsoDay }
-  | { ok: false; reason: 'half_day_range'; start: IsoDay; end: IsoDay };
+  | { ok: false; reason: 'half_day_range'; start: IsoDay; end: IsoDay }
+  /** a range word (`dec 9 to`) with nothing after it: the text was cut off before the last day */
+  | { ok: false; reason: 'missing_end'; start: IsoDay };
 
 type Token = { text: string; start: number; end: number };
 
@@ -66,6 +68,8 @@ export function parseDateRange(text: string, now: DateTime, zone: string): DateR
 
   const separator = tokens[index];
   if (separator && RANGE_WORDS.has(separator.text.toLowerCase())) {
+    // Read as one day, `dec 9 to` would file Dec 9 alone and drop the days the person meant to add.
+    if (index + 1 === tokens.length) return { ok: false, reason: 'missing_end', start };
     const second = readRangeEnd(text, tokens, index + 1, today, start);
     if (second.kind === 'invalid') return { ok: false, reason: 'unparseable', fragment: second.fragment };
     if (second.kind === 'day') {
@@ -86,6 +90,7 @@ export function parseDateRange(text: string, now: DateTime, zone: string): DateR
     // `fri pm to see the dentist` stays a reason because no day follows the range word.
     const after = tokens[index];
     if (after && RANGE_WORDS.has(after.text.toLowerCase())) {
+      if (index + 1 === tokens.length) return { ok: false, reason: 'missing_end', start };
       const second = readRangeEnd(text, tokens, index + 1, today, start);
       if (second.kind === 'day') return { ok: false, reason: 'half_day_range', start, end: second.day };
     }
@@ -133,6 +138,23 @@ export function formatDayWithYear(isoDay: IsoDay, zone: string): string {
   return rememberLabel(`${isoDay} ${zone} year`, () =>
     DateTime.fromISO(isoDay, { zone, locale: 'en-US' }).toFormat('ccc LLL d, yyyy'),
   );
+}
+
+/**
+ * Formats a day as `Fri Jan 1`, or `Fri Jan 1, 1999` when it is not in `today`'s year: without its year a
+ * far day reads as the coming one.
+ */
+export function formatDayNamingYear(isoDay: IsoDay, today: IsoDay, zone: string): string {
+  return isoDay.slice(0, 4) === today.slice(0, 4) ? formatDay(isoDay, zone) : formatDayWithYear(isoDay, zone);
+}
+
+/**
+ * A day written the way people type it after a command, `dec 8`, when that reads back as the same day (today
+ * or later this year); any other day is written `2027-12-08`, since `dec 8` would be read as the coming one.
+ */
+export function formatTypedDay(isoDay: IsoDay, today: IsoDay): string {
+  if (isoDay < today || isoDay.slice(0, 4) !== today.slice(0, 4)) return isoDay;
+  return DateTime.fromISO(isoDay, { zone: 'utc', locale: 'en-US' }).toFormat('LLL d').toLowerCase();
 }
 
 // Every card and answer names days, the same few hundred again and again, and luxon's formatter is the

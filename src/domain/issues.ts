@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { addWorkingDays, type OfficeCalendar } from './calendar.ts';
+import { hasVisibleText } from './visible-text.ts';
 
 /** What a team issue is about, as the form offers it. */
 export const ISSUE_CATEGORIES = ['equipment', 'it', 'facilities', 'safety', 'supplies', 'other'] as const;
@@ -30,10 +31,10 @@ export type IssueTextCheck =
   | { ok: false; reason: 'empty' }
   | { ok: false; reason: 'too_long'; length: number };
 
-/** The text of a new issue, trimmed; empty or longer than MAX_ISSUE_TEXT is refused. */
+/** The text of a new issue, trimmed; empty (nothing visible) or longer than MAX_ISSUE_TEXT is refused. */
 export function checkIssueText(text: string): IssueTextCheck {
   const trimmed = text.trim();
-  if (trimmed === '') return { ok: false, reason: 'empty' };
+  if (!hasVisibleText(trimmed)) return { ok: false, reason: 'empty' };
   if (trimmed.length > MAX_ISSUE_TEXT) return { ok: false, reason: 'too_long', length: trimmed.length };
   return { ok: true, text: trimmed };
 }

@@ -1,5 +1,13 @@
 import type { DateTime } from 'luxon';
-import { formatDay, getOfficeDay, getPlanningWindow, type IsoDay, parseDateRange } from './dates.ts';
+import {
+  formatDay,
+  formatDayNamingYear,
+  getOfficeDay,
+  getPlanningWindow,
+  type IsoDay,
+  parseDateRange,
+} from './dates.ts';
+import { hasVisibleText } from './visible-text.ts';
 
 /** The longest follow-up kept: a reminder to oneself, not a document (and well inside one chat message). */
 export const MAX_NOTE_LENGTH = 500;
@@ -32,7 +40,7 @@ export function readDueDay(text: string, now: DateTime, zone: string): DueRead |
   if (parsed.start < today)
     return {
       ok: false,
-      message: `${formatDay(parsed.start, zone)} has passed; a follow-up is due today or later.`,
+      message: `${formatDayNamingYear(parsed.start, today, zone)} has passed; a follow-up is due today or later.`,
     };
   if (parsed.start > getPlanningWindow(now, zone).last)
     return { ok: false, message: `${parsed.start} is too far ahead.` };
@@ -45,7 +53,6 @@ export function readDueDay(text: string, now: DateTime, zone: string): DueRead |
  */
 export function readNote(typed: string, now: DateTime, zone: string): NoteRead {
   const text = typed.trim();
-  if (text === '') return { ok: false, message: 'Say what to follow up on.' };
   const byWords = [...text.matchAll(/(?:^|\s+)by\s+/gi)].reverse();
   for (const by of byWords) {
     const due = readDueDay(text.slice(by.index + by[0].length), now, zone);
@@ -56,10 +63,10 @@ export function readNote(typed: string, now: DateTime, zone: string): NoteRead {
   return checkNoteText(text, undefined);
 }
 
-/** A note's text, trimmed, not empty and at most MAX_NOTE_LENGTH characters. */
+/** A note's text, trimmed, with something visible in it and at most MAX_NOTE_LENGTH characters. */
 export function checkNoteText(typed: string, due: IsoDay | undefined): NoteRead {
   const text = typed.trim();
-  if (text === '') return { ok: false, message: 'Say what to follow up on.' };
+  if (!hasVisibleText(text)) return { ok: false, message: 'Say what to follow up on.' };
   if (text.length > MAX_NOTE_LENGTH)
     return {
       ok: false,

@@ -180,6 +180,49 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       },
     );
 
+    it('refuses a late arrival or an early leaving for another day, says what to use instead, and stores nothing', async ({
+      command,
+      stored,
+      db,
+    }) => {
+      const late = await command(SAM, 'late 10:30 tomorrow');
+      expect(late.reply?.text).toBe(
+        '/out late is for coming in late today (Mon Nov 30), not Tue Dec 1. For a whole day off, use /out sick dec 1 or /timeoff dec 1. Nothing was saved.',
+      );
+      const leaving = await command(SAM, 'leaving 14:00 fri');
+      expect(leaving.reply?.text).toBe(
+        '/out leaving is for leaving early today (Mon Nov 30), not Fri Dec 4. For a whole day off, use /out sick dec 4 or /timeoff dec 4. Nothing was saved.',
+      );
+      expect([...late.effects, ...leaving.effects]).toEqual([]);
+      expect(await stored()).toHaveLength(0);
+      expect(await db.select().from(outbox)).toHaveLength(0);
+    });
+
+    it('records a late arrival that names today, without today as its reason', async ({
+      command,
+      stored,
+    }) => {
+      expect(replyText(await command(SAM, 'late 10:30 today'))).toContain('In late Mon Nov 30: in at 10:30');
+      expect(await stored()).toMatchObject([{ day: '2026-11-30', untilTime: '10:30', reason: '' }]);
+    });
+
+    it.for([
+      [
+        'sick 2027-12-01',
+        'Wed Dec 1, 2027 is more than two weeks away: ask for time off with /timeoff instead. Nothing was saved.',
+      ],
+      [
+        'sick 1999-01-01',
+        'Fri Jan 1, 1999 has already passed. A call-out is for today (Mon Nov 30) or a later working day. Nothing was saved.',
+      ],
+    ] as const)(
+      'names the year of a refused day in another year: `/out %s`',
+      async ([text, expected], { command, stored }) => {
+        expect((await command(SAM, text)).reply?.text).toBe(expected);
+        expect(await stored()).toHaveLength(0);
+      },
+    );
+
     it('refuses a reason too long to read and a 5,000-character command, storing nothing', async ({
       command,
       stored,

@@ -162,6 +162,30 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(await stored()).toHaveLength(0);
     });
 
+    it.for([
+      ['zero-width', '\u200b\u200b\u200d'],
+      ['format', '\u202e\u00ad\u2060'],
+    ] as const)(
+      'refuses text of %s characters only, with nothing visible, and stores nothing',
+      async ([, text], { command, stored, outboxRows }) => {
+        const outcome = await command(SAM, text);
+        expect(outcome.reply?.text).toBe('Say what happened. Nothing was saved.');
+        expect(await stored()).toHaveLength(0);
+        expect(await outboxRows()).toHaveLength(0);
+      },
+    );
+
+    it('opens the form for text of control characters only, which are dropped, as for no text', async ({
+      command,
+      stored,
+      outboxRows,
+    }) => {
+      const outcome = await command(SAM, '\u0007\u0001\u001b');
+      expect(outcome.form).toMatchObject({ formId: COMPLAINT_FORMS.intake });
+      expect(await stored()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
     it('files a complaint that merely starts with "list"', async ({ command, stored }) => {
       await command(SAM, 'list of charges was wrong');
       expect((await stored())[0]?.description).toBe('list of charges was wrong');
@@ -245,6 +269,14 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(card?.message.fields).toContainEqual({ label: 'Call back', value: 'wanted' });
     });
 
+    it('stores an optional answer with nothing visible in it as no answer', async ({
+      fileByForm,
+      stored,
+    }) => {
+      await fileByForm({ when: '\u200b\u2060', outcome: '\u00ad' });
+      expect(await stored()).toEqual([expect.objectContaining({ occurredWhen: '', desiredOutcome: '' })]);
+    });
+
     it('keeps an anonymous staff complaint’s reporter for abuse handling only', async ({
       submit,
       stored,
@@ -271,6 +303,13 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       ['an unknown severity', { severity: 'apocalyptic' }, 'severity', /Pick a severity/],
       ['an unknown source', { about: 'alien' }, 'about', /Pick who it is from/],
       ['an empty text', { what: '   ' }, 'what', /Say what happened/],
+      ['a text with nothing visible', { what: '\u200b\u200b\u200d' }, 'what', /^Say what happened\.$/],
+      [
+        'a call back to an invisible name',
+        { callbackName: '\u200b' },
+        'callbackName',
+        /who should be called/,
+      ],
       ['a huge text', { what: 'x'.repeat(3001) }, 'what', /at most 3,000 characters/],
       ['anonymity for a patient complaint', { anonymous: 'yes' }, 'anonymous', /Only staff complaints/],
     ] as const)(
@@ -438,6 +477,14 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(opened.form).toMatchObject({ formId: COMPLAINT_FORMS.resolve, metadata: reference });
       expect(opened.form?.inputs.map((input) => input.id)).toEqual(['summary', 'contacted']);
       await db.delete(outbox);
+      const invisible = await submit(
+        OMAR,
+        COMPLAINT_FORMS.resolve,
+        { summary: '\u200b\u2060\u00ad', contacted: 'yes' },
+        reference,
+      );
+      expect(invisible.formErrors).toEqual({ summary: 'Say how it was resolved.' });
+      expect((await stored())[0]?.status).not.toBe('resolved');
       const outcome = await submit(
         OMAR,
         COMPLAINT_FORMS.resolve,

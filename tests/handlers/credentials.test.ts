@@ -101,8 +101,12 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
       /"Unicorn licence" is not a kind of credential this practice tracks \(BLS\/CPR\)/,
     ],
     ['add Ana Cruz bls soonish', /"soonish" is not a date I can read/],
+    ['add Ana Cruz bls 2027-03-31 to', /^An expiry is one day, like 2027-03-31\./],
+    ['add Ana Cruz bls 2027-03-01 to 2027-03-31', /^An expiry is one day, like 2027-03-31\./],
     ['add Nobody "BLS" 2027-01-01', /Nobody is not on the staff list/],
     ['add Ana Cruz bls 2099-01-01', /too far ahead/],
+    ['add practice "\u200b\u200b\u200d" 2027-03-31', /^Say which credential/],
+    ['add practice "\u202e\u00ad\u2060" 2027-03-31', /^Say which credential/],
   ] as const)('refuses `/creds %s` and stores nothing', async ([text, expected], { command, db }) => {
     const outcome = await command(DANA, text);
     expect(replyText(outcome)).toMatch(expected);
@@ -169,6 +173,24 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
     expect(replyText(fixed)).toContain('Ana Cruz · BLS/CPR');
     expect(await db.select().from(credentials)).toHaveLength(1);
     expect((await command(ANA, '')).reply?.title).toBe('Your credentials');
+  });
+
+  it('asks again for a practice item named with nothing visible, and keeps an invisible number as none', async ({
+    command,
+    submit,
+    db,
+  }) => {
+    const unnamed = await submit(DANA, CREDENTIAL_FORMS.add, {
+      holder: 'practice',
+      name: '\u200b\u00ad',
+      expires: '2027-02-01',
+    });
+    expect(unnamed.formErrors).toEqual({ name: 'Choose a kind, or name the practice item.' });
+    expect(await db.select().from(credentials)).toHaveLength(0);
+    await command(DANA, 'add practice "CLIA certificate" 2027-06-30 \u200b\u2060');
+    expect(await db.select().from(credentials)).toEqual([
+      expect.objectContaining({ name: 'CLIA certificate', credentialNumber: null }),
+    ]);
   });
 
   it('reminds the holder at reminders.time, managers too within 30 days, once across two schedulers', async ({

@@ -167,6 +167,8 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
 
   it.for([
     ['adjust Sam Lee +1 vacation', /Say why; Sam Lee is told/],
+    ['adjust Sam Lee +1 vacation \u200b\u200b\u200d', /Say why; Sam Lee is told/],
+    ['adjust Sam Lee +1 vacation \u0007\u0001\u001b', /Say why; Sam Lee is told/],
     ['adjust Sam Lee +0.3 vacation typo', /whole or half days/],
     ['adjust Sam Lee 0 vacation nothing', /0 days changes nothing/],
     ['adjust Sam Lee +1 holiday reason', /"holiday" is not a leave type/],
@@ -178,7 +180,13 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
     const outcome = await command(DANA, text);
     expect(replyText(outcome)).toMatch(expected);
     expect(replyText(outcome)).toContain('Nothing was changed.');
+    expect(outcome.effects).toEqual([]);
     expect(await db.select().from(leaveAdjustments)).toHaveLength(0);
+  });
+
+  it('stores a reason without the control characters typed into it', async ({ command, db }) => {
+    await command(DANA, 'adjust Sam Lee +1 vacation \u001b[31mfrom the paper\u0007 ledger\u0085');
+    expect((await db.select().from(leaveAdjustments))[0]?.reason).toBe('[31mfrom the paper ledger');
   });
 
   it('refuses adjust to someone who is not a manager', async ({ command, db }) => {

@@ -165,6 +165,31 @@ describe.each(databaseTargets())('follow-ups on $name', (target) => {
     expect(await db.select().from(notes)).toEqual([]);
   });
 
+  it('refuses a note with nothing visible in it as an empty one, storing nothing', async ({
+    command,
+    submit,
+    db,
+  }) => {
+    for (const text of ['\u200b\u200b\u200d', '\u202e\u00ad\u2060 by fri'])
+      expect((await command(SAM, text)).reply?.text).toBe('Say what to follow up on. Nothing was saved.');
+    // Control characters are dropped before any feature reads the text: these alone are a bare /note.
+    expect((await command(SAM, '\u0007\u0001\u001b')).form?.formId).toBe(NOTE_FORMS.add);
+    expect((await command(SAM, '\u0007\u0001\u001b by fri')).reply?.text).toBe(
+      'Say what to follow up on. Nothing was saved.',
+    );
+    expect((await submit(SAM, NOTE_FORMS.add, { text: '\u200b\u00ad' })).formErrors).toEqual({
+      text: 'Say what to follow up on.',
+    });
+    expect(await db.select().from(notes)).toEqual([]);
+  });
+
+  it('names the year of a past due day in another year, storing nothing', async ({ command, db }) => {
+    expect((await command(SAM, 'call the lab by 1999-01-01')).reply?.text).toBe(
+      'Fri Jan 1, 1999 has passed; a follow-up is due today or later. Nothing was saved.',
+    );
+    expect(await db.select().from(notes)).toEqual([]);
+  });
+
   it('files a retried delivery once', async ({ command, db }) => {
     const first = await command(SAM, 'call the lab by fri', 'trigger.same');
     const again = await command(SAM, 'call the lab by fri', 'trigger.same');

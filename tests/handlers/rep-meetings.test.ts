@@ -165,6 +165,22 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       },
     );
 
+    it('answers a bare `/reps book` with how to write a booking, and stores nothing', async ({
+      reps,
+      stored,
+      outboxRows,
+    }) => {
+      const outcome = await reps(SAM, 'book');
+      expect(outcome.reply?.text).toBe(
+        'Say which slot to book: /reps book <date> <time> <rep> from <company>. Nothing was saved.',
+      );
+      expect(outcome.reply?.lines).toContain(
+        'Write it like /reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma.',
+      );
+      expect(await stored()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
     it('refuses a reps.closed day', async ({ reps, stored }) => {
       const closed: OfficeConfig = { ...office, reps: { ...office.reps, closed: ['2026-12-02'] } };
       const outcome = await reps(SAM, 'book 2026-12-02 12:00 Jordan Smith from Acme', closed);

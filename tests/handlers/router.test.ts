@@ -34,6 +34,45 @@ describe('createRouter', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('drops control characters but tabs and line breaks before a feature reads the text', async () => {
+    calls.length = 0;
+    await router.route(
+      {
+        kind: 'command',
+        command: 'reps',
+        text: 'a\u0000b\u0007c\u001b[31md\u007fe\u0085f\u009bg\th\r\ni\nj',
+      },
+      ctx,
+    );
+    expect(calls).toEqual(['abc[31mdefg\th\r\ni\nj']);
+  });
+
+  it('drops control characters from form values, form metadata and button values too', async () => {
+    const seen: unknown[] = [];
+    const recorder: Feature = {
+      ...feature,
+      actions: {
+        press: async (value) => {
+          seen.push(value);
+          return { effects: [] };
+        },
+      },
+      forms: {
+        fill: async (values, metadata) => {
+          seen.push(values, metadata);
+          return { effects: [] };
+        },
+      },
+    };
+    const recording = createRouter([recorder]);
+    await recording.route({ kind: 'action', actionId: 'press', value: 'CP-\u00073' }, ctx);
+    await recording.route(
+      { kind: 'form', formId: 'fill', values: { what: 'line one\u001b\nline two' }, metadata: 'CP-\u00853' },
+      ctx,
+    );
+    expect(seen).toEqual(['CP-3', { what: 'line one\nline two' }, 'CP-3']);
+  });
+
   it('answers help with the usage and a command without a feature with what is missing', async () => {
     expect((await router.route({ kind: 'command', command: 'reps', text: 'help' }, ctx)).reply?.title).toBe(
       '/reps — Book a sales-rep visit',

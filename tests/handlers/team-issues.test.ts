@@ -121,6 +121,23 @@ describe.each(databaseTargets())('team issues on $name', (target) => {
     ]);
   });
 
+  it('refuses text with nothing visible in it, posting no card and storing nothing', async ({
+    command,
+    submit,
+    db,
+    sent,
+  }) => {
+    for (const text of ['\u200b\u200b\u200d', '\u202e\u00ad\u2060', '\u00ad'])
+      expect((await command(SAM, text)).reply?.text).toBe('Say what is wrong. Nothing was saved.');
+    // Control characters are dropped before any feature reads the text: these alone are a bare /issue.
+    expect((await command(SAM, '\u0007\u0001\u001b')).form?.formId).toBe(ISSUE_FORMS.file);
+    expect(
+      (await submit(SAM, ISSUE_FORMS.file, { category: 'it', text: '\u200b\u00ad' })).formErrors,
+    ).toEqual({ text: 'Say what is wrong.' });
+    expect(await db.select().from(teamIssues)).toHaveLength(0);
+    expect(await sent('post')).toHaveLength(0);
+  });
+
   it('refuses too long text, saying the length and the cap, and stores nothing', async ({
     command,
     db,

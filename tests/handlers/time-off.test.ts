@@ -115,7 +115,7 @@ describe.each(databaseTargets())('time off on $name', (target) => {
         cardKey: reference,
       });
       expect(card?.message.buttons?.map((button) => button.label)).toEqual(['Approve', 'Deny']);
-      expect(card?.message.buttons?.every((button) => button.value === reference)).toBe(true);
+      expect(card?.message.buttons?.map((button) => button.value)).toEqual([`${reference}~none`, reference]);
     });
 
     it('counts a half day as 0.5 and reads a leading type word after the date', async ({
@@ -150,6 +150,33 @@ describe.each(databaseTargets())('time off on $name', (target) => {
         expect(await outboxRows()).toHaveLength(0);
       },
     );
+
+    it('asks for the last day of a range cut off after "to", and stores nothing', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const outcome = await command(SAM, 'dec 9 to');
+      expect(outcome.reply?.text).toBe(
+        'Wed Dec 9 to what day? Write the last day too, like /timeoff dec 9 to dec 11. Nothing was saved.',
+      );
+      expect(outcome.effects).toEqual([]);
+      expect(await storedRequests()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
+
+    it('names the year of a past day in another year, and stores nothing', async ({
+      command,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const outcome = await command(SAM, '1999-01-01');
+      expect(outcome.reply?.text).toBe(
+        'Fri Jan 1, 1999 has already passed. Time off can be asked for from today (Wed Nov 25) on. Nothing was saved.',
+      );
+      expect(await storedRequests()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
+    });
 
     it('refuses a request overlapping my own pending one and names it', async ({
       command,
@@ -413,6 +440,61 @@ describe.each(databaseTargets())('time off on $name', (target) => {
     });
   });
 
+  describe('Approve pressed on a card drawn before a gap opened', () => {
+    const approveValueOf = (message: Message | undefined) =>
+      message?.buttons?.find((button) => button.actionId === TIME_OFF_ACTIONS.approve)?.value ?? '';
+
+    it('shows the gap and asks again, deciding nothing, and approves once pressed with the gap in view', async ({
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const priyas = referenceIn(await command(PRIYA, 'dec 2'));
+      const sams = referenceIn(await command(SAM, 'dec 2'));
+      const asDrawn = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === sams);
+      const staleValue = approveValueOf(asDrawn?.message);
+      expect(staleValue.startsWith(`${sams}~`)).toBe(true);
+      await press(DANA, TIME_OFF_ACTIONS.approve, priyas);
+
+      const asked = await press(OMAR, TIME_OFF_ACTIONS.approve, staleValue);
+      expect(asked.reply?.text).toBe(
+        `Approving ${sams} (Sam Lee, Wed Dec 2) now leaves Front desk: 0 of 1 needed on Wed Dec 2. Nothing was approved yet.`,
+      );
+      expect((await storedRequests()).find((row) => row.status === 'pending')).toBeDefined();
+      const redrawn = (await outboxRows()).find((row) => row.kind === 'update' && row.cardKey === sams);
+      expect(redrawn?.message.lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Wed Dec 2');
+      const anyway = asked.reply?.buttons?.[0];
+      expect(anyway?.label).toBe('Approve anyway');
+
+      const approved = await press(OMAR, TIME_OFF_ACTIONS.approve, anyway?.value ?? '');
+      expect(replyText(approved)).toContain(
+        `Approved ${sams} for Sam Lee (Wed Dec 2). ⚠️ This leaves Front desk`,
+      );
+      expect((await storedRequests()).every((row) => row.status === 'approved')).toBe(true);
+    });
+
+    it('approves at once from a card drawn with the same gap, or when no gap is left', async ({
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const priyas = referenceIn(await command(PRIYA, 'dec 2'));
+      await press(DANA, TIME_OFF_ACTIONS.approve, priyas);
+      const sams = referenceIn(await command(SAM, 'dec 2'));
+      const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === sams);
+      const withGap = await press(DANA, TIME_OFF_ACTIONS.approve, approveValueOf(card?.message));
+      expect(replyText(withGap)).toContain(`Approved ${sams}`);
+
+      const anas = referenceIn(await command('U0ANA', 'dec 9'));
+      const anasCard = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === anas);
+      const noGap = await press(DANA, TIME_OFF_ACTIONS.approve, approveValueOf(anasCard?.message));
+      expect(replyText(noGap)).toContain(`Approved ${anas}`);
+      expect((await storedRequests()).map((row) => row.status)).toEqual(['approved', 'approved', 'approved']);
+    });
+  });
+
   describe('who may ask', () => {
     it('refuses someone not on the staff list, by text, by the form and bare, and stores nothing', async ({
       command,
@@ -448,6 +530,13 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect((await storedRequests())[0]?.status).toBe('approved');
       const empty = await submit(DANA, TIME_OFF_FORMS.cancelReason, {}, reference);
       expect(empty.formErrors).toEqual({ reason: 'Say why; the requester is told.' });
+      const invisible = await submit(
+        DANA,
+        TIME_OFF_FORMS.cancelReason,
+        { reason: '\u200b\u200d' },
+        reference,
+      );
+      expect(invisible.formErrors).toEqual({ reason: 'Say why; the requester is told.' });
       const done = await submit(
         DANA,
         TIME_OFF_FORMS.cancelReason,

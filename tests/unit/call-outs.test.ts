@@ -98,12 +98,64 @@ describe('parseCallOut', () => {
     });
   });
 
+  it('refuses a late arrival or an early leaving for a day that is not today, naming the day', () => {
+    expect(parseCallOut('late 10:30 tomorrow', NOW, office)).toEqual({
+      ok: false,
+      reason: 'not_today',
+      kind: 'late',
+      day: TUESDAY,
+      today: MONDAY,
+    });
+    expect(parseCallOut('leaving 14:00 fri', NOW, office)).toMatchObject({
+      ok: false,
+      reason: 'not_today',
+      kind: 'leaving',
+      day: '2026-12-04',
+    });
+    expect(parseCallOut('late 9 am yesterday', NOW, office)).toMatchObject({
+      reason: 'not_today',
+      day: '2026-11-29',
+    });
+  });
+
+  it('takes today named after the time, and does not keep it as the reason', () => {
+    expect(parseCallOut('late 10:30 today', NOW, office)).toMatchObject({
+      ok: true,
+      draft: { kind: 'late', day: MONDAY, until: '10:30', reason: '' },
+    });
+    expect(parseCallOut('leaving 2pm mon dentist', NOW, office)).toMatchObject({
+      ok: true,
+      draft: { kind: 'leaving', day: MONDAY, from: '14:00', reason: 'dentist' },
+    });
+  });
+
+  it('keeps a reason that only mentions a day later on', () => {
+    expect(parseCallOut('leaving 14:00 dentist then school run friday', NOW, office)).toMatchObject({
+      ok: true,
+      draft: { day: MONDAY, reason: 'dentist then school run friday' },
+    });
+    expect(parseCallOut('late 10:30 2 kids sick', NOW, office)).toMatchObject({
+      ok: true,
+      draft: { day: MONDAY, reason: '2 kids sick' },
+    });
+    expect(parseCallOut('late 10:30 sat in traffic', NOW, office)).toMatchObject({
+      ok: true,
+      draft: { day: MONDAY, reason: 'sat in traffic' },
+    });
+    expect(parseCallOut('late 10:30 sun in my eyes on the road', NOW, office)).toMatchObject({
+      ok: true,
+      draft: { day: MONDAY, reason: 'sun in my eyes on the road' },
+    });
+    expect(parseCallOut('late 10:30 sat', NOW, office)).toMatchObject({ ok: false, reason: 'not_today' });
+  });
+
   it.each([
     ['sick nov 27', 'past'],
     ['sick dec 5', 'closed'],
     ['sick dec 25', 'too_far'],
     ['sick dec 1 to dec 2', 'range'],
     ['sick dec 1 pm', 'half_day'],
+    ['sick dec 1 to', 'range'],
     ['late', 'missing_time'],
     ['late noonish', 'not_a_time'],
     ['late 08:00', 'outside_hours'],

@@ -2,9 +2,11 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   formatDay,
+  formatDayNamingYear,
   formatDayRange,
   formatDayWithYear,
   formatOfficeTime,
+  formatTypedDay,
   getOfficeDay,
   getPlanningWindow,
   getWeekday,
@@ -169,6 +171,15 @@ describe('parseDateRange', () => {
     });
   });
 
+  it.each([
+    ['dec 9 to', '2026-12-09'],
+    ['dec 9 -', '2026-12-09'],
+    ['dec 9 through  ', '2026-12-09'],
+    ['fri am to', '2026-11-27'],
+  ])('refuses %j, a range cut off before its last day, instead of reading one day', (text, start) => {
+    expect(parseDateRange(text, now, zone)).toEqual({ ok: false, reason: 'missing_end', start });
+  });
+
   it('drops punctuation between the date and the reason', () => {
     expect(parseDateRange('dec 1, family', now, zone)).toMatchObject({ start: '2026-12-01', rest: 'family' });
     expect(parseDateRange('dec 1 - follow-up visit', now, zone)).toMatchObject({ rest: 'follow-up visit' });
@@ -263,6 +274,24 @@ describe('formatDay', () => {
 
   it('adds the year when asked', () => {
     expect(formatDayWithYear('2027-12-31', zone)).toBe('Fri Dec 31, 2027');
+  });
+});
+
+describe('formatDayNamingYear', () => {
+  it('names the year only for a day outside today’s year', () => {
+    expect(formatDayNamingYear('2026-01-01', '2026-11-25', zone)).toBe('Thu Jan 1');
+    expect(formatDayNamingYear('1999-01-01', '2026-11-25', zone)).toBe('Fri Jan 1, 1999');
+    expect(formatDayNamingYear('2027-12-01', '2026-11-25', zone)).toBe('Wed Dec 1, 2027');
+  });
+});
+
+describe('formatTypedDay', () => {
+  it('writes a day as people type it only where it reads back as that day, else in full', () => {
+    expect(formatTypedDay('2026-12-08', '2026-11-25')).toBe('dec 8');
+    expect(formatTypedDay('2026-11-25', '2026-11-25')).toBe('nov 25');
+    expect(formatTypedDay('2027-12-08', '2026-11-25')).toBe('2027-12-08');
+    // `jan 5` typed on Nov 25 is next year's.
+    expect(formatTypedDay('2026-01-05', '2026-11-25')).toBe('2026-01-05');
   });
 });
 

@@ -55,6 +55,20 @@ describe('readNote', () => {
     expect(readNote('by fri', NOW, zone)).toEqual({ ok: false, message: 'Say what to follow up on.' });
   });
 
+  it('refuses a note with nothing visible in it, as an empty one, with or without a due day', () => {
+    const empty = { ok: false, message: 'Say what to follow up on.' };
+    expect(readNote('\u200b\u200b\u200d', NOW, zone)).toEqual(empty);
+    expect(readNote('\u202e\u00ad\u2060 by fri', NOW, zone)).toEqual(empty);
+    expect(readNote('\u0007\u0001\u001b', NOW, zone)).toEqual(empty);
+  });
+
+  it('names the year of a past day in another year, so it does not read as next year’s', () => {
+    expect(readNote('call the lab by 1999-01-01', NOW, zone)).toEqual({
+      ok: false,
+      message: 'Fri Jan 1, 1999 has passed; a follow-up is due today or later.',
+    });
+  });
+
   it(`caps a note at ${MAX_NOTE_LENGTH} characters and says how long it was`, () => {
     expect(readNote('x'.repeat(MAX_NOTE_LENGTH), NOW, zone)).toMatchObject({ ok: true });
     expect(readNote(`${'x'.repeat(5000)} by fri`, NOW, zone)).toEqual({

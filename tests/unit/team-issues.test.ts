@@ -25,6 +25,11 @@ describe('checkIssueText', () => {
     expect(checkIssueText('   ')).toEqual({ ok: false, reason: 'empty' });
   });
 
+  it('refuses text with nothing visible in it as empty', () => {
+    for (const text of ['\u0007\u0001\u001b', '\u200b\u200b\u200d', '\u202e\u00ad\u2060', '\u00ad'])
+      expect(checkIssueText(text)).toEqual({ ok: false, reason: 'empty' });
+  });
+
   it('accepts exactly the cap and refuses one character more, with the length', () => {
     expect(checkIssueText('x'.repeat(MAX_ISSUE_TEXT)).ok).toBe(true);
     expect(checkIssueText('x'.repeat(MAX_ISSUE_TEXT + 1))).toEqual({

@@ -14,7 +14,13 @@ import {
   parseClockTime,
 } from '../../domain/call-outs.ts';
 import { findAbsentWindow, formatClockTime } from '../../domain/coverage.ts';
-import { formatDay, getOfficeDay } from '../../domain/dates.ts';
+import {
+  formatDay,
+  formatDayNamingYear,
+  formatTypedDay,
+  getOfficeDay,
+  type IsoDay,
+} from '../../domain/dates.ts';
 import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -37,6 +43,8 @@ type Refused = Extract<CallOutParse, { ok: false }>;
 function explain(refused: Refused, ctx: HandlerContext): string {
   const { open, close } = ctx.office.office.hours;
   const hours = `${formatClockTime(open)}–${formatClockTime(close)}`;
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  const nameDay = (day: IsoDay) => formatDayNamingYear(day, today, ctx.zone);
   switch (refused.reason) {
     case 'no_kind':
       return refused.word
@@ -46,6 +54,13 @@ function explain(refused: Refused, ctx: HandlerContext): string {
       return refused.kind === 'late'
         ? 'Say when you will be in, like /out late 10:30.'
         : 'Say when you are leaving, like /out leaving 14:00.';
+    case 'not_today': {
+      const what = refused.kind === 'late' ? 'late is for coming in late' : 'leaving is for leaving early';
+      const refusedDay = `/out ${what} today (${formatDay(refused.today, ctx.zone)}), not ${nameDay(refused.day)}.`;
+      if (refused.day < refused.today) return refusedDay;
+      const typed = formatTypedDay(refused.day, refused.today);
+      return `${refusedDay} For a whole day off, use /out sick ${typed} or /timeoff ${typed}.`;
+    }
     case 'not_a_time':
       return `"${clip(refused.fragment, 30)}" is not a time I can read. Write it like 10:30 or 2pm.`;
     case 'outside_hours':
@@ -57,17 +72,18 @@ function explain(refused: Refused, ctx: HandlerContext): string {
     case 'half_day':
       return 'For part of a day, say when: /out late 12:00 or /out leaving 12:00.';
     case 'past':
-      return `${formatDay(refused.day, ctx.zone)} has already passed. A call-out is for today (${formatDay(refused.today, ctx.zone)}) or a later working day.`;
+      return `${nameDay(refused.day)} has already passed. A call-out is for today (${formatDay(refused.today, ctx.zone)}) or a later working day.`;
     case 'closed':
-      return `The office is closed on ${formatDay(refused.day, ctx.zone)}, so there is nothing to call out of.`;
+      return `The office is closed on ${nameDay(refused.day)}, so there is nothing to call out of.`;
     case 'too_far':
-      return `${formatDay(refused.day, ctx.zone)} is more than two weeks away: ask for time off with /timeoff instead.`;
+      return `${nameDay(refused.day)} is more than two weeks away: ask for time off with /timeoff instead.`;
   }
 }
 
 const FIELD_OF_REASON: Record<Refused['reason'], string> = {
   no_kind: 'kind',
   missing_time: 'time',
+  not_today: 'day',
   not_a_time: 'time',
   outside_hours: 'time',
   not_a_day: 'day',

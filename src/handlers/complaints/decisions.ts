@@ -20,6 +20,7 @@ import {
 } from '../../domain/complaints.ts';
 import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
 import type { Person } from '../../domain/people.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { managerNames, NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
@@ -47,7 +48,7 @@ const resolveFormSchema = z.object({
   summary: z
     .string({ error: 'Say how it was resolved.' })
     .trim()
-    .min(1, 'Say how it was resolved.')
+    .refine(hasVisibleText, 'Say how it was resolved.')
     .max(MAX_COMPLAINT_TEXT, limitText('The resolution summary', MAX_COMPLAINT_TEXT)),
   contacted: z.enum(YES_NO, { error: 'Answer yes or no.' }),
 });

@@ -15,6 +15,7 @@ import {
 import { formatDay } from '../../domain/dates.ts';
 import type { Person } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
@@ -37,6 +38,19 @@ export const YES_NO = ['yes', 'no'] as const;
 export const limitText = (what: string, max: number) =>
   `${what} can be at most ${max.toLocaleString('en-US')} characters; please shorten it.`;
 
+const SAY_WHAT_HAPPENED = 'Say what happened.';
+const COMPLAINT_HINT =
+  'Write it like /complaint the patient waited two hours past the appointment, or send /complaint alone for the form.';
+
+/** An optional answer of invisible characters only is no answer: nobody could read it on the card. */
+const optionalText = (what: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, limitText(what, max))
+    .default('')
+    .transform((text) => (hasVisibleText(text) ? text : ''));
+
 const complaintFormSchema = z.object({
   about: z
     .enum(COMPLAINT_ABOUTS, { error: 'Pick who it is from: a patient, a visitor or staff.' })
@@ -46,18 +60,14 @@ const complaintFormSchema = z.object({
     .enum(COMPLAINT_SEVERITIES, { error: 'Pick a severity: low, medium, high or urgent.' })
     .default('medium'),
   what: z
-    .string({ error: 'Say what happened.' })
+    .string({ error: SAY_WHAT_HAPPENED })
     .trim()
-    .min(1, 'Say what happened.')
+    .refine(hasVisibleText, SAY_WHAT_HAPPENED)
     .max(MAX_COMPLAINT_TEXT, limitText('What happened', MAX_COMPLAINT_TEXT)),
-  when: z.string().trim().max(MAX_WHEN, limitText('When it happened', MAX_WHEN)).default(''),
-  outcome: z.string().trim().max(MAX_OUTCOME, limitText('The outcome wanted', MAX_OUTCOME)).default(''),
+  when: optionalText('When it happened', MAX_WHEN),
+  outcome: optionalText('The outcome wanted', MAX_OUTCOME),
   callback: z.enum(YES_NO, { error: 'Answer yes or no.' }).default('no'),
-  callbackName: z
-    .string()
-    .trim()
-    .max(MAX_CALLBACK_NAME, limitText('The name to call back', MAX_CALLBACK_NAME))
-    .default(''),
+  callbackName: optionalText('The name to call back', MAX_CALLBACK_NAME),
   callbackPhone: z
     .string()
     .trim()
@@ -281,6 +291,7 @@ async function fileComplaint(
 }
 
 export async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
+  if (!hasVisibleText(text)) return refusal(`${SAY_WHAT_HAPPENED} ${NOTHING_SAVED}`, COMPLAINT_HINT);
   // The refusal states the length and the limit, never a word of the text.
   if (text.length > MAX_COMPLAINT_TEXT) {
     return refusal(

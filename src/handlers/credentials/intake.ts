@@ -12,6 +12,7 @@ import {
 import { findCredentialKind, hasLapsed, PRACTICE_HOLDER } from '../../domain/credentials.ts';
 import { formatDayWithYear, getOfficeDay, type IsoDay, parseDateRange } from '../../domain/dates.ts';
 import { findStaffByKey, listManagers, slugifyName, staffKey } from '../../domain/people.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
@@ -27,6 +28,7 @@ const MAX_NAME = 60;
 const MAX_YEARS_AHEAD = 20;
 const ADD_HINT =
   'Write it like /creds add Grace Kim "RN license" 2027-03-31 RN-12345, or /creds add practice "CLIA certificate" 2027-06-30.';
+const SAY_WHICH = `Say which credential, in quotes if it has spaces. ${ADD_HINT}`;
 
 export const credentialKind: RequestKind<CredentialRow> = {
   prefix: 'CR',
@@ -64,7 +66,9 @@ function readExpiry(
   ctx: HandlerContext,
 ): { ok: true; day: IsoDay; rest: string } | { ok: false; message: string } {
   const parsed = parseDateRange(text, ctx.now, ctx.zone);
-  if (!parsed.ok || parsed.start !== parsed.end || parsed.part !== 'full') {
+  if ((parsed.ok && parsed.start !== parsed.end) || (!parsed.ok && parsed.reason === 'missing_end'))
+    return { ok: false, message: 'An expiry is one day, like 2027-03-31.' };
+  if (!parsed.ok || parsed.part !== 'full') {
     const shown = text.trim().split(/\s+/)[0] ?? '';
     return {
       ok: false,
@@ -89,11 +93,11 @@ function readDraft(
   let rest: string;
   if (quoted) {
     [, holderText = '', kindText = '', rest = ''] = quoted;
+    if (!hasVisibleText(kindText)) return { ok: false, message: SAY_WHICH };
   } else {
     const words = text.trim().split(/\s+/);
     const at = words.findIndex((_, index) => index > 0 && findCredentialKind(words[index] ?? '', ctx.office));
-    if (at < 0)
-      return { ok: false, message: `Say which credential, in quotes if it has spaces. ${ADD_HINT}` };
+    if (at < 0) return { ok: false, message: SAY_WHICH };
     holderText = words.slice(0, at).join(' ');
     kindText = words[at] ?? '';
     rest = words.slice(at + 1).join(' ');
@@ -150,7 +154,8 @@ async function recordDraft(draft: CredentialDraft, ctx: HandlerContext): Promise
     kind: draft.kind ?? null,
     name: draft.name,
     expires: draft.expires,
-    credentialNumber: draft.number ?? null,
+    // A number of invisible characters only would show as `no. ` with nothing after it: it is no number.
+    credentialNumber: draft.number !== undefined && hasVisibleText(draft.number) ? draft.number : null,
     createdByName: ctx.actor.name,
     createdAt: ctx.now.toJSDate(),
   });
@@ -257,7 +262,7 @@ export async function submitAddForm(
     return { formErrors: { holder: 'Choose someone on the staff list, or the practice.' }, effects: [] };
   const kind = kindId ? findCredentialKind(kindId, ctx.office) : undefined;
   if (kindId && !kind) return { formErrors: { kind: 'Choose a kind from the list.' }, effects: [] };
-  if (!kind && (holder.member || !name))
+  if (!kind && (holder.member || !hasVisibleText(name)))
     return {
       formErrors: holder.member
         ? { kind: 'Choose the kind of credential.' }

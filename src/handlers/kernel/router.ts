@@ -11,10 +11,13 @@ import { describeCommandUsage } from './usage.ts';
 const MAX_COMMAND_TEXT = 5_000;
 // Half of a UTF-16 surrogate pair: JSON can carry one (`"\ud800"`), PostgreSQL's jsonb refuses it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// C0 and C1 controls and DEL, but the tab and line breaks a form's text keeps. PostgreSQL refuses NUL; the
+// rest show as nothing in chat, yet an escape (`\u001b[31m`) would recolour a terminal reading a log or a CSV.
+const CONTROL_CHARACTER = /(?![\t\n\r])\p{Cc}/gu;
 
-/** Text PostgreSQL can store: without NUL (text and jsonb refuse it), lone surrogates shown as U+FFFD. */
+/** Storable text: no control character but tab and line breaks, and U+FFFD for half a surrogate pair. */
 function toStorableText(text: string): string {
-  return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
+  return text.replace(CONTROL_CHARACTER, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** The input with every string in it made storable, so odd characters never fail the transaction. */
@@ -60,7 +63,7 @@ function findSubcommand(
 }
 
 /** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage.
- * Text is made storable first: no NUL, no lone surrogate. */
+ * Text is made storable first: no control character but tab and line breaks, no lone surrogate. */
 export function createRouter(features: readonly Feature[]) {
   const commands = new Map(features.map((feature) => [feature.command, feature]));
   const phrasesOf = new Map(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import type { Person } from '../../domain/people.ts';
 import { formatReference, parseReference, type ReferencePrefix } from '../../domain/references.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from './context.ts';
 import { clip, managerNames, NOTHING_CHANGED, refusal } from './copy.ts';
 import type { ActionHandler, CommandHandler, FormHandler } from './feature.ts';
@@ -196,7 +197,9 @@ export function reasonForm<Row>(params: {
     .trim()
     .max(params.maxLength, `Keep the reason under ${params.maxLength} characters.`);
   const schema = z.object({
-    reason: params.required ? text.min(1, 'Say why; the requester is told.') : text.default(''),
+    reason: params.required
+      ? text.refine(hasVisibleText, 'Say why; the requester is told.')
+      : text.default(''),
   });
   return {
     id: params.id,

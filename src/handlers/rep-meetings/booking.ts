@@ -44,6 +44,7 @@ import {
 import { REPS_FORMS } from './ids.ts';
 import { loadNextOpenSlots, loadOpenSlots } from './loaders.ts';
 
+const TEXT_USAGE = '/reps book <date> <time> <rep> from <company>';
 const TEXT_HINT = 'Write it like /reps book 2026-12-02 12:00 Jordan Smith from Acme Pharma.';
 const NEXT_OPEN_LIMIT = 5;
 
@@ -242,6 +243,9 @@ function confirmBooking(row: RepMeetingRow, office: OfficeConfig): Outcome {
 
 export async function bookFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
   const zone = ctx.zone;
+  // With nothing typed there is no date to miss: say how a booking is written.
+  if (text.trim() === '')
+    return refuseWith(`Say which slot to book: ${TEXT_USAGE}. ${NOTHING_SAVED}`, { lines: [TEXT_HINT] });
   const parsed = parseRepBookingText(text, ctx.now, zone);
   if (!parsed.ok) {
     switch (parsed.reason) {
@@ -290,9 +294,7 @@ export async function listOpenSlots(ctx: HandlerContext): Promise<Outcome> {
   const shown = slots.slice(0, MAX_BOOK_BUTTONS);
   const lines = shown.map((slot) => formatSlotStart(slot.start, zone));
   if (slots.length > shown.length) {
-    lines.push(
-      `…and ${slots.length - shown.length} more; book those with /reps book <date> <time> <rep> from <company>`,
-    );
+    lines.push(`…and ${slots.length - shown.length} more; book those with ${TEXT_USAGE}`);
   }
   lines.push(`Press Book, or type ${TEXT_HINT.slice('Write it like '.length, -1)}`);
   return replyOnly({

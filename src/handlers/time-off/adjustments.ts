@@ -4,6 +4,7 @@ import { createLeaveAdjustment } from '../../db/repositories/leave.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
 import { findLeaveBank, listLeaveTypes } from '../../domain/leave-banks.ts';
 import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import { listRecipients } from '../kernel/jobs.ts';
@@ -72,7 +73,8 @@ function readAdjustment(text: string, ctx: HandlerContext): ReadAdjustment {
   if (!findLeaveBank(type, ctx.office).tracked)
     return { ok: false, message: `${type} is not counted against a balance, so there is nothing to adjust.` };
   const reason = words.slice(at + 2).join(' ');
-  if (!reason) return { ok: false, message: `Say why; ${member.name} is told. ${ADJUST_HINT}` };
+  if (!hasVisibleText(reason))
+    return { ok: false, message: `Say why; ${member.name} is told. ${ADJUST_HINT}` };
   if (reason.length > MAX_ADJUST_REASON)
     return { ok: false, message: `Keep the reason under ${MAX_ADJUST_REASON} characters.` };
   return { ok: true, member, days, type, reason };

@@ -17,6 +17,7 @@ import {
 } from '../../domain/time-off.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import type { Button, Message } from '../kernel/message.ts';
+import { writeApproveValue } from './approve-value.ts';
 import { computeRequestAllowance, type LeaveFacts, projectTo } from './balances.ts';
 import { TIME_OFF_ACTIONS } from './ids.ts';
 
@@ -100,19 +101,23 @@ function describeBalances(office: OfficeConfig, row: TimeOffRow, leave: LeaveFac
   return `${parts.join('; ')}${row.status === 'pending' ? '' : ' (at decision)'}`;
 }
 
-/** Approve, with a confirmation naming the gap when approving would leave a role short. */
+/**
+ * Approve, with a confirmation naming the gap when approving would leave a role short; its value carries
+ * the gaps shown, so a press from a card drawn before them is asked again (`approveButton`).
+ */
 function buildApproveButton(reference: string, gaps: readonly CoverageGap[], zone: string): Button {
+  const gapLines = gaps.map((gap) => formatCoverageGap(gap, zone));
   const button: Button = {
     label: 'Approve',
     actionId: TIME_OFF_ACTIONS.approve,
-    value: reference,
+    value: writeApproveValue(reference, gapLines),
     style: 'primary',
   };
   if (gaps.length === 0) return button;
   return withKeys(button, {
     confirm: {
       title: 'Approve with a coverage gap?',
-      text: `Approving ${reference} leaves ${gaps.map((gap) => formatCoverageGap(gap, zone)).join('; ')}.`,
+      text: `Approving ${reference} leaves ${gapLines.join('; ')}.`,
       confirm: 'Approve anyway',
       deny: 'Go back',
     },

@@ -10,18 +10,23 @@ import {
 import { formatOfficeTime } from '../../domain/dates.ts';
 import { listManagers } from '../../domain/people.ts';
 import { canCancel, formatCoverageGap } from '../../domain/time-off.ts';
+import type { HandlerContext } from '../kernel/context.ts';
 import { managerNames, NOTHING_CHANGED } from '../kernel/copy.ts';
+import type { ActionHandler } from '../kernel/feature.ts';
 import type { Effect, Message } from '../kernel/message.ts';
 import {
+  findRequest,
   type RequestKind,
   relationTo,
   type Step,
+  stepButton,
   stepCommandWithReason,
   withCancelReason,
   withDenyReason,
 } from '../kernel/workflow.ts';
+import { fingerprintGaps, readApproveValue, writeApproveValue } from './approve-value.ts';
 import { describeTimeOffDays, findGapsIfApproved, toTimeOffRequest } from './card.ts';
-import { TIME_OFF_FORMS } from './ids.ts';
+import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { MAX_REASON } from './intake.ts';
 import { loadTimeOffCard, refreshOverlappingCards } from './loaders.ts';
 
@@ -89,14 +94,8 @@ function decision<Values>(
       if (status === 'approved') {
         effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
         // Evaluated now, not when the card was drawn: a gap that opened since is named here.
-        const [approved, callOuts, credentials] = await Promise.all([
-          listTimeOffBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay, ['approved']),
-          listActiveCallOutsBetween(ctx.db, ctx.officeId, decided.startDay, decided.endDay),
-          loadCredentialsForCoverage(ctx.db, ctx.office),
-        ]);
-        const { gaps } = findGapsIfApproved(ctx.office, decided, approved, callOuts, credentials);
-        if (gaps.length > 0)
-          gapText = ` ⚠️ This leaves ${gaps.map((gap) => formatCoverageGap(gap, zone)).join('; ')}.`;
+        const gaps = await describeGapsNow(decided, ctx);
+        if (gaps.length > 0) gapText = ` ⚠️ This leaves ${gaps.join('; ')}.`;
       }
       return {
         audit: { action: `timeoff.${status}`, detail: reason ? { note: true } : {} },
@@ -110,6 +109,66 @@ function decision<Values>(
 }
 
 export const approve = decision<undefined>('approved', () => '');
+
+/**
+ * The coverage gaps approving `row` would leave, from the approved leave, call-outs and credentials as they
+ * are now, in the words of the card's warnings.
+ */
+async function describeGapsNow(row: TimeOffRow, ctx: HandlerContext): Promise<string[]> {
+  const [approved, callOuts, credentials] = await Promise.all([
+    listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['approved']),
+    listActiveCallOutsBetween(ctx.db, ctx.officeId, row.startDay, row.endDay),
+    loadCredentialsForCoverage(ctx.db, ctx.office),
+  ]);
+  const { gaps } = findGapsIfApproved(ctx.office, row, approved, callOuts, credentials);
+  return gaps.map((gap) => formatCoverageGap(gap, ctx.zone));
+}
+
+const approveAsPressed = stepButton(timeOffRequestKind, approve);
+
+/**
+ * Approve as pressed on a card. A card drawn before a coverage gap opened (its redraw not yet landed, or a
+ * client showing an old copy) asked for no confirmation: a manager pressing it is shown the gap and asked
+ * again, with the card redrawn, and nothing is decided. A press made with the same gaps in view, or on a
+ * request that no approval would leave short, is taken at once; the decision's answer names any gap that
+ * opens in between.
+ */
+export const approveButton: ActionHandler = async (value, ctx) => {
+  const { reference, shown } = readApproveValue(value);
+  if (shown === undefined || !ctx.actor.isManager) return approveAsPressed(reference, ctx);
+  const looked = await findRequest(timeOffRequestKind, reference, ctx);
+  if (!looked.ok) return looked.outcome;
+  const { found } = looked;
+  if (approve.authorise?.(found, ctx) ?? approve.check(found, ctx)) return approveAsPressed(reference, ctx);
+  const gaps = await describeGapsNow(found.row, ctx);
+  if (gaps.length === 0 || fingerprintGaps(gaps) === shown) return approveAsPressed(reference, ctx);
+  const days = describeTimeOffDays(found.row, ctx.zone);
+  const asked = `Approving ${found.reference} (${found.row.requesterName}, ${days}) now leaves ${gaps.join('; ')}.`;
+  return {
+    reply: {
+      text: `${asked} Nothing was approved yet.`,
+      lines: [
+        asked,
+        'The card did not show this when you pressed Approve; it does now. Nothing was approved yet.',
+      ],
+      buttons: [
+        {
+          label: 'Approve anyway',
+          actionId: TIME_OFF_ACTIONS.approve,
+          value: writeApproveValue(found.reference, gaps),
+          style: 'primary',
+        },
+      ],
+    },
+    effects: [
+      {
+        kind: 'update',
+        cardKey: found.reference,
+        message: await loadTimeOffCard(ctx.db, ctx.office, found.row),
+      },
+    ],
+  };
+};
 export const deny = withDenyReason(
   decision<{ reason: string }>('denied', (values) => values.reason),
   TIME_OFF_FORMS.denyReason,

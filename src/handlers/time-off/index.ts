@@ -3,7 +3,7 @@ import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { stepButton, stepFormHandler } from '../kernel/workflow.ts';
 import { adjustBalance, showBalance } from './adjustments.ts';
-import { approve, cancelCommand, cancelWithReason, deny, timeOffRequestKind } from './decisions.ts';
+import { approveButton, cancelCommand, cancelWithReason, deny, timeOffRequestKind } from './decisions.ts';
 import { listPendingTimeOff, timeOffDigest } from './digest.ts';
 import { exportTimeOff } from './export.ts';
 import { timeOffHome } from './home.ts';
@@ -63,7 +63,7 @@ export const timeOffFeature: Feature = {
     },
   ],
   actions: {
-    [TIME_OFF_ACTIONS.approve]: stepButton(timeOffRequestKind, approve),
+    [TIME_OFF_ACTIONS.approve]: approveButton,
     [TIME_OFF_ACTIONS.deny]: stepButton(timeOffRequestKind, deny),
   },
   forms: {

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
   createTimeOffRequest,
@@ -6,9 +5,12 @@ import {
   reserveTimeOffRequest,
 } from '../../db/repositories/time-off.ts';
 import {
+  addDays,
   type DayPart,
   formatDay,
+  formatDayNamingYear,
   formatDayWithYear,
+  formatTypedDay,
   getOfficeDay,
   getPlanningWindow,
   type IsoDay,
@@ -61,15 +63,16 @@ interface Draft {
 function explainRefusal(
   evaluation: Exclude<TimeOffEvaluation, { ok: true }>,
   draft: Draft,
+  today: IsoDay,
   zone: string,
 ): string {
   switch (evaluation.reason) {
     case 'end_before_start':
-      return `The last day (${formatDay(draft.end, zone)}) is before the first day (${formatDay(draft.start, zone)}).`;
+      return `The last day (${formatDayNamingYear(draft.end, today, zone)}) is before the first day (${formatDayNamingYear(draft.start, today, zone)}).`;
     case 'half_day_range':
       return 'Morning or afternoon off works for a single day only. Ask for the full days, or one half day at a time.';
     case 'in_the_past':
-      return `${formatDay(draft.start, zone)} has already passed. Time off can be asked for from today (${formatDay(evaluation.today, zone)}) on.`;
+      return `${formatDayNamingYear(draft.start, evaluation.today, zone)} has already passed. Time off can be asked for from today (${formatDay(evaluation.today, zone)}) on.`;
     case 'too_long':
       return `That is ${evaluation.calendarDays} calendar days; one request can cover at most ${MAX_REQUEST_CALENDAR_DAYS}. Please split it in two.`;
     case 'no_working_days':
@@ -123,7 +126,11 @@ async function fileTimeOff(
     },
   });
   if (!evaluation.ok)
-    return { ok: false, reason: evaluation, message: explainRefusal(evaluation, draft, zone) };
+    return {
+      ok: false,
+      reason: evaluation,
+      message: explainRefusal(evaluation, draft, getOfficeDay(now, zone), zone),
+    };
 
   // Not awaited: the insert goes out with the card and COMMIT (`commitAfter`).
   const { row, stored } = createTimeOffRequest(
@@ -201,6 +208,7 @@ function readTypeWord(rest: string, ctx: HandlerContext): { type: TimeOffType; r
 
 export async function fileFromText(text: string, ctx: HandlerContext): Promise<Outcome> {
   const zone = ctx.zone;
+  const today = getOfficeDay(ctx.now, zone);
   const parsed = parseDateRange(text, ctx.now, zone);
   const hint =
     'Write it like /timeoff 2026-12-01 to 2026-12-03 family visit, /timeoff dec 1, or /timeoff fri pm dentist.';
@@ -212,14 +220,21 @@ export async function fileFromText(text: string, ctx: HandlerContext): Promise<O
         return refusal(`"${clip(parsed.fragment)}" is not a date I can read. ${NOTHING_SAVED}`, hint);
       case 'end_before_start':
         return refusal(
-          `The last day (${formatDay(parsed.end, zone)}) is before the first day (${formatDay(parsed.start, zone)}). ${NOTHING_SAVED}`,
+          `The last day (${formatDayNamingYear(parsed.end, today, zone)}) is before the first day (${formatDayNamingYear(parsed.start, today, zone)}). ${NOTHING_SAVED}`,
           hint,
         );
       case 'half_day_range':
         return refusal(
-          `A half day (am/pm) is one day; for a range write /timeoff ${writeShortDay(parsed.start)} to ${writeShortDay(parsed.end)}. ${NOTHING_SAVED}`,
+          `A half day (am/pm) is one day; for a range write /timeoff ${formatTypedDay(parsed.start, today)} to ${formatTypedDay(parsed.end, today)}. ${NOTHING_SAVED}`,
           hint,
         );
+      case 'missing_end': {
+        const example = `${formatTypedDay(parsed.start, today)} to ${formatTypedDay(addDays(parsed.start, 2), today)}`;
+        return refusal(
+          `${formatDayNamingYear(parsed.start, today, zone)} to what day? Write the last day too, like /timeoff ${example}. ${NOTHING_SAVED}`,
+          hint,
+        );
+      }
     }
   }
   const tooFar = explainTooFar(parsed.end, ctx);
@@ -235,11 +250,6 @@ export async function fileFromText(text: string, ctx: HandlerContext): Promise<O
     ctx,
   );
   return filed.ok ? filed.outcome : refusal(`${filed.message} ${NOTHING_SAVED}`);
-}
-
-/** `dec 8`, the way people type a day after /timeoff. */
-function writeShortDay(day: IsoDay): string {
-  return DateTime.fromISO(day, { zone: 'utc', locale: 'en-US' }).toFormat('LLL d').toLowerCase();
 }
 
 /** Refuses a last day past the planning window (the end of next year): `2062` or `9999` is a typo, not a plan. */
