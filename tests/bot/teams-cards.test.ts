@@ -144,7 +144,7 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     const [first, second] = [submitOf(), submitOf()];
     expect(first?.instance).toMatch(/^[0-9a-f-]{36}$/);
     expect(second?.instance).not.toBe(first?.instance);
-    expect(readCardSubmission({ ...first, start: '2026-12-09' }, 'd')).toEqual({
+    expect(readCardSubmission({ ...first, start: '2026-12-09' }, () => 'd')).toEqual({
       kind: 'form',
       formId: TIME_OFF_FORMS.request,
       values: { start: '2026-12-09' },
@@ -232,10 +232,10 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     );
     // Teams sends the submit's data with every input's value beside it.
     const submitted = { ...actions[0]?.data, [choice.id]: slots[6] };
-    expect(readCardSubmission(submitted, 'delivery')).toEqual(
-      readCardSubmission({ verb: REPS_ACTIONS.book, value: slots[6] }, 'delivery'),
+    expect(readCardSubmission(submitted, () => 'delivery')).toEqual(
+      readCardSubmission({ verb: REPS_ACTIONS.book, value: slots[6] }, () => 'delivery'),
     );
-    expect(readCardSubmission({ ...actions[1]?.data, [choice.id]: slots[0] }, 'd')).toMatchObject({
+    expect(readCardSubmission({ ...actions[1]?.data, [choice.id]: slots[0] }, () => 'd')).toMatchObject({
       actionId: COMPLAINT_ACTIONS.details,
       value: 'CP-1',
     });

@@ -63,13 +63,18 @@ export function resolveTeamsPerson(
 }
 
 /**
- * Reads an Adaptive Card submission (Action.Submit data plus the inputs) into a neutral input. On a card
- * with too many buttons for Teams, the chosen entry of the action's choice input is the button value.
+ * Reads an Adaptive Card submission (Action.Submit data plus the inputs) into a neutral input, with the
+ * delivery id `deliveryIdOf` gives for the form card's instance it carries (none on a button's press). On a
+ * card with too many buttons for Teams, the chosen entry of the action's choice input is the button value.
  */
-export function readCardSubmission(value: unknown, deliveryId: string): Input | undefined {
+export function readCardSubmission(
+  value: unknown,
+  deliveryIdOf: (instance: string | undefined) => string,
+): Input | undefined {
   const parsed = submitSchema.safeParse(value);
   if (!parsed.success) return undefined;
-  const { verb, value: buttonValue, metadata, source: _source, instance: _instance, ...inputs } = parsed.data;
+  const { verb, value: buttonValue, metadata, source: _source, instance, ...inputs } = parsed.data;
+  const deliveryId = deliveryIdOf(instance);
   if (isActionId(verb)) {
     const chosen = inputs[choiceInputId(verb)];
     const pressed = buttonValue ?? (chosen === undefined ? '' : String(chosen));
@@ -91,9 +96,9 @@ export function readCardSubmission(value: unknown, deliveryId: string): Input | 
  * try on the same card is processed. Cards drawn before instance ids fall back to the activity id.
  */
 function teamsDeliveryId(
-  activity: Pick<Activity, 'id' | 'conversation' | 'from' | 'value'>,
+  activity: Pick<Activity, 'id' | 'conversation' | 'from'>,
+  instance?: string,
 ): string | undefined {
-  const instance = submitSchema.safeParse(activity.value).data?.instance;
   const scoped = instance
     ? ['form card', activity.from?.id ?? '', instance]
     : activity.id && [activity.conversation?.id ?? '', activity.from?.id ?? '', activity.id];
@@ -327,9 +332,11 @@ export function createTeamsBot(params: {
     const activity = context.activity;
     const actor = resolveTeamsPerson(office, activity.from ?? {});
     await remember(context, actor);
-    const deliveryId = teamsDeliveryId(activity);
     if (activity.value !== undefined && activity.value !== null) {
-      const input = readCardSubmission(activity.value, deliveryId ?? '');
+      const input = readCardSubmission(
+        activity.value,
+        (instance) => teamsDeliveryId(activity, instance) ?? '',
+      );
       if (!input) {
         await answerPrivately(context, actor, [toTeamsActivity({ text: OUT_OF_DATE })]);
         return;
@@ -354,6 +361,7 @@ export function createTeamsBot(params: {
       await answerPrivately(context, actor, [toTeamsActivity(describeEveryCommand(preface))]);
       return;
     }
+    const deliveryId = teamsDeliveryId(activity);
     const outcome = await dispatch(
       actor,
       deliveryId ? withKeys(typed, { deliveryId }) : typed,
