@@ -6,7 +6,7 @@ import { type Database, openDatabase } from '../../src/db/client.ts';
 import { type RecordingConnector, startRecordingConnector } from '../helpers/bot-connector.ts';
 import { buildSlackTestEnv } from '../helpers/env.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { type RecordingSlackApi, startRecordingSlackApi } from '../helpers/slack-api-server.ts';
 import { buildBlockActionsBody, buildSlackHeaders } from '../helpers/slack-signing.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -15,7 +15,7 @@ const SECRET = 'cross-platform-secret';
 const base = buildOfficeConfig();
 const office = {
   ...base,
-  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+  staff: withTeamsIds(base.staff),
 };
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
 

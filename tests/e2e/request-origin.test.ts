@@ -7,7 +7,7 @@ import {
   startRecordingConnector,
   teamsActivity,
 } from '../helpers/bot-connector.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
 import { buildSlackHeaders, buildSlashCommandBody } from '../helpers/slack-signing.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -17,7 +17,7 @@ const base = buildOfficeConfig();
 const office = {
   ...base,
   reps: { ...base.reps, calendarToken: TOKEN },
-  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+  staff: withTeamsIds(base.staff),
 };
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone });
 

@@ -14,13 +14,13 @@ import {
 } from '../helpers/bot-connector.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
 const office: OfficeConfig = {
   ...base,
-  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+  staff: withTeamsIds(base.staff),
   // Two at the front desk: Sam in late leaves it short, so Priya and Luis (who covers it) are both asked.
   coverage: { ...base.coverage, 'front-desk': 2 },
 };

@@ -13,13 +13,13 @@ import {
   teamsActivity,
 } from '../helpers/bot-connector.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
 const office: OfficeConfig = {
   ...base,
-  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+  staff: withTeamsIds(base.staff),
 };
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
 const text = (value: unknown) => JSON.stringify(value ?? {});

@@ -12,13 +12,13 @@ import {
 } from '../helpers/bot-connector.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
 const office = {
   ...base,
-  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+  staff: withTeamsIds(base.staff),
 };
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
 const COMPLAINT = 'Waited an hour at check-in while the waiting room TV blared';

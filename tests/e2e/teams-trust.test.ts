@@ -23,13 +23,13 @@ import {
 } from '../helpers/bot-connector.ts';
 import { type DatabaseTarget, databaseTargets } from '../helpers/databases.ts';
 import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
 const office: OfficeConfig = {
   ...base,
-  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+  staff: withTeamsIds(base.staff),
   // Two rep slots every weekday: far more Book buttons than Teams shows on one card.
   reps: {
     ...base.reps,

@@ -13,7 +13,7 @@ import {
 } from '../helpers/bot-connector.ts';
 import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const huddleDigestJob = findScheduledJob('huddle-digest');
@@ -21,7 +21,7 @@ const huddleDigestJob = findScheduledJob('huddle-digest');
 const base = buildOfficeConfig();
 const office = {
   ...base,
-  staff: base.staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` })),
+  staff: withTeamsIds(base.staff),
 };
 const NOW = DateTime.fromISO('2026-11-25T10:00', { zone: office.office.timezone }); // Wed
 

@@ -20,6 +20,11 @@ export function buildOfficeConfig(overrides: Partial<OfficeConfig> = {}): Office
   return { ...office, ...overrides };
 }
 
+/** The staff with a Teams account each, `aad-sam` for Slack's `U0SAM`, so one office serves both platforms. */
+export function withTeamsIds(staff: OfficeConfig['staff']): OfficeConfig['staff'] {
+  return staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` }));
+}
+
 /** A staff member (or, for an unknown id, a person with no role) as handlers see them. */
 export function buildPerson(
   office: OfficeConfig,
