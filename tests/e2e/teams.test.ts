@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
@@ -146,6 +147,58 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
     );
     expect(redrawn.conversationId).toBe('team-approvals');
     expect(cardText(redrawn.body)).toContain('timeoff_approve');
+  });
+
+  it('asks a manager pressing Approve on a card drawn before a gap opened, privately, and approves once asked', async () => {
+    const fileFor = async (user: string) => {
+      await send(activity({ user, conversation: `dm-${user}`, text: 'timeoff dec 15' }));
+      const reference = /TO-\d+/.exec(cardText(connector.cardsIn(`dm-${user}`).at(-1)))?.[0];
+      const card = await waitFor(
+        () =>
+          connector
+            .cardsIn('team-approvals')
+            .find((entry) => cardText(entry).includes(`Time off ${reference}`)),
+        `the approval card of ${reference}`,
+      );
+      const actions = card.actions as { title: string; data: { verb: string; value: string } }[];
+      return { reference, approve: actions.find((action) => action.title === 'Approve')?.data };
+    };
+    const sams = await fileFor('sam');
+    const priyas = await fileFor('priya');
+    await send(
+      activity({ user: 'dana', conversation: 'team-approvals', kind: 'channel', value: sams.approve }),
+    );
+
+    const channelBefore = connector.postsIn('team-approvals').length;
+    await send(
+      activity({ user: 'omar', conversation: 'team-approvals', kind: 'channel', value: priyas.approve }),
+    );
+    expect(
+      connector
+        .postsIn('team-approvals')
+        .slice(channelBefore)
+        .map((call) => call.body.text),
+    ).toEqual(['I sent you a private message.']);
+    const omarChat = connector.created.find((entry) => entry.body.members?.[0]?.id === '29:omar');
+    const asked = connector.cardsIn(omarChat?.conversationId ?? '').at(-1);
+    expect(cardText(asked)).toContain(
+      `Approving ${priyas.reference} (Priya Shah, Tue Dec 15) now leaves Front desk`,
+    );
+    const [priyasRow] = await database.db
+      .select({ status: timeOffRequests.status })
+      .from(timeOffRequests)
+      .where(eq(timeOffRequests.requesterName, 'Priya Shah'))
+      .orderBy(desc(timeOffRequests.id))
+      .limit(1);
+    expect(priyasRow?.status).toBe('pending');
+
+    const anyway = ((asked?.actions ?? []) as { title: string; data: Record<string, unknown> }[]).find(
+      (action) => action.title === 'Approve anyway',
+    );
+    await send(activity({ user: 'omar', conversation: omarChat?.conversationId ?? '', value: anyway?.data }));
+    expect(cardText(connector.cardsIn(omarChat?.conversationId ?? '').at(-1))).toContain(
+      `Approved ${priyas.reference} for Priya Shah (Tue Dec 15). ⚠️ This leaves Front desk`,
+    );
   });
 
   it('stores one request when the same activity id arrives twice', async () => {
