@@ -16,8 +16,8 @@ import {
   type TimeOffRequest,
 } from '../../domain/time-off.ts';
 import { withKeys } from '../../domain/with-keys.ts';
+import { writeApproveValue } from '../kernel/approve-value.ts';
 import type { Button, Message } from '../kernel/message.ts';
-import { writeApproveValue } from './approve-value.ts';
 import { computeRequestAllowance, type LeaveFacts, projectTo } from './balances.ts';
 import { TIME_OFF_ACTIONS } from './ids.ts';
 

@@ -12,19 +12,16 @@ import { listManagers } from '../../domain/people.ts';
 import { canCancel, formatCoverageGap } from '../../domain/time-off.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { managerNames, NOTHING_CHANGED } from '../kernel/copy.ts';
-import type { ActionHandler } from '../kernel/feature.ts';
 import type { Effect, Message } from '../kernel/message.ts';
+import { warnedApproveButton } from '../kernel/warned-approve.ts';
 import {
-  findRequest,
   type RequestKind,
   relationTo,
   type Step,
-  stepButton,
   stepCommandWithReason,
   withCancelReason,
   withDenyReason,
 } from '../kernel/workflow.ts';
-import { fingerprintGaps, readApproveValue, writeApproveValue } from './approve-value.ts';
 import { describeTimeOffDays, findGapsIfApproved, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { MAX_REASON } from './intake.ts';
@@ -124,51 +121,13 @@ async function describeGapsNow(row: TimeOffRow, ctx: HandlerContext): Promise<st
   return gaps.map((gap) => formatCoverageGap(gap, ctx.zone));
 }
 
-const approveAsPressed = stepButton(timeOffRequestKind, approve);
-
-/**
- * Approve as pressed on a card. A card drawn before a coverage gap opened (its redraw not yet landed, or a
- * client showing an old copy) asked for no confirmation: a manager pressing it is shown the gap and asked
- * again, with the card redrawn, and nothing is decided. A press made with the same gaps in view, or on a
- * request that no approval would leave short, is taken at once; the decision's answer names any gap that
- * opens in between.
- */
-export const approveButton: ActionHandler = async (value, ctx) => {
-  const { reference, shown } = readApproveValue(value);
-  if (shown === undefined || !ctx.actor.isManager) return approveAsPressed(reference, ctx);
-  const looked = await findRequest(timeOffRequestKind, reference, ctx);
-  if (!looked.ok) return looked.outcome;
-  const { found } = looked;
-  if (approve.authorise?.(found, ctx) ?? approve.check(found, ctx)) return approveAsPressed(reference, ctx);
-  const gaps = await describeGapsNow(found.row, ctx);
-  if (gaps.length === 0 || fingerprintGaps(gaps) === shown) return approveAsPressed(reference, ctx);
-  const days = describeTimeOffDays(found.row, ctx.zone);
-  const asked = `Approving ${found.reference} (${found.row.requesterName}, ${days}) now leaves ${gaps.join('; ')}.`;
-  return {
-    reply: {
-      text: `${asked} Nothing was approved yet.`,
-      lines: [
-        asked,
-        'The card did not show this when you pressed Approve; it does now. Nothing was approved yet.',
-      ],
-      buttons: [
-        {
-          label: 'Approve anyway',
-          actionId: TIME_OFF_ACTIONS.approve,
-          value: writeApproveValue(found.reference, gaps),
-          style: 'primary',
-        },
-      ],
-    },
-    effects: [
-      {
-        kind: 'update',
-        cardKey: found.reference,
-        message: await loadTimeOffCard(ctx.db, ctx.office, found.row),
-      },
-    ],
-  };
-};
+/** Approve as pressed on a card, asked again when the card did not show the gap approving leaves now. */
+export const approveButton = warnedApproveButton(timeOffRequestKind, approve, {
+  actionId: TIME_OFF_ACTIONS.approve,
+  describeNow: describeGapsNow,
+  ask: ({ row, reference }, gaps, { zone }) =>
+    `Approving ${reference} (${row.requesterName}, ${describeTimeOffDays(row, zone)}) now leaves ${gaps.join('; ')}.`,
+});
 export const deny = withDenyReason(
   decision<{ reason: string }>('denied', (values) => values.reason),
   TIME_OFF_FORMS.denyReason,

@@ -1,0 +1,62 @@
+import { fingerprintWarnings, readApproveValue, writeApproveValue } from './approve-value.ts';
+import type { HandlerContext } from './context.ts';
+import type { ActionHandler } from './feature.ts';
+import type { Effect } from './message.ts';
+import { type Found, findRequest, type RequestKind, type Step, stepButton } from './workflow.ts';
+
+/** The warnings a request's card shows before it is approved (a coverage gap, a budget overrun). */
+export interface ApproveWarnings<Row> {
+  /** the Approve button's action, for the "Approve anyway" button */
+  actionId: string;
+  /** the warnings approving `row` would raise now, in the words of its card */
+  describeNow(row: Row, ctx: HandlerContext): Promise<string[]>;
+  /** what approving now would do, as in `Approving TO-12 (Priya Shah, Thu Dec 3) now leaves …` */
+  ask(found: Found<Row>, warnings: readonly string[], ctx: HandlerContext): string;
+}
+
+/**
+ * Approve as pressed on a card. A card drawn before a warning arose (its redraw not yet landed, or a client
+ * showing an old copy) asked for no confirmation: a manager pressing it is shown the warning and asked
+ * again, with the card redrawn, and nothing is decided. A press made with the same warnings in view, or on a
+ * request that approving would raise none for, is taken at once; the step's answer names any warning that
+ * arises in between. A value without a fingerprint is taken at once too.
+ */
+export function warnedApproveButton<Row>(
+  kind: RequestKind<Row>,
+  step: Step<Row>,
+  warnings: ApproveWarnings<Row>,
+): ActionHandler {
+  const asPressed = stepButton(kind, step);
+  return async (value, ctx) => {
+    const { reference, shown } = readApproveValue(value);
+    if (shown === undefined || !ctx.actor.isManager) return asPressed(reference, ctx);
+    const looked = await findRequest(kind, reference, ctx);
+    if (!looked.ok) return looked.outcome;
+    const { found } = looked;
+    if (step.authorise?.(found, ctx) ?? step.check(found, ctx)) return asPressed(reference, ctx);
+    const now = await warnings.describeNow(found.row, ctx);
+    if (now.length === 0 || fingerprintWarnings(now) === shown) return asPressed(reference, ctx);
+    const asked = warnings.ask(found, now, ctx);
+    const redraw: Effect[] = kind.card
+      ? [{ kind: 'update', cardKey: found.reference, message: await kind.card(found.row, ctx) }]
+      : [];
+    return {
+      reply: {
+        text: `${asked} Nothing was approved yet.`,
+        lines: [
+          asked,
+          'The card did not show this when you pressed Approve; it does now. Nothing was approved yet.',
+        ],
+        buttons: [
+          {
+            label: 'Approve anyway',
+            actionId: warnings.actionId,
+            value: writeApproveValue(found.reference, now),
+            style: 'primary',
+          },
+        ],
+      },
+      effects: redraw,
+    };
+  };
+}
