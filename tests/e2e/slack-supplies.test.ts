@@ -187,6 +187,46 @@ describe('supplies through signed Slack requests', () => {
     expect(await slack.db.select().from(supplyStock).where(eq(supplyStock.sku, 'GLV-M'))).toEqual([]);
   });
 
+  it('asks to confirm an Approve over budget, and asks again in private when pressed on a card drawn before', async () => {
+    type Element = { action_id?: string; value?: string; confirm?: { title: { text: string } } };
+    const approveOn = (call: { body: Record<string, unknown> } | undefined): Element | undefined =>
+      (call?.body.blocks as { elements?: Element[] }[] | undefined)
+        ?.flatMap((block) => block.elements ?? [])
+        .find((element) => element.action_id === 'supplies_approve');
+    const big = await fileOne('120 GLV-L');
+    const small = await fileOne('8 nitrile gloves m');
+    const asDrawn = approveOn(
+      slack.api.callsTo('chat.postMessage').find((call) => String(call.body.text).includes(big)),
+    );
+    expect(asDrawn).toMatchObject({ value: `${big}~none` });
+    expect(asDrawn?.confirm).toBeUndefined();
+
+    await slack.press('supplies_approve', small, 'U0DANA', 'small');
+    expect(await slack.answerTo('small')).not.toContain('⚠️');
+    const redrawn = approveOn(
+      await waitFor(
+        () =>
+          slack.api
+            .callsTo('chat.update')
+            .find((call) => String(call.body.text).includes(big) && approveOn(call)?.confirm),
+        'the over-budget redraw',
+      ),
+    );
+    expect(redrawn?.confirm?.title.text).toBe('Approve over budget?');
+
+    await slack.press('supplies_approve', asDrawn?.value ?? '', 'U0OMAR', 'stale');
+    expect(await slack.answerTo('stale')).toContain(
+      `Approving ${big} (Sam Lee, 120 boxes of Nitrile gloves (L)) now goes $100.00 over the November 2026 budget. Nothing was approved yet.`,
+    );
+    expect((await storedRequests()).find((row) => row.status === 'pending')).toBeDefined();
+
+    await slack.press('supplies_approve', redrawn?.value ?? '', 'U0OMAR', 'confirmed');
+    expect(await slack.answerTo('confirmed')).toContain(
+      `Approved ${big} for Sam Lee (120 boxes of Nitrile gloves (L)). ⚠️ November 2026's approved spend is now $1,600.00, $100.00 over its $1,500.00 budget.`,
+    );
+    expect((await storedRequests()).map((row) => row.status)).toEqual(['approved', 'approved']);
+  });
+
   it('answers a non-manager press with an explanation and changes nothing', async () => {
     const reference = await fileOne();
     for (const actionId of [

@@ -4,7 +4,7 @@ import { describe, expect } from 'vitest';
 import { auditLog, outbox, supplyRequests, supplyStock } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
-import type { Outcome } from '../../src/handlers/kernel/message.ts';
+import type { Message, Outcome } from '../../src/handlers/kernel/message.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from '../../src/handlers/supplies/ids.ts';
 import { loadSupplyDigest } from '../../src/handlers/supplies/loaders.ts';
 import { readCsvAttachment } from '../helpers/csv.ts';
@@ -22,6 +22,8 @@ const DANA = 'U0DANA'; // manager
 const OMAR = 'U0OMAR'; // physician, manager
 
 const referenceIn = (outcome: Outcome) => findReference(outcome, 'SR');
+const approveOn = (message: Message | undefined) =>
+  message?.buttons?.find((button) => button.actionId === SUPPLIES_ACTIONS.approve);
 
 const it = createHandlerTest({
   office,
@@ -93,7 +95,8 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       const [card] = await outboxRows();
       expect(card).toMatchObject({ kind: 'post', target: office.channels.approvals, cardKey: reference });
       expect(card?.message.buttons?.map((button) => button.label)).toEqual(['Approve', 'Deny']);
-      expect(card?.message.buttons?.every((button) => button.value === reference)).toBe(true);
+      expect(card?.message.buttons?.map((button) => button.value)).toEqual([`${reference}~none`, reference]);
+      expect(approveOn(card?.message)?.confirm).toBeUndefined();
       const fields = Object.fromEntries(
         (card?.message.fields ?? []).map((field) => [field.label, field.value]),
       );
@@ -570,6 +573,79 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(waiting).toHaveLength(1);
       expect(waiting[0]?.message.note).toMatch(/❌ Denied by Dana Reyes/);
       expect(await updatesOfThird()).toBe(0);
+    });
+
+    it('asks to confirm an Approve that goes over the budget, and the approval names the overrun', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
+      const small = referenceIn(await command(SAM, '8 nitrile gloves m'));
+      const withinBudget = await press(DANA, SUPPLIES_ACTIONS.approve, small);
+      expect(replyText(withinBudget)).not.toContain('⚠️');
+      const big = referenceIn(await command(SAM, '120 GLV-L'));
+      const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === big);
+      const approve = approveOn(card?.message);
+      expect(approve?.confirm).toEqual({
+        title: 'Approve over budget?',
+        text: `Approving ${big} goes $100.00 over the November 2026 budget.`,
+        confirm: 'Approve anyway',
+        deny: 'Go back',
+      });
+      const approved = await press(OMAR, SUPPLIES_ACTIONS.approve, approve?.value ?? '');
+      expect(approved.reply?.text).toBe(
+        `Approved ${big} for Sam Lee (120 boxes of Nitrile gloves (L)). ⚠️ November 2026's approved spend is now $1,600.00, $100.00 over its $1,500.00 budget. Press Mark ordered on the card once it is ordered.`,
+      );
+    });
+
+    it('asks again when Approve is pressed on a card drawn before the month went over, deciding nothing', async ({
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const big = referenceIn(await command(SAM, '120 GLV-L'));
+      const small = referenceIn(await command(PRIYA, '8 nitrile gloves m'));
+      const asDrawn = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === big);
+      const staleValue = approveOn(asDrawn?.message)?.value ?? '';
+      expect(staleValue).toBe(`${big}~none`);
+      await press(DANA, SUPPLIES_ACTIONS.approve, small);
+
+      const asked = await press(OMAR, SUPPLIES_ACTIONS.approve, staleValue);
+      expect(asked.reply?.text).toBe(
+        `Approving ${big} (Sam Lee, 120 boxes of Nitrile gloves (L)) now goes $100.00 over the November 2026 budget. Nothing was approved yet.`,
+      );
+      expect((await storedRequests()).find((row) => row.number === Number(big.slice(3)))?.status).toBe(
+        'pending',
+      );
+      const redrawn = (await outboxRows())
+        .filter((row) => row.kind === 'update' && row.cardKey === big)
+        .at(-1);
+      expect(redrawn?.message.lines).toContain(
+        '⚠️ Approving this goes $100.00 over the November 2026 budget. A manager can still approve it.',
+      );
+      const anyway = asked.reply?.buttons?.[0];
+      expect(anyway).toMatchObject({ label: 'Approve anyway', actionId: SUPPLIES_ACTIONS.approve });
+
+      const approved = await press(OMAR, SUPPLIES_ACTIONS.approve, anyway?.value ?? '');
+      expect(replyText(approved)).toContain(`Approved ${big} for Sam Lee`);
+      expect(replyText(approved)).toContain('$100.00 over its $1,500.00 budget');
+      expect((await storedRequests()).map((row) => row.status)).toEqual(['approved', 'approved']);
+      const again = await press(OMAR, SUPPLIES_ACTIONS.approve, anyway?.value ?? '');
+      expect(replyText(again)).toMatch(new RegExp(`^${big} was already approved by Dr. Omar`));
+    });
+
+    it('a non-manager pressing a stale over-budget Approve is refused as before, and nothing changes', async ({
+      command,
+      press,
+      storedRequests,
+    }) => {
+      const big = referenceIn(await command(SAM, '120 GLV-L'));
+      const small = referenceIn(await command(PRIYA, '8 nitrile gloves m'));
+      await press(DANA, SUPPLIES_ACTIONS.approve, small);
+      const refused = await press(PRIYA, SUPPLIES_ACTIONS.approve, `${big}~none`);
+      expect(replyText(refused)).toMatch(/^Only .* can approve, deny or mark supply requests/);
+      expect((await storedRequests()).map((row) => row.status)).toEqual(['pending', 'approved']);
     });
 
     it('counts only this office month: last month’s approvals are not in it', async ({

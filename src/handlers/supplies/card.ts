@@ -17,6 +17,8 @@ import {
   summarizeBudget,
   toCents,
 } from '../../domain/supplies.ts';
+import { withKeys } from '../../domain/with-keys.ts';
+import { writeApproveValue } from '../kernel/approve-value.ts';
 import type { Button, Field, Message } from '../kernel/message.ts';
 import { SUPPLIES_ACTIONS } from './ids.ts';
 
@@ -79,18 +81,48 @@ function describeHistory(row: SupplyRow, zone: string): string {
   return steps.join(' · ');
 }
 
-function listButtons(row: SupplyRow): Button[] {
-  const value = formatSupplyReference(row);
+/**
+ * The card's buttons for the next step. Approve asks for confirmation naming the overrun when approving goes
+ * over the month's budget; its value carries the warnings shown, so a press from a card drawn before an
+ * overrun is asked again (`warnedApproveButton`).
+ */
+function listButtons(row: SupplyRow, warnings: readonly string[]): Button[] {
+  const reference = formatSupplyReference(row);
   switch (row.status) {
-    case 'pending':
+    case 'pending': {
+      const approve: Button = {
+        label: 'Approve',
+        actionId: SUPPLIES_ACTIONS.approve,
+        value: writeApproveValue(reference, warnings),
+        style: 'primary',
+      };
       return [
-        { label: 'Approve', actionId: SUPPLIES_ACTIONS.approve, value, style: 'primary' },
-        { label: 'Deny', actionId: SUPPLIES_ACTIONS.deny, value, style: 'danger' },
+        warnings.length === 0
+          ? approve
+          : withKeys(approve, {
+              confirm: {
+                title: 'Approve over budget?',
+                text: `Approving ${reference} ${warnings.join('; ')}.`,
+                confirm: 'Approve anyway',
+                deny: 'Go back',
+              },
+            }),
+        { label: 'Deny', actionId: SUPPLIES_ACTIONS.deny, value: reference, style: 'danger' },
       ];
+    }
     case 'approved':
-      return [{ label: 'Mark ordered', actionId: SUPPLIES_ACTIONS.markOrdered, value, style: 'primary' }];
+      return [
+        { label: 'Mark ordered', actionId: SUPPLIES_ACTIONS.markOrdered, value: reference, style: 'primary' },
+      ];
     case 'ordered':
-      return [{ label: 'Mark received', actionId: SUPPLIES_ACTIONS.markReceived, value, style: 'primary' }];
+      return [
+        {
+          label: 'Mark received',
+          actionId: SUPPLIES_ACTIONS.markReceived,
+          value: reference,
+          style: 'primary',
+        },
+      ];
     default:
       return [];
   }
@@ -114,6 +146,48 @@ export function showsBudget(office: OfficeConfig, row: SupplyRow): boolean {
   );
 }
 
+/** The month's spend against the budget with `row` approved, for a card that shows it (`showsBudget`). */
+function summarizeWithRow(office: OfficeConfig, row: SupplyRow, monthSpentCents: number) {
+  return summarizeBudget({
+    spentCents: monthSpentCents,
+    lineCents: computeLineCostCents(row.unitPriceCents, row.quantity) ?? 0,
+    budgetCents:
+      office.supplies.monthlyBudget === undefined ? undefined : toCents(office.supplies.monthlyBudget),
+  });
+}
+
+/**
+ * The warning approving `row` raises, as its card words it: `goes $40.00 over the November 2026 budget`
+ * when the month's approved spend with it would pass the budget; none otherwise.
+ */
+export function listBudgetWarnings(
+  office: OfficeConfig,
+  row: SupplyRow,
+  now: DateTime,
+  monthSpentCents: number,
+): string[] {
+  if (!showsBudget(office, row)) return [];
+  const summary = summarizeWithRow(office, row, monthSpentCents);
+  if (!summary.overAfter || summary.remainingCents === undefined) return [];
+  const month = getOfficeMonth(now, office.office.timezone);
+  return [`goes ${formatMoney(-summary.remainingCents)} over the ${month.label} budget`];
+}
+
+/**
+ * `November 2026's approved spend is now $540.00, $40.00 over its $500.00 budget`, as an approval's answer
+ * names it, or undefined while the month is within its budget (or has none).
+ */
+export function describeMonthOverrun(
+  office: OfficeConfig,
+  now: DateTime,
+  monthSpentCents: number,
+): string | undefined {
+  const budget = office.supplies.monthlyBudget;
+  if (budget === undefined || monthSpentCents <= toCents(budget)) return undefined;
+  const month = getOfficeMonth(now, office.office.timezone);
+  return `${month.label}'s approved spend is now ${formatMoney(monthSpentCents)}, ${formatMoney(monthSpentCents - toCents(budget))} over its ${formatMoney(toCents(budget))} budget`;
+}
+
 /**
  * The approvals-channel card of a supply request: line cost, month-to-date approved spend against the
  * budget, stock on hand and coming, and the button for the next step.
@@ -128,8 +202,6 @@ export function buildSupplyCard(
   const reference = formatSupplyReference(row);
   const item = row.sku ? office.supplies.catalog.find((entry) => entry.sku === row.sku) : undefined;
   const lineCents = computeLineCostCents(row.unitPriceCents, row.quantity);
-  const budgetCents =
-    office.supplies.monthlyBudget === undefined ? undefined : toCents(office.supplies.monthlyBudget);
   const fields: Field[] = [
     { label: 'Who', value: row.requesterName },
     {
@@ -155,25 +227,19 @@ export function buildSupplyCard(
     });
   }
   const lines: string[] = [];
+  const warnings = listBudgetWarnings(office, row, now, facts.monthSpentCents);
   // Spend against the budget helps the decision; once decided, the month it would show may not be the request's.
   if (showsBudget(office, row)) {
     const month = getOfficeMonth(now, zone);
-    const summary = summarizeBudget({
-      spentCents: facts.monthSpentCents,
-      lineCents: lineCents ?? 0,
-      budgetCents,
-    });
+    const summary = summarizeWithRow(office, row, facts.monthSpentCents);
     fields.push({ label: 'Budget', value: describeBudget(summary, month.start.toFormat('LLLL')) });
-    if (summary.overAfter && summary.remainingCents !== undefined) {
-      lines.push(
-        `⚠️ Approving this goes ${formatMoney(-summary.remainingCents)} over the ${month.label} budget. A manager can still approve it.`,
-      );
-    }
+    for (const warning of warnings)
+      lines.push(`⚠️ Approving this ${warning}. A manager can still approve it.`);
   }
   if (!row.sku)
     lines.push('Not in the catalog: check what exactly is needed, and its price, before approving.');
   if (row.note) fields.push({ label: 'Note', value: row.note });
-  const buttons = listButtons(row);
+  const buttons = listButtons(row, warnings);
   return {
     text: `Supplies ${reference}: ${row.requesterName}, ${describeSupplyLine(row)} — ${row.status}`,
     title: `Supplies ${reference} — ${row.requesterName}`,

@@ -15,6 +15,7 @@ import {
 import type { HandlerContext } from '../kernel/context.ts';
 import { managerNames, NOTHING_CHANGED } from '../kernel/copy.ts';
 import type { Effect, Message } from '../kernel/message.ts';
+import { warnedApproveButton } from '../kernel/warned-approve.ts';
 import {
   type RequestKind,
   relationTo,
@@ -24,9 +25,14 @@ import {
   withDenyReason,
 } from '../kernel/workflow.ts';
 import { describeSupplyLine, formatSupplyReference } from './card.ts';
-import { SUPPLIES_FORMS } from './ids.ts';
+import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from './ids.ts';
 import { MAX_NOTE } from './intake.ts';
-import { loadPendingCards, loadSupplyCard } from './loaders.ts';
+import {
+  describeBudgetWarningsNow,
+  describeOverrunNow,
+  loadPendingCards,
+  loadSupplyCard,
+} from './loaders.ts';
 
 const STEP_BUTTONS = { approved: 'Approve', ordered: 'Mark ordered' } as const;
 const STEP_VERBS: Record<SupplyStep, string> = {
@@ -140,8 +146,9 @@ export function managerStep<Values>(
           : stock
             ? ` ${stock.sku} now has ${stock.onHand} on hand.`
             : neverCounted;
+      const overrun = step === 'approved' ? await describeOverrunNow(ctx) : undefined;
       const answers: Record<typeof step, string> = {
-        approved: `Approved ${reference} for ${updated.requesterName} (${line}). Press Mark ordered on the card once it is ordered.`,
+        approved: `Approved ${reference} for ${updated.requesterName} (${line}).${overrun ? ` ⚠️ ${overrun}.` : ''} Press Mark ordered on the card once it is ordered.`,
         denied: `Denied ${reference} for ${updated.requesterName} (${line}).`,
         ordered: `Marked ${reference} ordered (${line}). Press Mark received when it arrives.`,
         received: `Marked ${reference} received (${line}).${stockText}`,
@@ -170,6 +177,14 @@ export function managerStep<Values>(
 }
 
 export const noNote = () => '';
+
+/** Approve as pressed on a card, asked again when the card did not show the overrun approving makes now. */
+export const approveButton = warnedApproveButton(supplyRequestKind, managerStep('approved', noNote), {
+  actionId: SUPPLIES_ACTIONS.approve,
+  describeNow: describeBudgetWarningsNow,
+  ask: ({ row, reference }, warnings) =>
+    `Approving ${reference} (${row.requesterName}, ${describeSupplyLine(row)}) now ${warnings.join('; ')}.`,
+});
 export const deny = withDenyReason(
   managerStep<{ reason: string }>('denied', (values) => values.reason),
   SUPPLIES_FORMS.denyReason,

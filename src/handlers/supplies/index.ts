@@ -4,6 +4,7 @@ import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { stepButton, stepFormHandler } from '../kernel/workflow.ts';
 import {
+  approveButton,
   cancelCommand,
   cancelWithReason,
   deny,
@@ -57,7 +58,7 @@ export const suppliesFeature: Feature = {
     },
   ],
   actions: {
-    [SUPPLIES_ACTIONS.approve]: stepButton(supplyRequestKind, managerStep('approved', noNote)),
+    [SUPPLIES_ACTIONS.approve]: approveButton,
     [SUPPLIES_ACTIONS.deny]: stepButton(supplyRequestKind, deny),
     [SUPPLIES_ACTIONS.markOrdered]: stepButton(supplyRequestKind, managerStep('ordered', noNote)),
     [SUPPLIES_ACTIONS.markReceived]: stepButton(supplyRequestKind, managerStep('received', noNote)),

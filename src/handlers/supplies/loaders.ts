@@ -16,12 +16,15 @@ import {
   sumApprovedSpend,
   sumIncoming,
 } from '../../domain/supplies.ts';
+import type { HandlerContext } from '../kernel/context.ts';
 import type { FeatureDigest, PendingDecision, PendingLoader } from '../kernel/digest.ts';
 import type { Message } from '../kernel/message.ts';
 import {
   buildSupplyCard,
+  describeMonthOverrun,
   describeSupplyLine,
   formatSupplyReference,
+  listBudgetWarnings,
   SUPPLY_URGENCY_LABELS,
   showsBudget,
 } from './card.ts';
@@ -36,6 +39,18 @@ async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime):
     month.end.toJSDate(),
   );
   return sumApprovedSpend(rows, month.start, month.end);
+}
+
+/** The budget warning approving `row` would raise now, in its card's words (`listBudgetWarnings`). */
+export async function describeBudgetWarningsNow(row: SupplyRow, ctx: HandlerContext): Promise<string[]> {
+  if (!showsBudget(ctx.office, row)) return [];
+  return listBudgetWarnings(ctx.office, row, ctx.now, await loadMonthSpendCents(ctx.db, ctx.office, ctx.now));
+}
+
+/** The month's overrun once an approval is in, as its answer names it (`describeMonthOverrun`). */
+export async function describeOverrunNow(ctx: HandlerContext): Promise<string | undefined> {
+  if (ctx.office.supplies.monthlyBudget === undefined) return undefined;
+  return describeMonthOverrun(ctx.office, ctx.now, await loadMonthSpendCents(ctx.db, ctx.office, ctx.now));
 }
 
 /** The pending requests among the open ones, as decisions waiting for a manager. */
