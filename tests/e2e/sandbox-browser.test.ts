@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { supplyRequests } from '../../src/db/schema/index.ts';
 import { hasChromium, launchChromium, nameBrowserSuite } from '../helpers/browser.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
@@ -91,5 +92,28 @@ describe.skipIf(!hasChromium)(suiteName, () => {
     await page.locator('#feed .card-line', { hasText: 'Refined: CP-' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('#feed button[data-action-id="complaint_refine"]').count()).toBe(0);
     expect(await page.locator('#feed form[data-form-id="complaint_refine_form"]').count()).toBe(0);
+  });
+
+  it('files a form once when Submit is pressed twice, and takes the corrected form after a refusal', async () => {
+    await page.locator('#command').fill('/supplies');
+    await page.locator('#command').press('Enter');
+    const form = page.locator('#feed form[data-form-id="supplies_request"]');
+    await form.waitFor({ timeout: 10_000 });
+    await form.locator('button[type="submit"]').click();
+    await form.locator('.form-error', { hasText: /\S/ }).first().waitFor({ timeout: 10_000 });
+    expect(await database.db.select().from(supplyRequests)).toHaveLength(0);
+
+    await form.locator('select[name="sku"]').selectOption('GLV-M');
+    await form.locator('input[name="quantity"]').fill('3');
+    await form.evaluate((element: HTMLFormElement) => {
+      element.requestSubmit();
+      element.requestSubmit();
+    });
+    const filed = page.locator('#feed .card-title', { hasText: 'Supplies requested — SR-' });
+    await filed.first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('#feed form[data-form-id="supplies_request"]').count()).toBe(0);
+    const stored = await database.db.select().from(supplyRequests);
+    expect(stored.map((row) => [row.sku, row.quantity])).toEqual([['GLV-M', 3]]);
+    expect(await filed.count()).toBe(1);
   });
 });

@@ -246,6 +246,8 @@ document.addEventListener('submit', async (event) => {
   const form = event.target.closest('form[data-form-id]');
   if (!form) return;
   event.preventDefault();
+  if (form.dataset.sending) return;
+  form.dataset.sending = 'yes';
   const values = {};
   for (const [key, value] of new FormData(form).entries()) if (value !== '') values[key] = String(value);
   let outcome;
@@ -255,11 +257,15 @@ document.addEventListener('submit', async (event) => {
       formId: form.dataset.formId,
       values,
       metadata: form.dataset.metadata || undefined,
-      deliveryId: crypto.randomUUID(),
+      // One id per drawn form, so a second click files nothing more; a refused try is not kept, so a
+      // corrected one on the same form goes through.
+      deliveryId: `form-${form.closest('.message')?.dataset.id ?? crypto.randomUUID()}`,
     });
   } catch (error) {
     showOutcome('', { error: error.message });
     return;
+  } finally {
+    delete form.dataset.sending;
   }
   for (const element of form.querySelectorAll('.form-error')) element.textContent = '';
   if (outcome.formErrors) {
