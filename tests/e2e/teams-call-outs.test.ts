@@ -1,20 +1,12 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Database } from '../../src/db/client.ts';
 import { callOuts } from '../../src/db/schema/index.ts';
-import {
-  type ConnectorCall,
-  type RecordingConnector,
-  sendActivity,
-  startRecordingConnector,
-  teamsActivity,
-} from '../helpers/bot-connector.ts';
+import type { ConnectorCall, RecordingConnector } from '../helpers/bot-connector.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.ts';
 import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
@@ -51,22 +43,13 @@ const shown = (card: Card | undefined) =>
 const titles = (card: Card | undefined) => (card?.actions ?? []).map((action) => action.title);
 
 describe.each(databaseTargets())('Teams call-outs at POST /api/messages on $name', (target) => {
+  let teams: TeamsHarness;
   let connector: RecordingConnector;
   let database: Database;
-  let app: Frontdesk;
 
   beforeAll(async () => {
-    connector = await startRecordingConnector();
-    database = await target.open();
-    app = await startFrontdesk({
-      env: { ...loadEnv({ TEAMS_EMULATOR: '1', SANDBOX: '0', HOST: '127.0.0.1' }), port: 0 },
-      office,
-      database,
-      logger: createRecordingLogger('warn').logger,
-      clock: () => NOW,
-      deliverer: { pollMs: 20 },
-      jobs: [],
-    });
+    teams = await startTeamsHarness({ target, office, clock: () => NOW });
+    ({ connector, database } = teams);
     // Everyone installed the app, so each has a 1:1 chat with the bot that direct messages go to.
     for (const user of everyone) {
       await send({
@@ -76,14 +59,10 @@ describe.each(databaseTargets())('Teams call-outs at POST /api/messages on $name
       });
     }
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.close();
-    await connector?.close();
-  });
+  afterAll(() => teams?.stop());
 
-  const activity = (params: Parameters<typeof teamsActivity>[1]) => teamsActivity(connector.url, params);
-  const send = async (body: unknown) => expect((await sendActivity(app.url, body)).status).toBe(200);
+  const activity: TeamsHarness['activity'] = (params) => teams.activity(params);
+  const send = (body: unknown) => teams.send(body);
 
   /** Sends `body` and returns what was posted into `conversation` while it was handled. */
   async function postsWhile(conversation: string, body: unknown) {

@@ -1,19 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
+import type { Database } from '../../src/db/client.ts';
 import { supplyRequests, timeOffRequests } from '../../src/db/schema/index.ts';
-import {
-  type RecordingConnector,
-  sendActivity,
-  startRecordingConnector,
-  teamsActivity,
-} from '../helpers/bot-connector.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
+import type { RecordingConnector } from '../helpers/bot-connector.ts';
 import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.ts';
 import { waitFor, waitForOutboxDrained } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
@@ -27,22 +20,13 @@ type Card = Record<string, unknown>;
 
 // A Teams form card stays on screen with a live Submit, and every press is a new activity (a new id).
 describe('Teams form cards pressed more than once', () => {
+  let teams: TeamsHarness;
   let connector: RecordingConnector;
   let database: Database;
-  let app: Frontdesk;
 
   beforeAll(async () => {
-    connector = await startRecordingConnector();
-    database = await openDatabase({ dataDir: null });
-    app = await startFrontdesk({
-      env: { ...loadEnv({ TEAMS_EMULATOR: '1', SANDBOX: '0', HOST: '127.0.0.1' }), port: 0 },
-      office,
-      database,
-      logger: createRecordingLogger('warn').logger,
-      clock: () => NOW,
-      deliverer: { pollMs: 20 },
-      jobs: [],
-    });
+    teams = await startTeamsHarness({ office, clock: () => NOW });
+    ({ connector, database } = teams);
     await send(
       activity({
         user: 'dana',
@@ -54,14 +38,10 @@ describe('Teams form cards pressed more than once', () => {
     // Dana's 1:1 chat, where a form opened from a channel card is sent.
     await say('dana', 'help');
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.close();
-    await connector?.close();
-  });
+  afterAll(() => teams?.stop());
 
-  const activity = (params: Parameters<typeof teamsActivity>[1]) => teamsActivity(connector.url, params);
-  const send = async (body: unknown) => expect((await sendActivity(app.url, body)).status).toBe(200);
+  const activity: TeamsHarness['activity'] = (params) => teams.activity(params);
+  const send = (body: unknown) => teams.send(body);
   const say = (user: string, typed: string) =>
     send(activity({ user, conversation: `dm-${user}`, text: typed }));
   const press = (user: string, value: Record<string, unknown>, conversation = `dm-${user}`) =>

@@ -1,18 +1,11 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import type { Database } from '../../src/db/client.ts';
 import { teamsConversations } from '../../src/db/schema/index.ts';
-import {
-  type RecordingConnector,
-  sendActivity,
-  startRecordingConnector,
-  teamsActivity,
-} from '../helpers/bot-connector.ts';
+import type { RecordingConnector } from '../helpers/bot-connector.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
@@ -27,31 +20,18 @@ const NOTICE = 'I sent you a private message.';
 describe.each(databaseTargets())(
   'Teams answers meant for one person never land in a channel or group chat on $name',
   (target) => {
+    let teams: TeamsHarness;
     let connector: RecordingConnector;
     let database: Database;
-    let app: Frontdesk;
 
     beforeAll(async () => {
-      connector = await startRecordingConnector();
-      database = await target.open();
-      app = await startFrontdesk({
-        env: { ...loadEnv({ TEAMS_EMULATOR: '1', SANDBOX: '0' }), port: 0 },
-        office,
-        database,
-        logger: createRecordingLogger('warn').logger,
-        clock: () => NOW,
-        deliverer: { pollMs: 20 },
-        jobs: [],
-      });
+      teams = await startTeamsHarness({ target, office, clock: () => NOW });
+      ({ connector, database } = teams);
     });
-    afterAll(async () => {
-      await app?.stop();
-      await database?.close();
-      await connector?.close();
-    });
+    afterAll(() => teams?.stop());
 
-    const activity = (params: Parameters<typeof teamsActivity>[1]) => teamsActivity(connector.url, params);
-    const send = async (body: unknown) => expect((await sendActivity(app.url, body)).status).toBe(200);
+    const activity: TeamsHarness['activity'] = (params) => teams.activity(params);
+    const send = (body: unknown) => teams.send(body);
     const text = (value: unknown) => JSON.stringify(value ?? {});
     /** The 1:1 chats the bot created with `user`, in order. */
     const createdWith = (user: string) =>

@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
+import type { Frontdesk } from '../../src/bot/frontdesk.ts';
 import { servedTeamsTenants } from '../../src/bot/teams/register.ts';
 import { MAX_TEAMS_ACTIONS } from '../../src/bot/teams/render.ts';
-import { loadEnv } from '../../src/config/env.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import type { Database } from '../../src/db/client.ts';
 import {
@@ -15,15 +14,11 @@ import {
   teamsConversations,
   timeOffRequests,
 } from '../../src/db/schema/index.ts';
-import {
-  type RecordingConnector,
-  sendActivity,
-  startRecordingConnector,
-  teamsActivity,
-} from '../helpers/bot-connector.ts';
+import type { RecordingConnector } from '../helpers/bot-connector.ts';
 import { type DatabaseTarget, databaseTargets } from '../helpers/databases.ts';
-import { createRecordingLogger, type RecordingLogger } from '../helpers/logger.ts';
+import type { RecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const base = buildOfficeConfig();
@@ -44,37 +39,11 @@ const SERVED = '7c4a8d09-ca37-4e6b-9c1a-0123456789ab';
 const OTHER = '11111111-2222-4333-8444-555555555555';
 const text = (value: unknown) => JSON.stringify(value ?? {});
 
-/** A frontdesk in Teams emulator mode against a recording connector, with its log recorded. */
-async function startTeamsApp(target: DatabaseTarget, officeConfig: OfficeConfig) {
-  const connector = await startRecordingConnector();
-  const database = await target.open();
-  const logs = createRecordingLogger('info');
-  const app = await startFrontdesk({
-    env: { ...loadEnv({ TEAMS_EMULATOR: '1', SANDBOX: '0' }), port: 0 },
-    office: officeConfig,
-    database,
-    logger: logs.logger,
-    clock: () => NOW,
-    deliverer: { pollMs: 20 },
-    jobs: [],
-  });
-  return {
-    connector,
-    database,
-    logs,
-    app,
-    activity: (params: Parameters<typeof teamsActivity>[1]) => teamsActivity(connector.url, params),
-    send: async (body: unknown) => expect((await sendActivity(app.url, body)).status).toBe(200),
-    async stop() {
-      await app.stop();
-      await database.close();
-      await connector.close();
-    },
-  };
-}
+const startTeamsApp = (target: DatabaseTarget, officeConfig: OfficeConfig) =>
+  startTeamsHarness({ target, office: officeConfig, clock: () => NOW, logLevel: 'info' });
 
 describe.each(databaseTargets())('Teams with every tenant served on $name', (target) => {
-  let teams: Awaited<ReturnType<typeof startTeamsApp>>;
+  let teams: TeamsHarness;
   let connector: RecordingConnector;
   let database: Database;
   let logs: RecordingLogger;
@@ -246,7 +215,7 @@ describe.each(databaseTargets())('Teams with every tenant served on $name', (tar
 });
 
 describe.each(databaseTargets())('Teams limited to the configured tenants on $name', (target) => {
-  let teams: Awaited<ReturnType<typeof startTeamsApp>>;
+  let teams: TeamsHarness;
 
   beforeAll(async () => {
     teams = await startTeamsApp(target, { ...office, teams: { tenants: [SERVED.toUpperCase()] } });

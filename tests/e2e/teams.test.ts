@@ -6,15 +6,11 @@ import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { timeOffRequests } from '../../src/db/schema/index.ts';
-import {
-  type RecordingConnector,
-  sendActivity,
-  startRecordingConnector,
-  teamsActivity,
-} from '../helpers/bot-connector.ts';
+import { type RecordingConnector, sendActivity } from '../helpers/bot-connector.ts';
 import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const huddleDigestJob = findScheduledJob('huddle-digest');
@@ -31,31 +27,19 @@ function cardText(card: Record<string, unknown> | undefined): string {
 }
 
 describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
+  let teams: TeamsHarness;
   let connector: RecordingConnector;
   let database: Database;
   let app: Frontdesk;
   let now = NOW;
 
   beforeAll(async () => {
-    connector = await startRecordingConnector();
-    database = await openDatabase({ dataDir: null });
-    app = await startFrontdesk({
-      env: { ...loadEnv({ TEAMS_EMULATOR: '1', SANDBOX: '0', HOST: '127.0.0.1' }), port: 0 },
-      office,
-      database,
-      logger: createRecordingLogger('warn').logger,
-      clock: () => now,
-      deliverer: { pollMs: 20 },
-      jobs: [huddleDigestJob],
-    });
+    teams = await startTeamsHarness({ office, clock: () => now, jobs: [huddleDigestJob] });
+    ({ connector, database, app } = teams);
   });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.close();
-    await connector?.close();
-  });
+  afterAll(() => teams?.stop());
 
-  const activity = (params: Parameters<typeof teamsActivity>[1]) => teamsActivity(connector.url, params);
+  const activity: TeamsHarness['activity'] = (params) => teams.activity(params);
   const send = (body: unknown) => sendActivity(app.url, body);
 
   it('answers help with every command', async () => {
