@@ -272,4 +272,26 @@ describe.each(databaseTargets())('/report on $name', (target) => {
     const dms = (await db.select().from(outbox)).filter((row) => row.kind === 'dm');
     expect(dms.map((row) => row.target)).toEqual([DANA]);
   });
+
+  it('sends a non-manager in report.to time off and call-outs by role alone, never by leave type or kind', async ({
+    db,
+    seedNovember,
+    schedulerAt,
+  }) => {
+    await seedNovember();
+    await db.delete(outbox);
+    const toLuisToo: OfficeConfig = { ...office, report: { to: ['Dana Reyes', 'Luis Ortega'] } };
+    expect((await schedulerAt(() => at('2026-12-01T10:00'), toLuisToo).tick())['monthly-report']).toBe('ran');
+    const dms = (await db.select().from(outbox)).filter((row) => row.kind === 'dm');
+    const sectionTo = (target: string, heading: RegExp) =>
+      dms.find((row) => row.target === target)?.message.sections?.find((s) => heading.test(s.heading))?.lines;
+    expect(sectionTo(DANA, /^Time off/)).toContain('Front desk · Sick: 2 days (1 request)');
+    expect(sectionTo(LUIS, /^Time off/)).toEqual([
+      'Front desk: 3 days (2 requests)',
+      'Medical assistant: 2 days (2 requests)',
+    ]);
+    expect(sectionTo(LUIS, /^Call-outs/)).toEqual(['Billing: 1 call-out · 0 covered']);
+    const toLuis = JSON.stringify(dms.find((row) => row.target === LUIS)?.message);
+    expect(toLuis).not.toMatch(/sick|vacation|personal|in late|leaving early/i);
+  });
 });

@@ -17,11 +17,23 @@ function describeClock(name: string, record: ClockRecord): string {
   return `${name} on time: ${formatRate(record.onTime, record.due)}${running}`;
 }
 
+/** Time off per role, its leave types summed, for a reader who may not see leave types. */
+function sumTypesPerRole(timeOff: ReportFigures['timeOff']): ReportFigures['timeOff'] {
+  const byRole = new Map<string, { requests: number; days: number }>();
+  for (const row of timeOff) {
+    const sum = byRole.get(row.role) ?? { requests: 0, days: 0 };
+    byRole.set(row.role, { requests: sum.requests + row.requests, days: sum.days + row.days });
+  }
+  return [...byRole].map(([role, sum]) => ({ role, type: '', ...sum }));
+}
+
 /**
  * The report's sections, in the order of its charts: counts by role, type, category, company or check —
- * never a person's leave type, never a complaint's text or who it is about.
+ * never a person's leave type, never a complaint's text or who it is about. A reader who is not a manager
+ * (named in `report.to`) gets time off and call-outs by role alone: in a role of two, a count by leave type
+ * or by kind of call-out names a person's.
  */
-export function describeReportSections(figures: ReportFigures): Section[] {
+export function describeReportSections(figures: ReportFigures, showsLeaveTypes: boolean): Section[] {
   const { spend, complaints } = figures;
   const budget =
     spend.budgetCents === undefined
@@ -29,14 +41,15 @@ export function describeReportSections(figures: ReportFigures): Section[] {
       : spend.budgetCents === 0
         ? 'of a $0.00 budget'
         : `of ${formatMoney(spend.budgetCents)} budget (${formatPercent(spend.totalCents, spend.budgetCents)})`;
+  const timeOff = showsLeaveTypes ? figures.timeOff : sumTypesPerRole(figures.timeOff);
   return [
     {
       heading: 'Time off taken (approved, working days)',
       lines:
-        figures.timeOff.length > 0
-          ? figures.timeOff.map(
+        timeOff.length > 0
+          ? timeOff.map(
               (row) =>
-                `${row.role} · ${row.type}: ${formatDays(row.days)} (${plural(row.requests, 'request')})`,
+                `${row.role}${row.type ? ` · ${row.type}` : ''}: ${formatDays(row.days)} (${plural(row.requests, 'request')})`,
             )
           : ['None.'],
     },
@@ -51,9 +64,10 @@ export function describeReportSections(figures: ReportFigures): Section[] {
       heading: 'Call-outs',
       lines:
         figures.callOuts.length > 0
-          ? figures.callOuts.map(
-              (row) =>
-                `${row.role}: ${row.sick} sick · ${row.late} in late · ${row.leaving} leaving early · ${row.covered} covered`,
+          ? figures.callOuts.map((row) =>
+              showsLeaveTypes
+                ? `${row.role}: ${row.sick} sick · ${row.late} in late · ${row.leaving} leaving early · ${row.covered} covered`
+                : `${row.role}: ${plural(row.sick + row.late + row.leaving, 'call-out')} · ${row.covered} covered`,
             )
           : ['None.'],
     },
@@ -112,13 +126,21 @@ export function describeReportSections(figures: ReportFigures): Section[] {
   ];
 }
 
-/** The report as a message: the figures beside the charts that come as files with it. */
-export function buildReportMessage(figures: ReportFigures, officeName: string, closing: string): Message {
+/**
+ * The report as a message: the figures beside the charts that come as files with it; `showsLeaveTypes` for a
+ * manager (`describeReportSections`).
+ */
+export function buildReportMessage(
+  figures: ReportFigures,
+  officeName: string,
+  closing: string,
+  showsLeaveTypes: boolean,
+): Message {
   const title = `${officeName} — ${figures.period.label}`;
   return {
     text: `Practice report, ${figures.period.label}`,
     title,
     lines: [closing],
-    sections: describeReportSections(figures),
+    sections: describeReportSections(figures, showsLeaveTypes),
   };
 }

@@ -46,13 +46,11 @@ export const monthlyReportJob: DataDrivenJob = {
     // Listed in one month and claimed in the next (a minute before midnight): that run is not this month's.
     if (period.key !== due.runKey) return [];
     const figures = await loadReportFigures(db, office, period, now);
-    const message = buildReportMessage(
-      figures,
-      office.office.name,
-      `/report ${period.key} gives the charts and a CSV of these figures.${due.late ? ' (Sent late: frontdesk was not running on the first working day.)' : ''}`,
-    );
-    return listReportRecipients(office).flatMap((member) =>
-      listRecipients(member).map((to): Effect => ({ kind: 'dm', to, message })),
-    );
+    const closing = `/report ${period.key} gives the charts and a CSV of these figures.${due.late ? ' (Sent late: frontdesk was not running on the first working day.)' : ''}`;
+    const managers = listManagers(office);
+    return listReportRecipients(office).flatMap((member) => {
+      const message = buildReportMessage(figures, office.office.name, closing, managers.includes(member));
+      return listRecipients(member).map((to): Effect => ({ kind: 'dm', to, message }));
+    });
   },
 };

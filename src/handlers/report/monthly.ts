@@ -34,6 +34,7 @@ export async function buildMonthlyReport(text: string, ctx: HandlerContext): Pro
       figures,
       office.office.name,
       'The charts and a CSV of these figures come with this message.',
+      true,
     ),
     attachments: [...(await renderReportCharts(figures)), buildReportCsv(figures)],
     effects: [],
