@@ -482,6 +482,56 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(escalation && messageText(escalation.message)).toContain('Can’t cover: Grace Kim, Luis Ortega');
     });
 
+    it('answers Ask again with nobody left without starting a round, so the managers are not told twice', async ({
+      command,
+      press,
+      schedulerAt,
+      dmsTo,
+      stored,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
+      await press(LUIS, CALL_OUT_ACTIONS.cannotCover, reference);
+      expect((await schedulerAt(() => NOW.plus({ minutes: 2 })).tick())['cover-escalation']).toBe('ran');
+      const before = (await stored()).find((row) => row.personName === 'Sam Lee');
+      const again = await press(DANA, CALL_OUT_ACTIONS.askAgain, `${reference}/round-1`);
+      expect(again.reply?.text).toBe(
+        'Nobody else can cover for Sam Lee then: everyone who could is away, already covering, or said no. Nothing was changed.',
+      );
+      expect(again.effects).toEqual([]);
+      const after = (await stored()).find((row) => row.personName === 'Sam Lee');
+      expect(after?.askRound).toBe(before?.askRound);
+      expect(after?.askedAt).toEqual(before?.askedAt);
+      expect((await schedulerAt(() => NOW.plus({ hours: 1 })).tick())['cover-escalation']).toBe('not-due');
+      const escalations = (await dmsTo(DANA)).filter((row) => row.message.title?.startsWith('No cover yet'));
+      expect(escalations).toHaveLength(1);
+    });
+
+    it('asks again once when two managers press Ask again at the same moment', async ({
+      command,
+      press,
+      schedulerAt,
+      dmsTo,
+      stored,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
+      expect((await schedulerAt(() => NOW.plus({ minutes: 31 })).tick())['cover-escalation']).toBe('ran');
+      const answers = await Promise.all([
+        press(DANA, CALL_OUT_ACTIONS.askAgain, `${reference}/round-1`),
+        press(OMAR, CALL_OUT_ACTIONS.askAgain, `${reference}/round-1`),
+      ]);
+      const texts = answers.map((answer) => answer.reply?.text ?? '').sort();
+      expect(texts).toEqual([
+        `Asked again for ${reference}: Luis Ortega.`,
+        `Cover for ${reference} was already asked for again. Nothing was changed.`,
+      ]);
+      expect((await stored()).find((row) => row.personName === 'Sam Lee')?.askRound).toBe(2);
+      expect((await dmsTo(LUIS)).filter((row) => row.message.buttons?.length)).toHaveLength(2);
+    });
+
     it('does not escalate a call-out that found cover', async ({ command, press, schedulerAt }) => {
       await command(PRIYA, 'sick');
       const reference = referenceIn(await command(SAM, 'sick'));

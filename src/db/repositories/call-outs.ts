@@ -82,10 +82,13 @@ export async function listCallOutsAwaitingCover(
     .orderBy(asc(callOuts.askedAt));
 }
 
-/** Starts a round of asking: the call-out is marked asking now, and each person gets an ask row once. */
+/**
+ * Starts the round after `round`: the call-out is marked asking now, and each person gets an ask row once.
+ * `undefined` when the call-out is no longer at `round` (another manager asked again) or no longer needs cover.
+ */
 export async function startAskRound(
   db: Db,
-  params: { id: number; at: Date; people: readonly { key: string; name: string }[] },
+  params: { id: number; round: number; at: Date; people: readonly { key: string; name: string }[] },
 ): Promise<CallOutRow | undefined> {
   const [row] = await db
     .update(callOuts)
@@ -93,6 +96,7 @@ export async function startAskRound(
     .where(
       and(
         eq(callOuts.id, params.id),
+        eq(callOuts.askRound, params.round),
         eq(callOuts.status, 'active'),
         inArray(callOuts.coverState, ['not_needed', 'asking']),
       ),

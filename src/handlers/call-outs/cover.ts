@@ -1,3 +1,4 @@
+import type { StaffMember } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   answerCoverAsk,
@@ -94,17 +95,17 @@ export function redrawConfirmCards(row: CallOutRow, ctx: HandlerContext): Effect
 }
 
 /**
- * Asks everyone who can cover the call-out's role while the person is away, when that leaves the role below
- * its minimum; `exclude` are people who said no before and are not asked again.
+ * Whether the call-out leaves its role below the minimum, and who could cover while the person is away;
+ * `exclude` are people who said no before and are not asked again.
  */
-export async function askForCover(
+async function findCover(
   row: CallOutRow,
   ctx: HandlerContext,
-  exclude: readonly string[] = [],
-): Promise<{ row: CallOutRow; gaps: RoleGap[]; asked: string[]; effects: Effect[] }> {
+  exclude: readonly string[],
+): Promise<{ gaps: RoleGap[]; candidates: StaffMember[] }> {
   const { absences, covering, cleared } = await loadDayAbsences(ctx.db, ctx.office, row.day);
   const gaps = findCallOutGaps(row, absences, ctx.office, cleared);
-  if (gaps.length === 0 || !row.personRole) return { row, gaps, asked: [], effects: [] };
+  if (gaps.length === 0 || !row.personRole) return { gaps, candidates: [] };
   const candidates = findCoverCandidates({
     absentName: row.personName,
     role: row.personRole,
@@ -116,12 +117,25 @@ export async function askForCover(
     office: ctx.office,
     cleared,
   }).filter((member) => !exclude.includes(staffKey(member)));
+  return { gaps, candidates };
+}
+
+/**
+ * Starts the round after the call-out's current one and asks the candidates; `undefined` when the call-out
+ * moved on first (covered, cancelled, or another manager asked again).
+ */
+async function sendAsks(
+  row: CallOutRow,
+  candidates: readonly StaffMember[],
+  ctx: HandlerContext,
+): Promise<{ row: CallOutRow; effects: Effect[] } | undefined> {
   const updated = await startAskRound(ctx.db, {
     id: row.id,
+    round: row.askRound,
     at: ctx.now.toJSDate(),
     people: candidates.map((member) => ({ key: staffKey(member), name: member.name })),
   });
-  if (!updated) return { row, gaps, asked: [], effects: [] };
+  if (!updated) return undefined;
   const reference = formatCallOutReference(updated);
   const effects = candidates.flatMap((member) => {
     const message = buildCoverAsk(updated, { personKey: staffKey(member), answer: 'asked' }, ctx.zone);
@@ -129,7 +143,21 @@ export async function askForCover(
       (to): Effect => ({ kind: 'dm', to, message, cardKey: askKey(reference, to) }),
     );
   });
-  return { row: updated, gaps, asked: candidates.map((member) => member.name), effects };
+  return { row: updated, effects };
+}
+
+/**
+ * A new call-out asks everyone who can cover its role when it leaves the role below its minimum. With nobody
+ * to ask the round still starts, empty, so the managers hear of it at once.
+ */
+export async function askForCover(
+  row: CallOutRow,
+  ctx: HandlerContext,
+): Promise<{ row: CallOutRow; gaps: RoleGap[]; asked: string[]; effects: Effect[] }> {
+  const { gaps, candidates } = await findCover(row, ctx, []);
+  const sent = gaps.length > 0 && row.personRole ? await sendAsks(row, candidates, ctx) : undefined;
+  if (!sent) return { row, gaps, asked: [], effects: [] };
+  return { ...sent, gaps, asked: candidates.map((member) => member.name) };
 }
 
 /** Once cover is confirmed: the volunteer and everyone else asked are told, the managers' cards redrawn. */
@@ -340,11 +368,24 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
     return refusal(`Cover for ${reference} was already asked for again. ${NOTHING_CHANGED}`);
   const previous = await listCoverAsks(ctx.db, row.id);
   const declined = previous.filter((ask) => ask.answer === 'declined').map((ask) => ask.personKey);
-  const asked = await askForCover(row, ctx, declined);
+  const { gaps, candidates } = await findCover(row, ctx, declined);
+  // Nobody left to ask: nothing is written, so the round (and its one escalation) stands as it was.
+  if (gaps.length > 0 && candidates.length === 0)
+    return refusal(
+      `Nobody else can cover for ${row.personName} then: everyone who could is away, already covering, or said no. ${NOTHING_CHANGED}`,
+    );
+  const sent = gaps.length > 0 ? await sendAsks(row, candidates, ctx) : undefined;
+  if (gaps.length > 0 && !sent) {
+    const current = (await getCallOut(ctx.db, ctx.officeId, row.number)) ?? row;
+    return refusal(
+      describeSettled(current, reference, ctx.actor.key) ??
+        `Cover for ${reference} was already asked for again. ${NOTHING_CHANGED}`,
+    );
+  }
   const escalation = buildEscalation(
     row,
     previous,
-    { gaps: asked.gaps, hours: ctx.office.office.hours, askAgain: false },
+    { gaps, hours: ctx.office.office.hours, askAgain: false },
     ctx.zone,
   );
   // Every manager's escalation loses its button, so nobody asks the same round twice.
@@ -358,25 +399,22 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
         platform: to.platform,
       }),
     );
-  if (asked.gaps.length === 0)
+  if (!sent)
     return {
       reply: { text: `Coverage for ${reference} is met now; nobody was asked.` },
       effects: redrawn,
     };
-  if (asked.asked.length === 0)
-    return refusal(
-      `Nobody else can cover for ${row.personName} then: everyone who could is away, already covering, or said no. ${NOTHING_CHANGED}`,
-    );
   await createAuditEntry(ctx.db, {
     officeId: ctx.officeId,
     actor: ctx.actor,
     action: 'callout.asked_again',
     entity: reference,
-    detail: { asked: asked.asked.length },
+    detail: { asked: candidates.length },
   });
+  const names = candidates.map((member) => member.name);
   return {
-    reply: { text: `Asked again for ${reference}: ${asked.asked.join(', ')}.` },
-    effects: [...redrawn, ...asked.effects],
+    reply: { text: `Asked again for ${reference}: ${names.join(', ')}.` },
+    effects: [...redrawn, ...sent.effects],
   };
 }
 
