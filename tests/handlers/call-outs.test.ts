@@ -409,6 +409,54 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       );
     });
 
+    it('refuses I can cover and Confirm cover once the day has passed, and the stale buttons go', async ({
+      command,
+      press,
+      run,
+      dmsTo,
+      stored,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      const tomorrow = NOW.plus({ days: 1 });
+      const late = await run(
+        LUIS,
+        { kind: 'action', actionId: CALL_OUT_ACTIONS.canCover, value: reference },
+        tomorrow,
+      );
+      expect(late.reply?.text).toBe(
+        `${reference} was for Mon Nov 30, which has passed. Nothing was changed.`,
+      );
+      const ask = late.effects.find(
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
+      );
+      expect(ask && buttonsOf(ask.message)).toEqual([]);
+      expect(ask?.message.note).toBe('That day has passed.');
+      expect((await stored()).find((row) => row.personName === 'Sam Lee')?.coverState).toBe('asking');
+      expect((await dmsTo(DANA)).filter((row) => row.message.title?.startsWith('Cover offered'))).toEqual([]);
+
+      await press(GRACE, CALL_OUT_ACTIONS.canCover, reference);
+      const confirm = await run(
+        DANA,
+        { kind: 'action', actionId: CALL_OUT_ACTIONS.confirmCover, value: reference },
+        tomorrow,
+      );
+      expect(confirm.reply?.text).toBe(
+        `${reference} was for Mon Nov 30, which has passed. Nothing was changed.`,
+      );
+      const card = confirm.effects.find(
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/confirm/slack/${OMAR}`,
+      );
+      expect(card && buttonsOf(card.message)).toEqual([]);
+      expect(card?.message.note).toBe('That day has passed; the cover was not confirmed.');
+      expect((await stored()).find((row) => row.personName === 'Sam Lee')?.coverState).toBe('offered');
+      expect((await dmsTo(GRACE)).map((row) => row.message.text)).not.toContainEqual(
+        expect.stringContaining('confirmed: you are covering'),
+      );
+    });
+
     it('notes a no, and refuses a second answer from the same person', async ({ command, press, db }) => {
       await command(PRIYA, 'sick');
       const reference = referenceIn(await command(SAM, 'sick'));

@@ -81,12 +81,14 @@ export function buildManagerNotice(
 
 /**
  * The message asking one person to cover, as it should read now for them: with the buttons while the
- * call-out still asks and they have not answered, else what happened. It never says why the person is out.
+ * call-out still asks, they have not answered and the day has not `passed`, else what happened. It never
+ * says why the person is out.
  */
 export function buildCoverAsk(
   row: CallOutRow,
   ask: Pick<CoverAskRow, 'personKey' | 'answer'>,
   zone: string,
+  passed = false,
 ): Message {
   const reference = formatCallOutReference(row);
   const role = row.personRole ? formatRole(row.personRole).toLowerCase() : 'their work';
@@ -112,6 +114,7 @@ export function buildCoverAsk(
     return { ...base, lines: [question], note: `Covered by ${row.coverName}. Thanks all the same.` };
   if (ask.answer === 'declined')
     return { ...base, lines: [question], note: 'You said you can’t cover. Thanks for answering.' };
+  if (passed) return { ...base, lines: [question], note: 'That day has passed.' };
   return {
     ...base,
     lines: [question, 'The first to say yes covers; everyone else asked is told.'],
@@ -122,21 +125,27 @@ export function buildCoverAsk(
   };
 }
 
-/** The card each manager gets when someone offers to cover, with `Confirm cover` while the offer waits. */
-export function buildConfirmCard(row: CallOutRow, zone: string): Message {
+/**
+ * The card each manager gets when someone offers to cover, with `Confirm cover` while the offer waits and
+ * the day has not `passed`.
+ */
+export function buildConfirmCard(row: CallOutRow, zone: string, passed = false): Message {
   const reference = formatCallOutReference(row);
   const text = `${row.coverName} can cover for ${describePerson(row.personName, row.personRole)}, ${describeCallOutWhen(row, zone)}`;
+  const waiting = row.status === 'active' && row.coverState === 'offered';
   const note =
     row.status === 'cancelled'
       ? `Call-out cancelled by ${row.cancelledByName ?? 'someone'}`
       : row.coverState === 'confirmed'
         ? describeCover(row, zone)
-        : undefined;
+        : waiting && passed
+          ? 'That day has passed; the cover was not confirmed.'
+          : undefined;
   return {
     text: `Cover offered for ${reference}: ${text}`,
     title: `Cover offered — ${reference}`,
     lines: [text],
-    ...(row.status === 'active' && row.coverState === 'offered'
+    ...(waiting && !passed
       ? {
           buttons: [
             {

@@ -12,6 +12,7 @@ import {
 } from '../../db/repositories/call-outs.ts';
 import { findCoverCandidates } from '../../domain/call-outs.ts';
 import type { RoleGap } from '../../domain/coverage.ts';
+import { formatDay, getOfficeDay } from '../../domain/dates.ts';
 import { findStaffByKey, listManagers, staffKey } from '../../domain/people.ts';
 import { parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -63,15 +64,21 @@ export function managerRecipients(ctx: HandlerContext): Recipient[] {
     .flatMap((member) => listRecipients(member));
 }
 
-/** The ask each person got, redrawn as the call-out now stands (buttons gone once covered or cancelled). */
+/** Whether the call-out's day is over in the office, so nobody can still cover it. */
+function hasPassed(row: CallOutRow, ctx: HandlerContext): boolean {
+  return row.day < getOfficeDay(ctx.now, ctx.zone);
+}
+
+/** The ask each person got, redrawn as the call-out now stands (buttons gone once covered, cancelled or past). */
 export function redrawAsks(row: CallOutRow, asks: readonly CoverAskRow[], ctx: HandlerContext): Effect[] {
   const reference = formatCallOutReference(row);
+  const passed = hasPassed(row, ctx);
   return asks.flatMap((ask) =>
     recipientsOfKey(ctx, ask.personKey).map(
       (to): Effect => ({
         kind: 'update',
         cardKey: askKey(reference, to),
-        message: buildCoverAsk(row, ask, ctx.zone),
+        message: buildCoverAsk(row, ask, ctx.zone, passed),
         platform: to.platform,
       }),
     ),
@@ -81,7 +88,7 @@ export function redrawAsks(row: CallOutRow, asks: readonly CoverAskRow[], ctx: H
 /** The managers' `Confirm cover` cards, redrawn. */
 export function redrawConfirmCards(row: CallOutRow, ctx: HandlerContext): Effect[] {
   const reference = formatCallOutReference(row);
-  const message = buildConfirmCard(row, ctx.zone);
+  const message = buildConfirmCard(row, ctx.zone, hasPassed(row, ctx));
   return listManagers(ctx.office)
     .flatMap((member) => listRecipients(member))
     .map(
@@ -203,15 +210,16 @@ async function findAsked(
   const ask = asks.find((candidate) => candidate.personKey === ctx.actor.key);
   if (!ask)
     return { ok: false, outcome: refusal(`You were not asked to cover ${reference}. ${NOTHING_CHANGED}`) };
-  const settled = describeSettled(row, reference, ctx.actor.key);
+  const settled = describeSettled(row, reference, ctx);
   if (settled)
     // The ask still shows buttons only if a redraw was missed: draw it as it now stands.
     return { ok: false, outcome: { ...refusal(settled), effects: redrawAsks(row, [ask], ctx) } };
   return { ok: true, row, reference, asks, ask };
 }
 
-/** Why a cover answer is no longer wanted: cancelled, or someone is covering. */
-function describeSettled(row: CallOutRow, reference: string, actorKey: string): string | undefined {
+/** Why a cover answer is no longer wanted: cancelled, someone is covering, or the day is over. */
+function describeSettled(row: CallOutRow, reference: string, ctx: HandlerContext): string | undefined {
+  const actorKey = ctx.actor.key;
   if (row.status === 'cancelled')
     return `${reference} was cancelled: ${row.personName} is in after all. ${NOTHING_CHANGED}`;
   if (row.coverState === 'offered' || row.coverState === 'confirmed') {
@@ -221,7 +229,13 @@ function describeSettled(row: CallOutRow, reference: string, actorKey: string): 
         : `You already offered to cover ${reference}; a manager will confirm. ${NOTHING_CHANGED}`;
     return `${reference} is already covered by ${row.coverName}. Thanks all the same. ${NOTHING_CHANGED}`;
   }
-  return undefined;
+  return describePassed(row, reference, ctx);
+}
+
+function describePassed(row: CallOutRow, reference: string, ctx: HandlerContext): string | undefined {
+  return hasPassed(row, ctx)
+    ? `${reference} was for ${formatDay(row.day, ctx.zone)}, which has passed. ${NOTHING_CHANGED}`
+    : undefined;
 }
 
 /** `I can cover`: the first yes becomes the cover (confirmed at once with `callouts.autoConfirm`). */
@@ -242,8 +256,7 @@ export async function volunteer(value: string, ctx: HandlerContext): Promise<Out
     // Someone else said yes, or the call-out was cancelled, between the read and the update.
     const current = (await getCallOut(ctx.db, ctx.officeId, row.number)) ?? row;
     return refusal(
-      describeSettled(current, reference, ctx.actor.key) ??
-        `${reference} changed a moment ago. ${NOTHING_CHANGED}`,
+      describeSettled(current, reference, ctx) ?? `${reference} changed a moment ago. ${NOTHING_CHANGED}`,
     );
   }
   const answered = (await answerCoverAsk(ctx.db, {
@@ -324,11 +337,15 @@ export async function confirmVolunteer(value: string, ctx: HandlerContext): Prom
     if (current.coverState === 'confirmed')
       return `${current.coverName} is already confirmed for ${reference}${current.coverConfirmedByName ? ` (by ${current.coverConfirmedByName})` : ''}. ${NOTHING_CHANGED}`;
     return current.coverState === 'offered'
-      ? undefined
+      ? describePassed(current, reference, ctx)
       : `Nobody has offered to cover ${reference} yet. ${NOTHING_CHANGED}`;
   };
   const refused = explain(row);
-  if (refused) return refusal(refused);
+  // A card still showing `Confirm cover` for a day that is over loses the button.
+  if (refused)
+    return hasPassed(row, ctx)
+      ? { ...refusal(refused), effects: redrawConfirmCards(row, ctx) }
+      : refusal(refused);
   const confirmed = await confirmCover(ctx.db, {
     id: row.id,
     byName: ctx.actor.name,
@@ -362,7 +379,7 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
   const looked = await findRequest(callOutKind, key ? String(key.number) : value, ctx);
   if (!looked.ok) return looked.outcome;
   const { row, reference } = looked.found;
-  const settled = describeSettled(row, reference, ctx.actor.key);
+  const settled = describeSettled(row, reference, ctx);
   if (settled) return refusal(settled);
   if (row.coverState !== 'asking' || row.askRound !== key?.round)
     return refusal(`Cover for ${reference} was already asked for again. ${NOTHING_CHANGED}`);
@@ -378,7 +395,7 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
   if (gaps.length > 0 && !sent) {
     const current = (await getCallOut(ctx.db, ctx.officeId, row.number)) ?? row;
     return refusal(
-      describeSettled(current, reference, ctx.actor.key) ??
+      describeSettled(current, reference, ctx) ??
         `Cover for ${reference} was already asked for again. ${NOTHING_CHANGED}`,
     );
   }
