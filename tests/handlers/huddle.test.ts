@@ -86,7 +86,7 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     expect(waiting.map((decision) => decision.reference.slice(0, 2)).sort()).toEqual(['SR', 'TO']);
   });
 
-  it('asks before /huddle post on a closed day; Post anyway posts, and an old button or a non-manager is refused', async () => {
+  it('asks before /huddle post on a closed day; Post anyway posts once however often pressed, and an old button or a non-manager is refused', async () => {
     const saturday = DateTime.fromISO('2026-11-28T09:00', { zone });
     const asked = await run('U0DANA', { kind: 'command', command: 'huddle', text: 'post' }, saturday);
     expect(asked.effects).toEqual([]);
@@ -101,9 +101,18 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     const late = await press('U0DANA', saturday.plus({ days: 1 }));
     expect(late.reply?.text).toMatch(/^That button was for another day\./);
     expect(late.effects).toEqual([]);
-    const posted = await press('U0DANA', saturday);
-    expect(posted.reply?.text).toBe('Posted the huddle for Sat Nov 28 to the huddle channel.');
-    expect(posted.effects).toMatchObject([{ kind: 'post', channel: 'huddle' }]);
+    const presses = await Promise.all([press('U0DANA', saturday), press('U0OMAR', saturday)]);
+    const posted = presses.find((outcome) => outcome.effects.length > 0);
+    expect(presses.filter((outcome) => outcome.effects.length > 0)).toHaveLength(1);
+    expect(posted?.reply?.text).toBe('Posted the huddle for Sat Nov 28 to the huddle channel.');
+    expect(posted?.effects).toMatchObject([{ kind: 'post', channel: 'huddle' }]);
+    expect(posted?.source).toEqual({ text: 'Posted the huddle for Sat Nov 28 to the huddle channel.' });
+    const poster = posted === presses[0] ? 'Dana Reyes' : 'Dr. Omar Haddad';
+    const again = await press('U0DANA', saturday.plus({ minutes: 5 }));
+    const already = `${poster} already posted today’s huddle (Sat Nov 28 at 9:00 AM). Nothing was changed.`;
+    expect(again.reply?.text).toBe(already);
+    expect(again.effects).toEqual([]);
+    expect(again.source).toEqual({ text: already });
   });
 
   it('marks urgent supplies still to order', async () => {

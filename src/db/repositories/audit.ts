@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import type { Db } from '../client.ts';
@@ -93,4 +93,24 @@ export async function listAuditEntriesBetween(
       ),
     )
     .orderBy(asc(auditLog.at), asc(auditLog.id));
+}
+
+/** The latest entry of one action on one entity: who did it and when. */
+export async function findLatestAuditEntry(
+  db: Db,
+  params: { officeId: string; action: string; entity: string },
+): Promise<AuditRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.officeId, params.officeId),
+        eq(auditLog.entity, params.entity),
+        eq(auditLog.action, params.action),
+      ),
+    )
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(1);
+  return row;
 }

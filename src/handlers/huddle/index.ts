@@ -1,7 +1,10 @@
+import { createAuditEntry, findLatestAuditEntry } from '../../db/repositories/audit.ts';
+import { claimJobRun } from '../../db/repositories/job-runs.ts';
 import { findNextWorkingDay, isWorkingDay } from '../../domain/calendar.ts';
 import {
   formatDay,
   formatDayWithYear,
+  formatOfficeTime,
   getOfficeDay,
   getPlanningWindow,
   type IsoDay,
@@ -15,6 +18,10 @@ import { replyOnly } from '../kernel/message.ts';
 import { type DigestSources, loadHuddleDigest, renderHuddleDigest } from './digest.ts';
 import { HUDDLE_ACTIONS } from './ids.ts';
 import { createHuddleDigestJob, createPendingRemindersJob } from './jobs.ts';
+
+/** The claim that lets one `Post anyway` press a day post the digest (two presses, two managers). */
+const POST_ANYWAY_CLAIM = 'huddle-post-anyway';
+const POSTED_ANYWAY = 'huddle.posted_anyway';
 
 function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: string } {
   const zone = ctx.zone;
@@ -61,7 +68,10 @@ async function postDigest(features: DigestSources, ctx: HandlerContext): Promise
   });
 }
 
-/** `Post anyway`: posts today's digest on a closed day; a button left from another day says so instead. */
+/**
+ * `Post anyway`: posts today's digest on a closed day, once that day however often it is pressed; a button
+ * left from another day says so instead.
+ */
 async function postAnyway(value: string, features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
   if (!ctx.actor.isManager) {
     return refusal('Only managers can post the huddle to the channel. /huddle shows it to you.');
@@ -72,7 +82,30 @@ async function postAnyway(value: string, features: DigestSources, ctx: HandlerCo
       `That button was for another day. Type /huddle post again to post today’s huddle. ${NOTHING_CHANGED}`,
     );
   }
-  return postDigestOf(today, features, ctx);
+  const entity = `huddle/${today}`;
+  const claimed = await claimJobRun(ctx.db, {
+    officeId: ctx.officeId,
+    job: POST_ANYWAY_CLAIM,
+    runKey: today,
+  });
+  if (!claimed) {
+    const first = await findLatestAuditEntry(ctx.db, {
+      officeId: ctx.officeId,
+      action: POSTED_ANYWAY,
+      entity,
+    });
+    const text = `${first?.actorName ?? 'A manager'} already posted today’s huddle${first ? ` (${formatOfficeTime(first.at, ctx.zone)})` : ''}. ${NOTHING_CHANGED}`;
+    return { ...refusal(text), source: { text } };
+  }
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: POSTED_ANYWAY,
+    entity,
+    at: ctx.now.toJSDate(),
+  });
+  const posted = await postDigestOf(today, features, ctx);
+  return { ...posted, ...(posted.reply ? { source: posted.reply } : {}) };
 }
 
 /** The digest of a day; for a day the office is closed, the next working day's, saying so. */
