@@ -155,6 +155,31 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
     expect((await dmsTo(ANA)).map((row) => row.message.text)).toContainEqual(
       expect.stringContaining(`Dana Reyes renewed BLS/CPR (${reference})`),
     );
+    expect((await command(OMAR, `renew ${reference} 2028-12-10`)).reply?.text).toBe(
+      `${reference} already runs to Sun Dec 10, 2028: Dana Reyes renewed it on Mon Nov 30 at 9:00 AM. Nothing was changed.`,
+    );
+    expect((await command(OMAR, `renew ${reference} 2027-12-10`)).reply?.text).toBe(
+      `Fri Dec 10, 2027 is not after its current expiry (Sun Dec 10, 2028; Dana Reyes renewed it on Mon Nov 30 at 9:00 AM). Nothing was changed.`,
+    );
+  });
+
+  it('renews once when two managers renew to the same date at once, and the other is told who did', async ({
+    command,
+    db,
+  }) => {
+    const reference = findReference(await command(DANA, 'add Ana Cruz bls 2026-12-10'), 'CR');
+    const answers = await Promise.all([
+      command(DANA, `renew ${reference} 2028-12-10`),
+      command(OMAR, `renew ${reference} 2028-12-10`),
+    ]);
+    const texts = answers.map((answer) => answer.reply?.text ?? '');
+    const renewedBy = texts[0]?.startsWith('Renewed') ? 'Dana Reyes' : 'Dr. Omar Haddad';
+    expect(texts.filter((text) => text.startsWith('Renewed:'))).toHaveLength(1);
+    expect(texts).toContainEqual(
+      `${reference} already runs to Sun Dec 10, 2028: ${renewedBy} renewed it on Mon Nov 30 at 9:00 AM. Nothing was changed.`,
+    );
+    const audit = await db.select().from(auditLog).where(eq(auditLog.action, 'credential.renewed'));
+    expect(audit).toHaveLength(1);
   });
 
   it('opens a form for managers and records from it, correcting a missing kind first', async ({

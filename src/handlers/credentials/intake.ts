@@ -10,7 +10,13 @@ import {
   toCredential,
 } from '../../db/repositories/credentials.ts';
 import { findCredentialKind, hasLapsed, PRACTICE_HOLDER } from '../../domain/credentials.ts';
-import { formatDayWithYear, getOfficeDay, type IsoDay, parseDateRange } from '../../domain/dates.ts';
+import {
+  formatDayWithYear,
+  formatOfficeTime,
+  getOfficeDay,
+  type IsoDay,
+  parseDateRange,
+} from '../../domain/dates.ts';
 import { findStaffByKey, listManagers, slugifyName, staffKey } from '../../domain/people.ts';
 import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -277,6 +283,18 @@ export async function submitAddForm(
   );
 }
 
+/** Why a renewal to `day` is refused: the credential already runs that long, and who last renewed it, when. */
+function explainNotAfter(row: CredentialRow, reference: string, day: IsoDay, ctx: HandlerContext): string {
+  const current = formatDayWithYear(row.expires, ctx.zone);
+  const renewal =
+    row.renewedByName && row.renewedAt
+      ? `${row.renewedByName} renewed it on ${formatOfficeTime(row.renewedAt, ctx.zone)}`
+      : undefined;
+  if (day === row.expires)
+    return `${reference} already runs to ${current}${renewal ? `: ${renewal}` : ''}. ${NOTHING_CHANGED}`;
+  return `${formatDayWithYear(day, ctx.zone)} is not after its current expiry (${current}${renewal ? `; ${renewal}` : ''}). ${NOTHING_CHANGED}`;
+}
+
 /** `/creds renew CR-4 2029-03-31` (managers): the new expiry must come after the current one. */
 export async function renew(text: string, ctx: HandlerContext): Promise<Outcome> {
   const [referenceText = '', ...rest] = text.trim().split(/\s+/);
@@ -287,10 +305,7 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
   const { row, reference } = looked.found;
   const expiry = readExpiry(rest.join(' '), ctx);
   if (!expiry.ok) return refusal(`${expiry.message} ${NOTHING_CHANGED}`);
-  if (expiry.day <= row.expires)
-    return refusal(
-      `${formatDayWithYear(expiry.day, ctx.zone)} is not after its current expiry (${formatDayWithYear(row.expires, ctx.zone)}). ${NOTHING_CHANGED}`,
-    );
+  if (expiry.day <= row.expires) return refusal(explainNotAfter(row, reference, expiry.day, ctx));
   const renewed = await renewCredential(ctx.db, {
     id: row.id,
     from: row.expires,
@@ -298,7 +313,15 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
     byName: ctx.actor.name,
     at: ctx.now.toJSDate(),
   });
-  if (!renewed) return refusal(`${reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`);
+  if (!renewed) {
+    // Another manager renewed it between the read and the update: say who, when it covers this date.
+    const current = await getCredential(ctx.db, ctx.officeId, row.number);
+    return refusal(
+      current && expiry.day <= current.expires
+        ? explainNotAfter(current, reference, expiry.day, ctx)
+        : `${reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`,
+    );
+  }
   await createAuditEntry(ctx.db, {
     officeId: ctx.officeId,
     actor: ctx.actor,
