@@ -24,15 +24,10 @@ import {
   withCancelReason,
   withDenyReason,
 } from '../kernel/workflow.ts';
-import { describeSupplyLine, formatSupplyReference } from './card.ts';
+import { describeMonthOverrun, describeSupplyLine, formatSupplyReference } from './card.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from './ids.ts';
 import { MAX_NOTE } from './intake.ts';
-import {
-  describeBudgetWarningsNow,
-  describeOverrunNow,
-  loadPendingCards,
-  loadSupplyCard,
-} from './loaders.ts';
+import { describeBudgetWarningsNow, loadPendingCards, loadSupplyCard } from './loaders.ts';
 
 const STEP_BUTTONS = { approved: 'Approve', ordered: 'Mark ordered' } as const;
 const STEP_VERBS: Record<SupplyStep, string> = {
@@ -97,7 +92,10 @@ const STEP_NEWS: Record<Exclude<SupplyStep, 'cancelled'>, (by: string) => string
  * line shows, and ordering or receiving changes what their stock line counts as on order.
  */
 export async function refreshPendingCards(changed: SupplyRow, ctx: HandlerContext): Promise<Effect[]> {
-  const cards = await loadPendingCards(ctx.db, ctx.office, ctx.now, changed);
+  return redrawCards((await loadPendingCards(ctx.db, ctx.office, ctx.now, changed)).cards);
+}
+
+function redrawCards(cards: readonly { row: SupplyRow; message: Message }[]): Effect[] {
   return cards.map(
     ({ row, message }): Effect => ({ kind: 'update', cardKey: formatSupplyReference(row), message }),
   );
@@ -146,7 +144,12 @@ export function managerStep<Values>(
           : stock
             ? ` ${stock.sku} now has ${stock.onHand} on hand.`
             : neverCounted;
-      const overrun = step === 'approved' ? await describeOverrunNow(ctx) : undefined;
+      // One read of the month's spend serves the answer's overrun and the other cards' budget lines.
+      const pending = step === 'denied' ? undefined : await loadPendingCards(db, ctx.office, now, updated);
+      const overrun =
+        step === 'approved' && pending
+          ? describeMonthOverrun(ctx.office, now, pending.monthSpentCents)
+          : undefined;
       const answers: Record<typeof step, string> = {
         approved: `Approved ${reference} for ${updated.requesterName} (${line}).${overrun ? ` ⚠️ ${overrun}.` : ''} Press Mark ordered on the card once it is ordered.`,
         denied: `Denied ${reference} for ${updated.requesterName} (${line}).`,
@@ -169,7 +172,7 @@ export function managerStep<Values>(
             to: { platform: updated.requesterPlatform, userId: updated.requesterUserId },
             message: dm,
           },
-          ...(step === 'denied' ? [] : await refreshPendingCards(updated, ctx)),
+          ...(pending ? redrawCards(pending.cards) : []),
         ],
       };
     },

@@ -20,7 +20,7 @@ export const suppliesHome: HomeLoader = async ({ db, office, person, now }) => {
       lines: open.map((row) => `${formatSupplyReference(row)} · ${describeSupplyLine(row)} · ${row.status}`),
     });
   if (person.isManager) {
-    const waiting = await loadPendingCards(db, office, now);
+    const { cards: waiting } = await loadPendingCards(db, office, now);
     messages.push(...waiting.slice(0, HOME_CARDS).map((card) => card.message));
   }
   return messages;

@@ -21,7 +21,6 @@ import type { FeatureDigest, PendingDecision, PendingLoader } from '../kernel/di
 import type { Message } from '../kernel/message.ts';
 import {
   buildSupplyCard,
-  describeMonthOverrun,
   describeSupplyLine,
   formatSupplyReference,
   listBudgetWarnings,
@@ -45,12 +44,6 @@ async function loadMonthSpendCents(db: Db, office: OfficeConfig, now: DateTime):
 export async function describeBudgetWarningsNow(row: SupplyRow, ctx: HandlerContext): Promise<string[]> {
   if (!showsBudget(ctx.office, row)) return [];
   return listBudgetWarnings(ctx.office, row, ctx.now, await loadMonthSpendCents(ctx.db, ctx.office, ctx.now));
-}
-
-/** The month's overrun once an approval is in, as its answer names it (`describeMonthOverrun`). */
-export async function describeOverrunNow(ctx: HandlerContext): Promise<string | undefined> {
-  if (ctx.office.supplies.monthlyBudget === undefined) return undefined;
-  return describeMonthOverrun(ctx.office, ctx.now, await loadMonthSpendCents(ctx.db, ctx.office, ctx.now));
 }
 
 /** The pending requests among the open ones, as decisions waiting for a manager. */
@@ -125,14 +118,14 @@ export async function loadSupplyCard(
 
 /**
  * Every pending card but `except`'s, as the database stands, from one read of the open requests, the stock
- * and the month's spend, which all the cards share.
+ * and the month's approved spend, which all the cards share (and which is returned for an approval's answer).
  */
 export async function loadPendingCards(
   db: Db,
   office: OfficeConfig,
   now: DateTime,
   except?: SupplyRow,
-): Promise<{ row: SupplyRow; message: Message }[]> {
+): Promise<{ cards: { row: SupplyRow; message: Message }[]; monthSpentCents: number }> {
   const [open, stock, monthSpentCents] = await Promise.all([
     listOpenSupplyRequests(db, office.office.id),
     listSupplyStock(db, office.office.id),
@@ -140,7 +133,7 @@ export async function loadPendingCards(
   ]);
   const onHand = new Map(stock.map((entry) => [entry.sku, entry.onHand]));
   const incoming = sumIncoming(open);
-  return open
+  const cards = open
     .filter((row) => row.status === 'pending' && row.id !== except?.id)
     .map((row) => ({
       row,
@@ -150,4 +143,5 @@ export async function loadPendingCards(
         monthSpentCents,
       }),
     }));
+  return { cards, monthSpentCents };
 }
