@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { timeOffRequests } from '../../src/db/schema/index.ts';
+import { supplyRequests, timeOffRequests } from '../../src/db/schema/index.ts';
 import { type RecordingConnector, sendActivity } from '../helpers/bot-connector.ts';
 import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
@@ -182,6 +182,88 @@ describe('Teams at POST /api/messages (TEAMS_EMULATOR=1)', () => {
     await send(activity({ user: 'omar', conversation: omarChat?.conversationId ?? '', value: anyway?.data }));
     expect(cardText(connector.cardsIn(omarChat?.conversationId ?? '').at(-1))).toContain(
       `Approved ${priyas.reference} for Priya Shah (Tue Dec 15). ⚠️ This leaves Front desk`,
+    );
+  });
+
+  it('asks to confirm a supply Approve over budget in the channel card, and privately on a card drawn before', async () => {
+    type Action = {
+      type: string;
+      title: string;
+      data?: Record<string, unknown>;
+      card?: { actions: Action[] };
+    };
+    const approveOf = (card: Record<string, unknown> | undefined) =>
+      ((card?.actions ?? []) as Action[]).find((action) => action.title === 'Approve');
+    const fileFor = async (user: string, text: string) => {
+      await send(activity({ user, conversation: `dm-${user}`, text }));
+      const reference = /SR-\d+/.exec(cardText(connector.cardsIn(`dm-${user}`).at(-1)))?.[0];
+      const card = await waitFor(
+        () =>
+          connector
+            .cardsIn('team-approvals')
+            .find((entry) => cardText(entry).includes(`Supplies ${reference}`)),
+        `the approval card of ${reference}`,
+      );
+      return { reference, approve: approveOf(card) };
+    };
+    const big = await fileFor('sam', 'supplies 120 GLV-L');
+    const small = await fileFor('priya', 'supplies 8 nitrile gloves m');
+    expect(big.approve).toMatchObject({ type: 'Action.Submit', data: { value: `${big.reference}~none` } });
+    const updatesBefore = connector.updates().length;
+    await send(
+      activity({ user: 'dana', conversation: 'team-approvals', kind: 'channel', value: small.approve?.data }),
+    );
+
+    // The big request's channel card is redrawn: Approve now opens the question before it submits.
+    const redrawn = await waitFor(
+      () =>
+        connector
+          .updates()
+          .slice(updatesBefore)
+          .map((call) => (call.body.attachments as { content: Record<string, unknown> }[])[0]?.content)
+          .find((card) => cardText(card).includes(`Supplies ${big.reference}`) && approveOf(card)?.card),
+      'the over-budget redraw',
+    );
+    const question = approveOf(redrawn);
+    expect(question?.type).toBe('Action.ShowCard');
+    expect(cardText(question?.card)).toContain('Approve over budget?');
+    expect(question?.card?.actions[0]?.title).toBe('Approve anyway');
+
+    const channelBefore = connector.postsIn('team-approvals').length;
+    await send(
+      activity({ user: 'omar', conversation: 'team-approvals', kind: 'channel', value: big.approve?.data }),
+    );
+    expect(
+      connector
+        .postsIn('team-approvals')
+        .slice(channelBefore)
+        .map((call) => call.body.text),
+    ).toEqual(['I sent you a private message.']);
+    const omarChat = connector.created.find((entry) => entry.body.members?.[0]?.id === '29:omar');
+    const asked = connector.cardsIn(omarChat?.conversationId ?? '').at(-1);
+    expect(cardText(asked)).toContain(
+      `Approving ${big.reference} (Sam Lee, 120 boxes of Nitrile gloves (L)) now goes $100.00 over the November 2026 budget.`,
+    );
+    const status = async (reference: string | undefined) =>
+      (
+        await database.db
+          .select({ status: supplyRequests.status })
+          .from(supplyRequests)
+          .where(eq(supplyRequests.number, Number(reference?.slice(3))))
+      )[0]?.status;
+    expect(await status(big.reference)).toBe('pending');
+
+    await send(
+      activity({
+        user: 'omar',
+        conversation: 'team-approvals',
+        kind: 'channel',
+        value: question?.card?.actions[0]?.data,
+      }),
+    );
+    expect(await status(big.reference)).toBe('approved');
+    expect(cardText(connector.cardsIn(omarChat?.conversationId ?? '').at(-1))).toContain(
+      `Approved ${big.reference} for Sam Lee (120 boxes of Nitrile gloves (L)). ⚠️ November 2026's approved spend is now $1,600.00, $100.00 over its $1,500.00 budget.`,
     );
   });
 
