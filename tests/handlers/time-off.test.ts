@@ -621,6 +621,41 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(approveButton(redrawn)?.confirm).toBeUndefined();
     });
 
+    it('redraws the requester’s other pending cards when one of theirs is filed, approved or withdrawn, or their balance adjusted', async ({
+      command,
+      press,
+      outboxRows,
+    }) => {
+      const balanceOf = async (reference: string) =>
+        latestCard(await outboxRows(), reference)?.fields?.find((field) => field.label === 'Balance')?.value;
+      const first = referenceIn(await command(SAM, 'dec 7 to dec 11'));
+      const second = referenceIn(await command(SAM, 'dec 14 to dec 18'));
+      expect(await balanceOf(first)).toBe('10 of 15 days left in 2026 after this request (5 more pending)');
+
+      await press(DANA, TIME_OFF_ACTIONS.approve, first);
+      expect(await balanceOf(second)).toBe('5 of 15 days left in 2026 after this request');
+
+      const third = referenceIn(await command(SAM, 'dec 21 to dec 23'));
+      expect(await balanceOf(second)).toBe('5 of 15 days left in 2026 after this request (3 more pending)');
+      await command(SAM, `cancel ${third}`);
+      expect(await balanceOf(second)).toBe('5 of 15 days left in 2026 after this request');
+
+      await command(DANA, 'adjust Sam Lee +2 vacation from the paper ledger');
+      expect(await balanceOf(second)).toBe('7 of 17 days left in 2026 after this request');
+    });
+
+    it('redraws a person’s pending sick-leave card when they call out sick', async ({ run, outboxRows }) => {
+      const filed = await run(SAM, { kind: 'command', command: 'timeoff', text: 'dec 14 sick dentist' });
+      const reference = referenceIn(filed);
+      const balanceOf = async () =>
+        latestCard(await outboxRows(), reference)?.fields?.find((field) => field.label === 'Balance')?.value;
+      const before = await balanceOf();
+      await run(SAM, { kind: 'command', command: 'out', text: 'sick' });
+      const after = await balanceOf();
+      expect(before).toMatch(/^\d+(\.5)? of \d+ days left in 2026 after this request$/);
+      expect(after).not.toBe(before);
+    });
+
     it('redraws many cards in one go, each as it would be drawn alone, and leaves decided ones out', async ({
       command,
       press,

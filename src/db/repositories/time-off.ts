@@ -385,6 +385,25 @@ export async function cancelTimeOffRequest(
   return row;
 }
 
+/** One person's requests still waiting for a decision, whatever their days, earliest first. */
+export async function listPendingTimeOffOf(
+  db: Db,
+  officeId: string,
+  requesterKey: string,
+): Promise<TimeOffRow[]> {
+  return db
+    .select()
+    .from(timeOffRequests)
+    .where(
+      and(
+        eq(timeOffRequests.officeId, officeId),
+        eq(timeOffRequests.requesterKey, requesterKey),
+        sql`${timeOffRequests.status} = 'pending'`,
+      ),
+    )
+    .orderBy(asc(timeOffRequests.startDay));
+}
+
 /** Every request still waiting for a decision, oldest first. */
 export async function listPendingTimeOffRequests(db: Db, officeId: string): Promise<TimeOffRow[]> {
   return (

@@ -59,7 +59,7 @@ export const cancel: Step<CallOutRow> = {
         ...(before.coverState === 'offered' || before.coverState === 'confirmed'
           ? redrawConfirmCards(row, ctx)
           : []),
-        ...(await ctx.publish({ kind: 'callout.changed', day: row.day })),
+        ...(await ctx.publish({ kind: 'callout.changed', day: row.day, personKey: row.personKey })),
       ],
     };
   },

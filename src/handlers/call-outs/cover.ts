@@ -191,7 +191,7 @@ async function tellCovered(
     ...redrawAsks(row, asks, ctx),
     ...redrawConfirmCards(row, ctx),
     ...effects,
-    ...(await ctx.publish({ kind: 'callout.changed', day: row.day })),
+    ...(await ctx.publish({ kind: 'callout.changed', day: row.day, personKey: row.personKey })),
   ];
 }
 

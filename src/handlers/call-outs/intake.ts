@@ -203,7 +203,10 @@ async function recordCallOut(
     const text = `${actor.name} recorded your call-out ${reference}: ${describeCallOutForManagers(row, zone)}. If that is wrong, /out cancel ${reference}.`;
     for (const to of listRecipients(member)) effects.push({ kind: 'dm', to, message: { text } });
   }
-  effects.push(...asked.effects, ...(await ctx.publish({ kind: 'callout.changed', day: row.day })));
+  effects.push(
+    ...asked.effects,
+    ...(await ctx.publish({ kind: 'callout.changed', day: row.day, personKey: row.personKey })),
+  );
 
   const what = describeCallOutForManagers(row, zone);
   const lines = [

@@ -7,5 +7,8 @@ import type { IsoDay } from '../../domain/dates.ts';
  */
 export type FeatureEvent =
   | { kind: 'timeoff.approved'; timeOff: TimeOffRow }
-  /** a call-out was recorded, covered or cancelled: coverage on `day` changed */
-  | { kind: 'callout.changed'; day: IsoDay };
+  /**
+   * a call-out was recorded, covered or cancelled: coverage on `day` changed, and so may the balance of
+   * the person who called out (a sick call-out counts against sick leave)
+   */
+  | { kind: 'callout.changed'; day: IsoDay; personKey: string };

@@ -10,6 +10,7 @@ import { clip, NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Outcome } from '../kernel/message.ts';
 import { computeBankFromFacts, describeBankLines, loadLeaveFacts } from './balances.ts';
+import { refreshCardsOf } from './loaders.ts';
 
 const MAX_ADJUST_REASON = 300;
 const ADJUST_HINT = 'Write it like /timeoff adjust Sam Lee +1 vacation carried over from paper records.';
@@ -126,6 +127,7 @@ export async function adjustBalance(text: string, ctx: HandlerContext): Promise<
     reply: {
       text: `Adjusted ${member.name}'s ${bank.name} balance for ${year} by ${signed}. ${member.name} now has ${now}${key === ctx.actor.key ? '.' : ' and has been told.'}`,
     },
-    effects: told,
+    // The balance lines of their pending cards count the adjustment.
+    effects: [...told, ...(await refreshCardsOf(key, ctx))],
   };
 }

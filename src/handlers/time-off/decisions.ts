@@ -25,7 +25,7 @@ import {
 import { describeTimeOffDays, findGapsIfApproved, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { MAX_REASON } from './intake.ts';
-import { loadTimeOffCard, refreshOverlappingCards } from './loaders.ts';
+import { loadTimeOffCard, refreshCardsAfter } from './loaders.ts';
 
 function describeDecidedAlready(row: TimeOffRow, reference: string, zone: string): string {
   if (row.status === 'cancelled') {
@@ -85,7 +85,7 @@ function decision<Values>(
           to: { platform: decided.requesterPlatform, userId: decided.requesterUserId },
           message: dm,
         },
-        ...(await refreshOverlappingCards(decided, ctx)),
+        ...(await refreshCardsAfter(decided, ctx)),
       ];
       let gapText = '';
       if (status === 'approved') {
@@ -187,7 +187,7 @@ function cancelStep<Values>(note: (values: Values) => string): Step<TimeOffRow, 
           message: reason ? { text, lines: [text, `Reason: ${reason}`] } : { text },
         });
       }
-      effects.push(...(await refreshOverlappingCards(cancelled, ctx)));
+      effects.push(...(await refreshCardsAfter(cancelled, ctx)));
       const told = wasApproved ? ' The managers have been told.' : '';
       return {
         audit: {

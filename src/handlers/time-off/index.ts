@@ -10,7 +10,7 @@ import { timeOffHome } from './home.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { buildRequestForm, fileFromText, refuseNonStaff, submitRequestForm } from './intake.ts';
 import { listEveryone, listMine } from './lists.ts';
-import { redrawTimeOffCards, refreshCardsForDay } from './loaders.ts';
+import { redrawTimeOffCards, refreshCardsForCallOut } from './loaders.ts';
 import { leaveYearEndJob } from './year-end.ts';
 
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
@@ -77,7 +77,7 @@ export const timeOffFeature: Feature = {
   pending: listPendingTimeOff,
   on: {
     // A call-out changes who is at work that day, so the pending cards' coverage warnings change with it.
-    'callout.changed': (event, ctx) => refreshCardsForDay(event.day, ctx),
+    'callout.changed': (event, ctx) => refreshCardsForCallOut(event, ctx),
   },
   cards: { prefix: 'TO', redraw: redrawTimeOffCards },
 };

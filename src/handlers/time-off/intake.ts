@@ -191,8 +191,9 @@ async function fileTimeOff(
           cardKey: reference,
           message: card,
         },
-        // The other pending requests on these days were read with the days' facts.
-        ...askRedraws(onThoseDays.requests.filter((other) => other.status === 'pending')),
+        // The other pending requests on these days were read with the days' facts, and the requester's
+        // others of these years, whose balance lines count this one, with the leave facts.
+        ...askRedraws([...onThoseDays.requests, ...existing].filter((other) => other.status === 'pending')),
       ],
     },
   };

@@ -5,6 +5,7 @@ import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts
 import { listLeaveRecords } from '../../db/repositories/leave.ts';
 import {
   type DaySpan,
+  listPendingTimeOffOf,
   listTimeOffBetween,
   listTimeOffByNumbers,
   listTimeOffOfPersonAndOnSpans,
@@ -90,23 +91,46 @@ export function drawTimeOffCard(
   return buildTimeOffCard(office, row, { leave, overlapping, callOuts, credentials: days.credentials });
 }
 
-/** Asks for the cards of `rows` to be redrawn once the change commits (`redrawTimeOffCards` draws them). */
+/**
+ * Asks for the cards of `rows` to be redrawn once the change commits (`redrawTimeOffCards` draws them),
+ * each once, whichever list it came from.
+ */
 export function askRedraws(rows: readonly TimeOffRow[]): Effect[] {
-  return rows.map((row) => ({ kind: 'redraw', cardKey: formatReference('TO', row.number) }));
+  const numbers = new Set(rows.map((row) => row.number));
+  return [...numbers].map((number) => ({ kind: 'redraw', cardKey: formatReference('TO', number) }));
 }
 
 /**
- * The other pending cards for overlapping days, asked to be redrawn: their coverage warnings and "Also
- * asking" lines change whenever a request for those days is filed, decided, cancelled or withdrawn.
+ * The other pending cards a request's filing, decision, cancelling or withdrawal makes stale, asked to be
+ * redrawn: those for overlapping days (their coverage warnings and "Also asking" lines) and the requester's
+ * others, whatever their days (their balance lines count this one).
  */
-export async function refreshOverlappingCards(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
-  const pending = await listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['pending']);
-  return askRedraws(pending.filter((other) => other.id !== row.id));
+export async function refreshCardsAfter(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
+  const [onTheseDays, ofRequester] = await Promise.all([
+    listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['pending']),
+    listPendingTimeOffOf(ctx.db, ctx.officeId, row.requesterKey),
+  ]);
+  return askRedraws([...onTheseDays, ...ofRequester].filter((other) => other.id !== row.id));
 }
 
-/** The pending cards of requests touching `day`, asked to be redrawn after a call-out there changed coverage. */
-export async function refreshCardsForDay(day: IsoDay, ctx: HandlerContext): Promise<Effect[]> {
-  return askRedraws(await listTimeOffBetween(ctx.db, ctx.officeId, day, day, ['pending']));
+/** A person's pending cards, asked to be redrawn after their balance changed (`/timeoff adjust`). */
+export async function refreshCardsOf(personKey: string, ctx: HandlerContext): Promise<Effect[]> {
+  return askRedraws(await listPendingTimeOffOf(ctx.db, ctx.officeId, personKey));
+}
+
+/**
+ * After a call-out changed: the pending cards of requests touching its day (coverage) and the pending
+ * cards of the person who called out (a sick call-out counts against their balance).
+ */
+export async function refreshCardsForCallOut(
+  event: { day: IsoDay; personKey: string },
+  ctx: HandlerContext,
+): Promise<Effect[]> {
+  const [onTheDay, ofPerson] = await Promise.all([
+    listTimeOffBetween(ctx.db, ctx.officeId, event.day, event.day, ['pending']),
+    listPendingTimeOffOf(ctx.db, ctx.officeId, event.personKey),
+  ]);
+  return askRedraws([...onTheDay, ...ofPerson]);
 }
 
 /**
