@@ -5,6 +5,7 @@ import { type DigestAbsence, findAbsentWindow } from './coverage.ts';
 import type { IsoDay } from './dates.ts';
 import { slugifyName } from './people.ts';
 import { findScheduledInstant } from './schedule.ts';
+import { hasVisibleText } from './visible-text.ts';
 import { wholeCharactersWithin } from './whole-characters.ts';
 
 /**
@@ -203,7 +204,7 @@ function readField(field: CheckField, typed: string): { value: CheckValue } | { 
     }
     case 'text':
       if (text.length > MAX_CHECK_TEXT) return { error: `Keep it under ${MAX_CHECK_TEXT} characters.` };
-      return { value: { ...base, value: text, outOfRange: false } };
+      return { value: { ...base, value: hasVisibleText(text) ? text : '', outOfRange: false } };
   }
 }
 
@@ -223,7 +224,8 @@ export function readCheckReading(
     if ('error' in read) errors[field.id] = read.error;
     else values.push(read.value);
   }
-  const actionTaken = action.trim();
+  // Zero-width and other undrawn characters are no answer: the log would show an empty action.
+  const actionTaken = hasVisibleText(action) ? action.trim() : '';
   if (actionTaken.length > MAX_CHECK_TEXT) errors.action = `Keep it under ${MAX_CHECK_TEXT} characters.`;
   const outOfRange = values.some((value) => value.outOfRange);
   if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -12,6 +12,7 @@ import {
 } from './dates.ts';
 import type { DigestSection } from './digest.ts';
 import { slugifyName } from './people.ts';
+import { hasVisibleText } from './visible-text.ts';
 
 /** What `reps` in the office config falls back to for each optional rule. */
 export const REP_DEFAULTS = {
@@ -213,7 +214,8 @@ export function evaluateRepBooking(input: {
   const { draft, now, office } = input;
   const repName = draft.repName.trim();
   const company = draft.company.trim();
-  if (repName === '') return { ok: false, reason: 'rep_name_missing' };
+  // Zero-width or other undrawn characters name nobody the front desk could greet.
+  if (!hasVisibleText(repName)) return { ok: false, reason: 'rep_name_missing' };
   if (repName.length > MAX_REP_TEXT)
     return { ok: false, reason: 'rep_name_too_long', length: repName.length };
   const companyKey = normalizeCompany(company);

@@ -334,7 +334,8 @@ describe.each(databaseTargets())('checks on $name', (target) => {
       run,
       db,
     }) => {
-      await submit(ANA, CHECK_FORMS.reading, { 'field-temp': '9.5', action: '=HYPERLINK("x")' }, MORNING);
+      // A negative reading is a number in the file, not text made formula-safe.
+      await submit(ANA, CHECK_FORMS.reading, { 'field-temp': '-1.5', action: '=HYPERLINK("x")' }, MORNING);
       await run(
         MARCUS,
         {
@@ -365,7 +366,7 @@ describe.each(databaseTargets())('checks on $name', (target) => {
           '2026-11-30T08:00',
           '2026-11-30T07:00',
           'Ana Cruz',
-          '9.5',
+          '-1.5',
           'out of range',
           `'=HYPERLINK("x")`,
         ],

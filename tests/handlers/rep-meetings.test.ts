@@ -144,6 +144,7 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       ['no time', 'book dec 2 Jordan Smith from Acme', /Give the slot’s time/],
       ['no company', 'book dec 2 12:00 Jordan Smith', /"<rep> from <company>"/],
       ['a missing rep name', 'book dec 2 12:00 from Acme', /"<rep> from <company>"/],
+      ['an invisible rep name', 'book dec 2 12:00 \u200b\u2060 from Acme', /Say who is coming/],
       [
         'a company over 200 characters',
         `book dec 2 12:00 Jordan from ${'A'.repeat(201)}`,
@@ -281,6 +282,11 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
     it('keeps the form open with an error on the field that is wrong', async ({ submitBooking, stored }) => {
       const missing = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, repName: ' ' });
       expect(missing.formErrors).toEqual({ repName: 'Enter the rep’s name.' });
+      const invisible = await submitBooking('2026-12-01T12:00', {
+        ...FORM_VALUES,
+        repName: '\u200b\u200d\u202e',
+      });
+      expect(invisible.formErrors).toEqual({ repName: 'Enter the rep’s name.' });
       const unknown = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, providers: 'Dr. Nobody' });
       expect(unknown.formErrors?.providers).toMatch(/"Dr\. Nobody" is not on the staff list/);
       const long = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, company: 'c'.repeat(201) });

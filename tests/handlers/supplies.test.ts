@@ -286,6 +286,8 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
         'other',
         /not both/,
       ],
+      ['a description of punctuation', { other: '!!!', quantity: '2' }, 'other', /in words/],
+      ['an invisible description', { other: '\u200b\u200d\u202e', quantity: '2' }, 'other', /in words/],
       ['an unknown sku', { sku: 'NOPE-1', quantity: '2' }, 'sku', /no longer in the catalog/],
       ['an unknown urgency', { sku: 'GLV-M', quantity: '2', urgency: 'yesterday' }, 'urgency', /how soon/],
     ] as const)(

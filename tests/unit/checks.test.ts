@@ -190,9 +190,15 @@ describe('readCheckReading', () => {
   });
 
   it('asks for the action taken when a value is out of range, and keeps it when given', () => {
-    expect(readCheckReading(fridge, { temp: '9.1' }, ' ')).toEqual({
-      ok: false,
-      errors: { action: 'Temperature °C is out of range: say what you did about it (required).' },
+    for (const blank of [' ', '\u200b\u200d', '\u202e', '\u3164']) {
+      expect(readCheckReading(fridge, { temp: '9.1' }, blank)).toEqual({
+        ok: false,
+        errors: { action: 'Temperature °C is out of range: say what you did about it (required).' },
+      });
+    }
+    expect(readCheckReading(fridge, { temp: '4' }, '\u200b')).toMatchObject({
+      ok: true,
+      actionTaken: undefined,
     });
     expect(readCheckReading(fridge, { temp: '9.1' }, 'Moved vaccines to backup fridge')).toMatchObject({
       ok: true,
@@ -230,6 +236,9 @@ describe('readCheckReading', () => {
       ok: true,
       outOfRange: true,
       values: [{ value: 'no', outOfRange: true }, { value: '=cmd' }],
+    });
+    expect(readCheckReading(check, { sealed: 'yes', note: '\u200b\u2060' }, '')).toMatchObject({
+      values: [{ value: 'yes' }, { value: '' }],
     });
     expect(readCheckReading(check, { sealed: 'maybe' }, '')).toEqual({
       ok: false,

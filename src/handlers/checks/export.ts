@@ -63,7 +63,11 @@ export async function exportCheckLog(rest: string, ctx: HandlerContext): Promise
         `${row.day}T${row.dueTime}`,
         formatCsvInstant(row.recordedAt, zone),
         row.recordedByName,
-        ...check.fields.map((field) => values.get(field.id) ?? ''),
+        // A number field's value as a number: as text, a negative reading would be made formula-safe ('-2).
+        ...check.fields.map((field) => {
+          const value = values.get(field.id) ?? '';
+          return field.type === 'number' && value !== '' ? Number(value) : value;
+        }),
         row.outOfRange ? 'out of range' : 'in range',
         row.actionTaken ?? '',
       ];

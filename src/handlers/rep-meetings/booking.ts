@@ -28,6 +28,7 @@ import {
   type RepSlot,
   readRepRules,
 } from '../../domain/rep-meetings.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, NOTHING_SAVED } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
@@ -52,7 +53,7 @@ const bookFormSchema = z.object({
   repName: z
     .string()
     .trim()
-    .min(1, 'Enter the rep’s name.')
+    .refine(hasVisibleText, 'Enter the rep’s name.')
     .max(MAX_REP_TEXT, `Keep the name under ${MAX_REP_TEXT} characters.`),
   company: z
     .string()

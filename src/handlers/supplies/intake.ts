@@ -330,6 +330,9 @@ export async function submitRequestForm(
   if (sku && !item) formErrors.sku = 'That item is no longer in the catalog; choose another.';
   if (!sku && !other) formErrors.sku = 'Choose an item, or describe one that is not in the catalog below.';
   if (sku && other) formErrors.other = 'Choose a catalog item or describe another one, not both.';
+  // As from text: punctuation or undrawn characters alone name nothing.
+  else if (other && normalizeWords(other).length === 0)
+    formErrors.other = 'Describe the item in words, like "label printer tape".';
   const quantity = parseQuantity(parsed.data.quantity);
   if (!quantity.ok) {
     formErrors.quantity = explainQuantity(quantity, parsed.data.quantity, 'request', ctx.office);
