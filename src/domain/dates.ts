@@ -181,6 +181,14 @@ export function formatDayRange(start: IsoDay, end: IsoDay): string {
   return `${from.toFormat(pattern)} – ${to.toFormat(pattern)}`;
 }
 
+/**
+ * Whether a month or year typed for an export or a report can hold records: none fall outside these years,
+ * and a database refuses dates as far out as 0000 or 10000, which a month typed as 9999-12 would reach.
+ */
+export function isRecordYear(year: number): boolean {
+  return year >= 2000 && year <= 2099;
+}
+
 /** The calendar day `days` after (or, negative, before) `day`. */
 export function addDays(day: IsoDay, days: number): IsoDay {
   const dayNumber = toDayNumber(day);

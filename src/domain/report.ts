@@ -11,7 +11,7 @@ import {
   type ComplaintStatus,
 } from './complaints.ts';
 import { type ClearedFor, type DigestAbsence, findRolesBelowCoverage } from './coverage.ts';
-import { type DayPart, getOfficeDay, type IsoDay, listDays } from './dates.ts';
+import { type DayPart, getOfficeDay, type IsoDay, isRecordYear, listDays } from './dates.ts';
 import { describeLeaveType, personCalendar } from './leave-banks.ts';
 import { formatRole } from './people.ts';
 import { type CatalogItem, computeLineCostCents, type SupplyStatus, toCents } from './supplies.ts';
@@ -88,7 +88,7 @@ export function parseReportPeriod(text: string, now: DateTime, zone: string): Re
   const match = /^(\d{4})-(\d{2})$/.exec(written);
   const year = Number(match?.[1]);
   const month = Number(match?.[2]);
-  if (!match || month < 1 || month > 12) return { ok: false, reason: 'not_a_month' };
+  if (!match || month < 1 || month > 12 || !isRecordYear(year)) return { ok: false, reason: 'not_a_month' };
   const local = now.setZone(zone);
   const asked = year * 12 + month;
   const current = local.year * 12 + local.month;

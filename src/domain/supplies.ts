@@ -1,6 +1,7 @@
 import Fuse from 'fuse.js';
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config/office.ts';
+import { isRecordYear } from './dates.ts';
 import type { DigestSection } from './digest.ts';
 
 /** One catalog entry from the office config: sku, name, unit, par level and optional price (dollars), vendor, category. */
@@ -398,7 +399,7 @@ export function parseOfficeMonth(
 ): { start: DateTime; end: DateTime; label: string } | undefined {
   if (!/^\d{4}-\d{2}$/.test(text.trim())) return undefined;
   const start = DateTime.fromFormat(text.trim(), 'yyyy-MM', { zone });
-  return start.isValid ? getOfficeMonth(start, zone) : undefined;
+  return start.isValid && isRecordYear(start.year) ? getOfficeMonth(start, zone) : undefined;
 }
 
 /** Cost of requests approved within [start, end) that still stand (approved, ordered or received); unpriced lines count 0. */

@@ -391,6 +391,7 @@ describe.each(databaseTargets())('checks on $name', (target) => {
       );
       expect(replyText(await command(DANA, 'export freezer'))).toContain('"freezer" is not a check here.');
       expect(replyText(await command(DANA, 'export fridge nov'))).toContain('"nov" is not a month.');
+      expect(replyText(await command(DANA, 'export fridge 9999-12'))).toContain('"9999-12" is not a month.');
     });
   });
 });

@@ -766,9 +766,11 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     });
 
     it('refuses a month it cannot read and a non-manager', async ({ command, auditRows }) => {
-      expect(replyText(await command(DANA, 'export march'))).toMatch(
-        /Write the month like \/complaint export 2026-03/,
-      );
+      for (const month of ['march', '9999-12', '0000-01']) {
+        expect(replyText(await command(DANA, `export ${month}`))).toMatch(
+          /Write the month like \/complaint export 2026-03/,
+        );
+      }
       expect(replyText(await command(SAM, 'export'))).toMatch(/Only managers .* can export complaints/);
       expect(await auditRows()).toHaveLength(0);
     });

@@ -236,7 +236,9 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
       '',
       '',
     ]);
-    expect(replyText(await command(DANA, 'export 2026-13'))).toContain('is not a year or a month');
+    for (const period of ['2026-13', '0000-01', '9999', '9999-12']) {
+      expect(replyText(await command(DANA, `export ${period}`))).toContain('is not a year or a month');
+    }
   });
 
   it('carries over and lapses once at the New Year, on two schedulers, and tells each person', async ({

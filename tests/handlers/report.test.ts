@@ -232,6 +232,7 @@ describe.each(databaseTargets())('/report on $name', (target) => {
     expect(refused.attachments).toBeUndefined();
     expect(replyText(await command(DANA, '2027-01'))).toContain('2027-01 has not started yet.');
     expect(replyText(await command(DANA, 'soon'))).toContain('"soon" is not a month I can read.');
+    expect(replyText(await command(DANA, '0000-01'))).toContain('"0000-01" is not a month I can read.');
   });
 
   it('reads the last full month by default and the month so far with `this month`', async ({ command }) => {

@@ -918,6 +918,8 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
     it('refuses non-managers and a month it cannot read', async ({ command }) => {
       expect(replyText(await command(SAM, 'export'))).toMatch(/Only .* can export/);
       expect(replyText(await command(DANA, 'export last-month'))).toMatch(/is not a month/);
+      expect(replyText(await command(DANA, 'export 9999-12'))).toMatch(/"9999-12" is not a month/);
+      expect(replyText(await command(DANA, 'export 0000-01'))).toMatch(/"0000-01" is not a month/);
     });
   });
 

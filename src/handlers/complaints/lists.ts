@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listComplaintsFiled, listOpenComplaints } from '../../db/repositories/complaints.ts';
 import { countComplaintAgeDays, isPastDueDay } from '../../domain/complaints.ts';
-import { formatDay } from '../../domain/dates.ts';
+import { formatDay, isRecordYear } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { refusal } from '../kernel/copy.ts';
 import { answerWithCsv } from '../kernel/csv.ts';
@@ -50,7 +50,7 @@ export async function exportCsv(monthText: string, ctx: HandlerContext): Promise
   const { actor, db, now, officeId, zone } = ctx;
   const example = `/complaint export ${now.setZone(zone).toFormat('yyyy-MM')}`;
   const month = monthText === '' ? undefined : DateTime.fromFormat(monthText, 'yyyy-MM', { zone });
-  if (month && !month.isValid) {
+  if (month && !(month.isValid && isRecordYear(month.year))) {
     return refusal(`Write the month like ${example}, or leave it out to export every complaint.`);
   }
   const rows = await listComplaintsFiled(

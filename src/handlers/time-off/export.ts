@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
-import { getOfficeDay } from '../../domain/dates.ts';
+import { getOfficeDay, isRecordYear } from '../../domain/dates.ts';
 import { describeLeaveType } from '../../domain/leave-banks.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -12,6 +12,7 @@ import type { Outcome } from '../kernel/message.ts';
 /** `2026` or `2026-11` (default: this year): its first and last day, and how it is named. */
 function readPeriod(text: string, today: string): { first: string; last: string; label: string } | undefined {
   const written = text.trim() || today.slice(0, 4);
+  if (!isRecordYear(Number(written.slice(0, 4)))) return undefined;
   if (/^\d{4}$/.test(written)) return { first: `${written}-01-01`, last: `${written}-12-31`, label: written };
   const month = DateTime.fromFormat(written, 'yyyy-MM', { zone: 'utc' });
   if (!/^\d{4}-\d{2}$/.test(written) || !month.isValid) return undefined;
