@@ -530,6 +530,14 @@ function checkChecks(
       if (times.has(time))
         issue.addIssue({ code: 'custom', path: at('times', timeIndex), message: `${time} is listed twice` });
       times.add(time);
+      // A reading is recorded on its own day, so the reminder and the missed mark must fall on it too.
+      const [hour = 0, minute = 0] = time.split(':').map(Number);
+      if (hour * 60 + minute + check.graceMinutes >= 24 * 60)
+        issue.addIssue({
+          code: 'custom',
+          path: at('times', timeIndex),
+          message: `${time} plus graceMinutes (${check.graceMinutes}) runs past midnight; a check is recorded on its own day`,
+        });
     });
     const { role, rotation } = check.assignee;
     if ((role === undefined) === (rotation === undefined))

@@ -73,6 +73,9 @@ export function parseClockTime(text: string): ClockTime | undefined {
     .replace(/\s+/g, '')
     .replace(/([ap])\.?m\.?$/i, '$1m')
     .toUpperCase();
+  // luxon reads `13pm` as 13:00 and `24:00` as midnight; neither is a time anyone means.
+  const hour = Number(/^\d+/.exec(written)?.[0]);
+  if (/[AP]M$/.test(written) ? hour < 1 || hour > 12 : hour > 23) return undefined;
   for (const format of TIME_FORMATS) {
     const parsed = DateTime.fromFormat(written, format, { zone: 'utc', locale: 'en-US' });
     if (parsed.isValid) return parsed.toFormat('HH:mm');

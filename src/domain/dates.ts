@@ -341,14 +341,17 @@ function readExpression(
   }
   // A bare month (`may`), a time (`noon`) or a range chrono built itself is not a day we read.
   if (result.end || !result.start.isCertain('day') || result.start.isCertain('hour')) return undefined;
-  const day = DateTime.fromObject(
-    {
-      year: result.start.get('year') ?? 0,
-      month: result.start.get('month') ?? 0,
-      day: result.start.get('day') ?? 0,
-    },
-    { zone: 'utc' },
-  );
+  const fields = {
+    year: result.start.get('year') ?? 0,
+    month: result.start.get('month') ?? 0,
+    day: result.start.get('day') ?? 0,
+  };
+  // chrono reads a small number after a day as its year (`dec 2 12 pm` as Dec 2, 2012): away from a slash
+  // date (`12/30/26`), a bare one or two digits are not a year, and are left for the time after them.
+  if (result.start.isCertain('year') && !slash && !innerSlash && /(^|\s)\d{1,2}$/.test(candidate)) {
+    return undefined;
+  }
+  const day = DateTime.fromObject(fields, { zone: 'utc' });
   if (!day.isValid) return 'invalid';
   if (slash && (day.month !== Number(slash[1]) || day.day !== Number(slash[2]))) return 'invalid';
   if (innerSlash && (day.month !== innerSlash.month || day.day !== innerSlash.day)) return undefined;

@@ -14,7 +14,7 @@ const SEARCH_DAYS = 8;
 
 /**
  * The instant the job is due on a calendar day, or undefined when the day is not scheduled.
- * A time that does not exist that day (clocks jump forward over it) runs at the first minute after the jump.
+ * A time that does not exist that day (clocks jump forward over it) moves forward by the jump: 02:30 runs at 03:30.
  */
 export function findScheduledInstant(day: DateTime, schedule: DailySchedule): DateTime | undefined {
   const local = day.setZone(schedule.zone);

@@ -108,6 +108,12 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   });
 
   describe('booking by text', () => {
+    it('books noon typed as "12 pm" after a month and day, not a day of 2012', async ({ reps, stored }) => {
+      const outcome = await reps(SAM, 'book dec 2 12 pm Jordan Smith from Acme Pharma');
+      expect(outcome.reply?.text).toMatch(/^Rep visit booked: RM-\d+, Wed Dec 2, 12:00 PM — Jordan Smith/);
+      expect(await stored()).toMatchObject([{ slotDay: '2026-12-02', slotTime: '12:00' }]);
+    });
+
     it('books a slot and confirms it with its reference', async ({ reps, stored }) => {
       const outcome = await reps(SAM, 'book 2026-12-02 12:00 Jordan Smith from Acme Pharma');
       expect(outcome.reply?.text).toMatch(

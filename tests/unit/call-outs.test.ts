@@ -57,9 +57,12 @@ describe('parseClockTime', () => {
     expect(parseClockTime(text)).toBe(expected);
   });
 
-  it.each(['25:00', '10:75', 'soon', '1030', '-1', ''])('reads no time in %j', (text) => {
-    expect(parseClockTime(text)).toBeUndefined();
-  });
+  it.each(['25:00', '24:00', '13pm', '0am', '13:30 PM', '10:75', 'soon', '1030', '-1', ''])(
+    'reads no time in %j',
+    (text) => {
+      expect(parseClockTime(text)).toBeUndefined();
+    },
+  );
 
   it('reads every valid 24-hour time back as itself', () => {
     fc.assert(

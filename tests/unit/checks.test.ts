@@ -313,6 +313,14 @@ describe('office config checks', () => {
     [{ times: ['8am'] }, 'checks.0.times.0: expected a 24-hour time like "07:45"'],
     [{ times: ['08:00', '08:00'] }, 'checks.0.times.1: 08:00 is listed twice'],
     [
+      { times: ['08:00', '23:30'] },
+      'checks.0.times.1: 23:30 plus graceMinutes (60) runs past midnight; a check is recorded on its own day',
+    ],
+    [
+      { times: ['16:30'], graceMinutes: 480 },
+      'checks.0.times.0: 16:30 plus graceMinutes (480) runs past midnight; a check is recorded on its own day',
+    ],
+    [
       { fields: [{ id: 'temp', label: 'T', type: 'color' }] },
       'checks.0.fields.0.type: expected a field type',
     ],

@@ -38,6 +38,16 @@ describe('parseDateRange', () => {
     });
   });
 
+  it('leaves a one- or two-digit number after a day for the time, never reading it as a year', () => {
+    expect(parseDateRange('dec 2 12 pm Jordan from Acme', now, zone)).toMatchObject({
+      ok: true,
+      start: '2026-12-02',
+      rest: '12 pm Jordan from Acme',
+    });
+    expect(parseDateRange('dec 2 10 am', now, zone)).toMatchObject({ ok: true, start: '2026-12-02' });
+    expect(parseDateRange('dec 2 2026 dentist', now, zone)).toMatchObject({ ok: true, start: '2026-12-02' });
+  });
+
   it('reads today as today', () => {
     expect(parseDateRange('nov 25', now, zone)).toMatchObject({ ok: true, start: '2026-11-25' });
     expect(parseDateRange('today sick', now, zone)).toMatchObject({
