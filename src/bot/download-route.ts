@@ -31,9 +31,11 @@ export async function serveDownload(
   }
   try {
     const take = request.method === 'GET';
+    const expected = extension === 'png' ? 'image/png' : 'text/csv';
     const found = await deps.db.transaction(async (tx) => {
       const row = await findDownload(tx, {
         tokenHash: hashDownloadToken(token),
+        contentType: expected,
         at: deps.clock().toJSDate(),
         take,
       });
@@ -53,8 +55,7 @@ export async function serveDownload(
         });
       return row;
     });
-    const expected = extension === 'png' ? 'image/png' : 'text/csv';
-    if (!found || found.contentType !== expected) {
+    if (!found) {
       sendJson(response, 404, { error: 'not found' });
       return true;
     }

@@ -111,6 +111,19 @@ function countEpochDays(day: IsoDay): number {
  * order) scheduled that day and not away then; for a rotation, whose turn it is (one step per calendar day),
  * or the next in the rotation after them who is at work and not away. Undefined when nobody is.
  */
+/** Everyone a check can be asked of: the staff of its rotation, in its order, or everyone in its role. */
+export function listCheckCandidates(
+  check: Pick<CheckConfig, 'assignee'>,
+  office: Pick<OfficeConfig, 'staff'>,
+): StaffMember[] {
+  const { role, rotation } = check.assignee;
+  if (!rotation) return office.staff.filter((member) => member.role === role);
+  return rotation.flatMap((name) => {
+    const member = office.staff.find((candidate) => slugifyName(candidate.name) === slugifyName(name));
+    return member ? [member] : [];
+  });
+}
+
 export function chooseCheckAssignee(
   check: Pick<CheckConfig, 'assignee'>,
   day: IsoDay,
@@ -122,18 +135,12 @@ export function chooseCheckAssignee(
   const available = (member: StaffMember) =>
     isScheduledOn(member, day, office) &&
     !absences.some((absence) => absence.name === member.name && isAwayAt(absence, day, time, hours));
-  const { role, rotation } = check.assignee;
-  if (rotation) {
-    const members = rotation.flatMap((name) => {
-      const member = office.staff.find((candidate) => slugifyName(candidate.name) === slugifyName(name));
-      return member ? [member] : [];
-    });
-    if (members.length === 0) return undefined;
-    const turn = ((countEpochDays(day) % members.length) + members.length) % members.length;
-    const order = [...members.slice(turn), ...members.slice(0, turn)];
-    return order.find(available);
-  }
-  return office.staff.find((member) => member.role === role && available(member));
+  const members = listCheckCandidates(check, office);
+  if (!check.assignee.rotation) return members.find(available);
+  if (members.length === 0) return undefined;
+  const turn = ((countEpochDays(day) % members.length) + members.length) % members.length;
+  const order = [...members.slice(turn), ...members.slice(0, turn)];
+  return order.find(available);
 }
 
 /** `2–8 °C`, `at least 2`, `at most 8`, or undefined for a number with no limits. */

@@ -75,6 +75,8 @@ describe('exports as files in the sandbox: a link that works once, for 24 hours'
 
     const head = await fetch(link, { method: 'HEAD' });
     expect(head.status).toBe(200);
+    // The token under another extension is not the file, and does not use it up.
+    expect((await fetch(link.replace(/\.csv$/, '.png'))).status).toBe(404);
     const first = await fetch(link);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toBe('text/csv; charset=utf-8');

@@ -267,6 +267,37 @@ describe.each(databaseTargets())('checks on $name', (target) => {
       expect((await dmsTo(ANA)).filter((row) => row.message.title?.startsWith('Check'))).toHaveLength(0);
     });
 
+    it('takes the Record button off the prompt of someone who called out after it was sent, once another records', async ({
+      run,
+      schedulerAt,
+      db,
+    }) => {
+      await schedulerAt(() => DateTime.fromISO('2026-11-30T08:01', { zone })).tick();
+      const anasPrompt = `checks/${MORNING}/prompt/slack/${ANA}`;
+      await run(
+        ANA,
+        { kind: 'command', command: 'out', text: 'sick' },
+        DateTime.fromISO('2026-11-30T08:10', { zone }),
+      );
+      await run(
+        MARCUS,
+        {
+          kind: 'form',
+          formId: CHECK_FORMS.reading,
+          values: { 'field-temp': '5', action: '' },
+          metadata: MORNING,
+        },
+        DateTime.fromISO('2026-11-30T08:20', { zone }),
+      );
+      const updates = (await db.select().from(outbox)).filter(
+        (row) => row.kind === 'update' && row.cardKey === anasPrompt,
+      );
+      expect(updates.map((row) => row.message.note)).toEqual([
+        expect.stringMatching(/^✅ Recorded by Marcus Bell/),
+      ]);
+      expect(updates[0]?.message.buttons).toBeUndefined();
+    });
+
     it('reminds once after graceMinutes when not recorded, and shows it missed in the huddle', async ({
       schedulerAt,
       dmsTo,

@@ -20,10 +20,12 @@ export async function createDownload(
  */
 export async function findDownload(
   db: Db,
-  params: { tokenHash: string; at: Date; take: boolean },
+  params: { tokenHash: string; contentType: string; at: Date; take: boolean },
 ): Promise<DownloadRow | undefined> {
+  // The type the link's extension names is part of the match: a wrong one neither serves nor uses up the file.
   const usable = and(
     eq(downloads.tokenHash, params.tokenHash),
+    eq(downloads.contentType, params.contentType),
     gt(downloads.expiresAt, params.at),
     or(eq(downloads.once, false), isNull(downloads.downloadedAt)),
   );

@@ -5,6 +5,7 @@ import { type CheckReadingRow, createCheckReading, getCheckReading } from '../..
 import {
   type CheckSlot,
   formatSlotKey,
+  listCheckCandidates,
   listCheckSlots,
   parseSlotKey,
   readCheckReading,
@@ -26,7 +27,7 @@ import {
   formatCheckReference,
   formatSlotTime,
 } from './card.ts';
-import { findCheck, listChecks, loadAssignee } from './loaders.ts';
+import { findCheck, listChecks } from './loaders.ts';
 
 type Found = { ok: true; check: CheckConfig; slots: CheckSlot[] } | { ok: false; message: string };
 
@@ -225,7 +226,7 @@ export async function submitReading(
       actionTaken: reading.actionTaken !== undefined,
     },
   });
-  const effects = await redrawCards(check, slot, row, ctx);
+  const effects = redrawCards(check, slot, row, ctx);
   const managers = listManagers(ctx.office).filter((member) => staffKey(member) !== actor.key);
   if (row.outOfRange) {
     const alert = buildManagerAlert(check, slot, row, zone);
@@ -236,25 +237,28 @@ export async function submitReading(
   return { reply: buildRecordedReply(check, slot, row, told, zone), effects };
 }
 
-/** The assignee's prompt and reminder for the slot, redrawn as recorded (the deliverer skips ones never sent). */
-async function redrawCards(
+/**
+ * The slot's prompts and reminders, redrawn as recorded, for everyone the check could have been asked of:
+ * the one asked may since have called out, and another been asked after (the deliverer skips cards never sent).
+ */
+function redrawCards(
   check: CheckConfig,
   slot: CheckSlot,
   row: CheckReadingRow,
   ctx: HandlerContext,
-): Promise<Effect[]> {
-  const assignee = await loadAssignee(ctx.db, ctx.office, check, slot);
-  if (!assignee) return [];
+): Effect[] {
   const message = buildSettledCard(check, slot, row, ctx.zone);
   const key = formatSlotKey(slot);
-  return listRecipients(assignee).flatMap((to) =>
-    (['prompt', 'reminder'] as const).map(
-      (kind): Effect => ({
-        kind: 'update',
-        cardKey: slotCardKey(key, kind, to),
-        message,
-        platform: to.platform,
-      }),
-    ),
-  );
+  return listCheckCandidates(check, ctx.office)
+    .flatMap(listRecipients)
+    .flatMap((to) =>
+      (['prompt', 'reminder'] as const).map(
+        (kind): Effect => ({
+          kind: 'update',
+          cardKey: slotCardKey(key, kind, to),
+          message,
+          platform: to.platform,
+        }),
+      ),
+    );
 }
