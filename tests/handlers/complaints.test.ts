@@ -673,6 +673,31 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(rows.map((row) => `${row.kind}:${row.target}`)).toEqual(['update:', `dm:${DANA}`, `dm:${OMAR}`]);
     });
 
+    it('redraws the alerts already sent when an urgent complaint is refined to high, and again when it is acknowledged', async ({
+      fileByForm,
+      submit,
+      press,
+      outboxRows,
+    }) => {
+      const reference = await fileByForm({ severity: 'urgent' });
+      const alertKeys = [`${reference}/alert/slack/${DANA}`, `${reference}/alert/slack/${OMAR}`];
+      const latest = async (key: string) =>
+        (await outboxRows()).filter((row) => row.cardKey === key).at(-1)?.message;
+      await submit(SAM, COMPLAINT_FORMS.refine, formValues({ severity: 'high' }), reference);
+      for (const key of alertKeys) {
+        const refined = await latest(key);
+        expect(refined?.title).toBe(`Complaint ${reference}`);
+        expect(refined?.lines?.[0]).toContain('High');
+        expect(refined?.buttons?.map((button) => button.label)).toEqual(['View details', 'Acknowledge']);
+      }
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      for (const key of alertKeys) {
+        const acknowledged = await latest(key);
+        expect(acknowledged?.buttons?.map((button) => button.label)).toEqual(['View details', 'Resolve']);
+        expect(acknowledged?.note).toMatch(/Acknowledged by Dana Reyes/);
+      }
+    });
+
     it('refuses anyone but the reporter', async ({ command, press, submit, stored }) => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
       expect(replyText(await press(PRIYA, COMPLAINT_ACTIONS.refine, reference))).toMatch(

@@ -26,6 +26,26 @@ export interface NewOutboxMessage {
   background?: boolean | undefined;
 }
 
+/** Which of these cards were ever queued to be sent (a post or a direct message), whatever came of it since. */
+export async function listQueuedCardKeys(
+  db: Db,
+  officeId: string,
+  cardKeys: readonly string[],
+): Promise<Set<string>> {
+  if (cardKeys.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ cardKey: outbox.cardKey })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.officeId, officeId),
+        inArray(outbox.cardKey, [...cardKeys]),
+        inArray(outbox.kind, ['post', 'dm']),
+      ),
+    );
+  return new Set(rows.flatMap((row) => row.cardKey ?? []));
+}
+
 /**
  * Claims due messages for `leaseMs` with FOR UPDATE SKIP LOCKED, so replicas never claim the same row,
  * the oldest first and background ones after all others. Runs in the caller's transaction (a planner

@@ -1,7 +1,9 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { ComplaintRow } from '../../db/repositories/complaints.ts';
+import { listQueuedCardKeys } from '../../db/repositories/outbox.ts';
 import { findPrivacyOfficer, selectComplaintAlertRecipients } from '../../domain/complaints.ts';
 import { formatReference } from '../../domain/references.ts';
+import type { HandlerContext } from '../kernel/context.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Recipient } from '../kernel/message.ts';
 import { buildComplaintAlert } from './card.ts';
@@ -32,20 +34,33 @@ export function buildAlertEffects(
 }
 
 /**
- * The alerts already sent, redrawn after a step: the button just used (Acknowledge) goes and the state
- * shows. A recipient who was never alerted has no such message, and the deliverer skips it.
+ * The alerts already sent, redrawn after a step or a refinement: the button just used (Acknowledge) goes
+ * and the state shows.
  */
-export function redrawAlerts(row: ComplaintRow, office: OfficeConfig): Effect[] {
-  const message = buildComplaintAlert(row, office);
+export async function redrawAlerts(row: ComplaintRow, ctx: HandlerContext): Promise<Effect[]> {
+  const { db, office, officeId } = ctx;
   const reference = formatReference('CP', row.number);
-  return listAlerted(row, office).map(
-    ({ to }): Effect => ({
-      kind: 'update',
-      cardKey: alertKey(reference, to),
-      message,
-      platform: to.platform,
-    }),
+  // Whoever could have been alerted, and was: the complaint may have been urgent or about privacy when
+  // filed and refined since, so the recipients it would have now are not enough.
+  const everyone = selectComplaintAlertRecipients({ category: 'privacy', severity: 'urgent' }, office)
+    .flatMap(listRecipients)
+    .map((to) => ({ to, cardKey: alertKey(reference, to) }));
+  const sent = await listQueuedCardKeys(
+    db,
+    officeId,
+    everyone.map(({ cardKey }) => cardKey),
   );
+  const message = buildComplaintAlert(row, office);
+  return everyone
+    .filter(({ cardKey }) => sent.has(cardKey))
+    .map(
+      ({ to, cardKey }): Effect => ({
+        kind: 'update',
+        cardKey,
+        message,
+        platform: to.platform,
+      }),
+    );
 }
 
 export function describeAlerted(row: ComplaintRow, office: OfficeConfig): string | undefined {

@@ -189,10 +189,16 @@ export function buildComplaintDetailsForm(row: ComplaintRow, office: OfficeConfi
 export function buildComplaintAlert(row: ComplaintRow, office: OfficeConfig): Message {
   const zone = office.office.timezone;
   const reference = formatReference('CP', row.number);
-  const kind = row.category === 'privacy' ? 'Privacy' : 'Urgent';
+  // An alert redrawn after its reporter refined an urgent complaint to a lower severity no longer says urgent.
+  const [icon, kind] =
+    row.category === 'privacy'
+      ? ['🔒 ', 'Privacy complaint']
+      : row.severity === 'urgent'
+        ? ['🚨 ', 'Urgent complaint']
+        : ['', 'Complaint'];
   return {
-    text: `${kind} complaint ${reference} was just logged`,
-    title: `${row.category === 'privacy' ? '🔒' : '🚨'} ${kind} complaint ${reference}`,
+    text: `${kind} ${reference} was just logged`,
+    title: `${icon}${kind} ${reference}`,
     lines: [
       `${describeComplaintSummary(row)} · from a ${COMPLAINT_ABOUT_LABELS[row.about].toLowerCase()}`,
       `Acknowledge it by ${formatDay(row.ackDueDay, zone)}. Its card is in the complaints channel; View details shows the rest.`,

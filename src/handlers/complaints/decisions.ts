@@ -131,17 +131,17 @@ export const acknowledge: Step<ComplaintRow> = {
       owner: { key: actor.key, name: actor.name, platform: actor.platform, userId: actor.userId },
       at: now.toJSDate(),
     }),
-  finish: async ({ row: updated, reference }, _before, _values, { actor, office, zone }) => ({
+  finish: async ({ row: updated, reference }, _before, _values, ctx) => ({
     audit: { action: 'complaint.acknowledged' },
     reply: {
-      text: `Acknowledged ${reference}; you own it now. Resolve it by ${formatDay(updated.resolveDueDay, zone)}.`,
+      text: `Acknowledged ${reference}; you own it now. Resolve it by ${formatDay(updated.resolveDueDay, ctx.zone)}.`,
     },
     effects: [
-      ...redrawAlerts(updated, office),
+      ...(await redrawAlerts(updated, ctx)),
       ...dmReporter(
         updated,
-        actor,
-        `Your complaint ${reference} was acknowledged by ${actor.name}, who will follow it up.`,
+        ctx.actor,
+        `Your complaint ${reference} was acknowledged by ${ctx.actor.name}, who will follow it up.`,
       ),
     ],
   }),
@@ -161,12 +161,12 @@ export const resolve: Step<ComplaintRow, Resolution> & { form: StepForm<Complain
       resolution: values.summary,
       patientContacted: values.contacted === 'yes',
     }),
-  finish: async ({ row: updated, reference }, _before, _values, { actor, office }) => ({
+  finish: async ({ row: updated, reference }, _before, _values, ctx) => ({
     audit: { action: 'complaint.resolved', detail: { patientContacted: updated.patientContacted } },
     reply: { text: `Resolved ${reference}.` },
     effects: [
-      ...redrawAlerts(updated, office),
-      ...dmReporter(updated, actor, `Your complaint ${reference} was resolved by ${actor.name}.`),
+      ...(await redrawAlerts(updated, ctx)),
+      ...dmReporter(updated, ctx.actor, `Your complaint ${reference} was resolved by ${ctx.actor.name}.`),
     ],
   }),
   form: {
@@ -212,8 +212,9 @@ export const reopen: Step<ComplaintRow> = {
       byName: actor.name,
       at: now.toJSDate(),
     }),
-  async finish({ row: updated, reference }, _before, _values, { actor, office }) {
-    const effects: Effect[] = redrawAlerts(updated, office);
+  async finish({ row: updated, reference }, _before, _values, ctx) {
+    const { actor } = ctx;
+    const effects: Effect[] = await redrawAlerts(updated, ctx);
     if (updated.ownerPlatform && updated.ownerUserId && updated.ownerKey !== actor.key) {
       effects.push({
         kind: 'dm',
@@ -243,7 +244,8 @@ export const refine: Step<ComplaintRow, ComplaintDraftFields> & {
       : `${reference} is already ${COMPLAINT_STATUS_LABELS[row.status]}; please tell ${row.ownerName ?? 'a manager'} what to add. ${NOTHING_CHANGED}`,
   apply: ({ row }, fields, { actor, db }) =>
     updateComplaintDraft(db, { id: row.id, reporterKey: actor.key, fields }),
-  async finish({ row: updated, reference }, before, _values, { actor, office }) {
+  async finish({ row: updated, reference }, before, _values, ctx) {
+    const { actor, office } = ctx;
     const alreadyTold = selectComplaintAlertRecipients(before, office).map((member) => member.name);
     const alerts = buildAlertEffects(updated, office, alreadyTold);
     const alerted = alerts.length > 0 ? describeAlerted(updated, office) : undefined;
@@ -262,7 +264,8 @@ export const refine: Step<ComplaintRow, ComplaintDraftFields> & {
         text: `Updated ${reference}: ${COMPLAINT_CATEGORY_LABELS[updated.category]} · ${COMPLAINT_SEVERITY_LABELS[updated.severity]}.`,
         ...(alerted ? { lines: [`Updated ${describeComplaintSummary(updated)}.`, alerted] } : {}),
       },
-      effects: alerts,
+      // The alerts already sent show the complaint as refined.
+      effects: [...alerts, ...(await redrawAlerts(updated, ctx))],
       // The filing confirmation loses its Refine button once the refinement is saved.
       source: {
         text: `Complaint logged: ${reference}`,
