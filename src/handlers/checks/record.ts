@@ -16,6 +16,7 @@ import type { HandlerContext } from '../kernel/context.ts';
 import { clip, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Outcome, Recipient } from '../kernel/message.ts';
+import { redrawSentCards } from '../kernel/sent-cards.ts';
 import {
   buildManagerAlert,
   buildReadingForm,
@@ -226,7 +227,7 @@ export async function submitReading(
       actionTaken: reading.actionTaken !== undefined,
     },
   });
-  const effects = redrawCards(check, slot, row, ctx);
+  const effects = await redrawCards(check, slot, row, ctx);
   const managers = listManagers(ctx.office).filter((member) => staffKey(member) !== actor.key);
   if (row.outOfRange) {
     const alert = buildManagerAlert(check, slot, row, zone);
@@ -238,27 +239,20 @@ export async function submitReading(
 }
 
 /**
- * The slot's prompts and reminders, redrawn as recorded, for everyone the check could have been asked of:
- * the one asked may since have called out, and another been asked after (the deliverer skips cards never sent).
+ * The slot's prompts and reminders that were sent, redrawn as recorded: those of everyone the check could
+ * have been asked of, since the one asked may have called out since and another been asked after them.
  */
-function redrawCards(
+async function redrawCards(
   check: CheckConfig,
   slot: CheckSlot,
   row: CheckReadingRow,
   ctx: HandlerContext,
-): Effect[] {
-  const message = buildSettledCard(check, slot, row, ctx.zone);
+): Promise<Effect[]> {
   const key = formatSlotKey(slot);
-  return listCheckCandidates(check, ctx.office)
+  const cards = listCheckCandidates(check, ctx.office)
     .flatMap(listRecipients)
     .flatMap((to) =>
-      (['prompt', 'reminder'] as const).map(
-        (kind): Effect => ({
-          kind: 'update',
-          cardKey: slotCardKey(key, kind, to),
-          message,
-          platform: to.platform,
-        }),
-      ),
+      (['prompt', 'reminder'] as const).map((kind) => ({ to, cardKey: slotCardKey(key, kind, to) })),
     );
+  return redrawSentCards(ctx, cards, buildSettledCard(check, slot, row, ctx.zone));
 }

@@ -1,11 +1,11 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { ComplaintRow } from '../../db/repositories/complaints.ts';
-import { listQueuedCardKeys } from '../../db/repositories/outbox.ts';
 import { findPrivacyOfficer, selectComplaintAlertRecipients } from '../../domain/complaints.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Recipient } from '../kernel/message.ts';
+import { redrawSentCards } from '../kernel/sent-cards.ts';
 import { buildComplaintAlert } from './card.ts';
 
 /** The key of one person's alert about a complaint, so the alert can be redrawn as the complaint moves on. */
@@ -38,29 +38,13 @@ export function buildAlertEffects(
  * and the state shows.
  */
 export async function redrawAlerts(row: ComplaintRow, ctx: HandlerContext): Promise<Effect[]> {
-  const { db, office, officeId } = ctx;
   const reference = formatReference('CP', row.number);
-  // Whoever could have been alerted, and was: the complaint may have been urgent or about privacy when
-  // filed and refined since, so the recipients it would have now are not enough.
-  const everyone = selectComplaintAlertRecipients({ category: 'privacy', severity: 'urgent' }, office)
+  // Whoever could have been alerted: the complaint may have been urgent or about privacy when filed and
+  // refined since, so the recipients it would have now are not enough.
+  const everyone = selectComplaintAlertRecipients({ category: 'privacy', severity: 'urgent' }, ctx.office)
     .flatMap(listRecipients)
     .map((to) => ({ to, cardKey: alertKey(reference, to) }));
-  const sent = await listQueuedCardKeys(
-    db,
-    officeId,
-    everyone.map(({ cardKey }) => cardKey),
-  );
-  const message = buildComplaintAlert(row, office);
-  return everyone
-    .filter(({ cardKey }) => sent.has(cardKey))
-    .map(
-      ({ to, cardKey }): Effect => ({
-        kind: 'update',
-        cardKey,
-        message,
-        platform: to.platform,
-      }),
-    );
+  return redrawSentCards(ctx, everyone, buildComplaintAlert(row, ctx.office));
 }
 
 export function describeAlerted(row: ComplaintRow, office: OfficeConfig): string | undefined {
