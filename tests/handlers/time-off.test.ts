@@ -474,6 +474,39 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect((await storedRequests()).every((row) => row.status === 'approved')).toBe(true);
     });
 
+    it('asks again when a card drawn before another approval would now take the requester over their allowance', async ({
+      command,
+      press,
+      storedRequests,
+      outboxRows,
+    }) => {
+      const first = referenceIn(await command(SAM, 'dec 1 to dec 14'));
+      const second = referenceIn(await command(SAM, 'dec 15 to dec 22'));
+      const asDrawn = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === second);
+      const staleValue = approveValueOf(asDrawn?.message);
+      await press(DANA, TIME_OFF_ACTIONS.approve, first);
+
+      const redrawn = (await outboxRows()).filter((row) => row.cardKey === second).at(-1)?.message as
+        | Message
+        | undefined;
+      const approve = redrawn?.buttons?.find((button) => button.label === 'Approve');
+      expect(approve?.confirm).toMatchObject({
+        title: 'Approve over the allowance?',
+        text: `Approving ${second} leaves Sam Lee 1 day over the 2026 allowance.`,
+      });
+      const asked = await press(OMAR, TIME_OFF_ACTIONS.approve, staleValue);
+      expect(asked.reply?.text).toBe(
+        `Approving ${second} (Sam Lee, Tue Dec 15 – Tue Dec 22) now leaves Sam Lee 1 day over the 2026 allowance. Nothing was approved yet.`,
+      );
+      expect((await storedRequests()).find((row) => row.number === Number(second.slice(3)))?.status).toBe(
+        'pending',
+      );
+      const approved = await press(OMAR, TIME_OFF_ACTIONS.approve, approve?.value ?? '');
+      expect(approved.reply?.text).toBe(
+        `Approved ${second} for Sam Lee (Tue Dec 15 – Tue Dec 22). ⚠️ This leaves Sam Lee 1 day over the 2026 allowance.`,
+      );
+    });
+
     it('approves at once from a card drawn with the same gap, or when no gap is left', async ({
       command,
       press,

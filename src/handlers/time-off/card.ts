@@ -72,18 +72,16 @@ function describeStatus(row: TimeOffRow, zone: string): string {
 /**
  * The balance of each year the request touches (a range across New Year names both) in the bank its type
  * draws from, projected to the request's last day that year (accrual counts up to then): approved leave,
- * sick call-outs and this request counted, other pending requests shown apart. A decided card says its
- * numbers are those at the decision, since it is not redrawn after.
+ * sick call-outs and this request counted, other pending requests apart. None for a bank not counted.
  */
-function describeBalances(office: OfficeConfig, row: TimeOffRow, leave: LeaveFacts): string {
+function computeRequestBalances(office: OfficeConfig, row: TimeOffRow, leave: LeaveFacts) {
   const bank = findLeaveBank(row.type, office);
-  const named = (office.timeoff.policies?.length ?? 0) > 0 ? `${bank.name}: ` : '';
-  if (!bank.tracked) return `${bank.name} is not counted against a balance`;
+  if (!bank.tracked) return [];
   const years = [...new Set([Number(row.startDay.slice(0, 4)), Number(row.endDay.slice(0, 4))])];
   const request = toTimeOffRequest(row);
   const calendar = personCalendar(office, leave.member);
-  const parts = years.map((year) => {
-    const balance = computeBalanceAfterRequest({
+  return years.map((year) =>
+    computeBalanceAfterRequest({
       allowanceDays: computeRequestAllowance(office, bank, year, projectTo(row.endDay, year), leave),
       year,
       request,
@@ -92,32 +90,67 @@ function describeBalances(office: OfficeConfig, row: TimeOffRow, leave: LeaveFac
         .filter((other) => findLeaveBank(other.type, office).id === bank.id)
         .map(toTimeOffRequest),
       office: calendar,
-    });
+    }),
+  );
+}
+
+/** `Vacation: ` before a balance when the office has more than one bank, else nothing. */
+function nameBankOf(office: OfficeConfig, row: TimeOffRow): string {
+  return (office.timeoff.policies?.length ?? 0) > 0 ? findLeaveBank(row.type, office).name : '';
+}
+
+/**
+ * `Sam Lee 3 days over the 2026 allowance`: each year approving the request takes past its allowance,
+ * counting approved leave, in the words an Approve confirmation and its answer use.
+ */
+export function findAllowanceOverruns(office: OfficeConfig, row: TimeOffRow, leave: LeaveFacts): string[] {
+  const bank = nameBankOf(office, row);
+  return computeRequestBalances(office, row, leave)
+    .filter((balance) => balance.left < 0)
+    .map(
+      (balance) =>
+        `${row.requesterName} ${-balance.left} day${balance.left === -1 ? '' : 's'} over the ${balance.year}${bank ? ` ${bank}` : ''} allowance`,
+    );
+}
+
+/** The card's balance line (`computeRequestBalances`); a decided card says its numbers are those at the decision, since it is not redrawn after. */
+function describeBalances(office: OfficeConfig, row: TimeOffRow, leave: LeaveFacts): string {
+  const bank = findLeaveBank(row.type, office);
+  if (!bank.tracked) return `${bank.name} is not counted against a balance`;
+  const named = nameBankOf(office, row);
+  const parts = computeRequestBalances(office, row, leave).map((balance) => {
+    const year = balance.year;
     const after = balance.counted ? ' after this request' : '';
     const pending = balance.otherPending > 0 ? ` (${balance.otherPending} more pending)` : '';
     const over = balance.left < 0 ? ' ⚠️ over the allowance' : '';
-    return `${named}${balance.left} of ${balance.allowance} days left in ${year}${after}${pending}${over}`;
+    return `${named ? `${named}: ` : ''}${balance.left} of ${balance.allowance} days left in ${year}${after}${pending}${over}`;
   });
   return `${parts.join('; ')}${row.status === 'pending' ? '' : ' (at decision)'}`;
 }
 
 /**
- * Approve, with a confirmation naming the gap when approving would leave a role short; its value carries
- * the gaps shown, so a press from a card drawn before them is asked again (`approveButton`).
+ * Approve, with a confirmation naming what approving would leave (a role short, the requester over their
+ * allowance); its value carries the warnings shown, so a press from a card drawn before them is asked
+ * again (`approveButton`).
  */
-function buildApproveButton(reference: string, gaps: readonly CoverageGap[], zone: string): Button {
-  const gapLines = gaps.map((gap) => formatCoverageGap(gap, zone));
+function buildApproveButton(
+  reference: string,
+  gaps: readonly CoverageGap[],
+  overruns: readonly string[],
+  zone: string,
+): Button {
+  const warnings = [...gaps.map((gap) => formatCoverageGap(gap, zone)), ...overruns];
   const button: Button = {
     label: 'Approve',
     actionId: TIME_OFF_ACTIONS.approve,
-    value: writeApproveValue(reference, gapLines),
+    value: writeApproveValue(reference, warnings),
     style: 'primary',
   };
-  if (gaps.length === 0) return button;
+  if (warnings.length === 0) return button;
   return withKeys(button, {
     confirm: {
-      title: 'Approve with a coverage gap?',
-      text: `Approving ${reference} leaves ${gapLines.join('; ')}.`,
+      title: gaps.length > 0 ? 'Approve with a coverage gap?' : 'Approve over the allowance?',
+      text: `Approving ${reference} leaves ${warnings.join('; ')}.`,
       confirm: 'Approve anyway',
       deny: 'Go back',
     },
@@ -228,7 +261,7 @@ export function buildTimeOffCard(office: OfficeConfig, row: TimeOffRow, facts: T
     ...(row.status === 'pending'
       ? {
           buttons: [
-            buildApproveButton(reference, coverage.gaps, zone),
+            buildApproveButton(reference, coverage.gaps, findAllowanceOverruns(office, row, leave), zone),
             { label: 'Deny', actionId: TIME_OFF_ACTIONS.deny, value: reference, style: 'danger' as const },
           ],
         }

@@ -22,7 +22,8 @@ import {
   withCancelReason,
   withDenyReason,
 } from '../kernel/workflow.ts';
-import { describeTimeOffDays, findGapsIfApproved, toTimeOffRequest } from './card.ts';
+import { loadLeaveFactsOf } from './balances.ts';
+import { describeTimeOffDays, findAllowanceOverruns, findGapsIfApproved, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { MAX_REASON } from './intake.ts';
 import { loadTimeOffCard, refreshCardsAfter } from './loaders.ts';
@@ -90,9 +91,9 @@ function decision<Values>(
       let gapText = '';
       if (status === 'approved') {
         effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
-        // Evaluated now, not when the card was drawn: a gap that opened since is named here.
-        const gaps = await describeGapsNow(decided, ctx);
-        if (gaps.length > 0) gapText = ` ⚠️ This leaves ${gaps.join('; ')}.`;
+        // Evaluated now, not when the card was drawn: a gap or an overrun that arose since is named here.
+        const warnings = await describeWarningsNow(decided, ctx);
+        if (warnings.length > 0) gapText = ` ⚠️ This leaves ${warnings.join('; ')}.`;
       }
       return {
         audit: { action: `timeoff.${status}`, detail: reason ? { note: true } : {} },
@@ -108,23 +109,33 @@ function decision<Values>(
 export const approve = decision<undefined>('approved', () => '');
 
 /**
- * The coverage gaps approving `row` would leave, from the approved leave, call-outs and credentials as they
- * are now, in the words of the card's warnings.
+ * What approving `row` would leave, from the approved leave, call-outs, credentials and the requester's
+ * balance as they are now, in the words of the card's warnings: coverage gaps, then allowance overruns.
  */
-async function describeGapsNow(row: TimeOffRow, ctx: HandlerContext): Promise<string[]> {
-  const [approved, callOuts, credentials] = await Promise.all([
+async function describeWarningsNow(row: TimeOffRow, ctx: HandlerContext): Promise<string[]> {
+  const [approved, callOuts, credentials, [leave]] = await Promise.all([
     listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['approved']),
     listActiveCallOutsBetween(ctx.db, ctx.officeId, row.startDay, row.endDay),
     loadCredentialsForCoverage(ctx.db, ctx.office),
+    loadLeaveFactsOf(ctx.db, ctx.office, [
+      {
+        personKey: row.requesterKey,
+        fromYear: Number(row.startDay.slice(0, 4)),
+        toYear: Number(row.endDay.slice(0, 4)),
+      },
+    ]),
   ]);
   const { gaps } = findGapsIfApproved(ctx.office, row, approved, callOuts, credentials);
-  return gaps.map((gap) => formatCoverageGap(gap, ctx.zone));
+  return [
+    ...gaps.map((gap) => formatCoverageGap(gap, ctx.zone)),
+    ...(leave ? findAllowanceOverruns(ctx.office, row, leave) : []),
+  ];
 }
 
-/** Approve as pressed on a card, asked again when the card did not show the gap approving leaves now. */
+/** Approve as pressed on a card, asked again when the card did not show what approving leaves now. */
 export const approveButton = warnedApproveButton(timeOffRequestKind, approve, {
   actionId: TIME_OFF_ACTIONS.approve,
-  describeNow: describeGapsNow,
+  describeNow: describeWarningsNow,
   ask: ({ row, reference }, gaps, { zone }) =>
     `Approving ${reference} (${row.requesterName}, ${describeTimeOffDays(row, zone)}) now leaves ${gaps.join('; ')}.`,
 });
