@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
 import { type Db, transactionPlannedForValues } from '../db/client.ts';
@@ -195,49 +196,79 @@ export function createOutboxDeliverer(params: {
       await closeOutboxMessage(db, row.id, 'skipped', 'platform_off');
       return;
     }
-    let channel: string | undefined;
     const send = marks.startSend();
+    const where: { channel?: string } = {};
+    let sent: SentMessage | undefined;
     try {
-      if (row.kind === 'update') {
-        if (!row.cardRef) {
-          await closeOutboxMessage(db, row.id, 'skipped', 'card_not_posted');
-          return;
-        }
-        channel = row.cardRef.channel;
-        await sender.update(row.cardRef, row.message);
-        await send.mark({ id: row.id, at: options.now() });
-        return;
-      }
-      if (row.kind === 'post') channel = row.target;
-      // Tried before: the last try may have reached the platform without being recorded (a crash, a timeout).
-      const earlier =
-        row.attempts > 1 && sender.findPosted
-          ? await sender.findPosted(
-              row.target,
-              row.id,
-              new Date(row.createdAt.getTime() - FIND_POSTED_MARGIN_MS),
-            )
-          : undefined;
-      if (earlier) {
-        logger.info(
-          { outboxId: row.id, platform: row.platform, kind: row.kind, attempt: row.attempts },
-          'found the message already delivered by an earlier try; recorded it instead of sending again',
-        );
-      }
-      const tag = { outboxId: row.id };
-      const ref =
-        earlier ??
-        (row.kind === 'post'
-          ? await sender.post(row.target, row.message, tag)
-          : await sender.sendDirect(row.target, row.message, tag));
-      await send.mark({ id: row.id, at: options.now(), ref: row.cardKey ? ref : undefined });
+      sent = await sendRow(row, sender, where);
     } catch (error) {
       // Settled before the failure is recorded, so the marks waiting for this send go out now.
       send.settle();
-      await settleFailure(row, error, channel);
-    } finally {
-      send.settle();
+      await settleFailure(row, error, where.channel);
+      return;
     }
+    if (!sent) {
+      send.settle();
+      return;
+    }
+    try {
+      await send.mark(sent);
+    } catch (error) {
+      // It reached the platform, so it must not be failed: left claimed, it is tried again once its lease
+      // runs out, and that try finds the message already delivered (findPosted) or redoes an update.
+      logger.warn(
+        {
+          outboxId: row.id,
+          platform: row.platform,
+          kind: row.kind,
+          code: (error as { code?: unknown }).code,
+        },
+        'delivered, but could not record it; it is checked again when its lease runs out',
+      );
+    }
+  }
+
+  /**
+   * Sends one row: where it landed when sent, undefined when it was settled without sending (an update of
+   * a card never posted). `where` learns the channel first, for a refusal that asks for an invite.
+   */
+  async function sendRow(
+    row: OutboxMessage<Message>,
+    sender: PlatformSender,
+    where: { channel?: string },
+  ): Promise<SentMessage | undefined> {
+    if (row.kind === 'update') {
+      if (!row.cardRef) {
+        await closeOutboxMessage(db, row.id, 'skipped', 'card_not_posted');
+        return undefined;
+      }
+      where.channel = row.cardRef.channel;
+      await sender.update(row.cardRef, row.message);
+      return { id: row.id, at: options.now() };
+    }
+    if (row.kind === 'post') where.channel = row.target;
+    // Tried before: the last try may have reached the platform without being recorded (a crash, a timeout).
+    const earlier =
+      row.attempts > 1 && sender.findPosted
+        ? await sender.findPosted(
+            row.target,
+            row.id,
+            new Date(row.createdAt.getTime() - FIND_POSTED_MARGIN_MS),
+          )
+        : undefined;
+    if (earlier) {
+      logger.info(
+        { outboxId: row.id, platform: row.platform, kind: row.kind, attempt: row.attempts },
+        'found the message already delivered by an earlier try; recorded it instead of sending again',
+      );
+    }
+    const tag = { outboxId: row.id };
+    const ref =
+      earlier ??
+      (row.kind === 'post'
+        ? await sender.post(row.target, row.message, tag)
+        : await sender.sendDirect(row.target, row.message, tag));
+    return { id: row.id, at: options.now(), ref: row.cardKey ? ref : undefined };
   }
 
   /**
@@ -326,6 +357,9 @@ export type OutboxDeliverer = ReturnType<typeof createOutboxDeliverer>;
 /** How long a sent message may wait to be marked together with the others of its batch still out. */
 export const MARK_WAIT_MS = 50;
 
+/** Tries again of a mark that failed, 100 ms and then 400 ms after. */
+const MARK_RETRIES = 2;
+
 /** One send to a platform, counted as out until it is marked sent or settles otherwise. */
 interface Send {
   /** queues its mark; resolves once the statement that marks it has run */
@@ -354,11 +388,16 @@ function groupMarks(db: Db): { startSend(): Send } {
       const group = waiting;
       waiting = [];
       try {
-        await transactionPlannedForValues(db, (tx) =>
-          markOutboxSent(
-            tx,
-            group.map((entry) => entry.sent),
-          ),
+        // Tried again on a passing fault (a dropped connection, a failover): what it records was delivered.
+        await pRetry(
+          () =>
+            transactionPlannedForValues(db, (tx) =>
+              markOutboxSent(
+                tx,
+                group.map((entry) => entry.sent),
+              ),
+            ),
+          { retries: MARK_RETRIES, minTimeout: 100, factor: 4 },
         );
         for (const entry of group) entry.resolve();
       } catch (error) {

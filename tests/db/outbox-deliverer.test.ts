@@ -605,6 +605,62 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     expect(recording.text()).not.toContain('Jane Roe');
   });
 
+  it.for([
+    ['once, and the mark tried again records it', 1, 1],
+    ['past its tries, and the next claim finds it posted', 3, 2],
+  ] as const)(
+    'keeps a card it posted when recording it fails %s; its later update still lands',
+    async ([_label, failures, attempts]) => {
+      const fake = createFakeSender();
+      // The deliverer's database: the transactions after a post fail, as on a dropped connection.
+      let failing = 0;
+      const db = new Proxy(database.db, {
+        get(real, key, receiver) {
+          if (key !== 'transaction') return Reflect.get(real, key, receiver);
+          return (work: (tx: Db) => Promise<unknown>) => {
+            if (failing === 0) return real.transaction(work as never);
+            failing -= 1;
+            return Promise.reject(
+              Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' }),
+            );
+          };
+        },
+      });
+      const sender: PlatformSender = {
+        ...fake.sender,
+        async post(channel, message, tag) {
+          const ref = await fake.sender.post(channel, message, tag);
+          if (fake.sent.length === 1) failing = failures;
+          return ref;
+        },
+      };
+      const recording = createRecordingLogger();
+      const deliverer = createOutboxDeliverer({
+        db,
+        senders: { slack: sender },
+        office,
+        logger: recording.logger,
+        options: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, leaseMs: 5_000, now: () => clock },
+      });
+      await queue(card('C0APPROVALS', { cardKey: 'TO-1' }));
+      await deliverer.deliverBatch();
+      advance(5_001);
+      await deliverer.deliverBatch();
+      await queue(card('', { kind: 'update', cardKey: 'TO-1', message: { text: 'Approved' } }));
+      await runRounds(deliverer, 2);
+
+      expect(fake.sent.map((call) => `${call.kind} ${call.message.text}`)).toEqual([
+        `post ${SECRET}`,
+        'update Approved',
+      ]);
+      expect((await readRows()).map((row) => [row.kind, row.status, row.attempts])).toEqual([
+        ['post', 'sent', attempts],
+        ['update', 'sent', 1],
+      ]);
+      expect(recording.text()).not.toContain('Jane Roe');
+    },
+  );
+
   it('renews its claim while a slow send is out, so another process does not take the row', async () => {
     const fake = createFakeSender();
     const release = fake.hold('C0SLOW');
