@@ -1,12 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
+import { createScheduler } from '../../src/bot/scheduler.ts';
 import { auditLog, complaints, deliveries, outbox } from '../../src/db/schema/index.ts';
 import { COMPLAINT_DEFAULTS } from '../../src/domain/complaints.ts';
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from '../../src/handlers/complaints/ids.ts';
 import { complaintRemindersJob } from '../../src/handlers/complaints/reminders.ts';
-import { loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/index.ts';
+import { FEATURES, loadHuddleDigest, renderHuddleDigest } from '../../src/handlers/index.ts';
+import { redrawAskedCards } from '../../src/handlers/kernel/card-redraws.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
+import type { DailyJob } from '../../src/handlers/kernel/jobs.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
@@ -819,8 +822,12 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
         { runKey: '2026-04-20', scheduledAt: now, late: false },
       );
       await queueEffects(deps, db, effects);
+      while ((await redrawAskedCards(deps, FEATURES, now)) > 0);
       const rows = await outboxRows();
-      expect(rows.filter((row) => row.kind === 'update').map((row) => row.cardKey)).toEqual([unowned, owned]);
+      const updates = rows.filter((row) => row.kind === 'update');
+      expect(updates.map((row) => row.cardKey).sort()).toEqual([unowned, owned].sort());
+      for (const update of updates)
+        expect(update.message.fields).toContainEqual({ label: 'Age', value: '45 days' });
       const dm = rows.find((row) => row.kind === 'dm');
       expect(dm).toMatchObject({ target: DANA });
       expect(dm?.message.title).toBe('1 complaint you own is overdue');
@@ -837,6 +844,44 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(reminders).not.toContain('Quimby');
       expect(reminders).not.toContain('Sam Lee');
       expect(JSON.stringify(rows)).not.toContain('Quimby');
+    });
+
+    it('never draws a card over a step another process commits while the reminders run', async ({
+      db,
+      deps,
+      recording,
+      fileByForm,
+      press,
+      outboxRows,
+      target,
+    }) => {
+      const reference = await fileByForm();
+      const at = DateTime.fromISO('2026-04-20T10:00', { zone }); // Mon, past its clock
+      const racing: DailyJob = {
+        ...(complaintRemindersJob as DailyJob),
+        async run(ctx, due) {
+          const effects = await complaintRemindersJob.run(ctx, due);
+          // Meanwhile, on another process, Dana acknowledges it: on PostgreSQL it commits before the run does.
+          if (target.name === 'postgres') await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+          return effects;
+        },
+      };
+      const scheduler = createScheduler({
+        db,
+        office,
+        logger: recording.logger,
+        clock: () => at,
+        jobs: [racing],
+        queueEffects: (tx, effects) => queueEffects(deps, tx, effects),
+      });
+      expect((await scheduler.tick())['complaint-reminders']).toBe('ran');
+      if (target.name !== 'postgres') await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      while ((await redrawAskedCards(deps, FEATURES, at)) > 0);
+      const last = (await outboxRows())
+        .filter((row) => row.cardKey === reference && row.kind === 'update')
+        .at(-1);
+      expect(last?.message.buttons?.map((button) => button.label)).not.toContain('Acknowledge');
+      expect(last?.message.note).toMatch(/Acknowledged by Dana Reyes/);
     });
 
     it('sends nothing when nothing is overdue', async ({ db, deps, fileByForm }) => {

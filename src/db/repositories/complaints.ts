@@ -44,6 +44,24 @@ export async function getComplaint(
   return row;
 }
 
+/**
+ * The complaints with these reference numbers, share-locked until the caller's transaction ends, so a step
+ * committed meanwhile comes after what the caller draws from them.
+ */
+export async function listComplaintsByNumbersForShare(
+  db: Db,
+  officeId: string,
+  numbers: readonly number[],
+): Promise<ComplaintRow[]> {
+  if (numbers.length === 0) return [];
+  return db
+    .select()
+    .from(complaints)
+    .where(and(eq(complaints.officeId, officeId), inArray(complaints.number, [...numbers])))
+    .orderBy(asc(complaints.number))
+    .for('share');
+}
+
 /** Every complaint not yet resolved (new, acknowledged or reopened), oldest first. */
 export async function listOpenComplaints(db: Db, officeId: string): Promise<ComplaintRow[]> {
   return db

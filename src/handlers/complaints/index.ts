@@ -6,7 +6,7 @@ import { acknowledge, complaintKind, refine, reopen, resolve, viewDetails } from
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from './ids.ts';
 import { buildComplaintForm, fileFromText, submitIntakeForm } from './intake.ts';
 import { exportCsv, listOpen } from './lists.ts';
-import { complaintRemindersJob, complaintsDigest } from './reminders.ts';
+import { complaintRemindersJob, complaintsDigest, redrawComplaintCards } from './reminders.ts';
 
 async function runComplaintCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   return text === '' ? { form: buildComplaintForm(), effects: [] } : fileFromText(text, ctx);
@@ -61,4 +61,5 @@ export const complaintsFeature: Feature = {
   },
   jobs: [complaintRemindersJob],
   digest: complaintsDigest,
+  cards: { prefix: 'CP', redraw: redrawComplaintCards },
 };

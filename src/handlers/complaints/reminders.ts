@@ -1,15 +1,19 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import { type ComplaintRow, listOpenComplaints } from '../../db/repositories/complaints.ts';
+import {
+  type ComplaintRow,
+  listComplaintsByNumbersForShare,
+  listOpenComplaints,
+} from '../../db/repositories/complaints.ts';
 import { describeComplaintSection, selectOverdueComplaints } from '../../domain/complaints.ts';
 import { formatDay } from '../../domain/dates.ts';
 import { DIGEST_ORDER } from '../../domain/digest.ts';
 import { findStaffMember } from '../../domain/people.ts';
-import { formatReference } from '../../domain/references.ts';
+import { formatReference, parseReference } from '../../domain/references.ts';
 import { buildReminderSchedule } from '../../domain/schedule.ts';
 import type { FeatureDigest } from '../kernel/digest.ts';
-import type { ScheduledJob } from '../kernel/jobs.ts';
+import type { JobContext, ScheduledJob } from '../kernel/jobs.ts';
 import type { Effect, Message, Recipient } from '../kernel/message.ts';
 import {
   buildComplaintCard,
@@ -91,11 +95,8 @@ export const complaintRemindersJob: ScheduledJob = {
       } else {
         unowned.push(line);
       }
-      effects.push({
-        kind: 'update',
-        cardKey: formatReference('CP', item.row.number),
-        message: buildComplaintCard(item.row, office, now),
-      });
+      // Asked, not drawn from this read: a step another process commits meanwhile would be drawn over.
+      effects.push({ kind: 'redraw', cardKey: formatReference('CP', item.row.number) });
     }
     for (const { to, lines } of byOwner.values()) {
       const count = `${lines.length} complaint${lines.length === 1 ? '' : 's'} you own ${lines.length === 1 ? 'is' : 'are'} overdue`;
@@ -120,3 +121,14 @@ export const complaintRemindersJob: ScheduledJob = {
     return effects;
   },
 };
+
+/** Complaints' channel cards, redrawn as the database stands now, with their ages and overdue flags. */
+export async function redrawComplaintCards(cardKeys: readonly string[], ctx: JobContext): Promise<Effect[]> {
+  const numbers = cardKeys.flatMap((cardKey) => parseReference(cardKey, 'CP') ?? []);
+  const rows = await listComplaintsByNumbersForShare(ctx.db, ctx.office.office.id, numbers);
+  return rows.map((row) => ({
+    kind: 'update',
+    cardKey: formatReference('CP', row.number),
+    message: buildComplaintCard(row, ctx.office, ctx.now),
+  }));
+}
