@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HUDDLE_ACTIONS } from '../../src/handlers/huddle/ids.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -48,5 +49,32 @@ describe('/huddle through signed Slack requests', () => {
     expect(answer.text).toBe('Posted the huddle for Wed Nov 25 to the huddle channel.');
     const post = await waitFor(() => slack.api.callsTo('chat.postMessage')[0], 'the huddle post');
     expect(post.body).toMatchObject({ channel: office.channels.huddle, text: 'Huddle — Wed Nov 25' });
+  });
+});
+
+describe('/huddle post on a closed day through signed Slack requests', () => {
+  let slack: SlackHarness;
+  const saturday = DateTime.fromISO('2026-11-28T09:00', { zone: office.office.timezone });
+
+  beforeAll(async () => {
+    slack = await startSlackHarness({ command: '/huddle', office, now: saturday });
+  });
+  afterAll(() => slack?.stop());
+
+  it('replaces the pressed question with one that has no button and says who posted, then answers below it', async () => {
+    const asked = await slack.slash('post', { userId: 'U0DANA' });
+    expect(JSON.stringify(asked.blocks)).toContain('Post anyway');
+    await slack.press(HUDDLE_ACTIONS.postAnyway, '2026-11-28', 'U0DANA', 'pressed');
+    const [replaced, answer] = await waitFor(() => {
+      const responses = slack.api.responsesTo('pressed');
+      return responses.length >= 2 ? responses : undefined;
+    }, 'the redraw and the answer');
+    expect(replaced?.body).toMatchObject({ replace_original: true, response_type: 'ephemeral' });
+    expect(JSON.stringify(replaced?.body)).toContain('Dana Reyes posted it (Sat Nov 28 at 9:00 AM)');
+    expect(JSON.stringify(replaced?.body)).not.toContain('Post anyway');
+    expect(answer?.body).toMatchObject({
+      replace_original: false,
+      text: 'Posted the huddle for Sat Nov 28 to the huddle channel.',
+    });
   });
 });

@@ -106,13 +106,19 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     expect(presses.filter((outcome) => outcome.effects.length > 0)).toHaveLength(1);
     expect(posted?.reply?.text).toBe('Posted the huddle for Sat Nov 28 to the huddle channel.');
     expect(posted?.effects).toMatchObject([{ kind: 'post', channel: 'huddle' }]);
-    expect(posted?.source).toEqual({ text: 'Posted the huddle for Sat Nov 28 to the huddle channel.' });
     const poster = posted === presses[0] ? 'Dana Reyes' : 'Dr. Omar Haddad';
+    // The question the button was on, redrawn without it.
+    const answered = {
+      text: asked.reply?.text,
+      lines: [asked.reply?.text],
+      note: `✅ ${poster} posted it (Sat Nov 28 at 9:00 AM).`,
+    };
+    expect(posted?.source).toEqual(answered);
     const again = await press('U0DANA', saturday.plus({ minutes: 5 }));
     const already = `${poster} already posted today’s huddle (Sat Nov 28 at 9:00 AM). Nothing was changed.`;
     expect(again.reply?.text).toBe(already);
     expect(again.effects).toEqual([]);
-    expect(again.source).toEqual({ text: already });
+    expect(again.source).toEqual(answered);
   });
 
   it('marks urgent supplies still to order', async () => {

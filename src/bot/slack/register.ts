@@ -309,6 +309,13 @@ export function createSlackApp(params: {
       parsed.data.channel?.id,
       parsed.data.response_url,
     );
+    // The pressed message as it reads now (its used button gone), then the answer below it.
+    if (outcome.source && parsed.data.response_url)
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...replyToSlackMessage(outcome.source),
+      });
     // A press on the Home tab comes with no response URL: the answer goes to the person's direct messages.
     if (outcome.reply && parsed.data.response_url) {
       await respond({

@@ -290,11 +290,15 @@ export function createTeamsBot(params: {
   }
 
   /**
-   * Redraws the message whose button opened a saved form (a confirmation loses its used Refine button).
-   * Only in a 1:1 chat, where the form and that message are; a failure costs a stale button, nothing else.
+   * Redraws the message whose button was pressed, or opened a saved form (a confirmation loses its used
+   * Refine button). Only in a 1:1 chat, where the form and that message are; a failure costs a stale
+   * button, nothing else.
    */
-  async function redrawSource(context: TurnContext, outcome: Outcome, submitted: unknown): Promise<void> {
-    const source = submitSchema.safeParse(submitted).data?.source;
+  async function redrawSource(
+    context: TurnContext,
+    outcome: Outcome,
+    source: string | undefined,
+  ): Promise<void> {
     if (!outcome.source || !source) return;
     if ((context.activity.conversation.conversationType ?? 'personal') !== 'personal') return;
     try {
@@ -344,7 +348,11 @@ export function createTeamsBot(params: {
       const outcome = await dispatch(actor, input, context.turnState.get(ORIGIN));
       const pressedOn = input.kind === 'action' ? activity.replyToId : undefined;
       await answerPrivately(context, actor, outcomeActivities(outcome, pressedOn));
-      if (input.kind === 'form') await redrawSource(context, outcome, activity.value);
+      await redrawSource(
+        context,
+        outcome,
+        input.kind === 'form' ? submitSchema.safeParse(activity.value).data?.source : pressedOn,
+      );
       return;
     }
     // teams-ai strips the mention it finds in the entities; a mention typed as plain <at> tags is cut here.

@@ -13,7 +13,7 @@ import {
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
-import type { Outcome } from '../kernel/message.ts';
+import type { Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import { type DigestSources, loadHuddleDigest, renderHuddleDigest } from './digest.ts';
 import { HUDDLE_ACTIONS } from './ids.ts';
@@ -57,10 +57,21 @@ async function postDigestOf(day: IsoDay, features: DigestSources, ctx: HandlerCo
  * `/huddle post`: today's digest to the huddle channel now, as the morning job posts it. On a day the office
  * is closed the job posts nothing, so a manager is asked first.
  */
+/** The question `/huddle post` asks on a day the office is closed. */
+function askOnClosedDay(today: IsoDay, zone: string): string {
+  return `The office is closed today (${formatDay(today, zone)}), and the huddle is not posted on closed days. Post it anyway?`;
+}
+
+/** The question as it reads once answered: its `Post anyway` gone, who posted and when in its place. */
+function answeredQuestion(today: IsoDay, poster: string, at: Date, zone: string): Message {
+  const text = askOnClosedDay(today, zone);
+  return { text, lines: [text], note: `✅ ${poster} posted it (${formatOfficeTime(at, zone)}).` };
+}
+
 async function postDigest(features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
   const today = getOfficeDay(ctx.now, ctx.zone);
   if (isWorkingDay(today, ctx.office)) return postDigestOf(today, features, ctx);
-  const text = `The office is closed today (${formatDay(today, ctx.zone)}), and the huddle is not posted on closed days. Post it anyway?`;
+  const text = askOnClosedDay(today, ctx.zone);
   return replyOnly({
     text,
     lines: [text],
@@ -94,8 +105,12 @@ async function postAnyway(value: string, features: DigestSources, ctx: HandlerCo
       action: POSTED_ANYWAY,
       entity,
     });
-    const text = `${first?.actorName ?? 'A manager'} already posted today’s huddle${first ? ` (${formatOfficeTime(first.at, ctx.zone)})` : ''}. ${NOTHING_CHANGED}`;
-    return { ...refusal(text), source: { text } };
+    const poster = first?.actorName ?? 'A manager';
+    const text = `${poster} already posted today’s huddle${first ? ` (${formatOfficeTime(first.at, ctx.zone)})` : ''}. ${NOTHING_CHANGED}`;
+    return {
+      ...refusal(text),
+      ...(first ? { source: answeredQuestion(today, poster, first.at, ctx.zone) } : {}),
+    };
   }
   await createAuditEntry(ctx.db, {
     officeId: ctx.officeId,
@@ -105,7 +120,7 @@ async function postAnyway(value: string, features: DigestSources, ctx: HandlerCo
     at: ctx.now.toJSDate(),
   });
   const posted = await postDigestOf(today, features, ctx);
-  return { ...posted, ...(posted.reply ? { source: posted.reply } : {}) };
+  return { ...posted, source: answeredQuestion(today, ctx.actor.name, ctx.now.toJSDate(), ctx.zone) };
 }
 
 /** The digest of a day; for a day the office is closed, the next working day's, saying so. */
