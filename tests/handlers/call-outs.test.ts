@@ -134,6 +134,16 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(recording.text()).not.toContain('flat tyre');
     });
 
+    it('keeps no reason made only of characters nobody sees, and the managers are shown none', async ({
+      command,
+      stored,
+      dmsTo,
+    }) => {
+      await command(SAM, 'sick \u200b\u200d\u2060');
+      expect((await stored())[0]?.reason).toBe('');
+      expect(JSON.stringify((await dmsTo('U0DANA')).map((row) => row.message))).not.toContain('Reason');
+    });
+
     it('records for someone who phoned when a manager writes `for`, and tells them', async ({
       command,
       stored,

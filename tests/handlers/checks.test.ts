@@ -225,6 +225,27 @@ describe.each(databaseTargets())('checks on $name', (target) => {
       expect(await stored()).toHaveLength(1);
     });
 
+    it('keeps a form that chose a time someone else just recorded open, to take the time still open', async ({
+      submit,
+      stored,
+    }) => {
+      await submit(MARCUS, CHECK_FORMS.reading, { time: '16:30', 'field-temp': '4', action: '' }, MORNING);
+      const refused = await submit(
+        ANA,
+        CHECK_FORMS.reading,
+        { time: '16:30', 'field-temp': '5', action: '' },
+        MORNING,
+      );
+      expect(refused.formErrors).toEqual({
+        time: '4:30 PM is already recorded; choose 8:00 AM.',
+      });
+      await submit(ANA, CHECK_FORMS.reading, { time: '08:00', 'field-temp': '5', action: '' }, MORNING);
+      expect((await stored()).map((row) => [row.dueTime, row.recordedByName]).sort()).toEqual([
+        ['08:00', 'Ana Cruz'],
+        ['16:30', 'Marcus Bell'],
+      ]);
+    });
+
     it('records the other time chosen on the form, and the list then shows what is done', async ({
       submit,
       command,
@@ -296,6 +317,27 @@ describe.each(databaseTargets())('checks on $name', (target) => {
         expect.stringMatching(/^✅ Recorded by Marcus Bell/),
       ]);
       expect(updates[0]?.message.buttons).toBeUndefined();
+    });
+
+    it('takes the Record button off a prompt pressed after its day, and says why', async ({
+      run,
+      schedulerAt,
+      db,
+    }) => {
+      await schedulerAt(() => DateTime.fromISO('2026-11-30T08:01', { zone })).tick();
+      const pressed = await run(
+        ANA,
+        { kind: 'action', actionId: CHECK_ACTIONS.record, value: MORNING },
+        DateTime.fromISO('2026-12-01T08:30', { zone }),
+      );
+      expect(replyText(pressed)).toContain('which is not today: only today’s checks can be recorded');
+      const redrawn = (await db.select().from(outbox)).filter(
+        (row) => row.kind === 'update' && row.cardKey === `checks/${MORNING}/prompt/slack/${ANA}`,
+      );
+      expect(redrawn.map((row) => row.message.lines)).toEqual([
+        ['Vaccine fridge, 8:00 AM Mon Nov 30 was not recorded, and that day has passed. It shows as missed.'],
+      ]);
+      expect(redrawn[0]?.message.buttons).toBeUndefined();
     });
 
     it('reminds once after graceMinutes when not recorded, and shows it missed in the huddle', async ({

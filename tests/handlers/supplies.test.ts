@@ -118,6 +118,11 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await storedRequests())[0]).toMatchObject({ sku: 'GLV-L', urgency: 'today' });
     });
 
+    it('keeps no note made only of characters nobody sees', async ({ command, storedRequests }) => {
+      await command(SAM, '2 glv-l \u200b\u200d\u2060');
+      expect((await storedRequests())[0]).toMatchObject({ sku: 'GLV-L', note: '' });
+    });
+
     it('files text that fits nothing as a non-catalog item and marks it so on the card', async ({
       command,
       storedRequests,

@@ -23,6 +23,7 @@ import {
 } from '../../domain/dates.ts';
 import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
@@ -172,7 +173,8 @@ async function recordCallOut(
     kind: draft.kind,
     fromTime: draft.from ?? null,
     untilTime: draft.until ?? null,
-    reason: draft.reason,
+    // Undrawn characters alone are no reason: the managers would see an empty one.
+    reason: hasVisibleText(draft.reason) ? draft.reason : '',
     recordedByKey: actor.key,
     recordedByName: actor.name,
     createdAt: now.toJSDate(),

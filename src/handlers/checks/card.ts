@@ -94,6 +94,16 @@ export function buildReminderCard(check: CheckConfig, slot: CheckSlot, zone: str
   };
 }
 
+/** A prompt or reminder of a day that has passed unrecorded, redrawn: only that day's checks can be recorded. */
+export function buildPassedCard(check: CheckConfig, slot: CheckSlot, zone: string): Message {
+  const when = describeSlot(check, slot, zone);
+  return {
+    text: `Not recorded: ${when}`,
+    title: `Check not recorded — ${check.name}`,
+    lines: [`${when} was not recorded, and that day has passed. It shows as missed.`],
+  };
+}
+
 /** A prompt or reminder redrawn once the check is recorded: no button left to press. */
 export function buildSettledCard(
   check: CheckConfig,

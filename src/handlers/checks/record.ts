@@ -15,10 +15,11 @@ import { listManagers, staffKey } from '../../domain/people.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { listRecipients } from '../kernel/jobs.ts';
-import type { Effect, Outcome, Recipient } from '../kernel/message.ts';
+import type { Effect, Message, Outcome, Recipient } from '../kernel/message.ts';
 import { redrawSentCards } from '../kernel/sent-cards.ts';
 import {
   buildManagerAlert,
+  buildPassedCard,
   buildReadingForm,
   buildRecordedReply,
   buildSettledCard,
@@ -156,10 +157,19 @@ export async function pressRecord(value: string, ctx: HandlerContext): Promise<O
   const { checkId, day, time } = parsed.data;
   const today = getOfficeDay(ctx.now, ctx.zone);
   const check = findCheck(ctx.office, checkId);
-  if (check && day !== today)
-    return refusal(
+  if (check && day !== today) {
+    const refused = refusal(
       `That button is for ${check.name} on ${formatDay(day, ctx.zone)}, which is not today: only today’s checks can be recorded. Type /checks to see today’s. ${NOTHING_SAVED}`,
     );
+    // The card pressed, and the day's other prompts and reminders, lose the button that cannot be used.
+    const slot = listCheckSlots(check, day, ctx.office).find((candidate) => candidate.time === time);
+    if (!slot) return refused;
+    const reading = await getCheckReading(ctx.db, { officeId: ctx.officeId, checkId, day, dueTime: time });
+    const message = reading
+      ? buildSettledCard(check, slot, reading, ctx.zone)
+      : buildPassedCard(check, slot, ctx.zone);
+    return { ...refused, effects: await redrawCards(check, slot, message, ctx) };
+  }
   return openForm(checkId, time, ctx, 'Type /checks to see today’s checks.');
 }
 
@@ -213,7 +223,18 @@ export async function submitReading(
     recordedByPlatform: actor.platform,
     recordedAt: ctx.now.toJSDate(),
   });
-  if (!row) return describeAlreadyRecorded(check, slot, ctx);
+  if (!row) {
+    // Where the form offered a choice of times and another is still open, it stays open to choose that one.
+    const open = typed.time ? await findOpenSlots(check, slots, ctx) : [];
+    if (open.length === 0) return describeAlreadyRecorded(check, slot, ctx);
+    const times = open.map((candidate) => formatSlotTime(candidate, zone)).join(' or ');
+    return {
+      formErrors: {
+        time: `${formatSlotTime(slot, zone)} is already recorded; choose ${times}.`,
+      },
+      effects: [],
+    };
+  }
   const reference = formatCheckReference(row);
   await createAuditEntry(db, {
     officeId,
@@ -227,7 +248,7 @@ export async function submitReading(
       actionTaken: reading.actionTaken !== undefined,
     },
   });
-  const effects = await redrawCards(check, slot, row, ctx);
+  const effects = await redrawCards(check, slot, buildSettledCard(check, slot, row, zone), ctx);
   const managers = listManagers(ctx.office).filter((member) => staffKey(member) !== actor.key);
   if (row.outOfRange) {
     const alert = buildManagerAlert(check, slot, row, zone);
@@ -239,13 +260,13 @@ export async function submitReading(
 }
 
 /**
- * The slot's prompts and reminders that were sent, redrawn as recorded: those of everyone the check could
+ * The slot's prompts and reminders that were sent, redrawn as `message` reads: those of everyone the check could
  * have been asked of, since the one asked may have called out since and another been asked after them.
  */
 async function redrawCards(
   check: CheckConfig,
   slot: CheckSlot,
-  row: CheckReadingRow,
+  message: Message,
   ctx: HandlerContext,
 ): Promise<Effect[]> {
   const key = formatSlotKey(slot);
@@ -254,5 +275,5 @@ async function redrawCards(
     .flatMap((to) =>
       (['prompt', 'reminder'] as const).map((kind) => ({ to, cardKey: slotCardKey(key, kind, to) })),
     );
-  return redrawSentCards(ctx, cards, buildSettledCard(check, slot, row, ctx.zone));
+  return redrawSentCards(ctx, cards, message);
 }

@@ -16,6 +16,7 @@ import {
   readUrgency,
   type SupplyUrgency,
 } from '../../domain/supplies.ts';
+import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
@@ -111,7 +112,8 @@ async function fileSupply(draft: Draft, ctx: HandlerContext): Promise<Outcome> {
     quantity: draft.quantity,
     unitPriceCents: draft.item ? findUnitPriceCents(draft.item) : null,
     urgency: draft.urgency,
-    note: draft.note,
+    // Undrawn characters alone are no note: the card would show an empty one.
+    note: hasVisibleText(draft.note) ? draft.note : '',
     createdAt: ctx.now.toJSDate(),
   });
   if (!row) {
