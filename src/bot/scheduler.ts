@@ -3,8 +3,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
-import { claimJobRun } from '../db/repositories/job-runs.ts';
-import { findDueRun } from '../domain/schedule.ts';
+import { claimJobRun, hasJobRun } from '../db/repositories/job-runs.ts';
+import { findDueRun, findMissedRun } from '../domain/schedule.ts';
 import { describeErrorForLog } from '../handlers/kernel/dispatch.ts';
 import type { DataDrivenJob, DueRun, ScheduledJob } from '../handlers/kernel/jobs.ts';
 import type { Effect } from '../handlers/kernel/message.ts';
@@ -30,13 +30,37 @@ export function createScheduler(params: {
   const logger = params.logger.child({ component: 'scheduler' });
   let task: ScheduledTask | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
+  // Missed runs already reported by this process, by job and run key.
+  const reported = new Set<string>();
 
   async function runJob(job: ScheduledJob): Promise<RunResult> {
     const now = clock();
     if ('listDueRuns' in job) return runDataDrivenJob(job, now);
     const due = findDueRun(now, job.schedule(office), job.catchUpMinutes(office));
-    if (!due) return 'not-due';
+    if (!due) {
+      await reportMissedRun(job, now);
+      return 'not-due';
+    }
     return claimAndRun(job, due, now);
+  }
+
+  /**
+   * Says once, in the log, when a run was missed for good (no process ran within its catch-up window), so
+   * whoever runs frontdesk learns why a morning's digest never came.
+   */
+  async function reportMissedRun(job: Exclude<ScheduledJob, DataDrivenJob>, now: DateTime): Promise<void> {
+    const missed = findMissedRun(now, job.schedule(office), job.catchUpMinutes(office));
+    if (!missed || reported.has(`${job.name}/${missed.runKey}`)) return;
+    reported.add(`${job.name}/${missed.runKey}`);
+    try {
+      if (await hasJobRun(db, { officeId: office.office.id, job: job.name, runKey: missed.runKey })) return;
+      logger.warn(
+        { job: job.name, runKey: missed.runKey, scheduledAt: missed.scheduledAt.toISO() },
+        'scheduled job missed: no process was running within its catch-up window; it runs at its next time',
+      );
+    } catch (error) {
+      logger.warn({ job: job.name, err: describeErrorForLog(error) }, 'could not check for a missed run');
+    }
   }
 
   /** Each due run of a data-driven job is claimed and run on its own, so one failure holds back no other. */

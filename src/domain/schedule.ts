@@ -63,6 +63,17 @@ export function findDueRun(
   return { runKey: latest.toISODate() ?? latest.toISO() ?? '', scheduledAt: latest, late: minutesLate > 2 };
 }
 
+/** The latest scheduled run when it is past its catch-up window: one a process that was down missed. */
+export function findMissedRun(
+  now: DateTime,
+  schedule: DailySchedule,
+  catchUpMinutes: number,
+): { runKey: string; scheduledAt: DateTime } | undefined {
+  const latest = findLatestScheduledRun(now, schedule);
+  if (!latest || now.diff(latest, 'minutes').minutes <= Math.max(catchUpMinutes, 1)) return undefined;
+  return { runKey: latest.toISODate() ?? latest.toISO() ?? '', scheduledAt: latest };
+}
+
 /** Reminders run once a working day (office workdays, not holidays) at `reminders.time`. */
 export function buildReminderSchedule(
   office: Pick<OfficeConfig, 'office' | 'timeoff' | 'reminders'>,

@@ -22,11 +22,15 @@ describe.each(databaseTargets())('createScheduler on $name', (target) => {
     await database.db.delete(jobRuns);
   });
 
-  function buildScheduler(clock: () => DateTime, jobs: readonly ScheduledJob[] = [huddleDigestJob]) {
+  function buildScheduler(
+    clock: () => DateTime,
+    jobs: readonly ScheduledJob[] = [huddleDigestJob],
+    logger = createRecordingLogger().logger,
+  ) {
     return createScheduler({
       db: database.db,
       office,
-      logger: createRecordingLogger().logger,
+      logger,
       clock,
       jobs,
       queueEffects: (tx, effects) =>
@@ -70,10 +74,26 @@ describe.each(databaseTargets())('createScheduler on $name', (target) => {
     expect(post?.message.note).toMatch(/^Posted late, at 9:10 AM/);
   });
 
-  it('skips a run missed by more than the catch-up window', async () => {
-    const scheduler = buildScheduler(() => at('2026-11-25T10:00'));
+  it('skips a run missed by more than the catch-up window, and says so in the log once', async () => {
+    let now = at('2026-11-25T10:00');
+    const recording = createRecordingLogger();
+    const scheduler = buildScheduler(() => now, [huddleDigestJob], recording.logger);
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'not-due' });
+    now = at('2026-11-25T10:01');
     expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'not-due' });
     expect(await database.db.select().from(outbox)).toHaveLength(0);
+    const missed = recording.records().filter((line) => String(line.msg).startsWith('scheduled job missed'));
+    expect(missed).toEqual([
+      expect.objectContaining({ level: 40, job: 'huddle-digest', runKey: '2026-11-25' }),
+    ]);
+  });
+
+  it('says nothing of a run another process made, however late this one starts', async () => {
+    await buildScheduler(() => at('2026-11-25T07:45')).tick();
+    const recording = createRecordingLogger();
+    const late = buildScheduler(() => at('2026-11-25T12:00'), [huddleDigestJob], recording.logger);
+    expect(await late.tick()).toEqual({ 'huddle-digest': 'not-due' });
+    expect(recording.text()).not.toContain('scheduled job missed');
   });
 
   it('does not post on a holiday', async () => {

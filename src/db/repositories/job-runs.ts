@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { jobRuns } from '../schema/index.ts';
 
@@ -15,4 +16,16 @@ export async function claimJobRun(
     .onConflictDoNothing()
     .returning({ job: jobRuns.job });
   return claimed.length > 0;
+}
+
+/** Whether a run of a scheduled job was claimed: run, by this process or another. */
+export async function hasJobRun(
+  db: Db,
+  run: { officeId: string; job: string; runKey: string },
+): Promise<boolean> {
+  const [found] = await db
+    .select({ job: jobRuns.job })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.officeId, run.officeId), eq(jobRuns.job, run.job), eq(jobRuns.runKey, run.runKey)));
+  return found !== undefined;
 }
