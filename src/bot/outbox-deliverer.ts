@@ -214,8 +214,9 @@ export function createOutboxDeliverer(params: {
     try {
       await send.mark(sent);
     } catch (error) {
-      // It reached the platform, so it must not be failed: left claimed, it is tried again once its lease
-      // runs out, and that try finds the message already delivered (findPosted) or redoes an update.
+      // It reached the platform, so it must not be failed (every later update of its card would be skipped):
+      // left claimed, it is tried again once its lease runs out, and that try finds it delivered where the
+      // platform can look (findPosted), redoes an update, or sends it again.
       logger.warn(
         {
           outboxId: row.id,

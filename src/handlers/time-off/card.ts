@@ -94,7 +94,7 @@ function computeRequestBalances(office: OfficeConfig, row: TimeOffRow, leave: Le
   );
 }
 
-/** `Vacation: ` before a balance when the office has more than one bank, else nothing. */
+/** The request's bank by name (`Vacation`) where the office has policies, so several banks; else empty. */
 function nameBankOf(office: OfficeConfig, row: TimeOffRow): string {
   return (office.timeoff.policies?.length ?? 0) > 0 ? findLeaveBank(row.type, office).name : '';
 }
