@@ -279,6 +279,15 @@ describe.each(databaseTargets())('team issues on $name', (target) => {
     }
     expect((await sent('dm', ANA)).length).toBe(0);
     expect((await schedulerAt(() => at('2026-12-02T09:01')).tick())['issue-untaken']).toBe('not-due');
+
+    // Once taken, each manager's flag is redrawn as the card reads: no Take it left to press.
+    await press(ANA, ISSUE_ACTIONS.take, first);
+    const redrawn = (await sent('update')).filter((row) => row.cardKey?.startsWith(`${first}/flag/`));
+    expect(redrawn.map((row) => row.cardKey).sort()).toEqual(
+      [`${first}/flag/slack/${DANA}`, `${first}/flag/slack/${OMAR}`].sort(),
+    );
+    for (const row of redrawn)
+      expect(row.message.buttons?.map((button) => button.label) ?? []).not.toContain('Take it');
   });
 
   it('does not flag an issue taken before its day was up', async ({ command, press, schedulerAt, sent }) => {

@@ -16,8 +16,10 @@ import {
 import type { HandlerContext } from '../kernel/context.ts';
 import { managerNames, NOTHING_CHANGED } from '../kernel/copy.ts';
 import type { Effect, Recipient } from '../kernel/message.ts';
+import { redrawSentCards } from '../kernel/sent-cards.ts';
 import type { Found, RequestKind, Step, StepForm } from '../kernel/workflow.ts';
 import { buildDoneNotice, buildIssueCard, buildTakenNotice } from './card.ts';
+import { listManagerFlags } from './flags.ts';
 import { ISSUE_FORMS } from './ids.ts';
 
 export const issueKind: RequestKind<TeamIssueRow> = {
@@ -28,6 +30,11 @@ export const issueKind: RequestKind<TeamIssueRow> = {
   load: (ctx, number) => getTeamIssue(ctx.db, ctx.officeId, number),
   card: async (row, ctx) => buildIssueCard(row, ctx.zone, ctx.now),
 };
+
+/** The managers' "not taken" flags that were sent, redrawn as the issue's card now reads (no Take it). */
+async function redrawFlags(row: TeamIssueRow, ctx: HandlerContext): Promise<Effect[]> {
+  return redrawSentCards(ctx, listManagerFlags(row, ctx.office), buildIssueCard(row, ctx.zone, ctx.now));
+}
 
 function explain(
   row: TeamIssueRow,
@@ -71,6 +78,7 @@ export const takeStep: Step<TeamIssueRow> = {
   async finish({ row, reference }, _before, _values, ctx) {
     const raiser = raiserUnlessActor(row, ctx);
     const effects: Effect[] = raiser ? [{ kind: 'dm', to: raiser, message: buildTakenNotice(row) }] : [];
+    effects.push(...(await redrawFlags(row, ctx)));
     return {
       audit: { action: 'issue.taken' },
       reply: {
@@ -136,6 +144,7 @@ export const doneStep: Step<TeamIssueRow, { note: string }> & {
   async finish({ row, reference }, _before, values, ctx) {
     const raiser = raiserUnlessActor(row, ctx);
     const effects: Effect[] = raiser ? [{ kind: 'dm', to: raiser, message: buildDoneNotice(row) }] : [];
+    effects.push(...(await redrawFlags(row, ctx)));
     return {
       // Whether a note was left, never its words: audit detail holds no typed text.
       audit: { action: 'issue.done', detail: { note: values.note !== '' } },

@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../../config/office.ts';
 import {
   getTeamIssue,
   listUnflaggedOpenTeamIssues,
   markTeamIssueFlagged,
+  type TeamIssueRow,
 } from '../../db/repositories/team-issues.ts';
 import { computeIssueFlagDue } from '../../domain/issues.ts';
 import { listManagers } from '../../domain/people.ts';
@@ -10,6 +12,7 @@ import { parseReference } from '../../domain/references.ts';
 import type { DataDrivenJob } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
+import type { PersonalCard } from '../kernel/sent-cards.ts';
 import { buildUntakenFlag, formatIssueReference } from './card.ts';
 
 const RUN_SUFFIX = '/untaken';
@@ -43,8 +46,16 @@ export const untakenIssueJob: DataDrivenJob = {
     const flagged = await markTeamIssueFlagged(db, { id: row.id, at: now.toJSDate() });
     if (!flagged) return [];
     const message = buildUntakenFlag(flagged, office.office.timezone, now);
-    return listManagers(office)
-      .flatMap((member) => listRecipients(member))
-      .map((to): Effect => ({ kind: 'dm', to, message }));
+    return listManagerFlags(flagged, office).map(
+      ({ to, cardKey }): Effect => ({ kind: 'dm', to, message, cardKey }),
+    );
   },
 };
+
+/** Each manager's flag of an untaken issue, by its key, so taking or finishing the issue can redraw it. */
+export function listManagerFlags(row: TeamIssueRow, office: OfficeConfig): PersonalCard[] {
+  const reference = formatIssueReference(row);
+  return listManagers(office)
+    .flatMap((member) => listRecipients(member))
+    .map((to) => ({ to, cardKey: `${reference}/flag/${to.platform}/${to.userId}` }));
+}
