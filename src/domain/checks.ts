@@ -231,7 +231,7 @@ export function readCheckReading(
     if ('error' in read) errors[field.id] = read.error;
     else values.push(read.value);
   }
-  // Zero-width and other undrawn characters are no answer: the log would show an empty action.
+  // Zero-width and other undrawn characters are no answer: the check's log would show an empty action.
   const actionTaken = hasVisibleText(action) ? action.trim() : '';
   if (actionTaken.length > MAX_CHECK_TEXT) errors.action = `Keep it under ${MAX_CHECK_TEXT} characters.`;
   const outOfRange = values.some((value) => value.outOfRange);
