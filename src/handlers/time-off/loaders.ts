@@ -106,11 +106,8 @@ export function askRedraws(rows: readonly TimeOffRow[]): Effect[] {
  * others, whatever their days (their balance lines count this one).
  */
 export async function refreshCardsAfter(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
-  const [onTheseDays, ofRequester] = await Promise.all([
-    listTimeOffBetween(ctx.db, ctx.officeId, row.startDay, row.endDay, ['pending']),
-    listPendingTimeOffOf(ctx.db, ctx.officeId, row.requesterKey),
-  ]);
-  return askRedraws([...onTheseDays, ...ofRequester].filter((other) => other.id !== row.id));
+  const stale = await listPendingOnDaysOrOf({ first: row.startDay, last: row.endDay }, row.requesterKey, ctx);
+  return askRedraws(stale.filter((other) => other.id !== row.id));
 }
 
 /** A person's pending cards, asked to be redrawn after their balance changed (`/timeoff adjust`). */
@@ -126,11 +123,20 @@ export async function refreshCardsForCallOut(
   event: { day: IsoDay; personKey: string },
   ctx: HandlerContext,
 ): Promise<Effect[]> {
-  const [onTheDay, ofPerson] = await Promise.all([
-    listTimeOffBetween(ctx.db, ctx.officeId, event.day, event.day, ['pending']),
-    listPendingTimeOffOf(ctx.db, ctx.officeId, event.personKey),
+  return askRedraws(await listPendingOnDaysOrOf({ first: event.day, last: event.day }, event.personKey, ctx));
+}
+
+/** Everyone's pending requests touching `span`, and `personKey`'s pending requests on any day. */
+async function listPendingOnDaysOrOf(
+  span: DaySpan,
+  personKey: string,
+  ctx: HandlerContext,
+): Promise<TimeOffRow[]> {
+  const [onTheseDays, ofPerson] = await Promise.all([
+    listTimeOffBetween(ctx.db, ctx.officeId, span.first, span.last, ['pending']),
+    listPendingTimeOffOf(ctx.db, ctx.officeId, personKey),
   ]);
-  return askRedraws([...onTheDay, ...ofPerson]);
+  return [...onTheseDays, ...ofPerson];
 }
 
 /**
