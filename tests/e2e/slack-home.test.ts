@@ -19,23 +19,30 @@ describe('the Slack Home tab', () => {
   });
   afterAll(() => slack?.stop());
 
-  /** Slack's `app_home_opened` event for `userId`, signed, as JSON. */
-  async function openHome(userId: string) {
-    const body = JSON.stringify({
-      token: 'deprecated-verification-token',
-      team_id: 'T0TEST',
+  const openHome = (userId: string) => slack.openHome(userId);
+  const publishedFor = (userId: string) => slack.homesOf(userId);
+
+  /** A button on `userId`'s Home tab pressed, signed, as Slack sends it. */
+  async function pressOnHome(userId: string, actionId: string, value: string, actionTs: string) {
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T0TEST', domain: 'frontdesk-test' },
+      user: { id: userId, username: userId, name: userId, team_id: 'T0TEST' },
       api_app_id: 'A0FRONTDESK',
-      type: 'event_callback',
-      event_id: `Ev${userId}${Date.now()}`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home' },
+      token: 'deprecated-verification-token',
+      container: { type: 'view', view_id: 'V0HOME' },
+      trigger_id: `trigger.home.${actionTs}`,
+      view: { id: 'V0HOME', type: 'home' },
+      actions: [{ action_id: actionId, block_id: 'b', type: 'button', value, action_ts: actionTs }],
+    };
+    const body = buildPayloadBody(payload);
+    const response = await fetch(`${slack.url}/slack/events`, {
+      method: 'POST',
+      headers: buildSlackHeaders(slack.secret, body),
+      body,
     });
-    const headers = { ...buildSlackHeaders(slack.secret, body), 'content-type': 'application/json' };
-    const response = await fetch(`${slack.url}/slack/events`, { method: 'POST', headers, body });
     expect(response.status).toBe(200);
   }
-  const publishedFor = (userId: string) =>
-    slack.api.callsTo('views.publish').filter((call) => call.body.user_id === userId);
 
   it('shows a person their own requests and balance, and a manager the decisions waiting with Approve and Deny', async () => {
     const answer = await slack.slash('dec 2 dentist <!channel>');
@@ -63,32 +70,7 @@ describe('the Slack Home tab', () => {
     const card = slack.postsTo(office.channels.approvals)[0];
     const reference = /TO-\d+/.exec(String(card?.body.text))?.[0] ?? '';
     const before = publishedFor('U0DANA').length;
-    const payload = {
-      type: 'block_actions',
-      team: { id: 'T0TEST', domain: 'frontdesk-test' },
-      user: { id: 'U0DANA', username: 'dana', name: 'dana', team_id: 'T0TEST' },
-      api_app_id: 'A0FRONTDESK',
-      token: 'deprecated-verification-token',
-      container: { type: 'view', view_id: 'V0HOME' },
-      trigger_id: 'trigger.home',
-      view: { id: 'V0HOME', type: 'home' },
-      actions: [
-        {
-          action_id: 'timeoff_approve',
-          block_id: 'b',
-          type: 'button',
-          value: reference,
-          action_ts: '1700000001.000001',
-        },
-      ],
-    };
-    const body = buildPayloadBody(payload);
-    const response = await fetch(`${slack.url}/slack/events`, {
-      method: 'POST',
-      headers: buildSlackHeaders(slack.secret, body),
-      body,
-    });
-    expect(response.status).toBe(200);
+    await pressOnHome('U0DANA', 'timeoff_approve', reference, '1700000001.000001');
     const updated = await waitFor(
       () => slack.api.callsTo('chat.update').find((call) => String(call.body.text).includes('approved')),
       'the channel card updated',
@@ -108,5 +90,30 @@ describe('the Slack Home tab', () => {
       'Dana’s home redrawn without the decision',
     );
     expect(shown(redrawn.body.view)).toContain('frontdesk — Dana Reyes');
+  });
+
+  it('refuses Approve pressed on a Home drawn before another manager approved, and redraws the card and that Home', async () => {
+    await slack.api.settled();
+    const card = slack.postsTo(office.channels.approvals)[0];
+    const reference = /TO-\d+/.exec(String(card?.body.text))?.[0] ?? '';
+    await openHome('U0OMAR');
+    await waitFor(() => publishedFor('U0OMAR').at(-1), 'Omar’s home');
+    await slack.api.settled();
+    const homes = publishedFor('U0OMAR').length;
+    const updates = slack.api.callsTo('chat.update').length;
+    await pressOnHome('U0OMAR', 'timeoff_approve', reference, '1700000002.000001');
+    const told = await waitFor(
+      () => slack.api.callsTo('chat.postMessage').find((call) => call.body.channel === 'U0OMAR'),
+      'Omar’s private answer',
+    );
+    expect(String(told.body.text)).toContain(`${reference} was already approved by Dana Reyes`);
+    const redrawn = await waitFor(
+      () => slack.api.callsTo('chat.update').slice(updates)[0],
+      'the channel card redrawn',
+    );
+    expect(redrawn.body.channel).toBe(office.channels.approvals);
+    expect(String(redrawn.body.text)).toContain('approved');
+    expect(JSON.stringify(redrawn.body.blocks)).not.toContain('"action_id":"timeoff_approve"');
+    await waitFor(() => publishedFor('U0OMAR')[homes], 'Omar’s home drawn again');
   });
 });

@@ -225,7 +225,11 @@ describe('time off through signed Slack requests', () => {
       new RegExp(`${reference} was already approved by Dana Reyes`),
     );
     await slack.waitForOutboxDrained();
-    expect(slack.api.callsTo('chat.update')).toHaveLength(1);
+    // The refused press redraws the card it came from, as the approval left it: no Approve.
+    const [approval, redraw] = slack.api.callsTo('chat.update').map((call) => call.body.blocks);
+    expect(JSON.stringify(approval)).not.toContain('timeoff_approve');
+    expect(redraw).toEqual(approval);
+    expect(slack.dmsTo('U0SAM')).toHaveLength(1);
   });
 
   it('makes exactly one decision and one DM when two managers press at once', async () => {

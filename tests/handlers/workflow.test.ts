@@ -125,11 +125,36 @@ describe('the request workflow, declared for a new kind of request', () => {
     expect(await audits()).toEqual([]);
   });
 
-  it('on a lost race re-reads the request and says who decided, changing nothing', async () => {
+  it('on a lost race re-reads the request, says who decided and redraws the pressed card, changing nothing', async () => {
     raceWith = (row) => loans.set(row.number, { ...row, status: 'denied', decidedBy: 'Dr. Omar Haddad' });
     const outcome = await stepButton(kind, decide('approved'))('TO-4', context('U0DANA'));
     expect(outcome.reply?.text).toBe('TO-4 was already denied by Dr. Omar Haddad.');
-    expect(outcome.effects).toEqual([]);
+    expect(outcome.effects).toEqual([
+      { kind: 'update', cardKey: 'TO-4', message: { text: 'card of TO-4: denied' } },
+    ]);
+    expect(loans.get(4)?.status).toBe('denied');
+    expect(await audits()).toEqual([]);
+  });
+
+  it('redraws a stale card whose button or form asks for a step its state no longer allows; typed, it only answers', async () => {
+    loans.set(4, { id: 1, number: 4, status: 'approved', ownerKey: SAM_KEY, decidedBy: 'Dana Reyes' });
+    const redrawn = [{ kind: 'update', cardKey: 'TO-4', message: { text: 'card of TO-4: approved' } }];
+    const pressed = await stepButton(kind, deny)('TO-4', context('U0OMAR'));
+    expect(pressed.reply?.text).toBe('TO-4 was already approved by Dana Reyes.');
+    expect(pressed.form).toBeUndefined();
+    expect(pressed.effects).toEqual(redrawn);
+    const submitted = await stepFormHandler(kind, deny)({ reason: 'late' }, 'TO-4', context('U0OMAR'));
+    expect(submitted.effects).toEqual(redrawn);
+    loans.set(4, { id: 1, number: 4, status: 'cancelled', ownerKey: SAM_KEY });
+    const typed = await stepCommand(kind, cancel, 'Say which loan.')('TO-4', context('U0SAM'));
+    expect(typed.reply?.text).toBe('Already cancelled.');
+    expect(typed.effects).toEqual([]);
+    // a refusal of who is asking, on a card that is current, redraws nothing
+    loans.set(4, { id: 1, number: 4, status: 'pending', ownerKey: SAM_KEY });
+    const notYours = await stepButton(kind, cancel)('TO-4', context('U0PRIYA'));
+    expect(notYours.reply?.text).toBe('Not your loan.');
+    expect(notYours.effects).toEqual([]);
+    expect(loans.get(4)?.status).toBe('pending');
     expect(await audits()).toEqual([]);
   });
 

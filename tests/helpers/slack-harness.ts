@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DateTime } from 'luxon';
 import type { LevelWithSilent } from 'pino';
@@ -14,6 +15,7 @@ import { waitForResponseUrlText } from './slack-answers.ts';
 import { type RecordedSlackCall, startRecordingSlackApi } from './slack-api-server.ts';
 import {
   buildBlockActionsBody,
+  buildSlackHeaders,
   buildSlashCommandBody,
   buildViewSubmissionBody,
   postSignedSlack,
@@ -138,6 +140,23 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     },
     /** Submits a modal; the response is returned unread, since a refused form answers with its errors. */
     submit: (params: Parameters<typeof buildViewSubmissionBody>[0]) => send(buildViewSubmissionBody(params)),
+    /** `userId` opens the app's Home tab: Slack's `app_home_opened` event, signed. */
+    async openHome(userId: string): Promise<void> {
+      const body = JSON.stringify({
+        token: 'deprecated-verification-token',
+        team_id: 'T0TEST',
+        api_app_id: 'A0FRONTDESK',
+        type: 'event_callback',
+        event_id: `Ev${userId}${randomUUID()}`,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home' },
+      });
+      const headers = { ...buildSlackHeaders(SECRET, body), 'content-type': 'application/json' };
+      const response = await fetch(`${app.url}/slack/events`, { method: 'POST', headers, body });
+      expect(response.status).toBe(200);
+    },
+    /** The Home views published for `userId`, oldest first. */
+    homesOf: (userId: string) => api.callsTo('views.publish').filter((call) => call.body.user_id === userId),
     /** The text the app posted to the response URL `responseId`, once it is there. */
     answerTo: (responseId: string) => waitForResponseUrlText(api, responseId),
     /** The direct messages to `userId`: they are posted to the user's id, which the recording server keeps. */

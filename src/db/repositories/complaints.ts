@@ -31,16 +31,18 @@ export async function createComplaint(db: Db, values: NewComplaintRow): Promise<
   return row;
 }
 
-/** The complaint with reference number `number`, if it exists in this office. */
+/** The complaint with reference number `number`, if it exists in this office; `forShare` as for `getTimeOffRequest`. */
 export async function getComplaint(
   db: Db,
   officeId: string,
   number: number,
+  options: { forShare?: boolean } = {},
 ): Promise<ComplaintRow | undefined> {
-  const [row] = await db
+  const query = db
     .select()
     .from(complaints)
     .where(and(eq(complaints.officeId, officeId), eq(complaints.number, number)));
+  const [row] = await (options.forShare ? query.for('share') : query);
   return row;
 }
 

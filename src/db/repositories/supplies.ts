@@ -37,16 +37,18 @@ export async function createSupplyRequest(db: Db, values: NewSupplyRow): Promise
   return row;
 }
 
-/** The request with reference number `number`, if it exists in this office. */
+/** The request with reference number `number`, if it exists in this office; `forShare` as for `getTimeOffRequest`. */
 export async function getSupplyRequest(
   db: Db,
   officeId: string,
   number: number,
+  options: { forShare?: boolean } = {},
 ): Promise<SupplyRow | undefined> {
-  const [row] = await db
+  const query = db
     .select()
     .from(supplyRequests)
     .where(and(eq(supplyRequests.officeId, officeId), eq(supplyRequests.number, number)));
+  const [row] = await (options.forShare ? query.for('share') : query);
   return row;
 }
 

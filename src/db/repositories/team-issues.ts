@@ -12,16 +12,18 @@ export async function createTeamIssue(db: Db, values: NewTeamIssueRow): Promise<
   return row;
 }
 
-/** The issue with reference number `number`, if it exists in this office. */
+/** The issue with reference number `number`, if it exists in this office; `forShare` as for `getTimeOffRequest`. */
 export async function getTeamIssue(
   db: Db,
   officeId: string,
   number: number,
+  options: { forShare?: boolean } = {},
 ): Promise<TeamIssueRow | undefined> {
-  const [row] = await db
+  const query = db
     .select()
     .from(teamIssues)
     .where(and(eq(teamIssues.officeId, officeId), eq(teamIssues.number, number)));
+  const [row] = await (options.forShare ? query.for('share') : query);
   return row;
 }
 

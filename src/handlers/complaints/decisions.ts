@@ -58,7 +58,7 @@ export const complaintKind: RequestKind<ComplaintRow> = {
   noun: 'complaint',
   referenceNoun: 'complaint',
   example: 'CP-3',
-  load: (ctx, number) => getComplaint(ctx.db, ctx.officeId, number),
+  load: (ctx, number, options) => getComplaint(ctx.db, ctx.officeId, number, options),
   card: async (row, ctx) => buildComplaintCard(row, ctx.office, ctx.now),
 };
 

@@ -20,7 +20,11 @@ export interface RequestKind<Row> {
   referenceNoun: string;
   /** a reference people would recognise, as in "They look like TO-12" */
   example: string;
-  load(ctx: HandlerContext, number: number): Promise<Row | undefined>;
+  /**
+   * the request; with `forShare`, locked against change until the transaction ends, so that a card drawn
+   * from it cannot overtake a change committed meanwhile (a kind with a card must honour it)
+   */
+  load(ctx: HandlerContext, number: number, options?: { forShare?: boolean }): Promise<Row | undefined>;
   /** the card as the request now is; a kind without a card posts none */
   card?(row: Row, ctx: HandlerContext): Promise<Message>;
 }
@@ -92,11 +96,36 @@ export async function findRequest<Row>(
   return { ok: true, found: { row, number, reference } };
 }
 
+/** Where a step was asked for: a typed command, or a card's button or the form it opened. */
+type Asked = 'command' | 'card';
+
+/**
+ * The refusal of a step the request's state no longer allows. Asked from a card, the card is redrawn as the
+ * request now is: the press shows the card was stale (its redraw not yet landed, or a client showing an old
+ * copy), and a Slack Home tab that drew it is refreshed by the change. The request is read again locked, so
+ * that this redraw cannot overtake the card of a change committed meanwhile.
+ */
+async function refuseStale<Row>(
+  kind: RequestKind<Row>,
+  found: Found<Row>,
+  why: string,
+  asked: Asked,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  if (asked === 'command' || !kind.card) return refusal(why);
+  const row = (await kind.load(ctx, found.number, { forShare: true })) ?? found.row;
+  return {
+    ...refusal(why),
+    effects: [{ kind: 'update', cardKey: found.reference, message: await kind.card(row, ctx) }],
+  };
+}
+
 /** Finds the request and checks the step may be taken on it by this person now. */
 async function prepare<Row, Values>(
   kind: RequestKind<Row>,
   step: Step<Row, Values>,
   text: string,
+  asked: Asked,
   ctx: HandlerContext,
 ): Promise<Looked<Row>> {
   if (step.managerOnly && !ctx.actor.isManager) {
@@ -104,8 +133,13 @@ async function prepare<Row, Values>(
   }
   const looked = await findRequest(kind, text, ctx);
   if (!looked.ok) return looked;
-  const refused = step.authorise?.(looked.found, ctx) ?? step.check(looked.found, ctx);
-  return refused ? { ok: false, outcome: refusal(refused) } : looked;
+  const stale = step.check(looked.found, ctx);
+  const refused = step.authorise?.(looked.found, ctx) ?? stale;
+  if (!refused) return looked;
+  return {
+    ok: false,
+    outcome: stale ? await refuseStale(kind, looked.found, refused, asked, ctx) : refusal(refused),
+  };
 }
 
 async function take<Row, Values>(
@@ -113,19 +147,20 @@ async function take<Row, Values>(
   step: Step<Row, Values>,
   text: string,
   values: Values,
+  asked: Asked,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const looked = await prepare(kind, step, text, ctx);
+  const looked = await prepare(kind, step, text, asked, ctx);
   if (!looked.ok) return looked.outcome;
   const { found } = looked;
   const updated = await step.apply(found, values, ctx);
   if (!updated) {
     // Another input moved the request between the read and the update: say what it is now.
-    const current = { ...found, row: (await kind.load(ctx, found.number)) ?? found.row };
-    return refusal(
-      step.check(current, ctx) ??
-        `${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`,
-    );
+    const now = await kind.load(ctx, found.number);
+    const why = now && step.check({ ...found, row: now }, ctx);
+    if (!now || !why)
+      return refusal(`${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`);
+    return refuseStale(kind, found, why, asked, ctx);
   }
   const done = { ...found, row: updated };
   const result = await step.finish(done, found.row, values, ctx);
@@ -151,15 +186,15 @@ async function take<Row, Values>(
  * a reference, `missing` says how to write it.
  */
 export function stepCommand<Row>(kind: RequestKind<Row>, step: Step<Row>, missing: string): CommandHandler {
-  return async (text, ctx) => (text ? take(kind, step, text, undefined, ctx) : refusal(missing));
+  return async (text, ctx) => (text ? take(kind, step, text, undefined, 'command', ctx) : refusal(missing));
 }
 
 /** The button of a step: takes it, or opens its form when it has one. The button's value is the reference. */
 export function stepButton<Row, Values>(kind: RequestKind<Row>, step: Step<Row, Values>): ActionHandler {
   return async (value, ctx) => {
     const { form } = step;
-    if (!form) return take(kind, step as Step<Row, undefined>, value, undefined, ctx);
-    const looked = await prepare(kind, step, value, ctx);
+    if (!form) return take(kind, step as Step<Row, undefined>, value, undefined, 'card', ctx);
+    const looked = await prepare(kind, step, value, 'card', ctx);
     if (!looked.ok) return looked.outcome;
     const built = form.build(looked.found, ctx);
     return { form: { ...built, formId: form.id, metadata: looked.found.reference }, effects: [] };
@@ -177,7 +212,7 @@ export function stepFormHandler<Row, Values>(
   return async (values, metadata, ctx) => {
     const read = step.form.read(values);
     if (!read.ok) return { formErrors: read.formErrors, effects: [] };
-    return take(kind, step, metadata ?? '', read.values, ctx);
+    return take(kind, step, metadata ?? '', read.values, 'card', ctx);
   };
 }
 

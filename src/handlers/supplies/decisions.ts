@@ -43,7 +43,7 @@ export const supplyRequestKind: RequestKind<SupplyRow> = {
   noun: 'supply request',
   referenceNoun: 'supply',
   example: 'SR-7',
-  load: (ctx, number) => getSupplyRequest(ctx.db, ctx.officeId, number),
+  load: (ctx, number, options) => getSupplyRequest(ctx.db, ctx.officeId, number, options),
   card: (row, ctx) => loadSupplyCard(ctx.db, ctx.office, row, ctx.now),
 };
 

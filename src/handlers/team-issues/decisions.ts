@@ -27,7 +27,7 @@ export const issueKind: RequestKind<TeamIssueRow> = {
   noun: 'issue',
   referenceNoun: 'issue',
   example: 'IS-5',
-  load: (ctx, number) => getTeamIssue(ctx.db, ctx.officeId, number),
+  load: (ctx, number, options) => getTeamIssue(ctx.db, ctx.officeId, number, options),
   card: async (row, ctx) => buildIssueCard(row, ctx.zone, ctx.now),
 };
 

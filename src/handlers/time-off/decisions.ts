@@ -41,7 +41,7 @@ export const timeOffRequestKind: RequestKind<TimeOffRow> = {
   noun: 'time-off request',
   referenceNoun: 'time-off',
   example: 'TO-12',
-  load: (ctx, number) => getTimeOffRequest(ctx.db, ctx.officeId, number),
+  load: (ctx, number, options) => getTimeOffRequest(ctx.db, ctx.officeId, number, options),
   card: (row, ctx) => loadTimeOffCard(ctx.db, ctx.office, row),
 };
 
