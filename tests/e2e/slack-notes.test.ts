@@ -142,4 +142,34 @@ describe('follow-ups in Slack', () => {
     await slack.slash('call the lab by fri', { triggerId });
     expect(await slack.db.select().from(notes)).toHaveLength(1);
   });
+
+  it('redraws the Home tab of its writer after a follow-up is filed, snoozed and done', async () => {
+    await slack.openHome(SAM);
+    await waitFor(() => slack.homesOf(SAM)[0], 'Sam’s home');
+    const drawn = () => slack.homesOf(SAM).map((call) => JSON.stringify(call.body.view));
+    const filed = await slack.slash('chase the lab results by fri');
+    const reference = /FU-\d+/.exec(filed.text ?? '')?.[0] ?? '';
+    await waitFor(
+      () =>
+        drawn()
+          .slice(1)
+          .find((view) => view.includes('chase the lab results')),
+      'home with it',
+    );
+    await slack.slash(`snooze ${reference} mon`);
+    await waitFor(
+      () =>
+        drawn()
+          .slice(2)
+          .find((view) => view.includes('Mon Nov 30')),
+      'home with it moved',
+    );
+    await slack.slash(`done ${reference}`);
+    const last = await waitFor(() => drawn()[3], 'home without it');
+    expect(last).not.toContain('chase the lab results');
+    // a list changes nothing and redraws nothing
+    await slack.slash('list');
+    await slack.api.settled();
+    expect(drawn()).toHaveLength(4);
+  });
 });

@@ -89,6 +89,20 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
     expect(await db.select().from(auditLog).where(eq(auditLog.action, 'credential.added'))).toHaveLength(1);
   });
 
+  it('says a manager’s own credential, recorded or renewed, changes their Home, and another’s does not', async ({
+    command,
+  }) => {
+    const own = await command(DANA, 'add Dana Reyes bls 2027-01-01');
+    expect(own.effects).toEqual([]);
+    expect(own.changesOwnHome).toBe(true);
+    const reference = findReference(own, 'CR');
+    expect((await command(DANA, `renew ${reference} 2028-01-01`)).changesOwnHome).toBe(true);
+    const renewedByOther = await command(OMAR, `renew ${reference} 2029-01-01`);
+    expect(renewedByOther.changesOwnHome).toBe(false);
+    expect(renewedByOther.effects.map((effect) => effect.kind)).toContain('dm');
+    expect((await command(DANA, 'add Ana Cruz bls 2027-01-01')).changesOwnHome).toBe(false);
+  });
+
   it('records a practice item by any name, and a past date as lapsed', async ({ command }) => {
     const added = await command(DANA, 'add practice "CLIA certificate" 2026-11-01');
     expect(replyText(added)).toContain('The practice · CLIA certificate · ⚠️ lapsed Mon Nov 2, 2026');

@@ -390,8 +390,9 @@ export function createSlackApp(params: {
    * waiting). Not awaited: Home follows the answer.
    */
   function refreshHomes(client: WebClient, userId: string, outcome: Outcome): void {
-    // Only a change sends messages; an answer alone (a list, a refusal) leaves every Home as it was.
-    if (outcome.effects.length === 0) return;
+    // Only a change sends messages or touches the actor's own things; an answer alone (a list, a refusal)
+    // leaves every Home as it was.
+    if (outcome.effects.length === 0 && !outcome.changesOwnHome) return;
     const users = new Set([userId]);
     for (const effect of outcome.effects)
       if (effect.kind === 'dm' && effect.to.platform === 'slack') users.add(effect.to.userId);

@@ -189,6 +189,7 @@ async function recordDraft(draft: CredentialDraft, ctx: HandlerContext): Promise
     reply: {
       text: `Credential recorded: ${describeCredential(credential, today, ctx.zone, true)}.${lapsed}`,
     },
+    changesOwnHome: draft.holder.key === ctx.actor.key,
     effects,
   };
 }
@@ -338,5 +339,9 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
       text: `${ctx.actor.name} renewed ${renewed.name} (${reference}): ${describeExpiry(renewed, today, ctx.zone)}.`,
     },
   }));
-  return { reply: { text: `Renewed: ${line}.` }, effects: told };
+  return {
+    reply: { text: `Renewed: ${line}.` },
+    changesOwnHome: renewed.holderKey === ctx.actor.key,
+    effects: told,
+  };
 }

@@ -160,6 +160,11 @@ export interface Outcome {
    * now, such as a confirmation without the button just used; platforms that can redraw it do.
    */
   source?: Message;
+  /**
+   * The change touched the acting person's own things, which their Home lists, and sends nothing (a private
+   * follow-up, their own credential): a Home drawn before it is redrawn.
+   */
+  changesOwnHome?: boolean;
   effects: Effect[];
 }
 

@@ -23,5 +23,10 @@ export async function markDone(text: string, ctx: HandlerContext): Promise<Outco
     entity: reference,
     detail: {},
   });
-  return { reply: { text: `Done: ${reference} · ${row.text}` }, confidentialReply: true, effects: [] };
+  return {
+    reply: { text: `Done: ${reference} · ${row.text}` },
+    confidentialReply: true,
+    changesOwnHome: true,
+    effects: [],
+  };
 }

@@ -50,6 +50,7 @@ async function fileNote(
       note: 'Only you see your follow-ups.',
     },
     confidentialReply: true,
+    changesOwnHome: true,
     effects: [],
   };
 }

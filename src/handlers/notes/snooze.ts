@@ -31,6 +31,7 @@ export async function snooze(text: string, ctx: HandlerContext): Promise<Outcome
   return {
     reply: { text: `${reference} is now due ${formatDay(due.due, ctx.zone)}: ${row.text}` },
     confidentialReply: true,
+    changesOwnHome: true,
     effects: [],
   };
 }
