@@ -61,6 +61,21 @@ const it = createHandlerTest({ office, now: NOW, command: 'note', actions: NOTE_
 describe.each(databaseTargets())('follow-ups on $name', (target) => {
   it.override({ target });
 
+  it.for([
+    ['by thu', '09:00', 'It is due Thu Nov 26: it will be in your morning message from Fri Nov 27.'],
+    ['by sat', '09:00', 'It is due Sat Nov 28: it will be in your morning message from Mon Nov 30.'],
+    ['by today', '09:00', 'It is due today: it will be in your morning message from Fri Nov 27.'],
+    ['by today', '07:00', 'It is due today: it will be in your morning message from Wed Nov 25.'],
+  ] as const)(
+    'files `%s` at %s naming the first morning message that carries it',
+    async ([due, time, expected], { run }) => {
+      // The message goes out at 07:45 on working days; Thanksgiving (Thu Nov 26) is a holiday.
+      const input = { kind: 'command', command: 'note', text: `${PRIVATE} ${due}` } as const;
+      const filed = await run(SAM, input, at(`2026-11-25T${time}`));
+      expect(replyText(filed)).toContain(expected);
+    },
+  );
+
   it('files a private follow-up with its due day, audited without its text', async ({ command, db }) => {
     const filed = await command(SAM, `${PRIVATE} by fri`);
     const reference = findReference(filed, 'FU');

@@ -8,6 +8,7 @@ import type { HandlerContext } from '../kernel/context.ts';
 import { NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import type { Form, Outcome } from '../kernel/message.ts';
 import { NOTE_FORMS } from './ids.ts';
+import { findFirstReminderDay } from './reminders.ts';
 
 const HINT = 'Write it like /note call the lab about Ana’s results by fri.';
 // A Slack permalink is about 80 characters; anything near this is not one.
@@ -39,8 +40,9 @@ async function fileNote(
     detail: { due: row.due },
   });
   const due = describeDue(row.due ?? undefined, getOfficeDay(ctx.now, ctx.zone), ctx.zone);
+  const reminded = row.due && findFirstReminderDay(row.due, ctx.office, ctx.now);
   const when = row.due
-    ? `It is ${due}: it will be in your morning message from ${formatDay(row.due, ctx.zone)}.`
+    ? `It is ${due}: it will be in your morning message from ${formatDay(reminded || row.due, ctx.zone)}.`
     : 'No due day: it stays in /note list until it is done.';
   return {
     reply: {

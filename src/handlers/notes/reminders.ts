@@ -1,4 +1,8 @@
+import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../../config/office.ts';
 import { listDueNotes, type NoteRow } from '../../db/repositories/notes.ts';
+import type { IsoDay } from '../../domain/dates.ts';
+import { findNextScheduledRun } from '../../domain/schedule.ts';
 import type { DailyJob } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
 import { buildDueReminder } from './card.ts';
@@ -34,3 +38,14 @@ export const noteRemindersJob: DailyJob = {
     return effects;
   },
 };
+
+/**
+ * The day of the first morning message that carries a follow-up due on `due`, filed at `now`: the due day
+ * itself, or the next working day when it is a weekend or holiday, or when its message has already gone out.
+ */
+export function findFirstReminderDay(due: IsoDay, office: OfficeConfig, now: DateTime): IsoDay | undefined {
+  const schedule = noteRemindersJob.schedule(office);
+  const dueStart = DateTime.fromISO(due, { zone: schedule.zone }).startOf('day');
+  const next = findNextScheduledRun(DateTime.max(now, dueStart.minus({ milliseconds: 1 })), schedule);
+  return next?.toISODate() ?? undefined;
+}
