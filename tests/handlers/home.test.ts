@@ -31,8 +31,28 @@ describe.each(databaseTargets())('home typed to the bot on $name', (target) => {
         expect.stringMatching(/^Supplies SR-\d+ — Sam Lee$/),
       ]),
     );
-    expect(dana?.lines).toContain('Decide each request from its card in the approvals channel.');
+    expect(dana?.lines).toEqual([
+      'What is yours, as it stands now.',
+      'Decide each request from its card in the approvals channel.',
+    ]);
     expect(dana?.buttons).toBeUndefined();
+  });
+
+  it('points a manager whose only cards are untaken issues to the huddle channel, not the approvals one', async ({
+    run,
+    command,
+  }) => {
+    await run('U0SAM', { kind: 'command', command: 'issue', text: 'The label printer jams on every page' });
+    const omar = (await command('U0OMAR', '')).reply;
+    expect(omar?.sections?.map((section) => section.heading)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Issues nobody has taken \(1\)$/)]),
+    );
+    expect(omar?.lines).toEqual([
+      'What is yours, as it stands now.',
+      'Take or finish each issue from its card in the huddle channel.',
+    ]);
+    const sam = (await command('U0SAM', '')).reply;
+    expect(sam?.lines).toEqual(['What is yours, as it stands now.']);
   });
 
   it('says so when nothing is open', async ({ command }) => {

@@ -8,21 +8,33 @@ import type { Message } from '../kernel/message.ts';
 /** The features home reads, asked for when it is drawn so the list is the registered one. */
 export type HomeSources = () => readonly Feature[];
 
-/** A person's home: each feature's part, in the order the features are registered. */
-export async function loadHome(
+type HomeContext = { db: Db; office: OfficeConfig; person: Person; now: DateTime };
+
+/** Each feature's part of a person's home, in the order the features are registered. */
+async function loadHomeParts(
   features: readonly Feature[],
-  ctx: { db: Db; office: OfficeConfig; person: Person; now: DateTime },
-): Promise<Message[]> {
-  const messages: Message[] = [];
-  for (const feature of features) if (feature.home) messages.push(...(await feature.home(ctx)));
-  return messages;
+  ctx: HomeContext,
+): Promise<{ feature: Feature; messages: Message[] }[]> {
+  const parts: { feature: Feature; messages: Message[] }[] = [];
+  for (const feature of features)
+    if (feature.home) parts.push({ feature, messages: await feature.home(ctx) });
+  return parts;
+}
+
+/** A person's home: each feature's part, in the order the features are registered. */
+export async function loadHome(features: readonly Feature[], ctx: HomeContext): Promise<Message[]> {
+  return (await loadHomeParts(features, ctx)).flatMap((part) => part.messages);
 }
 
 /**
  * Home as one message, for chats that show one card (Teams, the sandbox): each part under its title. The
- * cards' buttons stay on the cards in the approvals channel, which this points to.
+ * cards' buttons stay on the cards in their channels, which this points to, once for each feature with some.
  */
-export function combineHome(messages: readonly Message[], person: Person): Message {
+export function combineHome(
+  parts: readonly { feature: Pick<Feature, 'homeButtonsAt'>; messages: readonly Message[] }[],
+  person: Person,
+): Message {
+  const messages = parts.flatMap((part) => part.messages);
   const sections = messages.map((message) => ({
     heading: message.title ?? message.text,
     lines: [
@@ -31,13 +43,17 @@ export function combineHome(messages: readonly Message[], person: Person): Messa
       ...(message.note ? [message.note] : []),
     ],
   }));
-  const decisions = messages.some((message) => (message.buttons ?? []).length > 0);
+  const pointers = parts.flatMap(({ feature, messages: theirs }) =>
+    feature.homeButtonsAt && theirs.some((message) => (message.buttons ?? []).length > 0)
+      ? [feature.homeButtonsAt]
+      : [],
+  );
   return {
     text: `Home — ${person.name}`,
     title: `Home — ${person.name}`,
     lines: [
       sections.length === 0 ? 'Nothing of yours is open.' : 'What is yours, as it stands now.',
-      ...(decisions ? ['Decide each request from its card in the approvals channel.'] : []),
+      ...new Set(pointers),
     ],
     sections,
   };
@@ -54,13 +70,13 @@ export function createHomeFeature(features: HomeSources): Feature {
       ],
     },
     async run(_text, ctx) {
-      const messages = await loadHome(features(), {
+      const parts = await loadHomeParts(features(), {
         db: ctx.db,
         office: ctx.office,
         person: ctx.actor,
         now: ctx.now,
       });
-      return { reply: combineHome(messages, ctx.actor), effects: [] };
+      return { reply: combineHome(parts, ctx.actor), effects: [] };
     },
     actions: {},
     forms: {},

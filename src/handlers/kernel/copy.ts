@@ -8,6 +8,9 @@ export const NOTHING_SAVED = 'Nothing was saved.';
 /** The last words of an answer that refused a change to something already stored. */
 export const NOTHING_CHANGED = 'Nothing was changed.';
 
+/** Where a request's Approve and Deny are, for a home drawn without them (`Feature.homeButtonsAt`). */
+export const DECIDE_IN_APPROVALS = 'Decide each request from its card in the approvals channel.';
+
 /** A refusal, with what to do instead on its own line. */
 export function refusal(text: string, hint?: string): Outcome {
   return replyOnly({ text, lines: [text, ...(hint ? [hint] : [])] });

@@ -78,6 +78,11 @@ export interface Feature {
   on?: EventHandlers;
   /** its part of a person's home */
   home?: HomeLoader;
+  /**
+   * where its home cards' buttons can be pressed, for a home drawn as one message without them (Teams, the
+   * sandbox): "Decide each request from its card in the approvals channel."
+   */
+  homeButtonsAt?: string;
   /** its cards that other changes ask to redraw (`redraw` effects), by their reference prefix */
   cards?: CardRedrawer;
 }

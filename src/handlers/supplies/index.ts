@@ -1,5 +1,5 @@
 import type { HandlerContext } from '../kernel/context.ts';
-import { NOTHING_SAVED } from '../kernel/copy.ts';
+import { DECIDE_IN_APPROVALS, NOTHING_SAVED } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { stepButton, stepFormHandler } from '../kernel/workflow.ts';
@@ -72,4 +72,5 @@ export const suppliesFeature: Feature = {
   digest: suppliesDigest,
   pending: listPendingSupplies,
   home: suppliesHome,
+  homeButtonsAt: DECIDE_IN_APPROVALS,
 };

@@ -39,4 +39,5 @@ export const teamIssuesFeature: Feature = {
   jobs: [untakenIssueJob],
   digest: issuesDigest,
   home: issuesHome,
+  homeButtonsAt: 'Take or finish each issue from its card in the huddle channel.',
 };

@@ -1,4 +1,5 @@
 import type { HandlerContext } from '../kernel/context.ts';
+import { DECIDE_IN_APPROVALS } from '../kernel/copy.ts';
 import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { stepButton, stepFormHandler } from '../kernel/workflow.ts';
@@ -73,6 +74,7 @@ export const timeOffFeature: Feature = {
   },
   jobs: [leaveYearEndJob],
   home: timeOffHome,
+  homeButtonsAt: DECIDE_IN_APPROVALS,
   digest: timeOffDigest,
   pending: listPendingTimeOff,
   on: {
