@@ -189,6 +189,37 @@ export function isRecordYear(year: number): boolean {
   return year >= 2000 && year <= 2099;
 }
 
+/** A calendar month in the office zone: [start, end) instants, its name (`November 2026`) and key (`2026-11`). */
+export interface OfficeMonth {
+  start: DateTime;
+  end: DateTime;
+  label: string;
+  key: string;
+}
+
+/** The calendar month containing `now` in the office zone. */
+export function getOfficeMonth(now: DateTime, zone: string): OfficeMonth {
+  const start = now.setZone(zone).startOf('month');
+  return {
+    start,
+    end: start.plus({ months: 1 }),
+    label: start.toFormat('LLLL yyyy'),
+    key: start.toFormat('yyyy-MM'),
+  };
+}
+
+/**
+ * The month typed as `2026-11` (for an export or a report), in the office zone; undefined when the text is
+ * not a `YYYY-MM` month of a year that can hold records.
+ */
+export function parseOfficeMonth(text: string, zone: string): OfficeMonth | undefined {
+  const match = /^(\d{4})-(\d{2})$/.exec(text.trim());
+  const year = Number(match?.[1]);
+  const month = Number(match?.[2]);
+  if (!match || month < 1 || month > 12 || !isRecordYear(year)) return undefined;
+  return getOfficeMonth(DateTime.fromObject({ year, month }, { zone }), zone);
+}
+
 /** The calendar day `days` after (or, negative, before) `day`. */
 export function addDays(day: IsoDay, days: number): IsoDay {
   const dayNumber = toDayNumber(day);

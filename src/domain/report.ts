@@ -11,7 +11,14 @@ import {
   type ComplaintStatus,
 } from './complaints.ts';
 import { type ClearedFor, type DigestAbsence, findRolesBelowCoverage } from './coverage.ts';
-import { type DayPart, getOfficeDay, type IsoDay, isRecordYear, listDays } from './dates.ts';
+import {
+  type DayPart,
+  getOfficeDay,
+  getOfficeMonth,
+  type IsoDay,
+  listDays,
+  parseOfficeMonth,
+} from './dates.ts';
 import { describeLeaveType, personCalendar } from './leave-banks.ts';
 import { formatRole } from './people.ts';
 import { type CatalogItem, computeLineCostCents, type SupplyStatus, toCents } from './supplies.ts';
@@ -85,15 +92,17 @@ export function parseReportPeriod(text: string, now: DateTime, zone: string): Re
   const written = text.trim().toLowerCase().replace(/\s+/g, ' ');
   if (written === '' || written === 'last month') return { ok: true, period: findLastFullMonth(now, zone) };
   if (written === 'this month') return { ok: true, period: monthSoFar(now, zone) };
-  const match = /^(\d{4})-(\d{2})$/.exec(written);
-  const year = Number(match?.[1]);
-  const month = Number(match?.[2]);
-  if (!match || month < 1 || month > 12 || !isRecordYear(year)) return { ok: false, reason: 'not_a_month' };
-  const local = now.setZone(zone);
-  const asked = year * 12 + month;
-  const current = local.year * 12 + local.month;
-  if (asked > current) return { ok: false, reason: 'future' };
-  return { ok: true, period: asked === current ? monthSoFar(now, zone) : fullMonth(year, month, zone) };
+  const asked = parseOfficeMonth(written, zone);
+  if (!asked) return { ok: false, reason: 'not_a_month' };
+  const current = getOfficeMonth(now, zone);
+  if (asked.start > current.start) return { ok: false, reason: 'future' };
+  return {
+    ok: true,
+    period:
+      asked.key === current.key
+        ? monthSoFar(now, zone)
+        : fullMonth(asked.start.year, asked.start.month, zone),
+  };
 }
 
 /** The first working day (office workdays, not holidays) of the month containing `day`. */

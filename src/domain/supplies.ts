@@ -1,7 +1,6 @@
 import Fuse from 'fuse.js';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config/office.ts';
-import { isRecordYear } from './dates.ts';
 import type { DigestSection } from './digest.ts';
 
 /** One catalog entry from the office config: sku, name, unit, par level and optional price (dollars), vendor, category. */
@@ -381,25 +380,6 @@ export function formatMoney(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const whole = Math.floor(Math.abs(cents) / 100).toLocaleString('en-US');
   return `${sign}$${whole}.${String(Math.abs(cents) % 100).padStart(2, '0')}`;
-}
-
-/** The calendar month containing `now` in the office zone, as [start, end) instants, and its name. */
-export function getOfficeMonth(
-  now: DateTime,
-  zone: string,
-): { start: DateTime; end: DateTime; label: string } {
-  const start = now.setZone(zone).startOf('month');
-  return { start, end: start.plus({ months: 1 }), label: start.toFormat('LLLL yyyy') };
-}
-
-/** The month `2026-11` names in the office zone, or undefined when it is not a `YYYY-MM` month. */
-export function parseOfficeMonth(
-  text: string,
-  zone: string,
-): { start: DateTime; end: DateTime; label: string } | undefined {
-  if (!/^\d{4}-\d{2}$/.test(text.trim())) return undefined;
-  const start = DateTime.fromFormat(text.trim(), 'yyyy-MM', { zone });
-  return start.isValid && isRecordYear(start.year) ? getOfficeMonth(start, zone) : undefined;
 }
 
 /** Cost of requests approved within [start, end) that still stand (approved, ordered or received); unpriced lines count 0. */

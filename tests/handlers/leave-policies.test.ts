@@ -236,7 +236,11 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
       '',
       '',
     ]);
-    for (const period of ['2026-13', '0000-01', '9999', '9999-12']) {
+    const december = readCsvAttachment(await command(DANA, 'export 2026-12'));
+    expect(december.name).toBe('time-off-december-2026.csv');
+    expect(december.rows).toHaveLength(2);
+    expect(readCsvAttachment(await command(DANA, 'export 2026-11')).rows).toEqual([]);
+    for (const period of ['2026-13', '0000-01', '9999', '9999-12', '2026-1']) {
       expect(replyText(await command(DANA, `export ${period}`))).toContain('is not a year or a month');
     }
   });

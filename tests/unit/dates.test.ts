@@ -8,10 +8,12 @@ import {
   formatOfficeTime,
   formatTypedDay,
   getOfficeDay,
+  getOfficeMonth,
   getPlanningWindow,
   getWeekday,
   listDays,
   parseDateRange,
+  parseOfficeMonth,
 } from '../../src/domain/dates.ts';
 
 const zone = 'America/New_York';
@@ -268,6 +270,37 @@ describe('parseDateRange', () => {
   it('uses the office day when `now` arrives in another zone', () => {
     const utcNow = DateTime.fromISO('2026-11-26T03:30', { zone: 'utc' }); // Thu in UTC, Wed 22:30 in the office
     expect(parseDateRange('tomorrow', utcNow, zone)).toMatchObject({ start: '2026-11-26' });
+  });
+});
+
+describe('parseOfficeMonth', () => {
+  it('reads YYYY-MM in the office zone, from its first instant to the next month’s', () => {
+    const october = parseOfficeMonth(' 2026-10 ', zone);
+    expect(october?.label).toBe('October 2026');
+    expect(october?.key).toBe('2026-10');
+    expect(october?.start.toISO()).toBe('2026-10-01T00:00:00.000-04:00');
+    expect(october?.end.toISO()).toBe('2026-11-01T00:00:00.000-04:00');
+    expect(parseOfficeMonth('2026-12', zone)?.end.toISO()).toBe('2027-01-01T00:00:00.000-05:00');
+  });
+
+  it.for([
+    '2026-13',
+    '2026-00',
+    '2026-1',
+    '26-11',
+    'october',
+    '2026-11-01',
+    '1999-12',
+    '2100-01',
+    '9999-12',
+    '',
+  ])('refuses %j', (text) => {
+    expect(parseOfficeMonth(text, zone)).toBeUndefined();
+  });
+
+  it('names the month containing an instant in the office zone, not UTC', () => {
+    const lateOnOctober31 = DateTime.fromISO('2026-11-01T02:00', { zone: 'utc' });
+    expect(getOfficeMonth(lateOnOctober31, zone).key).toBe('2026-10');
   });
 });
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { getOfficeMonth } from '../../src/domain/dates.ts';
 import {
   type CatalogItem,
   canCancelSupplyRequest,
@@ -7,11 +8,9 @@ import {
   checkSupplyStep,
   computeLineCostCents,
   formatMoney,
-  getOfficeMonth,
   listReorderSuggestions,
   matchCatalogItem,
   normalizeWords,
-  parseOfficeMonth,
   parseQuantity,
   readUrgency,
   type SpendEntry,
@@ -402,14 +401,6 @@ describe('summarizeBudget', () => {
       remainingCents: undefined,
       overAfter: false,
     });
-  });
-});
-
-describe('parseOfficeMonth', () => {
-  it('reads YYYY-MM in the office zone and refuses anything else', () => {
-    expect(parseOfficeMonth('2026-10', zone)?.label).toBe('October 2026');
-    expect(parseOfficeMonth('2026-13', zone)).toBeUndefined();
-    expect(parseOfficeMonth('october', zone)).toBeUndefined();
   });
 });
 

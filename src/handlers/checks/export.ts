@@ -1,6 +1,6 @@
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listCheckReadingsBetween } from '../../db/repositories/checks.ts';
-import { getOfficeMonth, parseOfficeMonth } from '../../domain/supplies.ts';
+import { getOfficeMonth, parseOfficeMonth } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
 import { answerWithCsv, formatCsvInstant } from '../kernel/csv.ts';
@@ -39,11 +39,11 @@ export async function exportCheckLog(rest: string, ctx: HandlerContext): Promise
     officeId,
     actor,
     action: 'checks.exported',
-    entity: `checks:${check.id}:${month.start.toFormat('yyyy-MM')}`,
+    entity: `checks:${check.id}:${month.key}`,
     detail: { rows: rows.length },
   });
   return answerWithCsv({
-    name: `${check.id}-${month.start.toFormat('yyyy-MM')}.csv`,
+    name: `${check.id}-${month.key}.csv`,
     title: `${check.name} log, ${month.label}`,
     header: [
       'reference',

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listComplaintsFiled, listOpenComplaints } from '../../db/repositories/complaints.ts';
 import { countComplaintAgeDays, isPastDueDay } from '../../domain/complaints.ts';
-import { formatDay, isRecordYear } from '../../domain/dates.ts';
+import { formatDay, parseOfficeMonth } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { refusal } from '../kernel/copy.ts';
 import { answerWithCsv } from '../kernel/csv.ts';
@@ -49,25 +49,25 @@ export async function listOpen(ctx: HandlerContext): Promise<Outcome> {
 export async function exportCsv(monthText: string, ctx: HandlerContext): Promise<Outcome> {
   const { actor, db, now, officeId, zone } = ctx;
   const example = `/complaint export ${now.setZone(zone).toFormat('yyyy-MM')}`;
-  const month = monthText === '' ? undefined : DateTime.fromFormat(monthText, 'yyyy-MM', { zone });
-  if (month && !(month.isValid && isRecordYear(month.year))) {
+  const month = monthText === '' ? undefined : parseOfficeMonth(monthText, zone);
+  if (monthText !== '' && !month) {
     return refusal(`Write the month like ${example}, or leave it out to export every complaint.`);
   }
   const rows = await listComplaintsFiled(
     db,
     officeId,
-    month ? { from: month.toJSDate(), to: month.plus({ months: 1 }).toJSDate() } : {},
+    month ? { from: month.start.toJSDate(), to: month.end.toJSDate() } : {},
   );
   await createAuditEntry(db, {
     officeId: officeId,
     actor,
     action: 'complaint.exported',
     entity: 'complaints',
-    detail: { month: month ? monthText : 'all', rows: rows.length },
+    detail: { month: month ? month.key : 'all', rows: rows.length },
   });
-  const period = month ? month.toFormat('LLLL yyyy') : 'all time';
+  const period = month ? month.label : 'all time';
   return answerWithCsv({
-    name: `complaints-${month ? month.toFormat('yyyy-MM') : 'all'}.csv`,
+    name: `complaints-${month ? month.key : 'all'}.csv`,
     title: `Complaints, ${period}`,
     header: COMPLAINT_EXPORT_HEADER,
     rows: buildComplaintRows(rows, zone),

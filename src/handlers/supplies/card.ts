@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { SupplyRow } from '../../db/repositories/supplies.ts';
-import { formatOfficeTime } from '../../domain/dates.ts';
+import { formatOfficeTime, getOfficeMonth } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import {
   type BudgetSummary,
@@ -10,7 +10,6 @@ import {
   describeIncoming,
   formatMoney,
   formatQuantity,
-  getOfficeMonth,
   type Incoming,
   type ReorderSuggestion,
   type SupplyUrgency,

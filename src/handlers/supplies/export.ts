@@ -1,6 +1,7 @@
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listSupplyRequestsFiledBetween } from '../../db/repositories/supplies.ts';
-import { computeLineCostCents, getOfficeMonth, parseOfficeMonth } from '../../domain/supplies.ts';
+import { getOfficeMonth, parseOfficeMonth } from '../../domain/dates.ts';
+import { computeLineCostCents } from '../../domain/supplies.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
 import { answerWithCsv, formatCsvInstant } from '../kernel/csv.ts';
@@ -29,12 +30,12 @@ export async function exportMonth(monthText: string, ctx: HandlerContext): Promi
     officeId: officeId,
     actor,
     action: 'supplies.exported',
-    entity: `supplies:${month.start.toFormat('yyyy-MM')}`,
+    entity: `supplies:${month.key}`,
     detail: { rows: rows.length },
   });
   const catalog = new Map(ctx.office.supplies.catalog.map((item) => [item.sku, item]));
   return answerWithCsv({
-    name: `supplies-${month.start.toFormat('yyyy-MM')}.csv`,
+    name: `supplies-${month.key}.csv`,
     title: `Supply requests, ${month.label}`,
     header: [
       'reference',

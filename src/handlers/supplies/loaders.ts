@@ -8,10 +8,10 @@ import {
   listSupplyStock,
   type SupplyRow,
 } from '../../db/repositories/supplies.ts';
+import { getOfficeMonth } from '../../domain/dates.ts';
 import { DIGEST_ORDER } from '../../domain/digest.ts';
 import {
   describeSupplySections,
-  getOfficeMonth,
   listReorderSuggestions,
   sumApprovedSpend,
   sumIncoming,

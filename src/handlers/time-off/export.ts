@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
-import { getOfficeDay, isRecordYear } from '../../domain/dates.ts';
+import { getOfficeDay, isRecordYear, parseOfficeMonth } from '../../domain/dates.ts';
 import { describeLeaveType } from '../../domain/leave-banks.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -10,23 +9,29 @@ import { answerWithCsv, formatCsvInstant } from '../kernel/csv.ts';
 import type { Outcome } from '../kernel/message.ts';
 
 /** `2026` or `2026-11` (default: this year): its first and last day, and how it is named. */
-function readPeriod(text: string, today: string): { first: string; last: string; label: string } | undefined {
+function readPeriod(
+  text: string,
+  today: string,
+  zone: string,
+): { first: string; last: string; label: string } | undefined {
   const written = text.trim() || today.slice(0, 4);
-  if (!isRecordYear(Number(written.slice(0, 4)))) return undefined;
-  if (/^\d{4}$/.test(written)) return { first: `${written}-01-01`, last: `${written}-12-31`, label: written };
-  const month = DateTime.fromFormat(written, 'yyyy-MM', { zone: 'utc' });
-  if (!/^\d{4}-\d{2}$/.test(written) || !month.isValid) return undefined;
+  if (/^\d{4}$/.test(written))
+    return isRecordYear(Number(written))
+      ? { first: `${written}-01-01`, last: `${written}-12-31`, label: written }
+      : undefined;
+  const month = parseOfficeMonth(written, zone);
+  if (!month) return undefined;
   return {
-    first: month.toISODate() ?? written,
-    last: month.endOf('month').toISODate() ?? written,
-    label: month.toFormat('LLLL yyyy'),
+    first: month.start.toISODate() ?? written,
+    last: month.end.minus({ days: 1 }).toISODate() ?? written,
+    label: month.label,
   };
 }
 
 /** `/timeoff export [2026 | 2026-11]` (managers): every request touching the period, whatever its status, as CSV. */
 export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<Outcome> {
   const { db, officeId, zone, office } = ctx;
-  const period = readPeriod(text, getOfficeDay(ctx.now, zone));
+  const period = readPeriod(text, getOfficeDay(ctx.now, zone), zone);
   if (!period)
     return refusal(
       `"${clip(text, 20)}" is not a year or a month. Write it like /timeoff export 2026 or /timeoff export 2026-11.`,
