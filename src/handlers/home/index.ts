@@ -30,7 +30,7 @@ export async function loadHome(features: readonly Feature[], ctx: HomeContext): 
  * Home as one message, for chats that show one card (Teams, the sandbox): each part under its title. The
  * cards' buttons stay on the cards in their channels, which this points to, once for each feature with some.
  */
-export function combineHome(
+function combineHome(
   parts: readonly { feature: Pick<Feature, 'homeButtonsAt'>; messages: readonly Message[] }[],
   person: Person,
 ): Message {
