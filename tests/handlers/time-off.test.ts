@@ -818,6 +818,12 @@ describe.each(databaseTargets())('time off on $name', (target) => {
         .from(timeOffRequests)
         .where(eq(timeOffRequests.status, 'approved'));
       expect(value).toBe(1);
+      // Typed, by a manager too (whose cancel asks a reason): the answer alone, no card redrawn.
+      const typed = { kind: 'command', command: 'timeoff', text: `cancel ${reference}` } as const;
+      expect(outcome.effects).toEqual([]);
+      const byManager = await run(DANA, typed, later);
+      expect(replyText(byManager)).toMatch(/already started/);
+      expect(byManager.effects).toEqual([]);
     });
   });
 

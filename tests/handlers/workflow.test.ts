@@ -154,7 +154,12 @@ describe('the request workflow, declared for a new kind of request', () => {
     const notYours = await stepButton(kind, cancel)('TO-4', context('U0PRIYA'));
     expect(notYours.reply?.text).toBe('Not your loan.');
     expect(notYours.effects).toEqual([]);
-    expect(loans.get(4)?.status).toBe('pending');
+    // nor on a stale card, for someone refused for who they are
+    loans.set(4, { id: 1, number: 4, status: 'cancelled', ownerKey: SAM_KEY });
+    const staleNotYours = await stepButton(kind, cancel)('TO-4', context('U0PRIYA'));
+    expect(staleNotYours.reply?.text).toBe('Not your loan.');
+    expect(staleNotYours.effects).toEqual([]);
+    expect(loans.get(4)?.status).toBe('cancelled');
     expect(await audits()).toEqual([]);
   });
 

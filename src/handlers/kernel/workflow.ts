@@ -136,9 +136,11 @@ async function prepare<Row, Values>(
   const stale = step.check(looked.found, ctx);
   const refused = step.authorise?.(looked.found, ctx) ?? stale;
   if (!refused) return looked;
+  // Someone refused for who they are is not answered with a redraw: the card was not stale for them.
   return {
     ok: false,
-    outcome: stale ? await refuseStale(kind, looked.found, refused, asked, ctx) : refusal(refused),
+    outcome:
+      refused === stale ? await refuseStale(kind, looked.found, refused, asked, ctx) : refusal(refused),
   };
 }
 
@@ -189,16 +191,25 @@ export function stepCommand<Row>(kind: RequestKind<Row>, step: Step<Row>, missin
   return async (text, ctx) => (text ? take(kind, step, text, undefined, 'command', ctx) : refusal(missing));
 }
 
-/** The button of a step: takes it, or opens its form when it has one. The button's value is the reference. */
-export function stepButton<Row, Values>(kind: RequestKind<Row>, step: Step<Row, Values>): ActionHandler {
-  return async (value, ctx) => {
+/** Takes a step, or opens its form when it has one, on the reference `text`. */
+function startStep<Row, Values>(
+  kind: RequestKind<Row>,
+  step: Step<Row, Values>,
+  asked: Asked,
+): (text: string, ctx: HandlerContext) => Promise<Outcome> {
+  return async (text, ctx) => {
     const { form } = step;
-    if (!form) return take(kind, step as Step<Row, undefined>, value, undefined, 'card', ctx);
-    const looked = await prepare(kind, step, value, 'card', ctx);
+    if (!form) return take(kind, step as Step<Row, undefined>, text, undefined, asked, ctx);
+    const looked = await prepare(kind, step, text, asked, ctx);
     if (!looked.ok) return looked.outcome;
     const built = form.build(looked.found, ctx);
     return { form: { ...built, formId: form.id, metadata: looked.found.reference }, effects: [] };
   };
+}
+
+/** The button of a step: takes it, or opens its form when it has one. The button's value is the reference. */
+export function stepButton<Row, Values>(kind: RequestKind<Row>, step: Step<Row, Values>): ActionHandler {
+  return startStep(kind, step, 'card');
 }
 
 /**
@@ -308,7 +319,7 @@ export function stepCommandWithReason<Row>(
   missing: string,
 ): CommandHandler {
   const plain = stepCommand(kind, steps.plain, missing);
-  const asking = stepButton(kind, steps.withReason);
+  const asking = startStep(kind, steps.withReason, 'command');
   return async (text, ctx) => {
     const looked = text ? await findRequest(kind, text, ctx) : undefined;
     return looked?.ok && needsReason(looked.found.row, ctx.actor) ? asking(text, ctx) : plain(text, ctx);
