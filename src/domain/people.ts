@@ -1,4 +1,5 @@
 import { type OfficeConfig, type StaffMember, slugifyName } from '../config/office.ts';
+import { removeDirectionControls } from './visible-text.ts';
 
 export type PlatformName = 'slack' | 'teams' | 'sandbox';
 
@@ -60,7 +61,7 @@ export function resolvePerson(
     };
   }
   // The name goes on every card a manager decides from, so a stranger is never mistaken for a colleague.
-  const shown = displayName?.trim();
+  const shown = displayName && removeDirectionControls(displayName).trim();
   return {
     key: `${platform}:${userId}`,
     name: shown ? `${shown} — not on the staff list` : 'Someone not on the staff list',

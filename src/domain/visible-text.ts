@@ -6,3 +6,13 @@ const VISIBLE_CHARACTER = /(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{N}\p{P}\
 export function hasVisibleText(text: string): boolean {
   return VISIBLE_CHARACTER.test(text);
 }
+
+// The explicit direction controls: embeddings, overrides and isolates. One left in typed text would lay out
+// what follows it on the line, the app's own words included ("— not on the staff list", a time), reversed.
+// Right-to-left scripts are laid out correctly without them.
+const DIRECTION_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** The text without direction embeddings, overrides or isolates, so it cannot reorder what follows it. */
+export function removeDirectionControls(text: string): string {
+  return text.replace(DIRECTION_CONTROL, '');
+}

@@ -248,6 +248,20 @@ describe('replyToAdaptiveCard and formToAdaptiveCard', () => {
     expect(text).toContain('\\\\*bold\\\\*');
     expect(text).toContain('\\\\<at\\\\>');
   });
+
+  it('parts typed double braces so Teams cannot draw a date function of its own', () => {
+    const typed = 'back {{DATE(2026-12-01T00:00:00Z, LONG)}} and {{{TIME(2026-12-01T09:00:00Z)}}}';
+    const card = replyToAdaptiveCard({
+      text: typed,
+      title: typed,
+      lines: [typed],
+      fields: [{ label: typed, value: typed }],
+    });
+    const text = JSON.stringify(card);
+    expect(text).not.toMatch(/\{\{/);
+    expect(text).toContain('{\u2060{DATE(');
+    expect(text).toContain('{\u2060{\u2060{TIME(');
+  });
 });
 
 describe('Teams rendering of long text', () => {

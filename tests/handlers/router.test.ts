@@ -40,11 +40,12 @@ describe('createRouter', () => {
       {
         kind: 'command',
         command: 'reps',
-        text: 'a\u0000b\u0007c\u001b[31md\u007fe\u0085f\u009bg\th\r\ni\nj',
+        text: 'a\u0000b\u0007c\u001b[31md\u007fe\u0085f\u009bg\th\r\ni\nj\u202Ek\u2066l\u2069\u202Cשלום',
       },
       ctx,
     );
-    expect(calls).toEqual(['abc[31mdefg\th\r\ni\nj']);
+    // Direction overrides and isolates go too; right-to-left letters stay.
+    expect(calls).toEqual(['abc[31mdefg\th\r\ni\njklשלום']);
   });
 
   it('drops control characters from form values, form metadata and button values too', async () => {

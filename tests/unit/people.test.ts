@@ -29,6 +29,14 @@ describe('findStaffMember', () => {
     expect(resolvePerson({ staff: renamed }, 'slack', 'U0SAM').name).toBe('Samuel Lee');
     expect(resolvePerson(office, 'slack', 'U0SAM').name).toBe('Sam Lee');
   });
+
+  it('keeps direction overrides out of a stranger’s name, so it cannot reverse "not on the staff list"', () => {
+    const stranger = resolvePerson(office, 'slack', 'U0STRANGER', 'Dana Reyes\u202E\u2067');
+    expect(stranger.name).toBe('Dana Reyes — not on the staff list');
+    expect(resolvePerson(office, 'slack', 'U0STRANGER', '\u202E ').name).toBe(
+      'Someone not on the staff list',
+    );
+  });
 });
 
 describe('listStaffOfRole', () => {

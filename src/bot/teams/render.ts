@@ -33,9 +33,15 @@ export const TEAMS_LIMITS = { text: 5000, factTitle: 150, factValue: 2000, actio
 /** Teams shows at most this many actions on a card; more buttons become choice inputs (renderButtons). */
 export const MAX_TEAMS_ACTIONS = TEAMS_LIMITS.actions;
 
-/** Backslash-escapes the markdown Teams reads in a TextBlock, so typed text cannot become a link or formatting. */
+/**
+ * Backslash-escapes the markdown Teams reads in a TextBlock, so typed text cannot become a link or formatting,
+ * and parts `{{`, which would start a date function (`{{DATE(…)}}`) Teams replaces with a date of its own.
+ */
 export function escapeTeamsMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>])/g, '\\$1').replace(/^(\s*)([-+#]|\d+\.)/gm, '$1\\$2');
+  return text
+    .replace(/([\\`*_[\]<>])/g, '\\$1')
+    .replace(/^(\s*)([-+#]|\d+\.)/gm, '$1\\$2')
+    .replace(/\{(?=\{)/g, '{\u2060');
 }
 
 /** Cut before escaping, so a cut never separates a backslash from the character it escapes. */

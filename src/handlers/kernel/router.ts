@@ -1,3 +1,4 @@
+import { removeDirectionControls } from '../../domain/visible-text.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import type { HandlerContext } from './context.ts';
 import { managerNames, refusal } from './copy.ts';
@@ -15,9 +16,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // rest show as nothing in chat, yet an escape (`\u001b[31m`) would recolour a terminal reading a log or a CSV.
 const CONTROL_CHARACTER = /(?![\t\n\r])\p{Cc}/gu;
 
-/** Storable text: no control character but tab and line breaks, and U+FFFD for half a surrogate pair. */
+/**
+ * Storable text: no control character but tab and line breaks, no direction control, and U+FFFD for half a
+ * surrogate pair.
+ */
 function toStorableText(text: string): string {
-  return text.replace(CONTROL_CHARACTER, '').replace(LONE_SURROGATE, '\uFFFD');
+  return removeDirectionControls(text.replace(CONTROL_CHARACTER, '')).replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** The input with every string in it made storable, so odd characters never fail the transaction. */
