@@ -1,8 +1,14 @@
 import { fingerprintWarnings, readApproveValue, writeApproveValue } from './approve-value.ts';
 import type { HandlerContext } from './context.ts';
 import type { ActionHandler } from './feature.ts';
-import type { Effect } from './message.ts';
-import { type Found, findRequest, type RequestKind, type Step, stepButton } from './workflow.ts';
+import {
+  type Found,
+  findRequest,
+  type RequestKind,
+  redrawStaleCard,
+  type Step,
+  stepButton,
+} from './workflow.ts';
 
 /** The warnings a request's card shows before it is approved (a coverage gap, a budget overrun). */
 export interface ApproveWarnings<Row> {
@@ -37,9 +43,6 @@ export function warnedApproveButton<Row>(
     const now = await warnings.describeNow(found.row, ctx);
     if (now.length === 0 || fingerprintWarnings(now) === shown) return asPressed(reference, ctx);
     const asked = warnings.ask(found, now, ctx);
-    const redraw: Effect[] = kind.card
-      ? [{ kind: 'update', cardKey: found.reference, message: await kind.card(found.row, ctx) }]
-      : [];
     return {
       reply: {
         text: `${asked} Nothing was approved yet.`,
@@ -56,7 +59,7 @@ export function warnedApproveButton<Row>(
           },
         ],
       },
-      effects: redraw,
+      effects: await redrawStaleCard(kind, found, ctx),
     };
   };
 }

@@ -100,10 +100,23 @@ export async function findRequest<Row>(
 type Asked = 'command' | 'card';
 
 /**
- * The refusal of a step the request's state no longer allows. Asked from a card, the card is redrawn as the
- * request now is: the press shows the card was stale (its redraw not yet landed, or a client showing an old
- * copy), and a Slack Home tab that drew it is refreshed by the change. The request is read again locked, so
- * that this redraw cannot overtake the card of a change committed meanwhile.
+ * The update that redraws a request's card as it now is, for a press that showed the card was stale (its
+ * redraw not yet landed, or a client showing an old copy); none for a kind without a card. The request is
+ * read again locked, so that this redraw cannot overtake the card of a change committed meanwhile.
+ */
+export async function redrawStaleCard<Row>(
+  kind: RequestKind<Row>,
+  found: Found<Row>,
+  ctx: HandlerContext,
+): Promise<Effect[]> {
+  if (!kind.card) return [];
+  const row = (await kind.load(ctx, found.number, { forShare: true })) ?? found.row;
+  return [{ kind: 'update', cardKey: found.reference, message: await kind.card(row, ctx) }];
+}
+
+/**
+ * The refusal of a step the request's state no longer allows. Asked from a card, the card is redrawn, and a
+ * Slack Home tab that drew it is refreshed by the change.
  */
 async function refuseStale<Row>(
   kind: RequestKind<Row>,
@@ -112,12 +125,8 @@ async function refuseStale<Row>(
   asked: Asked,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  if (asked === 'command' || !kind.card) return refusal(why);
-  const row = (await kind.load(ctx, found.number, { forShare: true })) ?? found.row;
-  return {
-    ...refusal(why),
-    effects: [{ kind: 'update', cardKey: found.reference, message: await kind.card(row, ctx) }],
-  };
+  if (asked === 'command') return refusal(why);
+  return { ...refusal(why), effects: await redrawStaleCard(kind, found, ctx) };
 }
 
 /** Finds the request and checks the step may be taken on it by this person now. */
