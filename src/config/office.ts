@@ -397,13 +397,10 @@ export const officeConfigSchema = z
         ...(config.timeoff.policies ?? []).map((policy) => policy.type),
       ];
       for (const type of Object.keys(member.allowances ?? {})) {
-        if (!leaveTypes.includes(type)) {
-          issue.addIssue({
-            code: 'custom',
-            path: ['staff', index, 'allowances', type],
-            message: `is not a leave type (use ${leaveTypes.join(', ')})`,
-          });
-        }
+        const message = !leaveTypes.includes(type)
+          ? `is not a leave type (use ${leaveTypes.join(', ')})`
+          : explainUnusedAllowance(type, config.timeoff.policies ?? []);
+        if (message) issue.addIssue({ code: 'custom', path: ['staff', index, 'allowances', type], message });
       }
       for (const [position, credential] of (member.credentials ?? []).entries()) {
         if (!config.credentials.kinds.some((kind) => kind.id === credential.kind)) {
@@ -479,6 +476,19 @@ export const officeConfigSchema = z
 export type OfficeConfig = z.infer<typeof officeConfigSchema>;
 
 /** Settings that contradict each other, each named by its key: start-up stops on the first. */
+/**
+ * Why a person's allowance for `type` would change nothing, if it would: the type is not counted, or it
+ * shares the office's allowance, which only `vacation` sets per person (as it did before policies).
+ */
+function explainUnusedAllowance(type: string, policies: readonly LeavePolicy[]): string | undefined {
+  const policy = policies.find((candidate) => candidate.type === type);
+  if (policy) return policy.tracked ? undefined : 'is not counted against a balance (tracked: false)';
+  if (type === 'vacation') return undefined;
+  return policies.some((candidate) => candidate.type === 'vacation')
+    ? 'has no policy of its own, so it shares timeoff.allowanceDays; give it a policy to set a person’s own'
+    : 'shares timeoff.allowanceDays with the other types; set the person’s allowance as allowances.vacation';
+}
+
 function checkLeavePolicies(policies: readonly LeavePolicy[], issue: z.core.$RefinementCtx<unknown>): void {
   const types = new Set<string>();
   policies.forEach((policy, index) => {

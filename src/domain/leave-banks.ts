@@ -73,6 +73,11 @@ function roundToHalf(days: number): number {
   return Math.round(days * 2) / 2;
 }
 
+/** Days to the hundredth, as every balance is shown: fractional accrual (0.83 a month) adds up in binary. */
+export function roundDays(days: number): number {
+  return Math.round(days * 100) / 100;
+}
+
 /** Whole years from `startDate` to `day`. */
 function completedYears(startDate: IsoDay, day: IsoDay): number {
   const years = DateTime.fromISO(day, { zone: 'utc' }).diff(
@@ -116,14 +121,30 @@ export function computeEntitlement(params: {
     : 0;
   const startsThisYear = startDate !== undefined && startDate.slice(0, 4) === String(year);
   const share = startsThisYear ? monthsStarted(year, startDate, `${year}-12-31`) / 12 : 1;
+  const override = findAllowanceOverride(bank, member, office);
   if (policy?.accrual) {
+    // A person's own yearly allowance accrues in twelfths, as the policy's would.
+    const perMonth = override === undefined ? policy.accrual.perMonth : override / 12;
     const months = monthsStarted(year, startDate, asOf);
-    return Math.round(months * (policy.accrual.perMonth + tenure / 12) * 100) / 100;
+    return roundDays(months * (perMonth + tenure / 12));
   }
-  // Without policies every type shares one allowance, which a person's `allowances.vacation` overrides.
-  const override = member?.allowances?.[bank.id === SHARED_BANK ? 'vacation' : bank.id];
   const yearly = override ?? policy?.allowanceDays ?? office.timeoff.allowanceDays;
   return roundToHalf((yearly + tenure) * share);
+}
+
+/**
+ * A person's own allowance for a bank (`allowances: { vacation: 20 }`): the one of the bank's policy type,
+ * or for the shared bank the one of `vacation` while vacation draws from it, as before policies.
+ */
+function findAllowanceOverride(
+  bank: LeaveBank,
+  member: Pick<StaffMember, 'allowances'> | undefined,
+  office: LeaveOffice,
+): number | undefined {
+  const allowances = member?.allowances;
+  if (!allowances) return undefined;
+  if (bank.id !== SHARED_BANK) return allowances[bank.id];
+  return findLeaveBank('vacation', office).id === SHARED_BANK ? allowances.vacation : undefined;
 }
 
 /** Something that takes days from a bank: a request, or a sick call-out (approved, one day). */
@@ -184,21 +205,24 @@ export function computeBankBalance(params: {
   const expires = bank.policy?.carryOver?.expires;
   let usableCarry = carried;
   if (expires && asOf > `${year}-${expires}`) {
-    const takenByExpiry = uses
-      .filter((use) => use.status === 'approved')
-      .reduce((sum, use) => sum + countDaysWithin(use, first, `${year}-${expires}`, calendar), 0);
+    // Pending leave counts as it does against the balance: as taken, so a request spanning the expiry
+    // is weighed with the carried days its own first days use.
+    const takenByExpiry = uses.reduce(
+      (sum, use) => sum + countDaysWithin(use, first, `${year}-${expires}`, calendar),
+      0,
+    );
     usableCarry = Math.min(carried, takenByExpiry);
   }
   const granted = computeEntitlement({ bank, member, year, asOf, office }) + usableCarry;
   const cap = bank.policy?.cap;
-  const available = (cap === undefined ? granted : Math.min(cap, granted)) + adjusted;
+  const available = roundDays((cap === undefined ? granted : Math.min(cap, granted)) + adjusted);
   return {
     bank,
     year,
     available,
     approved,
     pending,
-    remaining: available - approved - pending,
+    remaining: roundDays(available - approved - pending),
     carried: usableCarry,
     adjusted,
   };

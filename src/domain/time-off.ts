@@ -4,6 +4,7 @@ import { countWorkingDays, listScheduledOn, listWorkingDays } from './calendar.t
 import type { ClearedFor } from './coverage.ts';
 import type { DayPart, IsoDay } from './dates.ts';
 import { formatDay, getOfficeDay, listDays } from './dates.ts';
+import { roundDays } from './leave-banks.ts';
 import { formatRole, listStaffOfRole } from './people.ts';
 import { withKeys } from './with-keys.ts';
 
@@ -34,9 +35,12 @@ export type TimeOffDraft = Pick<TimeOffRequest, 'start' | 'end' | 'part' | 'type
 /** Allowance and use in one calendar year, in working days; `remaining` may go below zero. */
 export type TimeOffBalance = { allowance: number; approved: number; pending: number; remaining: number };
 
+/** What a bank would hold at its lowest in `year` if a request were approved; below zero is over. */
+export type YearBalance = { year: number; left: number };
+
 /** The verdict on a draft: refused with a reason, or accepted with its cost (over balance is allowed, flagged). */
 export type TimeOffEvaluation =
-  | { ok: true; workingDays: number; balanceAfter: number; overBalance: boolean }
+  | { ok: true; workingDays: number; balances: readonly YearBalance[]; overBalance: boolean }
   | { ok: false; reason: 'end_before_start' | 'half_day_range' | 'no_working_days' }
   | { ok: false; reason: 'in_the_past'; today: IsoDay }
   | { ok: false; reason: 'too_long'; calendarDays: number; maxCalendarDays: number }
@@ -78,52 +82,136 @@ const TRANSITIONS: Readonly<Record<TimeOffStatus, readonly TimeOffStatus[]>> = {
   cancelled: [],
 };
 
-/** Allowance minus approved minus pending working days that fall in `year`; a Dec→Jan request is split by year. */
+/** Allowance minus approved minus pending working days that fall in `year` (by `through`, when given); a Dec→Jan request is split by year. */
 export function computeBalance(params: {
   allowanceDays: number;
   year: number;
   requests: readonly Pick<TimeOffRequest, 'start' | 'end' | 'part' | 'status'>[];
   office: Pick<OfficeConfig, 'timeoff'>;
+  through?: IsoDay;
 }): TimeOffBalance {
   const { allowanceDays, year, requests, office } = params;
   const firstDay = `${year}-01-01`;
-  const lastDay = `${year}-12-31`;
+  const lastDay =
+    params.through !== undefined && params.through < `${year}-12-31` ? params.through : `${year}-12-31`;
   let approved = 0;
   let pending = 0;
   for (const request of requests) {
     if (request.status !== 'approved' && request.status !== 'pending') continue;
     const start = request.start > firstDay ? request.start : firstDay;
     const end = request.end < lastDay ? request.end : lastDay;
+    if (start > end) continue;
     const days = countWorkingDays(start, end, request.part, office);
     if (request.status === 'approved') approved += days;
     else pending += days;
   }
-  return { allowance: allowanceDays, approved, pending, remaining: allowanceDays - approved - pending };
+  return {
+    allowance: allowanceDays,
+    approved,
+    pending,
+    remaining: roundDays(allowanceDays - approved - pending),
+  };
+}
+
+/** The last day of `end`'s request that falls in `year`. */
+function lastDayIn(end: IsoDay, year: number): IsoDay {
+  return end < `${year}-12-31` ? end : `${year}-12-31`;
+}
+
+type CountedLeave = Pick<TimeOffRequest, 'start' | 'end' | 'part' | 'status'>;
+
+/**
+ * What is left of a bank in `year` from the request ending `from` on: at `from` and at the end of each
+ * later leave, what the bank holds by then less the leave taken by then, and the lowest of these. Accrual
+ * grows the bank through the year, so leave approved for November cannot make February's request look
+ * over, while February's may still leave November short.
+ */
+function computeLowestBalance(params: {
+  year: number;
+  from: IsoDay;
+  available: (day: IsoDay) => number;
+  requests: readonly CountedLeave[];
+  office: Pick<OfficeConfig, 'timeoff'>;
+}): number {
+  const { year, from, available, requests, office } = params;
+  const later = requests
+    .filter((request) => request.status === 'approved' || request.status === 'pending')
+    .map((request) => lastDayIn(request.end, year))
+    .filter((day) => day > from && day.startsWith(String(year)));
+  const checkpoints = [...new Set([from, ...later])];
+  return Math.min(
+    ...checkpoints.map(
+      (day) =>
+        computeBalance({ allowanceDays: available(day), year, requests, office, through: day }).remaining,
+    ),
+  );
 }
 
 /**
- * One year's balance as a request's card shows it: what is left after this request (approved leave and
- * this request counted), and other requests still pending shown apart, so the number does not move when
- * someone else's request is decided. A denied or cancelled request counts for nothing.
+ * Requests with the sick call-outs taken from their bank, each an approved day; a day a request already
+ * covers counts once, as the request's.
+ */
+export function withCallOutDays<T extends CountedLeave>(
+  requests: readonly T[],
+  callOutDays: readonly IsoDay[],
+): (T | { start: IsoDay; end: IsoDay; part: 'full'; status: 'approved' })[] {
+  const covered = (day: IsoDay) =>
+    requests.some(
+      (request) =>
+        (request.status === 'approved' || request.status === 'pending') &&
+        request.start <= day &&
+        day <= request.end,
+    );
+  return [
+    ...requests,
+    ...callOutDays
+      .filter((day) => !covered(day))
+      .map((day) => ({ start: day, end: day, part: 'full' as const, status: 'approved' as const })),
+  ];
+}
+
+/** A bank as a request's balance reads it. */
+export interface RequestBank {
+  /** what the bank holds in `year` by `day`: granted by then, days carried over and adjustments */
+  available(year: number, day: IsoDay): number;
+  /** whether a request of `type` draws from this bank */
+  includes(type: string): boolean;
+  /** the sick call-outs taken from this bank */
+  callOutDays: readonly IsoDay[];
+}
+
+/**
+ * One year's balance as a request's card shows it: what is left after this request (approved leave,
+ * call-outs and this request counted, at its last day and at each later leave), and other requests still
+ * pending shown apart, so the number does not move when someone else's request is decided. A denied or
+ * cancelled request counts for nothing. `allowance` is what the bank holds by the request's last day.
  */
 export function computeBalanceAfterRequest(params: {
-  allowanceDays: number;
+  bank: Pick<RequestBank, 'available' | 'callOutDays'>;
   year: number;
   request: Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status'>;
   others: readonly Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status'>[];
   office: Pick<OfficeConfig, 'timeoff'>;
 }): { year: number; allowance: number; left: number; otherPending: number; counted: boolean } {
-  const { allowanceDays, year, request, office } = params;
+  const { bank, year, request, office } = params;
   const others = params.others.filter((other) => other.reference !== request.reference);
-  const before = computeBalance({ allowanceDays, year, requests: others, office });
   const counted = request.status === 'approved' || request.status === 'pending';
-  const own = counted ? computeBalance({ allowanceDays: 0, year, requests: [request], office }) : undefined;
-  const thisDays = own ? own.approved + own.pending : 0;
+  const from = lastDayIn(request.end, year);
+  const taken = withCallOutDays(
+    [...others, ...(counted ? [request] : [])],
+    bank.callOutDays.filter((day) => day.startsWith(String(year))),
+  ).filter((leave) => leave.status === 'approved' || leave === request);
   return {
     year,
-    allowance: allowanceDays,
-    left: allowanceDays - before.approved - thisDays,
-    otherPending: before.pending,
+    allowance: roundDays(bank.available(year, from)),
+    left: computeLowestBalance({
+      year,
+      from,
+      available: (day) => bank.available(year, day),
+      requests: taken,
+      office,
+    }),
+    otherPending: computeBalance({ allowanceDays: 0, year, requests: others, office }).pending,
     counted,
   };
 }
@@ -135,13 +223,18 @@ export function evaluateTimeOffRequest(params: {
   now: DateTime;
   office: Pick<OfficeConfig, 'office' | 'timeoff'>;
   /**
-   * The bank the draft draws from: what it holds each year (besides requests) and which types share it.
+   * The bank the draft draws from: what it holds by each day (besides requests), which types share it and
+   * the call-outs it took.
    * Without it, every type shares `timeoff.allowanceDays`. `office.timeoff.workdays` are the person's.
    */
-  bank?: { available(year: number): number; includes(type: string): boolean };
+  bank?: RequestBank;
 }): TimeOffEvaluation {
   const { draft, existing, now, office } = params;
-  const bank = params.bank ?? { available: () => office.timeoff.allowanceDays, includes: () => true };
+  const bank = params.bank ?? {
+    available: () => office.timeoff.allowanceDays,
+    includes: () => true,
+    callOutDays: [],
+  };
   if (draft.end < draft.start) return { ok: false, reason: 'end_before_start' };
   if (draft.part !== 'full' && draft.start !== draft.end) return { ok: false, reason: 'half_day_range' };
 
@@ -160,25 +253,27 @@ export function evaluateTimeOffRequest(params: {
   const conflict = active.find((request) => doRangesOverlap(request, draft));
   if (conflict) return { ok: false, reason: 'overlaps_existing', conflicting: conflict.reference };
 
-  const requests = [
-    ...active.filter((request) => bank.includes(request.type)),
-    withKeys(draft, { status: 'pending' as const }),
-  ];
-  const startYear = Number(draft.start.slice(0, 4));
-  const endYear = Number(draft.end.slice(0, 4));
-  const remaining: number[] = [];
-  for (let year = startYear; year <= endYear; year += 1) {
-    remaining.push(computeBalance({ allowanceDays: bank.available(year), year, requests, office }).remaining);
+  const requests = withCallOutDays(
+    [
+      ...active.filter((request) => bank.includes(request.type)),
+      withKeys(draft, { status: 'pending' as const }),
+    ],
+    bank.callOutDays,
+  );
+  const balances: YearBalance[] = [];
+  for (let year = Number(draft.start.slice(0, 4)); year <= Number(draft.end.slice(0, 4)); year += 1) {
+    const left = computeLowestBalance({
+      year,
+      from: lastDayIn(draft.end, year),
+      available: (day) => bank.available(year, day),
+      requests,
+      office,
+    });
+    balances.push({ year, left });
   }
-  return {
-    ok: true,
-    workingDays,
-    balanceAfter: remaining[0] ?? bank.available(startYear),
-    overBalance: remaining.some((days) => days < 0),
-  };
+  return { ok: true, workingDays, balances, overBalance: balances.some((balance) => balance.left < 0) };
 }
 
-/** Two requests overlap when they share a day, unless that day is a morning off in one and an afternoon off in the other. */
 export function doRangesOverlap(a: DayRange, b: DayRange): boolean {
   if (a.start > b.end || b.start > a.end) return false;
   return a.part === 'full' || b.part === 'full' || a.part === b.part;

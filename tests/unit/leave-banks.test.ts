@@ -237,6 +237,52 @@ describe('policies in office.yaml', () => {
     );
   });
 
+  it.each([
+    [
+      '',
+      '{ education: 3 }',
+      'staff.1.allowances.education: shares timeoff.allowanceDays with the other types; set the person’s allowance as allowances.vacation',
+    ],
+    [
+      '    - { type: vacation, allowanceDays: 15 }\n',
+      '{ personal: 3 }',
+      'staff.1.allowances.personal: has no policy of its own, so it shares timeoff.allowanceDays; give it a policy to set a person’s own',
+    ],
+    [
+      '    - { type: jury-duty, tracked: false }\n',
+      '{ jury-duty: 3 }',
+      'staff.1.allowances.jury-duty: is not counted against a balance (tracked: false)',
+    ],
+  ])(
+    'refuses a person’s allowance that would change nothing (policies %j, %s)',
+    (policies, allowances, message) => {
+      const yaml = readExampleOfficeYaml()
+        .replace(
+          '  allowanceDays: 15\n',
+          policies ? `  allowanceDays: 15\n  policies:\n${policies}` : '  allowanceDays: 15\n',
+        )
+        .replace(
+          '{ name: Sam Lee, slack: U0SAM, role: front-desk }',
+          `{ name: Sam Lee, slack: U0SAM, role: front-desk, allowances: ${allowances} }`,
+        );
+      expect(() => parseOfficeConfig(yaml, 'office.yaml')).toThrow(message);
+    },
+  );
+
+  it('takes a person’s vacation allowance for the shared bank only while vacation draws from it', () => {
+    const member = { allowances: { vacation: 20 } };
+    const shared = (withPolicies: LeavePolicy[]) =>
+      computeEntitlement({
+        bank: findLeaveBank('personal', { timeoff: { ...base.timeoff, policies: withPolicies } }),
+        member,
+        year: 2026,
+        asOf: '2026-12-31',
+        office: { timeoff: { ...base.timeoff, policies: withPolicies } },
+      });
+    expect(shared([])).toBe(20);
+    expect(shared(policies)).toBe(15);
+  });
+
   it('still reads the example file without policies', () => {
     expect(
       parseOfficeConfig(readExampleOfficeYaml(), 'office.example.yaml').timeoff.policies,

@@ -109,7 +109,7 @@ describe('evaluateTimeOffRequest', () => {
     expect(evaluateTimeOffRequest({ draft, existing: [], now, office })).toEqual({
       ok: true,
       workingDays: 3,
-      balanceAfter: 12,
+      balances: [{ year: 2026, left: 12 }],
       overBalance: false,
     });
   });
@@ -119,7 +119,7 @@ describe('evaluateTimeOffRequest', () => {
     expect(evaluateTimeOffRequest({ draft, existing: [], now, office: tight })).toEqual({
       ok: true,
       workingDays: 3,
-      balanceAfter: -1,
+      balances: [{ year: 2026, left: -1 }],
       overBalance: true,
     });
   });
@@ -128,16 +128,19 @@ describe('evaluateTimeOffRequest', () => {
     const existing = [buildRequest({ start: '2026-12-14', end: '2026-12-18', status: 'approved' })];
     expect(evaluateTimeOffRequest({ draft, existing, now, office })).toMatchObject({
       ok: true,
-      balanceAfter: 7,
+      balances: [{ year: 2026, left: 7 }],
     });
   });
 
-  it('reports the balance of the start year for a request across new year', () => {
+  it('reports the balance of each year for a request across new year', () => {
     const newYear = { start: '2026-12-30', end: '2027-01-05', part: 'full', type: 'vacation' } as const;
     expect(evaluateTimeOffRequest({ draft: newYear, existing: [], now, office })).toMatchObject({
       ok: true,
       workingDays: 5,
-      balanceAfter: 13,
+      balances: [
+        { year: 2026, left: 13 },
+        { year: 2027, left: 12 },
+      ],
     });
   });
 
@@ -220,7 +223,7 @@ describe('evaluateTimeOffRequest', () => {
     const existing = [buildRequest({ start: '2026-12-03', end: '2026-12-04', status })];
     expect(evaluateTimeOffRequest({ draft, existing, now, office })).toMatchObject({
       ok: true,
-      balanceAfter: 12,
+      balances: [{ year: 2026, left: 12 }],
     });
   });
 
@@ -232,7 +235,7 @@ describe('evaluateTimeOffRequest', () => {
     expect(evaluateTimeOffRequest({ draft: afternoon, existing, now, office })).toMatchObject({
       ok: true,
       workingDays: 0.5,
-      balanceAfter: 14,
+      balances: [{ year: 2026, left: 14 }],
     });
   });
 

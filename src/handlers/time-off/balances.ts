@@ -2,7 +2,6 @@ import type { OfficeConfig, StaffMember } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listLeaveRecords } from '../../db/repositories/leave.ts';
 import { listActiveTimeOffOf, type TimeOffRow } from '../../db/repositories/time-off.ts';
-import { countWorkingDays } from '../../domain/calendar.ts';
 import type { IsoDay } from '../../domain/dates.ts';
 import {
   type BankBalance,
@@ -11,9 +10,9 @@ import {
   type LeaveBank,
   type LeaveUse,
   listLeaveBanks,
-  personCalendar,
 } from '../../domain/leave-banks.ts';
 import { findStaffByKey } from '../../domain/people.ts';
+import { type RequestBank, withCallOutDays } from '../../domain/time-off.ts';
 
 /** Everything a person's banks are computed from, for the years read. */
 export interface LeaveFacts {
@@ -112,15 +111,14 @@ function toUse(row: Pick<TimeOffRow, 'startDay' | 'endDay' | 'part' | 'status'>)
   };
 }
 
-/** The sick call-outs a bank is debited with: those of the bank sick leave draws from. */
-function listCallOutUses(bank: LeaveBank, facts: LeaveFacts, office: OfficeConfig): LeaveUse[] {
-  if (findLeaveBank('sick', office).id !== bank.id) return [];
-  return facts.sickDays.map((day) => ({ start: day, end: day, part: 'full', status: 'approved' }));
+/** The days of the sick call-outs a bank is debited with: those of the bank sick leave draws from. */
+function listCallOutDays(bank: LeaveBank, facts: LeaveFacts, office: OfficeConfig): readonly IsoDay[] {
+  return findLeaveBank('sick', office).id === bank.id ? facts.sickDays : [];
 }
 
 /**
- * One bank's balance for `year` as of `asOf`, from the facts: every request drawing from it (but the one
- * with id `except`) and the sick call-outs when it is the sick bank.
+ * One bank's balance for `year` as of `asOf`, from the facts: every request drawing from it, `extra` (a
+ * request not yet stored) and the sick call-outs when it is the sick bank, a day a request covers once.
  */
 export function computeBankFromFacts(
   office: OfficeConfig,
@@ -128,20 +126,18 @@ export function computeBankFromFacts(
   year: number,
   asOf: IsoDay,
   facts: LeaveFacts,
-  except?: number,
+  extra: readonly LeaveUse[] = [],
 ): BankBalance {
-  const uses = [
-    ...facts.rows
-      .filter((row) => row.id !== except && findLeaveBank(row.type, office).id === bank.id)
-      .map(toUse),
-    ...listCallOutUses(bank, facts, office),
+  const requests = [
+    ...facts.rows.filter((row) => findLeaveBank(row.type, office).id === bank.id).map(toUse),
+    ...extra,
   ];
   return computeBankBalance({
     bank,
     member: facts.member,
     year,
     asOf,
-    uses,
+    uses: withCallOutDays(requests, listCallOutDays(bank, facts, office)),
     carried: facts.carried(bank.id, year),
     adjusted: facts.adjusted(bank.id, year),
     office,
@@ -149,27 +145,24 @@ export function computeBankFromFacts(
 }
 
 /**
- * What a bank holds for requests in `year` as of `asOf`: its balance's allowance with the sick call-outs
- * already taken off, so a request's own arithmetic (approved and pending requests) is all that remains.
+ * The bank a request of `type` draws from, as its balance reads it from the facts; `draft` is a request
+ * not yet stored, whose days count toward the carried-over days it may use. Untracked banks hold no limit.
  */
-export function computeRequestAllowance(
+export function readRequestBank(
   office: OfficeConfig,
-  bank: LeaveBank,
-  year: number,
-  asOf: IsoDay,
+  type: string,
   facts: LeaveFacts,
-): number {
-  const balance = computeBankFromFacts(office, bank, year, asOf, facts);
-  const calendar = personCalendar(office, facts.member);
-  const callOutDays = listCallOutUses(bank, facts, office)
-    .filter((use) => use.start.startsWith(String(year)))
-    .reduce((total, use) => total + countWorkingDays(use.start, use.end, use.part, calendar), 0);
-  return balance.available - callOutDays;
-}
-
-/** The last day of a request in `year`: how far its balance is projected (accrual counts up to then). */
-export function projectTo(end: IsoDay, year: number): IsoDay {
-  return end < `${year}-12-31` ? end : `${year}-12-31`;
+  draft?: LeaveUse,
+): RequestBank {
+  const bank = findLeaveBank(type, office);
+  return {
+    available: (year, day) =>
+      bank.tracked
+        ? computeBankFromFacts(office, bank, year, day, facts, draft ? [draft] : []).available
+        : Number.POSITIVE_INFINITY,
+    includes: (other) => findLeaveBank(other, office).id === bank.id,
+    callOutDays: listCallOutDays(bank, facts, office),
+  };
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { withKeys } from '../../domain/with-keys.ts';
 import { writeApproveValue } from '../kernel/approve-value.ts';
 import type { Button, Message } from '../kernel/message.ts';
-import { computeRequestAllowance, type LeaveFacts, projectTo } from './balances.ts';
+import { type LeaveFacts, readRequestBank } from './balances.ts';
 import { TIME_OFF_ACTIONS } from './ids.ts';
 
 const PART_LABELS: Record<DayPart, string> = { full: '', am: ' (morning)', pm: ' (afternoon)' };
@@ -71,8 +71,9 @@ function describeStatus(row: TimeOffRow, zone: string): string {
 
 /**
  * The balance of each year the request touches (a range across New Year names both) in the bank its type
- * draws from, projected to the request's last day that year (accrual counts up to then): approved leave,
- * sick call-outs and this request counted, other pending requests apart. None for a bank not counted.
+ * draws from, at the request's last day that year and at each later approved leave (accrual counts up to
+ * then): approved leave, sick call-outs and this request counted, other pending requests apart. None for a
+ * bank not counted.
  */
 function computeRequestBalances(office: OfficeConfig, row: TimeOffRow, leave: LeaveFacts) {
   const bank = findLeaveBank(row.type, office);
@@ -82,7 +83,7 @@ function computeRequestBalances(office: OfficeConfig, row: TimeOffRow, leave: Le
   const calendar = personCalendar(office, leave.member);
   return years.map((year) =>
     computeBalanceAfterRequest({
-      allowanceDays: computeRequestAllowance(office, bank, year, projectTo(row.endDay, year), leave),
+      bank: readRequestBank(office, row.type, leave),
       year,
       request,
       others: leave.rows

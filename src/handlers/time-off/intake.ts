@@ -34,7 +34,7 @@ import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
 import type { Form, Outcome } from '../kernel/message.ts';
-import { computeRequestAllowance, projectTo } from './balances.ts';
+import { readRequestBank } from './balances.ts';
 import { describeTimeOffDays, describeWorkingDays, toTimeOffRequest } from './card.ts';
 import { TIME_OFF_FORMS } from './ids.ts';
 import { askRedraws, drawTimeOffCard, readFilingFacts } from './loaders.ts';
@@ -117,13 +117,7 @@ async function fileTimeOff(
     now,
     // Days count on the person's own workdays, and against the bank the type draws from.
     office: { ...office, timeoff: personCalendar(office, leave.member).timeoff },
-    bank: {
-      available: (year) =>
-        bank.tracked
-          ? computeRequestAllowance(office, bank, year, projectTo(draft.end, year), leave)
-          : Number.POSITIVE_INFINITY,
-      includes: (type) => findLeaveBank(type, office).id === bank.id,
-    },
+    bank: readRequestBank(office, draft.type, leave, { ...draft, status: 'pending' }),
   });
   if (!evaluation.ok)
     return {
@@ -162,14 +156,14 @@ async function fileTimeOff(
   // `leave` holds every active request of the requester in the years this one touches, and their
   // adjustments and carry-overs: what the card's balance needs.
   const card = drawTimeOffCard(office, row, { ...leave, rows: [...existing, row] }, onThoseDays);
-  const year = draft.start.slice(0, 4);
   const days = describeTimeOffDays(row, zone);
   const of = (office.timeoff.policies?.length ?? 0) > 0 ? ` of ${bank.name}` : '';
+  const over = evaluation.balances.find((balance) => balance.left < 0);
   const balanceLine = !bank.tracked
     ? `${bank.name} is not counted against a balance.`
-    : evaluation.overBalance
-      ? `⚠️ This is more than your remaining allowance: ${evaluation.balanceAfter} days${of} left in ${year} if approved. A manager can still approve it.`
-      : `If approved, you will have ${evaluation.balanceAfter} days${of} left in ${year}.`;
+    : over
+      ? `⚠️ This is more than your remaining allowance: ${over.left} days${of} left in ${over.year} if approved. A manager can still approve it.`
+      : `If approved, you will have ${evaluation.balances.map((balance, index) => `${balance.left}${index === 0 ? ` days${of}` : ''} left in ${balance.year}`).join(' and ')}.`;
   const lines = [
     `${days}, ${describeWorkingDays(evaluation.workingDays)} (${describeLeaveType(draft.type, office).toLowerCase()})`,
     ...(draft.reason ? [`Reason: ${draft.reason}`] : []),

@@ -1,0 +1,167 @@
+import { DateTime } from 'luxon';
+import { describe, expect } from 'vitest';
+import type { LeavePolicy, OfficeConfig } from '../../src/config/office.ts';
+import { leaveCarryOvers, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
+import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
+import { databaseTargets } from '../helpers/databases.ts';
+import { findReference, replyText } from '../helpers/dispatch.ts';
+import { createHandlerTest } from '../helpers/handler-fixture.ts';
+import { buildOfficeConfig } from '../helpers/office.ts';
+
+const base = buildOfficeConfig();
+const NOW = DateTime.fromISO('2026-11-30T09:00', { zone: base.office.timezone }); // Mon
+const SAM = 'U0SAM';
+const DANA = 'U0DANA';
+
+/** The example office with these leave policies, and Sam Lee's own `allowances` when given. */
+function officeWith(policies: LeavePolicy[], samAllowances?: Record<string, number>): OfficeConfig {
+  return {
+    ...base,
+    staff: base.staff.map((member) =>
+      member.name === 'Sam Lee' && samAllowances ? { ...member, allowances: samAllowances } : member,
+    ) as OfficeConfig['staff'],
+    timeoff: { ...base.timeoff, policies },
+  };
+}
+
+const carrying = officeWith([
+  { type: 'vacation', tracked: true, allowanceDays: 15, carryOver: { maxDays: 5, expires: '03-31' } },
+  { type: 'sick', tracked: true, allowanceDays: 5 },
+]);
+
+const it = createHandlerTest({
+  office: carrying,
+  now: NOW,
+  command: 'timeoff',
+  actions: TIME_OFF_ACTIONS,
+  forms: TIME_OFF_FORMS,
+})
+  .extend(
+    'timeoff',
+    ({ run }) =>
+      (office: OfficeConfig, userId: string, text: string) =>
+        run(userId, { kind: 'command', command: 'timeoff', text }, NOW, office),
+  )
+  .extend(
+    'approve',
+    ({ run }) =>
+      (office: OfficeConfig, reference: string) =>
+        run(DANA, { kind: 'action', actionId: TIME_OFF_ACTIONS.approve, value: reference }, NOW, office),
+  )
+  .extend(
+    'lastCardBalance',
+    ({ db }) =>
+      async () =>
+        (await db.select().from(outbox).orderBy(outbox.id))
+          .filter((row) => row.kind === 'post')
+          .at(-1)
+          ?.message.fields?.find((field) => field.label === 'Balance')?.value,
+  );
+
+describe.each(databaseTargets())('leave arithmetic on $name', (target) => {
+  it.override({ target });
+
+  it('lets a request across the carry-over’s last day use the carried days it takes before then', async ({
+    db,
+    timeoff,
+    approve,
+    lastCardBalance,
+  }) => {
+    await db.insert(leaveCarryOvers).values({
+      officeId: carrying.office.id,
+      personKey: 'staff:sam-lee',
+      bank: 'vacation',
+      year: 2027,
+      carriedDays: 5,
+      forfeitedDays: 0,
+      createdAt: NOW.toJSDate(),
+    });
+    // 20 working days, 8 of them by Mar 31: the 5 carried days are all used before they expire.
+    const filed = await timeoff(carrying, SAM, '2027-03-22 to 2027-04-16 trip');
+    expect(replyText(filed)).toContain('If approved, you will have 0 days of Vacation left in 2027.');
+    expect(await lastCardBalance()).toBe('Vacation: 0 of 20 days left in 2027 after this request');
+    const approved = await approve(carrying, findReference(filed, 'TO'));
+    expect(replyText(approved)).not.toContain('over the');
+    expect((await db.select().from(timeOffRequests))[0]?.status).toBe('approved');
+  });
+
+  const accruing = officeWith([{ type: 'vacation', tracked: true, accrual: { perMonth: 1.25 } }]);
+
+  it('with accrual, weighs an earlier request against every later approved one, not the year’s total at its date', async ({
+    timeoff,
+    approve,
+    lastCardBalance,
+  }) => {
+    // Nov 1–16, 2027: 12 working days of the 13.75 accrued by then.
+    await approve(accruing, findReference(await timeoff(accruing, SAM, '2027-11-01 to 2027-11-16'), 'TO'));
+    const february = await timeoff(accruing, SAM, '2027-02-01');
+    expect(replyText(february)).toContain('If approved, you will have 0.75 days of Vacation left in 2027.');
+    expect(await lastCardBalance()).toBe('Vacation: 0.75 of 2.5 days left in 2027 after this request');
+    // A second day in February leaves enough then, but not in November.
+    const again = await timeoff(accruing, SAM, '2027-02-02');
+    expect(replyText(again)).toContain(
+      '⚠️ This is more than your remaining allowance: -0.25 days of Vacation left in 2027 if approved.',
+    );
+  });
+
+  it('rounds fractional accrual to the hundredth', async ({ timeoff, lastCardBalance }) => {
+    const office = officeWith([{ type: 'vacation', tracked: true, accrual: { perMonth: 0.83 } }]);
+    const filed = await timeoff(office, SAM, '2027-03-01');
+    expect(replyText(filed)).toContain('If approved, you will have 1.49 days of Vacation left in 2027.');
+    expect(await lastCardBalance()).toBe('Vacation: 1.49 of 2.49 days left in 2027 after this request');
+    await timeoff(office, SAM, 'dec 1');
+    expect((await timeoff(office, SAM, 'balance')).reply?.lines).toContain(
+      'Vacation 2026: 8.13 of 9.13 days left (0 approved, 1 pending).',
+    );
+  });
+
+  it('applies a person’s own allowance to an accrual policy, spread over the months', async ({ timeoff }) => {
+    const office = officeWith([{ type: 'vacation', tracked: true, accrual: { perMonth: 1.25 } }], {
+      vacation: 24,
+    });
+    const filed = await timeoff(office, SAM, '2027-03-01');
+    expect(replyText(filed)).toContain('If approved, you will have 5 days of Vacation left in 2027.');
+  });
+
+  it('keeps a person’s vacation allowance out of the bank shared by the types without a policy', async ({
+    timeoff,
+  }) => {
+    const office = officeWith([{ type: 'vacation', tracked: true, allowanceDays: 15 }], { vacation: 20 });
+    expect(replyText(await timeoff(office, SAM, 'dec 2 personal'))).toContain(
+      'If approved, you will have 14 days of Time off left in 2026.',
+    );
+    expect(replyText(await timeoff(office, SAM, 'dec 3'))).toContain(
+      'If approved, you will have 19 days of Vacation left in 2026.',
+    );
+  });
+
+  it('counts a sick call-out and a sick request on the same day once', async ({
+    run,
+    timeoff,
+    lastCardBalance,
+  }) => {
+    await run(SAM, { kind: 'command', command: 'out', text: 'sick' });
+    expect(replyText(await timeoff(carrying, SAM, 'dec 2 sick'))).toContain(
+      'If approved, you will have 3 days of Sick left in 2026.',
+    );
+    expect(await lastCardBalance()).toBe('Sick: 3 of 5 days left in 2026 after this request');
+    // Filed for the day of the call-out and the next: the call-out's day is one of the request's.
+    expect(replyText(await timeoff(carrying, SAM, 'nov 30 to dec 1 sick'))).toContain(
+      'If approved, you will have 2 days of Sick left in 2026.',
+    );
+    expect((await timeoff(carrying, SAM, 'balance')).reply?.lines).toContain(
+      'Sick 2026: 2 of 5 days left (0 approved, 3 pending).',
+    );
+  });
+
+  it('names the year that goes over for a request across New Year', async ({ timeoff, approve }) => {
+    // 14 working days of 2027's 15 already approved.
+    await approve(carrying, findReference(await timeoff(carrying, SAM, '2027-02-01 to 2027-02-18'), 'TO'));
+    const filed = await timeoff(carrying, SAM, 'dec 28 to 2027-01-05');
+    expect(replyText(filed)).toContain(
+      '⚠️ This is more than your remaining allowance: -1 days of Vacation left in 2027 if approved.',
+    );
+    const fits = await timeoff(carrying, SAM, 'dec 21 to dec 22');
+    expect(replyText(fits)).toContain('If approved, you will have 9 days of Vacation left in 2026.');
+  });
+});
