@@ -6,7 +6,7 @@ import {
   type StaffMember,
 } from '../config/office.ts';
 import { countWorkingDays } from './calendar.ts';
-import type { DayPart, IsoDay } from './dates.ts';
+import { addDays, type DayPart, type IsoDay } from './dates.ts';
 
 const BUILT_IN_NAMES: Readonly<Record<string, string>> = {
   vacation: 'Vacation',
@@ -123,13 +123,16 @@ export function computeEntitlement(params: {
   const share = startsThisYear ? monthsStarted(year, startDate, `${year}-12-31`) / 12 : 1;
   const override = findAllowanceOverride(bank, member, office);
   if (policy?.accrual) {
-    // A person's own yearly allowance accrues in twelfths, as the policy's would.
-    const perMonth = override === undefined ? policy.accrual.perMonth : override / 12;
     const months = monthsStarted(year, startDate, asOf);
-    return roundDays(months * (perMonth + tenure / 12));
+    return roundDays(months * computeMonthlyAccrual(policy.accrual.perMonth, override, tenure));
   }
   const yearly = override ?? policy?.allowanceDays ?? office.timeoff.allowanceDays;
   return roundToHalf((yearly + tenure) * share);
+}
+
+/** What an accrual credits a month: the policy's, or a person's own yearly allowance in twelfths; tenure too. */
+function computeMonthlyAccrual(perMonth: number, override: number | undefined, tenure: number): number {
+  return (override === undefined ? perMonth : override / 12) + tenure / 12;
 }
 
 /**
@@ -178,8 +181,9 @@ function countDaysWithin(use: LeaveUse, from: IsoDay, to: IsoDay, calendar: Leav
 
 /**
  * One bank's balance for `year` as of `asOf`: entitlement by then, plus days carried in (usable only for
- * leave taken by the carry-over's expiry, so what is unused then lapses), plus adjustments, capped;
- * minus approved and pending days of the year. Days count on the person's own workdays.
+ * leave taken by the carry-over's expiry, so what is unused then lapses), under the cap on what the bank
+ * holds, plus adjustments; minus approved and pending days of the year. Days count on the person's own
+ * workdays.
  */
 export function computeBankBalance(params: {
   bank: LeaveBank;
@@ -203,19 +207,38 @@ export function computeBankBalance(params: {
     else pending += days;
   }
   const expires = bank.policy?.carryOver?.expires;
-  let usableCarry = carried;
-  if (expires && asOf > `${year}-${expires}`) {
-    // Pending leave counts as it does against the balance: as taken, so a request spanning the expiry
-    // is weighed with the carried days its own first days use.
-    const takenByExpiry = uses.reduce(
-      (sum, use) => sum + countDaysWithin(use, first, `${year}-${expires}`, calendar),
-      0,
-    );
-    usableCarry = Math.min(carried, takenByExpiry);
-  }
-  const granted = computeEntitlement({ bank, member, year, asOf, office }) + usableCarry;
+  // Pending leave counts as it does against the balance: as taken, so a request spanning the expiry
+  // is weighed with the carried days its own first days use.
+  const takenByExpiry = expires
+    ? uses.reduce((sum, use) => sum + countDaysWithin(use, first, `${year}-${expires}`, calendar), 0)
+    : 0;
+  const carriedOn = (day: IsoDay) =>
+    expires && day > `${year}-${expires}` ? Math.min(carried, takenByExpiry) : carried;
+  const usableCarry = carriedOn(asOf);
   const cap = bank.policy?.cap;
-  const available = roundDays((cap === undefined ? granted : Math.min(cap, granted)) + adjusted);
+  let granted: number;
+  if (cap !== undefined && bank.policy?.accrual) {
+    // The cap is on what the bank holds: a month's accrual is credited only up to it, so leave taken
+    // makes room for the months after.
+    granted = usableCarry;
+    let due = 0;
+    const lastMonth = asOf > last ? 12 : asOf < first ? 0 : Number(asOf.slice(5, 7));
+    for (let month = 1; month <= lastMonth; month += 1) {
+      const firstOfMonth = `${year}-${String(month).padStart(2, '0')}-01`;
+      const dueBy = computeEntitlement({ bank, member, year, asOf: firstOfMonth, office });
+      const used = uses.reduce(
+        (sum, use) => sum + countDaysWithin(use, first, addDays(firstOfMonth, -1), calendar),
+        0,
+      );
+      const held = carriedOn(firstOfMonth) + granted - usableCarry - used;
+      granted += Math.max(0, Math.min(dueBy - due, cap - held));
+      due = dueBy;
+    }
+  } else {
+    const entitled = computeEntitlement({ bank, member, year, asOf, office }) + usableCarry;
+    granted = cap === undefined ? entitled : Math.min(cap, entitled);
+  }
+  const available = roundDays(granted + adjusted);
   return {
     bank,
     year,

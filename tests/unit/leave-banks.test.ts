@@ -162,6 +162,23 @@ describe('computeBankBalance', () => {
     expect(balance({ bank: sick, asOf: '2026-12-01', adjusted: 1 }).available).toBe(9);
     expect(balance({ bank: sick, asOf: '2026-03-01', adjusted: -0.5 }).available).toBe(2.5);
   });
+
+  it('credits an accrual up to the cap on what the bank holds, so leave taken makes room again', () => {
+    // 1 a month, cap 8: full by August, nothing in September; 5 days in September make room for Oct–Dec.
+    const september = [full('2026-09-14', '2026-09-18')];
+    expect(balance({ bank: sick, asOf: '2026-09-30', uses: september })).toMatchObject({
+      available: 8,
+      remaining: 3,
+    });
+    expect(balance({ bank: sick, asOf: '2026-12-01', uses: september })).toMatchObject({
+      available: 11,
+      remaining: 6,
+    });
+    // Leave taken in June, before the bank is full, keeps every month's accrual.
+    expect(
+      balance({ bank: sick, asOf: '2026-12-01', uses: [full('2026-06-08', '2026-06-12')] }),
+    ).toMatchObject({ available: 12, remaining: 7 });
+  });
 });
 
 describe('computeCarryOver', () => {
