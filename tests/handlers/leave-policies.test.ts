@@ -245,6 +245,61 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
     }
   });
 
+  it('gives back to the carry-over the days of a request pending at the New Year once it is denied or withdrawn', async ({
+    command,
+    run,
+    press,
+    schedulerAt,
+    db,
+    dmsTo,
+  }) => {
+    // 12 days approved, 4 more pending over the holidays: the year-end counts all 16, so nothing carries.
+    await press(DANA, TIME_OFF_ACTIONS.approve, findReference(await command(SAM, 'dec 1 to dec 16'), 'TO'));
+    const holidays = findReference(await command(SAM, 'dec 28 to dec 31'), 'TO');
+    const withdrawnLater = findReference(await command(PRIYA, 'dec 2 to dec 31'), 'TO');
+    const newYear = DateTime.fromISO('2027-01-01T00:00:30', { zone });
+    await schedulerAt(() => newYear).tick();
+    const carriedOf = async (personKey: string) =>
+      (await db.select().from(leaveCarryOvers))
+        .filter((row) => row.personKey === personKey && row.bank === 'vacation')
+        .map((row) => [row.carriedDays, row.forfeitedDays]);
+    expect(await carriedOf('staff:sam-lee')).toEqual([[0, 0]]);
+    expect(await carriedOf('staff:priya-shah')).toEqual([[3, 0]]);
+
+    const january = newYear.plus({ days: 4, hours: 9 });
+    const pressDeny = await run(
+      DANA,
+      { kind: 'action', actionId: TIME_OFF_ACTIONS.deny, value: holidays },
+      january,
+    );
+    await run(
+      DANA,
+      {
+        kind: 'form',
+        formId: TIME_OFF_FORMS.denyReason,
+        values: { reason: 'not covered' },
+        metadata: holidays,
+      },
+      january,
+    );
+    expect(pressDeny.form).toBeDefined();
+    expect(await carriedOf('staff:sam-lee')).toEqual([[3, 0]]);
+    expect((await dmsTo(SAM)).map((row) => row.message.text)).toContain(
+      `${holidays} no longer counts against 2026, so Vacation now carries 3 days into 2027 (use them by Mar 31).`,
+    );
+    const balance = await run(SAM, { kind: 'command', command: 'timeoff', text: 'balance' }, january);
+    expect(balance.reply?.lines).toContain(
+      'Vacation 2027: 18 of 18 days left (0 approved, 0 pending, 3 carried over).',
+    );
+
+    // Priya withdraws hers (12 of her 15 days on Mon, Wed, Fri): 5 carry, the rest lapse.
+    await run(PRIYA, { kind: 'command', command: 'timeoff', text: `cancel ${withdrawnLater}` }, january);
+    expect(await carriedOf('staff:priya-shah')).toEqual([[5, 10]]);
+    // Deciding it again changes nothing more.
+    await run(PRIYA, { kind: 'command', command: 'timeoff', text: `cancel ${withdrawnLater}` }, january);
+    expect(await carriedOf('staff:priya-shah')).toEqual([[5, 10]]);
+  });
+
   it('carries over and lapses once at the New Year, on two schedulers, and tells each person', async ({
     command,
     run,

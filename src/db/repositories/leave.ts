@@ -128,3 +128,32 @@ export async function recordCarryOver(
   const [row] = await db.insert(leaveCarryOvers).values(values).onConflictDoNothing().returning();
   return row;
 }
+
+/** One person's carry-over of a bank into `year`, locked until the transaction ends, if the year-end recorded one. */
+export async function lockCarryOver(
+  db: Db,
+  key: { officeId: string; personKey: string; bank: string; year: number },
+): Promise<LeaveCarryOverRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(leaveCarryOvers)
+    .where(
+      and(
+        eq(leaveCarryOvers.officeId, key.officeId),
+        eq(leaveCarryOvers.personKey, key.personKey),
+        eq(leaveCarryOvers.bank, key.bank),
+        eq(leaveCarryOvers.year, key.year),
+      ),
+    )
+    .for('update');
+  return row;
+}
+
+/** Replaces a carry-over's figures, worked out again after a request it counted was denied or withdrawn. */
+export async function updateCarryOver(
+  db: Db,
+  id: number,
+  figures: { carriedDays: number; forfeitedDays: number },
+): Promise<void> {
+  await db.update(leaveCarryOvers).set(figures).where(eq(leaveCarryOvers.id, id));
+}

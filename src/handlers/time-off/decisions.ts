@@ -27,6 +27,7 @@ import { describeTimeOffDays, findAllowanceOverruns, findGapsIfApproved, toTimeO
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { MAX_REASON } from './intake.ts';
 import { loadTimeOffCard, refreshCardsAfter } from './loaders.ts';
+import { recountCarryOverAfter } from './year-end.ts';
 
 function describeDecidedAlready(row: TimeOffRow, reference: string, zone: string): string {
   if (row.status === 'cancelled') {
@@ -88,6 +89,8 @@ function decision<Values>(
         },
         ...(await refreshCardsAfter(decided, ctx)),
       ];
+      // A denied request the year-end counted as taken gives its days back to that carry-over.
+      if (status === 'denied') effects.push(...(await recountCarryOverAfter(decided, ctx)));
       let gapText = '';
       if (status === 'approved') {
         effects.push(...(await ctx.publish({ kind: 'timeoff.approved', timeOff: decided })));
@@ -199,6 +202,7 @@ function cancelStep<Values>(note: (values: Values) => string): Step<TimeOffRow, 
         });
       }
       effects.push(...(await refreshCardsAfter(cancelled, ctx)));
+      if (!wasApproved) effects.push(...(await recountCarryOverAfter(cancelled, ctx)));
       const told = wasApproved ? ' The managers have been told.' : '';
       return {
         audit: {

@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { recordCarryOver } from '../../db/repositories/leave.ts';
-import { hasTimeOffBy } from '../../db/repositories/time-off.ts';
-import { computeCarryOver, listLeaveBanks } from '../../domain/leave-banks.ts';
+import { lockCarryOver, recordCarryOver, updateCarryOver } from '../../db/repositories/leave.ts';
+import { hasTimeOffBy, type TimeOffRow } from '../../db/repositories/time-off.ts';
+import { computeCarryOver, findLeaveBank, type LeaveBank, listLeaveBanks } from '../../domain/leave-banks.ts';
 import { type Person, staffKey } from '../../domain/people.ts';
+import { formatReference } from '../../domain/references.ts';
+import type { HandlerContext } from '../kernel/context.ts';
 import type { DataDrivenJob } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
@@ -58,11 +60,10 @@ export const leaveYearEndJob: DataDrivenJob = {
           createdAt: now.toJSDate(),
         });
         if (!recorded || (carried === 0 && forfeited === 0)) continue;
-        const expires = bank.policy?.carryOver?.expires;
-        const until = expires
-          ? ` (use them by ${DateTime.fromISO(`${ended + 1}-${expires}`).toFormat('LLL d')})`
-          : '';
-        if (carried > 0) lines.push(`${bank.name}: ${carried} days carried into ${ended + 1}${until}.`);
+        if (carried > 0)
+          lines.push(
+            `${bank.name}: ${carried} days carried into ${ended + 1}${describeUseBy(bank, ended + 1)}.`,
+          );
         if (forfeited > 0) lines.push(`${bank.name}: ${forfeited} unused days of ${ended} lapsed.`);
         await createAuditEntry(db, {
           officeId: office.office.id,
@@ -84,3 +85,55 @@ export const leaveYearEndJob: DataDrivenJob = {
     return effects;
   },
 };
+
+/** ` (use them by Mar 31)` for a carry-over into `year` that expires, else nothing. */
+function describeUseBy(bank: LeaveBank, year: number): string {
+  const expires = bank.policy?.carryOver?.expires;
+  return expires ? ` (use them by ${DateTime.fromISO(`${year}-${expires}`).toFormat('LLL d')})` : '';
+}
+
+/**
+ * After a request still pending at a New Year is denied or withdrawn: that year-end counted its days as
+ * taken, so the bank's carry-over is worked out again without them (in the same transaction as the
+ * decision) and the person is told of days carried now. Nothing for a year whose year-end has not run.
+ */
+export async function recountCarryOverAfter(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
+  const { db, office, officeId, now, zone } = ctx;
+  const bank = findLeaveBank(row.type, office);
+  if (!bank.policy || !bank.tracked) return [];
+  const lastEnded = now.setZone(zone).year - 1;
+  const effects: Effect[] = [];
+  for (
+    let year = Number(row.startDay.slice(0, 4));
+    year <= Math.min(Number(row.endDay.slice(0, 4)), lastEnded);
+    year += 1
+  ) {
+    const recorded = await lockCarryOver(db, {
+      officeId,
+      personKey: row.requesterKey,
+      bank: bank.id,
+      year: year + 1,
+    });
+    if (!recorded) continue;
+    const facts = await loadLeaveFacts(db, office, row.requesterKey, year, year);
+    const balance = computeBankFromFacts(office, bank, year, `${year}-12-31`, facts);
+    const { carried, forfeited } = computeCarryOver(balance.remaining, bank);
+    if (carried === recorded.carriedDays && forfeited === recorded.forfeitedDays) continue;
+    await updateCarryOver(db, recorded.id, { carriedDays: carried, forfeitedDays: forfeited });
+    await createAuditEntry(db, {
+      officeId,
+      actor: YEAR_END_ACTOR,
+      action: 'timeoff.year_end',
+      entity: `leave:${row.requesterKey}`,
+      detail: { bank: bank.id, year, carried, forfeited, after: formatReference('TO', row.number) },
+    });
+    if (carried === recorded.carriedDays) continue;
+    const text = `${formatReference('TO', row.number)} no longer counts against ${year}, so ${bank.name} now carries ${carried} days into ${year + 1}${describeUseBy(bank, year + 1)}.`;
+    effects.push({
+      kind: 'dm',
+      to: { platform: row.requesterPlatform, userId: row.requesterUserId },
+      message: { text },
+    });
+  }
+  return effects;
+}
