@@ -203,6 +203,42 @@ describe('time off through signed Slack requests', () => {
     );
   });
 
+  it('an Approve anyway pressed after another manager approved is refused, and the question loses its button', async () => {
+    const sams = /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0SAM' })).text ?? '')?.[0] ?? '';
+    const priyas =
+      /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0PRIYA', responseId: 'p' })).text ?? '')?.[0] ??
+      '';
+    await waitFor(() => slack.postsTo(office.channels.approvals)[1], 'both cards');
+    await slack.waitForOutboxDrained();
+    const approveValue = (blocks: unknown) =>
+      (JSON.stringify(blocks).match(/"action_id":"timeoff_approve"[^}]*?"value":"([^"]+)"/) ?? [])[1] ?? '';
+    // Priya's card as first drawn: no warning, so its Approve carries none.
+    const drawnBefore = approveValue(slack.postsTo(office.channels.approvals)[1]?.body.blocks);
+    expect(drawnBefore).toBe(`${priyas}~none`);
+
+    await slack.press('timeoff_approve', sams, 'U0DANA', 'approve-sam');
+    await slack.answerTo('approve-sam');
+    await slack.press('timeoff_approve', drawnBefore, 'U0OMAR', 'omar-stale');
+    expect(await slack.answerTo('omar-stale')).toMatch(/now leaves Front desk: 0 of 1 needed/);
+    const question = slack.api.responsesTo('omar-stale')[0]?.body;
+    const anyway = approveValue(question?.blocks);
+    expect(anyway).toMatch(new RegExp(`^${priyas}~[^~]+~again$`));
+
+    await slack.press('timeoff_approve', priyas, 'U0DANA', 'approve-priya');
+    await slack.answerTo('approve-priya');
+    await slack.press('timeoff_approve', anyway, 'U0OMAR', 'omar-anyway');
+    const [redrawn, answer] = await waitFor(() => {
+      const responses = slack.api.responsesTo('omar-anyway');
+      return responses.length === 2 ? responses : undefined;
+    }, 'the question redrawn and the answer');
+    expect(redrawn?.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
+    expect(JSON.stringify(redrawn?.body.blocks)).not.toContain('timeoff_approve');
+    expect(JSON.stringify(redrawn?.body)).toContain(`Approve ${priyas} anyway?`);
+    expect(answer?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(String(answer?.body.text)).toMatch(new RegExp(`^${priyas} was already approved by Dana Reyes`));
+    expect(JSON.stringify(redrawn?.body)).toContain(`${priyas} was already approved by Dana Reyes`);
+  });
+
   it('answers a non-manager press with an explanation and changes nothing', async () => {
     const { reference } = await fileOne();
     await slack.press('timeoff_approve', reference, 'U0PRIYA', 'intruder');

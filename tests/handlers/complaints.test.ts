@@ -711,12 +711,26 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect((await stored())[0]?.category).toBe('other');
     });
 
-    it('refuses once a manager has acknowledged it', async ({ command, press }) => {
+    it('refuses once a manager has acknowledged it, and takes Refine off the reporter’s confirmation', async ({
+      command,
+      press,
+      submit,
+    }) => {
       const reference = referenceIn(await command(SAM, 'Rude on the phone'));
       await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
-      expect(replyText(await press(SAM, COMPLAINT_ACTIONS.refine, reference))).toMatch(
-        /is already acknowledged; please tell Dana Reyes what to add/,
-      );
+      const pressed = await press(SAM, COMPLAINT_ACTIONS.refine, reference);
+      expect(replyText(pressed)).toMatch(/is already acknowledged; please tell Dana Reyes what to add/);
+      expect(pressed.source).toEqual({
+        text: `Complaint logged: ${reference}`,
+        title: `Complaint logged — ${reference}`,
+        lines: [`Logged: ${reference} · Other · Medium.`],
+        note: 'Now acknowledged; tell Dana Reyes what to add.',
+      });
+      // A form opened before the acknowledgement and sent after it: the same answer, the same redraw.
+      const sent = await submit(SAM, COMPLAINT_FORMS.refine, formValues({ severity: 'high' }), reference);
+      expect(sent.source?.note).toBe('Now acknowledged; tell Dana Reyes what to add.');
+      // Someone else's press is refused for who they are: their view of the message is not touched.
+      expect((await press(PRIYA, COMPLAINT_ACTIONS.refine, reference)).source).toBeUndefined();
     });
   });
 

@@ -466,12 +466,25 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(redrawn?.message.lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Wed Dec 2');
       const anyway = asked.reply?.buttons?.[0];
       expect(anyway?.label).toBe('Approve anyway');
+      // Pressed on the shared card: the card is redrawn for everyone, never replaced by this answer.
+      expect(asked.source).toBeUndefined();
 
       const approved = await press(OMAR, TIME_OFF_ACTIONS.approve, anyway?.value ?? '');
       expect(replyText(approved)).toContain(
         `Approved ${sams} for Sam Lee (Wed Dec 2). ⚠️ This leaves Front desk`,
       );
       expect((await storedRequests()).every((row) => row.status === 'approved')).toBe(true);
+      // The question is Omar's own message: it now says what came of it, without its button.
+      expect(approved.source).toEqual({
+        text: `Approve ${sams} anyway?`,
+        lines: [`Approve ${sams} anyway?`],
+        note: approved.reply?.text,
+      });
+      // Pressed again (a second click, or an old copy): refused, and the question is redrawn the same way.
+      const again = await press(OMAR, TIME_OFF_ACTIONS.approve, anyway?.value ?? '');
+      expect(again.reply?.text).toMatch(new RegExp(`^${sams} was already approved by Dr. Omar Haddad`));
+      expect(again.source?.note).toBe(again.reply?.text);
+      expect(again.source?.lines).toEqual([`Approve ${sams} anyway?`]);
     });
 
     it('asks again when a card drawn before another approval would now take the requester over their allowance', async ({

@@ -274,6 +274,13 @@ export const refine: Step<ComplaintRow, ComplaintDraftFields> & {
       },
     };
   },
+  // A Refine pressed after a manager acknowledged: the filing confirmation loses its button too.
+  staleSource: ({ row, reference }) => ({
+    text: `Complaint logged: ${reference}`,
+    title: `Complaint logged — ${reference}`,
+    lines: [`Logged: ${describeComplaintSummary(row)}.`],
+    note: `Now ${COMPLAINT_STATUS_LABELS[row.status]}; tell ${row.ownerName ?? 'a manager'} what to add.`,
+  }),
   form: {
     id: COMPLAINT_FORMS.refine,
     build: ({ row }) => {

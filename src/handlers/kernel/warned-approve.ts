@@ -1,6 +1,7 @@
 import { fingerprintWarnings, readApproveValue, writeApproveValue } from './approve-value.ts';
 import type { HandlerContext } from './context.ts';
 import type { ActionHandler } from './feature.ts';
+import type { Outcome } from './message.ts';
 import {
   type Found,
   findRequest,
@@ -33,8 +34,11 @@ export function warnedApproveButton<Row>(
   warnings: ApproveWarnings<Row>,
 ): ActionHandler {
   const asPressed = stepButton(kind, step);
-  return async (value, ctx) => {
-    const { reference, shown } = readApproveValue(value);
+  const decide = async (
+    reference: string,
+    shown: string | undefined,
+    ctx: HandlerContext,
+  ): Promise<Outcome> => {
     if (shown === undefined || !ctx.actor.isManager) return asPressed(reference, ctx);
     const looked = await findRequest(kind, reference, ctx);
     if (!looked.ok) return looked.outcome;
@@ -54,12 +58,21 @@ export function warnedApproveButton<Row>(
           {
             label: 'Approve anyway',
             actionId: warnings.actionId,
-            value: writeApproveValue(found.reference, now),
+            value: writeApproveValue(found.reference, now, 'again'),
             style: 'primary',
           },
         ],
       },
       effects: await redrawStaleCard(kind, found, ctx),
     };
+  };
+  return async (value, ctx) => {
+    const { reference, shown, again } = readApproveValue(value);
+    const outcome = await decide(reference, shown, ctx);
+    if (!again) return outcome;
+    // The question asked again is the presser's own message: once pressed, it says what came of it, and its
+    // button is gone, whether this press approved, was refused (another manager decided first) or asked anew.
+    const question = `Approve ${reference} anyway?`;
+    return { ...outcome, source: { text: question, lines: [question], note: outcome.reply?.text ?? '' } };
   };
 }

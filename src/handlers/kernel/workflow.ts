@@ -71,6 +71,11 @@ export interface Step<Row, Values = undefined> {
   apply(found: Found<Row>, values: Values, ctx: HandlerContext): Promise<Row | undefined>;
   finish(done: Found<Row>, before: Row, values: Values, ctx: HandlerContext): Promise<StepResult>;
   form?: StepForm<Row, Values>;
+  /**
+   * For a step whose button is on the actor's own message (a confirmation, never a shared card): that
+   * message as it reads once a press finds the step no longer possible, `why` being the refusal.
+   */
+  staleSource?(found: Found<Row>, why: string, ctx: HandlerContext): Message;
 }
 
 type Looked<Row> = { ok: true; found: Found<Row> } | { ok: false; outcome: Outcome };
@@ -115,18 +120,24 @@ export async function redrawStaleCard<Row>(
 }
 
 /**
- * The refusal of a step the request's state no longer allows. Asked from a card, the card is redrawn, and a
- * Slack Home tab that drew it is refreshed by the change.
+ * The refusal of a step the request's state no longer allows. Asked from a card, the card is redrawn (a
+ * Slack Home tab that drew it is refreshed by the change), and a button on the actor's own message is
+ * taken off it (`Step.staleSource`).
  */
-async function refuseStale<Row>(
+async function refuseStale<Row, Values>(
   kind: RequestKind<Row>,
+  step: Step<Row, Values>,
   found: Found<Row>,
   why: string,
   asked: Asked,
   ctx: HandlerContext,
 ): Promise<Outcome> {
   if (asked === 'command') return refusal(why);
-  return { ...refusal(why), effects: await redrawStaleCard(kind, found, ctx) };
+  return {
+    ...refusal(why),
+    effects: await redrawStaleCard(kind, found, ctx),
+    ...(step.staleSource ? { source: step.staleSource(found, why, ctx) } : {}),
+  };
 }
 
 /** Finds the request and checks the step may be taken on it by this person now. */
@@ -149,7 +160,7 @@ async function prepare<Row, Values>(
   return {
     ok: false,
     outcome:
-      refused === stale ? await refuseStale(kind, looked.found, refused, asked, ctx) : refusal(refused),
+      refused === stale ? await refuseStale(kind, step, looked.found, refused, asked, ctx) : refusal(refused),
   };
 }
 
@@ -171,7 +182,7 @@ async function take<Row, Values>(
     const why = now && step.check({ ...found, row: now }, ctx);
     if (!now || !why)
       return refusal(`${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`);
-    return refuseStale(kind, found, why, asked, ctx);
+    return refuseStale(kind, step, found, why, asked, ctx);
   }
   const done = { ...found, row: updated };
   const result = await step.finish(done, found.row, values, ctx);
