@@ -365,7 +365,11 @@ function readExpression(
     { year: todayDay.year, month: todayDay.month, day: todayDay.day, hour: 12 },
     { zone: 'system' },
   ).toJSDate();
-  const results = chrono.en.casual.parse(candidate, reference, { forwardDate: true });
+  const ahead = chrono.en.casual.parse(candidate, reference, { forwardDate: true });
+  // `feb 29` just after a leap day: forward, next year has none, so chrono finds nothing; the recently
+  // passed one is meant, as below, and is refused as past rather than as unreadable.
+  const results =
+    ahead.length > 0 || !/\b29\b/.test(candidate) ? ahead : chrono.en.casual.parse(candidate, reference);
   const result = results[0];
   if (results.length !== 1 || !result || result.index !== 0 || result.text.length !== candidate.length) {
     return undefined;

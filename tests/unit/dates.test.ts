@@ -420,4 +420,19 @@ describe('parseDateRange with a recently passed day', () => {
   it('still reads a day months ago as next year', () => {
     expect(parseDateRange('jan 5', now, zone)).toMatchObject({ ok: true, start: '2027-01-05' });
   });
+
+  it('reads a leap day just passed as this year’s, though next year has none', () => {
+    const march = DateTime.fromISO('2028-03-01T10:00', { zone });
+    expect(parseDateRange('feb 29', march, zone)).toMatchObject({ ok: true, start: '2028-02-29' });
+    expect(parseDateRange('2/29 to mar 2', march, zone)).toMatchObject({
+      ok: true,
+      start: '2028-02-29',
+      end: '2028-03-02',
+    });
+    // A year without one is still no day.
+    expect(parseDateRange('feb 29', DateTime.fromISO('2027-03-01T10:00', { zone }), zone)).toMatchObject({
+      ok: false,
+      reason: 'unparseable',
+    });
+  });
 });
