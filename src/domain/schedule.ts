@@ -20,11 +20,17 @@ export function findScheduledInstant(day: DateTime, schedule: DailySchedule): Da
   const local = day.setZone(schedule.zone);
   const isoDay = local.toISODate();
   if (!isoDay || !isOpenDay(isoDay, schedule.days, schedule.holidays)) return undefined;
-  const [hour = 0, minute = 0] = schedule.time.split(':').map(Number);
-  return DateTime.fromObject(
-    { year: local.year, month: local.month, day: local.day, hour, minute },
-    { zone: schedule.zone },
-  );
+  return atOfficeTime(isoDay, schedule.time, schedule.zone);
+}
+
+/**
+ * `time` ("07:45") on office day `day`, as every schedule reads it: a time the clocks skip moves forward
+ * by the jump, and on a fall-back day a repeated time is read the one way luxon reads a wall time.
+ */
+export function atOfficeTime(day: string, time: string, zone: string): DateTime {
+  const [year, month, date] = day.split('-').map(Number);
+  const [hour = 0, minute = 0] = time.split(':').map(Number);
+  return DateTime.fromObject({ year, month, day: date, hour, minute }, { zone });
 }
 
 /** The most recent scheduled instant at or before `now`, looking back a week. */

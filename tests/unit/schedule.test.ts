@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
+  atOfficeTime,
   type DailySchedule,
   findDueRun,
   findLatestScheduledRun,
@@ -30,6 +31,14 @@ describe('findNextScheduledRun', () => {
     const schedule: DailySchedule = { time: '02:30', days: ['sun'], holidays: [], zone: 'America/New_York' };
     const saturday = DateTime.fromISO('2027-03-13T12:00', { zone: schedule.zone }); // Sat
     expect(findNextScheduledRun(saturday, schedule)?.toISO()).toBe('2027-03-14T03:30:00.000-04:00');
+  });
+
+  it('reads a time once on a fall-back day, for the daily jobs and the reminder and report jobs alike', () => {
+    const schedule: DailySchedule = { time: '01:30', days: ['sun'], holidays: [], zone: 'America/New_York' };
+    const saturday = DateTime.fromISO('2026-10-31T12:00', { zone: schedule.zone });
+    const daily = findNextScheduledRun(saturday, schedule);
+    expect(atOfficeTime('2026-11-01', '01:30', schedule.zone).toISO()).toBe(daily?.toISO());
+    expect(atOfficeTime('2027-03-14', '02:30', schedule.zone).toISO()).toBe('2027-03-14T03:30:00.000-04:00');
   });
 
   it('skips weekends and holidays', () => {

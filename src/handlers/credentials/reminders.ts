@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
 import { type Credential, findDueReminder, hasLapsed } from '../../domain/credentials.ts';
 import { addDays, formatDayWithYear, getOfficeDay } from '../../domain/dates.ts';
 import { listManagers, staffKey } from '../../domain/people.ts';
+import { atOfficeTime } from '../../domain/schedule.ts';
 import type { DataDrivenJob, DueRun } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Recipient } from '../kernel/message.ts';
@@ -35,8 +35,7 @@ export const credentialRemindersJob: DataDrivenJob = {
   async listDueRuns({ db, office, now }) {
     const zone = office.office.timezone;
     const today = getOfficeDay(now, zone);
-    const [hour = 0, minute = 0] = office.reminders.time.split(':').map(Number);
-    const sendAt = DateTime.fromISO(today, { zone }).set({ hour, minute });
+    const sendAt = atOfficeTime(today, office.reminders.time, zone);
     if (now < sendAt) return [];
     const late = now.diff(sendAt, 'minutes').minutes > 2;
     const due: DueRun[] = [];

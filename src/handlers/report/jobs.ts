@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import type { OfficeConfig, StaffMember } from '../../config/office.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
 import { listManagers, slugifyName } from '../../domain/people.ts';
 import { findFirstWorkingDayOfMonth, findLastFullMonth } from '../../domain/report.ts';
+import { atOfficeTime } from '../../domain/schedule.ts';
 import type { DataDrivenJob } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
@@ -35,8 +35,7 @@ export const monthlyReportJob: DataDrivenJob = {
     const zone = office.office.timezone;
     const today = getOfficeDay(now, zone);
     const firstWorkingDay = findFirstWorkingDayOfMonth(today, office);
-    const [hour = 0, minute = 0] = office.reminders.time.split(':').map(Number);
-    const sendAt = DateTime.fromISO(firstWorkingDay, { zone }).set({ hour, minute });
+    const sendAt = atOfficeTime(firstWorkingDay, office.reminders.time, zone);
     if (now < sendAt || now > sendAt.plus({ days: CATCH_UP_DAYS })) return [];
     const late = now.diff(sendAt, 'minutes').minutes > LATE_MINUTES;
     return [{ runKey: findLastFullMonth(now, zone).key, scheduledAt: sendAt, late }];
