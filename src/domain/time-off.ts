@@ -274,6 +274,7 @@ export function evaluateTimeOffRequest(params: {
   return { ok: true, workingDays, balances, overBalance: balances.some((balance) => balance.left < 0) };
 }
 
+/** Two requests overlap when they share a day, unless that day is a morning off in one and an afternoon off in the other. */
 export function doRangesOverlap(a: DayRange, b: DayRange): boolean {
   if (a.start > b.end || b.start > a.end) return false;
   return a.part === 'full' || b.part === 'full' || a.part === b.part;
