@@ -9,6 +9,7 @@ import type { MessageRef } from '../db/repositories/message-refs.ts';
 import {
   claimDueOutboxMessages,
   closeOutboxMessage,
+  type HeldClaim,
   markOutboxSent,
   type OutboxMessage,
   renewOutboxClaims,
@@ -148,8 +149,10 @@ export function createOutboxDeliverer(params: {
     row: OutboxMessage,
     error: unknown,
     channel: string | undefined,
+    held: HeldNow,
   ): Promise<void> {
     const log = { outboxId: row.id, platform: row.platform, kind: row.kind, attempt: row.attempts };
+    const claim = await held();
     const failure =
       error instanceof DeliveryError
         ? error
@@ -161,10 +164,12 @@ export function createOutboxDeliverer(params: {
       now.getTime() - row.createdAt.getTime() < INVITE_WINDOW_MS
     ) {
       const delay = INVITE_RETRY_DELAYS_MS[Math.min(row.attempts, INVITE_RETRY_DELAYS_MS.length) - 1] ?? 0;
-      const asked = await db.transaction(async (tx) => {
-        await scheduleOutboxRetry(tx, row.id, new Date(now.getTime() + delay), failure.code);
-        return askManagersToInvite(tx, row, channel);
-      });
+      const asked = await db.transaction(async (tx) =>
+        (await scheduleOutboxRetry(tx, claim, new Date(now.getTime() + delay), failure.code))
+          ? askManagersToInvite(tx, row, channel)
+          : undefined,
+      );
+      if (asked === undefined) return reportLostClaim(row);
       logger.warn(
         { ...log, code: failure.code, retryInMs: delay, managersAsked: asked },
         'the channel refused the message; will retry until frontdesk is invited',
@@ -178,33 +183,42 @@ export function createOutboxDeliverer(params: {
       now.getTime() - row.createdAt.getTime() < INVITE_WINDOW_MS;
     if (failure.retryable && (row.attempts < options.maxAttempts || waitingForInvite)) {
       const delay = computeRetryDelay(row.attempts, options, failure.retryAfterMs);
-      await scheduleOutboxRetry(db, row.id, new Date(now.getTime() + delay), failure.code);
+      if (!(await scheduleOutboxRetry(db, claim, new Date(now.getTime() + delay), failure.code)))
+        return reportLostClaim(row);
       logger.warn(
         { ...log, code: failure.code, retryInMs: Math.round(delay) },
         'delivery failed; will retry',
       );
       return;
     }
-    await closeOutboxMessage(db, row.id, 'failed', failure.code);
+    if (!(await closeOutboxMessage(db, claim, 'failed', failure.code))) return reportLostClaim(row);
     logger.error({ ...log, code: failure.code }, 'delivery failed for good; message kept as failed');
   }
 
+  /** A settling that found its claim taken over (this process stalled past its lease): the row is left alone. */
+  function reportLostClaim(row: OutboxMessage): void {
+    logger.warn(
+      { outboxId: row.id, platform: row.platform, kind: row.kind },
+      'lost the claim on a message while sending it; another process has it now',
+    );
+  }
+
   /** Sends one row and settles it: sent (with where it landed), retried, skipped or failed. */
-  async function deliver(row: OutboxMessage<Message>): Promise<void> {
+  async function deliver(row: OutboxMessage<Message>, held: HeldNow): Promise<void> {
     const sender = senders[row.platform as Platform];
     if (!sender) {
-      await closeOutboxMessage(db, row.id, 'skipped', 'platform_off');
+      if (!(await closeOutboxMessage(db, await held(), 'skipped', 'platform_off'))) reportLostClaim(row);
       return;
     }
     const send = marks.startSend();
     const where: { channel?: string } = {};
     let sent: SentMessage | undefined;
     try {
-      sent = await sendRow(row, sender, where);
+      sent = await sendRow(row, sender, where, held);
     } catch (error) {
       // Settled before the failure is recorded, so the marks waiting for this send go out now.
       send.settle();
-      await settleFailure(row, error, where.channel);
+      await settleFailure(row, error, where.channel, held);
       return;
     }
     if (!sent) {
@@ -237,10 +251,11 @@ export function createOutboxDeliverer(params: {
     row: OutboxMessage<Message>,
     sender: PlatformSender,
     where: { channel?: string },
+    held: HeldNow,
   ): Promise<SentMessage | undefined> {
     if (row.kind === 'update') {
       if (!row.cardRef) {
-        await closeOutboxMessage(db, row.id, 'skipped', 'card_not_posted');
+        if (!(await closeOutboxMessage(db, await held(), 'skipped', 'card_not_posted'))) reportLostClaim(row);
         return undefined;
       }
       where.channel = row.cardRef.channel;
@@ -296,8 +311,14 @@ export function createOutboxDeliverer(params: {
         }
       });
     }, options.leaseMs / 3);
+    // A row settled otherwise than sent is settled under the claim as last renewed, once a renewal in
+    // flight has landed; a process taken over after a stall then changes nothing.
+    const heldOn = (id: number) => async () => {
+      await renewing;
+      return { id, claimedUntil };
+    };
     try {
-      await Promise.all(rows.map(deliver));
+      await Promise.all(rows.map((row) => deliver(row, heldOn(row.id))));
     } finally {
       clearInterval(heartbeat);
       await renewing;
@@ -354,6 +375,9 @@ export function createOutboxDeliverer(params: {
 }
 
 export type OutboxDeliverer = ReturnType<typeof createOutboxDeliverer>;
+
+/** The claim this process holds on a row now, read once any renewal in flight has landed. */
+type HeldNow = () => Promise<HeldClaim>;
 
 /** How long a sent message may wait to be marked together with the others of its batch still out. */
 export const MARK_WAIT_MS = 50;

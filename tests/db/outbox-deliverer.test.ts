@@ -684,6 +684,42 @@ describe.each(databaseTargets())('createOutboxDeliverer on $name', (target) => {
     expect((await readRows())[0]).toMatchObject({ status: 'sent', attempts: 1, claimedUntil: null });
   });
 
+  it.for([
+    ['a retryable failure', new DeliveryError('http_503', true)],
+    ['a final failure', new DeliveryError('channel_not_found', false)],
+  ] as const)(
+    'leaves alone a row another process took over when a stalled one settles %s on it',
+    async ([_label, failure]) => {
+      const fake = createFakeSender();
+      await queue(card('C0STALL'));
+      fake.failNext('C0STALL', failure);
+      const release = fake.hold('C0STALL');
+      const stalled = buildDeliverer(fake.sender, { leaseMs: 5_000 });
+      const batch = stalled.deliverer.deliverBatch();
+      await waitFor(async () => (await readRows())[0]?.claimedUntil ?? undefined, 'the first claim');
+      // The first process stalls past its lease; another claims the row and is sending it.
+      advance(5_001);
+      const [taken] = await claimDueOutboxMessages<Message>(database.db, {
+        now: clock,
+        limit: 1,
+        leaseMs: 5_000,
+      });
+      expect(taken?.claimedUntil).toEqual(new Date(clock.getTime() + 5_000));
+      release();
+      await batch;
+
+      // The stalled process's failure changed nothing: the row is still the other process's, so no third
+      // process can claim it and send it a second time.
+      expect((await readRows())[0]).toMatchObject({
+        status: 'pending',
+        claimedUntil: taken?.claimedUntil,
+        lastError: null,
+      });
+      expect(await buildDeliverer(fake.sender, { leaseMs: 5_000 }).deliverer.deliverBatch()).toBe(0);
+      expect(stalled.recording.text()).toContain('lost the claim on a message while sending it');
+    },
+  );
+
   it('finds in the Slack channel and the DM what a dead process posted, by its outbox id, and posts nothing twice', async () => {
     const slackApi = await startRecordingSlackApi();
     try {

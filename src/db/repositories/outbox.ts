@@ -194,22 +194,57 @@ export async function renewOutboxClaims(
   return renewed.length;
 }
 
-/** Puts a message back in the queue for another try at `at`; `error` is a code, never message text. */
-export async function scheduleOutboxRetry(db: Db, id: number, at: Date, error: string): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ nextAttemptAt: at, claimedUntil: null, lastError: error })
-    .where(eq(outbox.id, id));
+/**
+ * The claim a settling process holds on a row: its id and the claim's expiry as last stamped (claimed or
+ * renewed). A process whose lease ran out and was taken over holds nothing: its settling changes nothing.
+ */
+export interface HeldClaim {
+  id: number;
+  claimedUntil: Date;
 }
 
-/** Gives up on a message (`failed`) or drops one that has nothing left to do (`skipped`); the row is kept. */
+function isHeld(claim: HeldClaim) {
+  return and(
+    eq(outbox.id, claim.id),
+    eq(outbox.status, 'pending'),
+    eq(outbox.claimedUntil, claim.claimedUntil),
+  );
+}
+
+/**
+ * Puts a message back in the queue for another try at `at`; `error` is a code, never message text. False
+ * when the claim was no longer held: the row is the business of the process that took it over.
+ */
+export async function scheduleOutboxRetry(
+  db: Db,
+  claim: HeldClaim,
+  at: Date,
+  error: string,
+): Promise<boolean> {
+  const settled = await db
+    .update(outbox)
+    .set({ nextAttemptAt: at, claimedUntil: null, lastError: error })
+    .where(isHeld(claim))
+    .returning({ id: outbox.id });
+  return settled.length > 0;
+}
+
+/**
+ * Gives up on a message (`failed`) or drops one that has nothing left to do (`skipped`); the row is kept.
+ * False when the claim was no longer held, as for a retry.
+ */
 export async function closeOutboxMessage(
   db: Db,
-  id: number,
+  claim: HeldClaim,
   status: 'failed' | 'skipped',
   error: string,
-): Promise<void> {
-  await db.update(outbox).set({ status, claimedUntil: null, lastError: error }).where(eq(outbox.id, id));
+): Promise<boolean> {
+  const settled = await db
+    .update(outbox)
+    .set({ status, claimedUntil: null, lastError: error })
+    .where(isHeld(claim))
+    .returning({ id: outbox.id });
+  return settled.length > 0;
 }
 
 /** Counts messages by status, for health checks, tests and benchmarks. */
