@@ -94,6 +94,28 @@ describe.skipIf(!hasChromium)(suiteName, () => {
     expect(await page.locator('#feed form[data-form-id="complaint_refine_form"]').count()).toBe(0);
   });
 
+  it('takes Refine off the confirmation when it is pressed after a manager acknowledged', async () => {
+    await page.locator('#person').selectOption({ label: 'Sam Lee — front-desk' });
+    await page.locator('#command').fill('/complaint Shouted at reception');
+    await page.locator('#command').press('Enter');
+    const confirmation = page.locator('#feed .message', { hasText: /Complaint logged — CP-\d+/ }).last();
+    await confirmation.waitFor({ timeout: 10_000 });
+    const reference = /CP-\d+/.exec((await confirmation.textContent()) ?? '')?.[0] ?? '';
+    const acknowledged = await fetch(`${app.url}/sandbox/api/action`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ as: 'dana-reyes', actionId: 'complaint_acknowledge', value: reference }),
+    });
+    expect(acknowledged.status).toBe(200);
+    await confirmation.locator('button[data-action-id="complaint_refine"]').click();
+    await page
+      .locator('#feed', { hasText: `${reference} is already acknowledged` })
+      .waitFor({ timeout: 10_000 });
+    const redrawn = page.locator('#feed .message', { hasText: `Complaint logged — ${reference}` });
+    await redrawn.locator('text=Now acknowledged').waitFor({ timeout: 10_000 });
+    expect(await redrawn.locator('button[data-action-id="complaint_refine"]').count()).toBe(0);
+  });
+
   it('files a form once when Submit is pressed twice, and takes the corrected form after a refusal', async () => {
     await page.locator('#command').fill('/supplies');
     await page.locator('#command').press('Enter');

@@ -228,6 +228,7 @@ describe('complaints through signed Slack requests', () => {
     const reference = await fileFromText();
     await slack.press('complaint_refine', reference, 'U0SAM', 'confirmation', {
       triggerId: 'trigger.refine',
+      ephemeral: true,
     });
     const open = await waitFor(() => slack.api.callsTo('views.open')[0], 'the refine modal');
     const view = open.body.view as { callback_id: string; private_metadata: string };

@@ -64,7 +64,7 @@ describe('/huddle post on a closed day through signed Slack requests', () => {
   it('replaces the pressed question with one that has no button and says who posted, then answers below it', async () => {
     const asked = await slack.slash('post', { userId: 'U0DANA' });
     expect(JSON.stringify(asked.blocks)).toContain('Post anyway');
-    await slack.press(HUDDLE_ACTIONS.postAnyway, '2026-11-28', 'U0DANA', 'pressed');
+    await slack.press(HUDDLE_ACTIONS.postAnyway, '2026-11-28', 'U0DANA', 'pressed', { ephemeral: true });
     const [replaced, answer] = await waitFor(() => {
       const responses = slack.api.responsesTo('pressed');
       return responses.length >= 2 ? responses : undefined;

@@ -226,7 +226,7 @@ describe('time off through signed Slack requests', () => {
 
     await slack.press('timeoff_approve', priyas, 'U0DANA', 'approve-priya');
     await slack.answerTo('approve-priya');
-    await slack.press('timeoff_approve', anyway, 'U0OMAR', 'omar-anyway');
+    await slack.press('timeoff_approve', anyway, 'U0OMAR', 'omar-anyway', { ephemeral: true });
     const [redrawn, answer] = await waitFor(() => {
       const responses = slack.api.responsesTo('omar-anyway');
       return responses.length === 2 ? responses : undefined;
@@ -237,6 +237,12 @@ describe('time off through signed Slack requests', () => {
     expect(answer?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(answer?.body.text)).toMatch(new RegExp(`^${priyas} was already approved by Dana Reyes`));
     expect(JSON.stringify(redrawn?.body)).toContain(`${priyas} was already approved by Dana Reyes`);
+
+    // The same value pressed on the channel card (not the presser's own message) replaces nothing there.
+    await slack.press('timeoff_approve', anyway, 'U0OMAR', 'on-the-card');
+    expect(await slack.answerTo('on-the-card')).toMatch(new RegExp(`^${priyas} was already approved`));
+    await slack.waitForOutboxDrained();
+    expect(slack.api.responsesTo('on-the-card').map((call) => call.body.replace_original)).toEqual([false]);
   });
 
   it('answers a non-manager press with an explanation and changes nothing', async () => {

@@ -118,13 +118,16 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
       const raw = await response.text();
       return raw ? (JSON.parse(raw) as SlashAnswer<Block>) : {};
     },
-    /** Presses a button as `userId`; the app's answer goes to the response URL `responseId`. */
+    /**
+     * Presses a button as `userId`; the app's answer goes to the response URL `responseId`. `ephemeral`
+     * presses one on an answer only they see (a confirmation, a question asked again), not a channel card.
+     */
     async press(
       actionId: string,
       value: string,
       userId: string,
       responseId: string,
-      params: { triggerId?: string } = {},
+      params: { triggerId?: string; ephemeral?: boolean } = {},
     ): Promise<void> {
       const response = await send(
         buildBlockActionsBody({
@@ -134,6 +137,8 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
           responseUrl: api.responseUrl(responseId),
           ...(options.pressChannel ? { channelId: options.pressChannel } : {}),
           ...(params.triggerId ? { triggerId: params.triggerId } : {}),
+          ...(params.ephemeral ? { ephemeral: true } : {}),
+          ...(params.ephemeral ? { ephemeral: true } : {}),
         }),
       );
       expect(response.status).toBe(200);

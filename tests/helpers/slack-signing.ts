@@ -62,6 +62,8 @@ export function buildBlockActionsBody(params: {
   responseUrl?: string;
   triggerId?: string;
   actionTs?: string;
+  /** pressed on an answer only the presser sees, as Slack's container says */
+  ephemeral?: boolean;
 }): string {
   // Unique per press: Slack's action_ts differs for every click, and the app deduplicates on it.
   actionCount += 1;
@@ -77,6 +79,7 @@ export function buildBlockActionsBody(params: {
       type: 'message',
       message_ts: params.messageTs ?? '1700000000.000001',
       channel_id: params.channelId ?? 'C0APPROVALS',
+      ...(params.ephemeral ? { is_ephemeral: true } : {}),
     },
     trigger_id: params.triggerId ?? `trigger.${randomUUID()}`,
     channel: { id: params.channelId ?? 'C0APPROVALS', name: 'approvals' },

@@ -232,7 +232,9 @@ document.addEventListener('click', async (event) => {
         value: button.dataset.value,
         deliveryId: crypto.randomUUID(),
       });
-      showOutcome('', outcome, button.closest('.message')?.dataset.id);
+      const sourceId = button.closest('.message')?.dataset.id;
+      redrawMine(sourceId, outcome.source);
+      showOutcome('', outcome, sourceId);
     } catch (error) {
       showOutcome('', { error: error.message });
     }
@@ -275,15 +277,18 @@ document.addEventListener('submit', async (event) => {
     }
     return;
   }
-  redrawSource(form, outcome.source);
+  const opened = state.mine.find((entry) => entry.id === form.closest('.message')?.dataset.id);
+  redrawMine(opened?.sourceId, outcome.source);
   close(form);
   showOutcome('', outcome);
 });
 
-/** Redraws the message whose button opened this form, as the server says it reads now (a used button gone). */
-function redrawSource(form, html) {
-  const opened = state.mine.find((entry) => entry.id === form.closest('.message')?.dataset.id);
-  const source = state.mine.find((entry) => entry.id === opened?.sourceId);
+/**
+ * Redraws one of your messages (`id`: the one whose button was pressed, or opened the form just saved) as the
+ * server says it reads now, its used button gone. Channel posts are never redrawn here: the server draws them.
+ */
+function redrawMine(id, html) {
+  const source = state.mine.find((entry) => entry.id === id);
   if (!html || !source) return;
   source.html = html;
   source.version = crypto.randomUUID();

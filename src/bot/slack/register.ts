@@ -63,6 +63,7 @@ const blockActionSchema = z.object({
     )
     .min(1),
   channel: z.object({ id: z.string() }).optional(),
+  container: z.object({ is_ephemeral: z.boolean().optional() }).optional(),
   response_url: z.url().optional(),
 });
 const viewSubmissionSchema = z.object({
@@ -102,7 +103,27 @@ const privateMetadataSchema = z.object({
   metadata: z.string().optional(),
   /** the response URL of the message whose button opened the form, to redraw it once the form is saved */
   source: z.url().optional(),
+  /** whether that message is an answer only its reader sees, rather than one in their direct messages */
+  sourceEphemeral: z.boolean().optional(),
 });
+
+/** A pressed message that is the presser's own, as its response URL reaches it. */
+interface OwnMessage {
+  responseUrl: string;
+  ephemeral: boolean;
+}
+
+/**
+ * The pressed message, when it is the presser's own: an answer only they see, or a message in their direct
+ * messages with frontdesk. Only such a message is redrawn from its response URL: a channel card replaced
+ * that way would show one person's answer to everyone in the channel, until its next update.
+ */
+function readOwnMessage(data: z.infer<typeof blockActionSchema>): OwnMessage | undefined {
+  if (!data.response_url) return undefined;
+  const ephemeral = data.container?.is_ephemeral === true;
+  const direct = data.channel?.id.startsWith('D') === true;
+  return ephemeral || direct ? { responseUrl: data.response_url, ephemeral } : undefined;
+}
 
 /**
  * Whether a URL carried in a modal's metadata is one of Slack's response URLs (or, for a Slack API at
@@ -161,10 +182,15 @@ async function openForm(
   triggerId: string,
   outcome: Outcome,
   channel: string | undefined,
-  source?: string,
+  source?: OwnMessage,
 ) {
   if (!outcome.form) return;
-  const privateMetadata = JSON.stringify({ channel, metadata: outcome.form.metadata, source });
+  const privateMetadata = JSON.stringify({
+    channel,
+    metadata: outcome.form.metadata,
+    source: source?.responseUrl,
+    sourceEphemeral: source?.ephemeral,
+  });
   await client.views.open({ trigger_id: triggerId, view: formToModal(outcome.form, privateMetadata) });
 }
 
@@ -302,17 +328,12 @@ export function createSlackApp(params: {
       },
       originOf(context),
     );
-    await openForm(
-      client,
-      parsed.data.trigger_id,
-      outcome,
-      parsed.data.channel?.id,
-      parsed.data.response_url,
-    );
+    const own = readOwnMessage(parsed.data);
+    await openForm(client, parsed.data.trigger_id, outcome, parsed.data.channel?.id, own);
     // The pressed message as it reads now (its used button gone), then the answer below it.
-    if (outcome.source && parsed.data.response_url)
+    if (outcome.source && own)
       await respond({
-        response_type: 'ephemeral',
+        ...(own.ephemeral ? { response_type: 'ephemeral' as const } : {}),
         replace_original: true,
         ...replyToSlackMessage(outcome.source),
       });
@@ -364,7 +385,10 @@ export function createSlackApp(params: {
     await sendAttachments(client, user.id, outcome);
     refreshHomes(client, user.id, outcome);
     if (outcome.source && meta.source && isSlackResponseUrl(meta.source, settings.apiUrl)) {
-      await redrawSource(meta.source, outcome.source);
+      await redrawSource(
+        { responseUrl: meta.source, ephemeral: meta.sourceEphemeral === true },
+        outcome.source,
+      );
     }
   });
 
@@ -454,14 +478,14 @@ export function createSlackApp(params: {
   }
 
   /** Redraws the message whose button opened the form; a failure costs a stale button, nothing else. */
-  async function redrawSource(responseUrl: string, message: Message): Promise<void> {
+  async function redrawSource(source: OwnMessage, message: Message): Promise<void> {
     try {
-      const response = await fetch(responseUrl, {
+      const response = await fetch(source.responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           replace_original: true,
-          response_type: 'ephemeral',
+          ...(source.ephemeral ? { response_type: 'ephemeral' } : {}),
           ...replyToSlackMessage(message),
         }),
         signal: AbortSignal.timeout(5_000),

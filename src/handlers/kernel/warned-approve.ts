@@ -69,7 +69,8 @@ export function warnedApproveButton<Row>(
   return async (value, ctx) => {
     const { reference, shown, again } = readApproveValue(value);
     const outcome = await decide(reference, shown, ctx);
-    if (!again) return outcome;
+    // Only a manager was ever asked again: anyone else pressing such a value is refused, with nothing redrawn.
+    if (!again || !ctx.actor.isManager) return outcome;
     // The question asked again is the presser's own message: once pressed, it says what came of it, and its
     // button is gone, whether this press approved, was refused (another manager decided first) or asked anew.
     const question = `Approve ${reference} anyway?`;
