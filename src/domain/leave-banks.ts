@@ -5,8 +5,8 @@ import {
   type OfficeConfig,
   type StaffMember,
 } from '../config/office.ts';
-import { countWorkingDays } from './calendar.ts';
-import { addDays, type DayPart, type IsoDay } from './dates.ts';
+import { countWorkingDays, listWorkingDays } from './calendar.ts';
+import type { DayPart, IsoDay } from './dates.ts';
 
 const BUILT_IN_NAMES: Readonly<Record<string, string>> = {
   vacation: 'Vacation',
@@ -179,6 +179,23 @@ function countDaysWithin(use: LeaveUse, from: IsoDay, to: IsoDay, calendar: Leav
   return start > end ? 0 : countWorkingDays(start, end, use.part, calendar);
 }
 
+/** The days `uses` take in each month of `year` (January first), on the person's working days. */
+function countDaysByMonth(uses: readonly LeaveUse[], year: number, calendar: LeaveOffice): number[] {
+  const months = new Array<number>(12).fill(0);
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  for (const use of uses) {
+    const start = use.start > first ? use.start : first;
+    const end = use.end < last ? use.end : last;
+    if (start > end) continue;
+    for (const day of listWorkingDays(start, end, calendar)) {
+      const month = Number(day.slice(5, 7)) - 1;
+      months[month] = (months[month] ?? 0) + (use.part === 'full' ? 1 : 0.5);
+    }
+  }
+  return months;
+}
+
 /**
  * One bank's balance for `year` as of `asOf`: entitlement by then, plus days carried in (usable only for
  * leave taken by the carry-over's expiry, so what is unused then lapses), under the cap on what the bank
@@ -220,19 +237,18 @@ export function computeBankBalance(params: {
   if (cap !== undefined && bank.policy?.accrual) {
     // The cap is on what the bank holds: a month's accrual is credited only up to it, so leave taken
     // makes room for the months after.
+    const usedInMonth = countDaysByMonth(uses, year, calendar);
     granted = usableCarry;
     let due = 0;
+    let used = 0;
     const lastMonth = asOf > last ? 12 : asOf < first ? 0 : Number(asOf.slice(5, 7));
     for (let month = 1; month <= lastMonth; month += 1) {
       const firstOfMonth = `${year}-${String(month).padStart(2, '0')}-01`;
       const dueBy = computeEntitlement({ bank, member, year, asOf: firstOfMonth, office });
-      const used = uses.reduce(
-        (sum, use) => sum + countDaysWithin(use, first, addDays(firstOfMonth, -1), calendar),
-        0,
-      );
       const held = carriedOn(firstOfMonth) + granted - usableCarry - used;
       granted += Math.max(0, Math.min(dueBy - due, cap - held));
       due = dueBy;
+      used += usedInMonth[month - 1] ?? 0;
     }
   } else {
     const entitled = computeEntitlement({ bank, member, year, asOf, office }) + usableCarry;
@@ -256,7 +272,7 @@ export function computeBankBalance(params: {
  * the rest lapse. A bank without carry-over lapses everything; an overdrawn bank carries nothing.
  */
 export function computeCarryOver(remaining: number, bank: LeaveBank): { carried: number; forfeited: number } {
-  const left = Math.max(0, remaining);
+  const left = roundDays(Math.max(0, remaining));
   const carried = Math.min(left, bank.policy?.carryOver?.maxDays ?? 0);
-  return { carried, forfeited: left - carried };
+  return { carried, forfeited: roundDays(left - carried) };
 }

@@ -130,15 +130,19 @@ function computeLowestBalance(params: {
   year: number;
   from: IsoDay;
   available: (day: IsoDay) => number;
+  /** whether what the bank holds grows through the year; if not, the lowest point is the last leave's end */
+  grows: boolean;
   requests: readonly CountedLeave[];
   office: Pick<OfficeConfig, 'timeoff'>;
 }): number {
-  const { year, from, available, requests, office } = params;
+  const { year, from, available, grows, requests, office } = params;
   const later = requests
     .filter((request) => request.status === 'approved' || request.status === 'pending')
     .map((request) => lastDayIn(request.end, year))
     .filter((day) => day > from && day.startsWith(String(year)));
-  const checkpoints = [...new Set([from, ...later])];
+  const checkpoints = grows
+    ? [...new Set([from, ...later])]
+    : [later.reduce((latest, day) => (day > latest ? day : latest), from)];
   return Math.min(
     ...checkpoints.map(
       (day) =>
@@ -149,24 +153,31 @@ function computeLowestBalance(params: {
 
 /**
  * Requests with the sick call-outs taken from their bank, each an approved day; a day a request already
- * covers counts once, as the request's.
+ * covers counts once, as the request's, and a day a half-day request covers adds the other half.
  */
 export function withCallOutDays<T extends CountedLeave>(
   requests: readonly T[],
   callOutDays: readonly IsoDay[],
-): (T | { start: IsoDay; end: IsoDay; part: 'full'; status: 'approved' })[] {
-  const covered = (day: IsoDay) =>
-    requests.some(
-      (request) =>
-        (request.status === 'approved' || request.status === 'pending') &&
-        request.start <= day &&
-        day <= request.end,
+): (T | { start: IsoDay; end: IsoDay; part: DayPart; status: 'approved' })[] {
+  const halvesOff = (day: IsoDay) =>
+    new Set(
+      requests
+        .filter(
+          (request) =>
+            (request.status === 'approved' || request.status === 'pending') &&
+            request.start <= day &&
+            day <= request.end,
+        )
+        .flatMap((request): DayPart[] => (request.part === 'full' ? ['am', 'pm'] : [request.part])),
     );
   return [
     ...requests,
-    ...callOutDays
-      .filter((day) => !covered(day))
-      .map((day) => ({ start: day, end: day, part: 'full' as const, status: 'approved' as const })),
+    ...callOutDays.flatMap((day) => {
+      const off = halvesOff(day);
+      const left = (['am', 'pm'] as const).filter((half) => !off.has(half));
+      const part: DayPart | undefined = left.length === 2 ? 'full' : left[0];
+      return part ? [{ start: day, end: day, part, status: 'approved' as const }] : [];
+    }),
   ];
 }
 
@@ -178,6 +189,8 @@ export interface RequestBank {
   includes(type: string): boolean;
   /** the sick call-outs taken from this bank */
   callOutDays: readonly IsoDay[];
+  /** whether what it holds grows through the year (an accrual, a tenure step), not only at its start */
+  grows: boolean;
 }
 
 /**
@@ -187,7 +200,7 @@ export interface RequestBank {
  * cancelled request counts for nothing. `allowance` is what the bank holds by the request's last day.
  */
 export function computeBalanceAfterRequest(params: {
-  bank: Pick<RequestBank, 'available' | 'callOutDays'>;
+  bank: Pick<RequestBank, 'available' | 'callOutDays' | 'grows'>;
   year: number;
   request: Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status'>;
   others: readonly Pick<TimeOffRequest, 'reference' | 'start' | 'end' | 'part' | 'status'>[];
@@ -197,10 +210,11 @@ export function computeBalanceAfterRequest(params: {
   const others = params.others.filter((other) => other.reference !== request.reference);
   const counted = request.status === 'approved' || request.status === 'pending';
   const from = lastDayIn(request.end, year);
+  // Other pending requests are shown apart, so a call-out counts here unless approved leave or this covers it.
   const taken = withCallOutDays(
-    [...others, ...(counted ? [request] : [])],
+    [...others.filter((other) => other.status === 'approved'), ...(counted ? [request] : [])],
     bank.callOutDays.filter((day) => day.startsWith(String(year))),
-  ).filter((leave) => leave.status === 'approved' || leave === request);
+  );
   return {
     year,
     allowance: roundDays(bank.available(year, from)),
@@ -208,6 +222,7 @@ export function computeBalanceAfterRequest(params: {
       year,
       from,
       available: (day) => bank.available(year, day),
+      grows: bank.grows,
       requests: taken,
       office,
     }),
@@ -234,6 +249,7 @@ export function evaluateTimeOffRequest(params: {
     available: () => office.timeoff.allowanceDays,
     includes: () => true,
     callOutDays: [],
+    grows: false,
   };
   if (draft.end < draft.start) return { ok: false, reason: 'end_before_start' };
   if (draft.part !== 'full' && draft.start !== draft.end) return { ok: false, reason: 'half_day_range' };
@@ -266,6 +282,7 @@ export function evaluateTimeOffRequest(params: {
       year,
       from: lastDayIn(draft.end, year),
       available: (day) => bank.available(year, day),
+      grows: bank.grows,
       requests,
       office,
     });

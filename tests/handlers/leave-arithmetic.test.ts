@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
 import type { LeavePolicy, OfficeConfig } from '../../src/config/office.ts';
 import { leaveCarryOvers, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
+import { computeCarryOver, findLeaveBank } from '../../src/domain/leave-banks.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
@@ -56,7 +57,30 @@ const it = createHandlerTest({
           .filter((row) => row.kind === 'post')
           .at(-1)
           ?.message.fields?.find((field) => field.label === 'Balance')?.value,
-  );
+  )
+  .extend(
+    'cardBalanceOf',
+    ({ db }) =>
+      async (reference: string) =>
+        (await db.select().from(outbox).orderBy(outbox.id))
+          .filter((row) => row.cardKey === reference && (row.kind === 'post' || row.kind === 'update'))
+          .at(-1)
+          ?.message.fields?.find((field) => field.label === 'Balance')?.value,
+  )
+  .extend('deny', ({ run }) => async (office: OfficeConfig, reference: string, now = NOW) => {
+    await run(DANA, { kind: 'action', actionId: TIME_OFF_ACTIONS.deny, value: reference }, now, office);
+    return run(
+      DANA,
+      {
+        kind: 'form',
+        formId: TIME_OFF_FORMS.denyReason,
+        values: { reason: 'no cover' },
+        metadata: reference,
+      },
+      now,
+      office,
+    );
+  });
 
 describe.each(databaseTargets())('leave arithmetic on $name', (target) => {
   it.override({ target });
@@ -152,6 +176,114 @@ describe.each(databaseTargets())('leave arithmetic on $name', (target) => {
     expect((await timeoff(carrying, SAM, 'balance')).reply?.lines).toContain(
       'Sick 2026: 2 of 5 days left (0 approved, 3 pending).',
     );
+  });
+
+  const JANUARY = DateTime.fromISO('2027-01-04T09:00', { zone: base.office.timezone }); // Mon
+
+  it.for([
+    [
+      'an accrual under a cap',
+      [{ type: 'vacation', tracked: true, accrual: { perMonth: 2 }, cap: 5 }],
+      0,
+      '2 of 5',
+    ],
+    [
+      'carried-over days that expire',
+      [{ type: 'vacation', tracked: true, allowanceDays: 10, carryOver: { maxDays: 5, expires: '03-31' } }],
+      5,
+      '7 of 10',
+    ],
+  ] as const)(
+    'shows apart another pending request on a card without counting the room it would make, under %s',
+    async ([_label, policies, carried, expected], { db, run, deny, cardBalanceOf }) => {
+      const office = officeWith([...policies]);
+      if (carried > 0)
+        await db.insert(leaveCarryOvers).values({
+          officeId: office.office.id,
+          personKey: 'staff:sam-lee',
+          bank: 'vacation',
+          year: 2027,
+          carriedDays: carried,
+          forfeitedDays: 0,
+          createdAt: JANUARY.toJSDate(),
+        });
+      const file = (text: string) => run(SAM, { kind: 'command', command: 'timeoff', text }, JANUARY, office);
+      const february = findReference(await file('2027-02-02 to 2027-02-04'), 'TO');
+      const june = findReference(await file('2027-06-15 to 2027-06-17'), 'TO');
+      // The same number whether February's is later approved or denied: its days are the "more pending".
+      expect(await cardBalanceOf(june)).toBe(
+        `Vacation: ${expected} days left in 2027 after this request (3 more pending)`,
+      );
+      await deny(office, february, JANUARY);
+      expect(await cardBalanceOf(june)).toBe(`Vacation: ${expected} days left in 2027 after this request`);
+    },
+  );
+
+  it('counts a sick call-out on a later card when only another pending request covers its day', async ({
+    run,
+    timeoff,
+    deny,
+    cardBalanceOf,
+  }) => {
+    await run(SAM, { kind: 'command', command: 'out', text: 'sick' });
+    const covering = findReference(await timeoff(carrying, SAM, 'nov 30 to dec 1 sick'), 'TO');
+    const later = findReference(await timeoff(carrying, SAM, 'dec 3 sick'), 'TO');
+    expect(await cardBalanceOf(later)).toBe(
+      'Sick: 3 of 5 days left in 2026 after this request (2 more pending)',
+    );
+    await deny(carrying, covering);
+    expect(await cardBalanceOf(later)).toBe('Sick: 3 of 5 days left in 2026 after this request');
+  });
+
+  it('takes half a day more, not less, for a half-day sick request on a sick call-out’s day', async ({
+    run,
+    timeoff,
+    lastCardBalance,
+  }) => {
+    await run(SAM, { kind: 'command', command: 'out', text: 'sick' });
+    expect(replyText(await timeoff(carrying, SAM, 'nov 30 am sick'))).toContain(
+      'If approved, you will have 4 days of Sick left in 2026.',
+    );
+    expect(await lastCardBalance()).toBe('Sick: 4 of 5 days left in 2026 after this request');
+    expect((await timeoff(carrying, SAM, 'balance')).reply?.lines).toContain(
+      'Sick 2026: 4 of 5 days left (0.5 approved, 0.5 pending).',
+    );
+  });
+
+  it('keeps a decided card’s numbers of its decision when a stale press redraws it', async ({
+    run,
+    timeoff,
+    approve,
+    cardBalanceOf,
+  }) => {
+    const office = officeWith([{ type: 'vacation', tracked: true, allowanceDays: 3 }]);
+    const first = findReference(await timeoff(office, SAM, 'dec 1 to dec 3'), 'TO');
+    const second = findReference(await timeoff(office, SAM, 'dec 7 to dec 8'), 'TO');
+    await approve(office, first);
+    const atDecision = await cardBalanceOf(first);
+    expect(atDecision).toBe(
+      'Vacation: 0 of 3 days left in 2026 after this request (2 more pending) (at decision)',
+    );
+    const later = (minutes: number, reference: string) =>
+      run(
+        DANA,
+        { kind: 'action', actionId: TIME_OFF_ACTIONS.approve, value: reference },
+        NOW.plus({ minutes }),
+        office,
+      );
+    await later(5, second);
+    await later(10, first);
+    expect(await cardBalanceOf(first)).toBe(atDecision);
+  });
+
+  it('rounds what lapses at the year end to the hundredth', () => {
+    const office = officeWith([
+      { type: 'vacation', tracked: true, accrual: { perMonth: 0.83 }, carryOver: { maxDays: 5 } },
+    ]);
+    expect(computeCarryOver(9.96, findLeaveBank('vacation', office))).toEqual({
+      carried: 5,
+      forfeited: 4.96,
+    });
   });
 
   it('names the year that goes over for a request across New Year', async ({ timeoff, approve }) => {

@@ -162,6 +162,7 @@ export function readRequestBank(
         : Number.POSITIVE_INFINITY,
     includes: (other) => findLeaveBank(other, office).id === bank.id,
     callOutDays: listCallOutDays(bank, facts, office),
+    grows: bank.policy?.accrual !== undefined || (bank.policy?.tenure?.length ?? 0) > 0,
   };
 }
 

@@ -81,18 +81,42 @@ function computeRequestBalances(office: OfficeConfig, row: TimeOffRow, leave: Le
   const years = [...new Set([Number(row.startDay.slice(0, 4)), Number(row.endDay.slice(0, 4))])];
   const request = toTimeOffRequest(row);
   const calendar = personCalendar(office, leave.member);
+  const seen = listRequestsAsDecided(row, leave.rows);
+  // What the bank holds is read without other pending requests too, as they are shown apart: their days
+  // would otherwise open carried-over days or room under a cap that the number does not take off.
+  const counted = {
+    ...leave,
+    rows: seen.filter((other) => other.status === 'approved' || other.id === row.id),
+  };
   return years.map((year) =>
     computeBalanceAfterRequest({
-      bank: readRequestBank(office, row.type, leave),
+      bank: readRequestBank(office, row.type, counted),
       year,
       request,
-      others: leave.rows
+      others: seen
         .filter((other) => other.startDay <= `${year}-12-31` && other.endDay >= `${year}-01-01`)
         .filter((other) => findLeaveBank(other.type, office).id === bank.id)
         .map(toTimeOffRequest),
       office: calendar,
     }),
   );
+}
+
+/**
+ * The person's requests as they stood when `row` was decided (or withdrawn), so a decided card redrawn later
+ * (a stale press) keeps the numbers of its decision: requests filed after it are left out, and leave
+ * approved after it is still pending. A pending request's card sees them as they are.
+ */
+function listRequestsAsDecided(row: TimeOffRow, rows: readonly TimeOffRow[]): TimeOffRow[] {
+  const closedAt = row.status === 'pending' ? undefined : (row.decidedAt ?? row.cancelledAt);
+  if (!closedAt) return [...rows];
+  return rows
+    .filter((other) => other.id === row.id || other.createdAt <= closedAt)
+    .map((other) =>
+      other.id !== row.id && other.status === 'approved' && other.decidedAt && other.decidedAt > closedAt
+        ? { ...other, status: 'pending' as const }
+        : other,
+    );
 }
 
 /** The request's bank by name (`Vacation`) where the office has policies, so several banks; else empty. */
