@@ -121,12 +121,12 @@ function lastDayIn(end: IsoDay, year: number): IsoDay {
 type CountedLeave = Pick<TimeOffRequest, 'start' | 'end' | 'part' | 'status'>;
 
 /**
- * What is left of a bank in `year` from the request ending `from` on: at `from` and at the end of each
- * later leave, what the bank holds by then less the leave taken by then, and the lowest of these. Accrual
+ * What is left of a bank in `year` from `from` on (a request's last day, or today): at `from` and at the end
+ * of each later leave, what the bank holds by then less the leave taken by then, and the lowest. Accrual
  * grows the bank through the year, so leave approved for November cannot make February's request look
  * over, while February's may still leave November short.
  */
-function computeLowestBalance(params: {
+export function computeLowestBalance(params: {
   year: number;
   from: IsoDay;
   available: (day: IsoDay) => number;

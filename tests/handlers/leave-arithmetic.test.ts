@@ -112,6 +112,7 @@ describe.each(databaseTargets())('leave arithmetic on $name', (target) => {
   const accruing = officeWith([{ type: 'vacation', tracked: true, accrual: { perMonth: 1.25 } }]);
 
   it('with accrual, weighs an earlier request against every later approved one, not the year’s total at its date', async ({
+    run,
     timeoff,
     approve,
     lastCardBalance,
@@ -121,6 +122,15 @@ describe.each(databaseTargets())('leave arithmetic on $name', (target) => {
     const february = await timeoff(accruing, SAM, '2027-02-01');
     expect(replyText(february)).toContain('If approved, you will have 0.75 days of Vacation left in 2027.');
     expect(await lastCardBalance()).toBe('Vacation: 0.75 of 2.5 days left in 2027 after this request');
+    // The balance in January: what can still be taken without a later leave going short (November's, by
+    // 0.75 once February's day is taken), not what has accrued less the year's leave (1.25 − 13).
+    const january = await run(
+      SAM,
+      { kind: 'command', command: 'timeoff', text: 'balance' },
+      DateTime.fromISO('2027-01-04T09:00', { zone: base.office.timezone }),
+      accruing,
+    );
+    expect(january.reply?.lines).toContain('Vacation 2027: 0.75 of 1.25 days left (12 approved, 1 pending).');
     // A second day in February leaves enough then, but not in November.
     const again = await timeoff(accruing, SAM, '2027-02-02');
     expect(replyText(again)).toContain(
@@ -135,7 +145,8 @@ describe.each(databaseTargets())('leave arithmetic on $name', (target) => {
     expect(await lastCardBalance()).toBe('Vacation: 1.49 of 2.49 days left in 2027 after this request');
     await timeoff(office, SAM, 'dec 1');
     expect((await timeoff(office, SAM, 'balance')).reply?.lines).toContain(
-      'Vacation 2026: 8.13 of 9.13 days left (0 approved, 1 pending).',
+      // 9.96 by Dec 1 less that day: the lowest it gets from today.
+      'Vacation 2026: 8.96 of 9.13 days left (0 approved, 1 pending).',
     );
   });
 

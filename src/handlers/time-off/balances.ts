@@ -10,9 +10,10 @@ import {
   type LeaveBank,
   type LeaveUse,
   listLeaveBanks,
+  personCalendar,
 } from '../../domain/leave-banks.ts';
 import { findStaffByKey } from '../../domain/people.ts';
-import { type RequestBank, withCallOutDays } from '../../domain/time-off.ts';
+import { computeLowestBalance, type RequestBank, withCallOutDays } from '../../domain/time-off.ts';
 
 /** Everything a person's banks are computed from, for the years read. */
 export interface LeaveFacts {
@@ -145,16 +146,15 @@ export function computeBankFromFacts(
 }
 
 /**
- * The bank a request of `type` draws from, as its balance reads it from the facts; `draft` is a request
- * not yet stored, whose days count toward the carried-over days it may use. Untracked banks hold no limit.
+ * A bank as a request's balance reads it from the facts; `draft` is a request not yet stored, whose days
+ * count toward the carried-over days it may use. Untracked banks hold no limit.
  */
 export function readRequestBank(
   office: OfficeConfig,
-  type: string,
+  bank: LeaveBank,
   facts: LeaveFacts,
   draft?: LeaveUse,
 ): RequestBank {
-  const bank = findLeaveBank(type, office);
   return {
     available: (year, day) =>
       bank.tracked
@@ -179,9 +179,25 @@ export function describeBankLines(
   const named = (office.timeoff.policies?.length ?? 0) > 0;
   return listLeaveBanks(office).map((bank) => {
     const balance = computeBankFromFacts(office, bank, year, asOf, facts);
+    const view = readRequestBank(office, bank, facts);
+    // A bank that grows through the year is as low as it gets at today or at a later leave's end: leave
+    // approved for November does not make January's balance negative, as a request's answer says too.
+    const left = view.grows
+      ? computeLowestBalance({
+          year,
+          from: asOf,
+          available: (day) => view.available(year, day),
+          grows: true,
+          requests: withCallOutDays(
+            facts.rows.filter((row) => findLeaveBank(row.type, office).id === bank.id).map(toUse),
+            view.callOutDays,
+          ),
+          office: personCalendar(office, facts.member),
+        })
+      : balance.remaining;
     const carried = balance.carried > 0 ? `, ${balance.carried} carried over` : '';
     const adjusted =
       balance.adjusted !== 0 ? `, ${balance.adjusted > 0 ? '+' : ''}${balance.adjusted} adjusted` : '';
-    return `${named ? bank.name : 'Balance'} ${year}: ${balance.remaining} of ${balance.available} days left (${balance.approved} approved, ${balance.pending} pending${carried}${adjusted}).`;
+    return `${named ? bank.name : 'Balance'} ${year}: ${left} of ${balance.available} days left (${balance.approved} approved, ${balance.pending} pending${carried}${adjusted}).`;
   });
 }

@@ -90,7 +90,7 @@ function computeRequestBalances(office: OfficeConfig, row: TimeOffRow, leave: Le
   };
   return years.map((year) =>
     computeBalanceAfterRequest({
-      bank: readRequestBank(office, row.type, counted),
+      bank: readRequestBank(office, bank, counted),
       year,
       request,
       others: seen

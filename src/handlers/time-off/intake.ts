@@ -117,7 +117,7 @@ async function fileTimeOff(
     now,
     // Days count on the person's own workdays, and against the bank the type draws from.
     office: { ...office, timeoff: personCalendar(office, leave.member).timeoff },
-    bank: readRequestBank(office, draft.type, leave, { ...draft, status: 'pending' }),
+    bank: readRequestBank(office, bank, leave, { ...draft, status: 'pending' }),
   });
   if (!evaluation.ok)
     return {
