@@ -158,13 +158,19 @@ describe('time off through signed Slack requests', () => {
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
   });
 
-  it('two people asking for one day: approving one redraws the other card with the gap, and its Approve asks to confirm', async () => {
+  /** Sam and Priya, both front desk, ask for Thu Dec 3; both cards are posted. */
+  const fileBothForDecember3 = async () => {
     const sams = /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0SAM' })).text ?? '')?.[0] ?? '';
     const priyas =
       /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0PRIYA', responseId: 'p' })).text ?? '')?.[0] ??
       '';
     await waitFor(() => slack.postsTo(office.channels.approvals)[1], 'both cards');
     await slack.waitForOutboxDrained();
+    return { sams, priyas };
+  };
+
+  it('two people asking for one day: approving one redraws the other card with the gap, and its Approve asks to confirm', async () => {
+    const { sams, priyas } = await fileBothForDecember3();
     const priyaTs = (await slack.db.select().from(messageRefs).where(eq(messageRefs.cardKey, priyas)))[0]
       ?.messageId;
     const updatesOfPriya = () => slack.api.callsTo('chat.update').filter((call) => call.body.ts === priyaTs);
@@ -204,12 +210,7 @@ describe('time off through signed Slack requests', () => {
   });
 
   it('an Approve anyway pressed after another manager approved is refused, and the question loses its button', async () => {
-    const sams = /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0SAM' })).text ?? '')?.[0] ?? '';
-    const priyas =
-      /TO-\d+/.exec((await slack.slash('dec 3', { userId: 'U0PRIYA', responseId: 'p' })).text ?? '')?.[0] ??
-      '';
-    await waitFor(() => slack.postsTo(office.channels.approvals)[1], 'both cards');
-    await slack.waitForOutboxDrained();
+    const { sams, priyas } = await fileBothForDecember3();
     const approveValue = (blocks: unknown) =>
       (JSON.stringify(blocks).match(/"action_id":"timeoff_approve"[^}]*?"value":"([^"]+)"/) ?? [])[1] ?? '';
     // Priya's card as first drawn: no warning, so its Approve carries none.

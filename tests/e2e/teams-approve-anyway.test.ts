@@ -97,6 +97,12 @@ describe('Teams: the Approve anyway question in a manager’s own chat', () => {
     return { first, second, question: question as ConnectorCall, anyway: anyway?.data };
   }
 
+  /** Omar presses the "Approve anyway" question's button in his own chat with frontdesk. */
+  const pressInOmarsChat = (value: Record<string, unknown> | undefined, question: ConnectorCall) =>
+    teams.send(
+      teams.activity({ user: 'omar', conversation: 'dm-omar', value, replyToId: question.answeredId }),
+    );
+
   const decisions = (reference: string, action: string) =>
     teams.database.db
       .select()
@@ -109,14 +115,7 @@ describe('Teams: the Approve anyway question in a manager’s own chat', () => {
       const requester = kind === 'timeoff' ? 'priya' : 'sam';
       const channelBefore = c().postsIn(APPROVALS).length;
       const updatesBefore = c().updates().length;
-      await teams.send(
-        teams.activity({
-          user: 'omar',
-          conversation: 'dm-omar',
-          value: anyway,
-          replyToId: question.answeredId,
-        }),
-      );
+      await pressInOmarsChat(anyway, question);
       await waitForOutboxDrained(teams.database.db);
       const ups = c().updates().slice(updatesBefore);
       const qUpdate = ups.find((u) => u.conversationId === 'dm-omar' && u.activityId === question.answeredId);
@@ -135,14 +134,7 @@ describe('Teams: the Approve anyway question in a manager’s own chat', () => {
       // The same old copy pressed again: refused, and the question redrawn again, still without a button.
       const u2 = c().updates().length;
       const chat2 = c().postsIn('dm-omar').length;
-      await teams.send(
-        teams.activity({
-          user: 'omar',
-          conversation: 'dm-omar',
-          value: anyway,
-          replyToId: question.answeredId,
-        }),
-      );
+      await pressInOmarsChat(anyway, question);
       await waitForOutboxDrained(teams.database.db);
       expect(txt(c().postsIn('dm-omar').slice(chat2))).toMatch(/already approved by Dr. Omar Haddad/);
       const again = c()
@@ -167,24 +159,7 @@ describe('Teams: the Approve anyway question in a manager’s own chat', () => {
   it('makes one decision and tells the requester once when Approve anyway is double-clicked', async () => {
     const { second, question, anyway } = await scenario('timeoff', 'dec 4');
     const before = c().postsIn('dm-priya').length;
-    await Promise.all([
-      teams.send(
-        teams.activity({
-          user: 'omar',
-          conversation: 'dm-omar',
-          value: anyway,
-          replyToId: question.answeredId,
-        }),
-      ),
-      teams.send(
-        teams.activity({
-          user: 'omar',
-          conversation: 'dm-omar',
-          value: anyway,
-          replyToId: question.answeredId,
-        }),
-      ),
-    ]);
+    await Promise.all([pressInOmarsChat(anyway, question), pressInOmarsChat(anyway, question)]);
     await waitForOutboxDrained(teams.database.db);
     const rows = await decisions(second.reference, 'timeoff.approved');
     expect(rows).toHaveLength(1);
