@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)(nameBrowserSuite('call-outs in the sandbox chat'),
     expect(reference).toBe('CO-2');
     const text = await confirmation.textContent();
     expect(text).toContain('Out sick Mon Nov 30, all day');
-    expect(text).toContain('Dana Reyes or Dr. Omar Haddad have been told.');
+    expect(text).toContain('Dana Reyes and Dr. Omar Haddad have been told.');
     expect(text).toContain('The role is short then, so Luis Ortega has been asked to cover.');
     expect(await database.db.select().from(callOuts)).toEqual([
       expect.objectContaining({ personName: 'Priya Shah', coverState: 'not_needed', day: '2026-11-30' }),

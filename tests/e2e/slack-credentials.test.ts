@@ -333,7 +333,7 @@ describe.each(databaseTargets())('credentials through signed Slack requests on $
     expect(wednesday.text).toMatch(/^Call-out recorded: CO-\d+, Out sick Wed Dec 9, all day$/);
     expect(bodyLines(wednesday.blocks)).toEqual([
       'Out sick Wed Dec 9, all day',
-      'Dana Reyes or Dr. Omar Haddad have been told.',
+      'Dana Reyes and Dr. Omar Haddad have been told.',
     ]);
     // And for Mon Dec 14, after it lapsed: medical assistants are short, and Grace is asked, never Ana.
     const monday = await type('/out', MARCUS, 'sick 2026-12-14');

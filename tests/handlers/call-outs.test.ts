@@ -590,6 +590,41 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect((await dmsTo(LUIS)).filter((row) => row.message.buttons?.length)).toHaveLength(2);
     });
 
+    it.for(['covered', 'cancelled'] as const)(
+      'takes Ask again off every manager’s escalation once the call-out is %s, and again on a stale press',
+      async (how, { db, command, press, schedulerAt }) => {
+        await command(PRIYA, 'sick');
+        const reference = referenceIn(await command(SAM, 'sick'));
+        await schedulerAt(() => NOW.plus({ minutes: 31 })).tick();
+        const escalationOf = async (userId: string) =>
+          (await db.select().from(outbox).orderBy(outbox.id))
+            .filter((row) => row.cardKey === `${reference}/escalation/round-1/slack/${userId}`)
+            .at(-1)?.message;
+        expect(buttonsOf((await escalationOf(OMAR)) as Message)).toEqual(['Ask again']);
+        if (how === 'covered') {
+          await press(GRACE, CALL_OUT_ACTIONS.canCover, reference);
+          await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+        } else await command(SAM, `cancel ${reference}`);
+        const note = how === 'covered' ? '✅ Covered by Grace Kim' : '🚫 Cancelled by Sam Lee';
+        for (const manager of [DANA, OMAR]) {
+          const redrawn = (await escalationOf(manager)) as Message;
+          expect(buttonsOf(redrawn)).toEqual([]);
+          expect(redrawn.note).toBe(note);
+        }
+        // An old copy still showing the button: refused, and redrawn again without it.
+        const stale = await press(OMAR, CALL_OUT_ACTIONS.askAgain, `${reference}/round-1`);
+        expect(replyText(stale)).toContain(
+          how === 'covered' ? 'already covered by Grace Kim' : 'was cancelled',
+        );
+        expect(
+          stale.effects.filter(
+            (effect) =>
+              effect.kind === 'update' && effect.cardKey === `${reference}/escalation/round-1/slack/${OMAR}`,
+          ),
+        ).toHaveLength(1);
+      },
+    );
+
     it('does not escalate a call-out that found cover', async ({ command, press, schedulerAt }) => {
       await command(PRIYA, 'sick');
       const reference = referenceIn(await command(SAM, 'sick'));
@@ -599,6 +634,30 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
   });
 
   describe('cancelling and listing', () => {
+    it('tells a manager whose call-out another manager cancels once, as the person, not again as a manager', async ({
+      command,
+      dmsTo,
+    }) => {
+      const reference = referenceIn(await command(DANA, 'for Dr. Omar Haddad sick today'));
+      const before = (await dmsTo(OMAR)).length;
+      await command(DANA, `cancel ${reference}`);
+      expect((await dmsTo(OMAR)).slice(before).map((row) => row.message.text)).toEqual([
+        `Dana Reyes cancelled your call-out ${reference} (Mon Nov 30, all day).`,
+      ]);
+    });
+
+    it('names only the people told when a manager records a call-out', async ({ command }) => {
+      expect(replyText(await command(DANA, 'for Dr. Omar Haddad late 10:30'))).toContain(
+        'Dr. Omar Haddad has been told.',
+      );
+      expect(replyText(await command(DANA, 'for Sam Lee late 10:30'))).toContain(
+        'Dr. Omar Haddad and Sam Lee have been told.',
+      );
+      expect(replyText(await command(DANA, 'for Dana Reyes late 10:30'))).toContain(
+        'Dr. Omar Haddad has been told.',
+      );
+    });
+
     it('cancels: the managers and the volunteer are told, the asks lose their buttons', async ({
       command,
       press,

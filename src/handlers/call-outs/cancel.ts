@@ -4,13 +4,13 @@ import {
   listCoverAsks,
 } from '../../db/repositories/call-outs.ts';
 import { formatDay, getOfficeDay } from '../../domain/dates.ts';
-import { findStaffByKey } from '../../domain/people.ts';
+import { findStaffByKey, listManagers, staffKey } from '../../domain/people.ts';
 import { NOTHING_CHANGED } from '../kernel/copy.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
 import { relationTo, type Step } from '../kernel/workflow.ts';
 import { describeCallOutWhen, describePerson } from './card.ts';
-import { managerRecipients, redrawAsks, redrawConfirmCards } from './cover.ts';
+import { redrawAsks, redrawConfirmCards, redrawEscalations } from './cover.ts';
 
 /**
  * `/out cancel CO-3`: the person or a manager, before the day is over. The managers, the person (when
@@ -48,7 +48,10 @@ export const cancel: Step<CallOutRow> = {
         row.coverKey,
         `You are no longer needed to cover ${reference}: ${row.personName} is in after all. Thank you!`,
       );
-    for (const to of managerRecipients(ctx)) effects.push({ kind: 'dm', to, message: { text } });
+    // A manager told above (the person, or who offered to cover) gets that message only.
+    for (const manager of listManagers(ctx.office))
+      if (staffKey(manager) !== ctx.actor.key && !told.has(staffKey(manager)))
+        for (const to of listRecipients(manager)) effects.push({ kind: 'dm', to, message: { text } });
     const asks = await listCoverAsks(ctx.db, row.id);
     return {
       audit: { action: 'callout.cancelled' },
@@ -59,6 +62,7 @@ export const cancel: Step<CallOutRow> = {
         ...(before.coverState === 'offered' || before.coverState === 'confirmed'
           ? redrawConfirmCards(row, ctx)
           : []),
+        ...redrawEscalations(row, asks, ctx),
         ...(await ctx.publish({ kind: 'callout.changed', day: row.day, personKey: row.personKey })),
       ],
     };

@@ -102,6 +102,43 @@ export function redrawConfirmCards(row: CallOutRow, ctx: HandlerContext): Effect
 }
 
 /**
+ * The managers' escalation about the call-out's last round of asking, if one went out, redrawn without
+ * `Ask again` once the call-out is settled (covered, cancelled, its day over), its note saying how.
+ */
+export function redrawEscalations(
+  row: CallOutRow,
+  asks: readonly CoverAskRow[],
+  ctx: HandlerContext,
+): Effect[] {
+  if (row.escalatedRound !== row.askRound) return [];
+  const note =
+    row.status === 'cancelled'
+      ? `🚫 Cancelled by ${row.cancelledByName ?? 'someone'}`
+      : row.coverState === 'confirmed'
+        ? `✅ Covered by ${row.coverName}`
+        : row.coverState === 'offered'
+          ? `${row.coverName} offered to cover`
+          : 'The day is over';
+  const reference = formatCallOutReference(row);
+  const escalation = buildEscalation(
+    row,
+    asks,
+    { gaps: [], hours: ctx.office.office.hours, askAgain: false },
+    ctx.zone,
+  );
+  return listManagers(ctx.office)
+    .flatMap((member) => listRecipients(member))
+    .map(
+      (to): Effect => ({
+        kind: 'update',
+        cardKey: escalationKey(reference, row.askRound, to),
+        message: { ...escalation, note },
+        platform: to.platform,
+      }),
+    );
+}
+
+/**
  * Whether the call-out leaves its role below the minimum, and who could cover while the person is away;
  * `exclude` are people who said no before and are not asked again.
  */
@@ -190,6 +227,7 @@ async function tellCovered(
   return [
     ...redrawAsks(row, asks, ctx),
     ...redrawConfirmCards(row, ctx),
+    ...redrawEscalations(row, asks, ctx),
     ...effects,
     ...(await ctx.publish({ kind: 'callout.changed', day: row.day, personKey: row.personKey })),
   ];
@@ -380,7 +418,12 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
   if (!looked.ok) return looked.outcome;
   const { row, reference } = looked.found;
   const settled = describeSettled(row, reference, ctx);
-  if (settled) return refusal(settled);
+  // The pressed escalation was out of date: it is redrawn as the call-out stands, without the button.
+  if (settled)
+    return {
+      ...refusal(settled),
+      effects: redrawEscalations(row, await listCoverAsks(ctx.db, row.id), ctx),
+    };
   if (row.coverState !== 'asking' || row.askRound !== key?.round)
     return refusal(`Cover for ${reference} was already asked for again. ${NOTHING_CHANGED}`);
   const previous = await listCoverAsks(ctx.db, row.id);

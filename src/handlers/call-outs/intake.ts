@@ -21,7 +21,7 @@ import {
   getOfficeDay,
   type IsoDay,
 } from '../../domain/dates.ts';
-import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
+import { findStaffByKey, listManagers, slugifyName, staffKey } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -214,9 +214,12 @@ async function recordCallOut(
   const lines = [
     self ? what : `${member.name}: ${what}`,
     ...(row.reason ? [`Reason: ${row.reason}`] : []),
-    self
-      ? `${managerNames(office)} have been told.`
-      : `${managerNames(office)} have been told, and so has ${member.name}.`,
+    describeWhoWasTold([
+      ...listManagers(office)
+        .filter((manager) => staffKey(manager) !== actor.key && staffKey(manager) !== key)
+        .map((manager) => manager.name),
+      ...(self ? [] : [member.name]),
+    ]),
   ];
   if (asked.asked.length > 0)
     lines.push(
@@ -235,6 +238,13 @@ async function recordCallOut(
       effects,
     },
   };
+}
+
+/** `Dana Reyes and Sam Lee have been told.`: the people a call-out's messages went to, the one acting aside. */
+function describeWhoWasTold(names: readonly string[]): string {
+  if (names.length === 0) return 'Nobody else needed telling.';
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `${listed} ${names.length === 1 ? 'has' : 'have'} been told.`;
 }
 
 /** `for Sam Lee sick today`: the staff member named before the kind word, and the rest. */
