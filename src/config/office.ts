@@ -435,6 +435,7 @@ export const officeConfigSchema = z
       }
     });
     checkLeavePolicies(config.timeoff.policies ?? [], issue);
+    checkRepSlots(config.reps, issue);
     const skus = new Set<string>();
     config.supplies.catalog.forEach((item, index) => {
       if (skus.has(item.sku)) {
@@ -476,6 +477,33 @@ export const officeConfigSchema = z
 export type OfficeConfig = z.infer<typeof officeConfigSchema>;
 
 /** Settings that contradict each other, each named by its key: start-up stops on the first. */
+/**
+ * Rep slots on one weekday at least a visit (`reps.minutes`) apart: one starting inside another's visit
+ * would book two reps into the office at once, since each slot takes one booking.
+ */
+function checkRepSlots(
+  reps: { minutes: number; slots: readonly { day: string; time: string }[] },
+  issue: z.core.$RefinementCtx<unknown>,
+): void {
+  const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+  reps.slots.forEach((slot, index) => {
+    const earlier = reps.slots.find(
+      (other, at) =>
+        at !== index &&
+        other.day === slot.day &&
+        minutesOf(other.time) <= minutesOf(slot.time) &&
+        minutesOf(slot.time) - minutesOf(other.time) < reps.minutes &&
+        (minutesOf(other.time) < minutesOf(slot.time) || at < index),
+    );
+    if (earlier)
+      issue.addIssue({
+        code: 'custom',
+        path: ['reps', 'slots', index, 'time'],
+        message: `starts inside the ${earlier.day} ${earlier.time} slot's ${reps.minutes}-minute visit; slots on one day must be at least reps.minutes apart`,
+      });
+  });
+}
+
 /**
  * Why a person's allowance for `type` would change nothing, if it would: the type is not counted, or it
  * shares the office's allowance, which only `vacation` sets per person (as it did before policies).

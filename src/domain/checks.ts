@@ -167,9 +167,12 @@ export function isBeyondSense(field: Extract<CheckField, { type: 'number' }>, va
   );
 }
 
-/** A typed number (`4.5`, `-2`, `4,5`), or undefined when the text is not one. */
+/**
+ * A typed number (`4.5`, `-2`, `4,5`), or undefined when the text is not one. A comma is a decimal comma
+ * before one or two digits only: `5,000` could be five thousand or five, so it is not read at all.
+ */
 export function parseReadingNumber(text: string): number | undefined {
-  const normalised = text.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2');
+  const normalised = text.trim().replace(/^(-?\d+),(\d{1,2})$/, '$1.$2');
   if (!/^[-+]?(\d{1,9}(\.\d{0,6})?|\.\d{1,6})$/.test(normalised)) return undefined;
   const value = Number(normalised);
   return Number.isFinite(value) ? value : undefined;

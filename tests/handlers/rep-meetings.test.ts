@@ -285,6 +285,26 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       });
     });
 
+    it('stores each one-line field on one line, whatever line breaks a crafted submission carries', async ({
+      submitBooking,
+      stored,
+    }) => {
+      const outcome = await submitBooking('2026-12-01T12:00', {
+        ...FORM_VALUES,
+        repName: 'Jordan\r\nFAKE LINE',
+        company: 'Acme\nPharma',
+        topic: 'New\u2028statin',
+        contact: '\tjordan@acme.example\r',
+      });
+      expect(outcome.reply?.text).toMatch(/^Rep visit booked: RM-\d+/);
+      expect((await stored())[0]).toMatchObject({
+        repName: 'Jordan FAKE LINE',
+        company: 'Acme Pharma',
+        topic: 'New statin',
+        contact: 'jordan@acme.example',
+      });
+    });
+
     it('keeps the form open with an error on the field that is wrong', async ({ submitBooking, stored }) => {
       const missing = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, repName: ' ' });
       expect(missing.formErrors).toEqual({ repName: 'Enter the rep’s name.' });

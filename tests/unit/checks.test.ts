@@ -212,12 +212,20 @@ describe('readCheckReading', () => {
     ['', /Enter Temperature °C/],
     ['warm', /"warm" is not a number/],
     ['1e3', /not a number/],
+    // A thousands comma or a decimal one? Neither is guessed: `5,000` is not stored as 5.
+    ['5,000', /"5,000" is not a number/],
+    ['1,013', /not a number/],
     ['500', /not a believable reading.*more than 50 beyond it are refused/],
     ['-48.5', /not a believable reading/],
   ])('refuses %j with a clear word on the field', (typed, expected) => {
     const read = readCheckReading(fridge, { temp: typed }, 'whatever');
     expect(read.ok).toBe(false);
     expect(read.ok ? '' : read.errors.temp).toMatch(expected);
+  });
+
+  it('reads a decimal comma before one or two digits', () => {
+    expect(parseReadingNumber('4,5')).toBe(4.5);
+    expect(parseReadingNumber('-2,25')).toBe(-2.25);
   });
 
   it('reads yes/no answers, out of range when not the expected one, and keeps a note as typed', () => {

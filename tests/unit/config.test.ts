@@ -183,6 +183,25 @@ describe('parseOfficeConfig', () => {
     );
   });
 
+  it('names a rep slot that starts inside another one’s visit on the same day, and keeps slots a visit apart', () => {
+    const overlapping = editExample(
+      '    - { day: tue, time: "12:00" }\n',
+      '    - { day: tue, time: "12:00" }\n    - { day: tue, time: "12:10" }\n',
+    );
+    expect(configErrorOf(() => parseOfficeConfig(overlapping, 'office.yaml'))).toBe(
+      "office.yaml: reps.slots.1.time: starts inside the tue 12:00 slot's 20-minute visit; slots on one day must be at least reps.minutes apart",
+    );
+    const twice = editExample('    - { day: wed, time: "12:00" }\n', '    - { day: tue, time: "12:00" }\n');
+    expect(configErrorOf(() => parseOfficeConfig(twice, 'office.yaml'))).toMatch(
+      /^office\.yaml: reps\.slots\.1\.time: /,
+    );
+    const apart = editExample(
+      '    - { day: tue, time: "12:00" }\n',
+      '    - { day: tue, time: "12:00" }\n    - { day: tue, time: "12:20" }\n',
+    );
+    expect(parseOfficeConfig(apart, 'office.yaml').reps.slots).toHaveLength(4);
+  });
+
   it('names the staff entry that has no name', () => {
     const yaml = editExample(
       '{ name: Sam Lee, slack: U0SAM, role: front-desk }',

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * A refused form's errors by input id, for the platform to show beside each input: the first message for
@@ -9,3 +9,10 @@ export function readFormErrors(error: z.ZodError, fallback: string): Record<stri
   for (const issue of error.issues) formErrors[String(issue.path[0] ?? fallback)] ??= issue.message;
   return formErrors;
 }
+
+/**
+ * A one-line text input's value, trimmed, its line breaks and tabs read as spaces: the platforms' one-line
+ * inputs send none, so one came in a crafted submission, and it would break the line the text is shown in
+ * (the huddle's, a card's) into one the sender wrote.
+ */
+export const oneLineText = z.string().transform((text) => text.replace(/[\t\n\r\u2028\u2029]+/g, ' ').trim());

@@ -31,7 +31,7 @@ import {
 import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, NOTHING_SAVED } from '../kernel/copy.ts';
-import { readFormErrors } from '../kernel/forms.ts';
+import { oneLineText, readFormErrors } from '../kernel/forms.ts';
 import type { Form, Message, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
@@ -50,21 +50,23 @@ const TEXT_HINT = 'Write it like /reps book 2026-12-02 12:00 Jordan Smith from A
 const NEXT_OPEN_LIMIT = 5;
 
 const bookFormSchema = z.object({
-  repName: z
-    .string()
-    .trim()
-    .refine(hasVisibleText, 'Enter the rep’s name.')
-    .max(MAX_REP_TEXT, `Keep the name under ${MAX_REP_TEXT} characters.`),
-  company: z
-    .string()
-    .trim()
-    .min(1, 'Enter the rep’s company.')
-    .max(MAX_REP_TEXT, `Keep the company under ${MAX_REP_TEXT} characters.`),
-  topic: z.string().trim().max(MAX_REP_TEXT, `Keep the topic under ${MAX_REP_TEXT} characters.`).default(''),
-  contact: z
-    .string()
-    .trim()
-    .max(MAX_REP_TEXT, `Keep the contact under ${MAX_REP_TEXT} characters.`)
+  repName: oneLineText.pipe(
+    z
+      .string()
+      .refine(hasVisibleText, 'Enter the rep’s name.')
+      .max(MAX_REP_TEXT, `Keep the name under ${MAX_REP_TEXT} characters.`),
+  ),
+  company: oneLineText.pipe(
+    z
+      .string()
+      .min(1, 'Enter the rep’s company.')
+      .max(MAX_REP_TEXT, `Keep the company under ${MAX_REP_TEXT} characters.`),
+  ),
+  topic: oneLineText
+    .pipe(z.string().max(MAX_REP_TEXT, `Keep the topic under ${MAX_REP_TEXT} characters.`))
+    .default(''),
+  contact: oneLineText
+    .pipe(z.string().max(MAX_REP_TEXT, `Keep the contact under ${MAX_REP_TEXT} characters.`))
     .default(''),
   providers: z.string().trim().max(1000, 'Name fewer providers.').default(''),
   lunch: z.enum(['yes', 'no']).default('no'),
