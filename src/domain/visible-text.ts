@@ -16,3 +16,11 @@ const DIRECTION_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
 export function removeDirectionControls(text: string): string {
   return text.replace(DIRECTION_CONTROL, '');
 }
+
+/**
+ * Text for a place that shows one line (a digest or list line, a message's summary): line breaks and tabs,
+ * with the spaces around them, read as one space, so a line typed into it cannot pass for a line of its own.
+ */
+export function toOneLine(text: string): string {
+  return text.replace(/\s*[\t\n\r\u2028\u2029]+\s*/g, ' ').trim();
+}

@@ -211,6 +211,17 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
     });
     expect(replyText(fixed)).toContain('Ana Cruz · BLS/CPR');
     expect(await db.select().from(credentials)).toHaveLength(1);
+    // A crafted form's line breaks in a one-line field are kept out of the name the huddle shows.
+    await submit(DANA, CREDENTIAL_FORMS.add, {
+      holder: 'practice',
+      name: 'CLIA\r\ncertificate',
+      expires: '2027-06-30',
+      number: '12\n34',
+    });
+    expect((await db.select().from(credentials)).at(-1)).toMatchObject({
+      name: 'CLIA certificate',
+      credentialNumber: '12 34',
+    });
     expect((await command(ANA, '')).reply?.title).toBe('Your credentials');
   });
 

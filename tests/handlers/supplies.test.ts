@@ -185,6 +185,20 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect((await storedRequests())[0]).toMatchObject({ sku: null, itemName: 'paper towels', quantity: 2 });
     });
 
+    it('keeps the item on one line when a "Something else" value comes back with line breaks in it', async ({
+      command,
+      press,
+      storedRequests,
+    }) => {
+      const offer = await command(SAM, '2 paper towels');
+      const value = JSON.parse(offer.reply?.buttons?.at(-1)?.value ?? '{}') as Record<string, unknown>;
+      const crafted = JSON.stringify({ ...value, i: 'Printer toner\nSR-99 · Dana Reyes: 500 × gloves' });
+      await press(SAM, SUPPLIES_ACTIONS.choose, crafted);
+      expect((await storedRequests())[0]).toMatchObject({
+        itemName: 'Printer toner SR-99 · Dana Reyes: 500 × gloves',
+      });
+    });
+
     it.for([
       ['zero', '0 nitrile gloves m', /Zero is nothing to order/],
       ['a negative number', '-2 nitrile gloves m', /below zero/],
@@ -278,6 +292,14 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
     }) => {
       await submitRequest({ other: 'Label printer tape', quantity: '2', urgency: 'routine' });
       expect((await storedRequests())[0]).toMatchObject({ sku: null, itemName: 'Label printer tape' });
+    });
+
+    it('keeps a described item on one line when a crafted form carries line breaks in it', async ({
+      storedRequests,
+      submitRequest,
+    }) => {
+      await submitRequest({ other: 'Label\r\nprinter\ttape', quantity: '2', urgency: 'routine' });
+      expect((await storedRequests())[0]).toMatchObject({ itemName: 'Label printer tape' });
     });
 
     it.for([

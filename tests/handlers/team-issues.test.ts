@@ -121,6 +121,24 @@ describe.each(databaseTargets())('team issues on $name', (target) => {
     ]);
   });
 
+  it('keeps the card body’s line breaks, and quotes the issue on one line where a line is all it has', async ({
+    command,
+    submit,
+  }) => {
+    const filed = await submit(SAM, ISSUE_FORMS.file, {
+      category: 'it',
+      text: 'Printer jams\nIS-99 · Dana Reyes · 9 days old',
+    });
+    const card = filed.effects.find((effect) => effect.kind === 'post');
+    expect(card?.kind === 'post' && card.message.text).toMatch(/Printer jams IS-99 · Dana Reyes/);
+    expect(card?.kind === 'post' && card.message.lines?.[0]).toBe(
+      'Printer jams\nIS-99 · Dana Reyes · 9 days old',
+    );
+    const listed = (await command(SAM, 'list')).reply?.lines ?? [];
+    expect(listed.some((line) => line.includes('\n'))).toBe(false);
+    expect(listed.join('|')).toContain('Printer jams IS-99');
+  });
+
   it('refuses text with nothing visible in it, posting no card and storing nothing', async ({
     command,
     submit,

@@ -21,7 +21,7 @@ import { findStaffByKey, listManagers, slugifyName, staffKey } from '../../domai
 import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
-import { readFormErrors } from '../kernel/forms.ts';
+import { oneLineText, readFormErrors } from '../kernel/forms.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, Outcome } from '../kernel/message.ts';
 import { findRequest, type RequestKind } from '../kernel/workflow.ts';
@@ -246,9 +246,9 @@ export function buildAddForm(ctx: HandlerContext): Form {
 const formSchema = z.object({
   holder: z.string({ error: 'Choose whose it is.' }).min(1, 'Choose whose it is.').max(100),
   kind: z.string().max(40).default(''),
-  name: z.string().trim().max(MAX_NAME).default(''),
+  name: oneLineText.pipe(z.string().max(MAX_NAME)).default(''),
   expires: z.iso.date({ error: 'Pick the last day it is valid.' }),
-  number: z.string().trim().max(MAX_NUMBER).default(''),
+  number: oneLineText.pipe(z.string().max(MAX_NUMBER)).default(''),
 });
 
 export async function submitAddForm(

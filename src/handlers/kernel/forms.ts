@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toOneLine } from '../../domain/visible-text.ts';
 
 /**
  * A refused form's errors by input id, for the platform to show beside each input: the first message for
@@ -15,4 +16,4 @@ export function readFormErrors(error: z.ZodError, fallback: string): Record<stri
  * inputs send none, so one came in a crafted submission, and it would break the line the text is shown in
  * (the huddle's, a card's) into one the sender wrote.
  */
-export const oneLineText = z.string().transform((text) => text.replace(/[\t\n\r\u2028\u2029]+/g, ' ').trim());
+export const oneLineText = z.string().transform(toOneLine);

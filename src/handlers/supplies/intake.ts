@@ -16,10 +16,10 @@ import {
   readUrgency,
   type SupplyUrgency,
 } from '../../domain/supplies.ts';
-import { hasVisibleText } from '../../domain/visible-text.ts';
+import { hasVisibleText, toOneLine } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
-import { readFormErrors } from '../kernel/forms.ts';
+import { oneLineText, readFormErrors } from '../kernel/forms.ts';
 import type { Button, Form, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
@@ -39,10 +39,10 @@ const URGENCIES = ['routine', 'this_week', 'today'] as const satisfies readonly 
 
 const supplyFormSchema = z.object({
   sku: z.string().trim().default(''),
-  other: z
-    .string()
-    .trim()
-    .max(MAX_ITEM, `Keep the description under ${MAX_ITEM} characters; details go in the note.`)
+  other: oneLineText
+    .pipe(
+      z.string().max(MAX_ITEM, `Keep the description under ${MAX_ITEM} characters; details go in the note.`),
+    )
     .default(''),
   quantity: z.string({ error: 'Say how many.' }).trim().min(1, 'Say how many.'),
   urgency: z.enum(URGENCIES, { error: 'Choose how soon it is needed.' }).default('routine'),
@@ -260,7 +260,8 @@ export async function chooseFromButton(value: string, ctx: HandlerContext): Prom
       `${choice.s} is no longer in the catalog; please type the request again. ${NOTHING_SAVED}`,
     );
   }
-  const itemText = item?.name ?? choice.i.trim();
+  // One line, as the other ways of filing store it: the value came back from a button, and could be made up.
+  const itemText = item?.name ?? toOneLine(choice.i);
   if (normalizeWords(itemText).length === 0) return refusal(`Say what you need. ${NOTHING_SAVED}`, FILE_HINT);
   return fileSupply(
     {

@@ -10,6 +10,7 @@ import {
   MAX_ISSUE_TEXT,
 } from '../../domain/issues.ts';
 import { formatReference } from '../../domain/references.ts';
+import { toOneLine } from '../../domain/visible-text.ts';
 import { clip } from '../kernel/copy.ts';
 import type { Button, Form, Message } from '../kernel/message.ts';
 import { ISSUE_ACTIONS, ISSUE_FORMS } from './ids.ts';
@@ -30,7 +31,7 @@ export function formatIssueReference(row: Pick<TeamIssueRow, 'number'>): string 
 
 /** `IS-5 · Printer jams on every page`: the reference and the start of the text, for lists. */
 export function describeIssueShort(row: TeamIssueRow): string {
-  return `${formatIssueReference(row)} · ${clip(row.description, 60)}`;
+  return `${formatIssueReference(row)} · ${clip(toOneLine(row.description), 60)}`;
 }
 
 /** The issue's state in a few words: who owns it, or who finished it. */
@@ -77,7 +78,7 @@ export function buildIssueCard(row: TeamIssueRow, zone: string, now: DateTime): 
   const category = ISSUE_CATEGORY_LABELS[row.category];
   const age = countIssueAgeDays(DateTime.fromJSDate(row.createdAt), now, zone);
   return {
-    text: `Issue ${reference} (${category.toLowerCase()}): ${clip(row.description, 80)} — ${describeIssueState(row)}`,
+    text: `Issue ${reference} (${category.toLowerCase()}): ${clip(toOneLine(row.description), 80)} — ${describeIssueState(row)}`,
     title: `${row.status === 'done' ? '✅ ' : ''}Issue ${reference} — ${category}`,
     lines: [row.description, ...(row.status === 'done' && row.doneNote ? [`Note: ${row.doneNote}`] : [])],
     fields: [
@@ -117,7 +118,9 @@ export function buildTakenNotice(row: TeamIssueRow): Message {
   const reference = formatIssueReference(row);
   return {
     text: `${row.ownerName ?? 'Someone'} took your issue ${reference}`,
-    lines: [`${row.ownerName ?? 'Someone'} took your issue ${reference}: ${clip(row.description, 80)}`],
+    lines: [
+      `${row.ownerName ?? 'Someone'} took your issue ${reference}: ${clip(toOneLine(row.description), 80)}`,
+    ],
   };
 }
 
@@ -127,7 +130,7 @@ export function buildDoneNotice(row: TeamIssueRow): Message {
   return {
     text: `${row.doneByName ?? 'Someone'} marked your issue ${reference} done`,
     lines: [
-      `${row.doneByName ?? 'Someone'} marked your issue ${reference} done: ${clip(row.description, 80)}`,
+      `${row.doneByName ?? 'Someone'} marked your issue ${reference} done: ${clip(toOneLine(row.description), 80)}`,
       ...(row.doneNote ? [`Note: ${row.doneNote}`] : []),
     ],
   };
