@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasVisibleText } from '../../src/domain/visible-text.ts';
+import { hasVisibleText, toOneLine } from '../../src/domain/visible-text.ts';
 
 describe('hasVisibleText', () => {
   it.for([
@@ -25,5 +25,17 @@ describe('hasVisibleText', () => {
     ['a combining mark or variation selector alone', '\u0301\ufe0f'],
   ] as const)('finds nothing visible in %s', ([, text]) => {
     expect(hasVisibleText(text)).toBe(false);
+  });
+});
+
+describe('toOneLine', () => {
+  it('reads line breaks and tabs, with the spaces around them, as one space', () => {
+    expect(toOneLine('  Printer jams \r\n IS-99\tfake\u2028line\u2029end  ')).toBe(
+      'Printer jams IS-99 fake line end',
+    );
+  });
+
+  it('leaves one line as it is, inner spaces too', () => {
+    expect(toOneLine('Acme  Pharma')).toBe('Acme  Pharma');
   });
 });
