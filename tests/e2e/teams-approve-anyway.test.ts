@@ -22,12 +22,7 @@ describe('Teams: the Approve anyway question in a manager’s own chat', () => {
   let teams: TeamsHarness;
   beforeAll(async () => {
     teams = await startTeamsHarness({ office, clock: () => NOW });
-    for (const user of everyone)
-      await teams.send({
-        ...teams.activity({ user, conversation: `dm-${user}` }),
-        type: 'conversationUpdate',
-        membersAdded: [{ id: '28:frontdesk', name: 'frontdesk' }],
-      });
+    await teams.install(everyone);
     await teams.send(
       teams.activity({
         user: 'dana',

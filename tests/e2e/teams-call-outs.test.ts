@@ -50,14 +50,7 @@ describe.each(databaseTargets())('Teams call-outs at POST /api/messages on $name
   beforeAll(async () => {
     teams = await startTeamsHarness({ target, office, clock: () => NOW });
     ({ connector, database } = teams);
-    // Everyone installed the app, so each has a 1:1 chat with the bot that direct messages go to.
-    for (const user of everyone) {
-      await send({
-        ...activity({ user, conversation: `dm-${user}` }),
-        type: 'conversationUpdate',
-        membersAdded: [{ id: '28:frontdesk', name: 'frontdesk' }],
-      });
-    }
+    await teams.install(everyone);
   });
   afterAll(() => teams?.stop());
 

@@ -54,14 +54,7 @@ describe.each(databaseTargets())('Teams: a button pressed on a stale approval ca
   beforeAll(async () => {
     teams = await startTeamsHarness({ target, office, clock: () => NOW });
     ({ connector, database } = teams);
-    // Everyone installed the app, so each has a stored 1:1 chat with the bot that private answers go to.
-    for (const user of everyone) {
-      await send({
-        ...activity({ user, conversation: `dm-${user}` }),
-        type: 'conversationUpdate',
-        membersAdded: [{ id: '28:frontdesk', name: 'frontdesk' }],
-      });
-    }
+    await teams.install(everyone);
     await send(
       activity({
         user: 'dana',

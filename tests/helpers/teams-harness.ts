@@ -23,6 +23,8 @@ export interface TeamsHarness {
   activity(params: Parameters<typeof teamsActivity>[1]): ReturnType<typeof teamsActivity>;
   /** posts an activity to the app and expects it taken (200) */
   send(body: unknown): Promise<void>;
+  /** each user installs the app, as Teams then tells it: their 1:1 chat (`dm-<user>`) is stored for DMs */
+  install(users: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,13 +51,22 @@ export async function startTeamsHarness(options: {
     deliverer: { pollMs: 20 },
     jobs: options.jobs ?? [],
   });
+  const send = async (body: unknown) => expect((await sendActivity(app.url, body)).status).toBe(200);
   return {
     connector,
     database,
     logs,
     app,
     activity: (params) => teamsActivity(connector.url, params),
-    send: async (body) => expect((await sendActivity(app.url, body)).status).toBe(200),
+    send,
+    async install(users) {
+      for (const user of users)
+        await send({
+          ...teamsActivity(connector.url, { user, conversation: `dm-${user}` }),
+          type: 'conversationUpdate',
+          membersAdded: [{ id: '28:frontdesk', name: 'frontdesk' }],
+        });
+    },
     async stop() {
       await app.stop();
       await database.close();
