@@ -476,7 +476,6 @@ export const officeConfigSchema = z
 
 export type OfficeConfig = z.infer<typeof officeConfigSchema>;
 
-/** Settings that contradict each other, each named by its key: start-up stops on the first. */
 /**
  * Rep slots on one weekday at least a visit (`reps.minutes`) apart: one starting inside another's visit
  * would book two reps into the office at once, since each slot takes one booking.
@@ -517,6 +516,7 @@ function explainUnusedAllowance(type: string, policies: readonly LeavePolicy[]):
     : 'shares timeoff.allowanceDays with the other types; set the person’s allowance as allowances.vacation';
 }
 
+/** Settings that contradict each other, each named by its key: start-up stops on the first. */
 function checkLeavePolicies(policies: readonly LeavePolicy[], issue: z.core.$RefinementCtx<unknown>): void {
   const types = new Set<string>();
   policies.forEach((policy, index) => {

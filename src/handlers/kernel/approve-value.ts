@@ -9,16 +9,16 @@ const ASKED_AGAIN = 'again';
 /**
  * The Approve button's value: the reference and a short fingerprint of the warnings the card showed (a
  * coverage gap, a budget overrun, in the words of its warning lines), so a press from a card drawn before a
- * warning arose is told from a press made with it in view (`readApproveValue`). `again` marks the button of
- * the question asked again, which is the presser's own message, not the card.
+ * warning arose is told from a press made with it in view (`readApproveValue`). A button `on` the question
+ * asked again is marked: that question is the presser's own message, not the card.
  */
 export function writeApproveValue(
   reference: string,
   warnings: readonly string[],
-  again: 'again' | 'card' = 'card',
+  on: 'card' | 'question' = 'card',
 ): string {
   const value = `${reference}~${fingerprintWarnings(warnings)}`;
-  return again === 'again' ? `${value}~${ASKED_AGAIN}` : value;
+  return on === 'question' ? `${value}~${ASKED_AGAIN}` : value;
 }
 
 /**

@@ -58,7 +58,7 @@ export function warnedApproveButton<Row>(
           {
             label: 'Approve anyway',
             actionId: warnings.actionId,
-            value: writeApproveValue(found.reference, now, 'again'),
+            value: writeApproveValue(found.reference, now, 'question'),
             style: 'primary',
           },
         ],
