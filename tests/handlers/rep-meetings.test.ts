@@ -315,6 +315,8 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(invisible.formErrors).toEqual({ repName: 'Enter the rep’s name.' });
       const unknown = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, providers: 'Dr. Nobody' });
       expect(unknown.formErrors?.providers).toMatch(/"Dr\. Nobody" is not on the staff list/);
+      const punctuation = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, company: '!!!' });
+      expect(punctuation.formErrors).toEqual({ company: 'Say which company the rep is from, in words.' });
       const long = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, company: 'c'.repeat(201) });
       expect(long.formErrors?.company).toMatch(/under 200 characters/);
       expect(await stored()).toHaveLength(0);

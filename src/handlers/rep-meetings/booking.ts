@@ -114,7 +114,8 @@ function explainRefusal(
     case 'rep_name_too_long':
       return `The rep’s name has ${failure.length} characters; keep it to ${MAX_REP_TEXT}.`;
     case 'company_missing':
-      return 'Say which company the rep is from, after "from".';
+      // Read on the form too, so it names no word of the typed command; the command's answer shows how to write it.
+      return 'Say which company the rep is from, in words.';
     case 'company_too_long':
       return `The company has ${failure.length} characters; keep it to ${MAX_REP_TEXT}.`;
     case 'in_the_past':
