@@ -118,9 +118,23 @@ function listCallOutDays(bank: LeaveBank, facts: LeaveFacts, office: OfficeConfi
 }
 
 /**
- * One bank's balance for `year` as of `asOf`, from the facts: every request drawing from it, `extra` (a
- * request not yet stored) and the sick call-outs when it is the sick bank, a day a request covers once.
+ * What takes days from a bank: every request drawing from it, `extra` (a request not yet stored) and the
+ * sick call-outs when it is the sick bank, a day a request covers once.
  */
+function listBankUses(
+  office: OfficeConfig,
+  bank: LeaveBank,
+  facts: LeaveFacts,
+  extra: readonly LeaveUse[] = [],
+): LeaveUse[] {
+  const requests = [
+    ...facts.rows.filter((row) => findLeaveBank(row.type, office).id === bank.id).map(toUse),
+    ...extra,
+  ];
+  return withCallOutDays(requests, listCallOutDays(bank, facts, office));
+}
+
+/** One bank's balance for `year` as of `asOf`, from the facts (`listBankUses`). */
 export function computeBankFromFacts(
   office: OfficeConfig,
   bank: LeaveBank,
@@ -129,16 +143,12 @@ export function computeBankFromFacts(
   facts: LeaveFacts,
   extra: readonly LeaveUse[] = [],
 ): BankBalance {
-  const requests = [
-    ...facts.rows.filter((row) => findLeaveBank(row.type, office).id === bank.id).map(toUse),
-    ...extra,
-  ];
   return computeBankBalance({
     bank,
     member: facts.member,
     year,
     asOf,
-    uses: withCallOutDays(requests, listCallOutDays(bank, facts, office)),
+    uses: listBankUses(office, bank, facts, extra),
     carried: facts.carried(bank.id, year),
     adjusted: facts.adjusted(bank.id, year),
     office,
@@ -155,11 +165,18 @@ export function readRequestBank(
   facts: LeaveFacts,
   draft?: LeaveUse,
 ): RequestBank {
+  // A card asks for its last day's figure twice (the allowance it shows and the first point weighed).
+  const held = new Map<string, number>();
   return {
-    available: (year, day) =>
-      bank.tracked
-        ? computeBankFromFacts(office, bank, year, day, facts, draft ? [draft] : []).available
-        : Number.POSITIVE_INFINITY,
+    available(year, day) {
+      if (!bank.tracked) return Number.POSITIVE_INFINITY;
+      const key = `${year}/${day}`;
+      const known = held.get(key);
+      if (known !== undefined) return known;
+      const available = computeBankFromFacts(office, bank, year, day, facts, draft ? [draft] : []).available;
+      held.set(key, available);
+      return available;
+    },
     includes: (other) => findLeaveBank(other, office).id === bank.id,
     callOutDays: listCallOutDays(bank, facts, office),
     grows: bank.policy?.accrual !== undefined || (bank.policy?.tenure?.length ?? 0) > 0,
@@ -188,10 +205,7 @@ export function describeBankLines(
           from: asOf,
           available: (day) => view.available(year, day),
           grows: true,
-          requests: withCallOutDays(
-            facts.rows.filter((row) => findLeaveBank(row.type, office).id === bank.id).map(toUse),
-            view.callOutDays,
-          ),
+          requests: listBankUses(office, bank, facts),
           office: personCalendar(office, facts.member),
         })
       : balance.remaining;
