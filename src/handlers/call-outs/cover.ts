@@ -119,20 +119,25 @@ export function redrawEscalations(
         : row.coverState === 'offered'
           ? `${row.coverName} offered to cover`
           : 'The day is over';
-  const reference = formatCallOutReference(row);
   const escalation = buildEscalation(
     row,
     asks,
     { gaps: [], hours: ctx.office.office.hours, askAgain: false },
     ctx.zone,
   );
+  return updateEscalations(row, { ...escalation, note }, ctx);
+}
+
+/** Every manager's escalation about the call-out's current round, redrawn as `message`. */
+function updateEscalations(row: CallOutRow, message: Message, ctx: HandlerContext): Effect[] {
+  const reference = formatCallOutReference(row);
   return listManagers(ctx.office)
     .flatMap((member) => listRecipients(member))
     .map(
       (to): Effect => ({
         kind: 'update',
         cardKey: escalationKey(reference, row.askRound, to),
-        message: { ...escalation, note },
+        message,
         platform: to.platform,
       }),
     );
@@ -449,16 +454,7 @@ export async function askAgain(value: string, ctx: HandlerContext): Promise<Outc
     ctx.zone,
   );
   // Every manager's escalation loses its button, so nobody asks the same round twice.
-  const redrawn = listManagers(ctx.office)
-    .flatMap((member) => listRecipients(member))
-    .map(
-      (to): Effect => ({
-        kind: 'update',
-        cardKey: escalationKey(reference, row.askRound, to),
-        message: { ...escalation, note: `Asked again by ${ctx.actor.name}` },
-        platform: to.platform,
-      }),
-    );
+  const redrawn = updateEscalations(row, { ...escalation, note: `Asked again by ${ctx.actor.name}` }, ctx);
   if (!sent)
     return {
       reply: { text: `Coverage for ${reference} is met now; nobody was asked.` },
