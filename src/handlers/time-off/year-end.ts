@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import type { OfficeConfig } from '../../config/office.ts';
+import type { Db } from '../../db/client.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { lockCarryOver, recordCarryOver, updateCarryOver } from '../../db/repositories/leave.ts';
 import { hasTimeOffBy, type TimeOffRow } from '../../db/repositories/time-off.ts';
@@ -9,7 +11,7 @@ import type { HandlerContext } from '../kernel/context.ts';
 import type { DataDrivenJob } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
-import { computeBankFromFacts, loadLeaveFacts } from './balances.ts';
+import { computeBankFromFacts, type LeaveFacts, loadLeaveFacts } from './balances.ts';
 
 /** Who the year-end run's audit rows name: frontdesk itself, not a person. */
 const YEAR_END_ACTOR: Person = {
@@ -48,8 +50,7 @@ export const leaveYearEndJob: DataDrivenJob = {
       const facts = await loadLeaveFacts(db, office, key, ended, ended);
       const lines: string[] = [];
       for (const bank of banks) {
-        const balance = computeBankFromFacts(office, bank, ended, `${ended}-12-31`, facts);
-        const { carried, forfeited } = computeCarryOver(balance.remaining, bank);
+        const { carried, forfeited } = workOutCarryOver(office, bank, ended, facts);
         const recorded = await recordCarryOver(db, {
           officeId: office.office.id,
           personKey: key,
@@ -65,13 +66,7 @@ export const leaveYearEndJob: DataDrivenJob = {
             `${bank.name}: ${carried} days carried into ${ended + 1}${describeUseBy(bank, ended + 1)}.`,
           );
         if (forfeited > 0) lines.push(`${bank.name}: ${forfeited} unused days of ${ended} lapsed.`);
-        await createAuditEntry(db, {
-          officeId: office.office.id,
-          actor: YEAR_END_ACTOR,
-          action: 'timeoff.year_end',
-          entity: `leave:${key}`,
-          detail: { bank: bank.id, year: ended, carried, forfeited },
-        });
+        await auditYearEnd(db, office.office.id, key, { bank: bank.id, year: ended, carried, forfeited });
       }
       if (lines.length === 0) continue;
       const text = `Your leave at the end of ${ended}: ${lines.join(' ')}`;
@@ -85,6 +80,27 @@ export const leaveYearEndJob: DataDrivenJob = {
     return effects;
   },
 };
+
+/** What `year`'s end carries over from a bank and lets lapse, from the person's leave facts of that year. */
+function workOutCarryOver(
+  office: OfficeConfig,
+  bank: LeaveBank,
+  year: number,
+  facts: LeaveFacts,
+): { carried: number; forfeited: number } {
+  return computeCarryOver(computeBankFromFacts(office, bank, year, `${year}-12-31`, facts).remaining, bank);
+}
+
+/** The audit row of a year-end figure for a person's bank, written by frontdesk itself. */
+function auditYearEnd(db: Db, officeId: string, personKey: string, detail: Record<string, unknown>) {
+  return createAuditEntry(db, {
+    officeId,
+    actor: YEAR_END_ACTOR,
+    action: 'timeoff.year_end',
+    entity: `leave:${personKey}`,
+    detail,
+  });
+}
 
 /** ` (use them by Mar 31)` for a carry-over into `year` that expires, else nothing. */
 function describeUseBy(bank: LeaveBank, year: number): string {
@@ -116,16 +132,15 @@ export async function recountCarryOverAfter(row: TimeOffRow, ctx: HandlerContext
     });
     if (!recorded) continue;
     const facts = await loadLeaveFacts(db, office, row.requesterKey, year, year);
-    const balance = computeBankFromFacts(office, bank, year, `${year}-12-31`, facts);
-    const { carried, forfeited } = computeCarryOver(balance.remaining, bank);
+    const { carried, forfeited } = workOutCarryOver(office, bank, year, facts);
     if (carried === recorded.carriedDays && forfeited === recorded.forfeitedDays) continue;
     await updateCarryOver(db, recorded.id, { carriedDays: carried, forfeitedDays: forfeited });
-    await createAuditEntry(db, {
-      officeId,
-      actor: YEAR_END_ACTOR,
-      action: 'timeoff.year_end',
-      entity: `leave:${row.requesterKey}`,
-      detail: { bank: bank.id, year, carried, forfeited, after: formatReference('TO', row.number) },
+    await auditYearEnd(db, officeId, row.requesterKey, {
+      bank: bank.id,
+      year,
+      carried,
+      forfeited,
+      after: formatReference('TO', row.number),
     });
     if (carried === recorded.carriedDays) continue;
     const text = `${formatReference('TO', row.number)} no longer counts against ${year}, so ${bank.name} now carries ${carried} days into ${year + 1}${describeUseBy(bank, year + 1)}.`;
