@@ -29,9 +29,14 @@ export function formatIssueReference(row: Pick<TeamIssueRow, 'number'>): string 
   return formatReference('IS', row.number);
 }
 
+/** The start of an issue's text on one line: a typed line break would start what reads as another issue. */
+function quoteIssue(row: TeamIssueRow, length: number): string {
+  return clip(toOneLine(row.description), length);
+}
+
 /** `IS-5 · Printer jams on every page`: the reference and the start of the text, for lists. */
 export function describeIssueShort(row: TeamIssueRow): string {
-  return `${formatIssueReference(row)} · ${clip(toOneLine(row.description), 60)}`;
+  return `${formatIssueReference(row)} · ${quoteIssue(row, 60)}`;
 }
 
 /** The issue's state in a few words: who owns it, or who finished it. */
@@ -78,7 +83,7 @@ export function buildIssueCard(row: TeamIssueRow, zone: string, now: DateTime): 
   const category = ISSUE_CATEGORY_LABELS[row.category];
   const age = countIssueAgeDays(DateTime.fromJSDate(row.createdAt), now, zone);
   return {
-    text: `Issue ${reference} (${category.toLowerCase()}): ${clip(toOneLine(row.description), 80)} — ${describeIssueState(row)}`,
+    text: `Issue ${reference} (${category.toLowerCase()}): ${quoteIssue(row, 80)} — ${describeIssueState(row)}`,
     title: `${row.status === 'done' ? '✅ ' : ''}Issue ${reference} — ${category}`,
     lines: [row.description, ...(row.status === 'done' && row.doneNote ? [`Note: ${row.doneNote}`] : [])],
     fields: [
@@ -118,9 +123,7 @@ export function buildTakenNotice(row: TeamIssueRow): Message {
   const reference = formatIssueReference(row);
   return {
     text: `${row.ownerName ?? 'Someone'} took your issue ${reference}`,
-    lines: [
-      `${row.ownerName ?? 'Someone'} took your issue ${reference}: ${clip(toOneLine(row.description), 80)}`,
-    ],
+    lines: [`${row.ownerName ?? 'Someone'} took your issue ${reference}: ${quoteIssue(row, 80)}`],
   };
 }
 
@@ -130,7 +133,7 @@ export function buildDoneNotice(row: TeamIssueRow): Message {
   return {
     text: `${row.doneByName ?? 'Someone'} marked your issue ${reference} done`,
     lines: [
-      `${row.doneByName ?? 'Someone'} marked your issue ${reference} done: ${clip(toOneLine(row.description), 80)}`,
+      `${row.doneByName ?? 'Someone'} marked your issue ${reference} done: ${quoteIssue(row, 80)}`,
       ...(row.doneNote ? [`Note: ${row.doneNote}`] : []),
     ],
   };
