@@ -30,7 +30,7 @@ import { readFormErrors } from '../kernel/forms.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, Outcome } from '../kernel/message.ts';
 import { buildManagerNotice, describeCallOutForManagers, formatCallOutReference } from './card.ts';
-import { askForCover, managerRecipients } from './cover.ts';
+import { askForCover } from './cover.ts';
 import { CALL_OUT_FORMS } from './ids.ts';
 
 export const MAX_CALL_OUT_REASON = 300;
@@ -196,10 +196,12 @@ async function recordCallOut(
     },
   });
   const notice = buildManagerNotice(row, { gaps: asked.gaps, asked: asked.asked, hours }, zone);
-  // A manager recording for a colleague who is also a manager: that colleague gets the personal message only.
-  const personal = self ? [] : listRecipients(member);
-  const effects: Effect[] = managerRecipients(ctx)
-    .filter((to) => !personal.some((own) => own.platform === to.platform && own.userId === to.userId))
+  // The one recording knows; a manager whose call-out it is gets the personal message only.
+  const managersTold = listManagers(office).filter(
+    (manager) => staffKey(manager) !== actor.key && staffKey(manager) !== key,
+  );
+  const effects: Effect[] = managersTold
+    .flatMap((manager) => listRecipients(manager))
     .map((to): Effect => ({ kind: 'dm', to, message: notice }));
   if (!self) {
     const text = `${actor.name} recorded your call-out ${reference}: ${describeCallOutForManagers(row, zone)}. If that is wrong, /out cancel ${reference}.`;
@@ -214,12 +216,7 @@ async function recordCallOut(
   const lines = [
     self ? what : `${member.name}: ${what}`,
     ...(row.reason ? [`Reason: ${row.reason}`] : []),
-    describeWhoWasTold([
-      ...listManagers(office)
-        .filter((manager) => staffKey(manager) !== actor.key && staffKey(manager) !== key)
-        .map((manager) => manager.name),
-      ...(self ? [] : [member.name]),
-    ]),
+    describeWhoWasTold([...managersTold.map((manager) => manager.name), ...(self ? [] : [member.name])]),
   ];
   if (asked.asked.length > 0)
     lines.push(
