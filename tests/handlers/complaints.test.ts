@@ -227,6 +227,13 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(badPhone.formErrors?.callbackPhone).toBe(
         'Write a phone number, like 555-0100 or (555) 010-0100 ext 2.',
       );
+      // An extension alone is no number to dial; a line break is no part of one.
+      for (const callbackPhone of ['ext 5', '555-0100\nCall back wanted: no'])
+        expect((await submit(SAM, COMPLAINT_FORMS.intake, formValues({ callbackPhone }))).formErrors).toEqual(
+          {
+            callbackPhone: 'Write a phone number, like 555-0100 or (555) 010-0100 ext 2.',
+          },
+        );
       expect(await stored()).toEqual([]);
       const noCall = referenceIn(
         await submit(
@@ -246,8 +253,8 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
         'Call back wanted: no',
       );
       const exported = readCsvAttachment(await command(DANA, 'export'));
-      expect(exported.header.slice(13, 16)).toEqual(['call_back', 'call_back_name', 'call_back_phone']);
-      expect(exported.rows.map((row) => row.slice(13, 16))).toContainEqual([
+      expect(exported.header.slice(14, 17)).toEqual(['call_back', 'call_back_name', 'call_back_phone']);
+      expect(exported.rows.map((row) => row.slice(14, 17))).toContainEqual([
         'yes',
         CALLBACK_NAME,
         '555-0100',
@@ -377,6 +384,18 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('messages nobody directly about an ordinary complaint', async ({ fileByForm, outboxRows }) => {
       await fileByForm({ severity: 'high' });
       expect((await outboxRows()).map((row) => row.kind)).toEqual(['post']);
+    });
+    it('keeps each one-line answer on one line, as a crafted submission could break it into lines of the card', async ({
+      fileByForm,
+      stored,
+    }) => {
+      await fileByForm({
+        when: 'Tuesday\nOutcome wanted: nothing, withdrawn',
+        callbackName: 'Ann\r\nCall back wanted: no',
+      });
+      expect((await stored()).map((row) => [row.occurredWhen, row.callbackName])).toEqual([
+        ['Tuesday Outcome wanted: nothing, withdrawn', 'Ann Call back wanted: no'],
+      ]);
     });
   });
 
@@ -596,6 +615,25 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
         /is reopened, not resolved/,
       );
     });
+    it('tells no owner who is no longer a manager, since they could not act on it', async ({
+      db,
+      run,
+      press,
+      submit,
+      fileByForm,
+      outboxRows,
+    }) => {
+      const reference = await fileByForm();
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      await submit(DANA, COMPLAINT_FORMS.resolve, { summary: 'Done', contacted: 'no' }, reference);
+      await db.delete(outbox);
+      const later = {
+        ...office,
+        staff: office.staff.map((member) => (member.slack === DANA ? { ...member, manager: false } : member)),
+      };
+      await run(OMAR, { kind: 'action', actionId: COMPLAINT_ACTIONS.reopen, value: reference }, NOW, later);
+      expect((await outboxRows()).filter((row) => row.kind === 'dm')).toEqual([]);
+    });
   });
 
   describe('View details', () => {
@@ -731,6 +769,63 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(sent.source?.note).toBe('Now acknowledged; tell Dana Reyes what to add.');
       // Someone else's press is refused for who they are: their view of the message is not touched.
       expect((await press(PRIYA, COMPLAINT_ACTIONS.refine, reference)).source).toBeUndefined();
+    });
+
+    it('gives the reporter back what they wrote when a manager acknowledged it while the form was open', async ({
+      db,
+      command,
+      press,
+      submit,
+    }) => {
+      const reference = referenceIn(await command(SAM, 'Rude on the phone'));
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      const sent = await submit(
+        SAM,
+        COMPLAINT_FORMS.refine,
+        formValues({ when: 'Monday at nine', outcome: 'A call from the manager' }),
+        reference,
+      );
+      expect(sent.reply?.lines).toEqual([
+        `${reference} is already acknowledged; please tell Dana Reyes what to add. Nothing was changed.`,
+        'What you wrote, to pass on:',
+        SECRET,
+        'When: Monday at nine',
+        'Outcome wanted: A call from the manager',
+      ]);
+      // It quotes the complaint: a retried delivery is not answered with it from the database.
+      expect(sent.confidentialReply).toBe(true);
+      expect(JSON.stringify(await db.select().from(deliveries))).not.toContain('Quimby');
+    });
+
+    it('does not alert the managers twice when a complaint is refined from urgent and back', async ({
+      fileByForm,
+      submit,
+      outboxRows,
+    }) => {
+      const reference = await fileByForm({ severity: 'urgent' });
+      await submit(SAM, COMPLAINT_FORMS.refine, formValues({ severity: 'high' }), reference);
+      const back = await submit(SAM, COMPLAINT_FORMS.refine, formValues({ severity: 'urgent' }), reference);
+      expect(back.reply?.lines).toBeUndefined();
+      const rows = await outboxRows();
+      for (const manager of [DANA, OMAR]) {
+        const alerts = rows.filter((row) => row.cardKey === `${reference}/alert/slack/${manager}`);
+        expect(alerts.filter((row) => row.kind === 'dm')).toHaveLength(1);
+        expect(alerts.at(-1)?.message.title).toBe(`🚨 Urgent complaint ${reference}`);
+      }
+    });
+
+    it('takes the reporter out of the audit entries made before they refined it to anonymous', async ({
+      command,
+      submit,
+      auditRows,
+    }) => {
+      const reference = referenceIn(await command(SAM, 'The lead nurse shouted at me'));
+      await submit(SAM, COMPLAINT_FORMS.refine, formValues({ about: 'staff', anonymous: 'yes' }), reference);
+      const entries = (await auditRows()).filter((row) => row.entity === reference);
+      expect(entries.map((row) => [row.action, row.actor, row.actorName])).toEqual([
+        ['complaint.filed', 'anonymous', 'anonymous'],
+        ['complaint.refined', 'anonymous', 'anonymous'],
+      ]);
     });
   });
 
@@ -898,13 +993,56 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(last?.message.note).toMatch(/Acknowledged by Dana Reyes/);
     });
 
-    it('sends nothing when nothing is overdue', async ({ db, deps, fileByForm }) => {
-      await fileByForm();
+    it('sends nothing when nothing is overdue, and still brings every open card’s age up to date', async ({
+      db,
+      deps,
+      press,
+      submit,
+      fileByForm,
+      outboxRows,
+    }) => {
+      const reference = await fileByForm();
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      const resolved = await fileByForm();
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, resolved);
+      await submit(DANA, COMPLAINT_FORMS.resolve, { summary: 'Done', contacted: 'no' }, resolved);
+      await db.delete(outbox);
+      const now = DateTime.fromISO('2026-03-20T10:00', { zone }); // two weeks on, no clock past
       const effects = await complaintRemindersJob.run(
-        { db: db, office, now: NOW, logger: deps.logger },
-        { runKey: '2026-03-06', scheduledAt: NOW, late: false },
+        { db: db, office, now, logger: deps.logger },
+        { runKey: '2026-03-20', scheduledAt: now, late: false },
       );
-      expect(effects).toEqual([]);
+      expect(effects).toEqual([{ kind: 'redraw', cardKey: reference }]);
+      await queueEffects(deps, db, effects);
+      while ((await redrawAskedCards(deps, FEATURES, now)) > 0);
+      const [update, ...rest] = await outboxRows();
+      expect(rest).toEqual([]);
+      expect(update?.message.fields).toContainEqual({ label: 'Age', value: '14 days' });
+    });
+
+    it('counts a complaint whose owner is no longer a manager as nobody’s: the channel hears of it, not the owner', async ({
+      db,
+      deps,
+      press,
+      fileByForm,
+    }) => {
+      const reference = await fileByForm();
+      await press(DANA, COMPLAINT_ACTIONS.acknowledge, reference);
+      const later = {
+        ...office,
+        staff: office.staff.map((member) => (member.slack === DANA ? { ...member, manager: false } : member)),
+      };
+      const now = DateTime.fromISO('2026-04-20T10:00', { zone }); // past the resolution clock
+      const effects = await complaintRemindersJob.run(
+        { db, office: later, now, logger: deps.logger },
+        { runKey: '2026-04-20', scheduledAt: now, late: false },
+      );
+      expect(effects.filter((effect) => effect.kind === 'dm')).toEqual([]);
+      const [post] = effects.filter((effect) => effect.kind === 'post');
+      expect(post?.kind === 'post' && post.message.title).toBe(
+        '1 overdue complaint has no owner who can act',
+      );
+      expect(post?.kind === 'post' && post.message.lines?.[0]).toMatch(new RegExp(`^${reference} · `));
     });
   });
 

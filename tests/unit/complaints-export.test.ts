@@ -95,6 +95,7 @@ describe('buildComplaintRows', () => {
         '2026-04-17',
         '',
         '',
+        '',
         'no',
         '',
         '',
@@ -102,8 +103,37 @@ describe('buildComplaintRows', () => {
         'Charged twice',
         '',
         '',
+        '0',
+        '',
+        '',
       ],
     ]);
+  });
+
+  it('names who resolved a complaint, and how often, when and by whom it was reopened since', () => {
+    const [row] = buildComplaintRows(
+      [
+        buildRow({
+          status: 'reopened',
+          resolvedByName: 'Dr. Omar Haddad',
+          resolvedAt: new Date('2026-03-09T15:00:00Z'),
+          resolution: 'Refunded',
+          reopenedByName: 'Dana Reyes',
+          reopenedAt: new Date('2026-03-10T14:30:00Z'),
+          reopenCount: 2,
+        }),
+      ],
+      zone,
+    );
+    const cell = (name: (typeof COMPLAINT_EXPORT_HEADER)[number]) =>
+      row?.[COMPLAINT_EXPORT_HEADER.indexOf(name)];
+    expect(cell('status')).toBe('reopened');
+    expect(cell('resolved')).toBe('2026-03-09T11:00');
+    expect(cell('resolved_by')).toBe('Dr. Omar Haddad');
+    expect(cell('resolution')).toBe('Refunded');
+    expect(cell('reopened')).toBe('2');
+    expect(cell('reopened_last')).toBe('2026-03-10T10:30');
+    expect(cell('reopened_by')).toBe('Dana Reyes');
   });
 
   it('never names an anonymous reporter', () => {
@@ -121,6 +151,6 @@ describe('buildComplaintRows', () => {
       zone,
     );
     expect(rows.map((row) => row[0])).toEqual(['CP-1', 'CP-2']);
-    expect(rows[1]?.[17]).toHaveLength(3000);
+    expect(rows[1]?.[COMPLAINT_EXPORT_HEADER.indexOf('what_happened')]).toHaveLength(3000);
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import type { Db } from '../client.ts';
@@ -73,6 +73,28 @@ const insertEntry = fixedQuery<AuditValues & { entity: string }, unknown>((db) =
     at: sql`coalesce(${sql.placeholder('at')}::timestamptz, now())`,
   }),
 );
+
+/**
+ * Puts `replacement` in place of an actor on an entity's entries of `actions`: a complaint's reporter who asks
+ * afterwards to be anonymous is taken out of what they did before they asked, as later entries leave them out.
+ */
+export async function replaceAuditActor(
+  db: Db,
+  where: { officeId: string; entity: string; actorKey: string; actions: readonly string[] },
+  replacement: Pick<Person, 'key' | 'name'>,
+): Promise<void> {
+  await db
+    .update(auditLog)
+    .set({ actor: replacement.key, actorName: replacement.name })
+    .where(
+      and(
+        eq(auditLog.officeId, where.officeId),
+        eq(auditLog.entity, where.entity),
+        eq(auditLog.actor, where.actorKey),
+        inArray(auditLog.action, [...where.actions]),
+      ),
+    );
+}
 
 export type AuditRow = typeof auditLog.$inferSelect;
 

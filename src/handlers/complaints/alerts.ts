@@ -20,17 +20,26 @@ function listAlerted(row: ComplaintRow, office: OfficeConfig) {
   );
 }
 
-/** Direct messages to whoever must hear about this complaint now and was not told already. */
+/**
+ * Direct messages to whoever must hear about this complaint now, but for anyone sent an alert about it
+ * already (`sent`, by its keys): one refined from urgent and back again is not sent twice.
+ */
 export function buildAlertEffects(
   row: ComplaintRow,
   office: OfficeConfig,
-  alreadyTold: readonly string[],
+  sent: ReadonlySet<string>,
 ): Effect[] {
   const message = buildComplaintAlert(row, office);
   const reference = formatReference('CP', row.number);
-  return listAlerted(row, office)
-    .filter(({ member }) => !alreadyTold.includes(member.name))
-    .map(({ to }): Effect => ({ kind: 'dm', to, message, cardKey: alertKey(reference, to) }));
+  const alerted = listAlerted(row, office).map(({ member, to }) => ({
+    member,
+    to,
+    cardKey: alertKey(reference, to),
+  }));
+  const told = new Set(alerted.filter(({ cardKey }) => sent.has(cardKey)).map(({ member }) => member.name));
+  return alerted
+    .filter(({ member }) => !told.has(member.name))
+    .map(({ to, cardKey }): Effect => ({ kind: 'dm', to, message, cardKey }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createAuditEntry } from '../../db/repositories/audit.ts';
+import { createAuditEntry, replaceAuditActor } from '../../db/repositories/audit.ts';
 import {
   acknowledgeComplaint,
   type ComplaintDraftFields,
@@ -43,6 +43,7 @@ import {
   readComplaintForm,
   YES_NO,
 } from './intake.ts';
+import { findActingOwner } from './owner.ts';
 
 const resolveFormSchema = z.object({
   summary: z
@@ -215,10 +216,11 @@ export const reopen: Step<ComplaintRow> = {
   async finish({ row: updated, reference }, _before, _values, ctx) {
     const { actor } = ctx;
     const effects: Effect[] = await redrawAlerts(updated, ctx);
-    if (updated.ownerPlatform && updated.ownerUserId && updated.ownerKey !== actor.key) {
+    const owner = findActingOwner(updated, ctx.office);
+    if (owner && updated.ownerKey !== actor.key) {
       effects.push({
         kind: 'dm',
-        to: { platform: updated.ownerPlatform, userId: updated.ownerUserId },
+        to: owner,
         message: { text: `${reference}, which you own, was reopened by ${actor.name}.` },
       });
     }
@@ -246,8 +248,19 @@ export const refine: Step<ComplaintRow, ComplaintDraftFields> & {
     updateComplaintDraft(db, { id: row.id, reporterKey: actor.key, fields }),
   async finish({ row: updated, reference }, before, _values, ctx) {
     const { actor, office } = ctx;
-    const alreadyTold = selectComplaintAlertRecipients(before, office).map((member) => member.name);
-    const alerts = buildAlertEffects(updated, office, alreadyTold);
+    if (updated.anonymous && !before.anonymous) {
+      const anonymous = describeReporterForAudit(actor, true);
+      const reporterActions = ['complaint.filed', 'complaint.refined'];
+      await replaceAuditActor(
+        ctx.db,
+        { officeId: ctx.officeId, entity: reference, actorKey: actor.key, actions: reporterActions },
+        anonymous,
+      );
+    }
+    // The alerts already sent show the complaint as refined; only whoever was never alerted gets a new one.
+    const redrawn = await redrawAlerts(updated, ctx);
+    const sent = new Set(redrawn.flatMap((effect) => (effect.kind === 'update' ? [effect.cardKey] : [])));
+    const alerts = buildAlertEffects(updated, office, sent);
     const alerted = alerts.length > 0 ? describeAlerted(updated, office) : undefined;
     return {
       audit: {
@@ -264,8 +277,7 @@ export const refine: Step<ComplaintRow, ComplaintDraftFields> & {
         text: `Updated ${reference}: ${COMPLAINT_CATEGORY_LABELS[updated.category]} · ${COMPLAINT_SEVERITY_LABELS[updated.severity]}.`,
         ...(alerted ? { lines: [`Updated ${describeComplaintSummary(updated)}.`, alerted] } : {}),
       },
-      // The alerts already sent show the complaint as refined.
-      effects: [...alerts, ...(await redrawAlerts(updated, ctx))],
+      effects: [...alerts, ...redrawn],
       // The filing confirmation loses its Refine button once the refinement is saved.
       source: {
         text: `Complaint logged: ${reference}`,
@@ -291,5 +303,11 @@ export const refine: Step<ComplaintRow, ComplaintDraftFields> & {
       const read = readComplaintForm(values);
       return read.ok ? { ok: true, values: read.fields } : read;
     },
+    giveBack: (fields) => [
+      'What you wrote, to pass on:',
+      fields.description,
+      ...(fields.occurredWhen ? [`When: ${fields.occurredWhen}`] : []),
+      ...(fields.desiredOutcome ? [`Outcome wanted: ${fields.desiredOutcome}`] : []),
+    ],
   },
 };

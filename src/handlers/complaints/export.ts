@@ -3,7 +3,10 @@ import { formatReference } from '../../domain/references.ts';
 import { formatCsvInstant } from '../kernel/csv.ts';
 import { describeReporter } from './card.ts';
 
-/** The quality log's columns: each clock's due day beside the time it was met. */
+/**
+ * The quality log's columns: each clock's due day beside the time it was met. A reopened complaint keeps its
+ * last resolution, and says how often and when it was reopened: its status is `reopened` until resolved again.
+ */
 export const COMPLAINT_EXPORT_HEADER = [
   'reference',
   'filed',
@@ -17,6 +20,7 @@ export const COMPLAINT_EXPORT_HEADER = [
   'acknowledged',
   'resolve_by',
   'resolved',
+  'resolved_by',
   'contacted',
   'call_back',
   'call_back_name',
@@ -25,6 +29,9 @@ export const COMPLAINT_EXPORT_HEADER = [
   'what_happened',
   'outcome_wanted',
   'resolution',
+  'reopened',
+  'reopened_last',
+  'reopened_by',
 ] as const;
 
 /**
@@ -47,6 +54,7 @@ export function buildComplaintRows(rows: readonly ComplaintRow[], zone: string):
       formatCsvInstant(row.acknowledgedAt, zone),
       row.resolveDueDay,
       formatCsvInstant(row.resolvedAt, zone),
+      row.resolvedByName ?? '',
       row.patientContacted === null ? '' : row.patientContacted ? 'yes' : 'no',
       row.wantsCallback ? 'yes' : 'no',
       row.callbackName,
@@ -55,5 +63,8 @@ export function buildComplaintRows(rows: readonly ComplaintRow[], zone: string):
       row.description,
       row.desiredOutcome,
       row.resolution ?? '',
+      String(row.reopenCount),
+      formatCsvInstant(row.reopenedAt, zone),
+      row.reopenedByName ?? '',
     ]);
 }

@@ -15,7 +15,7 @@ import {
 import { formatDay } from '../../domain/dates.ts';
 import type { Person } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
-import { hasVisibleText } from '../../domain/visible-text.ts';
+import { hasVisibleText, toOneLine } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { readFormErrors } from '../kernel/forms.ts';
@@ -64,16 +64,18 @@ const complaintFormSchema = z.object({
     .trim()
     .refine(hasVisibleText, SAY_WHAT_HAPPENED)
     .max(MAX_COMPLAINT_TEXT, limitText('What happened', MAX_COMPLAINT_TEXT)),
-  when: optionalText('When it happened', MAX_WHEN),
+  // One-line inputs: a line break came in a crafted submission, and would pass for a line of the card's own.
+  when: optionalText('When it happened', MAX_WHEN).transform(toOneLine),
   outcome: optionalText('The outcome wanted', MAX_OUTCOME),
   callback: z.enum(YES_NO, { error: 'Answer yes or no.' }).default('no'),
-  callbackName: optionalText('The name to call back', MAX_CALLBACK_NAME),
+  callbackName: optionalText('The name to call back', MAX_CALLBACK_NAME).transform(toOneLine),
   callbackPhone: z
     .string()
     .trim()
     .max(MAX_CALLBACK_PHONE, limitText('The phone number', MAX_CALLBACK_PHONE))
     .regex(
-      /^[0-9+()./ -]*(\s*(x|ext\.?)\s*\d+)?$/i,
+      // A number to dial before any extension; spaces only, never a line break.
+      /^$|^[0-9+()./ -]*\d[0-9+()./ -]*( *(x|ext\.?) *\d+)?$/i,
       'Write a phone number, like 555-0100 or (555) 010-0100 ext 2.',
     )
     .default(''),
@@ -285,7 +287,7 @@ async function fileComplaint(
         cardKey: reference,
         message: buildComplaintCard(row, office, now),
       },
-      ...buildAlertEffects(row, office, []),
+      ...buildAlertEffects(row, office, new Set()),
     ],
   };
 }

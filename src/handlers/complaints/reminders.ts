@@ -9,7 +9,6 @@ import {
 import { describeComplaintSection, selectOverdueComplaints } from '../../domain/complaints.ts';
 import { formatDay } from '../../domain/dates.ts';
 import { DIGEST_ORDER } from '../../domain/digest.ts';
-import { findStaffMember } from '../../domain/people.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
 import { buildReminderSchedule } from '../../domain/schedule.ts';
 import type { FeatureDigest } from '../kernel/digest.ts';
@@ -22,6 +21,7 @@ import {
   describeAgeDays,
   toComplaintClockState,
 } from './card.ts';
+import { findActingOwner } from './owner.ts';
 
 const REMINDER_LIST_LIMIT = 15;
 
@@ -39,7 +39,6 @@ async function loadOverdueComplaints(db: Db, office: OfficeConfig, now: DateTime
   };
 }
 
-/** The digest's complaints: how many are open, and the overdue ones by reference and age only. */
 /** The huddle's complaints: how many are open and which are overdue, by reference and age only. */
 export const complaintsDigest: FeatureDigest = {
   order: DIGEST_ORDER.complaints,
@@ -54,14 +53,6 @@ async function loadComplaintDigest(db: Db, office: OfficeConfig, now: DateTime) 
   };
 }
 
-/** Where an overdue complaint's reminder goes: its owner while they are still on the staff list. */
-function findOwnerRecipient(row: ComplaintRow, office: OfficeConfig): Recipient | undefined {
-  if (!row.ownerPlatform || !row.ownerUserId) return undefined;
-  return findStaffMember(office, row.ownerPlatform, row.ownerUserId)
-    ? { platform: row.ownerPlatform, userId: row.ownerUserId }
-    : undefined;
-}
-
 function buildReminder(title: string, lines: string[], closing: string): Message {
   const shown = lines.slice(0, REMINDER_LIST_LIMIT);
   if (lines.length > REMINDER_LIST_LIMIT) shown.push(`…and ${lines.length - REMINDER_LIST_LIMIT} more`);
@@ -70,8 +61,8 @@ function buildReminder(title: string, lines: string[], closing: string): Message
 
 /**
  * Once a working day, at `reminders.time`: each owner gets one message listing their overdue complaints,
- * the complaints channel gets one listing the overdue ones nobody owns, and every overdue card is rebuilt
- * so its age and overdue flags are current. References, categories and ages only, never text.
+ * the complaints channel gets one listing the overdue ones nobody owns, and every open card is rebuilt
+ * so its age, due days and overdue flags are current. References, categories and ages only, never text.
  */
 export const complaintRemindersJob: ScheduledJob = {
   name: 'complaint-reminders',
@@ -80,13 +71,18 @@ export const complaintRemindersJob: ScheduledJob = {
   async run(ctx) {
     const { db, office, now } = ctx;
     const zone = office.office.timezone;
-    const { overdue } = await loadOverdueComplaints(db, office, now);
+    const { open, overdue } = await loadOverdueComplaints(db, office, now);
+    // Every open card's age and due days are relative to today. Asked, not drawn from this read: a step
+    // another process commits meanwhile would be drawn over.
+    const effects: Effect[] = open.map((row) => ({
+      kind: 'redraw',
+      cardKey: formatReference('CP', row.number),
+    }));
     const unowned: string[] = [];
     const byOwner = new Map<string, { to: Recipient; lines: string[] }>();
-    const effects: Effect[] = [];
     for (const item of overdue) {
       const line = `${item.reference} · ${COMPLAINT_CATEGORY_LABELS[item.category]} · ${COMPLAINT_SEVERITY_LABELS[item.severity]} · ${item.clock} was due ${formatDay(item.dueDay, zone)} · ${describeAgeDays(item.ageDays)} old`;
-      const owner = findOwnerRecipient(item.row, office);
+      const owner = findActingOwner(item.row, office);
       if (owner) {
         const key = `${owner.platform}:${owner.userId}`;
         const entry = byOwner.get(key) ?? { to: owner, lines: [] };
@@ -95,8 +91,6 @@ export const complaintRemindersJob: ScheduledJob = {
       } else {
         unowned.push(line);
       }
-      // Asked, not drawn from this read: a step another process commits meanwhile would be drawn over.
-      effects.push({ kind: 'redraw', cardKey: formatReference('CP', item.row.number) });
     }
     for (const { to, lines } of byOwner.values()) {
       const count = `${lines.length} complaint${lines.length === 1 ? '' : 's'} you own ${lines.length === 1 ? 'is' : 'are'} overdue`;
@@ -111,7 +105,7 @@ export const complaintRemindersJob: ScheduledJob = {
       });
     }
     if (unowned.length > 0) {
-      const count = `${unowned.length} overdue complaint${unowned.length === 1 ? ' has' : 's have'} no owner on the staff list`;
+      const count = `${unowned.length} overdue complaint${unowned.length === 1 ? ' has' : 's have'} no owner who can act`;
       effects.push({
         kind: 'post',
         channel: 'complaints',

@@ -53,6 +53,11 @@ export interface StepForm<Row, Values> {
   read(
     values: Record<string, string>,
   ): { ok: true; values: Values } | { ok: false; formErrors: Record<string, string> };
+  /**
+   * What was typed, given back to the person when the submission is refused (the request moved on while
+   * the form was open): the form closes, and a long text would otherwise have to be written again.
+   */
+  giveBack?(values: Values): string[];
 }
 
 /**
@@ -164,6 +169,17 @@ async function prepare<Row, Values>(
   };
 }
 
+/** A refusal with what the person typed given back, privately: it quotes them. */
+function giveBackTyped(outcome: Outcome, typed: readonly string[]): Outcome {
+  if (typed.length === 0 || !outcome.reply) return outcome;
+  const { reply } = outcome;
+  return {
+    ...outcome,
+    reply: { ...reply, lines: [...(reply.lines ?? [reply.text]), ...typed] },
+    confidentialReply: true,
+  };
+}
+
 async function take<Row, Values>(
   kind: RequestKind<Row>,
   step: Step<Row, Values>,
@@ -171,9 +187,10 @@ async function take<Row, Values>(
   values: Values,
   asked: Asked,
   ctx: HandlerContext,
+  typed: readonly string[] = [],
 ): Promise<Outcome> {
   const looked = await prepare(kind, step, text, asked, ctx);
-  if (!looked.ok) return looked.outcome;
+  if (!looked.ok) return giveBackTyped(looked.outcome, typed);
   const { found } = looked;
   const updated = await step.apply(found, values, ctx);
   if (!updated) {
@@ -181,8 +198,11 @@ async function take<Row, Values>(
     const now = await kind.load(ctx, found.number);
     const why = now && step.check({ ...found, row: now }, ctx);
     if (!now || !why)
-      return refusal(`${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`);
-    return refuseStale(kind, step, found, why, asked, ctx);
+      return giveBackTyped(
+        refusal(`${found.reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`),
+        typed,
+      );
+    return giveBackTyped(await refuseStale(kind, step, found, why, asked, ctx), typed);
   }
   const done = { ...found, row: updated };
   const result = await step.finish(done, found.row, values, ctx);
@@ -243,7 +263,8 @@ export function stepFormHandler<Row, Values>(
   return async (values, metadata, ctx) => {
     const read = step.form.read(values);
     if (!read.ok) return { formErrors: read.formErrors, effects: [] };
-    return take(kind, step, metadata ?? '', read.values, 'card', ctx);
+    const typed = step.form.giveBack?.(read.values) ?? [];
+    return take(kind, step, metadata ?? '', read.values, 'card', ctx, typed);
   };
 }
 
