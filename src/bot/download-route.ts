@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import { createAuditEntry } from '../db/repositories/audit.ts';
-import { findDownload } from '../db/repositories/downloads.ts';
+import { deleteDownload, findDownload } from '../db/repositories/downloads.ts';
+import { findStaffByKey } from '../domain/people.ts';
 import { describeErrorForLog } from '../handlers/kernel/dispatch.ts';
 import { hashDownloadToken } from '../handlers/kernel/downloads.ts';
 import { sendJson } from './http-body.ts';
@@ -14,7 +15,8 @@ const DOWNLOAD_PATH = /^\/exports\/([A-Za-z0-9_-]{16,100})\.(csv|png)$/;
 /**
  * `GET` (or `HEAD`) `/exports/<token>.csv|png`: a file a person asked for in Teams or the sandbox. A CSV is
  * handed out once (HEAD does not use it up), a picture until it expires; each download is audited. Anything
- * else, a used or expired token included, gets the same 404 as an unknown path. The token is never logged.
+ * else, a used or expired token included, another office's, or one whose maker is no longer a manager, gets
+ * the same 404 as an unknown path. The token is never logged.
  */
 export async function serveDownload(
   deps: { db: Db; office: OfficeConfig; logger: Logger; clock: () => DateTime },
@@ -34,12 +36,19 @@ export async function serveDownload(
     const expected = extension === 'png' ? 'image/png' : 'text/csv';
     const found = await deps.db.transaction(async (tx) => {
       const row = await findDownload(tx, {
+        officeId: deps.office.office.id,
         tokenHash: hashDownloadToken(token),
         contentType: expected,
         at: deps.clock().toJSDate(),
         take,
       });
-      if (row && take)
+      if (!row) return undefined;
+      // Every file is a manager's: one who is no longer a manager (the config changed) holds a dead link.
+      if (!findStaffByKey(deps.office, row.actorKey)?.manager) {
+        await deleteDownload(tx, row.id);
+        return undefined;
+      }
+      if (take)
         await createAuditEntry(tx, {
           officeId: row.officeId,
           actor: {

@@ -295,10 +295,11 @@ function countDaysBelowCoverage(
   const counts = new Map<string, { role: string; days: number; allDay: number }>();
   for (const [role, needed] of Object.entries(office.coverage))
     if (needed > 0) counts.set(role, { role: formatRole(role), days: 0, allDay: 0 });
-  // Only the absences touching a day are looked at for it: a month of a large practice stays quick.
+  // Every working day is looked at, with no one away too: a part-time rota, a lapsed credential or a role
+  // with fewer people than its minimum leaves it short. Only the absences touching a day are passed for it,
+  // so a month of a large practice stays quick.
   for (const day of listWorkingDays(period.first, period.last, office)) {
     const touching = facts.absences.filter((absence) => absence.start <= day && absence.end >= day);
-    if (touching.length === 0) continue;
     const gapRoles = new Map<string, boolean>();
     for (const gap of findRolesBelowCoverage(day, touching, office, facts.cleared))
       gapRoles.set(gap.role, (gapRoles.get(gap.role) ?? false) || (gap.from === open && gap.until === close));

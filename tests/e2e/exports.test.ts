@@ -1,11 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
+import type { OfficeConfig } from '../../src/config/office.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { auditLog, downloads, supplyRequests } from '../../src/db/schema/index.ts';
+import { auditLog, deliveries, downloads, supplyRequests } from '../../src/db/schema/index.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
@@ -130,6 +131,79 @@ describe('exports as files in the sandbox: a link that works once, for 24 hours'
     const answer = await command('sam-lee', '/complaint export');
     expect(answer.reply).toContain('Only managers');
     expect(answer.reply).not.toContain('/exports/');
+  });
+});
+
+describe('download links: kept from the record, from other offices and from former managers', () => {
+  let database: Database;
+  const apps: Frontdesk[] = [];
+
+  beforeEach(async () => {
+    database = await openDatabase({ dataDir: null });
+  });
+  afterEach(async () => {
+    for (const started of apps.splice(0)) await started.stop();
+    await database?.close();
+  });
+
+  const start = async (config: OfficeConfig) => {
+    const started = await startFrontdesk({
+      env: { ...loadEnv({ SANDBOX: '1' }), port: 0 },
+      office: config,
+      database,
+      jobs: [],
+      clock: () => NOW,
+      logger: createRecordingLogger('warn').logger,
+    });
+    apps.push(started);
+    return started;
+  };
+  const command = async (to: Frontdesk, as: string, text: string, deliveryId?: string) => {
+    const response = await fetch(`${to.url}/sandbox/api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: to.url, 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify({ as, text, ...(deliveryId ? { deliveryId } : {}) }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { reply: string | null }).reply ?? '';
+  };
+  const pathsIn = (html: string) =>
+    [...html.matchAll(/(?:href|src)="[^"]*(\/exports\/[^"]+\.(?:csv|png))"/g)].map((match) => match[1] ?? '');
+
+  it('keeps no token of the report’s links with the delivery’s recorded answer', async () => {
+    const app = await start(office);
+    const paths = pathsIn(await command(app, 'dana-reyes', '/report 2026-11', 'delivery-report-0001'));
+    expect(paths.filter((path) => path.endsWith('.png'))).toHaveLength(6);
+    expect(paths.filter((path) => path.endsWith('.csv'))).toHaveLength(1);
+    const recorded = JSON.stringify(await database.db.select().from(deliveries));
+    expect(recorded).toContain('delivery-report-0001');
+    for (const path of paths) expect(recorded).not.toContain(path.slice('/exports/'.length, -4));
+  });
+
+  it('stops a link, and removes its file, once the manager who asked is no longer one', async () => {
+    const first = await start(office);
+    const [path] = pathsIn(await command(first, 'dana-reyes', '/complaint export'));
+    await apps.pop()?.stop();
+    const demoted: OfficeConfig = {
+      ...office,
+      staff: office.staff.map((member) =>
+        member.name === 'Dana Reyes' ? { ...member, manager: false } : member,
+      ),
+    };
+    const second = await start(demoted);
+    expect((await fetch(`${second.url}${path}`, { method: 'HEAD' })).status).toBe(404);
+    expect(await database.db.select().from(downloads)).toEqual([]);
+  });
+
+  it('serves a link only from the office it was made for, on a database offices share', async () => {
+    const riverside = await start(office);
+    const [path] = pathsIn(await command(riverside, 'dana-reyes', '/complaint export'));
+    const hillside = await start({
+      ...office,
+      office: { ...office.office, id: 'hillside', name: 'Hillside' },
+    });
+    expect((await fetch(`${hillside.url}${path}`)).status).toBe(404);
+    expect((await fetch(`${riverside.url}${path}`)).status).toBe(200);
   });
 });
 

@@ -4,7 +4,7 @@ import { PNG } from 'pngjs';
 import { describe, expect } from 'vitest';
 import { createScheduler } from '../../src/bot/scheduler.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
-import { outbox } from '../../src/db/schema/index.ts';
+import { outbox, repMeetings } from '../../src/db/schema/index.ts';
 import { CHECK_FORMS } from '../../src/handlers/checks/ids.ts';
 import { COMPLAINT_ACTIONS } from '../../src/handlers/complaints/ids.ts';
 import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
@@ -226,6 +226,26 @@ describe.each(databaseTargets())('/report on $name', (target) => {
     expect(rows).toContainEqual(['2026-11', 'rep visits', 'Acme Pharma', '', 'visits', '2']);
   });
 
+  it('draws every chart when a rep company holds a noncharacter, typed now or stored by an older build', async ({
+    as,
+    command,
+    db,
+  }) => {
+    const booked = await as(SAM, '2026-11-09T09:00', {
+      kind: 'command',
+      command: 'reps',
+      text: 'book 2026-11-17 12:00 Jordan Smith from Acme\uFFFF Pharma',
+    });
+    expect(replyText(booked)).toMatch(/RM-\d+/);
+    const typed = await command(DANA, '2026-11');
+    expect(section(typed, /^Rep visits/)).toEqual(['Acme Pharma: 1 visit']);
+    // What an older build stored as typed: XML forbids U+FFFF, a control character and half a surrogate pair.
+    await db.update(repMeetings).set({ company: 'Acme\uFFFF\u0001\uD800 Pharma' });
+    const stored = await command(DANA, '2026-11');
+    expect(stored.reply?.title).toBe('Riverside Family Practice — November 2026');
+    expect((stored.attachments ?? []).filter((file) => file.contentType === 'image/png')).toHaveLength(6);
+  });
+
   it('refuses anyone but a manager, and a month that has not started', async ({ command }) => {
     const refused = await command(SAM, '2026-11');
     expect(replyText(refused)).toContain('Only Dana Reyes or Dr. Omar Haddad can see the practice report.');
@@ -294,5 +314,19 @@ describe.each(databaseTargets())('/report on $name', (target) => {
     expect(sectionTo(LUIS, /^Call-outs/)).toEqual(['Billing: 1 call-out · 0 covered']);
     const toLuis = JSON.stringify(dms.find((row) => row.target === LUIS)?.message);
     expect(toLuis).not.toMatch(/sick|vacation|personal|in late|leaving early/i);
+  });
+
+  it('points a manager in report.to to /report, and a non-manager, whom /report refuses, to a manager', async ({
+    db,
+    command,
+    schedulerAt,
+  }) => {
+    const toLuisToo: OfficeConfig = { ...office, report: { to: ['Dana Reyes', 'Luis Ortega'] } };
+    expect((await schedulerAt(() => at('2026-12-01T10:00'), toLuisToo).tick())['monthly-report']).toBe('ran');
+    const dms = (await db.select().from(outbox)).filter((row) => row.kind === 'dm');
+    const closingTo = (target: string) => dms.find((row) => row.target === target)?.message.lines;
+    expect(closingTo(DANA)).toEqual(['/report 2026-11 gives the charts and a CSV of these figures.']);
+    expect(closingTo(LUIS)).toEqual(['Ask a manager for the charts and a CSV of these figures.']);
+    expect(replyText(await command(LUIS, '2026-11'))).toContain('Only');
   });
 });

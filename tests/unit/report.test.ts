@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { parseOfficeConfig } from '../../src/config/office.ts';
+import { type OfficeConfig, parseOfficeConfig } from '../../src/config/office.ts';
 import {
   buildReportFigures,
   findFirstWorkingDayOfMonth,
@@ -184,6 +184,36 @@ describe('buildReportFigures', () => {
       allDay: 1,
     });
     expect(figures.workingDays).toBe(20); // 21 weekdays less Thanksgiving
+  });
+
+  it('counts days a role is short with nobody away: a part-time rota, a lapsed credential, a minimum above its staff', () => {
+    const shortOffice: OfficeConfig = {
+      ...office,
+      // Three on the front desk are needed, and only two work there.
+      coverage: { ...office.coverage, 'front-desk': 3 },
+      // No medical assistant, nor the nurse who covers them, on Thursdays and Fridays.
+      staff: office.staff.map((member) =>
+        ['Ana Cruz', 'Marcus Bell', 'Grace Kim'].includes(member.name)
+          ? { ...member, workdays: ['mon', 'tue', 'wed'] }
+          : member,
+      ),
+    };
+    const figures = buildReportFigures(
+      november,
+      {
+        ...NO_FACTS,
+        // Both physicians' licences lapsed on Mon Nov 30.
+        cleared: (_member, role, day) => role !== 'physician' || day < '2026-11-30',
+      },
+      shortOffice,
+      now,
+    );
+    expect(figures.coverage).toEqual([
+      { role: 'Front desk', days: 20, allDay: 20 },
+      // Thu Nov 5, 12, 19 and Fri Nov 6, 13, 20, 27 (Thu Nov 26 is Thanksgiving).
+      { role: 'Medical assistant', days: 7, allDay: 7 },
+      { role: 'Physician', days: 1, allDay: 1 },
+    ]);
   });
 
   it('sums spend approved in the month that still stands, by category and vendor, and leaves unpriced lines out', () => {

@@ -14,16 +14,18 @@ export async function createDownload(
 }
 
 /**
- * The file behind a token's hash while it still works: not expired, and for a single-use file not yet
- * downloaded. With `take`, a single-use file is marked downloaded and its content cleared in the same
+ * The office's file behind a token's hash while it still works: not expired, and for a single-use file not
+ * yet downloaded. With `take`, a single-use file is marked downloaded and its content cleared in the same
  * statement, so of two downloads at once exactly one gets it.
  */
 export async function findDownload(
   db: Db,
-  params: { tokenHash: string; contentType: string; at: Date; take: boolean },
+  params: { officeId: string; tokenHash: string; contentType: string; at: Date; take: boolean },
 ): Promise<DownloadRow | undefined> {
   // The type the link's extension names is part of the match: a wrong one neither serves nor uses up the file.
+  // Offices sharing a database each serve only their own files.
   const usable = and(
+    eq(downloads.officeId, params.officeId),
     eq(downloads.tokenHash, params.tokenHash),
     eq(downloads.contentType, params.contentType),
     gt(downloads.expiresAt, params.at),
@@ -38,4 +40,9 @@ export async function findDownload(
   if (row.once)
     await db.update(downloads).set({ downloadedAt: params.at, content: '' }).where(eq(downloads.id, row.id));
   return row;
+}
+
+/** Removes a file that must no longer be served, such as one whose maker is no longer a manager. */
+export async function deleteDownload(db: Db, id: number): Promise<void> {
+  await db.delete(downloads).where(eq(downloads.id, id));
 }

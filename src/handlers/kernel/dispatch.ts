@@ -136,8 +136,8 @@ async function runInput(
         ...effects,
         claim: delivery && {
           key: delivery,
-          reply:
-            answered.confidentialReply || answered.attachments ? ALREADY_ANSWERED : (answered.reply ?? null),
+          // Files asked for, even once turned into links: a link's token must not be kept with the answer.
+          reply: result.confidentialReply || result.attachments ? ALREADY_ANSWERED : (answered.reply ?? null),
         },
       });
       commit();

@@ -15,13 +15,18 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // C0 and C1 controls and DEL, but the tab and line breaks a form's text keeps. PostgreSQL refuses NUL; the
 // rest show as nothing in chat, yet an escape (`\u001b[31m`) would recolour a terminal reading a log or a CSV.
 const CONTROL_CHARACTER = /(?![\t\n\r])\p{Cc}/gu;
+// U+FFFE, U+FFFF and the other noncharacters are not text: XML refuses some, so a chart naming one fails.
+const NONCHARACTER = /\p{Noncharacter_Code_Point}/gu;
 
 /**
- * Storable text: no control character but tab and line breaks, no direction control, and U+FFFD for half a
- * surrogate pair.
+ * Storable text: no control character but tab and line breaks, no noncharacter, no direction control, and
+ * U+FFFD for half a surrogate pair.
  */
 function toStorableText(text: string): string {
-  return removeDirectionControls(text.replace(CONTROL_CHARACTER, '')).replace(LONE_SURROGATE, '\uFFFD');
+  return removeDirectionControls(text.replace(CONTROL_CHARACTER, '').replace(NONCHARACTER, '')).replace(
+    LONE_SURROGATE,
+    '\uFFFD',
+  );
 }
 
 /** The input with every string in it made storable, so odd characters never fail the transaction. */

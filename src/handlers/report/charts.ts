@@ -30,6 +30,20 @@ const FONT = 'Inter';
 
 type Row = Record<string, string | number>;
 
+// What XML 1.0 may not hold (controls but tab and line breaks, half a surrogate pair, U+FFFE and U+FFFF) and
+// the other noncharacters: resvg refuses an SVG with any of them, and rows stored by older builds may.
+const NOT_XML_TEXT = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]|\p{Noncharacter_Code_Point}/gu;
+
+/** The row with every label drawable: a name with a character XML forbids loses that character. */
+function toDrawableRow(row: Row): Row {
+  return Object.fromEntries(
+    Object.entries(row).map(([field, value]) => [
+      field,
+      typeof value === 'string' ? value.replace(NOT_XML_TEXT, '') : value,
+    ]),
+  );
+}
+
 interface ChartSpec {
   /** the file's name after the month: `time-off` → `report-2026-11-time-off.png` */
   slug: string;
@@ -55,7 +69,7 @@ function toVegaLite(chart: ChartSpec): TopLevelSpec {
       legend: { labelFontSize: 12, titleFontSize: 12 },
     },
     title: empty ? { text: chart.title, subtitle: 'None this month' } : chart.title,
-    data: { values: chart.rows },
+    data: { values: chart.rows.map(toDrawableRow) },
     ...chart.view,
     // The view's marks and encodings are built from the literals below; Vega-Lite checks them when compiling.
   } as TopLevelSpec;

@@ -27,7 +27,7 @@ export function listReportRecipients(office: OfficeConfig): readonly StaffMember
 /**
  * The last month's report to `report.to` on the first working day of each month at `reminders.time`, once
  * across processes (run key `2026-11`, the month reported). A direct message carries no files, so it holds
- * the figures as text and says how to get the charts and the CSV.
+ * the figures as text and tells a manager how to get the charts and the CSV.
  */
 export const monthlyReportJob: DataDrivenJob = {
   name: 'monthly-report',
@@ -45,10 +45,15 @@ export const monthlyReportJob: DataDrivenJob = {
     // Listed in one month and claimed in the next (a minute before midnight): that run is not this month's.
     if (period.key !== due.runKey) return [];
     const figures = await loadReportFigures(db, office, period, now);
-    const closing = `/report ${period.key} gives the charts and a CSV of these figures.${due.late ? ' (Sent late: frontdesk was not running on the first working day.)' : ''}`;
+    const late = due.late ? ' (Sent late: frontdesk was not running on the first working day.)' : '';
+    // Only a manager may run /report, so only a manager is pointed to it.
+    const managerClosing = `/report ${period.key} gives the charts and a CSV of these figures.${late}`;
+    const staffClosing = `Ask a manager for the charts and a CSV of these figures.${late}`;
     const managers = listManagers(office);
     return listReportRecipients(office).flatMap((member) => {
-      const message = buildReportMessage(figures, office.office.name, closing, managers.includes(member));
+      const isManager = managers.includes(member);
+      const closing = isManager ? managerClosing : staffClosing;
+      const message = buildReportMessage(figures, office.office.name, closing, isManager);
       return listRecipients(member).map((to): Effect => ({ kind: 'dm', to, message }));
     });
   },

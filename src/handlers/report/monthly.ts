@@ -37,6 +37,8 @@ export async function buildMonthlyReport(text: string, ctx: HandlerContext): Pro
       true,
     ),
     attachments: [...(await renderReportCharts(figures)), buildReportCsv(figures)],
+    // Teams and the sandbox answer with download links, whose tokens must not be kept with the delivery.
+    confidentialReply: true,
     effects: [],
   };
 }
