@@ -233,6 +233,30 @@ describe.each(databaseTargets())('follow-ups on $name', (target) => {
     ]);
   });
 
+  it.for([
+    'https://example.com/\nFU-99 · a forged line · due today',
+    'https://example.com/ spaced words <!channel>',
+    'https://example.com/x|click here',
+    'https://example.com/<!here>',
+  ])('refuses %j as a link on the form, storing nothing', async (link, { submit, db }) => {
+    const refused = await submit(SAM, NOTE_FORMS.add, { text: 'answer Sam', link });
+    expect(refused.formErrors).toEqual({ link: 'That is not a link (https://…).' });
+    expect(await db.select().from(notes)).toEqual([]);
+  });
+
+  it('answers an over-long due value as an error on the due field, storing nothing', async ({
+    submit,
+    db,
+  }) => {
+    const refused = await submit(SAM, NOTE_FORMS.add, {
+      text: 'answer Sam',
+      due: 'next friday after the quarterly inventory count',
+    });
+    expect(refused.formErrors).toEqual({ due: 'Pick a day.' });
+    expect(refused.reply).toBeUndefined();
+    expect(await db.select().from(notes)).toEqual([]);
+  });
+
   it('opens the form from a message with its link filled in, and refuses a link it cannot read', async ({
     press,
     db,
@@ -240,8 +264,10 @@ describe.each(databaseTargets())('follow-ups on $name', (target) => {
     const link = 'https://frontdesk-test.slack.com/archives/C0GENERAL/p1700000000000001';
     const opened = await press(SAM, NOTE_ACTIONS.fromMessage, link);
     expect(opened.form?.inputs).toContainEqual(expect.objectContaining({ id: 'link', initial: link }));
-    const refused = await press(SAM, NOTE_ACTIONS.fromMessage, 'not a link');
-    expect(refused.reply?.text).toBe('frontdesk could not read that message. Nothing was saved.');
+    for (const value of ['not a link', 'https://example.com/ <!channel>']) {
+      const refused = await press(SAM, NOTE_ACTIONS.fromMessage, value);
+      expect(refused.reply?.text).toBe('frontdesk could not read that message. Nothing was saved.');
+    }
     expect(await db.select().from(notes)).toEqual([]);
   });
 

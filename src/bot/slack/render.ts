@@ -8,6 +8,8 @@ const MODAL_TITLE = 24;
 const CONFIRM_LIMITS = { title: 100, text: 300, button: 30 };
 // Slack's limit for a message's top-level text (the notification and the fallback).
 const MESSAGE_TEXT = 40_000;
+// Slack's limit for blocks in one message.
+const MESSAGE_BLOCKS = 50;
 
 /** Escapes Slack's three control characters so typed text cannot become a mention, link or command. */
 export function escapeMrkdwn(text: string): string {
@@ -88,8 +90,59 @@ export function replyToSlackMessage(message: Message): { text: string; blocks: K
   return { text: escapeWithin(message.text, MESSAGE_TEXT), blocks: replyToBlocks(message) };
 }
 
-/** The reply model as Block Kit blocks. */
-export function replyToBlocks(message: Message): KnownBlock[] {
+/**
+ * A message's lines (a section's under its bold heading) in pieces of at most a section's length after
+ * escaping, split between lines; only a line longer than a section is cut. Each piece counts the lines it
+ * shows, so what does not fit can be counted.
+ */
+function linesToPieces(lines: readonly string[], heading: string): { text: string; lines: number }[] {
+  const pieces: { text: string; lines: number }[] = [];
+  let text = heading;
+  let count = 0;
+  const flush = () => {
+    // Slack rejects an empty section.
+    if (text.trim() !== '') pieces.push({ text, lines: count });
+    text = '';
+    count = 0;
+  };
+  for (const line of lines.flatMap((line) => line.split('\n'))) {
+    const escaped = escapeMrkdwn(line);
+    if (count > 0 && text.length + 1 + escaped.length > LIMITS.section) flush();
+    const before = text === '' && count === 0 ? '' : `${text}\n`;
+    text = `${before}${escapeWithin(line, LIMITS.section - before.length)}`;
+    count += 1;
+  }
+  flush();
+  return pieces;
+}
+
+/**
+ * The pieces that fit in `room` blocks; when some do not, the last block counts the lines left out, so a
+ * long list never loses its end without a word.
+ */
+function fitPieces(pieces: readonly { text: string; lines: number }[], room: number): string[] {
+  if (pieces.length <= room) return pieces.map((piece) => piece.text);
+  const shown = pieces.slice(0, Math.max(room - 1, 0));
+  const left = pieces.slice(shown.length).reduce((sum, piece) => sum + piece.lines, 0);
+  return [
+    ...shown.map((piece) => piece.text),
+    `…and ${left} more ${left === 1 ? 'line' : 'lines'} not shown here`,
+  ];
+}
+
+/** The blocks of a message other than its text sections: header, fields, buttons, links, images, note. */
+function countOtherBlocks(message: Message): number {
+  const present = [
+    message.title,
+    message.fields && message.fields.length > 0,
+    message.buttons && message.buttons.length > 0,
+    message.note,
+  ].filter(Boolean).length;
+  return present + (message.links ?? []).length + (message.images ?? []).length;
+}
+
+/** The reply model as Block Kit blocks, at most `maxBlocks` of them (Slack's 50 in a message). */
+export function replyToBlocks(message: Message, maxBlocks = MESSAGE_BLOCKS): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (message.title) {
     blocks.push({
@@ -97,17 +150,16 @@ export function replyToBlocks(message: Message): KnownBlock[] {
       text: { type: 'plain_text', text: cutText(message.title, LIMITS.header), emoji: true },
     });
   }
-  const body = bodyLines(message).join('\n');
-  if (body) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: escapeWithin(body, LIMITS.section), verbatim: true },
-    });
-  }
-  for (const section of message.sections ?? []) {
-    const text = labelled(section.heading, section.lines.join('\n'), LIMITS.section);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } });
-  }
+  const pieces = [
+    ...linesToPieces(bodyLines(message), ''),
+    ...(message.sections ?? []).flatMap((section) =>
+      linesToPieces(section.lines, `*${escapeWithin(section.heading, LIMITS.header)}*`),
+    ),
+  ];
+  const textBlocks = fitPieces(pieces, maxBlocks - countOtherBlocks(message)).map(
+    (text): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }),
+  );
+  blocks.push(...textBlocks);
   if (message.fields && message.fields.length > 0) {
     blocks.push({
       type: 'section',
@@ -243,23 +295,55 @@ function linesToBlocks(lines: readonly string[]): KnownBlock[] {
 // Slack takes at most 100 blocks in a Home tab.
 const HOME_BLOCKS = 100;
 
-/** A person's home as a Slack Home tab: each part's blocks, divided, cut to Slack's 100 blocks. */
+/**
+ * A person's home as a Slack Home tab, within Slack's 100 blocks: the person's own parts (those without
+ * buttons) always, the cards they can act on while they fit, in the order given, each part under a divider;
+ * a last line counts what did not fit, each still on its card in its channel.
+ */
 export function buildHomeView(person: Pick<Person, 'name'>, messages: readonly Message[]): View {
-  const blocks: KnownBlock[] = [
-    {
-      type: 'header',
-      text: { type: 'plain_text', text: cutText(`frontdesk — ${person.name}`, LIMITS.header), emoji: true },
-    },
-  ];
+  const header: KnownBlock = {
+    type: 'header',
+    text: { type: 'plain_text', text: cutText(`frontdesk — ${person.name}`, LIMITS.header), emoji: true },
+  };
   if (messages.length === 0)
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: 'Nothing of yours is open.', verbatim: true },
+    return {
+      type: 'home',
+      blocks: [
+        header,
+        { type: 'section', text: { type: 'mrkdwn', text: 'Nothing of yours is open.', verbatim: true } },
+      ],
+    };
+  const parts = messages.map((message) => ({
+    card: (message.buttons ?? []).length > 0,
+    blocks: [{ type: 'divider' } as KnownBlock, ...replyToBlocks(message)],
+  }));
+  // The header and the line that counts what was left out.
+  let room = HOME_BLOCKS - 2;
+  const shown = new Set<number>();
+  for (const card of [false, true])
+    parts.forEach((part, index) => {
+      if (part.card !== card || part.blocks.length > room) return;
+      shown.add(index);
+      room -= part.blocks.length;
     });
-  for (const message of messages) {
-    const drawn = replyToBlocks(message);
-    if (blocks.length + drawn.length + 1 > HOME_BLOCKS) break;
-    blocks.push({ type: 'divider' }, ...drawn);
-  }
+  const blocks = [header, ...parts.flatMap((part, index) => (shown.has(index) ? part.blocks : []))];
+  const left = describeLeftOut(
+    parts.filter((part, index) => part.card && !shown.has(index)).length,
+    parts.filter((part, index) => !part.card && !shown.has(index)).length,
+  );
+  if (left) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: left, verbatim: true }] });
   return { type: 'home', blocks };
+}
+
+/** The Home tab's last line when parts did not fit: how many cards, and (hardly ever) lists of one's own. */
+function describeLeftOut(cards: number, own: number): string | undefined {
+  const said = [
+    ...(cards > 0
+      ? [`…and ${cards} more waiting: each is on its card in the approvals or huddle channel.`]
+      : []),
+    ...(own > 0
+      ? [`${own} more of your lists did not fit here: /home shows ${own === 1 ? 'it' : 'them'}.`]
+      : []),
+  ];
+  return said.length > 0 ? said.join(' ') : undefined;
 }

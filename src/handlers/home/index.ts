@@ -76,7 +76,8 @@ export function createHomeFeature(features: HomeSources): Feature {
         person: ctx.actor,
         now: ctx.now,
       });
-      return { reply: combineHome(parts, ctx.actor), effects: [] };
+      // It quotes private follow-ups and decision details: a retried delivery gets a notice, not a copy.
+      return { reply: combineHome(parts, ctx.actor), confidentialReply: true, effects: [] };
     },
     actions: {},
     forms: {},

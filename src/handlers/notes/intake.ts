@@ -6,6 +6,7 @@ import { checkNoteText, describeDue, MAX_NOTE_LENGTH, readDueDay, readNote } fro
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { NOTHING_SAVED, refusal } from '../kernel/copy.ts';
+import { readFormErrors } from '../kernel/forms.ts';
 import type { Form, Outcome } from '../kernel/message.ts';
 import { NOTE_FORMS } from './ids.ts';
 import { findFirstReminderDay } from './reminders.ts';
@@ -14,7 +15,12 @@ const HINT = 'Write it like /note call the lab about Ana’s results by fri.';
 // A Slack permalink is about 80 characters; anything near this is not one.
 const MAX_LINK = 500;
 
-const linkSchema = z.url({ protocol: /^https$/ }).max(MAX_LINK);
+// zod's URL check lets through line breaks, spaces and Slack's `<`, `>`, `|`, which would forge a line
+// of the list or a disguised link where the link is shown.
+const linkSchema = z
+  .url({ protocol: /^https$/ })
+  .max(MAX_LINK)
+  .refine((link) => !/[\s<>|]/.test(link));
 
 async function fileNote(
   draft: { text: string; due: IsoDay | undefined; link: string | undefined },
@@ -87,9 +93,13 @@ export function buildNoteForm(link?: string): Form {
   };
 }
 
+// A day as typed or picked is short: a longer due value is a pasted sentence, not a day.
+const MAX_DUE = 40;
+const PICK_A_DAY = 'Pick a day.';
+
 const formSchema = z.object({
   text: z.string().default(''),
-  due: z.string().max(40).default(''),
+  due: z.string().max(MAX_DUE, PICK_A_DAY).default(''),
   link: z.string().trim().default(''),
 });
 
@@ -98,12 +108,14 @@ export async function submitNoteForm(
   _metadata: string | undefined,
   ctx: HandlerContext,
 ): Promise<Outcome> {
-  const { text, due: dueText, link } = formSchema.parse(values);
+  const parsed = formSchema.safeParse(values);
+  if (!parsed.success) return { formErrors: readFormErrors(parsed.error, 'text'), effects: [] };
+  const { text, due: dueText, link } = parsed.data;
   const formErrors: Record<string, string> = {};
   const read = checkNoteText(text, undefined);
   if (!read.ok) formErrors.text = read.message;
   const due = dueText ? readDueDay(dueText, ctx.now, ctx.zone) : undefined;
-  if (dueText && !due) formErrors.due = 'Pick a day.';
+  if (dueText && !due) formErrors.due = PICK_A_DAY;
   if (due && !due.ok) formErrors.due = due.message;
   if (link && !linkSchema.safeParse(link).success) formErrors.link = 'That is not a link (https://…).';
   if (!read.ok || Object.keys(formErrors).length > 0) return { formErrors, effects: [] };

@@ -4,7 +4,7 @@ import type { Message } from '../kernel/message.ts';
 import { describeSupplyLine, formatSupplyReference } from './card.ts';
 import { loadPendingCards } from './loaders.ts';
 
-// Home shows the oldest decisions waiting; the approvals channel has the rest.
+// Home shows the oldest decisions waiting and counts the rest, which the approvals channel has.
 const HOME_CARDS = 10;
 
 /** Home: the person's open supply requests; for managers, each one waiting for approval, with its buttons. */
@@ -22,6 +22,10 @@ export const suppliesHome: HomeLoader = async ({ db, office, person, now }) => {
   if (person.isManager) {
     const { cards: waiting } = await loadPendingCards(db, office, now);
     messages.push(...waiting.slice(0, HOME_CARDS).map((card) => card.message));
+    if (waiting.length > HOME_CARDS)
+      messages.push({
+        text: `Supplies: ${waiting.length - HOME_CARDS} more waiting — see the approvals channel.`,
+      });
   }
   return messages;
 };
