@@ -64,15 +64,34 @@ function readConfiguredCredentials(office: CredentialOffice): Credential[] {
 }
 
 /**
- * Every credential in force: those recorded with /creds, and those in office.yaml that no /creds record of the
- * same holder and kind supersedes.
+ * What makes two credentials the same one: the holder and the configured kind, or, for an item named freely,
+ * its name without case or punctuation. A holder has at most one record of each.
+ */
+export function describeCredentialIdentity(
+  credential: Pick<Credential, 'holderKey' | 'kind' | 'name'>,
+): string {
+  return `${credential.holderKey}/${credential.kind !== undefined ? `kind:${credential.kind}` : `name:${slugifyName(credential.name)}`}`;
+}
+
+/**
+ * Every credential in force: the latest /creds record of each holder and kind (`recorded` oldest first: older
+ * builds stored a second add of one as a second record, and the later one is what the manager meant), and
+ * those in office.yaml that no /creds record of the same holder and kind supersedes.
  */
 export function mergeCredentials(recorded: readonly Credential[], office: CredentialOffice): Credential[] {
+  const latest = new Map<string, Credential>();
+  for (const credential of recorded) {
+    const identity = describeCredentialIdentity(credential);
+    // Deleted first, so the latest keeps its place among the others: the order is still oldest first.
+    latest.delete(identity);
+    latest.set(identity, credential);
+  }
+  const inForce = [...latest.values()];
   const configured = listConfiguredCredentials(office).filter(
     (credential) =>
-      !recorded.some((other) => other.holderKey === credential.holderKey && other.kind === credential.kind),
+      !inForce.some((other) => other.holderKey === credential.holderKey && other.kind === credential.kind),
   );
-  return [...recorded, ...configured];
+  return [...inForce, ...configured];
 }
 
 /** Whether a credential has lapsed on `day`: valid through its expiry date. */

@@ -1,10 +1,11 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { OfficeConfig } from '../../config/office.ts';
 import { type Credential, credentialsAffectCoverage, mergeCredentials } from '../../domain/credentials.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
 import { credentials } from '../schema/index.ts';
+import { lockUntilTransactionEnds } from '../transaction-lock.ts';
 
 export type CredentialRow = typeof credentials.$inferSelect;
 
@@ -16,6 +17,27 @@ export async function createCredential(
   const [row] = await db.insert(credentials).values(values).returning();
   if (!row) throw new Error('credential not stored');
   return row;
+}
+
+/**
+ * Takes a lock on one holder's credentials until the caller's transaction ends, so two adds of the same one at
+ * once are checked one after the other: under READ COMMITTED each would otherwise miss the other's row.
+ */
+export async function lockCredentialsOfHolder(db: Db, officeId: string, holderKey: string): Promise<void> {
+  await lockUntilTransactionEnds(db, `credentials:${officeId}:${holderKey}`);
+}
+
+/** One holder's credentials recorded with /creds, oldest record first. */
+export async function listCredentialsOfHolder(
+  db: Db,
+  officeId: string,
+  holderKey: string,
+): Promise<CredentialRow[]> {
+  return db
+    .select()
+    .from(credentials)
+    .where(and(eq(credentials.officeId, officeId), eq(credentials.holderKey, holderKey)))
+    .orderBy(asc(credentials.number));
 }
 
 /** The credential with reference number `number`, if it exists in this office. */
@@ -44,15 +66,59 @@ const selectCredentials = fixedQuery<{ officeId: string }, CredentialRow[]>((db)
     .orderBy(asc(credentials.expires), asc(credentials.number)),
 );
 
-/** Moves a credential's expiry on; `undefined` when it changed meanwhile (the expiry read is no longer current). */
+/**
+ * Moves a credential's expiry on, and its number when one is given; `undefined` when it changed meanwhile (the
+ * expiry read is no longer current).
+ */
 export async function renewCredential(
   db: Db,
-  params: { id: number; from: string; expires: string; byName: string; at: Date },
+  params: { id: number; from: string; expires: string; credentialNumber?: string; byName: string; at: Date },
 ): Promise<CredentialRow | undefined> {
   const [row] = await db
     .update(credentials)
-    .set({ expires: params.expires, renewedByName: params.byName, renewedAt: params.at })
+    .set({
+      expires: params.expires,
+      ...(params.credentialNumber !== undefined ? { credentialNumber: params.credentialNumber } : {}),
+      renewedByName: params.byName,
+      renewedAt: params.at,
+    })
     .where(and(eq(credentials.id, params.id), eq(credentials.expires, params.from)))
+    .returning();
+  return row;
+}
+
+/**
+ * Corrects a credential's expiry (earlier or later) and number, as recorded anew: the last renewal no longer
+ * set the expiry, so it is cleared (the audit log keeps it). `undefined` when the expiry or number read is no
+ * longer current.
+ */
+export async function correctCredential(
+  db: Db,
+  params: {
+    id: number;
+    from: string;
+    fromNumber: string | null;
+    expires: string;
+    credentialNumber: string | null;
+  },
+): Promise<CredentialRow | undefined> {
+  const [row] = await db
+    .update(credentials)
+    .set({
+      expires: params.expires,
+      credentialNumber: params.credentialNumber,
+      renewedByName: null,
+      renewedAt: null,
+    })
+    .where(
+      and(
+        eq(credentials.id, params.id),
+        eq(credentials.expires, params.from),
+        params.fromNumber === null
+          ? isNull(credentials.credentialNumber)
+          : eq(credentials.credentialNumber, params.fromNumber),
+      ),
+    )
     .returning();
   return row;
 }
@@ -72,7 +138,9 @@ export function toCredential(row: CredentialRow): Credential {
 
 /** Every credential in force: recorded with /creds, and those in office.yaml not superseded by one. */
 export async function loadCredentialsInForce(db: Db, office: OfficeConfig): Promise<Credential[]> {
-  return mergeCredentials((await listCredentials(db, office.office.id)).map(toCredential), office);
+  // Oldest record first, as mergeCredentials takes them: a later record of a holder and kind supersedes.
+  const rows = [...(await listCredentials(db, office.office.id))].sort((a, b) => a.number - b.number);
+  return mergeCredentials(rows.map(toCredential), office);
 }
 
 /**

@@ -30,8 +30,8 @@ export const credentialsFeature: Feature = {
     summary: 'Licences and certifications that expire',
     lines: [
       '/creds mine — your credentials and when they expire',
-      '/creds add Grace Kim "RN license" 2027-03-31 [number] — (managers) records a person’s credential; /creds add practice "CLIA certificate" 2027-06-30 for the practice’s own',
-      '/creds renew CR-4 2029-03-31 — (managers) records a renewal',
+      '/creds add Grace Kim "RN license" 2027-03-31 [number] — (managers) records a person’s credential, or corrects the one recorded; /creds add practice "CLIA certificate" 2027-06-30 for the practice’s own',
+      '/creds renew CR-4 2029-03-31 [number] — (managers) records a renewal, with its new number if given',
       '/creds list · /creds list expiring — (managers) every credential · those lapsed or expiring within 30 days',
       '/creds export — (managers) every credential as CSV',
       '/creds — (managers) opens a form to record one',

@@ -4,12 +4,20 @@ import type { OfficeConfig, StaffMember } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   type CredentialRow,
+  correctCredential,
   createCredential,
   getCredential,
+  listCredentialsOfHolder,
+  lockCredentialsOfHolder,
   renewCredential,
   toCredential,
 } from '../../db/repositories/credentials.ts';
-import { findCredentialKind, hasLapsed, PRACTICE_HOLDER } from '../../domain/credentials.ts';
+import {
+  describeCredentialIdentity,
+  findCredentialKind,
+  hasLapsed,
+  PRACTICE_HOLDER,
+} from '../../domain/credentials.ts';
 import {
   formatDayWithYear,
   formatOfficeTime,
@@ -18,6 +26,7 @@ import {
   parseDateRange,
 } from '../../domain/dates.ts';
 import { findStaffByKey, listManagers, slugifyName, staffKey } from '../../domain/people.ts';
+import { formatReference } from '../../domain/references.ts';
 import { hasVisibleText } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_CHANGED, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
@@ -32,6 +41,8 @@ const MAX_NUMBER = 60;
 const MAX_NAME = 60;
 // A credential runs for years (a board certification for ten); further than this is a typo.
 const MAX_YEARS_AHEAD = 20;
+// A lapsed credential may be recorded, but one that ran out longer ago than this is a typo (`1900`, `0000`).
+const MAX_YEARS_PAST = 20;
 const ADD_HINT =
   'Write it like /creds add Grace Kim "RN license" 2027-03-31 RN-12345, or /creds add practice "CLIA certificate" 2027-06-30.';
 const SAY_WHICH = `Say which credential, in quotes if it has spaces. ${ADD_HINT}`;
@@ -66,12 +77,30 @@ function findHolder(text: string, ctx: HandlerContext): Holder | undefined {
   return member ? { key: staffKey(member), name: member.name, member } : undefined;
 }
 
-/** A credential's expiry typed or picked: any real day up to twenty years ahead, past days included. */
+// A month name, for a two-digit year after `month day` or `day month` (`March 31, 28`, `31 mar 28`).
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?';
+const TWO_DIGIT_YEAR = new RegExp(
+  `^((?:${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?|\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH}),?)\\s+(\\d{2})(?=\\s|$)`,
+  'i',
+);
+
+/**
+ * The expiry text with a two-digit year after a month and day written out (`March 31, 28` → `March 31, 2028`):
+ * a card's expiry is printed that way, and the day parser leaves two digits there for a time of day.
+ */
+function widenTwoDigitYear(text: string): string {
+  return text.trim().replace(TWO_DIGIT_YEAR, (_, day: string, year: string) => `${day} 20${year}`);
+}
+
+/**
+ * A credential's expiry typed or picked: any real day from twenty years ago (a lapsed one still recorded) to
+ * twenty years ahead; the text after it is returned as `rest`.
+ */
 function readExpiry(
   text: string,
   ctx: HandlerContext,
 ): { ok: true; day: IsoDay; rest: string } | { ok: false; message: string } {
-  const parsed = parseDateRange(text, ctx.now, ctx.zone);
+  const parsed = parseDateRange(widenTwoDigitYear(text), ctx.now, ctx.zone);
   if ((parsed.ok && parsed.start !== parsed.end) || (!parsed.ok && parsed.reason === 'missing_end'))
     return { ok: false, message: 'An expiry is one day, like 2027-03-31.' };
   if (!parsed.ok || parsed.part !== 'full') {
@@ -81,11 +110,29 @@ function readExpiry(
       message: shown ? `"${clip(shown, 30)}" is not a date I can read.` : 'Say when it expires.',
     };
   }
-  const last =
-    DateTime.fromISO(getOfficeDay(ctx.now, ctx.zone)).plus({ years: MAX_YEARS_AHEAD }).toISODate() ?? '';
+  const today = DateTime.fromISO(getOfficeDay(ctx.now, ctx.zone));
+  const first = today.minus({ years: MAX_YEARS_PAST }).toISODate() ?? '';
+  // Compared as text, `0000-01-01` and `1900-01-01` come first; formatted, year 0 reads oddly, so it is shown as typed.
+  if (parsed.start < first)
+    return {
+      ok: false,
+      message: `${parsed.start} is more than ${MAX_YEARS_PAST} years ago: not a real expiry. Give the last day it is valid, like 2027-03-31.`,
+    };
+  const last = today.plus({ years: MAX_YEARS_AHEAD }).toISODate() ?? '';
   if (parsed.start > last)
     return { ok: false, message: `${formatDayWithYear(parsed.start, ctx.zone)} is too far ahead.` };
   return { ok: true, day: parsed.start, rest: parsed.rest };
+}
+
+/**
+ * `Grace Kim "RN license" rest` split at the quoted name, each closing quote paired with its opening one, so
+ * `"Doctor's DEA registration"` keeps its apostrophe; single quotes only around whole words.
+ */
+function splitQuotedName(text: string): { holder: string; name: string; rest: string } | undefined {
+  const quoted =
+    /^(.*?)\s*["“”]([^"“”]*)["“”]\s*(.*)$/.exec(text) ??
+    /^(.*?)\s*(?<=^|\s)['‘](.*?)['’](?=\s|$)\s*(.*)$/.exec(text);
+  return quoted ? { holder: quoted[1] ?? '', name: quoted[2] ?? '', rest: quoted[3] ?? '' } : undefined;
 }
 
 /** Reads `Grace Kim "RN license" 2027-03-31 [number]` or `Grace Kim bls 2027-03-31`. */
@@ -93,12 +140,12 @@ function readDraft(
   text: string,
   ctx: HandlerContext,
 ): { ok: true; draft: CredentialDraft } | { ok: false; message: string } {
-  const quoted = /^(.*?)\s*["“”']([^"“”']+)["“”']\s*(.*)$/.exec(text.trim());
+  const quoted = splitQuotedName(text.trim());
   let holderText: string;
   let kindText: string;
   let rest: string;
   if (quoted) {
-    [, holderText = '', kindText = '', rest = ''] = quoted;
+    ({ holder: holderText, name: kindText, rest } = quoted);
     if (!hasVisibleText(kindText)) return { ok: false, message: SAY_WHICH };
   } else {
     const words = text.trim().split(/\s+/);
@@ -152,7 +199,24 @@ export function listCredentialRecipients(holderKey: string, office: OfficeConfig
     .flatMap((person) => listRecipients(person));
 }
 
+/**
+ * Records a draft, or corrects the holder's record of that kind (or practice item) when there is one: a second
+ * add is how a typo is fixed, so an earlier date is allowed. The holder's credentials are locked first, so two
+ * identical adds at once store one.
+ */
 async function recordDraft(draft: CredentialDraft, ctx: HandlerContext): Promise<Outcome> {
+  // A number of invisible characters only would show as `no. ` with nothing after it: it is no number.
+  const number = draft.number !== undefined && hasVisibleText(draft.number) ? draft.number : null;
+  await lockCredentialsOfHolder(ctx.db, ctx.officeId, draft.holder.key);
+  const identity = describeCredentialIdentity({
+    holderKey: draft.holder.key,
+    kind: draft.kind,
+    name: draft.name,
+  });
+  const existing = (await listCredentialsOfHolder(ctx.db, ctx.officeId, draft.holder.key))
+    .filter((row) => describeCredentialIdentity(toCredential(row)) === identity)
+    .at(-1);
+  if (existing) return correctRecorded(existing, draft.expires, number, ctx);
   const row = await createCredential(ctx.db, {
     officeId: ctx.officeId,
     holderKey: draft.holder.key,
@@ -160,8 +224,7 @@ async function recordDraft(draft: CredentialDraft, ctx: HandlerContext): Promise
     kind: draft.kind ?? null,
     name: draft.name,
     expires: draft.expires,
-    // A number of invisible characters only would show as `no. ` with nothing after it: it is no number.
-    credentialNumber: draft.number !== undefined && hasVisibleText(draft.number) ? draft.number : null,
+    credentialNumber: number,
     createdByName: ctx.actor.name,
     createdAt: ctx.now.toJSDate(),
   });
@@ -174,7 +237,7 @@ async function recordDraft(draft: CredentialDraft, ctx: HandlerContext): Promise
     detail: { holder: row.holderName, kind: row.kind, expires: row.expires },
   });
   const today = getOfficeDay(ctx.now, ctx.zone);
-  const lapsed = hasLapsed(credential, today) ? ' It has already lapsed, and is recorded as lapsed.' : '';
+  const lapsed = hasLapsed(credential, today) ? ` ${RECORDED_LAPSED}` : '';
   const effects: Effect[] =
     draft.holder.member && draft.holder.key !== ctx.actor.key
       ? listRecipients(draft.holder.member).map((to) => ({
@@ -191,6 +254,72 @@ async function recordDraft(draft: CredentialDraft, ctx: HandlerContext): Promise
     },
     changesOwnHome: draft.holder.key === ctx.actor.key,
     effects,
+  };
+}
+
+const RECORDED_LAPSED = 'It has already lapsed, and is recorded as lapsed.';
+
+/**
+ * A second add of a recorded credential: the same expiry and number change nothing; otherwise the record takes
+ * the new expiry (earlier or later) and number (none typed keeps the recorded one). As a renewal, the holder
+ * is told and reminders follow the new expiry.
+ */
+async function correctRecorded(
+  row: CredentialRow,
+  expires: IsoDay,
+  typedNumber: string | null,
+  ctx: HandlerContext,
+): Promise<Outcome> {
+  const reference = formatReference('CR', row.number);
+  const number = typedNumber ?? row.credentialNumber;
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  if (expires === row.expires && number === row.credentialNumber)
+    return {
+      reply: {
+        text: `Already recorded as ${reference}: ${describeCredential(toCredential(row), today, ctx.zone, true)}. ${NOTHING_CHANGED}`,
+      },
+      effects: [],
+    };
+  const corrected = await correctCredential(ctx.db, {
+    id: row.id,
+    from: row.expires,
+    fromNumber: row.credentialNumber,
+    expires,
+    credentialNumber: number,
+  });
+  // Renewed by another manager between the read and the update.
+  if (!corrected) return refusal(`${reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`);
+  await createAuditEntry(ctx.db, {
+    officeId: ctx.officeId,
+    actor: ctx.actor,
+    action: 'credential.corrected',
+    entity: reference,
+    detail: { from: row.expires, to: corrected.expires, numberChanged: number !== row.credentialNumber },
+  });
+  const changes = [
+    ...(expires !== row.expires
+      ? [`expires ${formatDayWithYear(expires, ctx.zone)} (was ${formatDayWithYear(row.expires, ctx.zone)})`]
+      : []),
+    ...(number !== row.credentialNumber ? [`no. ${number} (was ${row.credentialNumber ?? 'none'})`] : []),
+  ];
+  const lapsed = hasLapsed(corrected, today) ? ` ${RECORDED_LAPSED}` : '';
+  const expiry = describeExpiry(corrected, today, ctx.zone);
+  const member = findStaffByKey(ctx.office, corrected.holderKey);
+  const told: Effect[] = listCredentialRecipients(corrected.holderKey, ctx.office, ctx.actor.key).map(
+    (to) => ({
+      kind: 'dm',
+      to,
+      message: {
+        text: `${ctx.actor.name} corrected ${member ? 'your ' : ''}${corrected.name} (${reference}): ${expiry}.`,
+      },
+    }),
+  );
+  return {
+    reply: {
+      text: `Corrected ${reference}: ${changes.join(', ')} — ${corrected.holderName}'s ${corrected.name}.${lapsed}`,
+    },
+    changesOwnHome: corrected.holderKey === ctx.actor.key,
+    effects: told,
   };
 }
 
@@ -296,7 +425,10 @@ function explainNotAfter(row: CredentialRow, reference: string, day: IsoDay, ctx
   return `${formatDayWithYear(day, ctx.zone)} is not after its current expiry (${current}${renewal ? `; ${renewal}` : ''}). ${NOTHING_CHANGED}`;
 }
 
-/** `/creds renew CR-4 2029-03-31` (managers): the new expiry must come after the current one. */
+/**
+ * `/creds renew CR-4 2029-03-31 [new number]` (managers): the new expiry must come after the current one; a
+ * number after it replaces the recorded one.
+ */
 export async function renew(text: string, ctx: HandlerContext): Promise<Outcome> {
   const [referenceText = '', ...rest] = text.trim().split(/\s+/);
   if (!referenceText)
@@ -306,11 +438,17 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
   const { row, reference } = looked.found;
   const expiry = readExpiry(rest.join(' '), ctx);
   if (!expiry.ok) return refusal(`${expiry.message} ${NOTHING_CHANGED}`);
+  const typedNumber = expiry.rest.trim();
+  if (typedNumber.length > MAX_NUMBER)
+    return refusal(`Keep the number under ${MAX_NUMBER} characters. ${NOTHING_CHANGED}`);
+  // As when adding, a number of invisible characters only is no number: the recorded one stays.
+  const number = hasVisibleText(typedNumber) ? typedNumber : undefined;
   if (expiry.day <= row.expires) return refusal(explainNotAfter(row, reference, expiry.day, ctx));
   const renewed = await renewCredential(ctx.db, {
     id: row.id,
     from: row.expires,
     expires: expiry.day,
+    credentialNumber: number,
     byName: ctx.actor.name,
     at: ctx.now.toJSDate(),
   });
@@ -328,7 +466,12 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
     actor: ctx.actor,
     action: 'credential.renewed',
     entity: reference,
-    detail: { from: row.expires, to: renewed.expires },
+    detail: {
+      from: row.expires,
+      to: renewed.expires,
+      // Never the number itself: only that it changed.
+      ...(renewed.credentialNumber !== row.credentialNumber ? { numberChanged: true } : {}),
+    },
   });
   const today = getOfficeDay(ctx.now, ctx.zone);
   const line = describeCredential(toCredential(renewed), today, ctx.zone, true);
@@ -340,7 +483,13 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
     },
   }));
   return {
-    reply: { text: `Renewed: ${line}.` },
+    reply: {
+      text: `Renewed: ${line}.${
+        renewed.credentialNumber !== row.credentialNumber
+          ? ` New number: ${renewed.credentialNumber} (was ${row.credentialNumber ?? 'none'}).`
+          : ''
+      }`,
+    },
     changesOwnHome: renewed.holderKey === ctx.actor.key,
     effects: told,
   };
