@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
-import { teamsConversations } from '../../src/db/schema/index.ts';
+import { supplyRequests, teamsConversations } from '../../src/db/schema/index.ts';
 import type { RecordingConnector } from '../helpers/bot-connector.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
@@ -210,6 +210,25 @@ describe.each(databaseTargets())(
       expect(String(inChannel[0]?.body.text)).toMatch(/Open a chat with frontdesk/);
       expect(inChannel[0]?.body.attachments).toBeUndefined();
       expect(text(inChannel)).not.toMatch(/TO-\d|days left|Dec 9/);
+    });
+
+    it('says a channel command was done, never to ask again, when its answer cannot reach the person privately', async () => {
+      // Grace's 1:1 chats are still refused (above): the request is filed, but its answer has nowhere to go.
+      const inChannel = await postsWhile(
+        'team-general',
+        activity({
+          user: 'grace',
+          conversation: 'team-general',
+          kind: 'channel',
+          text: '<at>frontdesk</at> supplies 4 nitrile gloves m',
+        }),
+      );
+      expect(await database.db.select().from(supplyRequests)).toHaveLength(1);
+      expect(inChannel.map((post) => post.body.text)).toEqual([
+        'Done; I could not send you the details privately. Open a chat with frontdesk (Chat, then search for frontdesk) to see them.',
+      ]);
+      expect(inChannel[0]?.body.attachments).toBeUndefined();
+      expect(text(inChannel)).not.toMatch(/ask there|SR-\d|gloves/i);
     });
   },
 );

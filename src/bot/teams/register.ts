@@ -6,7 +6,6 @@ import {
   ActivityTypes,
   CardFactory,
   ConfigurationServiceClientCredentialFactory,
-  type ConversationParameters,
   type ConversationReference,
   TurnContext,
 } from 'botbuilder';
@@ -20,7 +19,8 @@ import {
   saveChannelBinding,
   saveTeamsConversation,
 } from '../../db/repositories/teams-conversations.ts';
-import { findStaffMember, type Person, resolvePerson } from '../../domain/people.ts';
+import { saveTeamsAddress, type TeamsAddress } from '../../db/repositories/teams-people.ts';
+import { type Person, resolvePerson } from '../../domain/people.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import { COMMAND_WORDS, describeEveryCommand, isActionId, isFormId } from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
@@ -29,16 +29,23 @@ import { parseTypedCommand } from '../../handlers/kernel/input.ts';
 import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { readRequestOrigin } from '../request-origin.ts';
+import { readTypedText } from './mentions.ts';
+import { openPersonalChat, runProactiveTurn } from './proactive.ts';
 import { choiceInputId, formToAdaptiveCard } from './render.ts';
-import { classifyTeamsError, runProactiveTurn, toTeamsActivity } from './sender.ts';
+import { classifyTeamsError, toTeamsActivity } from './sender.ts';
 
 const MAX_ACTIVITY_BYTES = 256 * 1024;
 /** The turn state key of the address the activity was posted to (readRequestOrigin). */
 const ORIGIN = 'frontdesk.origin';
 const BIND_PATTERN = /^use this (?:channel|chat|conversation) for (approvals|huddle|complaints)$/i;
 const PRIVATE_NOTICE = 'I sent you a private message.';
-const NO_PRIVATE_CHAT_NOTICE =
-  'I could not send you a private message. Open a chat with frontdesk (Chat, then search for frontdesk) and ask there.';
+const OPEN_CHAT = 'Open a chat with frontdesk (Chat, then search for frontdesk)';
+// When the command changed something, asking again would do it twice: the notice says it was done instead.
+const DONE_NO_PRIVATE_CHAT_NOTICE = `Done; I could not send you the details privately. ${OPEN_CHAT} to see them.`;
+const NO_PRIVATE_CHAT_NOTICE = `I could not send you a private message. ${OPEN_CHAT} and ask there.`;
+/** The channels frontdesk serves: Teams, and the Bot Framework Emulator while authentication is off. */
+const TEAMS_CHANNEL = 'msteams';
+const EMULATOR_CHANNEL = 'emulator';
 const OUT_OF_DATE = 'That card is out of date or could not be read. Nothing was changed.';
 
 const submitSchema = z
@@ -51,15 +58,18 @@ const submitSchema = z
   })
   .catchall(z.union([z.string().max(4000), z.number(), z.boolean()]));
 
-/** Who sent an activity: a staff entry matched by AAD object id or Teams user id, else staff with no role. */
+/**
+ * Who sent an activity: the staff entry whose `teams` id is the sender's Entra object id (`aadObjectId`,
+ * which Teams sets), else someone not on the staff list. `from.id` never names a staff member: outside Teams
+ * the client chooses it.
+ */
 export function resolveTeamsPerson(
   office: OfficeConfig,
   from: { id?: string; aadObjectId?: string; name?: string },
 ): Person {
-  for (const id of [from.aadObjectId, from.id]) {
-    if (id && findStaffMember(office, 'teams', id)) return resolvePerson(office, 'teams', id);
-  }
-  return resolvePerson(office, 'teams', from.aadObjectId ?? from.id ?? 'unknown', from.name);
+  if (from.aadObjectId) return resolvePerson(office, 'teams', from.aadObjectId, from.name);
+  // An empty staff list: the id is kept to answer them, and matches nobody.
+  return resolvePerson({ staff: [] }, 'teams', from.id ?? 'unknown', from.name);
 }
 
 /**
@@ -124,6 +134,19 @@ function tenantsOf(activity: Activity): string[] {
     .map((id) => id.toLowerCase());
 }
 
+/** Where the sender can be reached in a 1:1 chat, from any of their activities (a channel's too). */
+function senderAddress(activity: Activity): TeamsAddress | undefined {
+  const { from, recipient, serviceUrl, channelId } = activity;
+  if (!from?.id || !recipient?.id || !serviceUrl || !channelId) return undefined;
+  const [tenantId] = tenantsOf(activity);
+  return { memberId: from.id, botId: recipient.id, channelId, serviceUrl, tenantId: tenantId ?? null };
+}
+
+/** Whether an outcome changed something, so running the command again would do it twice. */
+function savedSomething(outcome: Outcome): boolean {
+  return outcome.effects.length > 0 || outcome.changesOwnHome === true;
+}
+
 function describeFormErrors(errors: Record<string, string>): Message {
   return { text: 'Please check the form', title: 'Please check the form', lines: Object.values(errors) };
 }
@@ -153,7 +176,10 @@ export function createTeamsBot(params: {
       }
     : {};
   const adapter = new TeamsAdapter(auth, new ConfigurationServiceClientCredentialFactory(auth));
-  const app = new Application({ adapter, removeRecipientMention: true, startTypingTimer: false });
+  // The bot's own mention is taken out by readTypedText, which keeps other people's mentions as names.
+  const app = new Application({ adapter, removeRecipientMention: false, startTypingTimer: false });
+  // frontdesk starts the Teams bot without credentials only for TEAMS_EMULATOR=1 (frontdesk.ts).
+  const emulating = credentials === undefined;
   const tenants = servedTeamsTenants(credentials, office);
   if (tenants.size === 0) {
     logger.warn(
@@ -173,6 +199,9 @@ export function createTeamsBot(params: {
       userId: kind === 'personal' ? actor.userId : null,
       reference: reference as unknown as Record<string, unknown>,
     });
+    // Wherever they wrote from, so direct messages can open a 1:1 chat with them later (sender.ts).
+    const address = senderAddress(activity);
+    if (address) await saveTeamsAddress(db, { officeId: office.office.id, userId: actor.userId, ...address });
   }
 
   /** Sends into the person's stored 1:1 chat; false when there is none or it cannot be reached. */
@@ -204,44 +233,22 @@ export function createTeamsBot(params: {
     actor: Person,
     activities: Partial<Activity>[],
   ): Promise<boolean> {
-    const { activity } = context;
-    const [tenantId] = tenantsOf(activity);
-    const parameters: ConversationParameters = {
-      isGroup: false,
-      bot: activity.recipient,
-      members: [{ id: activity.from.id, name: activity.from.name ?? '' }],
-      ...(tenantId ? { tenantId } : {}),
-      channelData: tenantId ? { tenant: { id: tenantId } } : {},
-    };
-    // The scope this turn's replies use; the adapter sets it on every incoming turn.
-    const audience = context.turnState.get(adapter.OAuthScopeKey) as string;
+    const address = senderAddress(context.activity);
+    if (!address) return false;
     try {
-      await runProactiveTurn(
-        (turn) =>
-          adapter.createConversationAsync(
-            appId,
-            activity.channelId,
-            activity.serviceUrl,
-            audience,
-            parameters,
-            turn,
-          ),
-        async (chat) => {
-          const reference = {
-            ...TurnContext.getConversationReference(chat.activity),
-            user: activity.from,
-            conversation: { ...chat.activity.conversation, conversationType: 'personal' },
-          };
-          await saveTeamsConversation(db, {
-            officeId: office.office.id,
-            conversationId: chat.activity.conversation.id,
-            kind: 'personal',
-            userId: actor.userId,
-            reference: reference as unknown as Record<string, unknown>,
-          });
+      await openPersonalChat({
+        adapter,
+        appId,
+        db,
+        officeId: office.office.id,
+        userId: actor.userId,
+        address,
+        // The scope this turn's replies use; the adapter sets it on every incoming turn.
+        audience: context.turnState.get(adapter.OAuthScopeKey) as string,
+        logic: async (chat) => {
           await chat.sendActivities(activities);
         },
-      );
+      });
       return true;
     } catch (error) {
       logger.warn(
@@ -255,11 +262,14 @@ export function createTeamsBot(params: {
   /**
    * Answers the person who acted. In their 1:1 chat the answer is inline; in a channel or group chat it goes
    * to their 1:1 chat (stored, or created now) and the conversation gets only a notice without content.
+   * When no 1:1 chat can be reached, the notice says whether the command was done (`saved`), so nobody
+   * asks again for what was already filed.
    */
   async function answerPrivately(
     context: TurnContext,
     actor: Person,
     activities: Partial<Activity>[],
+    saved = false,
   ): Promise<void> {
     if (activities.length === 0) return;
     if ((context.activity.conversation.conversationType ?? 'personal') === 'personal') {
@@ -268,7 +278,8 @@ export function createTeamsBot(params: {
     }
     const sent =
       (await sendToStoredChat(actor, activities)) || (await sendToNewChat(context, actor, activities));
-    await context.sendActivity(sent ? PRIVATE_NOTICE : NO_PRIVATE_CHAT_NOTICE);
+    const notice = saved ? DONE_NO_PRIVATE_CHAT_NOTICE : NO_PRIVATE_CHAT_NOTICE;
+    await context.sendActivity(sent ? PRIVATE_NOTICE : notice);
   }
 
   /** The answer's activities; a form opened by a button remembers that button's message, to redraw it later. */
@@ -347,7 +358,7 @@ export function createTeamsBot(params: {
       }
       const outcome = await dispatch(actor, input, context.turnState.get(ORIGIN));
       const pressedOn = input.kind === 'action' ? activity.replyToId : undefined;
-      await answerPrivately(context, actor, outcomeActivities(outcome, pressedOn));
+      await answerPrivately(context, actor, outcomeActivities(outcome, pressedOn), savedSomething(outcome));
       await redrawSource(
         context,
         outcome,
@@ -355,8 +366,7 @@ export function createTeamsBot(params: {
       );
       return;
     }
-    // teams-ai strips the mention it finds in the entities; a mention typed as plain <at> tags is cut here.
-    const text = (activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, '').trim();
+    const text = readTypedText(activity);
     const binding = BIND_PATTERN.exec(text);
     if (binding?.[1]) {
       await bindChannel(context, actor, binding[1].toLowerCase() as ChannelRole);
@@ -375,15 +385,27 @@ export function createTeamsBot(params: {
       deliveryId ? withKeys(typed, { deliveryId }) : typed,
       context.turnState.get(ORIGIN),
     );
-    await answerPrivately(context, actor, outcomeActivities(outcome));
+    await answerPrivately(context, actor, outcomeActivities(outcome), savedSomething(outcome));
   });
 
   app.error(async (_context, error) => {
     logger.error({ type: error instanceof Error ? error.name : typeof error }, 'Teams turn failed');
   });
 
-  /** Runs a turn only for a served tenant; another tenant's activity is dropped before anything is stored. */
+  /**
+   * Runs a turn only for Teams and a served tenant; anything else is dropped before anything is stored.
+   * Answered 200 all the same: the activity was authentic, and an error would only make its channel retry.
+   */
   async function runTurn(context: TurnContext, origin: string | undefined): Promise<void> {
+    const channel = context.activity.channelId;
+    // Web Chat and Direct Line reach this endpoint too, with a sender id their client picks.
+    if (channel !== TEAMS_CHANNEL && !(emulating && channel === EMULATOR_CHANNEL)) {
+      logger.warn(
+        { channel: String(channel).slice(0, 40) },
+        'Teams: refused an activity from another channel',
+      );
+      return;
+    }
     const named = tenantsOf(context.activity);
     if (tenants.size > 0 && (named.length === 0 || named.some((id) => !tenants.has(id)))) {
       logger.warn(

@@ -34,13 +34,16 @@ export const TEAMS_LIMITS = { text: 5000, factTitle: 150, factValue: 2000, actio
 export const MAX_TEAMS_ACTIONS = TEAMS_LIMITS.actions;
 
 /**
- * Backslash-escapes the markdown Teams reads in a TextBlock, so typed text cannot become a link or formatting,
- * and parts `{{`, which would start a date function (`{{DATE(…)}}`) Teams replaces with a date of its own.
+ * Backslash-escapes the markdown Teams reads in a TextBlock, so typed text cannot become a link, a list or
+ * formatting, and parts `{{`, which would start a date function (`{{DATE(…)}}`) Teams replaces with a date
+ * of its own. Only punctuation can be escaped (a backslash before a digit is shown), so a numbered line
+ * keeps its number and has its `.` or `)` escaped.
  */
 export function escapeTeamsMarkdown(text: string): string {
   return text
     .replace(/([\\`*_[\]<>])/g, '\\$1')
-    .replace(/^(\s*)([-+#]|\d+\.)/gm, '$1\\$2')
+    .replace(/^(\s*)([-+#])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2')
     .replace(/\{(?=\{)/g, '{\u2060');
 }
 

@@ -6,9 +6,11 @@ import {
   getPersonalTeamsConversation,
   getTeamsConversation,
 } from '../../db/repositories/teams-conversations.ts';
+import { getTeamsAddress } from '../../db/repositories/teams-people.ts';
 import type { Message } from '../../handlers/kernel/message.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { PlatformSender } from '../outbox-deliverer.ts';
+import { openPersonalChat, runProactiveTurn } from './proactive.ts';
 import { escapeTeamsMarkdown, replyToAdaptiveCard } from './render.ts';
 
 // Teams answers these when it is busy or briefly unavailable (PLATFORM.md); others will not clear up.
@@ -45,28 +47,17 @@ export function toTeamsActivity(message: Message) {
 
 type TurnLogic = (context: TurnContext) => Promise<void>;
 
-/**
- * Runs `logic` in a proactive turn that `start` opens, and rethrows what `logic` threw: the adapter hands
- * errors inside a turn to the application's error handler, which would hide a failed send from the caller.
- */
-export async function runProactiveTurn(
-  start: (logic: TurnLogic) => Promise<void>,
-  logic: TurnLogic,
-): Promise<void> {
-  let failure: { error: unknown } | undefined;
-  await start(async (context) => {
-    try {
-      await logic(context);
-    } catch (error) {
-      failure = { error };
-    }
-  });
-  if (failure) throw failure.error;
+/** Sends a message in a turn; the activity id Teams gave it, to update it later. */
+async function sendMessage(context: TurnContext, message: Message): Promise<string> {
+  const sent = await context.sendActivity(toTeamsActivity(message));
+  if (!sent?.id) throw new DeliveryError('no_activity_id', false);
+  return sent.id;
 }
 
 /**
  * Sends outbox messages to Teams proactively, through conversation references stored when the bot was
- * installed or spoken to. A channel or person the bot has never seen cannot be reached: that is final.
+ * installed or spoken to. A person with no 1:1 chat stored gets one opened at the address the bot saw them
+ * at, in a channel too. A channel or person the bot has never seen cannot be reached: that is final.
  */
 export function createTeamsSender(params: {
   adapter: TeamsAdapter;
@@ -94,11 +85,33 @@ export function createTeamsSender(params: {
   ): Promise<MessageRef> {
     let messageId = '';
     await withConversation(reference, async (context) => {
-      const sent = await context.sendActivity(toTeamsActivity(message));
-      messageId = sent?.id ?? '';
+      messageId = await sendMessage(context, message);
     });
-    if (!messageId) throw new DeliveryError('no_activity_id', false);
     return { channel: conversationId, messageId };
+  }
+
+  /** Opens a 1:1 chat with someone the bot has seen only elsewhere, such as in a channel, and sends there. */
+  async function sendToNewChat(userId: string, message: Message): Promise<MessageRef> {
+    const address = await getTeamsAddress(db, officeId, userId);
+    if (!address) throw new DeliveryError('no_personal_chat', false);
+    let ref: MessageRef | undefined;
+    try {
+      await openPersonalChat({
+        adapter,
+        appId,
+        db,
+        officeId,
+        userId,
+        address,
+        logic: async (chat) => {
+          ref = { channel: chat.activity.conversation.id, messageId: await sendMessage(chat, message) };
+        },
+      });
+    } catch (error) {
+      throw error instanceof DeliveryError ? error : classifyTeamsError(error);
+    }
+    if (!ref) throw new DeliveryError('no_activity_id', false);
+    return ref;
   }
 
   return {
@@ -109,7 +122,7 @@ export function createTeamsSender(params: {
     },
     async sendDirect(userId, message) {
       const conversation = await getPersonalTeamsConversation(db, officeId, userId);
-      if (!conversation) throw new DeliveryError('no_personal_chat', false);
+      if (!conversation) return sendToNewChat(userId, message);
       return send(conversation.reference, conversation.conversationId, message);
     },
     async update(ref, message) {

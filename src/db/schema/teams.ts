@@ -30,3 +30,23 @@ export const channelBindings = pgTable(
   },
   (table) => [primaryKey({ columns: [table.officeId, table.platform, table.role] })],
 );
+
+/**
+ * How to open a 1:1 chat with a Teams user the bot has seen anywhere (a channel too), kept from their latest
+ * activity: their Teams id (`29:…`), the bot's id there, and the service and tenant to ask. `userId` is the
+ * id frontdesk knows them by (the Entra object id of a staff member).
+ */
+export const teamsPeople = pgTable(
+  'teams_people',
+  {
+    officeId: text('office_id').notNull(),
+    userId: text('user_id').notNull(),
+    memberId: text('member_id').notNull(),
+    botId: text('bot_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    serviceUrl: text('service_url').notNull(),
+    tenantId: text('tenant_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.officeId, table.userId] })],
+);
