@@ -70,27 +70,59 @@ export function findAbsentWindow(
   return [hours.open, hours.close];
 }
 
+/** When on `day` one absence takes someone: `until 10:30`, `from 15:00`, `10:00–12:00`, `out am`; undefined for all day. */
+function describeOffPart(absence: DigestAbsence): string | undefined {
+  const { from, until } = absence;
+  if (from !== undefined && until !== undefined) return `${formatClockTime(from)}–${formatClockTime(until)}`;
+  if (until !== undefined) return `until ${formatClockTime(until)}`;
+  if (from !== undefined) return `from ${formatClockTime(from)}`;
+  return absence.part === 'full' ? undefined : `out ${absence.part}`;
+}
+
 function describeOff(absence: DigestAbsence, day: IsoDay): string | undefined {
   if (day < absence.start || day > absence.end) return undefined;
-  if (absence.until !== undefined && absence.from === undefined)
-    return `${absence.name} (until ${formatClockTime(absence.until)})`;
-  if (absence.from !== undefined) return `${absence.name} (from ${formatClockTime(absence.from)})`;
-  return absence.part === 'full' ? absence.name : `${absence.name} (out ${absence.part})`;
+  const part = describeOffPart(absence);
+  return part ? `${absence.name} (${part})` : absence.name;
+}
+
+/** Whether windows of a day, taken together, leave no time of the office's hours free. */
+function coverWholeDay(
+  windows: readonly [ClockTime, ClockTime][],
+  hours: { open: ClockTime; close: ClockTime },
+) {
+  let reached = hours.open;
+  for (const [from, until] of [...windows].sort(([a], [b]) => a.localeCompare(b))) {
+    if (from > reached) return false;
+    if (until > reached) reached = until;
+  }
+  return reached >= hours.close;
 }
 
 /**
- * Each person away on `day` once, in the order first met: someone with time off and a call-out that day is
- * named once, as off all day when either says so.
+ * Each person away on `day` once, in the order first met, with every part of the day they are away
+ * (`Sam Lee (until 10:30, from 15:00)`): someone with time off and a call-out that day, or two call-outs, is
+ * named once, as off all day when together they take the whole day.
  */
-function describeEveryoneOff(absences: readonly DigestAbsence[], day: IsoDay): string[] {
-  const byName = new Map<string, string>();
+function describeEveryoneOff(
+  absences: readonly DigestAbsence[],
+  day: IsoDay,
+  hours: { open: ClockTime; close: ClockTime },
+): string[] {
+  const byName = new Map<string, { window: [ClockTime, ClockTime]; part: string | undefined }[]>();
   for (const absence of absences) {
-    const described = describeOff(absence, day);
-    if (described === undefined) continue;
-    const before = byName.get(absence.name);
-    if (before === undefined || described === absence.name) byName.set(absence.name, described);
+    const window = findAbsentWindow(absence, day, hours);
+    if (!window) continue;
+    byName.set(absence.name, [
+      ...(byName.get(absence.name) ?? []),
+      { window, part: describeOffPart(absence) },
+    ]);
   }
-  return [...byName.values()];
+  return [...byName].map(([name, away]) => {
+    const windows = away.map(({ window }) => window);
+    if (away.some(({ part }) => part === undefined) || coverWholeDay(windows, hours)) return name;
+    const parts = [...away].sort((a, b) => a.window[0].localeCompare(b.window[0])).map(({ part }) => part);
+    return `${name} (${[...new Set(parts)].join(', ')})`;
+  });
 }
 
 /**
@@ -183,18 +215,18 @@ export function describeAbsenceSections(
 ): DigestSection[] {
   const zone = office.office.timezone;
   const sections: DigestSection[] = [];
-  const outToday = describeEveryoneOff(absences, day);
+  const hours = office.office.hours;
+  const outToday = describeEveryoneOff(absences, day, hours);
   if (outToday.length > 0) sections.push({ heading: 'Out today', lines: [outToday.join(' · ')] });
 
   const next = findNextWorkingDay(day, office);
   if (next <= addDays(day, NEXT_DAY_HORIZON_DAYS)) {
-    const outNext = describeEveryoneOff(absences, next);
+    const outNext = describeEveryoneOff(absences, next, hours);
     if (outNext.length > 0)
       sections.push({ heading: `Out ${formatDay(next, zone)}`, lines: [outNext.join(' · ')] });
   }
 
   // Today's gaps, then the next working day's, so a short day tomorrow is fixed before the doors open.
-  const hours = office.office.hours;
   const lines = isWorkingDay(day, office)
     ? findRolesBelowCoverage(day, absences, office, cleared).map((gap) => `⚠️ ${formatRoleGap(gap, hours)}`)
     : [];

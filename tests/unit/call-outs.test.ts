@@ -303,16 +303,36 @@ describe('coverage for part of a day', () => {
 });
 
 describe('the huddle names each person away once', () => {
-  it('names someone with time off and a call-out that day once, as off all day if either says so', () => {
+  it('names someone with time off and a call-out that day once, with each part of the day, as off all day if either says so', () => {
     const sections = describeAbsenceSections(
       MONDAY,
       [
-        callOut('Sam Lee', 'front-desk', { until: '10:30' }),
         callOut('Sam Lee', 'front-desk', { part: 'pm' }),
+        callOut('Sam Lee', 'front-desk', { until: '10:30' }),
       ],
       office,
     );
-    expect(sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee (until 10:30)'] });
+    expect(sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee (until 10:30, out pm)'] });
+    const lateAndEarly = describeAbsenceSections(
+      MONDAY,
+      [
+        callOut('Sam Lee', 'front-desk', { until: '10:30' }),
+        callOut('Sam Lee', 'front-desk', { from: '15:00' }),
+        callOut('Priya Shah', 'front-desk', { from: '10:00', until: '12:00' }),
+      ],
+      office,
+    );
+    expect(lateAndEarly).toContainEqual({
+      heading: 'Out today',
+      lines: ['Sam Lee (until 10:30, from 15:00) · Priya Shah (10:00–12:00)'],
+    });
+    // A morning off and a call-out from noon leave no part of the day: off all day.
+    const together = describeAbsenceSections(
+      MONDAY,
+      [callOut('Sam Lee', 'front-desk', { part: 'am' }), callOut('Sam Lee', 'front-desk', { from: '12:00' })],
+      office,
+    );
+    expect(together).toContainEqual({ heading: 'Out today', lines: ['Sam Lee'] });
     const allDay = describeAbsenceSections(
       MONDAY,
       [callOut('Sam Lee', 'front-desk', { until: '10:30' }), callOut('Sam Lee', 'front-desk')],
