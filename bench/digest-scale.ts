@@ -149,7 +149,7 @@ function buildOperations(
   const managerPerson = resolvePerson(office, 'slack', manager.slack);
   const command = (text: string) => ({ kind: 'command', command: 'timeoff', text }) as const;
   return {
-    digest: async () => renderHuddleDigest(await loadHuddleDigest(db, office, today, now)),
+    digest: async () => renderHuddleDigest(await loadHuddleDigest(db, office, today, now, errorLogger)),
     list: async (repetition) =>
       checkReply(
         await dispatchInput(deps, people[repetition % people.length] as Person, command('list'), now),

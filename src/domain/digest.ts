@@ -32,6 +32,8 @@ export const DIGEST_ORDER = {
   issues: 55,
   compliance: 60,
   calendar: 90,
+  // the parts that could not be read, named last
+  unread: 95,
 };
 
 export interface HuddleDigest {

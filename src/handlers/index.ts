@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import type { Logger } from 'pino';
 import type { OfficeConfig } from '../config/office.ts';
 import type { Db } from '../db/client.ts';
 import type { IsoDay } from '../domain/dates.ts';
@@ -81,13 +82,18 @@ export function loadHuddleDigest(
   office: OfficeConfig,
   day: IsoDay,
   now: DateTime,
+  logger: Logger,
 ): Promise<HuddleDigest> {
-  return loadDigestOf(FEATURES, db, office, day, now);
+  return loadDigestOf(FEATURES, db, office, day, now, logger);
 }
 
 /** Every request waiting for a manager, oldest first, as the reminders see them. */
-export function loadWaitingDecisions(db: Db, office: OfficeConfig): Promise<PendingDecision[]> {
-  return loadWaitingOf(FEATURES, db, office);
+export async function loadWaitingDecisions(
+  db: Db,
+  office: OfficeConfig,
+  logger: Logger,
+): Promise<PendingDecision[]> {
+  return (await loadWaitingOf(FEATURES, db, office, logger)).decisions;
 }
 
 export { renderHuddleDigest } from './huddle/digest.ts';

@@ -13,7 +13,10 @@ import { databaseTargets } from '../helpers/databases.ts';
 import { replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { findScheduledJob } from '../helpers/jobs.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
+
+const quietLogger = createRecordingLogger('silent').logger;
 
 const office: OfficeConfig = buildOfficeConfig({
   checks: [
@@ -356,7 +359,7 @@ describe.each(databaseTargets())('checks on $name', (target) => {
       expect(reminders[0] ? messageText(reminders[0].message) : '').toContain(
         '⚠️ Vaccine fridge was due at 8:00 AM and is not recorded yet.',
       );
-      const digest = await loadHuddleDigest(db, office, '2026-11-30', at);
+      const digest = await loadHuddleDigest(db, office, '2026-11-30', at, quietLogger);
       // Friday, the check's previous day, was never recorded either in this empty office.
       expect(digest.sections).toContainEqual({
         heading: 'Checks missed (3)',
@@ -372,6 +375,7 @@ describe.each(databaseTargets())('checks on $name', (target) => {
         office,
         '2026-12-01',
         DateTime.fromISO('2026-12-01T07:45', { zone }),
+        quietLogger,
       );
       expect(tuesday.sections.find((section) => section.heading.startsWith('Checks missed'))?.lines).toEqual([
         '⚠️ Vaccine fridge · 8:00 AM Mon Nov 30 · not recorded',
@@ -394,6 +398,7 @@ describe.each(databaseTargets())('checks on $name', (target) => {
         office,
         '2026-11-30',
         DateTime.fromISO('2026-11-30T09:30', { zone }),
+        quietLogger,
       );
       const missed = digest.sections.find((section) => section.heading.startsWith('Checks missed'));
       expect(missed?.lines.filter((line) => line.includes('Mon Nov 30'))).toEqual([]);

@@ -15,7 +15,10 @@ import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
+
+const quietLogger = createRecordingLogger('silent').logger;
 
 const office = buildOfficeConfig({ complaints: { ...COMPLAINT_DEFAULTS, privacyOfficer: 'Grace Kim' } });
 const zone = office.office.timezone;
@@ -1050,7 +1053,7 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
     it('counts open and overdue complaints by reference and age only', async ({ db, fileByForm }) => {
       const reference = await fileByForm();
       const now = DateTime.fromISO('2026-03-12T07:45', { zone }); // Thu
-      const digest = renderHuddleDigest(await loadHuddleDigest(db, office, '2026-03-12', now));
+      const digest = renderHuddleDigest(await loadHuddleDigest(db, office, '2026-03-12', now, quietLogger));
       expect(digest.sections).toContainEqual({
         heading: 'Complaints',
         lines: [`1 open, 1 overdue: ${reference} (6 days)`],

@@ -12,6 +12,8 @@ import { buildDispatchDeps } from '../helpers/dispatch.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
+const quietLogger = createRecordingLogger('silent').logger;
+
 const office = buildOfficeConfig();
 const zone = office.office.timezone;
 const NOW = DateTime.fromISO('2026-11-25T09:00', { zone }); // Wed
@@ -53,7 +55,7 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
     });
     await run('U0DANA', { kind: 'command', command: 'supplies', text: 'stock PPR-EX 2' });
 
-    const digest = await loadHuddleDigest(database.db, office, '2026-11-25', NOW);
+    const digest = await loadHuddleDigest(database.db, office, '2026-11-25', NOW, quietLogger);
     const section = (heading: string) =>
       digest.sections.find((entry) => entry.heading.startsWith(heading))?.lines ?? [];
     expect(section('Out today')).toEqual(['Sam Lee']);
@@ -82,7 +84,7 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
   });
 
   it('lists supply requests among the decisions the reminders chase', async () => {
-    const waiting = await loadWaitingDecisions(database.db, office);
+    const waiting = await loadWaitingDecisions(database.db, office, quietLogger);
     expect(waiting.map((decision) => decision.reference.slice(0, 2)).sort()).toEqual(['SR', 'TO']);
   });
 
@@ -132,7 +134,7 @@ describe.each(databaseTargets())('loadHuddleDigest on $name', (target) => {
       actionId: SUPPLIES_ACTIONS.approve,
       value: reference(JSON.stringify(urgent.reply), 'SR'),
     });
-    const digest = await loadHuddleDigest(database.db, office, '2026-11-25', NOW);
+    const digest = await loadHuddleDigest(database.db, office, '2026-11-25', NOW, quietLogger);
     const toOrder = digest.sections.find((entry) => entry.heading === 'Supplies to order')?.lines ?? [];
     expect(toOrder.find((line) => line.includes('Nitrile gloves (S)'))).toMatch(/· ⚡ urgent today$/);
   });

@@ -10,7 +10,10 @@ import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
+
+const quietLogger = createRecordingLogger('silent').logger;
 
 const office = buildOfficeConfig();
 const zone = office.office.timezone;
@@ -538,12 +541,12 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
   describe('the huddle digest', () => {
     it('lists the day’s rep visits', async ({ db, reps }) => {
       await reps(SAM, 'book dec 2 12:00 Jordan Smith from Acme Pharma');
-      const digest = await loadHuddleDigest(db, office, '2026-12-02', NOW.plus({ days: 7 }));
+      const digest = await loadHuddleDigest(db, office, '2026-12-02', NOW.plus({ days: 7 }), quietLogger);
       expect(digest.sections).toContainEqual({
         heading: 'Reps today',
         lines: ['12:00 · Jordan Smith (Acme Pharma)'],
       });
-      const dayBefore = await loadHuddleDigest(db, office, '2026-12-01', NOW.plus({ days: 6 }));
+      const dayBefore = await loadHuddleDigest(db, office, '2026-12-01', NOW.plus({ days: 6 }), quietLogger);
       expect(dayBefore.sections.map((section) => section.heading)).not.toContain('Reps today');
     });
   });

@@ -12,7 +12,10 @@ import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { findScheduledJob } from '../helpers/jobs.ts';
+import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
+
+const quietLogger = createRecordingLogger('silent').logger;
 
 const office = buildOfficeConfig();
 const zone = office.office.timezone;
@@ -253,7 +256,7 @@ describe.each(databaseTargets())('team issues on $name', (target) => {
   it('lists open issues in the huddle digest until done', async ({ command, press, submit, db }) => {
     const reference = findReference(await command(SAM, TEXT), 'IS');
     const later = at('2026-12-02T08:00'); // Wed
-    const before = await loadHuddleDigest(db, office, '2026-12-02', later);
+    const before = await loadHuddleDigest(db, office, '2026-12-02', later, quietLogger);
     expect(before.sections).toContainEqual({
       heading: 'Open issues (1)',
       lines: [
@@ -261,12 +264,12 @@ describe.each(databaseTargets())('team issues on $name', (target) => {
       ],
     });
     await press(ANA, ISSUE_ACTIONS.take, reference);
-    const taken = await loadHuddleDigest(db, office, '2026-12-02', later);
+    const taken = await loadHuddleDigest(db, office, '2026-12-02', later, quietLogger);
     expect(taken.sections.find((section) => section.heading === 'Open issues (1)')?.lines[0]).toContain(
       '· Ana Cruz ·',
     );
     await submit(ANA, ISSUE_FORMS.done, { note: '' }, reference);
-    const after = await loadHuddleDigest(db, office, '2026-12-02', later);
+    const after = await loadHuddleDigest(db, office, '2026-12-02', later, quietLogger);
     expect(after.sections.map((section) => section.heading)).not.toContainEqual(
       expect.stringMatching(/issues/),
     );

@@ -45,8 +45,8 @@ function readDigestDay(text: string, ctx: HandlerContext): IsoDay | { error: str
 }
 
 async function postDigestOf(day: IsoDay, features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
-  const { office, db, now, zone } = ctx;
-  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now));
+  const { office, db, now, zone, logger } = ctx;
+  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now, logger));
   return {
     reply: { text: `Posted the huddle for ${formatDay(day, zone)} to the huddle channel.` },
     effects: [{ kind: 'post', channel: 'huddle', message }],
@@ -125,12 +125,12 @@ async function postAnyway(value: string, features: DigestSources, ctx: HandlerCo
 
 /** The digest of a day; for a day the office is closed, the next working day's, saying so. */
 async function showDigest(day: IsoDay, features: DigestSources, ctx: HandlerContext): Promise<Outcome> {
-  const { office, db, now, zone } = ctx;
+  const { office, db, now, zone, logger } = ctx;
   if (isWorkingDay(day, office)) {
-    return replyOnly(renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now)));
+    return replyOnly(renderHuddleDigest(await loadHuddleDigest(features(), db, office, day, now, logger)));
   }
   const next = findNextWorkingDay(day, office);
-  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, next, now));
+  const message = renderHuddleDigest(await loadHuddleDigest(features(), db, office, next, now, logger));
   const closed = `The office is closed ${formatDay(day, zone)}. This is the huddle for ${formatDay(next, zone)}, the next working day.`;
   return replyOnly({ ...message, lines: [closed, ...(message.lines ?? [])] });
 }

@@ -18,7 +18,7 @@ export const createHuddleDigestJob = (features: DigestSources): ScheduledJob => 
   }),
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx, due) {
-    const digest = await loadHuddleDigest(features(), ctx.db, ctx.office, due.runKey, ctx.now);
+    const digest = await loadHuddleDigest(features(), ctx.db, ctx.office, due.runKey, ctx.now, ctx.logger);
     const message = renderHuddleDigest(digest, due.late ? { postedAt: ctx.now } : undefined);
     return [{ kind: 'post', channel: 'huddle', message }];
   },
@@ -33,11 +33,9 @@ export const createPendingRemindersJob = (features: DigestSources): ScheduledJob
   schedule: buildReminderSchedule,
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx) {
-    const overdue = selectOverdueDecisions(
-      await loadWaitingDecisions(features(), ctx.db, ctx.office),
-      ctx.now,
-      ctx.office,
-    );
+    // A feature whose decisions cannot be read is logged and left out: the others are still reminded of.
+    const { decisions } = await loadWaitingDecisions(features(), ctx.db, ctx.office, ctx.logger);
+    const overdue = selectOverdueDecisions(decisions, ctx.now, ctx.office);
     if (overdue.length === 0) return [];
     const lines = overdue
       .slice(0, REMINDER_LIST_LIMIT)
