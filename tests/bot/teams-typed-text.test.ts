@@ -63,4 +63,9 @@ describe('resolveTeamsPerson', () => {
     expect(posing.key).toBe('teams:aad-dana');
     expect(posing.name).toBe('Dana Reyes — not on the staff list');
   });
+
+  it('matches by from.id in the Bot Framework Emulator, which sends no object id and runs with sign-in off', () => {
+    const emulated = resolveTeamsPerson(office, { id: 'aad-dana', name: 'Dana Reyes' }, true);
+    expect(emulated).toMatchObject({ key: 'staff:dana-reyes', isManager: true });
+  });
 });

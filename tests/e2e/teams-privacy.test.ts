@@ -212,7 +212,7 @@ describe.each(databaseTargets())(
       expect(text(inChannel)).not.toMatch(/TO-\d|days left|Dec 9/);
     });
 
-    it('says a channel command was done, never to ask again, when its answer cannot reach the person privately', async () => {
+    it('tells the channel to look before asking again, never what was done, when an answer cannot reach the person privately', async () => {
       // Grace's 1:1 chats are still refused (above): the request is filed, but its answer has nowhere to go.
       const inChannel = await postsWhile(
         'team-general',
@@ -225,10 +225,10 @@ describe.each(databaseTargets())(
       );
       expect(await database.db.select().from(supplyRequests)).toHaveLength(1);
       expect(inChannel.map((post) => post.body.text)).toEqual([
-        'Done; I could not send you the details privately. Open a chat with frontdesk (Chat, then search for frontdesk) to see them.',
+        'I could not send you my answer privately. Open a chat with frontdesk (Chat, then search for frontdesk). If you asked for something, it may already be saved: check there before asking again.',
       ]);
       expect(inChannel[0]?.body.attachments).toBeUndefined();
-      expect(text(inChannel)).not.toMatch(/ask there|SR-\d|gloves/i);
+      expect(text(inChannel)).not.toMatch(/done|SR-\d|gloves/i);
     });
   },
 );

@@ -40,9 +40,9 @@ const ORIGIN = 'frontdesk.origin';
 const BIND_PATTERN = /^use this (?:channel|chat|conversation) for (approvals|huddle|complaints)$/i;
 const PRIVATE_NOTICE = 'I sent you a private message.';
 const OPEN_CHAT = 'Open a chat with frontdesk (Chat, then search for frontdesk)';
-// When the command changed something, asking again would do it twice: the notice says it was done instead.
-const DONE_NO_PRIVATE_CHAT_NOTICE = `Done; I could not send you the details privately. ${OPEN_CHAT} to see them.`;
-const NO_PRIVATE_CHAT_NOTICE = `I could not send you a private message. ${OPEN_CHAT} and ask there.`;
+// Whether the command saved anything is part of the answer that cannot be shown here; asking again without
+// looking could file it twice, and a refused press must not read as done.
+const NO_PRIVATE_CHAT_NOTICE = `I could not send you my answer privately. ${OPEN_CHAT}. If you asked for something, it may already be saved: check there before asking again.`;
 /** The channels frontdesk serves: Teams, and the Bot Framework Emulator while authentication is off. */
 const TEAMS_CHANNEL = 'msteams';
 const EMULATOR_CHANNEL = 'emulator';
@@ -60,14 +60,17 @@ const submitSchema = z
 
 /**
  * Who sent an activity: the staff entry whose `teams` id is the sender's Entra object id (`aadObjectId`,
- * which Teams sets), else someone not on the staff list. `from.id` never names a staff member: outside Teams
- * the client chooses it.
+ * which Teams sets), else someone not on the staff list. `from.id` names a staff member only in the Bot
+ * Framework Emulator (`emulating`, with sign-in off), which sends no object id: outside Teams the client
+ * chooses it.
  */
 export function resolveTeamsPerson(
   office: OfficeConfig,
   from: { id?: string; aadObjectId?: string; name?: string },
+  emulating = false,
 ): Person {
   if (from.aadObjectId) return resolvePerson(office, 'teams', from.aadObjectId, from.name);
+  if (emulating && from.id) return resolvePerson(office, 'teams', from.id, from.name);
   // An empty staff list: the id is kept to answer them, and matches nobody.
   return resolvePerson({ staff: [] }, 'teams', from.id ?? 'unknown', from.name);
 }
@@ -140,11 +143,6 @@ function senderAddress(activity: Activity): TeamsAddress | undefined {
   if (!from?.id || !recipient?.id || !serviceUrl || !channelId) return undefined;
   const [tenantId] = tenantsOf(activity);
   return { memberId: from.id, botId: recipient.id, channelId, serviceUrl, tenantId: tenantId ?? null };
-}
-
-/** Whether an outcome changed something, so running the command again would do it twice. */
-function savedSomething(outcome: Outcome): boolean {
-  return outcome.effects.length > 0 || outcome.changesOwnHome === true;
 }
 
 function describeFormErrors(errors: Record<string, string>): Message {
@@ -262,14 +260,12 @@ export function createTeamsBot(params: {
   /**
    * Answers the person who acted. In their 1:1 chat the answer is inline; in a channel or group chat it goes
    * to their 1:1 chat (stored, or created now) and the conversation gets only a notice without content.
-   * When no 1:1 chat can be reached, the notice says whether the command was done (`saved`), so nobody
-   * asks again for what was already filed.
+   * When no 1:1 chat can be reached, the notice says so without the answer, and to look before asking again.
    */
   async function answerPrivately(
     context: TurnContext,
     actor: Person,
     activities: Partial<Activity>[],
-    saved = false,
   ): Promise<void> {
     if (activities.length === 0) return;
     if ((context.activity.conversation.conversationType ?? 'personal') === 'personal') {
@@ -278,8 +274,7 @@ export function createTeamsBot(params: {
     }
     const sent =
       (await sendToStoredChat(actor, activities)) || (await sendToNewChat(context, actor, activities));
-    const notice = saved ? DONE_NO_PRIVATE_CHAT_NOTICE : NO_PRIVATE_CHAT_NOTICE;
-    await context.sendActivity(sent ? PRIVATE_NOTICE : notice);
+    await context.sendActivity(sent ? PRIVATE_NOTICE : NO_PRIVATE_CHAT_NOTICE);
   }
 
   /** The answer's activities; a form opened by a button remembers that button's message, to redraw it later. */
@@ -340,12 +335,12 @@ export function createTeamsBot(params: {
   }
 
   app.activity(ActivityTypes.ConversationUpdate, async (context) => {
-    await remember(context, resolveTeamsPerson(office, context.activity.from ?? {}));
+    await remember(context, resolveTeamsPerson(office, context.activity.from ?? {}, emulating));
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
     const activity = context.activity;
-    const actor = resolveTeamsPerson(office, activity.from ?? {});
+    const actor = resolveTeamsPerson(office, activity.from ?? {}, emulating);
     await remember(context, actor);
     if (activity.value !== undefined && activity.value !== null) {
       const input = readCardSubmission(
@@ -358,7 +353,7 @@ export function createTeamsBot(params: {
       }
       const outcome = await dispatch(actor, input, context.turnState.get(ORIGIN));
       const pressedOn = input.kind === 'action' ? activity.replyToId : undefined;
-      await answerPrivately(context, actor, outcomeActivities(outcome, pressedOn), savedSomething(outcome));
+      await answerPrivately(context, actor, outcomeActivities(outcome, pressedOn));
       await redrawSource(
         context,
         outcome,
@@ -385,7 +380,7 @@ export function createTeamsBot(params: {
       deliveryId ? withKeys(typed, { deliveryId }) : typed,
       context.turnState.get(ORIGIN),
     );
-    await answerPrivately(context, actor, outcomeActivities(outcome), savedSomething(outcome));
+    await answerPrivately(context, actor, outcomeActivities(outcome));
   });
 
   app.error(async (_context, error) => {

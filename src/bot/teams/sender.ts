@@ -121,9 +121,17 @@ export function createTeamsSender(params: {
       return send(conversation.reference, conversationId, message);
     },
     async sendDirect(userId, message) {
-      const conversation = await getPersonalTeamsConversation(db, officeId, userId);
+      const [conversation, address] = await Promise.all([
+        getPersonalTeamsConversation(db, officeId, userId),
+        getTeamsAddress(db, officeId, userId),
+      ]);
       if (!conversation) return sendToNewChat(userId, message);
-      return send(conversation.reference, conversation.conversationId, message);
+      // The address is refreshed by every activity of theirs, the chat's only by one in that chat: Teams may
+      // have moved them to another service address since, and the old one may no longer answer.
+      const reference = address
+        ? { ...conversation.reference, serviceUrl: address.serviceUrl }
+        : conversation.reference;
+      return send(reference, conversation.conversationId, message);
     },
     async update(ref, message) {
       const conversation = await getTeamsConversation(db, officeId, ref.channel);
