@@ -57,19 +57,33 @@ describe('Slack rendering of long and typed text', () => {
     expect(clip(`${'😀'.repeat(40)}`, 60)).toBe(`${'😀'.repeat(29)}…`);
   });
 
-  it('cuts a long section or field without splitting an entity or the bold label', () => {
+  it('spreads a line longer than a section over sections of its own, and cuts a long field, never splitting an entity', () => {
     const blocks = replyToSlackMessage({
       text: 'Huddle',
       title: 'Huddle',
       sections: [{ heading: 'Out & about', lines: ['&'.repeat(5000)] }],
       fields: [{ label: 'Note <1>', value: '&'.repeat(3000) }],
-    }).blocks as { text?: { text: string }; fields?: { text: string }[] }[];
-    const section = blocks[1]?.text?.text ?? '';
-    const field = blocks[2]?.fields?.[0]?.text ?? '';
-    expect(section.length).toBeLessThanOrEqual(3000);
-    expect(section).toMatch(/^\*Out &amp; about\*\n(&amp;)+…$/);
+    }).blocks as { type: string; text?: { text: string }; fields?: { text: string }[] }[];
+    const sections = blocks
+      .filter((block) => block.type === 'section' && block.text)
+      .map((block) => block.text?.text ?? '');
+    expect(sections[0]).toBe('*Out &amp; about*');
+    for (const section of sections) expect(section.length).toBeLessThanOrEqual(3000);
+    expect(sections.slice(1).join('')).toBe('&amp;'.repeat(5000));
+    const field = blocks.find((block) => block.fields)?.fields?.[0]?.text ?? '';
     expect(field.length).toBeLessThanOrEqual(2000);
     expect(field).toMatch(/^\*Note &lt;1&gt;\*\n(&amp;)+…$/);
+  });
+
+  it('keeps a line that fits a section whole when it does not fit beside its heading', () => {
+    const heading = 'H'.repeat(140);
+    const line = `${'x'.repeat(2899)}END`;
+    const { blocks } = replyToSlackMessage({
+      text: 'Huddle',
+      title: 'Huddle',
+      sections: [{ heading, lines: [line] }],
+    });
+    expect(sectionTexts(blocks)).toEqual([`*${heading}*`, line]);
   });
 
   it('escapes the notification text so a typed <!channel> is not a mention', () => {

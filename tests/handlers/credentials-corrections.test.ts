@@ -240,6 +240,15 @@ describe.each(databaseTargets())('credentials corrected on $name', (target) => {
     expect(JSON.stringify(huddle?.sections ?? [])).toContain('BLS/CPR — Ana Cruz: ⚠️ lapsed Fri Dec 11, 2026');
     await schedulerAt(() => at('2026-11-30T10:01')).tick();
     expect((await dmsTo(ANA)).filter((dm) => dm.message.text.startsWith('Reminder:'))).toHaveLength(1);
+    // The record left behind cannot be renewed in place of the one in force.
+    const [first, second] = (await db.select().from(credentials)).sort((a, b) => a.number - b.number);
+    expect((await command(DANA, `renew CR-${first?.number} 2030-01-01`)).reply?.text).toBe(
+      `CR-${first?.number} was replaced by CR-${second?.number}, which is the one in force: renew CR-${second?.number}. Nothing was changed.`,
+    );
+    expect((await db.select().from(credentials)).map((stored) => stored.expires).sort()).toEqual([
+      '2026-12-10',
+      '2028-12-10',
+    ]);
   });
 });
 

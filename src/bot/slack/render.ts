@@ -92,24 +92,29 @@ export function replyToSlackMessage(message: Message): { text: string; blocks: K
 
 /**
  * A message's lines (a section's under its bold heading) in pieces of at most a section's length after
- * escaping, split between lines; only a line longer than a section is cut. Each piece counts the lines it
- * shows, so what does not fit can be counted.
+ * escaping, split between lines; a line longer than a section is spread over pieces of its own, never cut
+ * (typed text given back must come back whole). Each piece counts the lines that end in it, so what does
+ * not fit can be counted.
  */
 function linesToPieces(lines: readonly string[], heading: string): { text: string; lines: number }[] {
   const pieces: { text: string; lines: number }[] = [];
   let text = heading;
+  let started = heading !== '';
   let count = 0;
   const flush = () => {
     // Slack rejects an empty section.
     if (text.trim() !== '') pieces.push({ text, lines: count });
     text = '';
+    started = false;
     count = 0;
   };
   for (const line of lines.flatMap((line) => line.split('\n'))) {
-    const escaped = escapeMrkdwn(line);
-    if (count > 0 && text.length + 1 + escaped.length > LIMITS.section) flush();
-    const before = text === '' && count === 0 ? '' : `${text}\n`;
-    text = `${before}${escapeWithin(line, LIMITS.section - before.length)}`;
+    // An empty line keeps its place as a blank line between others.
+    for (const part of line === '' ? [''] : escapeInPieces(line, LIMITS.section)) {
+      if (started && text.length + 1 + part.length > LIMITS.section) flush();
+      text = started ? `${text}\n${part}` : part;
+      started = true;
+    }
     count += 1;
   }
   flush();

@@ -425,6 +425,14 @@ function explainNotAfter(row: CredentialRow, reference: string, day: IsoDay, ctx
   return `${formatDayWithYear(day, ctx.zone)} is not after its current expiry (${current}${renewal ? `; ${renewal}` : ''}). ${NOTHING_CHANGED}`;
 }
 
+/** A later record of the same holder and kind, which an older build stored beside this one and which is in force. */
+async function findLaterRecord(row: CredentialRow, ctx: HandlerContext): Promise<CredentialRow | undefined> {
+  const identity = describeCredentialIdentity(toCredential(row));
+  return (await listCredentialsOfHolder(ctx.db, ctx.officeId, row.holderKey)).find(
+    (other) => other.number > row.number && describeCredentialIdentity(toCredential(other)) === identity,
+  );
+}
+
 /**
  * `/creds renew CR-4 2029-03-31 [new number]` (managers): the new expiry must come after the current one; a
  * number after it replaces the recorded one.
@@ -436,6 +444,13 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
   const looked = await findRequest(credentialKind, referenceText, ctx);
   if (!looked.ok) return looked.outcome;
   const { row, reference } = looked.found;
+  const replacedBy = await findLaterRecord(row, ctx);
+  if (replacedBy) {
+    const later = formatReference('CR', replacedBy.number);
+    return refusal(
+      `${reference} was replaced by ${later}, which is the one in force: renew ${later}. ${NOTHING_CHANGED}`,
+    );
+  }
   const expiry = readExpiry(rest.join(' '), ctx);
   if (!expiry.ok) return refusal(`${expiry.message} ${NOTHING_CHANGED}`);
   const typedNumber = expiry.rest.trim();
