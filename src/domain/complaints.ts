@@ -241,7 +241,9 @@ export function describeComplaintSection(complaints: {
   overdue: readonly { reference: string; ageDays: number }[];
 }): DigestSection {
   if (complaints.open === 0 && complaints.overdue.length === 0) return { heading: 'Complaints', lines: [] };
-  const overdue = complaints.overdue.map((item) => `${item.reference} (${item.ageDays} days)`);
+  const overdue = complaints.overdue.map(
+    (item) => `${item.reference} (${item.ageDays} ${item.ageDays === 1 ? 'day' : 'days'})`,
+  );
   return {
     heading: 'Complaints',
     lines: [

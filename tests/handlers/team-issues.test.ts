@@ -101,6 +101,13 @@ describe.each(databaseTargets())('team issues on $name', (target) => {
     const [card] = await sent('post', office.channels.huddle);
     expect(card).toMatchObject({ cardKey: reference });
     expect(card?.message.lines).toContain(TEXT);
+    // No age: the card stays up for days and is redrawn only when the issue moves on.
+    expect(card?.message.fields?.map((field) => field.label)).toEqual([
+      'Raised by',
+      'Filed',
+      'Owner',
+      'State',
+    ]);
     expect(card?.message.buttons?.map((button) => [button.label, button.actionId, button.value])).toEqual([
       ['Take it', ISSUE_ACTIONS.take, reference],
       ['Done', ISSUE_ACTIONS.done, reference],

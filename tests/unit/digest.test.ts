@@ -135,10 +135,18 @@ describe('the huddle digest', () => {
   });
 
   it('shows complaints by reference and age only', () => {
-    const digest = build({ complaints: { open: 3, overdue: [{ reference: 'CP-3', ageDays: 6 }] } });
+    const digest = build({
+      complaints: {
+        open: 3,
+        overdue: [
+          { reference: 'CP-3', ageDays: 6 },
+          { reference: 'CP-4', ageDays: 1 },
+        ],
+      },
+    });
     expect(digest.sections).toContainEqual({
       heading: 'Complaints',
-      lines: ['3 open, 1 overdue: CP-3 (6 days)'],
+      lines: ['3 open, 2 overdue: CP-3 (6 days), CP-4 (1 day)'],
     });
   });
 

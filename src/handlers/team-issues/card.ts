@@ -77,11 +77,14 @@ function describeProgress(row: TeamIssueRow, zone: string): string {
   }
 }
 
-/** The huddle-channel card: the text, category, who raised it, who owns it, and the buttons its state allows. */
-export function buildIssueCard(row: TeamIssueRow, zone: string, now: DateTime): Message {
+/**
+ * The huddle-channel card: the text, category, who raised it and when, who owns it, and the buttons its
+ * state allows. No age: a card stays up for days and is redrawn only when the issue moves on, so an age
+ * would go stale (the huddle and Home give it, drawn afresh).
+ */
+export function buildIssueCard(row: TeamIssueRow, zone: string): Message {
   const reference = formatIssueReference(row);
   const category = ISSUE_CATEGORY_LABELS[row.category];
-  const age = countIssueAgeDays(DateTime.fromJSDate(row.createdAt), now, zone);
   return {
     text: `Issue ${reference} (${category.toLowerCase()}): ${quoteIssue(row, 80)} — ${describeIssueState(row)}`,
     title: `${row.status === 'done' ? '✅ ' : ''}Issue ${reference} — ${category}`,
@@ -91,7 +94,6 @@ export function buildIssueCard(row: TeamIssueRow, zone: string, now: DateTime): 
       { label: 'Filed', value: formatOfficeTime(row.createdAt, zone) },
       { label: 'Owner', value: row.ownerName ?? 'not taken' },
       { label: 'State', value: ISSUE_STATUS_LABELS[row.status] },
-      ...(row.status === 'done' ? [] : [{ label: 'Age', value: describeIssueAge(age) }]),
     ],
     buttons: buildButtons(row),
     note: describeProgress(row, zone),

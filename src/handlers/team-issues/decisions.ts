@@ -28,12 +28,12 @@ export const issueKind: RequestKind<TeamIssueRow> = {
   referenceNoun: 'issue',
   example: 'IS-5',
   load: (ctx, number, options) => getTeamIssue(ctx.db, ctx.officeId, number, options),
-  card: async (row, ctx) => buildIssueCard(row, ctx.zone, ctx.now),
+  card: async (row, ctx) => buildIssueCard(row, ctx.zone),
 };
 
 /** The managers' "not taken" flags that were sent, redrawn as the issue's card now reads (no Take it). */
 async function redrawFlags(row: TeamIssueRow, ctx: HandlerContext): Promise<Effect[]> {
-  return redrawSentCards(ctx, listManagerFlags(row, ctx.office), buildIssueCard(row, ctx.zone, ctx.now));
+  return redrawSentCards(ctx, listManagerFlags(row, ctx.office), buildIssueCard(row, ctx.zone));
 }
 
 function explain(

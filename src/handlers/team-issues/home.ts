@@ -41,6 +41,6 @@ export const issuesHome: HomeLoader = async ({ db, office, person, now }) => {
         `${describeIssueShort(row)} · raised by ${row.raiserName} · ${describeIssueAge(countIssueAgeDays(DateTime.fromJSDate(row.createdAt), now, zone))}`,
     ),
   });
-  messages.push(...untaken.slice(0, UNTAKEN_LIMIT).map((row) => buildIssueCard(row, zone, now)));
+  messages.push(...untaken.slice(0, UNTAKEN_LIMIT).map((row) => buildIssueCard(row, zone)));
   return messages;
 };

@@ -53,9 +53,7 @@ async function fileIssue(
         ...(source === 'text' ? [PATIENT_DETAILS_WARNING] : []),
       ],
     },
-    effects: [
-      { kind: 'post', channel: 'huddle', cardKey: reference, message: buildIssueCard(row, zone, now) },
-    ],
+    effects: [{ kind: 'post', channel: 'huddle', cardKey: reference, message: buildIssueCard(row, zone) }],
   };
 }
 
