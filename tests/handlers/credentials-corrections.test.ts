@@ -1,77 +1,21 @@
 import { eq } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
-import type { OfficeConfig } from '../../src/config/office.ts';
 import { auditLog, credentials, outbox } from '../../src/db/schema/index.ts';
 import { CREDENTIAL_FORMS } from '../../src/handlers/credentials/ids.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
+import { ANA, at, credentialsTest, DANA, MARCUS, NOW, OMAR, office } from '../helpers/credentials-fixture.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
-import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
 
-const base = buildOfficeConfig();
-const office: OfficeConfig = {
-  ...base,
-  coverage: { ...base.coverage, 'medical-assistant': 1 },
-  credentials: {
-    kinds: [{ id: 'bls', name: 'BLS/CPR', requiredFor: ['medical-assistant'] }],
-    remindDays: [90, 60, 30, 14, 7],
-  },
-};
-const zone = office.office.timezone;
-const NOW = DateTime.fromISO('2026-11-30T09:00', { zone }); // Mon
-const at = (iso: string) => DateTime.fromISO(iso, { zone });
-const ANA = 'U0ANA';
-const MARCUS = 'U0MARCUS';
-const DANA = 'U0DANA';
-const OMAR = 'U0OMAR';
-
-const remindersJob = findScheduledJob('credential-reminders');
-
-const it = createHandlerTest({ office, now: NOW, command: 'creds', actions: {}, forms: CREDENTIAL_FORMS })
-  .extend(
-    'dmsTo',
-    ({ db }) =>
-      async (userId: string) =>
-        (await db.select().from(outbox).orderBy(outbox.id)).filter(
-          (row) => row.kind === 'dm' && row.target === userId,
-        ),
-  )
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime) =>
-        createScheduler({
-          db,
-          office,
-          logger: recording.logger,
-          clock,
-          jobs: [remindersJob],
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-              },
-              tx,
-              effects,
-            ),
-        }),
-  )
-  .extend('coverageLines', ({ run, db }) => async (day: string) => {
-    const reference = findReference(
-      await run(MARCUS, { kind: 'command', command: 'timeoff', text: day }),
-      'TO',
-    );
-    const [card] = (await db.select().from(outbox).orderBy(outbox.id)).filter(
-      (row) => row.kind === 'post' && row.cardKey === reference,
-    );
-    return (card?.message as { lines?: string[] } | undefined)?.lines ?? [];
-  });
+const it = credentialsTest.extend('coverageLines', ({ run, db }) => async (day: string) => {
+  const reference = findReference(
+    await run(MARCUS, { kind: 'command', command: 'timeoff', text: day }),
+    'TO',
+  );
+  const [card] = (await db.select().from(outbox).orderBy(outbox.id)).filter(
+    (row) => row.kind === 'post' && row.cardKey === reference,
+  );
+  return (card?.message as { lines?: string[] } | undefined)?.lines ?? [];
+});
 
 describe.each(databaseTargets())('credentials corrected on $name', (target) => {
   it.override({ target });

@@ -1,0 +1,68 @@
+import { DateTime } from 'luxon';
+import { createScheduler } from '../../src/bot/scheduler.ts';
+import type { OfficeConfig } from '../../src/config/office.ts';
+import { outbox } from '../../src/db/schema/index.ts';
+import { CREDENTIAL_FORMS } from '../../src/handlers/credentials/ids.ts';
+import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
+import { createHandlerTest } from './handler-fixture.ts';
+import { findScheduledJob } from './jobs.ts';
+import { buildOfficeConfig } from './office.ts';
+
+const base = buildOfficeConfig();
+/** The credentials suites' office: a BLS/CPR kind that medical assistants need, one of whom must be on. */
+export const office: OfficeConfig = {
+  ...base,
+  coverage: { ...base.coverage, 'medical-assistant': 1 },
+  credentials: {
+    kinds: [{ id: 'bls', name: 'BLS/CPR', requiredFor: ['medical-assistant'] }],
+    remindDays: [90, 60, 30, 14, 7],
+  },
+};
+export const zone = office.office.timezone;
+export const NOW = DateTime.fromISO('2026-11-30T09:00', { zone }); // Mon
+export const at = (iso: string) => DateTime.fromISO(iso, { zone });
+export const ANA = 'U0ANA';
+export const MARCUS = 'U0MARCUS';
+export const DANA = 'U0DANA';
+export const OMAR = 'U0OMAR';
+
+const remindersJob = findScheduledJob('credential-reminders');
+
+/** The credentials suites' fixture: DMs by recipient, and the reminders' scheduler at a given time. */
+export const credentialsTest = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'creds',
+  actions: {},
+  forms: CREDENTIAL_FORMS,
+})
+  .extend(
+    'dmsTo',
+    ({ db }) =>
+      async (userId: string) =>
+        (await db.select().from(outbox).orderBy(outbox.id)).filter(
+          (row) => row.kind === 'dm' && row.target === userId,
+        ),
+  )
+  .extend(
+    'schedulerAt',
+    ({ db, recording }) =>
+      (clock: () => DateTime) =>
+        createScheduler({
+          db,
+          office,
+          logger: recording.logger,
+          clock,
+          jobs: [remindersJob],
+          queueEffects: (tx, effects) =>
+            queueEffects(
+              {
+                office,
+                platforms: ['slack'],
+                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
+              },
+              tx,
+              effects,
+            ),
+        }),
+  );
