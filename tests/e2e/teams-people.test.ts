@@ -67,6 +67,17 @@ describe.each(databaseTargets())(
       expect(teams.logs.text()).toContain('refused an activity from another channel');
     });
 
+    it('keeps the address of staff only, who alone are ever sent a direct message', async () => {
+      await teams.send({
+        ...teams.activity({ user: 'sam', conversation: 'dm-guest', text: 'help' }),
+        from: { id: '29:guest', aadObjectId: 'aad-guest', name: 'A guest' },
+      });
+      await teams.send(teams.activity({ user: 'sam', conversation: 'dm-sam', text: 'help' }));
+      const kept = (await database.db.select().from(teamsPeople)).map((row) => row.userId);
+      expect(kept).toContain('aad-sam');
+      expect(kept).not.toContain('aad-guest');
+    });
+
     it('keeps a colleague @mentioned in a note as their name', async () => {
       await teams.send(
         withMentions(

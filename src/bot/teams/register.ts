@@ -20,7 +20,7 @@ import {
   saveTeamsConversation,
 } from '../../db/repositories/teams-conversations.ts';
 import { saveTeamsAddress, type TeamsAddress } from '../../db/repositories/teams-people.ts';
-import { type Person, resolvePerson } from '../../domain/people.ts';
+import { isOnStaffList, type Person, resolvePerson } from '../../domain/people.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import { COMMAND_WORDS, describeEveryCommand, isActionId, isFormId } from '../../handlers/index.ts';
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
@@ -197,8 +197,9 @@ export function createTeamsBot(params: {
       userId: kind === 'personal' ? actor.userId : null,
       reference: reference as unknown as Record<string, unknown>,
     });
-    // Wherever they wrote from, so direct messages can open a 1:1 chat with them later (sender.ts).
-    const address = senderAddress(activity);
+    // Wherever they wrote from, so direct messages can open a 1:1 chat with them later (sender.ts); only
+    // staff are ever sent one, so nobody else's address is kept.
+    const address = isOnStaffList(actor) ? senderAddress(activity) : undefined;
     if (address) await saveTeamsAddress(db, { officeId: office.office.id, userId: actor.userId, ...address });
   }
 
