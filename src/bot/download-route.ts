@@ -44,20 +44,22 @@ export async function serveDownload(
       });
       if (!row) return undefined;
       // Every file is a manager's: one who is no longer a manager (the config changed) holds a dead link.
-      if (!findStaffByKey(deps.office, row.actorKey)?.manager) {
+      const maker = findStaffByKey(deps.office, row.actorKey);
+      if (!maker?.manager) {
         await deleteDownload(tx, row.id);
         return undefined;
       }
       if (take)
         await createAuditEntry(tx, {
           officeId: row.officeId,
+          // Audited as the person who asked for the file, where they asked: the link itself names no one.
           actor: {
             key: row.actorKey,
             name: row.actorName,
-            role: undefined,
-            isManager: false,
-            platform: 'sandbox',
-            userId: row.actorKey,
+            role: maker.role,
+            isManager: true,
+            platform: row.actorPlatform,
+            userId: row.actorUserId,
           },
           action: 'export.downloaded',
           entity: row.name,

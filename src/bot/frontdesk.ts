@@ -99,7 +99,13 @@ export async function startFrontdesk(options: FrontdeskOptions) {
     onQueued: () => deliverer.wake(),
     publicUrl: env.publicUrl,
   };
-  const dispatch: Dispatch = (actor, input, origin) => dispatchInput(deps, actor, input, clock(), origin);
+  // Every platform's input comes through here, so a change made in Teams or the sandbox redraws the Slack
+  // Homes it may show as one made in Slack does.
+  const dispatch: Dispatch = async (actor, input, origin) => {
+    const outcome = await dispatchInput(deps, actor, input, clock(), origin);
+    slack?.refreshHomes(actor, outcome);
+    return outcome;
+  };
   const scheduler = createScheduler({
     db: database.db,
     office,

@@ -8,8 +8,9 @@ import type { OfficeConfig } from '../../src/config/office.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { auditLog, deliveries, downloads, supplyRequests } from '../../src/db/schema/index.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const office = buildOfficeConfig();
@@ -92,7 +93,7 @@ describe('exports as files in the sandbox: a link that works once, for 24 hours'
     expect((await fetch(link)).status).toBe(404);
     expect((await fetch(link, { method: 'HEAD' })).status).toBe(404);
     const audited = await database.db.select().from(auditLog).where(eq(auditLog.action, 'export.downloaded'));
-    expect(audited).toHaveLength(1);
+    expect(audited).toEqual([expect.objectContaining({ platform: 'sandbox', actorName: 'Dana Reyes' })]);
     // Only a hash of the token is stored, and the file is gone once downloaded.
     const [kept] = await database.db.select().from(downloads);
     expect(link).not.toContain(kept?.tokenHash ?? 'no row');
@@ -204,6 +205,39 @@ describe('download links: kept from the record, from other offices and from form
     });
     expect((await fetch(`${hillside.url}${path}`)).status).toBe(404);
     expect((await fetch(`${riverside.url}${path}`)).status).toBe(200);
+  });
+});
+
+describe('exports as files in Teams: a link audited as the Teams manager who asked', () => {
+  let teams: TeamsHarness;
+
+  beforeAll(async () => {
+    teams = await startTeamsHarness({
+      office: { ...office, staff: withTeamsIds(office.staff) },
+      clock: () => NOW,
+    });
+  });
+  afterAll(() => teams?.stop());
+
+  it('records the download in the audit log as done in Teams, and keeps who asked there with the file', async () => {
+    await teams.send(teams.activity({ user: 'dana', conversation: 'dm-dana', text: 'complaint export' }));
+    const path = await waitFor(
+      () =>
+        /\/exports\/[A-Za-z0-9_-]+\.csv/.exec(
+          JSON.stringify(teams.connector.postsIn('dm-dana').map((post) => post.body)),
+        )?.[0],
+      'the link in the Teams answer',
+    );
+    expect((await fetch(`${teams.app.url}${path}`)).status).toBe(200);
+    const [kept] = await teams.database.db.select().from(downloads);
+    expect(kept).toMatchObject({ actorPlatform: 'teams', actorUserId: 'aad-dana' });
+    const audited = await teams.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, 'export.downloaded'));
+    expect(audited).toEqual([
+      expect.objectContaining({ platform: 'teams', actor: 'staff:dana-reyes', actorName: 'Dana Reyes' }),
+    ]);
   });
 });
 

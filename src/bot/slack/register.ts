@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { SlackSettings } from '../../config/env.ts';
 import type { OfficeConfig } from '../../config/office.ts';
-import { listManagers, type Person, resolvePerson } from '../../domain/people.ts';
+import { findStaffByKey, listManagers, type Person, resolvePerson } from '../../domain/people.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import {
   ACTION_IDS,
@@ -289,7 +289,6 @@ export function createSlackApp(params: {
       const reply = outcome.form ? formTooLate(command.command) : outcome.reply;
       if (reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(reply) });
       await sendAttachments(client, command.user_id, outcome);
-      refreshHomes(client, command.user_id, outcome);
       return;
     }
     if (early.form) {
@@ -300,7 +299,6 @@ export function createSlackApp(params: {
     }
     await ack(early.reply ? { response_type: 'ephemeral', ...replyToSlackMessage(early.reply) } : undefined);
     await sendAttachments(client, command.user_id, early);
-    refreshHomes(client, command.user_id, early);
   });
 
   const actionPattern = new RegExp(`^(${ACTION_IDS.join('|')})(#\\d+)?$`);
@@ -348,7 +346,6 @@ export function createSlackApp(params: {
       await answerPrivately(client, parsed.data.user.id, undefined, outcome.reply);
     }
     await sendAttachments(client, parsed.data.user.id, outcome);
-    refreshHomes(client, parsed.data.user.id, outcome);
   });
 
   const formPattern = new RegExp(`^(${FORM_IDS.join('|')})$`);
@@ -383,7 +380,6 @@ export function createSlackApp(params: {
     await ack();
     if (outcome.reply) await answerPrivately(client, user.id, meta.channel, outcome.reply);
     await sendAttachments(client, user.id, outcome);
-    refreshHomes(client, user.id, outcome);
     if (outcome.source && meta.source && isSlackResponseUrl(meta.source, settings.apiUrl)) {
       await redrawSource(
         { responseUrl: meta.source, ephemeral: meta.sourceEphemeral === true },
@@ -392,12 +388,19 @@ export function createSlackApp(params: {
     }
   });
 
-  /** Draws a person's Home tab as it stands; a failure costs a stale tab, nothing else. */
-  async function publishHome(client: WebClient, userId: string): Promise<void> {
+  /**
+   * Draws a person's Home tab as it stands; a failure costs a stale tab, nothing else. Through the app's own
+   * client, with the token given: a change made in Teams or the sandbox comes with no listener's client.
+   */
+  async function publishHome(userId: string): Promise<void> {
     try {
       const person = resolvePerson(office, 'slack', userId);
       const messages = await params.loadHome(person);
-      await client.views.publish({ user_id: userId, view: buildHomeView(person, messages) });
+      await app.client.views.publish({
+        token: settings.botToken,
+        user_id: userId,
+        view: buildHomeView(person, messages),
+      });
     } catch (error) {
       logger.warn({ type: error instanceof Error ? error.name : typeof error }, 'could not draw a Home tab');
     }
@@ -409,27 +412,30 @@ export function createSlackApp(params: {
   const homeViewers = new Set<string>();
 
   /**
-   * Redraws the Home tabs an input may have changed, of people who use Home: the person who acted,
-   * everyone it messaged, and the managers when it posted or redrew a card (their tabs list the decisions
-   * waiting). Not awaited: Home follows the answer.
+   * Redraws the Slack Home tabs an answered input may have changed, on whichever platform it came in, of
+   * people who use Home: the person who acted (by their Slack id), everyone it messaged in Slack, and the
+   * managers when it posted or redrew a card (their tabs list the decisions waiting). Not awaited: Home
+   * follows the answer.
    */
-  function refreshHomes(client: WebClient, userId: string, outcome: Outcome): void {
+  function refreshHomes(actor: Person, outcome: Outcome): void {
     // Only a change sends messages or touches the actor's own things; an answer alone (a list, a refusal)
     // leaves every Home as it was.
     if (outcome.effects.length === 0 && !outcome.changesOwnHome) return;
-    const users = new Set([userId]);
+    const users = new Set<string>();
+    const actorSlackId = actor.platform === 'slack' ? actor.userId : findStaffByKey(office, actor.key)?.slack;
+    if (actorSlackId) users.add(actorSlackId);
     for (const effect of outcome.effects)
       if (effect.kind === 'dm' && effect.to.platform === 'slack') users.add(effect.to.userId);
     if (outcome.effects.some((effect) => effect.kind !== 'dm'))
       for (const manager of listManagers(office)) if (manager.slack) users.add(manager.slack);
     const viewing = [...users].filter((user) => homeViewers.has(user));
-    void Promise.all(viewing.map((user) => publishHome(client, user)));
+    void Promise.all(viewing.map((user) => publishHome(user)));
   }
 
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     homeViewers.add(event.user);
-    await publishHome(client, event.user);
+    await publishHome(event.user);
   });
 
   // `Add to follow-ups` on a message: the note form, with a link to the message (Slack's, or one asked for).
@@ -550,6 +556,7 @@ export function createSlackApp(params: {
   return {
     app,
     handleRequest,
+    refreshHomes,
     /** Connects to Slack in Socket Mode; over HTTP there is nothing to start. */
     async start(): Promise<void> {
       if (settings.mode === 'socket') await app.start();

@@ -4,10 +4,13 @@ import { downloads } from '../schema/index.ts';
 
 export type DownloadRow = typeof downloads.$inferSelect;
 
+type NewDownload = Omit<typeof downloads.$inferInsert, 'id' | 'downloadedAt'>;
+
 /** Stores a file behind a token's hash; expired files are removed first, so the table never grows stale. */
 export async function createDownload(
   db: Db,
-  values: Omit<typeof downloads.$inferInsert, 'id' | 'downloadedAt'>,
+  // Where the person asked is required here: the column defaults are only for rows made before they existed.
+  values: NewDownload & Required<Pick<NewDownload, 'actorPlatform' | 'actorUserId'>>,
 ): Promise<void> {
   await db.delete(downloads).where(lt(downloads.expiresAt, values.createdAt));
   await db.insert(downloads).values(values);

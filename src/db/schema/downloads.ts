@@ -1,4 +1,5 @@
 import { bigserial, boolean, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { PlatformName } from '../../domain/people.ts';
 
 /**
  * Files a person asked for, waiting at `GET /exports/<token>.<ext>` in Teams and the sandbox (Slack gets
@@ -19,6 +20,9 @@ export const downloads = pgTable(
     once: boolean('once').notNull(),
     actorKey: text('actor_key').notNull(),
     actorName: text('actor_name').notNull(),
+    /** where the person asked for the file, as the download's audit entry says; rows made before it: sandbox */
+    actorPlatform: text('actor_platform').$type<PlatformName>().notNull().default('sandbox'),
+    actorUserId: text('actor_user_id').notNull().default(''),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     downloadedAt: timestamp('downloaded_at', { withTimezone: true }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CheckConfig } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { type CheckReadingRow, createCheckReading, getCheckReading } from '../../db/repositories/checks.ts';
+import { createCheckReading, getCheckReading } from '../../db/repositories/checks.ts';
 import {
   type CheckSlot,
   formatSlotKey,

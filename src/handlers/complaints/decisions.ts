@@ -16,7 +16,6 @@ import {
   canHandleComplaint,
   checkComplaintStep,
   MAX_COMPLAINT_TEXT,
-  selectComplaintAlertRecipients,
 } from '../../domain/complaints.ts';
 import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
 import type { Person } from '../../domain/people.ts';

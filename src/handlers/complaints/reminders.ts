@@ -1,11 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
-import {
-  type ComplaintRow,
-  listComplaintsByNumbersForShare,
-  listOpenComplaints,
-} from '../../db/repositories/complaints.ts';
+import { listComplaintsByNumbersForShare, listOpenComplaints } from '../../db/repositories/complaints.ts';
 import { describeComplaintSection, selectOverdueComplaints } from '../../domain/complaints.ts';
 import { formatDay } from '../../domain/dates.ts';
 import { DIGEST_ORDER } from '../../domain/digest.ts';

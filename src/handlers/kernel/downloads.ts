@@ -44,6 +44,8 @@ export async function offerDownloads(
       once: attachment.contentType === 'text/csv',
       actorKey: params.actor.key,
       actorName: params.actor.name,
+      actorPlatform: params.actor.platform,
+      actorUserId: params.actor.userId,
       createdAt: params.now.toJSDate(),
       expiresAt: params.now.plus({ hours: DOWNLOAD_HOURS }).toJSDate(),
     });
