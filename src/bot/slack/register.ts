@@ -41,6 +41,10 @@ function formTooLate(command: string): Message {
     text: `Sorry, the form took too long to open. Please run ${command} again. Nothing was saved.`,
   };
 }
+// Slack refused to open a form (its trigger expired, or it was busy): without a word the person would see nothing.
+const FORM_DID_NOT_OPEN: Message = {
+  text: 'Sorry, the form could not open. Please try again. Nothing was saved.',
+};
 // Slack's payloads for our commands, cards and modals are a few kilobytes; as for Teams activities, anything
 // over 256 KB is refused before it is buffered whole or its signature computed.
 const MAX_BODY_BYTES = 256 * 1024;
@@ -177,21 +181,31 @@ function readPrivateMetadata(raw: string): z.infer<typeof privateMetadataSchema>
   }
 }
 
+/** Opens the outcome's form, if it has one; false when Slack refused to open it. */
 async function openForm(
   client: WebClient,
+  logger: Logger,
   triggerId: string,
   outcome: Outcome,
   channel: string | undefined,
   source?: OwnMessage,
-) {
-  if (!outcome.form) return;
+): Promise<boolean> {
+  if (!outcome.form) return true;
   const privateMetadata = JSON.stringify({
     channel,
     metadata: outcome.form.metadata,
     source: source?.responseUrl,
     sourceEphemeral: source?.ephemeral,
   });
-  await client.views.open({ trigger_id: triggerId, view: formToModal(outcome.form, privateMetadata) });
+  try {
+    await client.views.open({ trigger_id: triggerId, view: formToModal(outcome.form, privateMetadata) });
+    return true;
+  } catch (error) {
+    // Slack's error code only (`expired_trigger_id`, `ratelimited`): nothing typed is in it.
+    const code = (error as { data?: { error?: unknown } }).data?.error;
+    logger.warn({ code: typeof code === 'string' ? code : undefined }, 'Slack did not open a form');
+    return false;
+  }
 }
 
 /**
@@ -293,8 +307,10 @@ export function createSlackApp(params: {
     }
     if (early.form) {
       await ack();
-      await openForm(client, command.trigger_id, early, command.channel_id);
-      if (early.reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(early.reply) });
+      const reply = (await openForm(client, logger, command.trigger_id, early, command.channel_id))
+        ? early.reply
+        : FORM_DID_NOT_OPEN;
+      if (reply) await respond({ response_type: 'ephemeral', ...replyToSlackMessage(reply) });
       return;
     }
     await ack(early.reply ? { response_type: 'ephemeral', ...replyToSlackMessage(early.reply) } : undefined);
@@ -327,7 +343,14 @@ export function createSlackApp(params: {
       originOf(context),
     );
     const own = readOwnMessage(parsed.data);
-    await openForm(client, parsed.data.trigger_id, outcome, parsed.data.channel?.id, own);
+    if (!(await openForm(client, logger, parsed.data.trigger_id, outcome, parsed.data.channel?.id, own))) {
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...replyToSlackMessage(FORM_DID_NOT_OPEN),
+      });
+      return;
+    }
     // The pressed message as it reads now (its used button gone), then the answer below it.
     if (outcome.source && own)
       await respond({
@@ -466,8 +489,10 @@ export function createSlackApp(params: {
         },
         originOf(context),
       );
-      await openForm(client, triggerId, outcome, channel.id);
-      if (outcome.reply) await answerPrivately(client, user.id, undefined, outcome.reply);
+      const reply = (await openForm(client, logger, triggerId, outcome, channel.id))
+        ? outcome.reply
+        : FORM_DID_NOT_OPEN;
+      if (reply) await answerPrivately(client, user.id, undefined, reply);
     },
   );
 
