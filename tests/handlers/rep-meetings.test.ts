@@ -349,6 +349,26 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       const pressAgain = await book('2026-12-01T12:00', PRIYA);
       expect(pressAgain.form).toBeUndefined();
       expect(replyText(pressAgain)).toMatch(/was just taken/);
+      // The form has closed: what Priya typed comes back, to book another slot without asking the rep again.
+      expect(late.reply?.lines?.[1]).toBe(`You wrote: ${FORM_VALUES.repName} from Beta Labs`);
+    });
+
+    it('answers the same booking sent again with the visit already booked, never as taken by someone else', async ({
+      reps,
+      book,
+      stored,
+    }) => {
+      const first = await reps(SAM, 'book 2026-12-01 12:00 Jordan Smith from Acme Pharma');
+      const reference = findReference(first, 'RM');
+      for (const again of [
+        await reps(SAM, 'book 2026-12-01 12:00 Jordan Smith from Acme Pharma'),
+        await book('2026-12-01T12:00', SAM),
+      ]) {
+        expect(again.form).toBeUndefined();
+        expect(again.reply?.text).toMatch(new RegExp(`^You already booked this visit: ${reference}, `));
+        expect(again.reply?.buttons).toBeUndefined();
+      }
+      expect(await stored()).toHaveLength(1);
     });
 
     it('checks a tampered slot again on submit', async ({ book, submitBooking, stored }) => {

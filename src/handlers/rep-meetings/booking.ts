@@ -163,6 +163,17 @@ async function offerNextSlots(ctx: HandlerContext): Promise<Partial<Message>> {
   };
 }
 
+/** The booking that holds a slot, if any. */
+async function findSlotHolder(slot: RepSlot, ctx: HandlerContext): Promise<RepMeetingRow | undefined> {
+  const booked = await listBookedRepMeetings(
+    ctx.db,
+    ctx.officeId,
+    slot.start.toJSDate(),
+    slot.end.toJSDate(),
+  );
+  return booked.find((row) => row.slotStart.getTime() === slot.start.toMillis());
+}
+
 /**
  * Checks a booking against the rules and books its slot: the one path for the text command and the form.
  * The company's month is locked first so the cap holds under concurrent bookings; the slot itself is
@@ -172,8 +183,13 @@ async function bookVisit(
   draft: RepBookingDraft,
   details: BookingDetails,
   ctx: HandlerContext,
-): Promise<{ ok: true; row: RepMeetingRow } | ({ ok: false } & BookingFailure)> {
+): Promise<{ ok: true; row: RepMeetingRow; already?: true } | ({ ok: false } & BookingFailure)> {
   const { office, db, now, actor, officeId } = ctx;
+  // The same booking sent again (an answer that seemed lost): it is answered with the visit already booked,
+  // never as a slot someone else took, which would send the booker to book the rep a second time.
+  const asked = findRepSlot(draft.day, draft.time, office);
+  const holder = asked && (await findSlotHolder(asked, ctx));
+  if (holder?.bookerKey === actor.key) return { ok: true, row: holder, already: true };
   const companyKey = normalizeCompany(draft.company);
   const month = findCapMonth(draft.day);
   let companyVisitsInMonth = 0;
@@ -211,6 +227,9 @@ async function bookVisit(
     createdAt: now.toJSDate(),
   });
   if (!row) {
+    // Two of the same booking at once (a double click): the one that lost is the one that won.
+    const winner = await findSlotHolder(slot, ctx);
+    if (winner?.bookerKey === actor.key) return { ok: true, row: winner, already: true };
     const taken = { reason: 'slot_taken' } as const;
     return { ok: false, refusal: taken, message: explainRefusal(taken, draft, office) };
   }
@@ -224,8 +243,8 @@ async function bookVisit(
   return { ok: true, row };
 }
 
-/** The confirmation of a booking: when, who, what was given, and how to cancel. */
-function confirmBooking(row: RepMeetingRow, office: OfficeConfig): Outcome {
+/** The confirmation of a booking, or of one the booker made before (`already`): when, who, what, how to cancel. */
+function confirmBooking(row: RepMeetingRow, office: OfficeConfig, already = false): Outcome {
   const zone = office.office.timezone;
   const reference = formatRepReference(row);
   const when = describeVisitTime(row, zone);
@@ -238,6 +257,12 @@ function confirmBooking(row: RepMeetingRow, office: OfficeConfig): Outcome {
     `Lunch provided: ${row.lunch ? 'yes' : 'no'}`,
     `You will get a reminder ${minutes} minutes before. To cancel: /reps cancel ${reference}`,
   ];
+  if (already)
+    return replyOnly({
+      text: `You already booked this visit: ${reference}, ${when} — ${describeRep(row)}. Nothing new was saved.`,
+      title: `Rep visit already booked — ${reference}`,
+      lines,
+    });
   return replyOnly({
     text: `Rep visit booked: ${reference}, ${when} — ${describeRep(row)}`,
     title: `Rep visit booked — ${reference}`,
@@ -276,7 +301,7 @@ export async function bookFromText(text: string, ctx: HandlerContext): Promise<O
     }
   }
   const booked = await bookVisit(parsed, { topic: '', contact: '', providers: [], lunch: false }, ctx);
-  if (booked.ok) return confirmBooking(booked.row, ctx.office);
+  if (booked.ok) return confirmBooking(booked.row, ctx.office, booked.already);
   const offer = isSlotRefusal(booked.refusal.reason) ? await offerNextSlots(ctx) : {};
   return refuseWith(`${booked.message} ${NOTHING_SAVED}`, offer);
 }
@@ -328,13 +353,10 @@ async function checkSlotStillOpen(
     const why = explainRefusal(window, key, ctx.office);
     return { ok: false, outcome: refuseWith(`${why} ${NOTHING_SAVED}`, await offerNextSlots(ctx)) };
   }
-  const booked = await listBookedRepMeetings(
-    ctx.db,
-    ctx.officeId,
-    slot.start.toJSDate(),
-    slot.end.toJSDate(),
-  );
-  if (booked.some((row) => row.slotStart.getTime() === slot.start.toMillis())) {
+  const holder = await findSlotHolder(slot, ctx);
+  if (holder?.bookerKey === ctx.actor.key)
+    return { ok: false, outcome: confirmBooking(holder, ctx.office, true) };
+  if (holder) {
     const why = `${formatSlotStart(slot.start, zone)} was just taken by someone else.`;
     return { ok: false, outcome: refuseWith(`${why} ${NOTHING_SAVED}`, await offerNextSlots(ctx)) };
   }
@@ -420,8 +442,18 @@ export async function submitBookForm(
     },
     ctx,
   );
-  if (booked.ok) return confirmBooking(booked.row, ctx.office);
+  if (booked.ok) return confirmBooking(booked.row, ctx.office, booked.already);
   const field = FORM_FIELD_OF_REASON[booked.refusal.reason];
   if (field) return { formErrors: { [field]: booked.message }, effects: [] };
-  return refuseWith(`${booked.message} ${NOTHING_SAVED}`, await offerNextSlots(ctx));
+  // The form closes: what was typed comes back, to book another slot without asking the rep again.
+  const typed = [
+    `You wrote: ${parsed.data.repName} from ${parsed.data.company}`,
+    ...(parsed.data.topic ? [`Topic: ${parsed.data.topic}`] : []),
+    ...(parsed.data.contact ? [`Contact: ${parsed.data.contact}`] : []),
+  ];
+  const offer = await offerNextSlots(ctx);
+  return refuseWith(`${booked.message} ${NOTHING_SAVED}`, {
+    ...offer,
+    lines: [...typed, ...(offer.lines ?? [])],
+  });
 }
