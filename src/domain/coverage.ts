@@ -70,6 +70,40 @@ export function findAbsentWindow(
   return [hours.open, hours.close];
 }
 
+/**
+ * The absences with every cover dropped whose coverer is away themselves during the hours they cover: someone
+ * covering a colleague who then calls out or leaves early covers nobody, and the colleague's absence counts
+ * again.
+ */
+export function dropCoversOfAbsent(
+  absences: readonly DigestAbsence[],
+  hours: { open: ClockTime; close: ClockTime },
+): DigestAbsence[] {
+  return absences.map((absence) => {
+    const coverer = absence.coveredBy;
+    if (!coverer) return absence;
+    const coverAway = absences.some(
+      (other) => other.name === coverer.name && overlapOnSomeDay(absence, other, hours),
+    );
+    return coverAway ? { ...absence, coveredBy: undefined } : absence;
+  });
+}
+
+/** Whether two absences take some of the same hours on a day they share. */
+function overlapOnSomeDay(
+  a: DigestAbsence,
+  b: DigestAbsence,
+  hours: { open: ClockTime; close: ClockTime },
+): boolean {
+  const first = a.start > b.start ? a.start : b.start;
+  const last = a.end < b.end ? a.end : b.end;
+  for (let day = first; day <= last; day = addDays(day, 1)) {
+    const [aWindow, bWindow] = [findAbsentWindow(a, day, hours), findAbsentWindow(b, day, hours)];
+    if (aWindow && bWindow && aWindow[0] < bWindow[1] && bWindow[0] < aWindow[1]) return true;
+  }
+  return false;
+}
+
 /** When on `day` one absence takes someone: `until 10:30`, `from 15:00`, `10:00–12:00`, `out am`; undefined for all day. */
 function describeOffPart(absence: DigestAbsence): string | undefined {
   const { from, until } = absence;

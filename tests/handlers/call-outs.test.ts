@@ -382,6 +382,75 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       );
     });
 
+    it('takes a cover back when the coverer calls out for those hours, asks again and tells the managers', async ({
+      command,
+      press,
+      stored,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      const graceAsksBefore = (await dmsTo(GRACE)).filter((row) => row.cardKey?.includes('/ask/')).length;
+
+      const luisOut = await command(LUIS, 'leaving 14:00 school pickup');
+      expect(replyText(luisOut)).toContain(
+        `You were covering ${reference} for Sam Lee then, so that cover is withdrawn and the managers have been told.`,
+      );
+      const sam = (await stored()).find((row) => row.personName === 'Sam Lee');
+      expect(sam).toMatchObject({ coverState: 'asking', coverKey: null, coverName: null, askRound: 2 });
+      const notices = (await dmsTo(OMAR)).filter((row) =>
+        row.message.text.startsWith(`Cover needed again for ${reference}`),
+      );
+      expect(notices).toHaveLength(1);
+      expect(messageText(notices[0]?.message as Message)).toContain('Asked to cover: Grace Kim');
+      expect(messageText(notices[0]?.message as Message)).not.toContain('school pickup');
+      const graceAsks = (await dmsTo(GRACE)).filter((row) => row.cardKey?.includes('/ask/'));
+      expect(graceAsks.length).toBe(graceAsksBefore + 1);
+      expect(buttonsOf(graceAsks.at(-1)?.message as Message)).toEqual(['I can cover', "Can't cover"]);
+      const luisAsk = luisOut.effects.find(
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
+      );
+      expect(luisAsk && buttonsOf(luisAsk.message)).toEqual([]);
+      expect(luisAsk?.message.note).toContain('You are away then too');
+      const confirmCard = luisOut.effects.find(
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/confirm/slack/${DANA}`,
+      );
+      expect(confirmCard?.message.note).toBe('Luis Ortega is away then too, so the cover no longer stands.');
+
+      // Grace takes it: the second cover of the day stands as the first did.
+      expect(replyText(await press(GRACE, CALL_OUT_ACTIONS.canCover, reference))).toContain(
+        'you offered to cover for Sam Lee',
+      );
+      expect(replyText(await press(LUIS, CALL_OUT_ACTIONS.canCover, reference))).toContain(
+        'already covered by Grace Kim',
+      );
+    });
+
+    it('keeps a cover for hours the coverer is still at work, and refuses a yes from someone away then', async ({
+      command,
+      press,
+      stored,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'late 10:30'));
+      await command(GRACE, 'late 9:30');
+      expect(replyText(await press(GRACE, CALL_OUT_ACTIONS.canCover, reference))).toContain(
+        `You are away yourself then, so you can't cover ${reference}.`,
+      );
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      const luisOut = await command(LUIS, 'leaving 15:00');
+      expect(replyText(luisOut)).not.toContain('covering');
+      expect((await stored()).find((row) => row.personName === 'Sam Lee')).toMatchObject({
+        coverState: 'confirmed',
+        coverName: 'Luis Ortega',
+      });
+    });
+
     it('gives one cover when two volunteers press at once', async ({ command, press, stored }) => {
       await command(PRIYA, 'sick');
       const reference = referenceIn(await command(SAM, 'sick'));

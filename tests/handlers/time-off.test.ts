@@ -2,8 +2,9 @@ import { count, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import { auditLog, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
+import { auditLog, callOuts, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
+import { CALL_OUT_ACTIONS } from '../../src/handlers/call-outs/ids.ts';
 import { type DispatchDeps, dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Message, Outcome } from '../../src/handlers/kernel/message.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
@@ -437,6 +438,34 @@ describe.each(databaseTargets())('time off on $name', (target) => {
       expect(lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Wed Dec 2');
       expect(lines).toContain('Also off Wed Dec 2: Priya Shah');
       expect(lines.some((line) => line.includes('Dec 1') && line.includes('Coverage'))).toBe(false);
+    });
+
+    it('warns when the requester is covering a call-out those days: the cover would not stand', async ({
+      command,
+      press,
+      run,
+      outboxRows,
+      db,
+    }) => {
+      await press(DANA, TIME_OFF_ACTIONS.approve, referenceIn(await command(SAM, 'dec 2')));
+      const out = await run(PRIYA, { kind: 'command', command: 'out', text: 'sick dec 2' }, NOW);
+      const callOut = findReference(out, 'CO');
+      await run('U0LUIS', { kind: 'action', actionId: CALL_OUT_ACTIONS.canCover, value: callOut }, NOW);
+      await run(DANA, { kind: 'action', actionId: CALL_OUT_ACTIONS.confirmCover, value: callOut }, NOW);
+      const luis = referenceIn(await command('U0LUIS', 'dec 2'));
+      const card = (await outboxRows()).find((row) => row.kind === 'post' && row.cardKey === luis);
+      expect(card?.message.lines).toContain('⚠️ Coverage: Front desk: 0 of 1 needed on Wed Dec 2');
+
+      // Approved with the gap in view: the cover is given back, and every manager hears it needs finding again.
+      const value = card?.message.buttons?.find((button) => button.label === 'Approve')?.value ?? '';
+      expect(replyText(await press(DANA, TIME_OFF_ACTIONS.approve, value))).toContain(`Approved ${luis}`);
+      const [row] = await db.select().from(callOuts);
+      expect(row).toMatchObject({ coverKey: null, coverState: 'asking' });
+      const told = (await outboxRows()).filter(
+        (message) =>
+          message.kind === 'dm' && message.message.text.startsWith(`Cover needed again for ${callOut}`),
+      );
+      expect(told.map((message) => message.target).sort()).toEqual([DANA, OMAR]);
     });
   });
 

@@ -12,6 +12,7 @@ import {
 import {
   type DigestAbsence,
   describeAbsenceSections,
+  dropCoversOfAbsent,
   findRolesBelowCoverage,
 } from '../../src/domain/coverage.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
@@ -274,6 +275,26 @@ describe('coverage for part of a day', () => {
     expect(findRolesBelowCoverage(MONDAY, absences, covered)).toEqual([
       { role: 'nurse', onDuty: 0, needed: 1, from: '08:00', until: '18:00' },
     ]);
+  });
+
+  it('counts a covered absence again once its coverer is away then too, and keeps a cover for other hours', () => {
+    const luisCovers = { name: 'Luis Ortega', role: 'billing' };
+    const coveredAllDay = [
+      callOut('Priya Shah', 'front-desk'),
+      callOut('Sam Lee', 'front-desk', { coveredBy: luisCovers }),
+      callOut('Luis Ortega', 'billing', { from: '14:00' }),
+    ];
+    const frontDesk = { ...office, coverage: { 'front-desk': 1 } };
+    expect(dropCoversOfAbsent(coveredAllDay, office.office.hours)[1]?.coveredBy).toBeUndefined();
+    expect(
+      findRolesBelowCoverage(MONDAY, dropCoversOfAbsent(coveredAllDay, office.office.hours), frontDesk),
+    ).toEqual([{ role: 'front-desk', onDuty: 0, needed: 1, from: '08:00', until: '18:00' }]);
+    const coveredMorning = [
+      callOut('Priya Shah', 'front-desk'),
+      callOut('Sam Lee', 'front-desk', { until: '10:30', coveredBy: luisCovers }),
+      callOut('Luis Ortega', 'billing', { from: '14:00' }),
+    ];
+    expect(dropCoversOfAbsent(coveredMorning, office.office.hours)[1]?.coveredBy).toEqual(luisCovers);
   });
 
   it('shows call-outs in the huddle with their hours, and who covers whom, never the kind', () => {

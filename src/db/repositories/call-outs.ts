@@ -187,6 +187,37 @@ export async function confirmCover(
   return row;
 }
 
+/**
+ * Takes back the cover `coverKey` offered or gave, when they turn out to be away then themselves; the
+ * call-out needs cover again. `undefined` when they no longer hold it (cancelled, or released meanwhile).
+ */
+export async function releaseCover(
+  db: Db,
+  params: { id: number; coverKey: string },
+): Promise<CallOutRow | undefined> {
+  const [row] = await db
+    .update(callOuts)
+    .set({
+      coverState: 'not_needed',
+      coverKey: null,
+      coverName: null,
+      coverRole: null,
+      coverOfferedAt: null,
+      coverConfirmedByName: null,
+      coverConfirmedAt: null,
+    })
+    .where(
+      and(
+        eq(callOuts.id, params.id),
+        eq(callOuts.status, 'active'),
+        eq(callOuts.coverKey, params.coverKey),
+        inArray(callOuts.coverState, ['offered', 'confirmed']),
+      ),
+    )
+    .returning();
+  return row;
+}
+
 /** Cancels an active call-out; `undefined` means it was cancelled meanwhile. */
 export async function cancelCallOut(
   db: Db,

@@ -51,6 +51,20 @@ export function describeCover(row: CallOutRow, zone: string): string | undefined
   }
 }
 
+/** The managers' lines on a role left short: each gap and who was asked, or `met` when none is. */
+function describeCoverNeed(
+  facts: { gaps: readonly RoleGap[]; asked: readonly string[]; hours: { open: string; close: string } },
+  met: string,
+): string[] {
+  if (facts.gaps.length === 0) return [met];
+  return [
+    ...facts.gaps.map((gap) => `⚠️ ${formatRoleGap(gap, facts.hours)}`),
+    facts.asked.length > 0
+      ? `Asked to cover: ${facts.asked.join(', ')}`
+      : 'Nobody else can cover that role then; you will get a message to ask again.',
+  ];
+}
+
 /** What the managers are told when a call-out is recorded: the kind and reason are theirs to see. */
 export function buildManagerNotice(
   row: CallOutRow,
@@ -64,17 +78,27 @@ export function buildManagerNotice(
     ...(row.reason ? [`Reason: ${row.reason}`] : []),
     ...(row.recordedByKey !== row.personKey ? [`Recorded by ${row.recordedByName}`] : []),
   ];
-  if (facts.gaps.length === 0) lines.push('Coverage is still met.');
-  for (const gap of facts.gaps) lines.push(`⚠️ ${formatRoleGap(gap, facts.hours)}`);
-  if (facts.gaps.length > 0)
-    lines.push(
-      facts.asked.length > 0
-        ? `Asked to cover: ${facts.asked.join(', ')}`
-        : 'Nobody else can cover that role then; you will get a message to ask again.',
-    );
+  lines.push(...describeCoverNeed(facts, 'Coverage is still met.'));
   return {
     text: `Call-out ${reference}: ${who}, ${describeCallOutWhen(row, zone)}`,
     title: `Call-out ${reference} — ${who}`,
+    lines,
+  };
+}
+
+/** What the managers are told when a cover is given back because the coverer is away then too. */
+export function buildCoverReleasedNotice(
+  before: CallOutRow,
+  facts: { gaps: readonly RoleGap[]; asked: readonly string[]; hours: { open: string; close: string } },
+  zone: string,
+): Message {
+  const reference = formatCallOutReference(before);
+  const who = describePerson(before.personName, before.personRole);
+  const lines = [`${before.coverName} was covering, and is away then too, so the cover no longer stands.`];
+  lines.push(...describeCoverNeed(facts, 'Coverage is still met without a cover.'));
+  return {
+    text: `Cover needed again for ${reference}: ${who}, ${describeCallOutWhen(before, zone)}`,
+    title: `Cover needed again — ${reference}`,
     lines,
   };
 }
@@ -114,6 +138,13 @@ export function buildCoverAsk(
     return { ...base, lines: [question], note: `Covered by ${row.coverName}. Thanks all the same.` };
   if (ask.answer === 'declined')
     return { ...base, lines: [question], note: 'You said you can’t cover. Thanks for answering.' };
+  // The one who said yes and is no longer the cover turned out to be away then themselves.
+  if (ask.answer === 'volunteered')
+    return {
+      ...base,
+      lines: [question],
+      note: 'You are away then too, so your offer no longer stands. Thank you all the same.',
+    };
   if (passed) return { ...base, lines: [question], note: 'That day has passed.' };
   return {
     ...base,
@@ -127,14 +158,15 @@ export function buildCoverAsk(
 
 /**
  * The card each manager gets when someone offers to cover, with `Confirm cover` while the offer waits and
- * the day has not `passed`.
+ * the day has not `passed`; a `released` offer (the volunteer is away then too) loses the button and says so.
  */
-export function buildConfirmCard(row: CallOutRow, zone: string, passed = false): Message {
+export function buildConfirmCard(row: CallOutRow, zone: string, passed = false, released = false): Message {
   const reference = formatCallOutReference(row);
   const text = `${row.coverName} can cover for ${describePerson(row.personName, row.personRole)}, ${describeCallOutWhen(row, zone)}`;
-  const waiting = row.status === 'active' && row.coverState === 'offered';
-  const note =
-    row.status === 'cancelled'
+  const waiting = row.status === 'active' && row.coverState === 'offered' && !released;
+  const note = released
+    ? `${row.coverName} is away then too, so the cover no longer stands.`
+    : row.status === 'cancelled'
       ? `Call-out cancelled by ${row.cancelledByName ?? 'someone'}`
       : row.coverState === 'confirmed'
         ? describeCover(row, zone)

@@ -1,4 +1,5 @@
 import type { StaffMember } from '../../config/office.ts';
+import { listAbsencesBetween } from '../../db/repositories/absences.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import {
   answerCoverAsk,
@@ -6,13 +7,16 @@ import {
   type CoverAskRow,
   confirmCover,
   getCallOut,
+  listActiveCallOutsBetween,
   listCoverAsks,
+  releaseCover,
   startAskRound,
   takeCoverVolunteer,
 } from '../../db/repositories/call-outs.ts';
-import { findCoverCandidates } from '../../domain/call-outs.ts';
-import type { RoleGap } from '../../domain/coverage.ts';
-import { formatDay, getOfficeDay } from '../../domain/dates.ts';
+import type { TimeOffRow } from '../../db/repositories/time-off.ts';
+import { doCallOutsOverlap, findCoverCandidates } from '../../domain/call-outs.ts';
+import { type ClockTime, findAbsentWindow, MIDDAY, type RoleGap } from '../../domain/coverage.ts';
+import { formatDay, getOfficeDay, type IsoDay } from '../../domain/dates.ts';
 import { findStaffByKey, listManagers, staffKey } from '../../domain/people.ts';
 import { parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -23,6 +27,7 @@ import { findRequest, type RequestKind } from '../kernel/workflow.ts';
 import {
   buildConfirmCard,
   buildCoverAsk,
+  buildCoverReleasedNotice,
   buildEscalation,
   describeCallOutWhen,
   describePerson,
@@ -209,6 +214,100 @@ export async function askForCover(
   return { ...sent, gaps, asked: candidates.map((member) => member.name) };
 }
 
+/** A cover given back because its coverer is away then too, and what came of asking again. */
+export interface ReleasedCover {
+  row: CallOutRow;
+  gaps: RoleGap[];
+  asked: string[];
+}
+
+/**
+ * Someone covering a colleague who is then away during those hours themselves (they called out) covers
+ * nobody: each such cover is released and the call-out asks again, as a new round, everyone who can cover
+ * and has not said no; the managers are told, the volunteer's ask and the managers' cards redrawn.
+ */
+export async function releaseCoversOf(
+  away: { key: string; day: IsoDay; from: ClockTime | undefined; until: ClockTime | undefined },
+  ctx: HandlerContext,
+  actorToldElsewhere = true,
+): Promise<{ released: ReleasedCover[]; effects: Effect[] }> {
+  const hours = ctx.office.office.hours;
+  const held = (await listActiveCallOutsBetween(ctx.db, ctx.officeId, away.day, away.day)).filter(
+    (row) =>
+      row.coverKey === away.key &&
+      (row.coverState === 'offered' || row.coverState === 'confirmed') &&
+      doCallOutsOverlap(
+        away,
+        { day: row.day, from: row.fromTime ?? undefined, until: row.untilTime ?? undefined },
+        hours,
+      ),
+  );
+  const released: ReleasedCover[] = [];
+  const effects: Effect[] = [];
+  for (const before of held) {
+    const freed = await releaseCover(ctx.db, { id: before.id, coverKey: away.key });
+    if (!freed) continue;
+    const reference = formatCallOutReference(freed);
+    const asks = await listCoverAsks(ctx.db, freed.id);
+    const saidNo = asks.filter((ask) => ask.answer === 'declined').map((ask) => ask.personKey);
+    const { gaps, candidates } = await findCover(freed, ctx, saidNo);
+    const sent = gaps.length > 0 && freed.personRole ? await sendAsks(freed, candidates, ctx) : undefined;
+    const row = sent?.row ?? freed;
+    const asked = sent ? candidates.map((member) => member.name) : [];
+    await createAuditEntry(ctx.db, {
+      officeId: ctx.officeId,
+      actor: ctx.actor,
+      action: 'callout.cover_released',
+      entity: reference,
+      detail: { cover: before.coverName, asked: asked.length },
+    });
+    const notice = buildCoverReleasedNotice(before, { gaps, asked, hours }, ctx.zone);
+    effects.push(
+      ...(actorToldElsewhere
+        ? managerRecipients(ctx)
+        : listManagers(ctx.office).flatMap((member) => listRecipients(member))
+      ).map((to): Effect => ({ kind: 'dm', to, message: notice })),
+      ...redrawAsks(
+        row,
+        asks.filter((ask) => ask.personKey === away.key),
+        ctx,
+      ),
+      ...listManagers(ctx.office)
+        .flatMap((member) => listRecipients(member))
+        .map(
+          (to): Effect => ({
+            kind: 'update',
+            cardKey: confirmKey(reference, to),
+            message: buildConfirmCard(before, ctx.zone, false, true),
+            platform: to.platform,
+          }),
+        ),
+      ...(sent?.effects ?? []),
+      ...(await ctx.publish({ kind: 'callout.changed', day: row.day, personKey: row.personKey })),
+    );
+    released.push({ row, gaps, asked });
+  }
+  return { released, effects };
+}
+
+/**
+ * Approved time off takes back every cover its requester held on those days, for the hours it takes; the
+ * approving manager is told with the others, the approval's own answer saying nothing of it.
+ */
+export async function releaseCoversForTimeOff(timeOff: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
+  const held = (
+    await listActiveCallOutsBetween(ctx.db, ctx.officeId, timeOff.startDay, timeOff.endDay)
+  ).filter((row) => row.coverKey === timeOff.requesterKey);
+  const effects: Effect[] = [];
+  for (const day of new Set(held.map((row) => row.day))) {
+    const [from, until] =
+      timeOff.part === 'am' ? [undefined, MIDDAY] : timeOff.part === 'pm' ? [MIDDAY, undefined] : [];
+    const freed = await releaseCoversOf({ key: timeOff.requesterKey, day, from, until }, ctx, false);
+    effects.push(...freed.effects);
+  }
+  return effects;
+}
+
 /** Once cover is confirmed: the volunteer and everyone else asked are told, the managers' cards redrawn. */
 async function tellCovered(
   row: CallOutRow,
@@ -281,11 +380,27 @@ function describePassed(row: CallOutRow, reference: string, ctx: HandlerContext)
     : undefined;
 }
 
+/** Whether the person acting is away (time off or a call-out) during any of the call-out's hours. */
+async function isAwayDuring(row: CallOutRow, ctx: HandlerContext): Promise<boolean> {
+  const hours = ctx.office.office.hours;
+  const { absences } = await listAbsencesBetween(ctx.db, ctx.office, row.day, row.day);
+  const [from, until] = [row.fromTime ?? hours.open, row.untilTime ?? hours.close];
+  return absences.some((absence) => {
+    if (absence.name !== ctx.actor.name) return false;
+    const window = findAbsentWindow(absence, row.day, hours);
+    return window !== undefined && window[0] < until && from < window[1];
+  });
+}
+
 /** `I can cover`: the first yes becomes the cover (confirmed at once with `callouts.autoConfirm`). */
 export async function volunteer(value: string, ctx: HandlerContext): Promise<Outcome> {
   const asked = await findAsked(value, ctx);
   if (!asked.ok) return asked.outcome;
   const { row, reference, asks } = asked;
+  if (await isAwayDuring(row, ctx))
+    return refusal(
+      `You are away yourself then, so you can't cover ${reference}. Thank you all the same. ${NOTHING_CHANGED}`,
+    );
   const autoConfirm = ctx.office.callouts.autoConfirm;
   const taken = await takeCoverVolunteer(ctx.db, {
     id: row.id,

@@ -4,7 +4,14 @@ import type { Feature } from '../kernel/feature.ts';
 import type { Outcome } from '../kernel/message.ts';
 import { stepCommand } from '../kernel/workflow.ts';
 import { cancel } from './cancel.ts';
-import { askAgain, callOutKind, confirmVolunteer, decline, volunteer } from './cover.ts';
+import {
+  askAgain,
+  callOutKind,
+  confirmVolunteer,
+  decline,
+  releaseCoversForTimeOff,
+  volunteer,
+} from './cover.ts';
 import { coverEscalationJob } from './escalation.ts';
 import { CALL_OUT_ACTIONS, CALL_OUT_FORMS } from './ids.ts';
 import { buildCallOutForm, recordFromText, refuseNonStaff, submitCallOutForm } from './intake.ts';
@@ -55,4 +62,5 @@ export const callOutsFeature: Feature = {
     [CALL_OUT_FORMS.record]: submitCallOutForm,
   },
   jobs: [coverEscalationJob],
+  on: { 'timeoff.approved': (event, ctx) => releaseCoversForTimeOff(event.timeOff, ctx) },
 };

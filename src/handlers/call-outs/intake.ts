@@ -30,7 +30,7 @@ import { readFormErrors } from '../kernel/forms.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect, Form, Outcome } from '../kernel/message.ts';
 import { buildManagerNotice, describeCallOutForManagers, formatCallOutReference } from './card.ts';
-import { askForCover } from './cover.ts';
+import { askForCover, releaseCoversOf } from './cover.ts';
 import { CALL_OUT_FORMS } from './ids.ts';
 
 export const MAX_CALL_OUT_REASON = 300;
@@ -180,6 +180,8 @@ async function recordCallOut(
     createdAt: now.toJSDate(),
   });
   const reference = formatCallOutReference(stored);
+  // Covers this person held then are given back first, so the coverage counted below is the day as it is.
+  const freed = await releaseCoversOf({ key, day: draft.day, from: draft.from, until: draft.until }, ctx);
   const asked = await askForCover(stored, ctx);
   const row = asked.row;
   await createAuditEntry(db, {
@@ -208,6 +210,7 @@ async function recordCallOut(
     for (const to of listRecipients(member)) effects.push({ kind: 'dm', to, message: { text } });
   }
   effects.push(
+    ...freed.effects,
     ...asked.effects,
     ...(await ctx.publish({ kind: 'callout.changed', day: row.day, personKey: row.personKey })),
   );
@@ -224,6 +227,10 @@ async function recordCallOut(
     );
   else if (asked.gaps.length > 0)
     lines.push('The role is short then, and nobody else can cover it; the managers will sort it out.');
+  for (const { row: coverFor } of freed.released)
+    lines.push(
+      `${self ? 'You were' : `${member.name} was`} covering ${formatCallOutReference(coverFor)} for ${coverFor.personName} then, so that cover is withdrawn and the managers have been told.`,
+    );
   return {
     ok: true,
     outcome: {

@@ -1,7 +1,13 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import type { TimeOffRow } from '../../db/repositories/time-off.ts';
 import { type RecordedCallOut, toCallOutAbsence } from '../../domain/call-outs.ts';
-import { type DigestAbsence, findAbsentWindow, MIDDAY } from '../../domain/coverage.ts';
+import {
+  type DigestAbsence,
+  dropCoversOfAbsent,
+  findAbsentWindow,
+  findRolesBelowCoverage,
+  MIDDAY,
+} from '../../domain/coverage.ts';
 import { type Credential, clearedBy } from '../../domain/credentials.ts';
 import { formatDay, formatDayRange, formatOfficeTime } from '../../domain/dates.ts';
 import { describeLeaveType, findLeaveBank, personCalendar } from '../../domain/leave-banks.ts';
@@ -185,7 +191,7 @@ function buildApproveButton(
 /**
  * Roles that approving `row` would put below their minimum, from the approved leave and the call-outs of
  * others now. Time off is decided in half days, so a call-out counts for each half it touches; a covered
- * call-out leaves no gap.
+ * call-out leaves no gap while its coverer is at work, the requester included.
  */
 export function findGapsIfApproved(
   office: OfficeConfig,
@@ -194,30 +200,53 @@ export function findGapsIfApproved(
   callOuts: readonly (RecordedCallOut & { personKey: string })[] = [],
   credentials: readonly Credential[] = [],
 ) {
+  const request = { role: row.requesterRole, start: row.startDay, end: row.endDay, part: row.part };
+  const othersOff: DigestAbsence[] = approvedOthers
+    .filter((other) => other.id !== row.id && other.requesterKey !== row.requesterKey)
+    .map((other) => ({
+      name: other.requesterName,
+      role: other.requesterRole,
+      start: other.startDay,
+      end: other.endDay,
+      part: other.part,
+    }));
   const calledOut = callOuts
     .filter((callOut) => callOut.personKey !== row.requesterKey)
-    .map((callOut) => toCallOutAbsence(callOut, office))
-    .filter((absence) => !absence.coveredBy)
-    .map((absence) => ({ ...absence, part: findHalvesTouched(absence, office.office.hours) }));
-  return findCoverageGaps({
-    request: { role: row.requesterRole, start: row.startDay, end: row.endDay, part: row.part },
+    .map((callOut) => toCallOutAbsence(callOut, office));
+  const everyone = dropCoversOfAbsent(
+    [...othersOff, { ...request, name: row.requesterName }, ...calledOut],
+    office.office.hours,
+  );
+  const callOutsAfter = everyone.slice(othersOff.length + 1);
+  const cleared = clearedBy(credentials, office);
+  const found = findCoverageGaps({
+    request,
     approvedOff: [
-      ...approvedOthers
-        .filter((other) => other.id !== row.id && other.requesterKey !== row.requesterKey)
-        .map((other) => ({
-          name: other.requesterName,
-          role: other.requesterRole,
-          start: other.startDay,
-          end: other.endDay,
-          part: other.part,
-        })),
-      ...calledOut,
+      ...othersOff,
+      ...callOutsAfter
+        .filter((absence) => !absence.coveredBy)
+        .map((absence) => ({ ...absence, part: findHalvesTouched(absence, office.office.hours) })),
     ],
     staff: office.staff,
     coverage: office.coverage,
     office,
-    cleared: clearedBy(credentials, office),
+    cleared,
   });
+  // A cover the requester would give up leaves the role they stand in for short as well.
+  const givenUp = calledOut.filter(
+    (absence, index) =>
+      absence.coveredBy && !callOutsAfter[index]?.coveredBy && absence.role && absence.role !== request.role,
+  );
+  for (const absence of givenUp) {
+    const short = findRolesBelowCoverage(absence.start, everyone, office, cleared).filter(
+      (gap) => gap.role === absence.role,
+    );
+    const [first] = short;
+    if (!first || found.gaps.some((gap) => gap.day === absence.start && gap.role === first.role)) continue;
+    const onDuty = Math.min(...short.map((gap) => gap.onDuty));
+    found.gaps.push({ day: absence.start, role: first.role, onDuty, needed: first.needed });
+  }
+  return found;
 }
 
 /** The half days an absence's hours touch: `late 10:30` is a morning, `leaving 14:00` an afternoon. */
