@@ -32,6 +32,8 @@ export function createScheduler(params: {
   let inFlight: Promise<unknown> = Promise.resolve();
   // Missed runs already reported by this process, by job and run key.
   const reported = new Set<string>();
+  // Runs whose last try failed in this process, by job and run key: a later try is late for that reason.
+  const failed = new Set<string>();
 
   async function runJob(job: ScheduledJob): Promise<RunResult> {
     const now = clock();
@@ -83,6 +85,7 @@ export function createScheduler(params: {
   }
 
   async function claimAndRun(job: ScheduledJob, due: DueRun, now: DateTime): Promise<RunResult> {
+    const key = `${job.name}/${due.runKey}`;
     try {
       const outcome = await db.transaction(async (tx) => {
         const claimed = await claimJobRun(tx, {
@@ -91,16 +94,18 @@ export function createScheduler(params: {
           runKey: due.runKey,
         });
         if (!claimed) return 'taken' as const;
-        const effects = await job.run({ db: tx, office, now, logger }, due);
+        const effects = await job.run({ db: tx, office, now, logger }, { ...due, retried: failed.has(key) });
         await params.queueEffects(tx, effects);
         return 'ran' as const;
       });
+      failed.delete(key);
       if (outcome === 'ran') {
         logger.info({ job: job.name, runKey: due.runKey, late: due.late }, 'scheduled job ran');
         params.onQueued?.();
       }
       return outcome;
     } catch (error) {
+      failed.add(key);
       logger.error(
         { job: job.name, runKey: due.runKey, err: describeErrorForLog(error) },
         'scheduled job failed; will retry next minute',

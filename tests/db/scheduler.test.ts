@@ -71,7 +71,7 @@ describe.each(databaseTargets())('createScheduler on $name', (target) => {
     const scheduler = buildScheduler(() => at('2026-11-25T09:10')); // 85 minutes late
     expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'ran' });
     const [post] = await database.db.select().from(outbox);
-    expect(post?.message.note).toMatch(/^Posted late, at 9:10 AM/);
+    expect(post?.message.note).toBe('Posted late, at 9:10 AM: frontdesk was not running at the usual time.');
   });
 
   it('skips a run missed by more than the catch-up window, and says so in the log once', async () => {
@@ -117,5 +117,28 @@ describe.each(databaseTargets())('createScheduler on $name', (target) => {
     now = at('2026-11-25T07:46');
     expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'ran' });
     expect(await database.db.select().from(outbox)).toHaveLength(1);
+  });
+
+  it('says a run late after failed tries was late because they failed, not because frontdesk was down', async () => {
+    let failures = 5;
+    const flaky: ScheduledJob = {
+      ...huddleDigestJob,
+      async run(ctx, due) {
+        if (failures-- > 0) throw new Error('database went away');
+        return huddleDigestJob.run(ctx, due);
+      },
+    };
+    let now = at('2026-11-25T07:45');
+    const scheduler = buildScheduler(() => now, [flaky]);
+    for (let minute = 45; minute < 50; minute += 1) {
+      now = at(`2026-11-25T07:${minute}`);
+      expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'failed' });
+    }
+    now = at('2026-11-25T07:50');
+    expect(await scheduler.tick()).toEqual({ 'huddle-digest': 'ran' });
+    const [post] = await database.db.select().from(outbox);
+    expect(post?.message.note).toBe(
+      'Posted late, at 7:50 AM: the first try at the usual time did not go through.',
+    );
   });
 });

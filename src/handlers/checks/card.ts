@@ -4,6 +4,7 @@ import type { CheckReadingRow } from '../../db/repositories/checks.ts';
 import { type CheckSlot, type CheckValue, describeFieldRange, formatSlotKey } from '../../domain/checks.ts';
 import { formatDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
+import { type DueRun, explainLateRun } from '../kernel/jobs.ts';
 import type { Form, FormInput, Message } from '../kernel/message.ts';
 import { CHECK_ACTIONS, CHECK_FORMS } from './ids.ts';
 
@@ -67,13 +68,18 @@ function recordButton(value: string) {
 }
 
 /** The card the assignee gets at a check's time: what to check, and `Record`. */
-export function buildPromptCard(check: CheckConfig, slot: CheckSlot, zone: string, late: boolean): Message {
+export function buildPromptCard(
+  check: CheckConfig,
+  slot: CheckSlot,
+  zone: string,
+  due: Pick<DueRun, 'late' | 'retried'>,
+): Message {
   const when = describeSlot(check, slot, zone);
   return {
     text: `Check due: ${when}`,
     title: `Check due — ${check.name}`,
     lines: [
-      `Due ${formatSlotTime(slot, zone)} ${formatDay(slot.day, zone)}${late ? ' (this message is late: frontdesk was not running at that time)' : ''}.`,
+      `Due ${formatSlotTime(slot, zone)} ${formatDay(slot.day, zone)}${due.late ? ` (this message is late: ${explainLateRun(due, 'at that time')})` : ''}.`,
       ...describeFields(check),
     ],
     buttons: [recordButton(formatSlotKey(slot))],

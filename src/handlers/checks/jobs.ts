@@ -100,7 +100,7 @@ export const checkPromptJob: DataDrivenJob = {
     ),
   run: (ctx, due) =>
     sendToAssignee(ctx, due.runKey, 'prompt', (check, slot) =>
-      buildPromptCard(check, slot, ctx.office.office.timezone, due.late),
+      buildPromptCard(check, slot, ctx.office.office.timezone, due),
     ),
 };
 

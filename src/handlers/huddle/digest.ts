@@ -8,6 +8,7 @@ import { assembleHuddleDigest, DIGEST_ORDER, type HuddleDigest } from '../../dom
 import type { PendingDecision } from '../kernel/digest.ts';
 import { describeErrorForLog } from '../kernel/dispatch.ts';
 import type { Feature } from '../kernel/feature.ts';
+import { type DueRun, explainLateRun } from '../kernel/jobs.ts';
 import type { Message } from '../kernel/message.ts';
 
 /** The features the huddle reads, asked for when it runs so the list is the registered one. */
@@ -90,10 +91,13 @@ export async function loadHuddleDigest(
   return assembleHuddleDigest({ day, now, office, parts, decisions });
 }
 
-/** The digest as a message; a late run says so, so nobody mistakes it for the usual one. */
-export function renderHuddleDigest(digest: HuddleDigest, late?: { postedAt: DateTime }): Message {
+/** The digest as a message; a late run says so, and why, so nobody mistakes it for the usual one. */
+export function renderHuddleDigest(
+  digest: HuddleDigest,
+  late?: { postedAt: DateTime; due: Pick<DueRun, 'retried'> },
+): Message {
   const note = late
-    ? `Posted late, at ${late.postedAt.toFormat('h:mm a')}: frontdesk was not running at the usual time.`
+    ? `Posted late, at ${late.postedAt.toFormat('h:mm a')}: ${explainLateRun(late.due, 'at the usual time')}.`
     : undefined;
   return {
     text: digest.title,

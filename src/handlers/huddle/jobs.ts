@@ -19,7 +19,7 @@ export const createHuddleDigestJob = (features: DigestSources): ScheduledJob => 
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx, due) {
     const digest = await loadHuddleDigest(features(), ctx.db, ctx.office, due.runKey, ctx.now, ctx.logger);
-    const message = renderHuddleDigest(digest, due.late ? { postedAt: ctx.now } : undefined);
+    const message = renderHuddleDigest(digest, due.late ? { postedAt: ctx.now, due } : undefined);
     return [{ kind: 'post', channel: 'huddle', message }];
   },
 });

@@ -17,6 +17,13 @@ export interface DueRun {
   runKey: string;
   scheduledAt: DateTime;
   late: boolean;
+  /** an earlier try of this run failed (a database that did not answer), so being late is not a process that was down */
+  retried?: boolean;
+}
+
+/** Why a late run is late, for the message that owns up to it: `when` is the time it was meant for. */
+export function explainLateRun(due: Pick<DueRun, 'retried'>, when: string): string {
+  return due.retried ? `the first try ${when} did not go through` : `frontdesk was not running ${when}`;
 }
 
 /** A daily job: when it runs, and the messages one run sends (queued in the run's transaction). */

@@ -3,8 +3,7 @@ import { getOfficeDay } from '../../domain/dates.ts';
 import { listManagers, slugifyName } from '../../domain/people.ts';
 import { findFirstWorkingDayOfMonth, findLastFullMonth } from '../../domain/report.ts';
 import { atOfficeTime } from '../../domain/schedule.ts';
-import type { DataDrivenJob } from '../kernel/jobs.ts';
-import { listRecipients } from '../kernel/jobs.ts';
+import { type DataDrivenJob, explainLateRun, listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
 import { buildReportMessage } from './card.ts';
 import { loadReportFigures } from './loaders.ts';
@@ -45,7 +44,7 @@ export const monthlyReportJob: DataDrivenJob = {
     // Listed in one month and claimed in the next (a minute before midnight): that run is not this month's.
     if (period.key !== due.runKey) return [];
     const figures = await loadReportFigures(db, office, period, now);
-    const late = due.late ? ' (Sent late: frontdesk was not running on the first working day.)' : '';
+    const late = due.late ? ` (Sent late: ${explainLateRun(due, 'on the first working day')}.)` : '';
     // Only a manager may run /report, so only a manager is pointed to it.
     const managerClosing = `/report ${period.key} gives the charts and a CSV of these figures.${late}`;
     const staffClosing = `Ask a manager for the charts and a CSV of these figures.${late}`;
