@@ -154,9 +154,36 @@ function describeEveryoneOff(
   return [...byName].map(([name, away]) => {
     const windows = away.map(({ window }) => window);
     if (away.some(({ part }) => part === undefined) || coverWholeDay(windows, hours)) return name;
-    const parts = [...away].sort((a, b) => a.window[0].localeCompare(b.window[0])).map(({ part }) => part);
-    return `${name} (${[...new Set(parts)].join(', ')})`;
+    const parts = mergeWindows(windows).map(
+      ([from, until]) =>
+        away.find(({ window }) => window[0] === from && window[1] === until)?.part ??
+        describeOffPart({
+          name,
+          role: undefined,
+          start: day,
+          end: day,
+          part: 'full',
+          ...openEnded(from, until, hours),
+        }),
+    );
+    return `${name} (${parts.join(', ')})`;
   });
+}
+
+/** Windows of one day joined where they overlap or touch, earliest first. */
+function mergeWindows(windows: readonly [ClockTime, ClockTime][]): [ClockTime, ClockTime][] {
+  const merged: [ClockTime, ClockTime][] = [];
+  for (const [from, until] of [...windows].sort(([a], [b]) => a.localeCompare(b))) {
+    const last = merged.at(-1);
+    if (last && from <= last[1]) last[1] = until > last[1] ? until : last[1];
+    else merged.push([from, until]);
+  }
+  return merged;
+}
+
+/** A window's ends as an absence's `from`/`until`: an end at opening or closing is left open. */
+function openEnded(from: ClockTime, until: ClockTime, hours: { open: ClockTime; close: ClockTime }) {
+  return { from: from === hours.open ? undefined : from, until: until === hours.close ? undefined : until };
 }
 
 /**

@@ -324,6 +324,25 @@ describe('coverage for part of a day', () => {
 });
 
 describe('the huddle names each person away once', () => {
+  it('joins overlapping parts of one person’s day into one, in a part’s own words when it holds the rest', () => {
+    const outIn = (absences: DigestAbsence[]) =>
+      describeAbsenceSections(MONDAY, absences, office).find((section) => section.heading === 'Out today')
+        ?.lines;
+    expect(
+      outIn([
+        callOut('Sam Lee', 'front-desk', { part: 'am' }),
+        callOut('Sam Lee', 'front-desk', { until: '10:30' }),
+      ]),
+    ).toEqual(['Sam Lee (out am)']);
+    expect(
+      outIn([
+        callOut('Sam Lee', 'front-desk', { from: '10:00', until: '12:00' }),
+        callOut('Sam Lee', 'front-desk', { from: '11:00' }),
+        callOut('Sam Lee', 'front-desk', { until: '09:00' }),
+      ]),
+    ).toEqual(['Sam Lee (until 9:00, from 10:00)']);
+  });
+
   it('names someone with time off and a call-out that day once, with each part of the day, as off all day if either says so', () => {
     const sections = describeAbsenceSections(
       MONDAY,
