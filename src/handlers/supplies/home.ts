@@ -1,11 +1,9 @@
 import { listOpenSupplyRequests } from '../../db/repositories/supplies.ts';
 import type { HomeLoader } from '../kernel/feature.ts';
+import { describeMoreWaiting, HOME_CARDS } from '../kernel/home-cards.ts';
 import type { Message } from '../kernel/message.ts';
 import { describeSupplyLine, formatSupplyReference } from './card.ts';
 import { loadPendingCards } from './loaders.ts';
-
-// Home shows the oldest decisions waiting and counts the rest, which the approvals channel has.
-const HOME_CARDS = 10;
 
 /** Home: the person's open supply requests; for managers, each one waiting for approval, with its buttons. */
 export const suppliesHome: HomeLoader = async ({ db, office, person, now }) => {
@@ -22,10 +20,7 @@ export const suppliesHome: HomeLoader = async ({ db, office, person, now }) => {
   if (person.isManager) {
     const { cards: waiting } = await loadPendingCards(db, office, now);
     messages.push(...waiting.slice(0, HOME_CARDS).map((card) => card.message));
-    if (waiting.length > HOME_CARDS)
-      messages.push({
-        text: `Supplies: ${waiting.length - HOME_CARDS} more waiting — see the approvals channel.`,
-      });
+    messages.push(...describeMoreWaiting('Supplies', waiting.length));
   }
   return messages;
 };
