@@ -371,6 +371,22 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(await stored()).toHaveLength(1);
     });
 
+    it('answers the same booking sent again as already booked when it is the company’s last visit of the month', async ({
+      reps,
+      stored,
+    }) => {
+      const capped: OfficeConfig = { ...office, reps: { ...office.reps, maxPerCompanyPerMonth: 1 } };
+      const typed = 'book 2026-12-01 12:00 Jordan Smith from Acme Pharma';
+      const reference = findReference(await reps(SAM, typed, capped), 'RM');
+      expect((await reps(SAM, typed, capped)).reply?.text).toMatch(
+        new RegExp(`^You already booked this visit: ${reference}, `),
+      );
+      expect(replyText(await reps(PRIYA, 'book 2026-12-03 12:00 Lee Wong from Acme Pharma', capped))).toMatch(
+        /Acme Pharma/,
+      );
+      expect(await stored()).toHaveLength(1);
+    });
+
     it('checks a tampered slot again on submit', async ({ book, submitBooking, stored }) => {
       const outcome = await submitBooking('2026-12-04T12:00'); // Fri: no slot
       expect(replyText(outcome)).toMatch(/no rep slots on Fridays.*Nothing was saved/s);

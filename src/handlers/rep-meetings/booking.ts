@@ -185,11 +185,6 @@ async function bookVisit(
   ctx: HandlerContext,
 ): Promise<{ ok: true; row: RepMeetingRow; already?: true } | ({ ok: false } & BookingFailure)> {
   const { office, db, now, actor, officeId } = ctx;
-  // The same booking sent again (an answer that seemed lost): it is answered with the visit already booked,
-  // never as a slot someone else took, which would send the booker to book the rep a second time.
-  const asked = findRepSlot(draft.day, draft.time, office);
-  const holder = asked && (await findSlotHolder(asked, ctx));
-  if (holder?.bookerKey === actor.key) return { ok: true, row: holder, already: true };
   const companyKey = normalizeCompany(draft.company);
   const month = findCapMonth(draft.day);
   let companyVisitsInMonth = 0;
@@ -203,8 +198,15 @@ async function bookVisit(
     });
   }
   const evaluation = evaluateRepBooking({ draft, now, office, companyVisitsInMonth });
-  if (!evaluation.ok)
+  if (!evaluation.ok) {
+    // The same booking sent again (an answer that seemed lost) may be refused only for itself, over the
+    // company's cap it now counts toward: it is answered with the visit already booked, never a refusal that
+    // would send the booker to book the rep a second time.
+    const asked = findRepSlot(draft.day, draft.time, office);
+    const holder = asked && (await findSlotHolder(asked, ctx));
+    if (holder?.bookerKey === actor.key) return { ok: true, row: holder, already: true };
     return { ok: false, refusal: evaluation, message: explainRefusal(evaluation, draft, office) };
+  }
   const { slot } = evaluation;
   const row = await createRepMeeting(db, {
     officeId: officeId,
