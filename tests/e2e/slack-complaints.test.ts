@@ -1,7 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, complaints, messageRefs, outbox } from '../../src/db/schema/index.ts';
+import {
+  auditLog,
+  complaintResolutions,
+  complaints,
+  messageRefs,
+  outbox,
+} from '../../src/db/schema/index.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -45,7 +51,7 @@ describe('complaints through signed Slack requests', () => {
       command: '/complaint',
       office,
       now: NOW,
-      tables: [outbox, complaints, auditLog],
+      tables: [outbox, complaintResolutions, complaints, auditLog],
       // Trace, so "never writes the complaint text to the log" holds for every line the app can write.
       logLevel: 'trace',
       // Short retry delays, so the card whose first two posts fail is posted within one wait.

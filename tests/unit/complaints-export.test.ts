@@ -80,7 +80,7 @@ describe('buildComplaintRows', () => {
       'resolve_by',
       'resolved',
     ]);
-    expect(buildComplaintRows([buildRow()], zone)).toEqual([
+    expect(buildComplaintRows([buildRow()], new Map(), zone)).toEqual([
       [
         'CP-1',
         '2026-03-06T12:00',
@@ -106,6 +106,7 @@ describe('buildComplaintRows', () => {
         '0',
         '',
         '',
+        '',
       ],
     ]);
   });
@@ -123,6 +124,7 @@ describe('buildComplaintRows', () => {
           reopenCount: 2,
         }),
       ],
+      new Map(),
       zone,
     );
     const cell = (name: (typeof COMPLAINT_EXPORT_HEADER)[number]) =>
@@ -137,7 +139,7 @@ describe('buildComplaintRows', () => {
   });
 
   it('never names an anonymous reporter', () => {
-    const [row] = buildComplaintRows([buildRow({ anonymous: true, about: 'staff' })], zone);
+    const [row] = buildComplaintRows([buildRow({ anonymous: true, about: 'staff' })], new Map(), zone);
     expect(row).not.toContain('Sam Lee');
     expect(row?.[6]).toBe('anonymous');
   });
@@ -148,6 +150,7 @@ describe('buildComplaintRows', () => {
         buildRow({ number: 2, createdAt: new Date('2026-03-07T17:00:00Z'), description: 'y'.repeat(3000) }),
         buildRow({ number: 1 }),
       ],
+      new Map(),
       zone,
     );
     expect(rows.map((row) => row[0])).toEqual(['CP-1', 'CP-2']);

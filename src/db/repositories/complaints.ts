@@ -2,9 +2,11 @@ import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm
 import type { ComplaintStatus } from '../../domain/complaints.ts';
 import type { PlatformName } from '../../domain/people.ts';
 import type { Db } from '../client.ts';
-import { complaints } from '../schema/index.ts';
+import { complaintResolutions, complaints } from '../schema/index.ts';
 
 export type ComplaintRow = typeof complaints.$inferSelect;
+/** One resolution a complaint was given; a complaint reopened and resolved again has one per resolve. */
+export type ComplaintResolutionRow = typeof complaintResolutions.$inferSelect;
 export type NewComplaintRow = Omit<typeof complaints.$inferInsert, 'id' | 'number' | 'status'>;
 
 /** What the reporter may still change while a complaint is new: everything they filed. */
@@ -73,20 +75,53 @@ export async function listOpenComplaints(db: Db, officeId: string): Promise<Comp
     .orderBy(asc(complaints.createdAt), asc(complaints.number));
 }
 
+/** The complaints of an office filed from `from` (inclusive) to `to` (exclusive), or all without bounds. */
+function filedWithin(officeId: string, range: { from?: Date; to?: Date }): SQL | undefined {
+  const conditions: SQL[] = [eq(complaints.officeId, officeId)];
+  if (range.from) conditions.push(gte(complaints.createdAt, range.from));
+  if (range.to) conditions.push(lt(complaints.createdAt, range.to));
+  return and(...conditions);
+}
+
 /** Complaints filed from `from` (inclusive) to `to` (exclusive), or all when no bounds are given, newest first. */
 export async function listComplaintsFiled(
   db: Db,
   officeId: string,
   range: { from?: Date; to?: Date } = {},
 ): Promise<ComplaintRow[]> {
-  const conditions: SQL[] = [eq(complaints.officeId, officeId)];
-  if (range.from) conditions.push(gte(complaints.createdAt, range.from));
-  if (range.to) conditions.push(lt(complaints.createdAt, range.to));
   return db
     .select()
     .from(complaints)
-    .where(and(...conditions))
+    .where(filedWithin(officeId, range))
     .orderBy(desc(complaints.createdAt), desc(complaints.number));
+}
+
+/** Every resolution of the complaints `listComplaintsFiled` gives for the same range, each complaint's in order. */
+export async function listResolutionsOfComplaintsFiled(
+  db: Db,
+  officeId: string,
+  range: { from?: Date; to?: Date } = {},
+): Promise<ComplaintResolutionRow[]> {
+  const rows = await db
+    .select({ resolution: complaintResolutions })
+    .from(complaintResolutions)
+    .innerJoin(complaints, eq(complaints.id, complaintResolutions.complaintId))
+    .where(filedWithin(officeId, range))
+    .orderBy(asc(complaintResolutions.complaintId), asc(complaintResolutions.round));
+  return rows.map((row) => row.resolution);
+}
+
+/** Every resolution of these complaints (by id), each complaint's in order. */
+export async function listComplaintResolutions(
+  db: Db,
+  complaintIds: readonly number[],
+): Promise<ComplaintResolutionRow[]> {
+  if (complaintIds.length === 0) return [];
+  return db
+    .select()
+    .from(complaintResolutions)
+    .where(inArray(complaintResolutions.complaintId, [...complaintIds]))
+    .orderBy(asc(complaintResolutions.complaintId), asc(complaintResolutions.round));
 }
 
 /**
@@ -139,13 +174,17 @@ export async function acknowledgeComplaint(
   return row;
 }
 
-/** Resolves a complaint only while its status is in `fromStatuses`; `undefined` means it changed meanwhile. */
+/**
+ * Resolves a complaint only while its status is in `fromStatuses`, and records the resolution beside the
+ * others it was given: the complaint shows the latest, the history keeps each. `undefined` means it changed
+ * meanwhile and nothing was recorded. Call it inside a transaction, so the two writes stand or fall together.
+ */
 export async function resolveComplaint(
   db: Db,
   params: {
     id: number;
     fromStatuses: readonly ComplaintStatus[];
-    byName: string;
+    by: { key: string; name: string };
     at: Date;
     resolution: string;
     patientContacted: boolean;
@@ -155,13 +194,25 @@ export async function resolveComplaint(
     .update(complaints)
     .set({
       status: 'resolved',
-      resolvedByName: params.byName,
+      resolvedByName: params.by.name,
       resolvedAt: params.at,
       resolution: params.resolution,
       patientContacted: params.patientContacted,
     })
     .where(and(eq(complaints.id, params.id), inArray(complaints.status, [...params.fromStatuses])))
     .returning();
+  if (!row) return undefined;
+  await db.insert(complaintResolutions).values({
+    officeId: row.officeId,
+    complaintId: row.id,
+    // Every reopen follows a resolve, so this resolve is the one after them all.
+    round: row.reopenCount + 1,
+    resolution: params.resolution,
+    patientContacted: params.patientContacted,
+    resolvedByKey: params.by.key,
+    resolvedByName: params.by.name,
+    resolvedAt: params.at,
+  });
   return row;
 }
 

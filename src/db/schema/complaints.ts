@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -69,4 +70,29 @@ export const complaints = pgTable(
     index('complaints_created_idx').on(table.officeId, table.createdAt),
     check('complaints_description_check', sql`char_length(${table.description}) between 1 and 3000`),
   ],
+);
+
+/**
+ * Every resolution a complaint was given, one row per resolve, written in the resolve's transaction: the
+ * complaint keeps only its latest, this keeps them all for the quality log. `round` is 1 for the first
+ * resolve and one more after each reopen, so a round is resolved at most once. `resolution` is confidential
+ * like the complaint's text. `resolved_by_key` is null only for a resolution carried over from before this
+ * table (migration 0027) whose resolver the audit log did not name; `patient_contacted` likewise.
+ */
+export const complaintResolutions = pgTable(
+  'complaint_resolutions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    officeId: text('office_id').notNull(),
+    complaintId: bigint('complaint_id', { mode: 'number' })
+      .notNull()
+      .references(() => complaints.id),
+    round: integer('round').notNull(),
+    resolution: text('resolution').notNull(),
+    patientContacted: boolean('patient_contacted'),
+    resolvedByKey: text('resolved_by_key'),
+    resolvedByName: text('resolved_by_name').notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [uniqueIndex('complaint_resolutions_round_idx').on(table.complaintId, table.round)],
 );

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
-import type { ComplaintRow } from '../../db/repositories/complaints.ts';
+import type { ComplaintResolutionRow, ComplaintRow } from '../../db/repositories/complaints.ts';
 import {
   COMPLAINT_CATEGORY_LABELS,
   COMPLAINT_SEVERITY_LABELS,
@@ -11,7 +11,7 @@ import {
   isPastDueDay,
   readComplaintSettings,
 } from '../../domain/complaints.ts';
-import { formatDay, formatOfficeTime } from '../../domain/dates.ts';
+import { formatDay, formatDayNamingYear, formatOfficeTime, getOfficeDay } from '../../domain/dates.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { Button, Form, Message } from '../kernel/message.ts';
 import { COMPLAINT_ACTIONS, COMPLAINT_FORMS } from './ids.ts';
@@ -81,6 +81,35 @@ function describeStatus(row: ComplaintRow, zone: string): string {
   }
 }
 
+/**
+ * The resolutions no longer in force: all of a reopened complaint's, all but the latest of a resolved one's
+ * (its note names that one).
+ */
+function selectEarlierResolutions(
+  row: ComplaintRow,
+  resolutions: readonly ComplaintResolutionRow[],
+): readonly ComplaintResolutionRow[] {
+  return row.status === 'resolved' ? resolutions.slice(0, -1) : resolutions;
+}
+
+/**
+ * One short line for the card: `Resolved before: Tue Nov 24 by Dana Reyes`, two such at most, else the
+ * count and the last. Day and name only; what was done is in the details and the export.
+ */
+function describeEarlierResolutions(
+  earlier: readonly ComplaintResolutionRow[],
+  now: DateTime,
+  zone: string,
+): string | undefined {
+  const today = getOfficeDay(now, zone);
+  const describe = (resolution: ComplaintResolutionRow) =>
+    `${formatDayNamingYear(getOfficeDay(DateTime.fromJSDate(resolution.resolvedAt), zone), today, zone)} by ${resolution.resolvedByName}`;
+  const last = earlier.at(-1);
+  if (!last) return undefined;
+  if (earlier.length <= 2) return `Resolved before: ${earlier.map(describe).join('; ')}`;
+  return `Resolved ${earlier.length} times before, last ${describe(last)}`;
+}
+
 function buildButtons(row: ComplaintRow): Button[] {
   const reference = formatReference('CP', row.number);
   const buttons: Button[] = [
@@ -113,9 +142,16 @@ function buildButtons(row: ComplaintRow): Button[] {
 
 /**
  * The complaints-channel card, minimum necessary: reference, category, severity, age, reporter (or
- * "anonymous"), state, owner and due days. The text is on it only when `complaints.showDetailsInChannel`.
+ * "anonymous"), state, owner, due days, and when and by whom it was resolved before it was reopened. The text
+ * is on it only when `complaints.showDetailsInChannel`. `resolutions` is its history, oldest first: none for
+ * a complaint just filed.
  */
-export function buildComplaintCard(row: ComplaintRow, office: OfficeConfig, now: DateTime): Message {
+export function buildComplaintCard(
+  row: ComplaintRow,
+  office: OfficeConfig,
+  now: DateTime,
+  resolutions: readonly ComplaintResolutionRow[] = [],
+): Message {
   const zone = office.office.timezone;
   const reference = formatReference('CP', row.number);
   const category = COMPLAINT_CATEGORY_LABELS[row.category];
@@ -129,6 +165,8 @@ export function buildComplaintCard(row: ComplaintRow, office: OfficeConfig, now:
         ...(row.desiredOutcome ? [`Outcome wanted: ${row.desiredOutcome}`] : []),
       ]
     : [];
+  const before = describeEarlierResolutions(selectEarlierResolutions(row, resolutions), now, zone);
+  const lines = [...details, ...(before ? [before] : [])];
   return {
     text: `Complaint ${reference}: ${category}, ${severity.toLowerCase()} — ${COMPLAINT_STATUS_LABELS[row.status]}`,
     title: `${row.severity === 'urgent' ? '🚨 ' : ''}Complaint ${reference} — ${category}`,
@@ -146,14 +184,43 @@ export function buildComplaintCard(row: ComplaintRow, office: OfficeConfig, now:
       ...(open ? [{ label: 'Resolve by', value: describeDue(row.resolveDueDay, now, zone) }] : []),
       { label: 'Call back', value: row.wantsCallback ? 'wanted' : 'not asked for' },
     ],
-    ...(details.length > 0 ? { lines: details } : {}),
+    ...(lines.length > 0 ? { lines } : {}),
     buttons: buildButtons(row),
     note: describeStatus(row, zone),
   };
 }
 
-/** Everything about a complaint, for a manager's details view: the only place its text is shown by default. */
-export function buildComplaintDetailsForm(row: ComplaintRow, office: OfficeConfig, now: DateTime): Form {
+// A details view is one modal: a complaint reopened again and again shows its latest few resolutions whole.
+const DETAILS_EARLIER_LIMIT = 5;
+
+/** The resolutions before the latest, each with who, when and what was done; the oldest beyond the limit counted. */
+function describeResolutionHistory(resolutions: readonly ComplaintResolutionRow[], zone: string): string[] {
+  const earlier = resolutions.slice(0, -1);
+  if (earlier.length === 0) return [];
+  const shown = earlier.slice(-DETAILS_EARLIER_LIMIT);
+  const left = earlier.length - shown.length;
+  const contacted = (value: boolean | null) =>
+    value === null ? '' : ` · contacted: ${value ? 'yes' : 'no'}`;
+  return [
+    `Resolved before (${earlier.length}):`,
+    ...(left > 0 ? [`(${left} older in /complaint export)`] : []),
+    ...shown.flatMap((resolution) => [
+      `${formatOfficeTime(resolution.resolvedAt, zone)} by ${resolution.resolvedByName}${contacted(resolution.patientContacted)}`,
+      resolution.resolution,
+    ]),
+  ];
+}
+
+/**
+ * Everything about a complaint, for a manager's details view: the only place its text is shown by default.
+ * `resolutions` is its history, oldest first; the latest is the complaint's own.
+ */
+export function buildComplaintDetailsForm(
+  row: ComplaintRow,
+  office: OfficeConfig,
+  now: DateTime,
+  resolutions: readonly ComplaintResolutionRow[],
+): Form {
   const zone = office.office.timezone;
   const reference = formatReference('CP', row.number);
   const age = countComplaintAgeDays(DateTime.fromJSDate(row.createdAt), now, zone);
@@ -181,6 +248,7 @@ export function buildComplaintDetailsForm(row: ComplaintRow, office: OfficeConfi
           `Reopened ${row.reopenCount === 1 ? 'once' : `${row.reopenCount} times`}, last by ${row.reopenedByName ?? 'a manager'}`,
         ]
       : []),
+    ...describeResolutionHistory(resolutions, zone),
   ];
   return { formId: COMPLAINT_FORMS.details, title: `Complaint ${reference}`, lines, inputs: [] };
 }

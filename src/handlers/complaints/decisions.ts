@@ -34,6 +34,7 @@ import {
   COMPLAINT_STATUS_LABELS,
   describeComplaintSummary,
 } from './card.ts';
+import { loadResolutionHistory } from './history.ts';
 import { COMPLAINT_FORMS } from './ids.ts';
 import {
   buildComplaintForm,
@@ -59,8 +60,12 @@ export const complaintKind: RequestKind<ComplaintRow> = {
   referenceNoun: 'complaint',
   example: 'CP-3',
   load: (ctx, number, options) => getComplaint(ctx.db, ctx.officeId, number, options),
-  card: async (row, ctx) => buildComplaintCard(row, ctx.office, ctx.now),
+  card: async (row, ctx) => buildComplaintCard(row, ctx.office, ctx.now, await loadResolutions(ctx, row)),
 };
+
+async function loadResolutions(ctx: HandlerContext, row: ComplaintRow) {
+  return (await loadResolutionHistory(ctx.db, [row.id])).get(row.id) ?? [];
+}
 
 /** Who may handle a complaint, from the office config: managers, and the privacy officer for privacy ones. */
 function authoriseHandling(doing: string) {
@@ -117,7 +122,8 @@ export async function viewDetails(value: string, ctx: HandlerContext): Promise<O
     action: 'complaint.viewed',
     entity: found.reference,
   });
-  return { form: buildComplaintDetailsForm(found.row, ctx.office, ctx.now), effects: [] };
+  const resolutions = await loadResolutions(ctx, found.row);
+  return { form: buildComplaintDetailsForm(found.row, ctx.office, ctx.now, resolutions), effects: [] };
 }
 
 /** The manager who acknowledges becomes the owner, and the clock to resolve runs. */
@@ -156,7 +162,7 @@ export const resolve: Step<ComplaintRow, Resolution> & { form: StepForm<Complain
     resolveComplaint(db, {
       id: row.id,
       fromStatuses: COMPLAINT_STEP_FROM.resolve,
-      byName: actor.name,
+      by: { key: actor.key, name: actor.name },
       at: now.toJSDate(),
       resolution: values.summary,
       patientContacted: values.contacted === 'yes',

@@ -1,4 +1,4 @@
-import type { ComplaintRow } from '../../db/repositories/complaints.ts';
+import type { ComplaintResolutionRow, ComplaintRow } from '../../db/repositories/complaints.ts';
 import { formatReference } from '../../domain/references.ts';
 import { formatCsvInstant } from '../kernel/csv.ts';
 import { describeReporter } from './card.ts';
@@ -6,6 +6,8 @@ import { describeReporter } from './card.ts';
 /**
  * The quality log's columns: each clock's due day beside the time it was met. A reopened complaint keeps its
  * last resolution, and says how often and when it was reopened: its status is `reopened` until resolved again.
+ * `resolutions` holds every resolution it was given, oldest first, one per line; columns are only ever added
+ * at the end, as spreadsheets and tests read them by position.
  */
 export const COMPLAINT_EXPORT_HEADER = [
   'reference',
@@ -32,13 +34,32 @@ export const COMPLAINT_EXPORT_HEADER = [
   'reopened',
   'reopened_last',
   'reopened_by',
+  'resolutions',
 ] as const;
+
+/** `2026-11-30T14:05 Dana Reyes (contacted: yes): Refunded`, a line per resolution, oldest first. */
+function describeResolutions(resolutions: readonly ComplaintResolutionRow[], zone: string): string {
+  return resolutions
+    .map((resolution) => {
+      const contacted =
+        resolution.patientContacted === null
+          ? ''
+          : ` (contacted: ${resolution.patientContacted ? 'yes' : 'no'})`;
+      return `${formatCsvInstant(resolution.resolvedAt, zone)} ${resolution.resolvedByName}${contacted}: ${resolution.resolution}`;
+    })
+    .join('\n');
+}
 
 /**
  * The quality-log rows, oldest first, times in the office zone, anonymous reporters as `anonymous`, every
- * text whole (the file is for managers only, and never a chat message).
+ * text whole (the file is for managers only, and never a chat message). `resolutions`: each complaint's by
+ * its id, oldest first.
  */
-export function buildComplaintRows(rows: readonly ComplaintRow[], zone: string): string[][] {
+export function buildComplaintRows(
+  rows: readonly ComplaintRow[],
+  resolutions: ReadonlyMap<number, readonly ComplaintResolutionRow[]>,
+  zone: string,
+): string[][] {
   return [...rows]
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.number - b.number)
     .map((row) => [
@@ -66,5 +87,6 @@ export function buildComplaintRows(rows: readonly ComplaintRow[], zone: string):
       String(row.reopenCount),
       formatCsvInstant(row.reopenedAt, zone),
       row.reopenedByName ?? '',
+      describeResolutions(resolutions.get(row.id) ?? [], zone),
     ]);
 }

@@ -1,6 +1,10 @@
 import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { listComplaintsFiled, listOpenComplaints } from '../../db/repositories/complaints.ts';
+import {
+  listComplaintsFiled,
+  listOpenComplaints,
+  listResolutionsOfComplaintsFiled,
+} from '../../db/repositories/complaints.ts';
 import { countComplaintAgeDays, isPastDueDay } from '../../domain/complaints.ts';
 import { formatDay, parseOfficeMonth } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -10,6 +14,7 @@ import type { Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import { COMPLAINT_STATUS_LABELS, describeAgeDays, describeComplaintSummary } from './card.ts';
 import { buildComplaintRows, COMPLAINT_EXPORT_HEADER } from './export.ts';
+import { groupResolutions } from './history.ts';
 
 const LIST_LIMIT = 25;
 
@@ -53,11 +58,9 @@ export async function exportCsv(monthText: string, ctx: HandlerContext): Promise
   if (monthText !== '' && !month) {
     return refusal(`Write the month like ${example}, or leave it out to export every complaint.`);
   }
-  const rows = await listComplaintsFiled(
-    db,
-    officeId,
-    month ? { from: month.start.toJSDate(), to: month.end.toJSDate() } : {},
-  );
+  const range = month ? { from: month.start.toJSDate(), to: month.end.toJSDate() } : {};
+  const rows = await listComplaintsFiled(db, officeId, range);
+  const resolutions = groupResolutions(await listResolutionsOfComplaintsFiled(db, officeId, range));
   await createAuditEntry(db, {
     officeId: officeId,
     actor,
@@ -70,6 +73,6 @@ export async function exportCsv(monthText: string, ctx: HandlerContext): Promise
     name: `complaints-${month ? month.key : 'all'}.csv`,
     title: `Complaints, ${period}`,
     header: COMPLAINT_EXPORT_HEADER,
-    rows: buildComplaintRows(rows, zone),
+    rows: buildComplaintRows(rows, resolutions, zone),
   });
 }

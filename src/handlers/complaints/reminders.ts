@@ -17,6 +17,7 @@ import {
   describeAgeDays,
   toComplaintClockState,
 } from './card.ts';
+import { loadResolutionHistory } from './history.ts';
 import { findActingOwner } from './owner.ts';
 
 const REMINDER_LIST_LIMIT = 15;
@@ -116,9 +117,14 @@ export const complaintRemindersJob: ScheduledJob = {
 export async function redrawComplaintCards(cardKeys: readonly string[], ctx: JobContext): Promise<Effect[]> {
   const numbers = cardKeys.flatMap((cardKey) => parseReference(cardKey, 'CP') ?? []);
   const rows = await listComplaintsByNumbersForShare(ctx.db, ctx.office.office.id, numbers);
+  // Read while the complaints are share-locked, so a resolve is drawn with its resolution or not at all.
+  const resolutions = await loadResolutionHistory(
+    ctx.db,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => ({
     kind: 'update',
     cardKey: formatReference('CP', row.number),
-    message: buildComplaintCard(row, ctx.office, ctx.now),
+    message: buildComplaintCard(row, ctx.office, ctx.now, resolutions.get(row.id) ?? []),
   }));
 }
