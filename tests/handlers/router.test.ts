@@ -36,7 +36,8 @@ describe('createRouter', () => {
 
   it('drops control characters but tabs and line breaks before a feature reads the text', async () => {
     calls.length = 0;
-    await router.route(
+    // A multi-line feature, so the tab and line breaks reach it (as `\n`) rather than as spaces.
+    await createRouter([{ ...feature, commandTextLines: 'multi-line' }]).route(
       {
         kind: 'command',
         command: 'reps',
@@ -45,7 +46,7 @@ describe('createRouter', () => {
       ctx,
     );
     // Direction overrides and isolates go too; right-to-left letters stay.
-    expect(calls).toEqual(['abc[31mdefg\th\r\ni\njklשלום']);
+    expect(calls).toEqual(['abc[31mdefg\th\ni\njklשלום']);
   });
 
   it('drops control characters from form values, form metadata and button values too', async () => {

@@ -36,6 +36,8 @@ export const complaintsFeature: Feature = {
     ],
   },
   run: runComplaintCommand,
+  // What happened is told in paragraphs, as on the form's text box.
+  commandTextLines: 'multi-line',
   // Only the exact words are subcommands, so a complaint that starts with "list" is still filed.
   subcommands: [
     {

@@ -6,6 +6,7 @@ import type { ReferencePrefix } from '../../domain/references.ts';
 import type { HandlerContext } from './context.ts';
 import type { FeatureDigest, PendingLoader } from './digest.ts';
 import type { FeatureEvent } from './events.ts';
+import type { CommandTextLines } from './input.ts';
 import type { JobContext, ScheduledJob } from './jobs.ts';
 import type { Effect, Message, Outcome } from './message.ts';
 
@@ -66,6 +67,12 @@ export interface Feature {
   usage: Usage;
   /** the command's text when no subcommand word starts it, the empty text included */
   run: CommandHandler;
+  /**
+   * `multi-line` only for a feature whose free text is written in paragraphs (a complaint): `run` then gets
+   * the line breaks typed, and must put any one-line field it reads from the text on one line itself.
+   * Otherwise (`one-line`, the default) every run of whitespace reaches `run` as one space.
+   */
+  commandTextLines?: CommandTextLines;
   subcommands?: readonly Subcommand[];
   actions: Record<string, ActionHandler>;
   forms: Record<string, FormHandler>;

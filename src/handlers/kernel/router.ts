@@ -4,7 +4,7 @@ import type { HandlerContext } from './context.ts';
 import { managerNames, refusal } from './copy.ts';
 import type { FeatureEvent } from './events.ts';
 import type { ActionHandler, Feature, FormHandler, Subcommand } from './feature.ts';
-import type { Input } from './input.ts';
+import { type Input, shapeCommandText } from './input.ts';
 import { type Effect, type Outcome, replyOnly } from './message.ts';
 import { describeCommandUsage } from './usage.ts';
 
@@ -72,7 +72,9 @@ function findSubcommand(
 }
 
 /** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage.
- * Text is made storable first: no control character but tab and line breaks, no lone surrogate. */
+ * Text is made storable first: no control character but tab and line breaks, no lone surrogate. A command's
+ * text keeps its line breaks only for a feature that declares `commandTextLines: 'multi-line'`, and never in
+ * a subcommand's words. */
 export function createRouter(features: readonly Feature[]) {
   const commands = new Map(features.map((feature) => [feature.command, feature]));
   const phrasesOf = new Map(
@@ -119,7 +121,7 @@ export function createRouter(features: readonly Feature[]) {
               lines: [`This frontdesk does not handle /${input.command} yet. Nothing was saved.`],
             });
           }
-          const text = input.text.trim();
+          const text = shapeCommandText(input.text, feature.commandTextLines ?? 'one-line');
           if (/^(help|\?)$/i.test(text)) return replyOnly(describeCommandUsage(feature));
           const chosen = findSubcommand(phrasesOf.get(feature.command) ?? [], text);
           if (!chosen) return feature.run(text, ctx);

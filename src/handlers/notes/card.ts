@@ -1,5 +1,6 @@
 import { describeDue, type Note, sortNotesDueFirst } from '../../domain/notes.ts';
 import { formatReference } from '../../domain/references.ts';
+import { toOneLine } from '../../domain/visible-text.ts';
 import type { Message } from '../kernel/message.ts';
 
 // Lists stay well inside a chat message; the rest is counted, not shown.
@@ -10,10 +11,12 @@ export interface NoteFacts extends Note {
   link: string | undefined;
 }
 
-/** `FU-3 · call the lab · due Fri Dec 4 · https://…` */
+/** `FU-3 · call the lab · due Fri Dec 4 · https://…`, one line of a list whatever lines the note has */
 export function describeNote(note: NoteFacts, today: string, zone: string): string {
   const due = describeDue(note.due, today, zone);
-  return [formatReference('FU', note.number), note.text, due, note.link].filter(Boolean).join(' · ');
+  return [formatReference('FU', note.number), toOneLine(note.text), due, note.link]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function listLines(notes: readonly NoteFacts[], today: string, zone: string): string[] {

@@ -1,6 +1,7 @@
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { markNoteDone } from '../../db/repositories/notes.ts';
 import { formatOfficeTime } from '../../domain/dates.ts';
+import { toOneLine } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import type { Outcome } from '../kernel/message.ts';
@@ -24,7 +25,8 @@ export async function markDone(text: string, ctx: HandlerContext): Promise<Outco
     detail: {},
   });
   return {
-    reply: { text: `Done: ${reference} · ${row.text}` },
+    // One line: a note written over several lines must not add lines that pass for the app's own.
+    reply: { text: `Done: ${reference} · ${toOneLine(row.text)}` },
     confidentialReply: true,
     changesOwnHome: true,
     effects: [],

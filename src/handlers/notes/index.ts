@@ -20,6 +20,8 @@ export const notesFeature: Feature = {
     ],
   },
   run: fileFromText,
+  // A follow-up keeps its lines, as on the form's text box; `by <day>` is read across them.
+  commandTextLines: 'multi-line',
   subcommands: [
     { words: ['list'], maxArgs: 0, run: (_rest, ctx) => listNotes(ctx) },
     { words: ['done'], maxArgs: 1, run: markDone },

@@ -2,6 +2,7 @@ import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { snoozeNote } from '../../db/repositories/notes.ts';
 import { formatDay } from '../../domain/dates.ts';
 import { readDueDay } from '../../domain/notes.ts';
+import { toOneLine } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { NOTHING_CHANGED, refusal } from '../kernel/copy.ts';
 import type { Outcome } from '../kernel/message.ts';
@@ -29,7 +30,7 @@ export async function snooze(text: string, ctx: HandlerContext): Promise<Outcome
     detail: { from: row.due, to: moved.due },
   });
   return {
-    reply: { text: `${reference} is now due ${formatDay(due.due, ctx.zone)}: ${row.text}` },
+    reply: { text: `${reference} is now due ${formatDay(due.due, ctx.zone)}: ${toOneLine(row.text)}` },
     confidentialReply: true,
     changesOwnHome: true,
     effects: [],

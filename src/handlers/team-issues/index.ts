@@ -27,6 +27,8 @@ export const teamIssuesFeature: Feature = {
     ],
   },
   run: runIssueCommand,
+  // An issue keeps its lines, as on the form's text box; its one-line summaries are made from it.
+  commandTextLines: 'multi-line',
   subcommands: [{ words: ['list'], maxArgs: 0, run: (_rest, ctx) => listOpenIssues(ctx) }],
   actions: {
     [ISSUE_ACTIONS.take]: stepButton(issueKind, takeStep),
