@@ -436,6 +436,7 @@ export const officeConfigSchema = z
     });
     checkLeavePolicies(config.timeoff.policies ?? [], issue);
     checkRepSlots(config.reps, issue);
+    checkCatalogFitsForm(config.supplies.catalog, issue);
     const skus = new Set<string>();
     config.supplies.catalog.forEach((item, index) => {
       if (skus.has(item.sku)) {
@@ -475,6 +476,57 @@ export const officeConfigSchema = z
   });
 
 export type OfficeConfig = z.infer<typeof officeConfigSchema>;
+
+// Slack lists at most 100 choices in a select, or at most 100 groups of at most 100 choices.
+const SELECT_CHOICES = 100;
+const SELECT_GROUPS = 100;
+/**
+ * Slack refuses a modal over 250 KB. A choice in the /supplies form takes at most about 160 bytes (a label cut
+ * to 75 characters and a 30-character sku in their JSON), so 1,000 items leave room for multi-byte names
+ * and the rest of the form.
+ */
+export const MAX_CATALOG_ITEMS = 1000;
+
+/** The heading of a catalog item in the /supplies form's list: its category, if it names one. */
+export function catalogGroupOf(item: { category?: string | undefined }): string | undefined {
+  return item.category?.trim() || undefined;
+}
+
+/**
+ * The headings Slack's /supplies form needs for the catalog: none up to 100 items; past that one per category
+ * (items without one together, as "Other"), a category of more than 100 taking one per 100 items.
+ */
+export function countCatalogFormGroups(catalog: readonly { category?: string | undefined }[]): number {
+  if (catalog.length <= SELECT_CHOICES) return 0;
+  const sizes = new Map<string, number>();
+  for (const item of catalog) {
+    const group = catalogGroupOf(item) ?? 'Other';
+    sizes.set(group, (sizes.get(group) ?? 0) + 1);
+  }
+  return [...sizes.values()].reduce((groups, size) => groups + Math.ceil(size / SELECT_CHOICES), 0);
+}
+
+/** A catalog the /supplies form can list whole in Slack, so no item is ever left out of it. */
+function checkCatalogFitsForm(
+  catalog: readonly { category?: string | undefined }[],
+  issue: z.core.$RefinementCtx<unknown>,
+): void {
+  if (catalog.length > MAX_CATALOG_ITEMS) {
+    issue.addIssue({
+      code: 'custom',
+      path: ['supplies', 'catalog'],
+      message: `has ${catalog.length} items; the /supplies form can list at most ${MAX_CATALOG_ITEMS.toLocaleString('en-US')} (Slack refuses a larger form). Keep the items people order from chat; anything else can still be asked for by name`,
+    });
+    return;
+  }
+  const groups = countCatalogFormGroups(catalog);
+  if (groups > SELECT_GROUPS)
+    issue.addIssue({
+      code: 'custom',
+      path: ['supplies', 'catalog'],
+      message: `needs ${groups} category headings in the /supplies form (one per category, one per 100 items of a category, "Other" for items without one); Slack shows at most ${SELECT_GROUPS}. Use fewer categories`,
+    });
+}
 
 /**
  * Rep slots on one weekday at least a visit (`reps.minutes`) apart: one starting inside another's visit

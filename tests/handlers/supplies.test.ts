@@ -270,6 +270,37 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
       expect(select?.kind === 'select' && select.options.length).toBe(office.supplies.catalog.length);
     });
 
+    it('offers every item of a 250-item catalog and files one chosen past the 100th', async ({
+      run,
+      storedRequests,
+    }) => {
+      const catalog = Array.from({ length: 250 }, (_, index) => ({
+        sku: `ITEM-${index + 1}`,
+        name: `Supply number ${index + 1}`,
+        unit: 'box',
+        par: 1,
+        ...(index % 5 === 0 ? {} : { category: `Shelf ${index % 5}` }),
+      }));
+      const big = buildOfficeConfig({ supplies: { catalog } });
+      const opened = await run(SAM, { kind: 'command', command: 'supplies', text: '' }, NOW, big);
+      const select = opened.form?.inputs[0];
+      const options = select?.kind === 'select' ? select.options : [];
+      expect(options).toHaveLength(250);
+      expect(options[179]).toEqual({
+        label: 'Supply number 180 · box · ITEM-180',
+        value: 'ITEM-180',
+        group: 'Shelf 4',
+      });
+      expect(options[180]).not.toHaveProperty('group');
+
+      const values = { sku: 'ITEM-180', quantity: '3', urgency: 'routine' };
+      const filed = await run(SAM, { kind: 'form', formId: SUPPLIES_FORMS.request, values }, NOW, big);
+      expect(replyText(filed)).toContain('3 boxes of Supply number 180');
+      expect(await storedRequests()).toMatchObject([
+        { sku: 'ITEM-180', itemName: 'Supply number 180', quantity: 3 },
+      ]);
+    });
+
     it('files a catalog item from a submitted form', async ({ storedRequests, submitRequest }) => {
       const outcome = await submitRequest({
         sku: 'PPR-EX',

@@ -258,6 +258,54 @@ describe('parseOfficeConfig', () => {
     );
   });
 
+  describe('a supplies catalog the /supplies form must list whole', () => {
+    /** office.example.yaml with a catalog of `count` items, item n in category `categoryOf(n)`, as office.yaml. */
+    const withCatalog = (count: number, categoryOf: (number: number) => string | undefined) => {
+      const example = parseOfficeConfig(readExampleOfficeYaml(), 'office.example.yaml');
+      const catalog = Array.from({ length: count }, (_, index) => {
+        const category = categoryOf(index + 1);
+        return {
+          sku: `ITEM-${index + 1}`,
+          name: `Item ${index + 1}`,
+          unit: 'box',
+          par: 1,
+          ...(category ? { category } : {}),
+        };
+      });
+      return () => parseOfficeConfig(JSON.stringify({ ...example, supplies: { catalog } }), 'office.yaml');
+    };
+
+    it('refuses a catalog that would need more than 100 category headings, and says why', () => {
+      expect(configErrorOf(withCatalog(202, (number) => `Shelf ${number % 101}`))).toBe(
+        'office.yaml: supplies.catalog: needs 101 category headings in the /supplies form (one per category, one per 100 items of a category, "Other" for items without one); Slack shows at most 100. Use fewer categories',
+      );
+      // A category of 250 takes three headings: 98 small ones and it make 101.
+      expect(
+        configErrorOf(withCatalog(348, (number) => (number <= 250 ? 'Big' : `Small ${number % 98}`))),
+      ).toMatch(/^office\.yaml: supplies\.catalog: needs 101 category headings/);
+    });
+
+    it('accepts 100 headings, counting "Other" and items without a category as one', () => {
+      // 99 shelves of one item each, then 100 items half in "Other", half without a category: 100 headings.
+      const categoryOf = (number: number) => {
+        if (number <= 99) return `Shelf ${number}`;
+        return number % 2 === 0 ? 'Other' : undefined;
+      };
+      expect(withCatalog(199, categoryOf)().supplies.catalog).toHaveLength(199);
+      expect(configErrorOf(withCatalog(200, categoryOf))).toMatch(/needs 101 category headings/);
+    });
+
+    it('accepts any number of categories in a catalog of up to 100 items, which needs no headings', () => {
+      expect(withCatalog(100, (number) => `Shelf ${number}`)().supplies.catalog).toHaveLength(100);
+    });
+
+    it('refuses a catalog of more than 1,000 items, too big for a Slack form', () => {
+      expect(configErrorOf(withCatalog(1001, (number) => `Shelf ${number % 10}`))).toBe(
+        'office.yaml: supplies.catalog: has 1001 items; the /supplies form can list at most 1,000 (Slack refuses a larger form). Keep the items people order from chat; anything else can still be asked for by name',
+      );
+    });
+  });
+
   it('says the file is not YAML in one line', () => {
     expect(configErrorOf(() => parseOfficeConfig('office: [unclosed', 'office.yaml'))).toMatch(
       /^office\.yaml: is not valid YAML/,

@@ -1,6 +1,13 @@
-import type { KnownBlock, View } from '@slack/web-api';
+import type { KnownBlock, PlainTextOption, StaticSelect, View } from '@slack/web-api';
 import type { Person } from '../../domain/people.ts';
-import { type Button, bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
+import {
+  type Button,
+  bodyLines,
+  cutText,
+  type Form,
+  type Message,
+  type SelectOption,
+} from '../../handlers/kernel/message.ts';
 
 // Block Kit limits (see PLATFORM.md); text is cut with an ellipsis rather than rejected by Slack.
 const LIMITS = { header: 150, section: 3000, field: 2000, fields: 10, button: 75, value: 2000, actions: 25 };
@@ -253,17 +260,21 @@ export function formToModal(form: Form, privateMetadata: string): View {
             },
           };
         case 'select': {
-          const options = input.options.slice(0, 100).map((option) => ({
-            text: { type: 'plain_text' as const, text: cutText(option.label, 75) },
+          const options = input.options.map((option) => ({
+            text: { type: 'plain_text' as const, text: cutText(option.label, SELECT_LIMITS.text) },
             value: option.value,
           }));
           const initial = options.find((option) => option.value === input.initial);
+          const listed =
+            options.length <= SELECT_LIMITS.options
+              ? { options }
+              : { option_groups: groupSelectOptions(input.options, options) };
           return {
             ...base,
             element: {
               type: 'static_select',
               action_id: input.id,
-              options,
+              ...listed,
               ...(initial ? { initial_option: initial } : {}),
             },
           };
@@ -284,6 +295,56 @@ export function formToModal(form: Form, privateMetadata: string): View {
   };
   // A read-only form (a details view) shows its lines above any inputs.
   return { ...view, blocks: [...linesToBlocks(form.lines ?? []), ...view.blocks] };
+}
+
+// Slack's static_select: at most 100 options, or at most 100 groups of at most 100; texts up to 75 characters.
+const SELECT_LIMITS = { options: 100, groups: 100, text: 75 };
+// The heading of options without a group when others have one.
+const UNGROUPED = 'Other';
+type SelectGroup = NonNullable<StaticSelect['option_groups']>[number];
+
+/**
+ * A long select's options under headings, as Slack needs past 100: by their `group` in the order groups first
+ * appear, those without one last under "Other" (or, when none has a group, under their positions, "1–100"),
+ * a group over 100 split into "Exam room (1)", "Exam room (2)"…. Every option is kept: more than 100 groups
+ * is an error, which the office config rules out for the supplies catalog.
+ */
+function groupSelectOptions(
+  sources: readonly SelectOption[],
+  options: readonly PlainTextOption[],
+): SelectGroup[] {
+  const byLabel = new Map<string, PlainTextOption[]>();
+  const ungrouped: PlainTextOption[] = [];
+  sources.forEach((source, index) => {
+    const option = options[index];
+    if (!option) return;
+    if (source.group === undefined || source.group === UNGROUPED) ungrouped.push(option);
+    else byLabel.set(source.group, [...(byLabel.get(source.group) ?? []), option]);
+  });
+  const groups = [...byLabel, [UNGROUPED, ungrouped] as const].flatMap(([label, members]) => {
+    const parts = chunk(members, SELECT_LIMITS.options);
+    return parts.map((part, at): SelectGroup => {
+      const first = at * SELECT_LIMITS.options + 1;
+      const suffix = parts.length > 1 ? ` (${at + 1})` : '';
+      const text =
+        byLabel.size === 0
+          ? `${first}–${first + part.length - 1}`
+          : `${cutText(label, SELECT_LIMITS.text - suffix.length)}${suffix}`;
+      return { label: { type: 'plain_text', text }, options: part };
+    });
+  });
+  if (groups.length > SELECT_LIMITS.groups)
+    throw new RangeError(
+      `a select of ${options.length} options needs ${groups.length} groups; Slack shows at most ${SELECT_LIMITS.groups}`,
+    );
+  return groups;
+}
+
+/** `items` in runs of at most `size`, in order. */
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let start = 0; start < items.length; start += size) runs.push(items.slice(start, start + size));
+  return runs;
 }
 
 /**

@@ -95,9 +95,16 @@ export type FormInput =
       id: string;
       label: string;
       optional?: boolean;
-      options: { label: string; value: string }[];
+      options: SelectOption[];
       initial?: string;
     };
+
+/** One choice of a select; `group` is the heading it is listed under where a platform groups long lists. */
+export interface SelectOption {
+  label: string;
+  value: string;
+  group?: string;
+}
 
 /** A form the platform shows in place of a text command: a Slack modal, a Teams card, a sandbox form. */
 export interface Form {

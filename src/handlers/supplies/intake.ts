@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { OfficeConfig } from '../../config/office.ts';
+import { catalogGroupOf, type OfficeConfig } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { createSupplyRequest, getSupplyRequestByDraft } from '../../db/repositories/supplies.ts';
 import {
@@ -290,10 +290,15 @@ export function buildRequestForm(office: OfficeConfig): Form {
               id: 'sku',
               label: 'Item from the catalog (type to search)',
               optional: true,
-              options: catalog.map((item) => ({
-                label: `${item.name} · ${item.unit} · ${item.sku}`,
-                value: item.sku,
-              })),
+              // Slack lists a catalog of more than 100 items under its categories.
+              options: catalog.map((item) => {
+                const group = catalogGroupOf(item);
+                return {
+                  label: `${item.name} · ${item.unit} · ${item.sku}`,
+                  value: item.sku,
+                  ...(group ? { group } : {}),
+                };
+              }),
             },
           ]
         : []),
