@@ -147,6 +147,21 @@ describe('/reps through signed Slack requests', () => {
     expect(await slack.db.select().from(repMeetings)).toHaveLength(0);
   });
 
+  it('sends a booking form refused because the slot was taken meanwhile to direct messages, with what was typed', async () => {
+    await slack.slash('book 2026-12-02 12:00 Lee Wong from Beta Labs', { userId: 'U0PRIYA' });
+    const response = await slack.submit({
+      callbackId: 'reps_book_form',
+      privateMetadata: JSON.stringify({ channel: 'C0GENERAL', metadata: '2026-12-02T12:00' }),
+      values: formValues(),
+    });
+    expect(response.status).toBe(200);
+    const dm = await waitFor(() => slack.dmsTo('U0SAM')[0], 'the refusal in direct messages');
+    expect(String(dm.body.text)).toMatch(/was just taken by someone else/);
+    expect(JSON.stringify(dm.body.blocks)).toContain('You wrote: Jordan Smith from Acme Pharma');
+    expect(slack.api.callsTo('chat.postEphemeral')).toHaveLength(0);
+    expect(await slack.db.select().from(repMeetings)).toHaveLength(1);
+  });
+
   it('answers a Book press on a taken slot without opening a modal', async () => {
     await slack.slash('book 2026-12-02 12:00 Jordan Smith from Acme Pharma');
     await slack.press('reps_book', '2026-12-02T12:00', 'U0PRIYA', 'late', { triggerId: 'trigger.late' });

@@ -797,6 +797,8 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       ]);
       // It quotes the complaint: a retried delivery is not answered with it from the database.
       expect(sent.confidentialReply).toBe(true);
+      // The form has closed: the text is sent where it outlasts a reload (Slack's direct messages).
+      expect(sent.keepReply).toBe(true);
       expect(JSON.stringify(await db.select().from(deliveries))).not.toContain('Quimby');
     });
 

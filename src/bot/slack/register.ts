@@ -401,7 +401,9 @@ export function createSlackApp(params: {
       return;
     }
     await ack();
-    if (outcome.reply) await answerPrivately(client, user.id, meta.channel, outcome.reply);
+    // Given-back text goes to the person's direct messages, where it outlasts a reload.
+    if (outcome.reply)
+      await answerPrivately(client, user.id, outcome.keepReply ? undefined : meta.channel, outcome.reply);
     await sendAttachments(client, user.id, outcome);
     if (outcome.source && meta.source && isSlackResponseUrl(meta.source, settings.apiUrl)) {
       await redrawSource(

@@ -160,6 +160,11 @@ export interface Outcome {
   formErrors?: Record<string, string>;
   /** the reply quotes confidential text: it is not kept for retried deliveries, which get a notice instead */
   confidentialReply?: boolean;
+  /**
+   * the reply gives back what was typed into a form that has closed: a platform whose answers vanish (Slack's
+   * ephemeral notes go on a reload) sends it where it stays, so the text is not lost a second time
+   */
+  keepReply?: boolean;
   /** files for the person who acted, sent with the reply; never kept for retried deliveries */
   attachments?: Attachment[];
   /**

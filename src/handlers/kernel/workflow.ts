@@ -177,6 +177,7 @@ function giveBackTyped(outcome: Outcome, typed: readonly string[]): Outcome {
     ...outcome,
     reply: { ...reply, lines: [...(reply.lines ?? [reply.text]), ...typed] },
     confidentialReply: true,
+    keepReply: true,
   };
 }
 

@@ -454,8 +454,9 @@ export async function submitBookForm(
     ...(parsed.data.contact ? [`Contact: ${parsed.data.contact}`] : []),
   ];
   const offer = await offerNextSlots(ctx);
-  return refuseWith(`${booked.message} ${NOTHING_SAVED}`, {
+  const refused = refuseWith(`${booked.message} ${NOTHING_SAVED}`, {
     ...offer,
     lines: [...typed, ...(offer.lines ?? [])],
   });
+  return { ...refused, keepReply: true };
 }
