@@ -97,8 +97,9 @@ function monthsStarted(year: number, startDate: IsoDay | undefined, asOf: IsoDay
 
 /**
  * What a bank grants a person in `year` by `asOf`: a yearly allowance (prorated by the months left from a
- * start date in that year, to the half day) or a monthly accrual (each month counted from its first day),
- * plus the tenure step reached by `asOf`. Nothing before the person starts.
+ * start date in that year, to the half day) plus the tenure step reached by `asOf`, or a monthly accrual
+ * (each month counted from its first day) with each month's share of the tenure step reached by that day.
+ * Nothing before the person starts.
  */
 export function computeEntitlement(params: {
   bank: LeaveBank;
@@ -111,23 +112,33 @@ export function computeEntitlement(params: {
   const startDate = member?.startDate;
   if (startDate && startDate > `${year}-12-31`) return 0;
   const policy = bank.policy;
-  const tenure = startDate
-    ? Math.max(
-        0,
-        ...(policy?.tenure ?? [])
-          .filter((step) => completedYears(startDate, asOf) >= step.years)
-          .map((step) => step.extraDays),
-      )
-    : 0;
+  const tenureOn = (day: IsoDay) =>
+    startDate
+      ? Math.max(
+          0,
+          ...(policy?.tenure ?? [])
+            .filter((step) => completedYears(startDate, day) >= step.years)
+            .map((step) => step.extraDays),
+        )
+      : 0;
   const startsThisYear = startDate !== undefined && startDate.slice(0, 4) === String(year);
   const share = startsThisYear ? monthsStarted(year, startDate, `${year}-12-31`) / 12 : 1;
   const override = findAllowanceOverride(bank, member, office);
   if (policy?.accrual) {
+    const { perMonth } = policy.accrual;
+    // A tenure step reached mid-year adds to the months from then on, never to the months before it.
     const months = monthsStarted(year, startDate, asOf);
-    return roundDays(months * computeMonthlyAccrual(policy.accrual.perMonth, override, tenure));
+    const firstMonth = 13 - monthsStarted(year, startDate, `${year}-12-31`);
+    let accrued = 0;
+    for (let month = firstMonth; month < firstMonth + months; month += 1) {
+      const monthStart = `${year}-${String(month).padStart(2, '0')}-01`;
+      const countedFrom = startDate && startDate > monthStart ? startDate : monthStart;
+      accrued += computeMonthlyAccrual(perMonth, override, tenureOn(countedFrom));
+    }
+    return roundDays(accrued);
   }
   const yearly = override ?? policy?.allowanceDays ?? office.timeoff.allowanceDays;
-  return roundToHalf((yearly + tenure) * share);
+  return roundToHalf((yearly + tenureOn(asOf)) * share);
 }
 
 /** What an accrual credits a month: the policy's, or a person's own yearly allowance in twelfths; tenure too. */

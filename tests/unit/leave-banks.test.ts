@@ -99,6 +99,30 @@ describe('computeEntitlement', () => {
     expect(accrued('2026-02-01', '2026-03-10')).toBe(0);
   });
 
+  it('accrues a tenure step reached mid-year only for the months from then on', () => {
+    const withTenure: OfficeConfig = {
+      ...office,
+      timeoff: {
+        ...office.timeoff,
+        policies: [
+          { type: 'sick', tracked: true, accrual: { perMonth: 1 }, tenure: [{ years: 5, extraDays: 12 }] },
+        ],
+      },
+    };
+    const accrued = (asOf: string) =>
+      computeEntitlement({
+        bank: findLeaveBank('sick', withTenure),
+        member: { startDate: '2021-07-15' },
+        year: 2026,
+        asOf,
+        office: withTenure,
+      });
+    expect(accrued('2026-06-30')).toBe(6); // January to June, before five years
+    expect(accrued('2026-07-31')).toBe(7); // July began before the anniversary on the 15th
+    expect(accrued('2026-08-01')).toBe(9); // August is the first month with the extra day
+    expect(accrued('2026-12-31')).toBe(17); // 12 months, and 5 of them with the extra day
+  });
+
   it('never grants more by an earlier day than by a later one (accrual and tenure only grow)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 364 }), fc.integer({ min: 0, max: 364 }), (a, b) => {
