@@ -132,7 +132,8 @@ describe.each(databaseTargets())('call-outs through signed Slack requests on $na
       .dmsTo(userId)
       .filter((call) =>
         buttonsOf(call.body.blocks).some(
-          (button) => button.actionId === 'callout_confirm_cover' && button.value === reference,
+          (button) =>
+            button.actionId === 'callout_confirm_cover' && button.value.startsWith(`${reference}/cover/`),
         ),
       );
   const updatesOf = (message: { channel: string; ts: string }) =>
@@ -245,7 +246,11 @@ describe.each(databaseTargets())('call-outs through signed Slack requests on $na
       }, `${manager}'s Confirm cover card`);
       expect(more).toEqual([]);
       expect(buttonsOf(card?.body.blocks)).toEqual([
-        { label: 'Confirm cover', actionId: 'callout_confirm_cover', value: reference },
+        {
+          label: 'Confirm cover',
+          actionId: 'callout_confirm_cover',
+          value: `${reference}/cover/staff:luis-ortega`,
+        },
       ]);
       expect(shownText(card?.body ?? {})).toContain(
         'Luis Ortega can cover for Sam Lee (front desk), Mon Nov 30, until 10:30',

@@ -158,7 +158,10 @@ describe.each(databaseTargets())('Teams call-outs at POST /api/messages on $name
         'Luis Ortega can cover for Sam Lee (front desk), Mon Nov 30, until 10:30',
       );
       expect(titles(card)).toEqual(['Confirm cover']);
-      expect(card?.actions?.[0]?.data).toEqual({ verb: 'callout_confirm_cover', value: 'CO-1' });
+      expect(card?.actions?.[0]?.data).toEqual({
+        verb: 'callout_confirm_cover',
+        value: 'CO-1/cover/staff:luis-ortega',
+      });
     }
     // Priya's ask is redrawn in place: covered, with no buttons left to press.
     const closed = await redrawOf(

@@ -430,6 +430,93 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       );
     });
 
+    it('never lets a Confirm cover card left from a withdrawn offer confirm whoever offered since', async ({
+      command,
+      press,
+      stored,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      const [luisCard] = (await dmsTo(DANA)).filter((row) => row.cardKey?.includes('/confirm/'));
+      const luisValue = luisCard?.message.buttons?.[0]?.value ?? '';
+      expect(luisValue).toBe(`${reference}/cover/staff:luis-ortega`);
+      await command(LUIS, 'sick');
+      await press(GRACE, CALL_OUT_ACTIONS.canCover, reference);
+
+      expect((await press(DANA, CALL_OUT_ACTIONS.confirmCover, luisValue)).reply?.text).toBe(
+        `Luis Ortega's offer for ${reference} no longer stands: they are away then too. Grace Kim has offered since: confirm on that card. Nothing was changed.`,
+      );
+      expect((await stored()).find((row) => row.personName === 'Sam Lee')?.coverState).toBe('offered');
+      const graceValue = `${reference}/cover/staff:grace-kim`;
+      expect(replyText(await press(DANA, CALL_OUT_ACTIONS.confirmCover, graceValue))).toContain(
+        'Confirmed: Grace Kim covers for Sam Lee',
+      );
+    });
+
+    it('escalates at once when the withdrawn cover leaves nobody to ask, naming who is away', async ({
+      command,
+      press,
+      schedulerAt,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      await command(LUIS, 'sick');
+      expect((await schedulerAt(() => NOW.plus({ minutes: 2 })).tick())['cover-escalation']).toBe('ran');
+      const [escalation] = (await dmsTo(OMAR)).filter((row) => row.message.title?.startsWith('No cover yet'));
+      const text = escalation ? messageText(escalation.message) : '';
+      expect(text).toContain('Can’t cover: Grace Kim');
+      expect(text).toContain('Away then themselves: Luis Ortega');
+    });
+
+    it('asks nobody who calls out at the same moment as the coverer', async ({
+      command,
+      press,
+      stored,
+      schedulerAt,
+      db,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+      await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      await Promise.all([command(LUIS, 'sick', 'luis-out'), command(GRACE, 'sick', 'grace-out')]);
+      const sam = (await stored()).find((row) => row.personName === 'Sam Lee');
+      const asks = await db
+        .select()
+        .from(coverAsks)
+        .where(eq(coverAsks.callOutId, sam?.id ?? 0));
+      expect(asks.filter((ask) => ask.answer === 'asked')).toEqual([]);
+      expect((await schedulerAt(() => NOW.plus({ minutes: 2 })).tick())['cover-escalation']).toBe('ran');
+    });
+
+    it('stops waiting on an ask to someone who then calls out for those hours', async ({
+      command,
+      press,
+      schedulerAt,
+      dmsTo,
+    }) => {
+      await command(PRIYA, 'sick');
+      const reference = referenceIn(await command(SAM, 'sick'));
+      await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
+      const luisOut = await command(LUIS, 'leaving 15:00');
+      const luisAsk = luisOut.effects.find(
+        (effect): effect is Extract<Effect, { kind: 'update' }> =>
+          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
+      );
+      expect(luisAsk && buttonsOf(luisAsk.message)).toEqual([]);
+      expect(luisAsk?.message.note).toBe(
+        'You are away then too, so you are not asked any more. Thank you all the same.',
+      );
+      expect((await schedulerAt(() => NOW.plus({ minutes: 2 })).tick())['cover-escalation']).toBe('ran');
+      expect((await dmsTo(DANA)).some((row) => row.message.title?.startsWith('No cover yet'))).toBe(true);
+    });
+
     it('keeps a cover for hours the coverer is still at work, and refuses a yes from someone away then', async ({
       command,
       press,

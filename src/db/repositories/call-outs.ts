@@ -3,6 +3,7 @@ import type { CoverState } from '../../domain/call-outs.ts';
 import type { Db } from '../client.ts';
 import { fixedQuery } from '../fixed-query.ts';
 import { type CoverAnswer, callOuts, coverAsks } from '../schema/index.ts';
+import { lockUntilTransactionEnds } from '../transaction-lock.ts';
 
 export type CallOutRow = typeof callOuts.$inferSelect;
 export type NewCallOutRow = Omit<typeof callOuts.$inferInsert, 'id' | 'number' | 'status'>;
@@ -174,15 +175,22 @@ export async function takeCoverVolunteer(
   return row;
 }
 
-/** A manager confirms the volunteer, only while the offer stands; `undefined` means it changed first. */
+/** A manager confirms the volunteer `coverKey`, only while their offer stands; `undefined` means it changed first. */
 export async function confirmCover(
   db: Db,
-  params: { id: number; byName: string; at: Date },
+  params: { id: number; coverKey: string; byName: string; at: Date },
 ): Promise<CallOutRow | undefined> {
   const [row] = await db
     .update(callOuts)
     .set({ coverState: 'confirmed', coverConfirmedByName: params.byName, coverConfirmedAt: params.at })
-    .where(and(eq(callOuts.id, params.id), eq(callOuts.status, 'active'), eq(callOuts.coverState, 'offered')))
+    .where(
+      and(
+        eq(callOuts.id, params.id),
+        eq(callOuts.status, 'active'),
+        eq(callOuts.coverState, 'offered'),
+        eq(callOuts.coverKey, params.coverKey),
+      ),
+    )
     .returning();
   return row;
 }
@@ -216,6 +224,33 @@ export async function releaseCover(
     )
     .returning();
   return row;
+}
+
+/**
+ * The asks and yeses `personKey` can no longer stand by, on these call-outs, marked withdrawn: they are away
+ * then themselves. Returns the asks changed.
+ */
+export async function withdrawCoverAsks(
+  db: Db,
+  params: { callOutIds: readonly number[]; personKey: string; at: Date },
+): Promise<CoverAskRow[]> {
+  if (params.callOutIds.length === 0) return [];
+  return db
+    .update(coverAsks)
+    .set({ answer: 'withdrawn', answeredAt: params.at })
+    .where(
+      and(
+        inArray(coverAsks.callOutId, [...params.callOutIds]),
+        eq(coverAsks.personKey, params.personKey),
+        inArray(coverAsks.answer, ['asked', 'volunteered']),
+      ),
+    )
+    .returning();
+}
+
+/** Call-outs of one office and day are recorded one at a time, so each sees who the others took away. */
+export async function lockCallOutsOfDay(db: Db, officeId: string, day: string): Promise<void> {
+  await lockUntilTransactionEnds(db, `call-outs:${officeId}:${day}`);
 }
 
 /** Cancels an active call-out; `undefined` means it was cancelled meanwhile. */

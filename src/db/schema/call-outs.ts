@@ -61,8 +61,11 @@ export const callOuts = pgTable(
   ],
 );
 
-/** How one person asked to cover answered: not yet, no, or yes (the first yes is the cover). */
-export type CoverAnswer = 'asked' | 'declined' | 'volunteered';
+/**
+ * How one person asked to cover answered: not yet, no, or yes (the first yes is the cover); `withdrawn` when
+ * they turned out to be away then themselves (they called out), so their ask or their yes no longer stands.
+ */
+export type CoverAnswer = 'asked' | 'declined' | 'volunteered' | 'withdrawn';
 
 /** Everyone asked to cover a call-out, with their answer; asked at most once per person and call-out. */
 export const coverAsks = pgTable(

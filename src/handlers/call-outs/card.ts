@@ -138,12 +138,11 @@ export function buildCoverAsk(
     return { ...base, lines: [question], note: `Covered by ${row.coverName}. Thanks all the same.` };
   if (ask.answer === 'declined')
     return { ...base, lines: [question], note: 'You said you can’t cover. Thanks for answering.' };
-  // The one who said yes and is no longer the cover turned out to be away then themselves.
-  if (ask.answer === 'volunteered')
+  if (ask.answer === 'withdrawn')
     return {
       ...base,
       lines: [question],
-      note: 'You are away then too, so your offer no longer stands. Thank you all the same.',
+      note: 'You are away then too, so you are not asked any more. Thank you all the same.',
     };
   if (passed) return { ...base, lines: [question], note: 'That day has passed.' };
   return {
@@ -183,7 +182,7 @@ export function buildConfirmCard(row: CallOutRow, zone: string, passed = false, 
             {
               label: 'Confirm cover',
               actionId: CALL_OUT_ACTIONS.confirmCover,
-              value: reference,
+              value: writeConfirmValue(reference, row.coverKey),
               style: 'primary' as const,
             },
           ],
@@ -191,6 +190,20 @@ export function buildConfirmCard(row: CallOutRow, zone: string, passed = false, 
       : {}),
     ...(note ? { note } : {}),
   };
+}
+
+/**
+ * `CO-3/cover/staff:luis-ortega`: the call-out and whose offer a `Confirm cover` button confirms, so a card
+ * left from an offer that no longer stands never confirms a later volunteer.
+ */
+export function writeConfirmValue(reference: string, coverKey: string | null): string {
+  return coverKey ? `${reference}/cover/${coverKey}` : reference;
+}
+
+/** The call-out and volunteer of a `Confirm cover` press; a button from before volunteers were named has none. */
+export function readConfirmValue(value: string): { reference: string; coverKey: string | undefined } {
+  const [reference = '', coverKey] = value.split('/cover/');
+  return { reference, coverKey: coverKey || undefined };
 }
 
 /** The one message to the managers when nobody has said yes: who was asked, who said no, who is silent. */
@@ -213,6 +226,8 @@ export function buildEscalation(
     const declined = names('declined');
     const silent = names('asked');
     if (declined.length > 0) lines.push(`Can’t cover: ${declined.join(', ')}`);
+    const away = names('withdrawn');
+    if (away.length > 0) lines.push(`Away then themselves: ${away.join(', ')}`);
     if (silent.length > 0) lines.push(`No answer: ${silent.join(', ')}`);
   }
   return {

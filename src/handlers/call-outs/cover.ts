@@ -12,6 +12,7 @@ import {
   releaseCover,
   startAskRound,
   takeCoverVolunteer,
+  withdrawCoverAsks,
 } from '../../db/repositories/call-outs.ts';
 import type { TimeOffRow } from '../../db/repositories/time-off.ts';
 import { doCallOutsOverlap, findCoverCandidates } from '../../domain/call-outs.ts';
@@ -32,6 +33,7 @@ import {
   describeCallOutWhen,
   describePerson,
   formatCallOutReference,
+  readConfirmValue,
 } from './card.ts';
 import { findCallOutGaps, loadDayAbsences } from './loaders.ts';
 
@@ -232,18 +234,34 @@ export async function releaseCoversOf(
   actorToldElsewhere = true,
 ): Promise<{ released: ReleasedCover[]; effects: Effect[] }> {
   const hours = ctx.office.office.hours;
-  const held = (await listActiveCallOutsBetween(ctx.db, ctx.officeId, away.day, away.day)).filter(
+  const overlapping = (await listActiveCallOutsBetween(ctx.db, ctx.officeId, away.day, away.day)).filter(
     (row) =>
-      row.coverKey === away.key &&
-      (row.coverState === 'offered' || row.coverState === 'confirmed') &&
+      row.personKey !== away.key &&
       doCallOutsOverlap(
         away,
         { day: row.day, from: row.fromTime ?? undefined, until: row.untilTime ?? undefined },
         hours,
       ),
   );
+  // Asked, or said yes, for hours they are now away: those no longer stand, so a round is not left waiting on them.
+  const withdrawn = await withdrawCoverAsks(ctx.db, {
+    callOutIds: overlapping.map((row) => row.id),
+    personKey: away.key,
+    at: ctx.now.toJSDate(),
+  });
+  const held = overlapping.filter(
+    (row) => row.coverKey === away.key && (row.coverState === 'offered' || row.coverState === 'confirmed'),
+  );
+  const effects: Effect[] = overlapping
+    .filter((row) => !held.includes(row))
+    .flatMap((row) =>
+      redrawAsks(
+        row,
+        withdrawn.filter((ask) => ask.callOutId === row.id),
+        ctx,
+      ),
+    );
   const released: ReleasedCover[] = [];
-  const effects: Effect[] = [];
   for (const before of held) {
     const freed = await releaseCover(ctx.db, { id: before.id, coverKey: away.key });
     if (!freed) continue;
@@ -291,15 +309,15 @@ export async function releaseCoversOf(
 }
 
 /**
- * Approved time off takes back every cover its requester held on those days, for the hours it takes; the
- * approving manager is told with the others, the approval's own answer saying nothing of it.
+ * Approved time off takes back every cover its requester held on those days, and their asks, for the hours it
+ * takes; the approving manager is told with the others, the approval's own answer saying nothing of it.
  */
 export async function releaseCoversForTimeOff(timeOff: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
-  const held = (
-    await listActiveCallOutsBetween(ctx.db, ctx.officeId, timeOff.startDay, timeOff.endDay)
-  ).filter((row) => row.coverKey === timeOff.requesterKey);
+  const days = (await listActiveCallOutsBetween(ctx.db, ctx.officeId, timeOff.startDay, timeOff.endDay)).map(
+    (row) => row.day,
+  );
   const effects: Effect[] = [];
-  for (const day of new Set(held.map((row) => row.day))) {
+  for (const day of new Set(days)) {
     const [from, until] =
       timeOff.part === 'am' ? [undefined, MIDDAY] : timeOff.part === 'pm' ? [MIDDAY, undefined] : [];
     const freed = await releaseCoversOf({ key: timeOff.requesterKey, day, from, until }, ctx, false);
@@ -486,14 +504,19 @@ export async function decline(value: string, ctx: HandlerContext): Promise<Outco
 export async function confirmVolunteer(value: string, ctx: HandlerContext): Promise<Outcome> {
   if (!ctx.actor.isManager)
     return refusal(`Only ${managerNames(ctx.office)} can confirm cover. ${NOTHING_CHANGED}`);
-  const looked = await findRequest(callOutKind, value, ctx);
+  const pressed = readConfirmValue(value);
+  const looked = await findRequest(callOutKind, pressed.reference, ctx);
   if (!looked.ok) return looked.outcome;
   const { row, reference } = looked.found;
+  // A card from before buttons named their volunteer confirms whoever has offered.
+  const offeredBy = pressed.coverKey ?? row.coverKey ?? '';
   const explain = (current: CallOutRow) => {
     if (current.status === 'cancelled')
       return `${reference} was cancelled by ${current.cancelledByName ?? 'someone'}. ${NOTHING_CHANGED}`;
     if (current.coverState === 'confirmed')
       return `${current.coverName} is already confirmed for ${reference}${current.coverConfirmedByName ? ` (by ${current.coverConfirmedByName})` : ''}. ${NOTHING_CHANGED}`;
+    if (pressed.coverKey && current.coverKey !== pressed.coverKey)
+      return describeWithdrawnOffer(current, reference, pressed.coverKey, ctx);
     return current.coverState === 'offered'
       ? describePassed(current, reference, ctx)
       : `Nobody has offered to cover ${reference} yet. ${NOTHING_CHANGED}`;
@@ -506,6 +529,7 @@ export async function confirmVolunteer(value: string, ctx: HandlerContext): Prom
       : refusal(refused);
   const confirmed = await confirmCover(ctx.db, {
     id: row.id,
+    coverKey: offeredBy,
     byName: ctx.actor.name,
     at: ctx.now.toJSDate(),
   });
@@ -527,6 +551,22 @@ export async function confirmVolunteer(value: string, ctx: HandlerContext): Prom
     },
     effects: await tellCovered(confirmed, asks, ctx, true),
   };
+}
+
+/**
+ * A `Confirm cover` card whose volunteer's offer no longer stands (they turned out to be away then): it never
+ * confirms whoever offered since, who has a card of their own.
+ */
+function describeWithdrawnOffer(
+  current: CallOutRow,
+  reference: string,
+  offeredBy: string,
+  ctx: HandlerContext,
+): string {
+  const volunteer = findStaffByKey(ctx.office, offeredBy)?.name ?? 'That volunteer';
+  const since =
+    current.coverState === 'offered' ? ` ${current.coverName} has offered since: confirm on that card.` : '';
+  return `${volunteer}'s offer for ${reference} no longer stands: they are away then too.${since} ${NOTHING_CHANGED}`;
 }
 
 /** `Ask again` on an escalation (managers): a new round to everyone who can cover and has not said no. */

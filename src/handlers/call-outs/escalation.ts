@@ -29,7 +29,7 @@ export const coverEscalationJob: DataDrivenJob = {
       if (!row.askedAt) continue;
       const waitedUntil = DateTime.fromJSDate(row.askedAt).plus({ minutes: office.callouts.escalateMinutes });
       const asks = await listCoverAsks(db, row.id);
-      const noneLeft = asks.every((ask) => ask.answer === 'declined');
+      const noneLeft = asks.every((ask) => ask.answer === 'declined' || ask.answer === 'withdrawn');
       if (!noneLeft && waitedUntil > now) continue;
       const scheduledAt = noneLeft ? now : waitedUntil;
       due.push({

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { StaffMember } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { createCallOut, listActiveCallOutsBetween } from '../../db/repositories/call-outs.ts';
+import {
+  createCallOut,
+  listActiveCallOutsBetween,
+  lockCallOutsOfDay,
+} from '../../db/repositories/call-outs.ts';
 import { listTimeOffBetween, lockTimeOffOfPerson } from '../../db/repositories/time-off.ts';
 import { isScheduledOn } from '../../domain/calendar.ts';
 import {
@@ -113,6 +117,9 @@ async function recordCallOut(
       message: `${formatDay(draft.day, zone)} is not one of ${self ? 'your' : `${member.name}'s`} workdays, so there is nothing to call out of.`,
     };
   }
+  // One call-out of the day at a time: two people calling out at once each see the other away, so neither is
+  // asked to cover the other.
+  await lockCallOutsOfDay(db, officeId, draft.day);
   await lockTimeOffOfPerson(db, officeId, key);
   const [callOuts, timeOff] = await Promise.all([
     listActiveCallOutsBetween(db, officeId, draft.day, draft.day),
