@@ -15,6 +15,7 @@ import {
   dispatchInput,
   queueEffects,
 } from '../handlers/kernel/dispatch.ts';
+import { findChoiceList } from '../handlers/kernel/feature.ts';
 import type { ScheduledJob } from '../handlers/kernel/jobs.ts';
 import type { ChannelRole, Platform } from '../handlers/kernel/message.ts';
 import { createRouter } from '../handlers/kernel/router.ts';
@@ -133,6 +134,7 @@ export async function startFrontdesk(options: FrontdeskOptions) {
         db: database.db,
         logger,
         dispatch,
+        choicesOf: (list) => findChoiceList(FEATURES, list)?.(office),
       })
     : undefined;
   if (teams) {

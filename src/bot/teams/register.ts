@@ -26,13 +26,14 @@ import { COMMAND_WORDS, describeEveryCommand, isActionId, isFormId } from '../..
 import type { Dispatch } from '../../handlers/kernel/dispatch.ts';
 import type { Input } from '../../handlers/kernel/input.ts';
 import { parseTypedCommand } from '../../handlers/kernel/input.ts';
-import type { ChannelRole, Message, Outcome } from '../../handlers/kernel/message.ts';
+import type { ChannelRole, Message, Outcome, SelectOption } from '../../handlers/kernel/message.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http-body.ts';
 import { readRequestOrigin } from '../request-origin.ts';
 import { readTypedText } from './mentions.ts';
 import { openPersonalChat, runProactiveTurn } from './proactive.ts';
 import { choiceInputId, formToAdaptiveCard } from './render.ts';
 import { classifyTeamsError, toTeamsActivity } from './sender.ts';
+import { answerSearch, isSearchInvoke } from './typeahead.ts';
 
 const MAX_ACTIVITY_BYTES = 256 * 1024;
 /** The turn state key of the address the activity was posted to (readRequestOrigin). */
@@ -161,8 +162,10 @@ export function createTeamsBot(params: {
   db: Db;
   logger: Logger;
   dispatch: Dispatch;
+  /** the options a form select lists under a `searchList` name, which a typeahead in its card searches */
+  choicesOf: (list: string) => readonly SelectOption[] | undefined;
 }) {
-  const { credentials, office, db, dispatch } = params;
+  const { credentials, office, db, dispatch, choicesOf } = params;
   const logger = params.logger.child({ component: 'teams' });
   const appId = credentials?.appId ?? '';
   const auth = credentials
@@ -383,6 +386,12 @@ export function createTeamsBot(params: {
     );
     await answerPrivately(context, actor, outcomeActivities(outcome));
   });
+
+  // A typeahead in a form card (the /supplies catalog) asks for choices as the person types. Whoever may open
+  // the form may search it, and only lists a form names are searchable; nothing is stored or logged per keystroke.
+  app.adaptiveCards.search(isSearchInvoke, async (context) =>
+    answerSearch(context.activity.value, choicesOf),
+  );
 
   app.error(async (_context, error) => {
     logger.error({ type: error instanceof Error ? error.name : typeof error }, 'Teams turn failed');

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Button, bodyLines, cutText, type Form, type Message } from '../../handlers/kernel/message.ts';
+import {
+  type Button,
+  bodyLines,
+  cutText,
+  type Form,
+  type FormInput,
+  type Message,
+} from '../../handlers/kernel/message.ts';
+import { DEFAULT_SEARCH_RESULTS } from './typeahead.ts';
 
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export type AdaptiveCard = Record<string, unknown> & {
@@ -29,6 +37,14 @@ export interface CardSubmitData {
  * the most Teams shows on a card; it drops the rest without a word (PLATFORM.md).
  */
 export const TEAMS_LIMITS = { text: 5000, factTitle: 150, factValue: 2000, actions: 5 } as const;
+
+/**
+ * The most a form card may weigh with every choice listed, in UTF-16 bytes, which is how Teams counts a bot
+ * message. Teams documents 100 KB and advises keeping within 80 KB (older pages say 40 KB); a card for a
+ * 400-item catalog (75 KB) was refused. Half of 80 KB leaves room for the activity around the card; past
+ * it, a select Teams can search (typeahead.ts) lists only its first choices and finds the rest as typed.
+ */
+export const FORM_CARD_BUDGET_BYTES = 40_000;
 
 /** Teams shows at most this many actions on a card; more buttons become choice inputs (renderButtons). */
 export const MAX_TEAMS_ACTIONS = TEAMS_LIMITS.actions;
@@ -169,6 +185,49 @@ function renderButtons(buttons: Button[]): { inputs: unknown[]; actions: unknown
 
 /** A form as an Adaptive Card with inputs; its submit carries the form id, metadata and a new instance id back. */
 export function formToAdaptiveCard(form: Form, source?: string): AdaptiveCard {
+  const data: CardSubmitData = {
+    verb: form.formId,
+    ...(form.metadata ? { metadata: form.metadata } : {}),
+    ...(source ? { source } : {}),
+    instance: randomUUID(),
+  };
+  const listed = formCard(form, data, () => undefined);
+  if (Buffer.byteLength(JSON.stringify(listed), 'utf16le') <= FORM_CARD_BUDGET_BYTES) return listed;
+  return formCard(form, data, (input) => (input.kind === 'select' ? input.searchList : undefined));
+}
+
+/**
+ * A select as a choice input: every choice listed, or, with a dataset, a typeahead (Adaptive Cards `Data.Query`)
+ * that lists the first few and asks frontdesk for the rest as the person types (an `application/search` invoke).
+ * Either way the value submitted is the chosen option's value.
+ */
+function choiceSet(
+  input: Extract<FormInput, { kind: 'select' }>,
+  common: Record<string, unknown>,
+  dataset: string | undefined,
+) {
+  const choices = input.options.map((option) => ({ title: option.label, value: option.value }));
+  const initial = input.initial ? { value: input.initial } : {};
+  if (!dataset || choices.length <= DEFAULT_SEARCH_RESULTS)
+    return { type: 'Input.ChoiceSet', ...common, style: 'compact', choices, ...initial };
+  // Teams reads `choices.data` on cards of any version; 1.6, where the schema puts it, would cost the clients
+  // that render only up to 1.5 the whole card.
+  return {
+    type: 'Input.ChoiceSet',
+    ...common,
+    style: 'filtered',
+    placeholder: 'Type to search',
+    choices: choices.slice(0, DEFAULT_SEARCH_RESULTS),
+    'choices.data': { type: 'Data.Query', dataset },
+    ...initial,
+  };
+}
+
+function formCard(
+  form: Form,
+  data: CardSubmitData,
+  datasetOf: (input: FormInput) => string | undefined,
+): AdaptiveCard {
   const body: unknown[] = [textBlock(form.title, { weight: 'Bolder', size: 'Medium' })];
   for (const line of form.lines ?? []) body.push(textBlock(line, { spacing: 'Small' }));
   for (const input of form.inputs) {
@@ -192,13 +251,7 @@ export function formToAdaptiveCard(form: Form, source?: string): AdaptiveCard {
         });
         break;
       case 'select':
-        body.push({
-          type: 'Input.ChoiceSet',
-          ...common,
-          style: 'compact',
-          choices: input.options.map((option) => ({ title: option.label, value: option.value })),
-          ...(input.initial ? { value: input.initial } : {}),
-        });
+        body.push(choiceSet(input, common, datasetOf(input)));
         break;
       default:
         body.push({
@@ -210,12 +263,6 @@ export function formToAdaptiveCard(form: Form, source?: string): AdaptiveCard {
         });
     }
   }
-  const data: CardSubmitData = {
-    verb: form.formId,
-    ...(form.metadata ? { metadata: form.metadata } : {}),
-    ...(source ? { source } : {}),
-    instance: randomUUID(),
-  };
   const card: AdaptiveCard = { type: 'AdaptiveCard', $schema: ADAPTIVE_CARD_SCHEMA, version: '1.5', body };
   // A read-only view (such as a complaint's details) has nothing to submit.
   if (form.submitLabel)

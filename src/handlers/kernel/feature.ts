@@ -8,7 +8,7 @@ import type { FeatureDigest, PendingLoader } from './digest.ts';
 import type { FeatureEvent } from './events.ts';
 import type { CommandTextLines } from './input.ts';
 import type { JobContext, ScheduledJob } from './jobs.ts';
-import type { Effect, Message, Outcome } from './message.ts';
+import type { Effect, Message, Outcome, SelectOption } from './message.ts';
 
 export type CommandHandler = (text: string, ctx: HandlerContext) => Promise<Outcome>;
 export type ActionHandler = (value: string, ctx: HandlerContext) => Promise<Outcome>;
@@ -37,6 +37,19 @@ export type HomeLoader = (ctx: {
   person: Person;
   now: DateTime;
 }) => Promise<Message[]>;
+
+/**
+ * The options a feature lists under `name` for its forms' long selects, if a feature does; `name` comes from a
+ * client, so only a list's own name (never `constructor` or the like) finds one.
+ */
+export function findChoiceList(
+  features: readonly Feature[],
+  name: string,
+): ((office: OfficeConfig) => SelectOption[]) | undefined {
+  for (const { choiceLists } of features)
+    if (choiceLists && Object.hasOwn(choiceLists, name)) return choiceLists[name];
+  return undefined;
+}
 
 /** A word after the command that chooses what it does (`/timeoff list all`), declared so the router can enforce who may use it. */
 export interface Subcommand {
@@ -74,6 +87,11 @@ export interface Feature {
    */
   commandTextLines?: CommandTextLines;
   subcommands?: readonly Subcommand[];
+  /**
+   * a form select's options by the `searchList` name it gives them, for a platform that searches a list too
+   * long to send whole (a Teams typeahead): the same options the form has, read from the office config
+   */
+  choiceLists?: Record<string, (office: OfficeConfig) => SelectOption[]>;
   actions: Record<string, ActionHandler>;
   forms: Record<string, FormHandler>;
   jobs?: readonly ScheduledJob[];

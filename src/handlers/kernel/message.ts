@@ -97,6 +97,11 @@ export type FormInput =
       optional?: boolean;
       options: SelectOption[];
       initial?: string;
+      /**
+       * the name its options are also listed under (`Feature.choiceLists`), for a platform that finds a list too
+       * long to send whole by search as the person types
+       */
+      searchList?: string;
     };
 
 /** One choice of a select; `group` is the heading it is listed under where a platform groups long lists. */

@@ -15,7 +15,14 @@ import {
 import { exportMonth } from './export.ts';
 import { suppliesHome } from './home.ts';
 import { SUPPLIES_ACTIONS, SUPPLIES_FORMS } from './ids.ts';
-import { buildRequestForm, chooseFromButton, fileFromText, submitRequestForm } from './intake.ts';
+import {
+  buildRequestForm,
+  CATALOG_CHOICES,
+  chooseFromButton,
+  fileFromText,
+  listCatalogChoices,
+  submitRequestForm,
+} from './intake.ts';
 import { listOpen } from './lists.ts';
 import { listPendingSupplies, suppliesDigest } from './loaders.ts';
 import { recordStock } from './stock.ts';
@@ -64,6 +71,7 @@ export const suppliesFeature: Feature = {
     [SUPPLIES_ACTIONS.markReceived]: stepButton(supplyRequestKind, managerStep('received', noNote)),
     [SUPPLIES_ACTIONS.choose]: chooseFromButton,
   },
+  choiceLists: { [CATALOG_CHOICES]: listCatalogChoices },
   forms: {
     [SUPPLIES_FORMS.request]: submitRequestForm,
     [SUPPLIES_FORMS.denyReason]: stepFormHandler(supplyRequestKind, deny),

@@ -20,7 +20,7 @@ import { hasVisibleText, toOneLine } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, managerNames, NOTHING_SAVED, refusal } from '../kernel/copy.ts';
 import { oneLineText, readFormErrors } from '../kernel/forms.ts';
-import type { Button, Form, Outcome } from '../kernel/message.ts';
+import type { Button, Form, Outcome, SelectOption } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
 import {
   describeSupplyLine,
@@ -276,6 +276,21 @@ export async function chooseFromButton(value: string, ctx: HandlerContext): Prom
   );
 }
 
+/** The name the catalog's choices are searched under, on platforms that search a long list. */
+export const CATALOG_CHOICES = 'supplies-catalog';
+
+/** The catalog as the request form's choices; Slack lists a catalog of more than 100 items under its categories. */
+export function listCatalogChoices(office: OfficeConfig): SelectOption[] {
+  return office.supplies.catalog.map((item) => {
+    const group = catalogGroupOf(item);
+    return {
+      label: `${item.name} · ${item.unit} · ${item.sku}`,
+      value: item.sku,
+      ...(group ? { group } : {}),
+    };
+  });
+}
+
 export function buildRequestForm(office: OfficeConfig): Form {
   const catalog = office.supplies.catalog;
   return {
@@ -290,15 +305,8 @@ export function buildRequestForm(office: OfficeConfig): Form {
               id: 'sku',
               label: 'Item from the catalog (type to search)',
               optional: true,
-              // Slack lists a catalog of more than 100 items under its categories.
-              options: catalog.map((item) => {
-                const group = catalogGroupOf(item);
-                return {
-                  label: `${item.name} · ${item.unit} · ${item.sku}`,
-                  value: item.sku,
-                  ...(group ? { group } : {}),
-                };
-              }),
+              options: listCatalogChoices(office),
+              searchList: CATALOG_CHOICES,
             },
           ]
         : []),
