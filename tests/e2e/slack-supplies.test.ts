@@ -279,7 +279,11 @@ describe('supplies through signed Slack requests', () => {
     expect(answers.filter((text) => text.startsWith('Approved'))).toHaveLength(1);
     await waitFor(() => slack.api.callsTo('chat.update')[0], 'the card update');
     await slack.waitForOutboxDrained();
-    expect(slack.api.callsTo('chat.update')).toHaveLength(1);
+    // The refused press redraws the card too: sent apart when the approval's update went out first.
+    const updates = slack.api.callsTo('chat.update').map((call) => JSON.stringify(call.body.blocks));
+    expect(updates.length).toBeLessThanOrEqual(2);
+    expect(new Set(updates).size).toBe(1);
+    expect(updates[0]).not.toContain('supplies_approve');
     expect(slack.dmsTo('U0SAM')).toHaveLength(1);
   });
 
