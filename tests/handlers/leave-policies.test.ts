@@ -295,6 +295,9 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
     // Priya withdraws hers (12 of her 15 days on Mon, Wed, Fri): 5 carry, the rest lapse.
     await run(PRIYA, { kind: 'command', command: 'timeoff', text: `cancel ${withdrawnLater}` }, january);
     expect(await carriedOf('staff:priya-shah')).toEqual([[5, 10]]);
+    expect((await dmsTo(PRIYA)).map((row) => row.message.text)).toContain(
+      `${withdrawnLater} no longer counts against 2026, so Vacation now carries 5 days into 2027 (use them by Mar 31), and 10 unused days of 2026 lapsed.`,
+    );
     // Deciding it again changes nothing more.
     await run(PRIYA, { kind: 'command', command: 'timeoff', text: `cancel ${withdrawnLater}` }, january);
     expect(await carriedOf('staff:priya-shah')).toEqual([[5, 10]]);

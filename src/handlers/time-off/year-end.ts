@@ -111,7 +111,7 @@ function describeUseBy(bank: LeaveBank, year: number): string {
 /**
  * After a request still pending at a New Year is denied or withdrawn: that year-end counted its days as
  * taken, so the bank's carry-over is worked out again without them (in the same transaction as the
- * decision) and the person is told of days carried now. Nothing for a year whose year-end has not run.
+ * decision) and the person is told of the days carried and lapsed now, when either changed. Nothing for a year whose year-end has not run.
  */
 export async function recountCarryOverAfter(row: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
   const { db, office, officeId, now, zone } = ctx;
@@ -142,8 +142,9 @@ export async function recountCarryOverAfter(row: TimeOffRow, ctx: HandlerContext
       forfeited,
       after: formatReference('TO', row.number),
     });
-    if (carried === recorded.carriedDays) continue;
-    const text = `${formatReference('TO', row.number)} no longer counts against ${year}, so ${bank.name} now carries ${carried} days into ${year + 1}${describeUseBy(bank, year + 1)}.`;
+    // The year-end message said what carried and what lapsed: whichever changed, the person hears the new figures.
+    const lapsed = forfeited > 0 ? `, and ${forfeited} unused days of ${year} lapsed` : '';
+    const text = `${formatReference('TO', row.number)} no longer counts against ${year}, so ${bank.name} now carries ${carried} days into ${year + 1}${describeUseBy(bank, year + 1)}${lapsed}.`;
     effects.push({
       kind: 'dm',
       to: { platform: row.requesterPlatform, userId: row.requesterUserId },
