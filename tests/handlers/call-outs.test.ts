@@ -47,6 +47,14 @@ const it = createHandlerTest({
           (row) => row.kind === 'dm' && row.target === userId,
         ),
   )
+  .extend('coverSamWithLuis', ({ command, press }) => async () => {
+    // Priya and Sam both out leaves the front desk short; Luis covers Sam, confirmed by Dana.
+    await command(PRIYA, 'sick');
+    const reference = referenceIn(await command(SAM, 'sick'));
+    await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
+    await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+    return reference;
+  })
   .extend(
     'stored',
     ({ db }) =>
@@ -80,6 +88,12 @@ const messageText = (message: Message) =>
   [message.text, message.title ?? '', ...(message.lines ?? []), message.note ?? ''].join('\n');
 const buttonsOf = (message: Message) => (message.buttons ?? []).map((button) => button.label);
 const referenceIn = (outcome: Outcome) => findReference(outcome, 'CO');
+/** The redraw of the card `cardKey` among what an outcome sends. */
+const updateOf = (outcome: Outcome, cardKey: string) =>
+  outcome.effects.find(
+    (effect): effect is Extract<Effect, { kind: 'update' }> =>
+      effect.kind === 'update' && effect.cardKey === cardKey,
+  );
 
 describe.each(databaseTargets())('call-outs on $name', (target) => {
   it.override({ target });
@@ -343,10 +357,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const reference = referenceIn(await command(SAM, 'sick'));
       const offered = await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
       expect(replyText(offered)).toContain('you offered to cover for Sam Lee (front desk)');
-      const ownAsk = offered.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
-      );
+      const ownAsk = updateOf(offered, `${reference}/ask/slack/${LUIS}`);
       expect(ownAsk && buttonsOf(ownAsk.message)).toEqual([]);
       expect(ownAsk?.message.note).toBe('You offered to cover; a manager will confirm.');
       const [card] = (await dmsTo(DANA)).filter((row) => row.cardKey?.includes('/confirm/'));
@@ -383,15 +394,13 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
     });
 
     it('takes a cover back when the coverer calls out for those hours, asks again and tells the managers', async ({
+      coverSamWithLuis,
       command,
       press,
       stored,
       dmsTo,
     }) => {
-      await command(PRIYA, 'sick');
-      const reference = referenceIn(await command(SAM, 'sick'));
-      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
-      await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      const reference = await coverSamWithLuis();
       const graceAsksBefore = (await dmsTo(GRACE)).filter((row) => row.cardKey?.includes('/ask/')).length;
 
       const luisOut = await command(LUIS, 'leaving 14:00 school pickup');
@@ -409,16 +418,10 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const graceAsks = (await dmsTo(GRACE)).filter((row) => row.cardKey?.includes('/ask/'));
       expect(graceAsks.length).toBe(graceAsksBefore + 1);
       expect(buttonsOf(graceAsks.at(-1)?.message as Message)).toEqual(['I can cover', "Can't cover"]);
-      const luisAsk = luisOut.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
-      );
+      const luisAsk = updateOf(luisOut, `${reference}/ask/slack/${LUIS}`);
       expect(luisAsk && buttonsOf(luisAsk.message)).toEqual([]);
       expect(luisAsk?.message.note).toContain('You are away then too');
-      const confirmCard = luisOut.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/confirm/slack/${DANA}`,
-      );
+      const confirmCard = updateOf(luisOut, `${reference}/confirm/slack/${DANA}`);
       expect(confirmCard?.message.note).toBe('Luis Ortega is away then too, so the cover no longer stands.');
 
       // Grace takes it: the second cover of the day stands as the first did.
@@ -475,16 +478,13 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
     });
 
     it('asks nobody who calls out at the same moment as the coverer', async ({
+      coverSamWithLuis,
       command,
-      press,
       stored,
       schedulerAt,
       db,
     }) => {
-      await command(PRIYA, 'sick');
-      const reference = referenceIn(await command(SAM, 'sick'));
-      await press(LUIS, CALL_OUT_ACTIONS.canCover, reference);
-      await press(DANA, CALL_OUT_ACTIONS.confirmCover, reference);
+      await coverSamWithLuis();
       await Promise.all([command(LUIS, 'sick', 'luis-out'), command(GRACE, 'sick', 'grace-out')]);
       const sam = (await stored()).find((row) => row.personName === 'Sam Lee');
       const asks = await db
@@ -505,10 +505,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const reference = referenceIn(await command(SAM, 'sick'));
       await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
       const luisOut = await command(LUIS, 'leaving 15:00');
-      const luisAsk = luisOut.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
-      );
+      const luisAsk = updateOf(luisOut, `${reference}/ask/slack/${LUIS}`);
       expect(luisAsk && buttonsOf(luisAsk.message)).toEqual([]);
       expect(luisAsk?.message.note).toBe(
         'You are away then too, so you are not asked any more. Thank you all the same.',
@@ -593,10 +590,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(late.reply?.text).toBe(
         `${reference} was for Mon Nov 30, which has passed. Nothing was changed.`,
       );
-      const ask = late.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${LUIS}`,
-      );
+      const ask = updateOf(late, `${reference}/ask/slack/${LUIS}`);
       expect(ask && buttonsOf(ask.message)).toEqual([]);
       expect(ask?.message.note).toBe('That day has passed.');
       expect((await stored()).find((row) => row.personName === 'Sam Lee')?.coverState).toBe('asking');
@@ -611,10 +605,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(confirm.reply?.text).toBe(
         `${reference} was for Mon Nov 30, which has passed. Nothing was changed.`,
       );
-      const card = confirm.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/confirm/slack/${OMAR}`,
-      );
+      const card = updateOf(confirm, `${reference}/confirm/slack/${OMAR}`);
       expect(card && buttonsOf(card.message)).toEqual([]);
       expect(card?.message.note).toBe('That day has passed; the cover was not confirmed.');
       expect((await stored()).find((row) => row.personName === 'Sam Lee')?.coverState).toBe('offered');
@@ -628,10 +619,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       const reference = referenceIn(await command(SAM, 'sick'));
       const no = await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference);
       expect(replyText(no)).toContain('Thanks for letting us know');
-      const ownAsk = no.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/ask/slack/${GRACE}`,
-      );
+      const ownAsk = updateOf(no, `${reference}/ask/slack/${GRACE}`);
       expect(ownAsk && buttonsOf(ownAsk.message)).toEqual([]);
       expect(ownAsk?.message.note).toContain('You said you can’t cover');
       expect(replyText(await press(GRACE, CALL_OUT_ACTIONS.cannotCover, reference))).toContain(
@@ -678,10 +666,7 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(replyText(await press(OMAR, CALL_OUT_ACTIONS.askAgain, button?.value ?? ''))).toContain(
         'already asked for again',
       );
-      const redrawn = again.effects.find(
-        (effect): effect is Extract<Effect, { kind: 'update' }> =>
-          effect.kind === 'update' && effect.cardKey === `${reference}/escalation/round-1/slack/${OMAR}`,
-      );
+      const redrawn = updateOf(again, `${reference}/escalation/round-1/slack/${OMAR}`);
       expect(redrawn && buttonsOf(redrawn.message)).toEqual([]);
       expect(redrawn?.message.note).toBe('Asked again by Dana Reyes');
     });
