@@ -1,9 +1,10 @@
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Frontdesk, startFrontdesk } from '../../src/bot/frontdesk.ts';
 import { loadEnv } from '../../src/config/env.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { supplyRequests } from '../../src/db/schema/index.ts';
+import { complaints, supplyRequests } from '../../src/db/schema/index.ts';
 import { hasChromium, launchChromium, nameBrowserSuite } from '../helpers/browser.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
@@ -137,5 +138,27 @@ describe.skipIf(!hasChromium)(suiteName, () => {
     const stored = await database.db.select().from(supplyRequests);
     expect(stored.map((row) => [row.sku, row.quantity])).toEqual([['GLV-M', 3]]);
     expect(await filed.count()).toBe(1);
+  });
+
+  it('sends on Enter and keeps a line break typed with Shift+Enter', async () => {
+    const command = page.locator('#command');
+    await command.fill('/complaint Waited two hours at the desk');
+    await command.press('Shift+Enter');
+    await command.pressSequentially('Nobody told us why');
+    expect(await command.inputValue()).toBe('/complaint Waited two hours at the desk\nNobody told us why');
+    await command.press('Enter');
+    await expect
+      .poll(
+        async () =>
+          (
+            await database.db
+              .select()
+              .from(complaints)
+              .where(eq(complaints.description, 'Waited two hours at the desk\nNobody told us why'))
+          ).length,
+        { timeout: 10_000 },
+      )
+      .toBe(1);
+    expect(await command.inputValue()).toBe('');
   });
 });

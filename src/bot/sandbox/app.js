@@ -205,6 +205,13 @@ async function refresh() {
   }
 }
 
+// Enter sends, as in a chat; Shift+Enter starts a new line, for a complaint or a note written in paragraphs.
+$('command').addEventListener('keydown', (event) => {
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+  event.preventDefault();
+  $('compose').requestSubmit();
+});
+
 $('compose').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('command').value.trim();
