@@ -1,11 +1,9 @@
 import { DateTime } from 'luxon';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import { jobRuns, outbox } from '../../src/db/schema/index.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { ScheduledJob } from '../../src/handlers/kernel/jobs.ts';
 import { databaseTargets, openForSuite } from '../helpers/databases.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
+import { createTestScheduler, findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -27,23 +25,7 @@ describe.each(databaseTargets())('createScheduler on $name', (target) => {
     jobs: readonly ScheduledJob[] = [huddleDigestJob],
     logger = createRecordingLogger().logger,
   ) {
-    return createScheduler({
-      db: database.db,
-      office,
-      logger,
-      clock,
-      jobs,
-      queueEffects: (tx, effects) =>
-        queueEffects(
-          {
-            office,
-            platforms: ['slack'],
-            routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-          },
-          tx,
-          effects,
-        ),
-    });
+    return createTestScheduler({ db: database.db, office, logger, clock, jobs });
   }
 
   it('posts the digest once when three instances fire the same run together', async () => {

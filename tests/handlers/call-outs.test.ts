@@ -1,16 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import { auditLog, callOuts, coverAsks, outbox, timeOffRequests } from '../../src/db/schema/index.ts';
 import { CALL_OUT_ACTIONS, CALL_OUT_FORMS } from '../../src/handlers/call-outs/ids.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Effect, Message, Outcome } from '../../src/handlers/kernel/message.ts';
 import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
+import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const example = buildOfficeConfig();
@@ -42,10 +40,8 @@ const it = createHandlerTest({
   .extend(
     'dmsTo',
     ({ db }) =>
-      async (userId: string) =>
-        (await db.select().from(outbox).orderBy(outbox.id)).filter(
-          (row) => row.kind === 'dm' && row.target === userId,
-        ),
+      (userId: string) =>
+        listDmsTo(db, userId),
   )
   .extend('coverSamWithLuis', ({ command, press }) => async () => {
     // Priya and Sam both out leaves the front desk short; Luis covers Sam, confirmed by Dana.
@@ -65,23 +61,7 @@ const it = createHandlerTest({
     'schedulerAt',
     ({ db, recording }) =>
       (clock: () => DateTime) =>
-        createScheduler({
-          db,
-          office,
-          logger: recording.logger,
-          clock,
-          jobs: [escalationJob],
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-              },
-              tx,
-              effects,
-            ),
-        }),
+        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [escalationJob] }),
   );
 
 const messageText = (message: Message) =>

@@ -1,18 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import { auditLog, checkReadings, outbox } from '../../src/db/schema/index.ts';
 import { CHECK_ACTIONS, CHECK_FORMS } from '../../src/handlers/checks/ids.ts';
 import { loadHuddleDigest } from '../../src/handlers/index.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Message } from '../../src/handlers/kernel/message.ts';
 import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
+import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -52,10 +50,8 @@ const it = createHandlerTest({
   .extend(
     'dmsTo',
     ({ db }) =>
-      async (userId: string) =>
-        (await db.select().from(outbox).orderBy(outbox.id)).filter(
-          (row) => row.kind === 'dm' && row.target === userId,
-        ),
+      (userId: string) =>
+        listDmsTo(db, userId),
   )
   .extend(
     'stored',
@@ -67,23 +63,7 @@ const it = createHandlerTest({
     'schedulerAt',
     ({ db, recording }) =>
       (clock: () => DateTime) =>
-        createScheduler({
-          db,
-          office,
-          logger: recording.logger,
-          clock,
-          jobs,
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-              },
-              tx,
-              effects,
-            ),
-        }),
+        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: jobs }),
   );
 
 const messageText = (message: Message) =>

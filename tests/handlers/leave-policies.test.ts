@@ -2,16 +2,14 @@ import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import { type OfficeConfig, parseOfficeConfig } from '../../src/config/office.ts';
 import { auditLog, leaveAdjustments, leaveCarryOvers, outbox } from '../../src/db/schema/index.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from '../../src/handlers/time-off/ids.ts';
 import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
+import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const base = buildOfficeConfig();
@@ -47,32 +45,14 @@ const it = createHandlerTest({
   .extend(
     'dmsTo',
     ({ db }) =>
-      async (userId: string) =>
-        (await db.select().from(outbox).orderBy(outbox.id)).filter(
-          (row) => row.kind === 'dm' && row.target === userId,
-        ),
+      (userId: string) =>
+        listDmsTo(db, userId),
   )
   .extend(
     'schedulerAt',
     ({ db, recording }) =>
       (clock: () => DateTime) =>
-        createScheduler({
-          db,
-          office,
-          logger: recording.logger,
-          clock,
-          jobs: [yearEndJob],
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-              },
-              tx,
-              effects,
-            ),
-        }),
+        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [yearEndJob] }),
   );
 
 describe.each(databaseTargets())('leave policies on $name', (target) => {

@@ -1,15 +1,13 @@
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import { auditLog, notes, outbox } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { notesHome } from '../../src/handlers/notes/home.ts';
 import { NOTE_ACTIONS, NOTE_FORMS } from '../../src/handlers/notes/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
+import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 // office.example.yaml: digest at 07:45, Mon–Fri, Thanksgiving (Thu Nov 26, 2026) a holiday.
@@ -30,32 +28,14 @@ const it = createHandlerTest({ office, now: NOW, command: 'note', actions: NOTE_
   .extend(
     'dmsTo',
     ({ db }) =>
-      async (userId: string) =>
-        (await db.select().from(outbox).orderBy(outbox.id)).filter(
-          (row) => row.kind === 'dm' && row.target === userId,
-        ),
+      (userId: string) =>
+        listDmsTo(db, userId),
   )
   .extend(
     'schedulerAt',
     ({ db, recording }) =>
       (clock: () => DateTime) =>
-        createScheduler({
-          db,
-          office,
-          logger: recording.logger,
-          clock,
-          jobs: [remindersJob],
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-              },
-              tx,
-              effects,
-            ),
-        }),
+        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [remindersJob] }),
   );
 
 describe.each(databaseTargets())('follow-ups on $name', (target) => {

@@ -2,12 +2,10 @@ import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { PNG } from 'pngjs';
 import { describe, expect } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import { outbox, repMeetings } from '../../src/db/schema/index.ts';
 import { CHECK_FORMS } from '../../src/handlers/checks/ids.ts';
 import { COMPLAINT_ACTIONS } from '../../src/handlers/complaints/ids.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { CHART_HEIGHT, CHART_SCALE, CHART_WIDTH } from '../../src/handlers/report/charts.ts';
@@ -16,7 +14,7 @@ import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
+import { createTestScheduler, findScheduledJob } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office: OfficeConfig = buildOfficeConfig({
@@ -115,24 +113,12 @@ const it = createHandlerTest({ office, now: NOW, command: 'report', actions: {},
     'schedulerAt',
     ({ db, recording }) =>
       (clock: () => DateTime, reportOffice: OfficeConfig = office) =>
-        createScheduler({
+        createTestScheduler({
           db,
           office: reportOffice,
           logger: recording.logger,
           clock,
           jobs: [monthlyJob],
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office: reportOffice,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [
-                  { platform: 'slack', target: reportOffice.channels[role] },
-                ],
-              },
-              tx,
-              effects,
-            ),
         }),
   );
 

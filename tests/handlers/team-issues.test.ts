@@ -1,17 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import { auditLog, outbox, teamIssues } from '../../src/db/schema/index.ts';
 import { resolvePerson } from '../../src/domain/people.ts';
 import { loadHuddleDigest } from '../../src/handlers/index.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { ISSUE_ACTIONS, ISSUE_FORMS } from '../../src/handlers/team-issues/ids.ts';
 import { teamIssuesFeature } from '../../src/handlers/team-issues/index.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { findScheduledJob } from '../helpers/jobs.ts';
+import { createTestScheduler, findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -49,23 +47,7 @@ const it = createHandlerTest({
     'schedulerAt',
     ({ db, recording }) =>
       (clock: () => DateTime) =>
-        createScheduler({
-          db,
-          office,
-          logger: recording.logger,
-          clock,
-          jobs: [untakenJob],
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-              },
-              tx,
-              effects,
-            ),
-        }),
+        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [untakenJob] }),
   );
 
 describe.each(databaseTargets())('team issues on $name', (target) => {

@@ -1,11 +1,8 @@
 import { DateTime } from 'luxon';
-import { createScheduler } from '../../src/bot/scheduler.ts';
 import type { OfficeConfig } from '../../src/config/office.ts';
-import { outbox } from '../../src/db/schema/index.ts';
 import { CREDENTIAL_FORMS } from '../../src/handlers/credentials/ids.ts';
-import { queueEffects } from '../../src/handlers/kernel/dispatch.ts';
 import { createHandlerTest } from './handler-fixture.ts';
-import { findScheduledJob } from './jobs.ts';
+import { createTestScheduler, findScheduledJob, listDmsTo } from './jobs.ts';
 import { buildOfficeConfig } from './office.ts';
 
 const base = buildOfficeConfig();
@@ -39,30 +36,12 @@ export const credentialsTest = createHandlerTest({
   .extend(
     'dmsTo',
     ({ db }) =>
-      async (userId: string) =>
-        (await db.select().from(outbox).orderBy(outbox.id)).filter(
-          (row) => row.kind === 'dm' && row.target === userId,
-        ),
+      (userId: string) =>
+        listDmsTo(db, userId),
   )
   .extend(
     'schedulerAt',
     ({ db, recording }) =>
       (clock: () => DateTime) =>
-        createScheduler({
-          db,
-          office,
-          logger: recording.logger,
-          clock,
-          jobs: [remindersJob],
-          queueEffects: (tx, effects) =>
-            queueEffects(
-              {
-                office,
-                platforms: ['slack'],
-                routeChannel: async (_db, role) => [{ platform: 'slack', target: office.channels[role] }],
-              },
-              tx,
-              effects,
-            ),
-        }),
+        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [remindersJob] }),
   );
