@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readTypedText } from '../../src/bot/teams/mentions.ts';
 import { resolveTeamsPerson } from '../../src/bot/teams/register.ts';
-import { escapeTeamsMarkdown } from '../../src/bot/teams/render.ts';
+import { escapeTeamsMarkdown, replyToAdaptiveCard } from '../../src/bot/teams/render.ts';
 import { buildOfficeConfig, withTeamsIds } from '../helpers/office.ts';
 
 const BOT = { id: '28:frontdesk', name: 'frontdesk' };
@@ -45,6 +45,21 @@ describe('escapeTeamsMarkdown on numbered lines', () => {
       'Patient said:\n1\\) wait was long\n 12\\) nobody called',
     );
     expect(escapeTeamsMarkdown('Room 3. Then 2) later')).toBe('Room 3. Then 2) later');
+  });
+});
+
+describe('line breaks on a Teams card', () => {
+  it('keeps each line typed as its own line, which Teams breaks only at a blank line', () => {
+    const card = replyToAdaptiveCard({
+      text: 'Complaint',
+      lines: ['Waited two hours\n- nobody said why\n\nThen left'],
+      fields: [{ label: 'What happened', value: 'Line one\nLine two' }],
+    });
+    const body = card.body as { type: string; text?: string; facts?: { value: string }[] }[];
+    expect(body.map((block) => block.text)).toContain(
+      'Waited two hours\n\n\\- nobody said why\n\n\n\nThen left',
+    );
+    expect(body.find((block) => block.type === 'FactSet')?.facts?.[0]?.value).toBe('Line one\n\nLine two');
   });
 });
 

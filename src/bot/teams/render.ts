@@ -63,14 +63,17 @@ export function escapeTeamsMarkdown(text: string): string {
     .replace(/\{(?=\{)/g, '{\u2060');
 }
 
-/** Cut before escaping, so a cut never separates a backslash from the character it escapes. */
+/**
+ * Text for a TextBlock or a fact, escaped, with each line break typed kept: Teams breaks a line there only
+ * at a blank line (`\n\n`), so a complaint written in paragraphs would otherwise run into one. Cut before
+ * escaping, so a cut never separates a backslash from the character it escapes.
+ */
+function toCardText(text: string, limit: number): string {
+  return escapeTeamsMarkdown(cutText(text, limit)).replace(/\n/g, '\n\n');
+}
+
 function textBlock(text: string, extra: Record<string, unknown> = {}) {
-  return {
-    type: 'TextBlock',
-    text: escapeTeamsMarkdown(cutText(text, TEAMS_LIMITS.text)),
-    wrap: true,
-    ...extra,
-  };
+  return { type: 'TextBlock', text: toCardText(text, TEAMS_LIMITS.text), wrap: true, ...extra };
 }
 
 /** The reply model as an Adaptive Card (schema 1.5); buttons are Action.Submit with the shared action ids. */
@@ -86,8 +89,8 @@ export function replyToAdaptiveCard(message: Message): AdaptiveCard {
     body.push({
       type: 'FactSet',
       facts: message.fields.map((field) => ({
-        title: escapeTeamsMarkdown(cutText(field.label, TEAMS_LIMITS.factTitle)),
-        value: escapeTeamsMarkdown(cutText(field.value, TEAMS_LIMITS.factValue)),
+        title: toCardText(field.label, TEAMS_LIMITS.factTitle),
+        value: toCardText(field.value, TEAMS_LIMITS.factValue),
       })),
     });
   }
