@@ -49,6 +49,12 @@ const WEEKDAY_EXPRESSION =
 const MONTH_NAME =
   /^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\.?$/i;
 
+/** Whether `text` is a weekday's name alone (`mon`, `Friday`), without `this` or `next`. */
+export function isBareWeekday(text: string): boolean {
+  const weekday = WEEKDAY_EXPRESSION.exec(text.trim());
+  return weekday !== null && weekday[1] === undefined;
+}
+
 /** Reads a day or a range (plus an optional am/pm half for a single day) from the start of `text`, in the office zone. */
 export function parseDateRange(text: string, now: DateTime, zone: string): DateRangeParse {
   const tokens = tokenize(text);

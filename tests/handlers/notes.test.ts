@@ -142,6 +142,22 @@ describe.each(databaseTargets())('follow-ups on $name', (target) => {
     expect((await db.select().from(notes))[0]?.due).toBe('2026-11-30');
   });
 
+  it('reads a weekday named on that weekday as next week’s, so a snooze never brings a note forward to today', async ({
+    run,
+    db,
+  }) => {
+    const monday = at('2026-11-30T09:00');
+    const note = (text: string) => run(SAM, { kind: 'command', command: 'note', text }, monday);
+    const reference = findReference(await note('call the lab by fri'), 'FU');
+    expect((await note(`snooze ${reference} mon`)).reply?.text).toBe(
+      `${reference} is now due Mon Dec 7: call the lab`,
+    );
+    expect((await note(`snooze ${reference} today`)).reply?.text).toBe(
+      `${reference} is now due Mon Nov 30: call the lab`,
+    );
+    expect((await db.select().from(notes))[0]?.due).toBe('2026-11-30');
+  });
+
   it('refuses an empty, past, unreadable or huge note with the reason, storing nothing', async ({
     command,
     db,

@@ -1,6 +1,6 @@
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { snoozeNote } from '../../db/repositories/notes.ts';
-import { formatDay } from '../../domain/dates.ts';
+import { addDays, formatDay, getOfficeDay, isBareWeekday } from '../../domain/dates.ts';
 import { readDueDay } from '../../domain/notes.ts';
 import { toOneLine } from '../../domain/visible-text.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -17,10 +17,14 @@ export async function snooze(text: string, ctx: HandlerContext): Promise<Outcome
   if (!found.ok) return found.outcome;
   const { row, reference } = found;
   if (row.status !== 'open') return refusal(`${reference} is already done. ${NOTHING_CHANGED}`);
-  const due = readDueDay(rest.join(' '), ctx.now, ctx.zone);
-  if (!due?.ok)
-    return refusal(`${due?.message ?? 'Say until when.'} ${NOTHING_CHANGED}`, `Write it like ${EXAMPLE}.`);
-  const moved = await snoozeNote(ctx.db, { id: row.id, due: due.due });
+  const typed = rest.join(' ');
+  const read = readDueDay(typed, ctx.now, ctx.zone);
+  if (!read?.ok)
+    return refusal(`${read?.message ?? 'Say until when.'} ${NOTHING_CHANGED}`, `Write it like ${EXAMPLE}.`);
+  // A snooze puts a note off: `mon` said on a Monday means next Monday, never today.
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  const due = read.due === today && isBareWeekday(typed) ? addDays(today, 7) : read.due;
+  const moved = await snoozeNote(ctx.db, { id: row.id, due });
   if (!moved) return refusal(`${reference} is already done. ${NOTHING_CHANGED}`);
   await createAuditEntry(ctx.db, {
     officeId: ctx.officeId,
@@ -30,7 +34,7 @@ export async function snooze(text: string, ctx: HandlerContext): Promise<Outcome
     detail: { from: row.due, to: moved.due },
   });
   return {
-    reply: { text: `${reference} is now due ${formatDay(due.due, ctx.zone)}: ${toOneLine(row.text)}` },
+    reply: { text: `${reference} is now due ${formatDay(due, ctx.zone)}: ${toOneLine(row.text)}` },
     confidentialReply: true,
     changesOwnHome: true,
     effects: [],
