@@ -402,7 +402,11 @@ describe.each(databaseTargets())('call-outs on $name', (target) => {
       expect(luisAsk && buttonsOf(luisAsk.message)).toEqual([]);
       expect(luisAsk?.message.note).toContain('You are away then too');
       const confirmCard = updateOf(luisOut, `${reference}/confirm/slack/${DANA}`);
-      expect(confirmCard?.message.note).toBe('Luis Ortega is away then too, so the cover no longer stands.');
+      expect(confirmCard?.message.title).toBe(`Cover withdrawn — ${reference}`);
+      expect(confirmCard?.message.lines).toEqual([
+        'Luis Ortega is away then too, so the cover for Sam Lee (front desk), Mon Nov 30, all day no longer stands.',
+      ]);
+      expect(confirmCard?.message.buttons).toBeUndefined();
 
       // Grace takes it: the second cover of the day stands as the first did.
       expect(replyText(await press(GRACE, CALL_OUT_ACTIONS.canCover, reference))).toContain(

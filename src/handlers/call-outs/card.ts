@@ -161,11 +161,20 @@ export function buildCoverAsk(
  */
 export function buildConfirmCard(row: CallOutRow, zone: string, passed = false, released = false): Message {
   const reference = formatCallOutReference(row);
-  const text = `${row.coverName} can cover for ${describePerson(row.personName, row.personRole)}, ${describeCallOutWhen(row, zone)}`;
-  const waiting = row.status === 'active' && row.coverState === 'offered' && !released;
-  const note = released
-    ? `${row.coverName} is away then too, so the cover no longer stands.`
-    : row.status === 'cancelled'
+  const whom = `${describePerson(row.personName, row.personRole)}, ${describeCallOutWhen(row, zone)}`;
+  if (released) {
+    // Redrawn as what it now is, so nobody reads a withdrawn offer as one still waiting.
+    const withdrawn = `${row.coverName} is away then too, so the cover for ${whom} no longer stands.`;
+    return {
+      text: `Cover withdrawn for ${reference}: ${withdrawn}`,
+      title: `Cover withdrawn — ${reference}`,
+      lines: [withdrawn],
+    };
+  }
+  const text = `${row.coverName} can cover for ${whom}`;
+  const waiting = row.status === 'active' && row.coverState === 'offered';
+  const note =
+    row.status === 'cancelled'
       ? `Call-out cancelled by ${row.cancelledByName ?? 'someone'}`
       : row.coverState === 'confirmed'
         ? describeCover(row, zone)
