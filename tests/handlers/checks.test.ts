@@ -416,6 +416,11 @@ describe.each(databaseTargets())('checks on $name', (target) => {
         'Temperature °C',
         'range',
         'action_taken',
+        'corrected',
+        'corrected_from',
+        'corrected_by',
+        'corrected_at',
+        'correction_reason',
       ]);
       expect(csv.rows).toEqual([
         [
@@ -427,6 +432,7 @@ describe.each(databaseTargets())('checks on $name', (target) => {
           '-1.5',
           'out of range',
           `'=HYPERLINK("x")`,
+          ...['', '', '', '', ''],
         ],
         [
           expect.stringMatching(/^CK-\d+$/),
@@ -437,6 +443,7 @@ describe.each(databaseTargets())('checks on $name', (target) => {
           '4',
           'in range',
           '',
+          ...['', '', '', '', ''],
         ],
       ]);
       expect(await db.select().from(auditLog).where(eq(auditLog.action, 'checks.exported'))).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { checkReadings } from '../schema/index.ts';
 
@@ -33,6 +33,65 @@ export async function getCheckReading(
         eq(checkReadings.dueTime, params.dueTime),
       ),
     );
+  return row;
+}
+
+/** The reading with reference number `number` (CK-12 → 12), if there is one. */
+export async function getCheckReadingByNumber(
+  db: Db,
+  officeId: string,
+  number: number,
+): Promise<CheckReadingRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(checkReadings)
+    .where(and(eq(checkReadings.officeId, officeId), eq(checkReadings.number, number)));
+  return row;
+}
+
+/**
+ * Corrects a reading in one statement, only if it is still at `revision` (what the person correcting saw):
+ * `undefined` when someone corrected it meanwhile. The first correction keeps the reading as recorded.
+ */
+export async function correctCheckReading(
+  db: Db,
+  params: {
+    officeId: string;
+    number: number;
+    revision: number;
+    values: CheckReadingRow['values'];
+    outOfRange: boolean;
+    actionTaken: string | null;
+    correctedByKey: string;
+    correctedByName: string;
+    correctedAt: Date;
+    correctionReason: string;
+  },
+): Promise<CheckReadingRow | undefined> {
+  const [row] = await db
+    .update(checkReadings)
+    .set({
+      originalValues: sql`coalesce(${checkReadings.originalValues}, ${checkReadings.values})`,
+      originalOutOfRange: sql`coalesce(${checkReadings.originalOutOfRange}, ${checkReadings.outOfRange})`,
+      // The original action may have been empty: it is copied only on the first correction.
+      originalActionTaken: sql`case when ${checkReadings.revision} = 0 then ${checkReadings.actionTaken} else ${checkReadings.originalActionTaken} end`,
+      values: params.values,
+      outOfRange: params.outOfRange,
+      actionTaken: params.actionTaken,
+      correctedByKey: params.correctedByKey,
+      correctedByName: params.correctedByName,
+      correctedAt: params.correctedAt,
+      correctionReason: params.correctionReason,
+      revision: sql`${checkReadings.revision} + 1`,
+    })
+    .where(
+      and(
+        eq(checkReadings.officeId, params.officeId),
+        eq(checkReadings.number, params.number),
+        eq(checkReadings.revision, params.revision),
+      ),
+    )
+    .returning();
   return row;
 }
 

@@ -37,6 +37,20 @@ export const checkReadings = pgTable(
     recordedByName: text('recorded_by_name').notNull(),
     recordedByPlatform: text('recorded_by_platform').$type<PlatformName>().notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    /**
+     * Corrections: `values`, `out_of_range` and `action_taken` always hold what the log says now; the
+     * reading as first recorded is kept here from the first correction on, and never overwritten after.
+     */
+    originalValues: jsonb('original_values').$type<CheckValue[]>(),
+    originalOutOfRange: boolean('original_out_of_range'),
+    originalActionTaken: text('original_action_taken'),
+    /** the latest correction: who, when and why (each correction's old and new values are in the audit log) */
+    correctedByKey: text('corrected_by_key'),
+    correctedByName: text('corrected_by_name'),
+    correctedAt: timestamp('corrected_at', { withTimezone: true }),
+    correctionReason: text('correction_reason'),
+    /** how many times it was corrected: a correction names the revision it read, so a stale form is refused */
+    revision: integer('revision').notNull().default(0),
   },
   (table) => [
     uniqueIndex('check_readings_number_idx').on(table.officeId, table.number),

@@ -14,7 +14,7 @@ export function fieldInputId(field: Pick<CheckField, 'id'>): string {
 }
 
 /** Longest answer one field's input takes; a number never needs more. */
-const MAX_INPUT = 500;
+export const MAX_INPUT = 500;
 
 export function formatCheckReference(row: Pick<CheckReadingRow, 'number'>): string {
   return formatReference('CK', row.number);
@@ -50,6 +50,22 @@ export function describeValue(value: CheckValue, check: Pick<CheckConfig, 'field
 export function describeRecorded(row: CheckReadingRow, zone: string): string {
   const at = DateTime.fromJSDate(row.recordedAt).setZone(zone);
   return `Recorded by ${row.recordedByName} at ${at.toFormat('h:mm a')} ${formatDay(at.toISODate() ?? row.day, zone)} (${formatCheckReference(row)})`;
+}
+
+/** `Temperature °C: 9.4 °C 🔴 out of range (2–8 °C)`: a set of values on one line. */
+export function describeValues(values: readonly CheckValue[], check: Pick<CheckConfig, 'fields'>): string {
+  return values.map((value) => describeValue(value, check)).join('; ');
+}
+
+/** `Corrected by Ana Cruz at 8:10 AM Mon Nov 30, was Temperature °C: 9.4 °C 🔴 out of range (2–8 °C)`, or undefined. */
+export function describeCorrection(
+  row: CheckReadingRow,
+  check: Pick<CheckConfig, 'fields'>,
+  zone: string,
+): string | undefined {
+  if (!row.correctedAt || !row.originalValues) return undefined;
+  const at = DateTime.fromJSDate(row.correctedAt).setZone(zone);
+  return `✏️ Corrected by ${row.correctedByName ?? 'someone'} at ${at.toFormat('h:mm a')} ${formatDay(at.toISODate() ?? row.day, zone)}, was ${describeValues(row.originalValues, check)}. Why: ${row.correctionReason ?? '—'}`;
 }
 
 /** The fields a check asks for, with their safe ranges, as a line each. */
@@ -121,9 +137,65 @@ export function buildSettledCard(
   return {
     text: `Check recorded: ${when}`,
     title: `Check recorded — ${check.name}`,
-    lines: row.values.map((value) => describeValue(value, check)),
+    lines: [
+      ...row.values.map((value) => describeValue(value, check)),
+      ...optional(describeCorrection(row, check, zone)),
+    ],
     note: `✅ ${describeRecorded(row, zone)}`,
   };
+}
+
+export function optional(line: string | undefined): string[] {
+  return line ? [line] : [];
+}
+
+/** One input per field of a check, prefilled with `recorded` when given (a correction starts from what was saved). */
+export function buildFieldInputs(
+  check: CheckConfig,
+  recorded: readonly CheckValue[] | undefined,
+): FormInput[] {
+  const initial = (field: CheckField) => {
+    const value = recorded?.find((candidate) => candidate.fieldId === field.id)?.value;
+    return value === undefined || value === '' ? {} : { initial: value };
+  };
+  const inputs: FormInput[] = [];
+  for (const field of check.fields) {
+    const range = describeFieldRange(field);
+    switch (field.type) {
+      case 'number':
+        inputs.push({
+          kind: 'text',
+          id: fieldInputId(field),
+          label: range ? `${field.label} (${range})` : field.label,
+          maxLength: 20,
+          ...initial(field),
+        });
+        break;
+      case 'yesno':
+        inputs.push({
+          kind: 'select',
+          id: fieldInputId(field),
+          label: field.label,
+          options: [
+            { label: 'Yes', value: 'yes' },
+            { label: 'No', value: 'no' },
+          ],
+          ...initial(field),
+        });
+        break;
+      case 'text':
+        inputs.push({
+          kind: 'textarea',
+          id: fieldInputId(field),
+          label: field.label,
+          optional: true,
+          maxLength: MAX_INPUT,
+          ...initial(field),
+        });
+        break;
+    }
+  }
+  return inputs;
 }
 
 /**
@@ -145,39 +217,7 @@ export function buildReadingForm(
       options: open.map((slot) => ({ label: formatSlotTime(slot, zone), value: slot.time })),
       initial: chosen.time,
     });
-  for (const field of check.fields) {
-    const range = describeFieldRange(field);
-    switch (field.type) {
-      case 'number':
-        inputs.push({
-          kind: 'text',
-          id: fieldInputId(field),
-          label: range ? `${field.label} (${range})` : field.label,
-          maxLength: 20,
-        });
-        break;
-      case 'yesno':
-        inputs.push({
-          kind: 'select',
-          id: fieldInputId(field),
-          label: field.label,
-          options: [
-            { label: 'Yes', value: 'yes' },
-            { label: 'No', value: 'no' },
-          ],
-        });
-        break;
-      case 'text':
-        inputs.push({
-          kind: 'textarea',
-          id: fieldInputId(field),
-          label: field.label,
-          optional: true,
-          maxLength: MAX_INPUT,
-        });
-        break;
-    }
-  }
+  inputs.push(...buildFieldInputs(check, undefined));
   inputs.push({
     kind: 'textarea',
     id: 'action',
@@ -237,6 +277,7 @@ export function buildManagerAlert(
     lines: [
       ...row.values.map((value) => describeValue(value, check)),
       `Action taken: ${row.actionTaken ?? '—'}`,
+      ...optional(describeCorrection(row, check, zone)),
       `Due ${formatSlotTime(slot, zone)} ${formatDay(slot.day, zone)}.`,
     ],
     note: describeRecorded(row, zone),

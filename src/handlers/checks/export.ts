@@ -1,5 +1,5 @@
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { listCheckReadingsBetween } from '../../db/repositories/checks.ts';
+import { type CheckReadingRow, listCheckReadingsBetween } from '../../db/repositories/checks.ts';
 import { getOfficeMonth, parseOfficeMonth } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
@@ -8,11 +8,34 @@ import type { Outcome } from '../kernel/message.ts';
 import { formatCheckReference } from './card.ts';
 import { findCheck, listChecks } from './loaders.ts';
 
+/** The original values, plainly: `Temperature °C 9.4 (out of range); action taken: moved vaccines`. */
+function describeOriginal(row: CheckReadingRow): string {
+  const values = (row.originalValues ?? []).map(
+    (value) =>
+      `${value.label} ${value.value === '' ? '—' : value.value}${value.outOfRange ? ' (out of range)' : ''}`,
+  );
+  const action = row.originalActionTaken ? [`action taken: ${row.originalActionTaken}`] : [];
+  return [...values, ...action].join('; ');
+}
+
+/** `corrected`, `corrected_from`, `corrected_by`, `corrected_at`, `correction_reason`: empty when never corrected. */
+function describeCorrectionColumns(row: CheckReadingRow, zone: string): string[] {
+  if (!row.correctedAt || !row.originalValues) return ['', '', '', '', ''];
+  return [
+    'yes',
+    describeOriginal(row),
+    row.correctedByName ?? '',
+    formatCsvInstant(row.correctedAt, zone),
+    row.correctionReason ?? '',
+  ];
+}
+
 const HINT = 'Write it like /checks export fridge 2026-11 (the month is optional: this month).';
 
 /**
  * `/checks export fridge [2026-11]` (managers): the inspector's log of one check for a month, one CSV row
- * per reading: when it was due and recorded (office time), who, each value, in or out of range, action taken.
+ * per reading: when it was due and recorded (office time), who, each value, in or out of range, action taken,
+ * and for a corrected reading what it first said, who corrected it, when and why.
  */
 export async function exportCheckLog(rest: string, ctx: HandlerContext): Promise<Outcome> {
   const { actor, db, now, officeId, zone } = ctx;
@@ -54,6 +77,12 @@ export async function exportCheckLog(rest: string, ctx: HandlerContext): Promise
       ...check.fields.map((field) => field.label),
       'range',
       'action_taken',
+      // Appended last: spreadsheets read the columns above by position.
+      'corrected',
+      'corrected_from',
+      'corrected_by',
+      'corrected_at',
+      'correction_reason',
     ],
     rows: rows.map((row) => {
       const values = new Map(row.values.map((value) => [value.fieldId, value.value]));
@@ -70,6 +99,7 @@ export async function exportCheckLog(rest: string, ctx: HandlerContext): Promise
         }),
         row.outOfRange ? 'out of range' : 'in range',
         row.actionTaken ?? '',
+        ...describeCorrectionColumns(row, zone),
       ];
     }),
   });

@@ -4,7 +4,7 @@ import { formatDay, getOfficeDay } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Button, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { describeRecorded, describeValue, formatSlotTime } from './card.ts';
+import { describeCorrection, describeRecorded, describeValue, formatSlotTime } from './card.ts';
 import { CHECK_ACTIONS } from './ids.ts';
 import { listChecks, loadSlotStates, type SlotState } from './loaders.ts';
 
@@ -14,7 +14,8 @@ function describeState(state: SlotState, assignee: string | undefined, ctx: Hand
   const head = `${check.name} · ${formatSlotTime(slot, ctx.zone)}`;
   if (reading) {
     const values = reading.values.map((value) => describeValue(value, check)).join('; ');
-    return `${reading.outOfRange ? '🔴' : '✅'} ${head} · ${values} · ${describeRecorded(reading, ctx.zone)}`;
+    const correction = describeCorrection(reading, check, ctx.zone);
+    return `${reading.outOfRange ? '🔴' : '✅'} ${head} · ${values} · ${describeRecorded(reading, ctx.zone)}${correction ? ` · ${correction}` : ''}`;
   }
   const whose = assignee ? ` · ${assignee}` : ' · nobody at work to do it';
   if (slot.remindAt <= ctx.now) return `⚠️ ${head} · missed: not recorded${whose}`;
@@ -60,7 +61,10 @@ export async function listToday(ctx: HandlerContext): Promise<Outcome> {
   return replyOnly({
     text: `${title}: ${done} of ${states.length} recorded`,
     title,
-    lines: [...lines, 'A check may be recorded early, or by someone else; who recorded it is kept.'],
+    lines: [
+      ...lines,
+      'A check may be recorded early, or by someone else; who recorded it is kept. To fix a mistake in a saved one, type /checks correct and its CK number.',
+    ],
     buttons,
   });
 }

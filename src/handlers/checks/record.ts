@@ -29,7 +29,9 @@ import {
   formatCheckReference,
   formatSlotTime,
 } from './card.ts';
+import { correctButton } from './correction-card.ts';
 import { findCheck, listChecks } from './loaders.ts';
+import { explainCannotCorrect } from './may-correct.ts';
 
 type Found = { ok: true; check: CheckConfig; slots: CheckSlot[] } | { ok: false; message: string };
 
@@ -118,7 +120,18 @@ async function describeAlreadyRecorded(
     dueTime: slot.time,
   });
   const who = row ? ` ${describeRecorded(row, ctx.zone)}.` : '';
-  return refusal(`${describeSlot(check, slot, ctx.zone)} is already recorded.${who} ${NOTHING_SAVED}`);
+  const refused = refusal(
+    `${describeSlot(check, slot, ctx.zone)} is already recorded.${who} ${NOTHING_SAVED}`,
+  );
+  if (!row || explainCannotCorrect(row, ctx) || !refused.reply) return refused;
+  return {
+    ...refused,
+    reply: {
+      ...refused.reply,
+      lines: [...(refused.reply.lines ?? []), 'A mistake in it? Press Correct: the log keeps both.'],
+      buttons: [correctButton(row)],
+    },
+  };
 }
 
 /** `08:00` or `8:00` → `08:00`; undefined for anything else. */
@@ -263,7 +276,7 @@ export async function submitReading(
  * The slot's prompts and reminders that were sent, redrawn as `message` reads: those of everyone the check could
  * have been asked of, since the one asked may have called out since and another been asked after them.
  */
-async function redrawCards(
+export async function redrawCards(
   check: CheckConfig,
   slot: CheckSlot,
   message: Message,
