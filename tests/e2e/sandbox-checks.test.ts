@@ -8,21 +8,9 @@ import { type Database, openDatabase } from '../../src/db/client.ts';
 import { checkReadings } from '../../src/db/schema/index.ts';
 import { hasChromium, launchChromium, nameBrowserSuite } from '../helpers/browser.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildFridgeOffice } from '../helpers/office.ts';
 
-const office: OfficeConfig = buildOfficeConfig({
-  checks: [
-    {
-      id: 'fridge',
-      name: 'Vaccine fridge',
-      times: ['08:00', '16:30'],
-      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-      assignee: { role: 'medical-assistant' },
-      fields: [{ id: 'temp', label: 'Temperature °C', type: 'number', min: 2, max: 8 }],
-      graceMinutes: 60,
-    },
-  ],
-});
+const office: OfficeConfig = buildFridgeOffice();
 // A Monday just after the morning check's time; every answer names this day.
 const NOW = DateTime.fromISO('2026-11-30T08:10', { zone: office.office.timezone });
 const ANA = 'Ana Cruz — medical-assistant';

@@ -3,23 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import { auditLog, checkReadings, outbox } from '../../src/db/schema/index.ts';
 import { databaseTargets } from '../helpers/databases.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildFridgeOffice } from '../helpers/office.ts';
 import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const office: OfficeConfig = buildOfficeConfig({
-  checks: [
-    {
-      id: 'fridge',
-      name: 'Vaccine fridge',
-      times: ['08:00', '16:30'],
-      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-      assignee: { role: 'medical-assistant' },
-      fields: [{ id: 'temp', label: 'Temperature °C', type: 'number', min: 2, max: 8 }],
-      graceMinutes: 60,
-    },
-  ],
-});
+const office: OfficeConfig = buildFridgeOffice();
 const NOW = DateTime.fromISO('2026-11-30T08:05', { zone: office.office.timezone }); // Mon, just after 08:00
 const ANA = 'U0ANA'; // medical assistant
 const MANAGERS = ['U0DANA', 'U0OMAR'] as const;

@@ -12,23 +12,11 @@ import { databaseTargets } from '../helpers/databases.ts';
 import { replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
-import { buildOfficeConfig } from '../helpers/office.ts';
+import { buildFridgeOffice } from '../helpers/office.ts';
 
 const quietLogger = createRecordingLogger('silent').logger;
 
-const office: OfficeConfig = buildOfficeConfig({
-  checks: [
-    {
-      id: 'fridge',
-      name: 'Vaccine fridge',
-      times: ['08:00', '16:30'],
-      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-      assignee: { role: 'medical-assistant' },
-      fields: [{ id: 'temp', label: 'Temperature °C', type: 'number', min: 2, max: 8 }],
-      graceMinutes: 60,
-    },
-  ],
-});
+const office: OfficeConfig = buildFridgeOffice();
 const zone = office.office.timezone;
 const NOW = DateTime.fromISO('2026-11-30T07:00', { zone }); // Mon, before the 08:00 check
 const TUESDAY = DateTime.fromISO('2026-12-01T09:00', { zone });

@@ -20,6 +20,23 @@ export function buildOfficeConfig(overrides: Partial<OfficeConfig> = {}): Office
   return { ...office, ...overrides };
 }
 
+/** The example office with one check: the vaccine fridge at 8:00 and 16:30 on weekdays, 2–8 °C, by a medical assistant. */
+export function buildFridgeOffice(): OfficeConfig {
+  return buildOfficeConfig({
+    checks: [
+      {
+        id: 'fridge',
+        name: 'Vaccine fridge',
+        times: ['08:00', '16:30'],
+        days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        assignee: { role: 'medical-assistant' },
+        fields: [{ id: 'temp', label: 'Temperature °C', type: 'number', min: 2, max: 8 }],
+        graceMinutes: 60,
+      },
+    ],
+  });
+}
+
 /** The staff with a Teams account each, `aad-sam` for Slack's `U0SAM`, so one office serves both platforms. */
 export function withTeamsIds(staff: OfficeConfig['staff']): OfficeConfig['staff'] {
   return staff.map((member) => ({ ...member, teams: `aad-${member.slack?.slice(2).toLowerCase()}` }));
