@@ -8,7 +8,7 @@ import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const example = buildOfficeConfig();
@@ -36,13 +36,8 @@ const it = createHandlerTest({
   command: 'out',
   actions: CALL_OUT_ACTIONS,
   forms: CALL_OUT_FORMS,
+  jobs: [escalationJob],
 })
-  .extend(
-    'dmsTo',
-    ({ db }) =>
-      (userId: string) =>
-        listDmsTo(db, userId),
-  )
   .extend('coverSamWithLuis', ({ command, press }) => async () => {
     // Priya and Sam both out leaves the front desk short; Luis covers Sam, confirmed by Dana.
     await command(PRIYA, 'sick');
@@ -56,12 +51,6 @@ const it = createHandlerTest({
     ({ db }) =>
       () =>
         db.select().from(callOuts),
-  )
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime) =>
-        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [escalationJob] }),
   );
 
 const messageText = (message: Message) =>

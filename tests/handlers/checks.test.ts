@@ -10,7 +10,7 @@ import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildFridgeOffice } from '../helpers/office.ts';
 
@@ -34,25 +34,13 @@ const it = createHandlerTest({
   command: 'checks',
   actions: CHECK_ACTIONS,
   forms: CHECK_FORMS,
-})
-  .extend(
-    'dmsTo',
-    ({ db }) =>
-      (userId: string) =>
-        listDmsTo(db, userId),
-  )
-  .extend(
-    'stored',
-    ({ db }) =>
-      () =>
-        db.select().from(checkReadings),
-  )
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime) =>
-        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: jobs }),
-  );
+  jobs,
+}).extend(
+  'stored',
+  ({ db }) =>
+    () =>
+      db.select().from(checkReadings),
+);
 
 const messageText = (message: Message) =>
   [message.text, message.title ?? '', ...(message.lines ?? []), message.note ?? ''].join('\n');

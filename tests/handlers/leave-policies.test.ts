@@ -9,7 +9,7 @@ import { readCsvAttachment } from '../helpers/csv.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const base = buildOfficeConfig();
@@ -41,19 +41,8 @@ const it = createHandlerTest({
   command: 'timeoff',
   actions: TIME_OFF_ACTIONS,
   forms: TIME_OFF_FORMS,
-})
-  .extend(
-    'dmsTo',
-    ({ db }) =>
-      (userId: string) =>
-        listDmsTo(db, userId),
-  )
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime) =>
-        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [yearEndJob] }),
-  );
+  jobs: [yearEndJob],
+});
 
 describe.each(databaseTargets())('leave policies on $name', (target) => {
   it.override({ target });

@@ -7,7 +7,7 @@ import { NOTE_ACTIONS, NOTE_FORMS } from '../../src/handlers/notes/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { createTestScheduler, findScheduledJob, listDmsTo } from '../helpers/jobs.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 // office.example.yaml: digest at 07:45, Mon–Fri, Thanksgiving (Thu Nov 26, 2026) a holiday.
@@ -24,19 +24,14 @@ const PRIVATE = 'call the lab about Ana’s biopsy';
 
 const remindersJob = findScheduledJob('note-reminders');
 
-const it = createHandlerTest({ office, now: NOW, command: 'note', actions: NOTE_ACTIONS, forms: NOTE_FORMS })
-  .extend(
-    'dmsTo',
-    ({ db }) =>
-      (userId: string) =>
-        listDmsTo(db, userId),
-  )
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime) =>
-        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [remindersJob] }),
-  );
+const it = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'note',
+  actions: NOTE_ACTIONS,
+  forms: NOTE_FORMS,
+  jobs: [remindersJob],
+});
 
 describe.each(databaseTargets())('follow-ups on $name', (target) => {
   it.override({ target });

@@ -14,7 +14,7 @@ import { TIME_OFF_ACTIONS } from '../../src/handlers/time-off/ids.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { createTestScheduler, findScheduledJob } from '../helpers/jobs.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
 const office: OfficeConfig = buildOfficeConfig({
@@ -59,7 +59,14 @@ function section(outcome: Outcome, heading: RegExp): string[] {
   return outcome.reply?.sections?.find((candidate) => heading.test(candidate.heading))?.lines ?? [];
 }
 
-const it = createHandlerTest({ office, now: NOW, command: 'report', actions: {}, forms: {} })
+const it = createHandlerTest({
+  office,
+  now: NOW,
+  command: 'report',
+  actions: {},
+  forms: {},
+  jobs: [monthlyJob],
+})
   .extend(
     'as',
     ({ run }) =>
@@ -108,19 +115,7 @@ const it = createHandlerTest({ office, now: NOW, command: 'report', actions: {},
       values: { 'field-temp': '9.1', action: 'Moved the vaccines to the spare fridge' },
       metadata: 'fridge/2026-11-11/08:00',
     });
-  })
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime, reportOffice: OfficeConfig = office) =>
-        createTestScheduler({
-          db,
-          office: reportOffice,
-          logger: recording.logger,
-          clock,
-          jobs: [monthlyJob],
-        }),
-  );
+  });
 
 describe.each(databaseTargets())('/report on $name', (target) => {
   it.override({ target });

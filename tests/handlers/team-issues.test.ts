@@ -9,7 +9,7 @@ import { teamIssuesFeature } from '../../src/handlers/team-issues/index.ts';
 import { databaseTargets } from '../helpers/databases.ts';
 import { findReference, replyText } from '../helpers/dispatch.ts';
 import { createHandlerTest } from '../helpers/handler-fixture.ts';
-import { createTestScheduler, findScheduledJob } from '../helpers/jobs.ts';
+import { findScheduledJob } from '../helpers/jobs.ts';
 import { createRecordingLogger } from '../helpers/logger.ts';
 import { buildOfficeConfig } from '../helpers/office.ts';
 
@@ -34,21 +34,15 @@ const it = createHandlerTest({
   command: 'issue',
   actions: ISSUE_ACTIONS,
   forms: ISSUE_FORMS,
-})
-  .extend(
-    'sent',
-    ({ db }) =>
-      async (kind: 'dm' | 'post' | 'update', target?: string) =>
-        (await db.select().from(outbox).orderBy(outbox.id)).filter(
-          (row) => row.kind === kind && (target === undefined || row.target === target),
-        ),
-  )
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime) =>
-        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [untakenJob] }),
-  );
+  jobs: [untakenJob],
+}).extend(
+  'sent',
+  ({ db }) =>
+    async (kind: 'dm' | 'post' | 'update', target?: string) =>
+      (await db.select().from(outbox).orderBy(outbox.id)).filter(
+        (row) => row.kind === kind && (target === undefined || row.target === target),
+      ),
+);
 
 describe.each(databaseTargets())('team issues on $name', (target) => {
   it.override({ target });

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../src/config/office.ts';
 import { CREDENTIAL_FORMS } from '../../src/handlers/credentials/ids.ts';
 import { createHandlerTest } from './handler-fixture.ts';
-import { createTestScheduler, findScheduledJob, listDmsTo } from './jobs.ts';
+import { findScheduledJob } from './jobs.ts';
 import { buildOfficeConfig } from './office.ts';
 
 const base = buildOfficeConfig();
@@ -32,16 +32,5 @@ export const credentialsTest = createHandlerTest({
   command: 'creds',
   actions: {},
   forms: CREDENTIAL_FORMS,
-})
-  .extend(
-    'dmsTo',
-    ({ db }) =>
-      (userId: string) =>
-        listDmsTo(db, userId),
-  )
-  .extend(
-    'schedulerAt',
-    ({ db, recording }) =>
-      (clock: () => DateTime) =>
-        createTestScheduler({ db, office, logger: recording.logger, clock, jobs: [remindersJob] }),
-  );
+  jobs: [remindersJob],
+});

@@ -10,9 +10,11 @@ import { FEATURES } from '../../src/handlers/index.ts';
 import { redrawAskedCards } from '../../src/handlers/kernel/card-redraws.ts';
 import { dispatchInput } from '../../src/handlers/kernel/dispatch.ts';
 import type { Input } from '../../src/handlers/kernel/input.ts';
+import type { ScheduledJob } from '../../src/handlers/kernel/jobs.ts';
 import type { Outcome } from '../../src/handlers/kernel/message.ts';
 import { type DatabaseTarget, databaseTargets } from './databases.ts';
 import { buildDispatchDeps } from './dispatch.ts';
+import { createTestScheduler, listDmsTo } from './jobs.ts';
 import { createRecordingLogger } from './logger.ts';
 
 export interface HandlerTestOptions<
@@ -29,6 +31,8 @@ export interface HandlerTestOptions<
   actions: Actions;
   /** the feature's form ids, so `submit` takes only those */
   forms: Forms;
+  /** the scheduled jobs `schedulerAt` runs, for a feature that has some */
+  jobs?: readonly ScheduledJob[];
 }
 
 const APP_TABLES = Object.values(schema).flatMap((value) =>
@@ -80,6 +84,18 @@ export function createHandlerTest<
       return db;
     })
     .extend('deps', ({ db, recording }) => buildDispatchDeps(db, options.office, recording.logger))
+    .extend(
+      'dmsTo',
+      ({ db }) =>
+        (userId: string) =>
+          listDmsTo(db, userId),
+    )
+    .extend(
+      'schedulerAt',
+      ({ db, recording }) =>
+        (clock: () => DateTime, office = options.office) =>
+          createTestScheduler({ db, office, logger: recording.logger, clock, jobs: options.jobs ?? [] }),
+    )
     .extend(
       'run',
       ({ db, deps, recording }) =>
