@@ -6,8 +6,8 @@ import {
   type ClockTime,
   type DigestAbsence,
   EVERYONE_CLEARED,
-  findAbsentWindow,
   formatClockTime,
+  isAwayDuring,
 } from './coverage.ts';
 import { addDays, getOfficeDay, type IsoDay, parseDateRange } from './dates.ts';
 import { findStaffByKey } from './people.ts';
@@ -249,10 +249,6 @@ export function findCoverCandidates(params: {
     if (member.name === absentName || covering.includes(member.name)) return false;
     if (member.role !== role && !(member.covers ?? []).includes(role)) return false;
     if (!isScheduledOn(member, day, office) || !cleared(member, role, day)) return false;
-    return !absences.some((absence) => {
-      if (absence.name !== member.name) return false;
-      const window = findAbsentWindow(absence, day, hours);
-      return window !== undefined && window[0] < until && from < window[1];
-    });
+    return !isAwayDuring(absences, member.name, day, [from, until], hours);
   });
 }

@@ -104,6 +104,21 @@ function overlapOnSomeDay(
   return false;
 }
 
+/** Whether `name` is away (by any of `absences`) during any of `from`–`until` on `day`. */
+export function isAwayDuring(
+  absences: readonly DigestAbsence[],
+  name: string,
+  day: IsoDay,
+  [from, until]: [ClockTime, ClockTime],
+  hours: { open: ClockTime; close: ClockTime },
+): boolean {
+  return absences.some((absence) => {
+    if (absence.name !== name) return false;
+    const window = findAbsentWindow(absence, day, hours);
+    return window !== undefined && window[0] < until && from < window[1];
+  });
+}
+
 /** When on `day` one absence takes someone: `until 10:30`, `from 15:00`, `10:00–12:00`, `out am`; undefined for all day. */
 function describeOffPart(absence: DigestAbsence): string | undefined {
   const { from, until } = absence;

@@ -16,7 +16,7 @@ import {
 } from '../../db/repositories/call-outs.ts';
 import type { TimeOffRow } from '../../db/repositories/time-off.ts';
 import { doCallOutsOverlap, findCoverCandidates } from '../../domain/call-outs.ts';
-import { type ClockTime, findAbsentWindow, MIDDAY, type RoleGap } from '../../domain/coverage.ts';
+import { type ClockTime, isAwayDuring, MIDDAY, type RoleGap } from '../../domain/coverage.ts';
 import { formatDay, getOfficeDay, type IsoDay } from '../../domain/dates.ts';
 import { findStaffByKey, listManagers, staffKey } from '../../domain/people.ts';
 import { parseReference } from '../../domain/references.ts';
@@ -399,15 +399,11 @@ function describePassed(row: CallOutRow, reference: string, ctx: HandlerContext)
 }
 
 /** Whether the person acting is away (time off or a call-out) during any of the call-out's hours. */
-async function isAwayDuring(row: CallOutRow, ctx: HandlerContext): Promise<boolean> {
+async function isActorAwayDuring(row: CallOutRow, ctx: HandlerContext): Promise<boolean> {
   const hours = ctx.office.office.hours;
   const { absences } = await listAbsencesBetween(ctx.db, ctx.office, row.day, row.day);
-  const [from, until] = [row.fromTime ?? hours.open, row.untilTime ?? hours.close];
-  return absences.some((absence) => {
-    if (absence.name !== ctx.actor.name) return false;
-    const window = findAbsentWindow(absence, row.day, hours);
-    return window !== undefined && window[0] < until && from < window[1];
-  });
+  const window: [ClockTime, ClockTime] = [row.fromTime ?? hours.open, row.untilTime ?? hours.close];
+  return isAwayDuring(absences, ctx.actor.name, row.day, window, hours);
 }
 
 /** `I can cover`: the first yes becomes the cover (confirmed at once with `callouts.autoConfirm`). */
@@ -415,7 +411,7 @@ export async function volunteer(value: string, ctx: HandlerContext): Promise<Out
   const asked = await findAsked(value, ctx);
   if (!asked.ok) return asked.outcome;
   const { row, reference, asks } = asked;
-  if (await isAwayDuring(row, ctx))
+  if (await isActorAwayDuring(row, ctx))
     return refusal(
       `You are away yourself then, so you can't cover ${reference}. Thank you all the same. ${NOTHING_CHANGED}`,
     );
