@@ -231,10 +231,15 @@ export interface ReleasedCover {
 export async function releaseCoversOf(
   away: { key: string; day: IsoDay; from: ClockTime | undefined; until: ClockTime | undefined },
   ctx: HandlerContext,
-  actorToldElsewhere = true,
+  options: {
+    /** the active call-outs of `away.day`, as the caller read them */
+    dayCallOuts: readonly CallOutRow[];
+    /** whether the person acting is told with the other managers, having no answer of their own that says it */
+    tellActor: boolean;
+  },
 ): Promise<{ released: ReleasedCover[]; effects: Effect[] }> {
   const hours = ctx.office.office.hours;
-  const overlapping = (await listActiveCallOutsBetween(ctx.db, ctx.officeId, away.day, away.day)).filter(
+  const overlapping = options.dayCallOuts.filter(
     (row) =>
       row.personKey !== away.key &&
       doCallOutsOverlap(
@@ -281,9 +286,9 @@ export async function releaseCoversOf(
     });
     const notice = buildCoverReleasedNotice(before, { gaps, asked, hours }, ctx.zone);
     effects.push(
-      ...(actorToldElsewhere
-        ? managerRecipients(ctx)
-        : listManagers(ctx.office).flatMap((member) => listRecipients(member))
+      ...(options.tellActor
+        ? listManagers(ctx.office).flatMap((member) => listRecipients(member))
+        : managerRecipients(ctx)
       ).map((to): Effect => ({ kind: 'dm', to, message: notice })),
       ...redrawAsks(
         row,
@@ -313,14 +318,16 @@ export async function releaseCoversOf(
  * takes; the approving manager is told with the others, the approval's own answer saying nothing of it.
  */
 export async function releaseCoversForTimeOff(timeOff: TimeOffRow, ctx: HandlerContext): Promise<Effect[]> {
-  const days = (await listActiveCallOutsBetween(ctx.db, ctx.officeId, timeOff.startDay, timeOff.endDay)).map(
-    (row) => row.day,
-  );
+  const callOuts = await listActiveCallOutsBetween(ctx.db, ctx.officeId, timeOff.startDay, timeOff.endDay);
+  const [from, until] =
+    timeOff.part === 'am' ? [undefined, MIDDAY] : timeOff.part === 'pm' ? [MIDDAY, undefined] : [];
   const effects: Effect[] = [];
-  for (const day of new Set(days)) {
-    const [from, until] =
-      timeOff.part === 'am' ? [undefined, MIDDAY] : timeOff.part === 'pm' ? [MIDDAY, undefined] : [];
-    const freed = await releaseCoversOf({ key: timeOff.requesterKey, day, from, until }, ctx, false);
+  for (const day of new Set(callOuts.map((row) => row.day))) {
+    const dayCallOuts = callOuts.filter((row) => row.day === day);
+    const freed = await releaseCoversOf({ key: timeOff.requesterKey, day, from, until }, ctx, {
+      dayCallOuts,
+      tellActor: true,
+    });
     effects.push(...freed.effects);
   }
   return effects;

@@ -188,7 +188,10 @@ async function recordCallOut(
   });
   const reference = formatCallOutReference(stored);
   // Covers this person held then are given back first, so the coverage counted below is the day as it is.
-  const freed = await releaseCoversOf({ key, day: draft.day, from: draft.from, until: draft.until }, ctx);
+  const freed = await releaseCoversOf({ key, day: draft.day, from: draft.from, until: draft.until }, ctx, {
+    dayCallOuts: callOuts,
+    tellActor: false,
+  });
   const asked = await askForCover(stored, ctx);
   const row = asked.row;
   await createAuditEntry(db, {
