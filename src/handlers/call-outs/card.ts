@@ -156,22 +156,26 @@ export function buildCoverAsk(
 }
 
 /**
- * The card each manager gets when someone offers to cover, with `Confirm cover` while the offer waits and
- * the day has not `passed`; a `released` offer (the volunteer is away then too) loses the button and says so.
+ * A manager's `Confirm cover` card once its volunteer turned out to be away then too, drawn from the call-out
+ * as it was before the cover was given back: redrawn as what it now is, so nobody reads it as an offer waiting.
  */
-export function buildConfirmCard(row: CallOutRow, zone: string, passed = false, released = false): Message {
+export function buildWithdrawnCoverCard(before: CallOutRow, zone: string): Message {
+  const reference = formatCallOutReference(before);
+  const withdrawn = `${before.coverName} is away then too, so the cover for ${describePerson(before.personName, before.personRole)}, ${describeCallOutWhen(before, zone)} no longer stands.`;
+  return {
+    text: `Cover withdrawn for ${reference}: ${withdrawn}`,
+    title: `Cover withdrawn — ${reference}`,
+    lines: [withdrawn],
+  };
+}
+
+/**
+ * The card each manager gets when someone offers to cover, with `Confirm cover` while the offer waits and
+ * the day has not `passed`.
+ */
+export function buildConfirmCard(row: CallOutRow, zone: string, passed = false): Message {
   const reference = formatCallOutReference(row);
-  const whom = `${describePerson(row.personName, row.personRole)}, ${describeCallOutWhen(row, zone)}`;
-  if (released) {
-    // Redrawn as what it now is, so nobody reads a withdrawn offer as one still waiting.
-    const withdrawn = `${row.coverName} is away then too, so the cover for ${whom} no longer stands.`;
-    return {
-      text: `Cover withdrawn for ${reference}: ${withdrawn}`,
-      title: `Cover withdrawn — ${reference}`,
-      lines: [withdrawn],
-    };
-  }
-  const text = `${row.coverName} can cover for ${whom}`;
+  const text = `${row.coverName} can cover for ${describePerson(row.personName, row.personRole)}, ${describeCallOutWhen(row, zone)}`;
   const waiting = row.status === 'active' && row.coverState === 'offered';
   const note =
     row.status === 'cancelled'

@@ -30,6 +30,7 @@ import {
   buildCoverAsk,
   buildCoverReleasedNotice,
   buildEscalation,
+  buildWithdrawnCoverCard,
   describeCallOutWhen,
   describePerson,
   formatCallOutReference,
@@ -301,7 +302,7 @@ export async function releaseCoversOf(
           (to): Effect => ({
             kind: 'update',
             cardKey: confirmKey(reference, to),
-            message: buildConfirmCard(before, ctx.zone, false, true),
+            message: buildWithdrawnCoverCard(before, ctx.zone),
             platform: to.platform,
           }),
         ),
