@@ -29,6 +29,9 @@ export function escapeMrkdwn(text: string): string {
  * entity such as `&amp;` is never cut in half.
  */
 export function escapeInPieces(text: string, max: number): string[] {
+  const escaped = escapeMrkdwn(text);
+  // Nearly every text fits whole; only one that must be cut is walked character by character.
+  if (escaped.length <= max) return escaped === '' ? [] : [escaped];
   const pieces: string[] = [];
   let rest = text;
   while (rest.length > 0) {
