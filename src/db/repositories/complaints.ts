@@ -96,19 +96,30 @@ export async function listComplaintsFiled(
     .orderBy(desc(complaints.createdAt), desc(complaints.number));
 }
 
-/** Every resolution of the complaints `listComplaintsFiled` gives for the same range, each complaint's in order. */
-export async function listResolutionsOfComplaintsFiled(
+/**
+ * What `listComplaintsFiled` gives for the range, with every resolution of those complaints (each
+ * complaint's in order), read in one statement: a resolve committed while an export runs shows in both the
+ * complaint's status and its resolutions, or in neither.
+ */
+export async function listComplaintsFiledWithResolutions(
   db: Db,
   officeId: string,
   range: { from?: Date; to?: Date } = {},
-): Promise<ComplaintResolutionRow[]> {
+): Promise<{ complaints: ComplaintRow[]; resolutions: ComplaintResolutionRow[] }> {
   const rows = await db
-    .select({ resolution: complaintResolutions })
-    .from(complaintResolutions)
-    .innerJoin(complaints, eq(complaints.id, complaintResolutions.complaintId))
+    .select({ complaint: complaints, resolution: complaintResolutions })
+    .from(complaints)
+    .leftJoin(complaintResolutions, eq(complaintResolutions.complaintId, complaints.id))
     .where(filedWithin(officeId, range))
-    .orderBy(asc(complaintResolutions.complaintId), asc(complaintResolutions.round));
-  return rows.map((row) => row.resolution);
+    .orderBy(desc(complaints.createdAt), desc(complaints.number), asc(complaintResolutions.round));
+  const filed: ComplaintRow[] = [];
+  const resolutions: ComplaintResolutionRow[] = [];
+  for (const row of rows) {
+    // A complaint comes once per resolution, its rows one after another.
+    if (filed.at(-1)?.id !== row.complaint.id) filed.push(row.complaint);
+    if (row.resolution) resolutions.push(row.resolution);
+  }
+  return { complaints: filed, resolutions };
 }
 
 /** Every resolution of these complaints (by id), each complaint's in order. */

@@ -1,10 +1,6 @@
 import { DateTime } from 'luxon';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import {
-  listComplaintsFiled,
-  listOpenComplaints,
-  listResolutionsOfComplaintsFiled,
-} from '../../db/repositories/complaints.ts';
+import { listComplaintsFiledWithResolutions, listOpenComplaints } from '../../db/repositories/complaints.ts';
 import { countComplaintAgeDays, isPastDueDay } from '../../domain/complaints.ts';
 import { formatDay, parseOfficeMonth } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -59,8 +55,9 @@ export async function exportCsv(monthText: string, ctx: HandlerContext): Promise
     return refusal(`Write the month like ${example}, or leave it out to export every complaint.`);
   }
   const range = month ? { from: month.start.toJSDate(), to: month.end.toJSDate() } : {};
-  const rows = await listComplaintsFiled(db, officeId, range);
-  const resolutions = groupResolutions(await listResolutionsOfComplaintsFiled(db, officeId, range));
+  const filed = await listComplaintsFiledWithResolutions(db, officeId, range);
+  const rows = filed.complaints;
+  const resolutions = groupResolutions(filed.resolutions);
   await createAuditEntry(db, {
     officeId: officeId,
     actor,
