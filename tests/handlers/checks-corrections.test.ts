@@ -201,6 +201,32 @@ describe.each(databaseTargets())('check corrections on $name', (target) => {
     expect(refused.reply?.buttons ?? []).toEqual([]);
   });
 
+  it("puts a Correct button on today's readings in /checks, for whoever may correct them", async ({
+    submit,
+    command,
+    press,
+    run,
+  }) => {
+    const saved = await submit(ANA, CHECK_FORMS.reading, { 'field-temp': '9.4', action: 'moved' }, MORNING);
+    const reference = saved.reply?.title?.match(/CK-\d+/)?.[0] ?? '';
+    const correctButtons = async (outcome: Promise<{ reply?: { buttons?: { actionId: string }[] } }>) =>
+      ((await outcome).reply?.buttons ?? []).filter((button) => button.actionId === CHECK_ACTIONS.correct);
+    const [anas] = await correctButtons(command(ANA, ''));
+    expect(anas).toMatchObject({ label: `Correct ${reference}` });
+    const { form } = await press(
+      ANA,
+      CHECK_ACTIONS.correct,
+      (anas as { value?: string } | undefined)?.value ?? '',
+    );
+    expect(form?.title).toBe(`Correct ${reference}`);
+    expect(await correctButtons(command(DANA, ''))).toHaveLength(1);
+    // Marcus did not record it, and Ana may no longer correct it the next day: no button either could not use.
+    expect(await correctButtons(command(MARCUS, ''))).toEqual([]);
+    expect(await correctButtons(run(ANA, { kind: 'command', command: 'checks', text: '' }, TUESDAY))).toEqual(
+      [],
+    );
+  });
+
   it('stores a correction sent twice once, and refuses a form opened before someone else corrected it', async ({
     submit,
     command,

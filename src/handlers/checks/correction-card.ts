@@ -26,8 +26,8 @@ export function parseCorrectionKey(text: string): { number: number; revision: nu
   return { number: Number(match[1]), revision: Number(match[2]) };
 }
 
-export function correctButton(row: Pick<CheckReadingRow, 'number'>): Button {
-  return { label: 'Correct', actionId: CHECK_ACTIONS.correct, value: String(row.number) };
+export function correctButton(row: Pick<CheckReadingRow, 'number'>, label = 'Correct'): Button {
+  return { label, actionId: CHECK_ACTIONS.correct, value: String(row.number) };
 }
 
 /** The correction form: the reading's values as saved, the action taken, and a required reason. */

@@ -4,9 +4,20 @@ import { formatDay, getOfficeDay } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { Button, Outcome } from '../kernel/message.ts';
 import { replyOnly } from '../kernel/message.ts';
-import { describeCorrection, describeRecorded, describeValue, formatSlotTime } from './card.ts';
+import {
+  describeCorrection,
+  describeRecorded,
+  describeValue,
+  formatCheckReference,
+  formatSlotTime,
+} from './card.ts';
+import { correctButton } from './correction-card.ts';
 import { CHECK_ACTIONS } from './ids.ts';
 import { listChecks, loadSlotStates, type SlotState } from './loaders.ts';
+import { explainCannotCorrect } from './may-correct.ts';
+
+// Beyond these, the reading is corrected by typing its reference (the list's last line says how).
+const CORRECT_BUTTONS = 5;
 
 /** One slot as a line: done (with who and when, out of range in red), missed, or due and whose it is. */
 function describeState(state: SlotState, assignee: string | undefined, ctx: HandlerContext): string {
@@ -23,8 +34,9 @@ function describeState(state: SlotState, assignee: string | undefined, ctx: Hand
 }
 
 /**
- * `/checks`: today's checks, each time with whether it is done, and a `Record` button on each check with a
- * time still open (it opens on the time due now, or the next; the form lets the person pick another).
+ * `/checks`: today's checks, each time with whether it is done, a `Record` button on each check with a
+ * time still open (it opens on the time due now, or the next; the form lets the person pick another), and
+ * a `Correct` button on each of today's readings the person may correct.
  */
 export async function listToday(ctx: HandlerContext): Promise<Outcome> {
   const today = getOfficeDay(ctx.now, ctx.zone);
@@ -57,6 +69,13 @@ export async function listToday(ctx: HandlerContext): Promise<Outcome> {
     const label = open.size === 1 ? 'Record' : `Record ${chosen.check.name}`;
     return [{ label, actionId: CHECK_ACTIONS.record, value: formatSlotKey(chosen.slot) }];
   });
+  // Today's readings this person may correct, latest first: a typo is usually noticed right after.
+  const correctable = states
+    .flatMap((state) => (state.reading && !explainCannotCorrect(state.reading, ctx) ? [state.reading] : []))
+    .reverse()
+    .slice(0, CORRECT_BUTTONS);
+  for (const reading of correctable)
+    buttons.push(correctButton(reading, `Correct ${formatCheckReference(reading)}`));
   const done = states.filter((state) => state.reading).length;
   return replyOnly({
     text: `${title}: ${done} of ${states.length} recorded`,
