@@ -318,6 +318,13 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(invisible.formErrors).toEqual({ repName: 'Enter the rep’s name.' });
       const unknown = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, providers: 'Dr. Nobody' });
       expect(unknown.formErrors?.providers).toMatch(/"Dr\. Nobody" is not on the staff list/);
+      // Every mistake shows in one round, not the next only after the first is mended.
+      const both = await submitBooking('2026-12-01T12:00', {
+        ...FORM_VALUES,
+        repName: ' ',
+        providers: 'Dr. Nobody',
+      });
+      expect(Object.keys(both.formErrors ?? {}).sort()).toEqual(['providers', 'repName']);
       const punctuation = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, company: '!!!' });
       expect(punctuation.formErrors).toEqual({ company: 'Say which company the rep is from, in words.' });
       const long = await submitBooking('2026-12-01T12:00', { ...FORM_VALUES, company: 'c'.repeat(201) });
@@ -350,7 +357,13 @@ describe.each(databaseTargets())('rep meetings on $name', (target) => {
       expect(pressAgain.form).toBeUndefined();
       expect(replyText(pressAgain)).toMatch(/was just taken/);
       // The form has closed: what Priya typed comes back, to book another slot without asking the rep again.
-      expect(late.reply?.lines?.[1]).toBe(`You wrote: ${FORM_VALUES.repName} from Beta Labs`);
+      expect(late.reply?.lines?.slice(1, 6)).toEqual([
+        `You wrote: ${FORM_VALUES.repName} from Beta Labs`,
+        `Topic: ${FORM_VALUES.topic}`,
+        `Contact: ${FORM_VALUES.contact}`,
+        'Providers: Dr. Helen Park, Dr. Omar Haddad',
+        'Lunch provided',
+      ]);
     });
 
     it('answers the same booking sent again with the visit already booked, never as taken by someone else', async ({

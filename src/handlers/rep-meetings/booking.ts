@@ -417,19 +417,20 @@ export async function submitBookForm(
   ctx: HandlerContext,
 ): Promise<Outcome> {
   const parsed = bookFormSchema.safeParse(values);
-  if (!parsed.success) {
-    const formErrors = readFormErrors(parsed.error, 'repName');
-    return { formErrors, effects: [] };
-  }
-  const providers = matchStaffNames(parsed.data.providers, ctx.office.staff);
-  if (providers.unknown.length > 0) {
-    return {
-      formErrors: {
-        providers: `${providers.unknown.map((name) => `"${clip(name)}"`).join(', ')} is not on the staff list. Write names as the staff list has them, like ${ctx.office.staff[0]?.name ?? 'Dana Reyes'}.`,
-      },
-      effects: [],
-    };
-  }
+  // The providers are checked even when another field is wrong, so every mistake shows in one round.
+  const providersText = parsed.success
+    ? parsed.data.providers
+    : bookFormSchema.shape.providers.safeParse(values.providers).data;
+  const providers = matchStaffNames(providersText ?? '', ctx.office.staff);
+  const providerErrors: Record<string, string> =
+    providers.unknown.length > 0
+      ? {
+          providers: `${providers.unknown.map((name) => `"${clip(name)}"`).join(', ')} is not on the staff list. Write names as the staff list has them, like ${ctx.office.staff[0]?.name ?? 'Dana Reyes'}.`,
+        }
+      : {};
+  if (!parsed.success)
+    return { formErrors: { ...readFormErrors(parsed.error, 'repName'), ...providerErrors }, effects: [] };
+  if (providers.unknown.length > 0) return { formErrors: providerErrors, effects: [] };
   // The slot comes back from the form's metadata; it is checked again here like anything typed.
   const key = parseSlotKey(metadata ?? '');
   if (!key)
@@ -452,6 +453,10 @@ export async function submitBookForm(
     `You wrote: ${parsed.data.repName} from ${parsed.data.company}`,
     ...(parsed.data.topic ? [`Topic: ${parsed.data.topic}`] : []),
     ...(parsed.data.contact ? [`Contact: ${parsed.data.contact}`] : []),
+    ...(providers.members.length > 0
+      ? [`Providers: ${providers.members.map((member) => member.name).join(', ')}`]
+      : []),
+    ...(parsed.data.lunch === 'yes' ? ['Lunch provided'] : []),
   ];
   const offer = await offerNextSlots(ctx);
   const refused = refuseWith(`${booked.message} ${NOTHING_SAVED}`, {
