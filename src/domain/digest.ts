@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { OfficeConfig } from '../config/office.ts';
 import { listHolidays } from './calendar.ts';
-import { addDays, formatDay, type IsoDay } from './dates.ts';
+import { addDays, formatDay, getOfficeDay, type IsoDay } from './dates.ts';
 
 export interface DigestSection {
   heading: string;
@@ -13,6 +13,23 @@ export interface DigestDecision {
   reference: string;
   summary: string;
   filedAt: DateTime;
+  /** the last day it can still be decided (a cover offer: its call-out's day); after it nobody waits on it */
+  lastDay?: IsoDay;
+  /**
+   * where a manager decides it, as the reminders say it, when that is not its card in the approvals channel:
+   * `Confirm each cover offer on its card in your direct messages.`
+   */
+  decidedAt?: string;
+}
+
+/** The decisions still open on the office's day at `now`: those whose last day has passed are left out. */
+export function selectStillOpen<T extends DigestDecision>(
+  decisions: readonly T[],
+  now: DateTime,
+  zone: string,
+): T[] {
+  const today = getOfficeDay(now, zone);
+  return decisions.filter((decision) => decision.lastDay === undefined || decision.lastDay >= today);
 }
 
 /** Sections one feature adds to the huddle, and where they go: lower `order` comes first. */
@@ -72,7 +89,9 @@ export function assembleHuddleDigest(input: {
 }): HuddleDigest {
   const { day, now, office } = input;
   const zone = office.office.timezone;
-  const decisions = [...input.decisions].sort((a, b) => a.filedAt.toMillis() - b.filedAt.toMillis());
+  const decisions = selectStillOpen(input.decisions, now, zone).sort(
+    (a, b) => a.filedAt.toMillis() - b.filedAt.toMillis(),
+  );
   const parts: DigestPart[] = [
     ...input.parts,
     {

@@ -62,6 +62,29 @@ export async function listCallOutsSince(db: Db, officeId: string, fromDay: strin
     .orderBy(desc(callOuts.day), desc(callOuts.number));
 }
 
+/**
+ * Active call-outs whose volunteer waits for a manager's `Confirm cover`, from `fromDay` on (every day when
+ * none is given), the longest waiting first.
+ */
+export async function listCoverOffersWaiting(
+  db: Db,
+  officeId: string,
+  fromDay?: string,
+): Promise<CallOutRow[]> {
+  return db
+    .select()
+    .from(callOuts)
+    .where(
+      and(
+        eq(callOuts.officeId, officeId),
+        eq(callOuts.status, 'active'),
+        eq(callOuts.coverState, 'offered'),
+        ...(fromDay === undefined ? [] : [gte(callOuts.day, fromDay)]),
+      ),
+    )
+    .orderBy(asc(callOuts.coverOfferedAt), asc(callOuts.number));
+}
+
 /** Active call-outs from `fromDay` on still asking for cover, whose current round the managers have not been told of. */
 export async function listCallOutsAwaitingCover(
   db: Db,

@@ -16,6 +16,7 @@ import { coverEscalationJob } from './escalation.ts';
 import { CALL_OUT_ACTIONS, CALL_OUT_FORMS } from './ids.ts';
 import { buildCallOutForm, recordFromText, refuseNonStaff, submitCallOutForm } from './intake.ts';
 import { listCallOuts } from './lists.ts';
+import { CONFIRM_COVER_AT, coverOffersHome, listCoverOffers } from './waiting.ts';
 
 async function runOutCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
   if (text !== '') return recordFromText(text, ctx);
@@ -62,5 +63,9 @@ export const callOutsFeature: Feature = {
     [CALL_OUT_FORMS.record]: submitCallOutForm,
   },
   jobs: [coverEscalationJob],
+  // An offer of cover waits for a manager's Confirm cover: in the huddle, the reminders and managers' home.
+  pending: listCoverOffers,
+  home: coverOffersHome,
+  homeButtonsAt: CONFIRM_COVER_AT,
   on: { 'timeoff.approved': (event, ctx) => releaseCoversForTimeOff(event.timeOff, ctx) },
 };

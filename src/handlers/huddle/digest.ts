@@ -4,7 +4,12 @@ import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { trySavepoint } from '../../db/savepoint.ts';
 import type { IsoDay } from '../../domain/dates.ts';
-import { assembleHuddleDigest, DIGEST_ORDER, type HuddleDigest } from '../../domain/digest.ts';
+import {
+  assembleHuddleDigest,
+  DIGEST_ORDER,
+  type HuddleDigest,
+  selectStillOpen,
+} from '../../domain/digest.ts';
 import type { PendingDecision } from '../kernel/digest.ts';
 import { describeErrorForLog } from '../kernel/dispatch.ts';
 import type { Feature } from '../kernel/feature.ts';
@@ -17,13 +22,14 @@ export type DigestSources = () => readonly Feature[];
 /**
  * Everything waiting for a manager, oldest first, for the reminders. A feature whose list cannot be read is
  * left out (and logged) rather than keeping every other feature's from the managers; its command is named
- * in `unread`.
+ * in `unread`. Given `now`, what can no longer be decided (a cover offer for a day that has passed) is left out.
  */
 export async function loadWaitingDecisions(
   features: readonly Feature[],
   db: Db,
   office: OfficeConfig,
   logger: Logger,
+  now?: DateTime,
 ): Promise<{ decisions: PendingDecision[]; unread: string[] }> {
   const decisions: PendingDecision[] = [];
   const unread: string[] = [];
@@ -34,7 +40,8 @@ export async function loadWaitingDecisions(
     if (read) decisions.push(...read);
     else unread.push(feature.command);
   }
-  return { decisions: decisions.sort((a, b) => a.filedAt.toMillis() - b.filedAt.toMillis()), unread };
+  const open = now ? selectStillOpen(decisions, now, office.office.timezone) : decisions;
+  return { decisions: open.sort((a, b) => a.filedAt.toMillis() - b.filedAt.toMillis()), unread };
 }
 
 /** One feature's part, in a savepoint so that its failure (logged, without its message) spoils nothing else. */
@@ -74,7 +81,7 @@ export async function loadHuddleDigest(
     if (sections) parts.push({ order: digest.order, sections });
     else unreadParts.push(feature.command);
   }
-  const { decisions, unread } = await loadWaitingDecisions(features, db, office, logger);
+  const { decisions, unread } = await loadWaitingDecisions(features, db, office, logger, now);
   const missing = [...new Set([...unreadParts, ...unread])];
   if (missing.length > 0)
     parts.push({

@@ -1,6 +1,7 @@
 import { listManagers } from '../../domain/people.ts';
 import { selectOverdueDecisions } from '../../domain/reminders.ts';
 import { buildReminderSchedule } from '../../domain/schedule.ts';
+import type { PendingDecision } from '../kernel/digest.ts';
 import { listRecipients, type ScheduledJob } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
 import { type DigestSources, loadHuddleDigest, loadWaitingDecisions, renderHuddleDigest } from './digest.ts';
@@ -24,6 +25,17 @@ export const createHuddleDigestJob = (features: DigestSources): ScheduledJob => 
   },
 });
 
+/** Where the managers decide the decisions listed: the approvals channel, and any other place some are decided. */
+function describeWhereDecided(decisions: readonly PendingDecision[]): string[] {
+  const elsewhere = [...new Set(decisions.flatMap((decision) => decision.decidedAt ?? []))];
+  if (elsewhere.length === 0) return ['Approve or deny them on their cards in the approvals channel.'];
+  const inApprovals = decisions.some((decision) => decision.decidedAt === undefined);
+  return [
+    ...(inApprovals ? ['Approve or deny the requests on their cards in the approvals channel.'] : []),
+    ...elsewhere,
+  ];
+}
+
 /**
  * Once a working day: every manager gets one message listing the decisions waiting longer than
  * `reminders.pendingHours` working hours, and each of those requesters is told it is still pending.
@@ -34,7 +46,7 @@ export const createPendingRemindersJob = (features: DigestSources): ScheduledJob
   catchUpMinutes: (office) => office.digest.catchUpMinutes,
   async run(ctx) {
     // A feature whose decisions cannot be read is logged and left out: the others are still reminded of.
-    const { decisions } = await loadWaitingDecisions(features(), ctx.db, ctx.office, ctx.logger);
+    const { decisions } = await loadWaitingDecisions(features(), ctx.db, ctx.office, ctx.logger, ctx.now);
     const overdue = selectOverdueDecisions(decisions, ctx.now, ctx.office);
     if (overdue.length === 0) return [];
     const lines = overdue
@@ -45,7 +57,7 @@ export const createPendingRemindersJob = (features: DigestSources): ScheduledJob
     const nudge = {
       text: `${count} still waiting for a decision`,
       title: `${count} still waiting for a decision`,
-      lines: [...lines, 'Approve or deny them on their cards in the approvals channel.'],
+      lines: [...lines, ...describeWhereDecided(overdue)],
     };
     const effects: Effect[] = listManagers(ctx.office).flatMap((manager) =>
       listRecipients(manager).map((to): Effect => ({ kind: 'dm', to, message: nudge })),
