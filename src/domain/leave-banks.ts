@@ -234,14 +234,13 @@ export function computeBankBalance(params: {
     if (use.status === 'approved') approved += days;
     else pending += days;
   }
-  const expires = bank.policy?.carryOver?.expires;
+  const expires = findCarryOverExpiry(bank, year);
   // Pending leave counts as it does against the balance: as taken, so a request spanning the expiry
   // is weighed with the carried days its own first days use.
   const takenByExpiry = expires
-    ? uses.reduce((sum, use) => sum + countDaysWithin(use, first, `${year}-${expires}`, calendar), 0)
+    ? uses.reduce((sum, use) => sum + countDaysWithin(use, first, expires, calendar), 0)
     : 0;
-  const carriedOn = (day: IsoDay) =>
-    expires && day > `${year}-${expires}` ? Math.min(carried, takenByExpiry) : carried;
+  const carriedOn = (day: IsoDay) => (expires && day > expires ? Math.min(carried, takenByExpiry) : carried);
   const usableCarry = carriedOn(asOf);
   const cap = bank.policy?.cap;
   let granted: number;
@@ -276,6 +275,18 @@ export function computeBankBalance(params: {
     carried: usableCarry,
     adjusted,
   };
+}
+
+/**
+ * The last day in `year` that days carried into it may be used, when the bank's carry-over expires: its
+ * `carryOver.expires` month-day, with "02-29" the last day of February in a year that has no 29th.
+ */
+export function findCarryOverExpiry(bank: LeaveBank, year: number): IsoDay | undefined {
+  const expires = bank.policy?.carryOver?.expires;
+  if (!expires) return undefined;
+  const month = DateTime.fromObject({ year, month: Number(expires.slice(0, 2)) }, { zone: 'utc' });
+  const day = Math.min(Number(expires.slice(3, 5)), month.daysInMonth ?? 28);
+  return month.set({ day }).toISODate() as IsoDay;
 }
 
 /**

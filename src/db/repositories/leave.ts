@@ -157,3 +157,32 @@ export async function updateCarryOver(
 ): Promise<void> {
   await db.update(leaveCarryOvers).set(figures).where(eq(leaveCarryOvers.id, id));
 }
+
+/**
+ * Whether the office holds a leave record the year-end of `year` works from, of that year or before: an
+ * adjustment, a carry-over, or an active sick call-out. With `hasTimeOffBy`, whether frontdesk was in use by then.
+ */
+export async function hasLeaveRecordsBy(db: Db, officeId: string, year: number): Promise<boolean> {
+  const banked = (table: typeof leaveAdjustments | typeof leaveCarryOvers) =>
+    db
+      .select({ found: sql<number>`1`.as('found') })
+      .from(table)
+      .where(and(eq(table.officeId, officeId), lte(table.year, year)));
+  const [row] = await banked(leaveAdjustments)
+    .unionAll(banked(leaveCarryOvers))
+    .unionAll(
+      db
+        .select({ found: sql<number>`1`.as('found') })
+        .from(callOuts)
+        .where(
+          and(
+            eq(callOuts.officeId, officeId),
+            eq(callOuts.status, 'active'),
+            eq(callOuts.kind, 'sick'),
+            lte(callOuts.day, `${year}-12-31`),
+          ),
+        ),
+    )
+    .limit(1);
+  return row !== undefined;
+}

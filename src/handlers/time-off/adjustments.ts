@@ -1,7 +1,13 @@
 import type { StaffMember } from '../../config/office.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
 import { createLeaveAdjustment } from '../../db/repositories/leave.ts';
-import { getOfficeDay } from '../../domain/dates.ts';
+import {
+  formatDayNamingYear,
+  getOfficeDay,
+  getPlanningWindow,
+  type IsoDay,
+  parseDateRange,
+} from '../../domain/dates.ts';
 import { findLeaveBank, listLeaveTypes } from '../../domain/leave-banks.ts';
 import { findStaffByKey, slugifyName, staffKey } from '../../domain/people.ts';
 import { hasVisibleText } from '../../domain/visible-text.ts';
@@ -19,9 +25,37 @@ function findByName(name: string, ctx: HandlerContext): StaffMember | undefined 
   return ctx.office.staff.find((member) => slugifyName(member.name) === slugifyName(name));
 }
 
-/** `/timeoff balance` (yours) or `/timeoff balance Sam Lee` (managers): each bank as of today. */
+/**
+ * Reads `[name] [day]` after `balance`: a staff name (all of it, when it is one), else a day at the end
+ * (`dec 31`, `2027-03-01`) with the name before it, if any.
+ */
+function readBalanceAsk(
+  text: string,
+  ctx: HandlerContext,
+): { name: string; day?: IsoDay } | { refused: string } {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0 || findByName(words.join(' '), ctx)) return { name: words.join(' ') };
+  for (let at = 0; at < words.length; at += 1) {
+    const read = parseDateRange(words.slice(at).join(' '), ctx.now, ctx.zone);
+    if (!read.ok || read.rest !== '' || read.part !== 'full') continue;
+    if (read.start !== read.end)
+      return { refused: 'Say one day to see the balance on, like /timeoff balance dec 31.' };
+    const window = getPlanningWindow(ctx.now, ctx.zone);
+    if (read.start < window.first || read.start > window.last)
+      return { refused: `Balances are shown for days from ${window.first} to ${window.last}.` };
+    return { name: words.slice(0, at).join(' '), day: read.start };
+  }
+  return { name: words.join(' ') };
+}
+
+/**
+ * `/timeoff balance` (yours) or `/timeoff balance Sam Lee` (managers): each bank as of today; with a day
+ * after it (`/timeoff balance dec 31`), as of that day, in that day's year.
+ */
 export async function showBalance(rest: string, ctx: HandlerContext): Promise<Outcome> {
-  const name = rest.trim();
+  const ask = readBalanceAsk(rest, ctx);
+  if ('refused' in ask) return refusal(ask.refused);
+  const name = ask.name;
   let member = findStaffByKey(ctx.office, ctx.actor.key);
   if (name) {
     const named = findByName(name, ctx);
@@ -33,9 +67,10 @@ export async function showBalance(rest: string, ctx: HandlerContext): Promise<Ou
   }
   if (!member) return refusal('Balances are kept for people on the staff list, and you are not on it.');
   const today = getOfficeDay(ctx.now, ctx.zone);
-  const year = Number(today.slice(0, 4));
+  const asOf = ask.day ?? today;
+  const year = Number(asOf.slice(0, 4));
   const facts = await loadLeaveFacts(ctx.db, ctx.office, staffKey(member), year, year);
-  const lines = describeBankLines(ctx.office, year, today, facts);
+  const lines = describeBankLines(ctx.office, year, asOf, facts);
   const accruing = (ctx.office.timeoff.policies ?? []).filter((policy) => policy.accrual && policy.tracked);
   for (const policy of accruing) {
     const bank = findLeaveBank(policy.type, ctx.office);
@@ -43,6 +78,19 @@ export async function showBalance(rest: string, ctx: HandlerContext): Promise<Ou
     lines.push(`${bank.name} by Dec 31: ${byYearEnd.remaining} days left as it accrues.`);
   }
   const whose = member.name === ctx.actor.name ? 'Your balance' : `Balance of ${member.name}`;
+  if (ask.day && ask.day !== today) {
+    const on = formatDayNamingYear(ask.day, today, ctx.zone);
+    // Days carried into a year are known only once its year-end has run.
+    const carries = (ctx.office.timeoff.policies ?? []).some(
+      (policy) => (policy.carryOver?.maxDays ?? 0) > 0,
+    );
+    if (carries && year > Number(today.slice(0, 4)))
+      lines.push(`Days carried over from ${year - 1} are added at its year end.`);
+    return {
+      reply: { text: `${whose} on ${on}, ${year}`, title: `${whose} on ${on} — ${year}`, lines },
+      effects: [],
+    };
+  }
   return { reply: { text: `${whose}, ${year}`, title: `${whose} — ${year}`, lines }, effects: [] };
 }
 

@@ -2,9 +2,20 @@ import { DateTime } from 'luxon';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { lockCarryOver, recordCarryOver, updateCarryOver } from '../../db/repositories/leave.ts';
-import { hasTimeOffBy, type TimeOffRow } from '../../db/repositories/time-off.ts';
-import { computeCarryOver, findLeaveBank, type LeaveBank, listLeaveBanks } from '../../domain/leave-banks.ts';
+import {
+  hasLeaveRecordsBy,
+  lockCarryOver,
+  recordCarryOver,
+  updateCarryOver,
+} from '../../db/repositories/leave.ts';
+import { hasTimeOffBy, listPendingTimeOffRequests, type TimeOffRow } from '../../db/repositories/time-off.ts';
+import {
+  computeCarryOver,
+  findCarryOverExpiry,
+  findLeaveBank,
+  type LeaveBank,
+  listLeaveBanks,
+} from '../../domain/leave-banks.ts';
 import { type Person, staffKey } from '../../domain/people.ts';
 import { formatReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
@@ -12,6 +23,7 @@ import type { DataDrivenJob } from '../kernel/jobs.ts';
 import { listRecipients } from '../kernel/jobs.ts';
 import type { Effect } from '../kernel/message.ts';
 import { computeBankFromFacts, type LeaveFacts, loadLeaveFacts } from './balances.ts';
+import { askRedraws } from './loaders.ts';
 
 /** Who the year-end run's audit rows name: frontdesk itself, not a person. */
 const YEAR_END_ACTOR: Person = {
@@ -28,7 +40,9 @@ const YEAR_END_ACTOR: Person = {
  * `carryOver.maxDays`) or lapse; each person is told what changed. One run per year (key `2026`), claimed
  * once across processes; a process down at midnight runs it when it starts. Offices without policies keep
  * the single allowance that starts afresh each year, and an office that did not use frontdesk that year
- * has nothing to carry.
+ * (no request dated in it or before, and no adjustment, carry-over or sick call-out of it or before: nothing
+ * the carry-over is worked out from) has nothing to carry. The pending cards of people whose new year's
+ * balance grew are asked to be redrawn.
  */
 export const leaveYearEndJob: DataDrivenJob = {
   name: 'leave-year-end',
@@ -37,7 +51,10 @@ export const leaveYearEndJob: DataDrivenJob = {
     const zone = office.office.timezone;
     const year = now.setZone(zone).year;
     const ended = year - 1;
-    if (!(await hasTimeOffBy(db, office.office.id, `${ended}-12-31`))) return [];
+    const used =
+      (await hasTimeOffBy(db, office.office.id, `${ended}-12-31`)) ||
+      (await hasLeaveRecordsBy(db, office.office.id, ended));
+    if (!used) return [];
     const scheduledAt = DateTime.fromObject({ year, month: 1, day: 1 }, { zone });
     return [{ runKey: String(ended), scheduledAt, late: now.diff(scheduledAt, 'minutes').minutes > 2 }];
   },
@@ -45,6 +62,7 @@ export const leaveYearEndJob: DataDrivenJob = {
     const ended = Number(due.runKey);
     const banks = listLeaveBanks(office).filter((bank) => bank.policy);
     const effects: Effect[] = [];
+    const grown = new Set<string>();
     for (const member of office.staff) {
       const key = staffKey(member);
       const facts = await loadLeaveFacts(db, office, key, ended, ended);
@@ -61,6 +79,7 @@ export const leaveYearEndJob: DataDrivenJob = {
           createdAt: now.toJSDate(),
         });
         if (!recorded || (carried === 0 && forfeited === 0)) continue;
+        if (carried > 0) grown.add(key);
         if (carried > 0)
           lines.push(
             `${bank.name}: ${carried} days carried into ${ended + 1}${describeUseBy(bank, ended + 1)}.`,
@@ -76,6 +95,15 @@ export const leaveYearEndJob: DataDrivenJob = {
           to,
           message: { text, title: `Your leave, ${ended} → ${ended + 1}`, lines },
         });
+    }
+    // Their cards of the new year's days show a balance without the days carried: drawn again once this commits.
+    if (grown.size > 0) {
+      const pending = await listPendingTimeOffRequests(db, office.office.id);
+      effects.push(
+        ...askRedraws(
+          pending.filter((row) => grown.has(row.requesterKey) && row.endDay >= `${ended + 1}-01-01`),
+        ),
+      );
     }
     return effects;
   },
@@ -104,8 +132,8 @@ function auditYearEnd(db: Db, officeId: string, personKey: string, detail: Recor
 
 /** ` (use them by Mar 31)` for a carry-over into `year` that expires, else nothing. */
 function describeUseBy(bank: LeaveBank, year: number): string {
-  const expires = bank.policy?.carryOver?.expires;
-  return expires ? ` (use them by ${DateTime.fromISO(`${year}-${expires}`).toFormat('LLL d')})` : '';
+  const expires = findCarryOverExpiry(bank, year);
+  return expires ? ` (use them by ${DateTime.fromISO(expires, { zone: 'utc' }).toFormat('LLL d')})` : '';
 }
 
 /**
