@@ -192,9 +192,19 @@ describe.each(databaseTargets())('complaints on $name', (target) => {
       expect(await outboxRows()).toHaveLength(0);
     });
 
-    it('files a complaint that merely starts with "list"', async ({ command, stored }) => {
-      await command(SAM, 'list of charges was wrong');
-      expect((await stored())[0]?.description).toBe('list of charges was wrong');
+    it('refuses a one-line complaint that starts with "list", giving it back with the way to file it', async ({
+      command,
+      stored,
+      outboxRows,
+    }) => {
+      const outcome = await command(SAM, 'list of charges was wrong');
+      expect(outcome.keepReply).toBe(true);
+      expect(outcome.reply?.lines?.slice(-2)).toEqual([
+        'To file text that starts with "list", type /complaint alone: it opens a form for it.',
+        'You wrote: list of charges was wrong',
+      ]);
+      expect(await stored()).toHaveLength(0);
+      expect(await outboxRows()).toHaveLength(0);
     });
 
     it('files once when the same delivery arrives twice', async ({ command, stored, outboxRows }) => {

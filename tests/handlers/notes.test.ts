@@ -287,7 +287,7 @@ describe.each(databaseTargets())('follow-ups on $name', (target) => {
     await command(SAM, 'no day at all');
     const anas = findReference(await command(ANA, 'Ana’s reminder by mon'), 'FU');
     const strangers = findReference(await command(STRANGER, 'stranger’s reminder by fri'), 'FU');
-    await command(DANA, 'done already by mon').then((filed) =>
+    await command(DANA, 'finished already by mon').then((filed) =>
       command(DANA, `done ${findReference(filed, 'FU')}`),
     );
 

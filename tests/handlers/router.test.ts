@@ -163,9 +163,81 @@ describe('createRouter', () => {
       ran.length = 0;
       await route('withdraw   TO-3');
       await route('list');
-      await route('list of things to bring');
+      await route('listing of things to bring');
       await route('dec 3 listing');
-      expect(ran).toEqual(['cancel:TO-3', 'list:', 'run:list of things to bring', 'run:dec 3 listing']);
+      expect(ran).toEqual(['cancel:TO-3', 'list:', 'run:listing of things to bring', 'run:dec 3 listing']);
+    });
+
+    it('refuses text that starts with a subcommand but has more words than it takes, running nothing', async () => {
+      ran.length = 0;
+      const outcome = await route('list of things to bring');
+      expect(outcome.reply?.text).toBe('/timeoff list takes no words after it. Nothing was saved.');
+      // The usage shown is the command's, for want of a line naming the subcommand.
+      expect(outcome.reply?.lines).toEqual([
+        '/timeoff list takes no words after it. Nothing was saved.',
+        '/timeoff help shows how to write it.',
+        'If you meant something else, say it without "list" first.',
+      ]);
+      expect(outcome.effects).toEqual([]);
+      expect(ran).toEqual([]);
+    });
+
+    it('lets a shorter phrase that takes the words run before refusing a longer one', async () => {
+      const chose: string[] = [];
+      const listing: Feature = {
+        ...feature,
+        subcommands: [
+          {
+            words: ['list all'],
+            maxArgs: 0,
+            run: async (rest) => {
+              chose.push(`all:${rest}`);
+              return { effects: [] };
+            },
+          },
+          {
+            words: ['list'],
+            run: async (rest) => {
+              chose.push(`list:${rest}`);
+              return { effects: [] };
+            },
+          },
+        ],
+      };
+      const listRouter = createRouter([listing]);
+      await listRouter.route({ kind: 'command', command: 'reps', text: 'list all' }, ctx);
+      await listRouter.route({ kind: 'command', command: 'reps', text: 'list all of them' }, ctx);
+      expect(chose).toEqual(['all:', 'list:all of them']);
+    });
+
+    it('shows the subcommand’s usage lines, and for a feature filing paragraphs how to file such text', async () => {
+      const notes: Feature = {
+        ...feature,
+        command: 'note',
+        commandTextLines: 'multi-line',
+        usage: {
+          summary: 'Follow-ups',
+          lines: ['/note <text>', '/note done FU-3 · /note snooze FU-3 mon', '/note doneness'],
+        },
+        subcommands: [{ words: ['done'], maxArgs: 1, run: async () => ({ effects: [] }) }],
+      };
+      const outcome = await createRouter([notes]).route(
+        { kind: 'command', command: 'note', text: 'done FU-1 FU-2' },
+        ctx,
+      );
+      expect(outcome.reply?.lines).toEqual([
+        '/note done takes at most one word after it. Nothing was saved.',
+        '/note done FU-3 · /note snooze FU-3 mon',
+        'To file text that starts with "done", type /note alone: it opens a form for it.',
+        'You wrote: done FU-1 FU-2',
+      ]);
+      expect(calls).not.toContain('done FU-1 FU-2');
+      // Typed over lines, it is the feature's own text (a note that starts with "done"), never refused.
+      await createRouter([notes]).route(
+        { kind: 'command', command: 'note', text: 'done with\nthe audit forms' },
+        ctx,
+      );
+      expect(calls).toContain('done with\nthe audit forms');
     });
   });
 });

@@ -38,7 +38,8 @@ export const complaintsFeature: Feature = {
   run: runComplaintCommand,
   // What happened is told in paragraphs, as on the form's text box.
   commandTextLines: 'multi-line',
-  // Only the exact words are subcommands, so a complaint that starts with "list" is still filed.
+  // Text that starts with a subcommand's words and has more after them is refused with a pointer to the
+  // form, never filed: a mistyped `/complaint export 2026-11 csv` must not become a complaint.
   subcommands: [
     {
       words: ['list'],

@@ -55,7 +55,7 @@ export function findChoiceList(
 export interface Subcommand {
   /** the words that choose it, any of them, such as `['cancel', 'withdraw']` or `['list all']` */
   words: readonly string[];
-  /** at most this many words may follow; with more, the text goes to the command itself (a complaint that starts with "list") */
+  /** at most this many words may follow; with more, the text is refused with this subcommand's usage and nothing runs */
   maxArgs?: number;
   /** only managers may use it; the refusal, given the managers' names, is sent and nothing runs */
   managerOnly?: (managers: string) => string;

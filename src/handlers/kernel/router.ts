@@ -6,6 +6,7 @@ import type { FeatureEvent } from './events.ts';
 import type { ActionHandler, Feature, FormHandler, Subcommand } from './feature.ts';
 import { type Input, shapeCommandText } from './input.ts';
 import { type Effect, type Outcome, replyOnly } from './message.ts';
+import { refuseExtraWords } from './subcommand-usage.ts';
 import { describeCommandUsage } from './usage.ts';
 
 // Longer than any form field a feature accepts; it also keeps fuzzy matching and date parsing fast.
@@ -56,19 +57,37 @@ function listPhrases(subcommands: readonly Subcommand[]): Phrase[] {
     .sort((a, b) => b.phrase.length - a.phrase.length);
 }
 
-/** The subcommand the text starts with, the longest phrase winning, and the words after it. */
-function findSubcommand(
-  phrases: readonly Phrase[],
-  text: string,
-): { subcommand: Subcommand; rest: string } | undefined {
+type Chosen =
+  | { kind: 'run'; subcommand: Subcommand; rest: string }
+  | { kind: 'too many words'; subcommand: Subcommand & { maxArgs: number }; phrase: string };
+
+/**
+ * The subcommand the text starts with, the longest phrase winning, and the words after it. Text that starts
+ * with a phrase but has more words after it than the subcommand takes (`export 2026-11 csv`) is refused by
+ * the caller, never given to the command's own text, which would file it, unless a shorter phrase it starts
+ * with takes them (`list all soon` is `list` when `list all` takes none but `list` takes any). Text typed
+ * over several lines (kept only for a feature written in paragraphs) is never a subcommand with too many
+ * words: nobody types a command's words over lines, so it is the command's own text (`list\nof problems`).
+ */
+function findSubcommand(phrases: readonly Phrase[], text: string): Chosen | undefined {
   const words = text.split(/\s+/).filter(Boolean);
+  const paragraphs = /\S\s*\n\s*\S/.test(text);
+  let tooMany: Chosen | undefined;
   for (const { subcommand, phrase } of phrases) {
-    const starts = phrase.every((word, index) => words[index]?.toLowerCase() === word);
-    const args = words.length - phrase.length;
-    if (!starts || (subcommand.maxArgs !== undefined && args > subcommand.maxArgs)) continue;
-    return { subcommand, rest: words.slice(phrase.length).join(' ') };
+    if (!phrase.every((word, index) => words[index]?.toLowerCase() === word)) continue;
+    const { maxArgs } = subcommand;
+    if (maxArgs !== undefined && words.length - phrase.length > maxArgs) {
+      if (!paragraphs)
+        tooMany ??= {
+          kind: 'too many words',
+          subcommand: { ...subcommand, maxArgs },
+          phrase: phrase.join(' '),
+        };
+      continue;
+    }
+    return { kind: 'run', subcommand, rest: words.slice(phrase.length).join(' ') };
   }
-  return undefined;
+  return tooMany;
 }
 
 /** Command word, action id or form id → the feature's handler; `help` and unknowns answer with usage.
@@ -125,6 +144,8 @@ export function createRouter(features: readonly Feature[]) {
           if (/^(help|\?)$/i.test(text)) return replyOnly(describeCommandUsage(feature));
           const chosen = findSubcommand(phrasesOf.get(feature.command) ?? [], text);
           if (!chosen) return feature.run(text, ctx);
+          if (chosen.kind === 'too many words')
+            return refuseExtraWords(feature, chosen.subcommand, chosen.phrase, text);
           const { subcommand, rest } = chosen;
           if (subcommand.managerOnly && !ctx.actor.isManager) {
             return refusal(subcommand.managerOnly(managerNames(ctx.office)));
