@@ -189,6 +189,10 @@ export interface ReportFacts {
   complaints: readonly ReportComplaint[];
   repVisits: readonly ReportRepVisit[];
   checkReadings: readonly ReportCheckReading[];
+  /** the office day of each check's first reading ever (by check id), not only this month's */
+  firstCheckReadings: Readonly<Record<string, IsoDay>>;
+  /** the office day of the office's first audit entry: when it began using frontdesk, if it has */
+  firstUsedOn: IsoDay | undefined;
 }
 
 /** A clock's record: met on time, missed (done late, or not done past its day), still running. */
@@ -223,6 +227,10 @@ export interface ReportFigures {
   checks: {
     checkId: string;
     name: string;
+    /** the first day of the period counted: later than `period.first` when the check came into use within it */
+    countedFrom: IsoDay;
+    /** false when the check came into use only after the period: nothing of it is counted */
+    inUse: boolean;
     due: number;
     onTime: number;
     late: number;
@@ -464,29 +472,49 @@ function countRepVisits(rows: readonly ReportRepVisit[], period: ReportPeriod): 
 }
 
 /**
- * Each configured check's times within the period whose grace has run out by `now` (or that were recorded):
- * done on time (by the end of the grace), late, missed, and readings out of range.
+ * The first day a check counts from. Nothing stored says when a check was configured, and a slot before it
+ * was can never be missed: a check with readings counts from its first one (it was in use by then; one
+ * added to office.yaml months after frontdesk came would otherwise show every earlier slot missed), one
+ * never recorded from the office's first day on frontdesk (so its misses show), and with neither, from the
+ * start of the period.
+ */
+export function findCheckStartDay(
+  firstReading: IsoDay | undefined,
+  firstUsedOn: IsoDay | undefined,
+): IsoDay | undefined {
+  return firstReading ?? firstUsedOn;
+}
+
+/**
+ * Each configured check's times within the period, from the day it came into use (`findCheckStartDay`),
+ * whose grace has run out by `now` (or that were recorded): done on time (by the end of the grace), late,
+ * missed, and readings out of range.
  */
 function countChecks(
-  readings: readonly ReportCheckReading[],
+  facts: ReportFacts,
   period: ReportPeriod,
   now: DateTime,
   office: ReportOffice,
 ): ReportFigures['checks'] {
   const bySlot = new Map(
-    readings.map((reading) => [`${reading.checkId}/${reading.day}/${reading.dueTime}`, reading]),
+    facts.checkReadings.map((reading) => [`${reading.checkId}/${reading.day}/${reading.dueTime}`, reading]),
   );
   return (office.checks ?? []).map((check: CheckConfig) => {
+    const start = findCheckStartDay(facts.firstCheckReadings[check.id], facts.firstUsedOn);
+    const countedFrom = start && start > period.first ? start : period.first;
     const figures = {
       checkId: check.id,
       name: check.name,
+      countedFrom,
+      inUse: countedFrom <= period.last,
       due: 0,
       onTime: 0,
       late: 0,
       missed: 0,
       outOfRange: 0,
     };
-    for (const day of listDays(period.first, period.last)) {
+    if (!figures.inUse) return figures;
+    for (const day of listDays(countedFrom, period.last)) {
       for (const slot of listCheckSlots(check, day, office)) {
         const reading = bySlot.get(`${check.id}/${day}/${slot.time}`);
         if (!reading && slot.remindAt > now) continue;
@@ -519,6 +547,6 @@ export function buildReportFigures(
     belowPar: findBelowPar(facts.stockCounts, period, office),
     complaints: countComplaints(facts.complaints, getOfficeDay(now, zone), zone),
     repVisits: countRepVisits(facts.repVisits, period),
-    checks: countChecks(facts.checkReadings, period, now, office),
+    checks: countChecks(facts, period, now, office),
   };
 }

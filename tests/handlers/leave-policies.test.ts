@@ -187,6 +187,8 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
       'decided',
       'cancelled_by',
       'cancelled',
+      'decision_note',
+      'cancel_note',
     ]);
     expect(csv.rows).toHaveLength(2);
     expect(csv.rows[0]).toEqual([
@@ -202,6 +204,8 @@ describe.each(databaseTargets())('leave policies on $name', (target) => {
       '2026-11-30T09:00',
       'Dana Reyes',
       '2026-11-30T09:00',
+      '',
+      '',
       '',
       '',
     ]);

@@ -153,7 +153,8 @@ describe.each(databaseTargets())('/report on $name', (target) => {
     ]);
     expect(section(report, /^Rep visits/)).toEqual(['Acme Pharma: 2 visits']);
     expect(section(report, /^Checks/)).toEqual([
-      'Vaccine fridge: 1 of 20 (5%) on time · 1 late · 18 missed · 1 out of range',
+      // Counted from its first reading (Tue Nov 10): 14 working days, Thanksgiving off.
+      'Vaccine fridge (in use from Tue Nov 10): 1 of 14 (7%) on time · 1 late · 12 missed · 1 out of range',
     ]);
   });
 

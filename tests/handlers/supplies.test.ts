@@ -949,6 +949,12 @@ describe.each(databaseTargets())('supplies on $name', (target) => {
         'ordered',
         'received',
         'note',
+        'decision_note',
+        'ordered_by',
+        'received_by',
+        'cancelled_by',
+        'cancelled',
+        'cancel_note',
       ]);
       expect(csv.rows[0]?.slice(0, 5)).toEqual([
         expect.stringMatching(/^SR-\d+$/),

@@ -32,6 +32,8 @@ const NO_FACTS: ReportFacts = {
   complaints: [],
   repVisits: [],
   checkReadings: [],
+  firstCheckReadings: {},
+  firstUsedOn: undefined,
 };
 
 describe('getMonthRange', () => {
@@ -354,7 +356,17 @@ describe('buildReportFigures', () => {
       at('2026-11-03T08:30'),
     );
     expect(figures.checks).toEqual([
-      { checkId: 'fridge', name: 'Vaccine fridge', due: 1, onTime: 1, late: 0, missed: 0, outOfRange: 0 },
+      {
+        checkId: 'fridge',
+        name: 'Vaccine fridge',
+        countedFrom: '2026-11-01',
+        inUse: true,
+        due: 1,
+        onTime: 1,
+        late: 0,
+        missed: 0,
+        outOfRange: 0,
+      },
     ]);
     const later = buildReportFigures(
       period('this month', at('2026-11-03T09:01')),

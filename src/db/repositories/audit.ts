@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, min, type SQL, sql } from 'drizzle-orm';
 import type { Person } from '../../domain/people.ts';
 import { withKeys } from '../../domain/with-keys.ts';
 import type { Db } from '../client.ts';
@@ -135,4 +135,13 @@ export async function findLatestAuditEntry(
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(1);
   return row;
+}
+
+/** When frontdesk first did anything for the office (its first audit entry), if it ever did. */
+export async function findFirstAuditAt(db: Db, officeId: string): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ first: min(auditLog.at) })
+    .from(auditLog)
+    .where(eq(auditLog.officeId, officeId));
+  return row?.first ?? undefined;
 }

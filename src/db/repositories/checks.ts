@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, min, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { checkReadings } from '../schema/index.ts';
 
@@ -126,4 +126,14 @@ export async function listCheckReadingsBetween(
       ),
     )
     .orderBy(asc(checkReadings.day), asc(checkReadings.dueTime));
+}
+
+/** The day of each check's first reading ever, by check id: one row a check, whatever the history. */
+export async function listFirstReadingDays(db: Db, officeId: string): Promise<Record<string, string>> {
+  const rows = await db
+    .select({ checkId: checkReadings.checkId, first: min(checkReadings.day) })
+    .from(checkReadings)
+    .where(eq(checkReadings.officeId, officeId))
+    .groupBy(checkReadings.checkId);
+  return Object.fromEntries(rows.flatMap((row) => (row.first ? [[row.checkId, row.first]] : [])));
 }

@@ -1,3 +1,4 @@
+import { formatDay } from '../../domain/dates.ts';
 import type { ClockRecord, ReportFigures } from '../../domain/report.ts';
 import { formatPercent, formatRate } from '../../domain/report.ts';
 import { formatMoney } from '../../domain/supplies.ts';
@@ -15,6 +16,19 @@ function formatDays(days: number): string {
 function describeClock(name: string, record: ClockRecord): string {
   const running = record.running > 0 ? ` · ${record.running} still within the time allowed` : '';
   return `${name} on time: ${formatRate(record.onTime, record.due)}${running}`;
+}
+
+/**
+ * A check's line: `not yet in use` for a month before it came into use, and the day it is counted from
+ * when that falls within the month, so a rate never reads as covering days it does not.
+ */
+function describeCheck(row: ReportFigures['checks'][number], period: ReportFigures['period']): string {
+  if (!row.inUse) return `${row.name}: not yet in use`;
+  const since =
+    row.countedFrom > period.first
+      ? ` (in use from ${formatDay(row.countedFrom, period.start.zoneName ?? 'UTC')})`
+      : '';
+  return `${row.name}${since}: ${formatRate(row.onTime, row.due)} on time · ${row.late} late · ${row.missed} missed · ${row.outOfRange} out of range`;
 }
 
 /** Time off per role, its leave types summed, for a reader who may not see leave types. */
@@ -117,10 +131,7 @@ export function describeReportSections(figures: ReportFigures, showsLeaveTypes: 
       heading: 'Checks',
       lines:
         figures.checks.length > 0
-          ? figures.checks.map(
-              (row) =>
-                `${row.name}: ${formatRate(row.onTime, row.due)} on time · ${row.late} late · ${row.missed} missed · ${row.outOfRange} out of range`,
-            )
+          ? figures.checks.map((row) => describeCheck(row, figures.period))
           : ['No recurring checks are set up.'],
     },
   ];

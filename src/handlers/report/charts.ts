@@ -165,12 +165,15 @@ export function describeCharts(figures: ReportFigures): ChartSpec[] {
     {
       slug: 'checks',
       title: 'Checks: done on time, late, missed and out of range',
-      rows: figures.checks.flatMap((row) => [
-        { check: row.name, outcome: 'On time', times: row.onTime },
-        { check: row.name, outcome: 'Late', times: row.late },
-        { check: row.name, outcome: 'Missed', times: row.missed },
-        { check: row.name, outcome: 'Out of range', times: row.outOfRange },
-      ]),
+      // A check not yet in use that month has nothing to draw (its line in the text says so).
+      rows: figures.checks
+        .filter((row) => row.inUse)
+        .flatMap((row) => [
+          { check: row.name, outcome: 'On time', times: row.onTime },
+          { check: row.name, outcome: 'Late', times: row.late },
+          { check: row.name, outcome: 'Missed', times: row.missed },
+          { check: row.name, outcome: 'Out of range', times: row.outOfRange },
+        ]),
       view: {
         mark: { type: 'bar', tooltip: false },
         encoding: {

@@ -63,6 +63,8 @@ export function listReportFigureRows(figures: ReportFigures): Figure[] {
       ['checks', row.name, row.checkId, 'late', row.late],
       ['checks', row.name, row.checkId, 'missed', row.missed],
       ['checks', row.name, row.checkId, 'out of range', row.outOfRange],
+      // 0 for a month before the check came into use: its zeros are then not a month of nothing done.
+      ['checks', row.name, row.checkId, 'in use', row.inUse ? 1 : 0],
     ]),
   ];
 }

@@ -1,17 +1,17 @@
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { OfficeConfig } from '../../config/office.ts';
 import type { Db } from '../../db/client.ts';
 import { listAbsencesBetween } from '../../db/repositories/absences.ts';
-import { listAuditEntriesBetween } from '../../db/repositories/audit.ts';
-import { listCheckReadingsBetween } from '../../db/repositories/checks.ts';
+import { findFirstAuditAt, listAuditEntriesBetween } from '../../db/repositories/audit.ts';
+import { listCheckReadingsBetween, listFirstReadingDays } from '../../db/repositories/checks.ts';
 import { listComplaintsFiled } from '../../db/repositories/complaints.ts';
 import { loadCredentialsForCoverage } from '../../db/repositories/credentials.ts';
 import { listBookedRepMeetings } from '../../db/repositories/rep-meetings.ts';
 import { listSupplyRequestsApprovedBetween } from '../../db/repositories/supplies.ts';
 import { listTimeOffBetween } from '../../db/repositories/time-off.ts';
 import { clearedBy } from '../../domain/credentials.ts';
-import { addDays } from '../../domain/dates.ts';
+import { addDays, getOfficeDay, type IsoDay } from '../../domain/dates.ts';
 import { findStaffByKey } from '../../domain/people.ts';
 import { buildReportFigures, type ReportFigures, type ReportPeriod } from '../../domain/report.ts';
 
@@ -32,7 +32,19 @@ export async function loadReportFigures(
   const officeId = office.office.id;
   const from = period.start.toJSDate();
   const to = period.end.toJSDate();
-  const [away, timeOff, credentials, supplyLines, counts, complaints, visits, readings] = await Promise.all([
+  const hasChecks = (office.checks ?? []).length > 0;
+  const [
+    away,
+    timeOff,
+    credentials,
+    supplyLines,
+    counts,
+    complaints,
+    visits,
+    readings,
+    firstCheckReadings,
+    firstAuditAt,
+  ] = await Promise.all([
     listAbsencesBetween(db, office, period.first, period.last),
     // Read apart from the absences, which drop the leave type: the report counts days by type (never by person).
     listTimeOffBetween(db, officeId, period.first, period.last, ['approved']),
@@ -51,6 +63,9 @@ export async function loadReportFigures(
         }),
       ),
     ),
+    // Before each check came into use nothing of it is counted missed (findCheckStartDay).
+    hasChecks ? listFirstReadingDays(db, officeId) : {},
+    hasChecks ? findFirstAuditAt(db, officeId) : undefined,
   ]);
   return buildReportFigures(
     period,
@@ -97,6 +112,10 @@ export async function loadReportFigures(
         recordedAt: row.recordedAt,
         outOfRange: row.outOfRange,
       })),
+      firstCheckReadings,
+      firstUsedOn: firstAuditAt
+        ? getOfficeDay(DateTime.fromJSDate(firstAuditAt), office.office.timezone)
+        : undefined,
     },
     office,
     now,

@@ -56,6 +56,13 @@ export async function exportMonth(monthText: string, ctx: HandlerContext): Promi
       'ordered',
       'received',
       'note',
+      // Appended, never inserted: spreadsheets built on this file read its columns by position.
+      'decision_note',
+      'ordered_by',
+      'received_by',
+      'cancelled_by',
+      'cancelled',
+      'cancel_note',
     ],
     rows: rows.map((row) => {
       const item = row.sku ? catalog.get(row.sku) : undefined;
@@ -78,6 +85,14 @@ export async function exportMonth(monthText: string, ctx: HandlerContext): Promi
         formatCsvInstant(row.orderedAt, zone),
         formatCsvInstant(row.receivedAt, zone),
         row.note,
+        // Only a denial carries a note; an approval has none to store.
+        row.denialNote ?? '',
+        row.orderedByName ?? '',
+        row.receivedByName ?? '',
+        // The requester withdrawing a pending request, or a manager cancelling an approved or ordered one.
+        row.cancelledByName ?? '',
+        formatCsvInstant(row.cancelledAt, zone),
+        row.cancelNote ?? '',
       ];
     }),
   });

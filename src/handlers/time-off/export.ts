@@ -52,6 +52,9 @@ export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<
   const sorted = [...rows].sort(
     (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.number - b.number,
   );
+  // The request's own reason stays out: it is the person's words to whoever decides (often about their
+  // health, as for sick leave), shown on the approval card, and a CSV file travels further than a card.
+  // A manager's notes (why denied, why cancelled) are the practice's record of its decision, and go in.
   return answerWithCsv({
     name: `time-off-${period.label.replace(/\s+/g, '-').toLowerCase()}.csv`,
     title: `Time off, ${period.label}`,
@@ -70,6 +73,9 @@ export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<
       'decided',
       'cancelled_by',
       'cancelled',
+      // Appended, never inserted: spreadsheets built on this file read its columns by position.
+      'decision_note',
+      'cancel_note',
     ],
     rows: sorted.map((row) => [
       formatReference('TO', row.number),
@@ -86,6 +92,8 @@ export async function exportTimeOff(text: string, ctx: HandlerContext): Promise<
       formatCsvInstant(row.decidedAt, zone),
       row.cancelledByName ?? '',
       formatCsvInstant(row.cancelledAt, zone),
+      row.decisionNote ?? '',
+      row.cancelNote ?? '',
     ]),
   });
 }
