@@ -94,6 +94,32 @@ export function mergeCredentials(recorded: readonly Credential[], office: Creden
   return [...inForce, ...configured];
 }
 
+/**
+ * Whether a credential's holder is still with the practice: the practice itself, or someone on the staff list.
+ * The credentials of someone who left are kept (a manager may still list, export or remove them) but are not
+ * news: the huddle and the reminders leave them out.
+ */
+export function isHeldByCurrentHolder(
+  credential: Pick<Credential, 'holderKey'>,
+  office: Pick<OfficeConfig, 'staff'>,
+): boolean {
+  return (
+    credential.holderKey === PRACTICE_HOLDER ||
+    office.staff.some((member) => staffKey(member) === credential.holderKey)
+  );
+}
+
+/** Whether a credential of this kind can change who counts toward coverage: some role requires the kind. */
+export function isKindRequiredForCoverage(
+  kind: string | undefined,
+  office: Pick<OfficeConfig, 'credentials'>,
+): boolean {
+  return (
+    kind !== undefined &&
+    office.credentials.kinds.some((known) => known.id === kind && known.requiredFor.length > 0)
+  );
+}
+
 /** Whether a credential has lapsed on `day`: valid through its expiry date. */
 export function hasLapsed(credential: Pick<Credential, 'expires'>, day: IsoDay): boolean {
   return credential.expires < day;

@@ -118,7 +118,7 @@ describe.each(databaseTargets())('credentials on $name', (target) => {
       `${reference} already runs to Sun Dec 10, 2028: Dana Reyes renewed it on Mon Nov 30 at 9:00 AM. Nothing was changed.`,
     );
     expect((await command(OMAR, `renew ${reference} 2027-12-10`)).reply?.text).toBe(
-      `Fri Dec 10, 2027 is not after its current expiry (Sun Dec 10, 2028; Dana Reyes renewed it on Mon Nov 30 at 9:00 AM). Nothing was changed.`,
+      `Fri Dec 10, 2027 is not after its current expiry (Sun Dec 10, 2028; Dana Reyes renewed it on Mon Nov 30 at 9:00 AM). If Sun Dec 10, 2028 was a typo, add it again with the right date, which corrects the record: /creds add Ana Cruz bls 2027-12-10. Nothing was changed.`,
     );
   });
 

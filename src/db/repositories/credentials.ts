@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { OfficeConfig } from '../../config/office.ts';
 import { type Credential, credentialsAffectCoverage, mergeCredentials } from '../../domain/credentials.ts';
 import { formatReference } from '../../domain/references.ts';
@@ -27,7 +27,7 @@ export async function lockCredentialsOfHolder(db: Db, officeId: string, holderKe
   await lockUntilTransactionEnds(db, `credentials:${officeId}:${holderKey}`);
 }
 
-/** One holder's credentials recorded with /creds, oldest record first. */
+/** One holder's credentials recorded with /creds and not removed, oldest record first. */
 export async function listCredentialsOfHolder(
   db: Db,
   officeId: string,
@@ -36,11 +36,17 @@ export async function listCredentialsOfHolder(
   return db
     .select()
     .from(credentials)
-    .where(and(eq(credentials.officeId, officeId), eq(credentials.holderKey, holderKey)))
+    .where(
+      and(
+        eq(credentials.officeId, officeId),
+        eq(credentials.holderKey, holderKey),
+        isNull(credentials.removedAt),
+      ),
+    )
     .orderBy(asc(credentials.number));
 }
 
-/** The credential with reference number `number`, if it exists in this office. */
+/** The credential with reference number `number`, if it exists in this office, removed or not. */
 export async function getCredential(
   db: Db,
   officeId: string,
@@ -53,7 +59,7 @@ export async function getCredential(
   return row;
 }
 
-/** Every credential recorded with /creds, soonest expiry first. */
+/** Every credential recorded with /creds and not removed, soonest expiry first. */
 export async function listCredentials(db: Db, officeId: string): Promise<CredentialRow[]> {
   return selectCredentials(db, { officeId });
 }
@@ -62,13 +68,38 @@ const selectCredentials = fixedQuery<{ officeId: string }, CredentialRow[]>((db)
   db
     .select()
     .from(credentials)
-    .where(eq(credentials.officeId, sql.placeholder('officeId')))
+    .where(and(eq(credentials.officeId, sql.placeholder('officeId')), isNull(credentials.removedAt)))
     .orderBy(asc(credentials.expires), asc(credentials.number)),
 );
 
+/** The credentials a manager removed (`/creds remove`), kept for the record: soonest expiry first. */
+export async function listRemovedCredentials(db: Db, officeId: string): Promise<CredentialRow[]> {
+  return db
+    .select()
+    .from(credentials)
+    .where(and(eq(credentials.officeId, officeId), isNotNull(credentials.removedAt)))
+    .orderBy(asc(credentials.expires), asc(credentials.number));
+}
+
+/**
+ * Retires a credential: it stays stored, for the record and the export, and counts nowhere else (huddle, home,
+ * reminders, lists, coverage). `undefined` when it was already removed.
+ */
+export async function removeCredential(
+  db: Db,
+  params: { id: number; byName: string; at: Date },
+): Promise<CredentialRow | undefined> {
+  const [row] = await db
+    .update(credentials)
+    .set({ removedByName: params.byName, removedAt: params.at })
+    .where(and(eq(credentials.id, params.id), isNull(credentials.removedAt)))
+    .returning();
+  return row;
+}
+
 /**
  * Moves a credential's expiry on, and its number when one is given; `undefined` when it changed meanwhile (the
- * expiry read is no longer current).
+ * expiry read is no longer current) or was removed.
  */
 export async function renewCredential(
   db: Db,
@@ -82,7 +113,9 @@ export async function renewCredential(
       renewedByName: params.byName,
       renewedAt: params.at,
     })
-    .where(and(eq(credentials.id, params.id), eq(credentials.expires, params.from)))
+    .where(
+      and(eq(credentials.id, params.id), eq(credentials.expires, params.from), isNull(credentials.removedAt)),
+    )
     .returning();
   return row;
 }
@@ -114,6 +147,7 @@ export async function correctCredential(
       and(
         eq(credentials.id, params.id),
         eq(credentials.expires, params.from),
+        isNull(credentials.removedAt),
         params.fromNumber === null
           ? isNull(credentials.credentialNumber)
           : eq(credentials.credentialNumber, params.fromNumber),

@@ -3,7 +3,9 @@ import { bigserial, date, index, integer, pgTable, text, timestamp, uniqueIndex 
 
 /**
  * Licences, certifications and practice documents with an expiry (`/creds`); `number` is the human
- * reference (CR-4). A renewal moves `expires` on; the audit log keeps the history.
+ * reference (CR-4). A renewal moves `expires` on; the audit log keeps the history. A removed one
+ * (`removed_at` set: retired by a manager, such as the lapsed licence of someone who left) is kept for the
+ * record and the export, and is nowhere else.
  */
 export const credentials = pgTable(
   'credentials',
@@ -24,6 +26,8 @@ export const credentials = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     renewedByName: text('renewed_by_name'),
     renewedAt: timestamp('renewed_at', { withTimezone: true }),
+    removedByName: text('removed_by_name'),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
   },
   (table) => [
     uniqueIndex('credentials_number_idx').on(table.officeId, table.number),

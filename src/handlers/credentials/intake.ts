@@ -190,6 +190,21 @@ function readDraft(
   };
 }
 
+/**
+ * Tells the other features a credential changed (time-off redraws its pending cards' coverage warnings): the
+ * messages they add go out with this change.
+ */
+export function publishCredentialChanged(
+  credential: { holderKey: string; kind: string | null | undefined },
+  ctx: HandlerContext,
+): Promise<Effect[]> {
+  return ctx.publish({
+    kind: 'credential.changed',
+    holderKey: credential.holderKey,
+    credentialKind: credential.kind ?? undefined,
+  });
+}
+
 /** The holder, or the managers for the practice's own items: who hears of a credential, but `exceptKey`. */
 export function listCredentialRecipients(holderKey: string, office: OfficeConfig, exceptKey?: string) {
   const member = findStaffByKey(office, holderKey);
@@ -253,7 +268,7 @@ async function recordDraft(draft: CredentialDraft, ctx: HandlerContext): Promise
       text: `Credential recorded: ${describeCredential(credential, today, ctx.zone, true)}.${lapsed}`,
     },
     changesOwnHome: draft.holder.key === ctx.actor.key,
-    effects,
+    effects: [...effects, ...(await publishCredentialChanged(row, ctx))],
   };
 }
 
@@ -319,7 +334,7 @@ async function correctRecorded(
       text: `Corrected ${reference}: ${changes.join(', ')} — ${corrected.holderName}'s ${corrected.name}.${lapsed}`,
     },
     changesOwnHome: corrected.holderKey === ctx.actor.key,
-    effects: told,
+    effects: [...told, ...(await publishCredentialChanged(corrected, ctx))],
   };
 }
 
@@ -422,7 +437,24 @@ function explainNotAfter(row: CredentialRow, reference: string, day: IsoDay, ctx
       : undefined;
   if (day === row.expires)
     return `${reference} already runs to ${current}${renewal ? `: ${renewal}` : ''}. ${NOTHING_CHANGED}`;
-  return `${formatDayWithYear(day, ctx.zone)} is not after its current expiry (${current}${renewal ? `; ${renewal}` : ''}). ${NOTHING_CHANGED}`;
+  return `${formatDayWithYear(day, ctx.zone)} is not after its current expiry (${current}${renewal ? `; ${renewal}` : ''}). If ${current} was a typo, add it again with the right date, which corrects the record: ${describeAddAgain(row, day)}. ${NOTHING_CHANGED}`;
+}
+
+/** The `/creds add` that corrects `row` to expire on `day`: adding a recorded credential again corrects it. */
+function describeAddAgain(row: CredentialRow, day: IsoDay): string {
+  const holder = row.holderKey === PRACTICE_HOLDER ? 'practice' : row.holderName;
+  return `/creds add ${holder} ${row.kind ?? `"${row.name}"`} ${day}`;
+}
+
+/** Why a removed credential cannot be renewed or removed again: who removed it, and when. */
+export function explainRemoved(
+  row: CredentialRow,
+  reference: string,
+  ctx: HandlerContext,
+  already = false,
+): string {
+  const when = row.removedAt ? ` on ${formatOfficeTime(row.removedAt, ctx.zone)}` : '';
+  return `${reference} was ${already ? 'already ' : ''}removed by ${row.removedByName ?? 'a manager'}${when}. ${NOTHING_CHANGED}`;
 }
 
 /** A later record of the same holder and kind, which an older build stored beside this one and which is in force. */
@@ -444,6 +476,8 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
   const looked = await findRequest(credentialKind, referenceText, ctx);
   if (!looked.ok) return looked.outcome;
   const { row, reference } = looked.found;
+  if (row.removedAt)
+    return refusal(`${explainRemoved(row, reference, ctx)} To record it again, use /creds add.`);
   const replacedBy = await findLaterRecord(row, ctx);
   if (replacedBy) {
     const later = formatReference('CR', replacedBy.number);
@@ -471,9 +505,11 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
     // Another manager renewed it between the read and the update: say who, when it covers this date.
     const current = await getCredential(ctx.db, ctx.officeId, row.number);
     return refusal(
-      current && expiry.day <= current.expires
-        ? explainNotAfter(current, reference, expiry.day, ctx)
-        : `${reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`,
+      current?.removedAt
+        ? explainRemoved(current, reference, ctx)
+        : current && expiry.day <= current.expires
+          ? explainNotAfter(current, reference, expiry.day, ctx)
+          : `${reference} changed a moment ago; please try again. ${NOTHING_CHANGED}`,
     );
   }
   await createAuditEntry(ctx.db, {
@@ -506,6 +542,6 @@ export async function renew(text: string, ctx: HandlerContext): Promise<Outcome>
       }`,
     },
     changesOwnHome: renewed.holderKey === ctx.actor.key,
-    effects: told,
+    effects: [...told, ...(await publishCredentialChanged(renewed, ctx))],
   };
 }

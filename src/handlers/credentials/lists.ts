@@ -1,6 +1,10 @@
 import { createAuditEntry } from '../../db/repositories/audit.ts';
-import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
-import { listExpiring } from '../../domain/credentials.ts';
+import {
+  listRemovedCredentials,
+  loadCredentialsInForce,
+  toCredential,
+} from '../../db/repositories/credentials.ts';
+import { isHeldByCurrentHolder, listExpiring } from '../../domain/credentials.ts';
 import { getOfficeDay } from '../../domain/dates.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import { clip, refusal } from '../kernel/copy.ts';
@@ -9,6 +13,11 @@ import type { Outcome } from '../kernel/message.ts';
 import { describeCredential } from './card.ts';
 
 const LIST_LIMIT = 40;
+const NOT_ON_STAFF = 'no longer on the staff list';
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 function cap(lines: string[]): string[] {
   return lines.length > LIST_LIMIT
@@ -34,9 +43,24 @@ export async function listAll(rest: string, ctx: HandlerContext): Promise<Outcom
     detail: { shown: shown.length },
   });
   const title = filter ? 'Credentials lapsed or expiring within 30 days' : 'Credentials';
-  const lines = shown.map((credential) => describeCredential(credential, today, ctx.zone, true));
+  // Someone who left is out of the huddle and the reminders; here a manager sees their records, to remove them.
+  const departed = shown.filter((credential) => !isHeldByCurrentHolder(credential, ctx.office));
+  const lines = shown.map(
+    (credential) =>
+      `${describeCredential(credential, today, ctx.zone, true)}${departed.includes(credential) ? ` · ${NOT_ON_STAFF}` : ''}`,
+  );
+  const example = departed.find((credential) => credential.reference)?.reference;
+  const hint = example
+    ? [
+        `${capitalize(NOT_ON_STAFF)}: left out of the huddle and the reminders. /creds remove ${example} retires a record for good (the export keeps it).`,
+      ]
+    : [];
   return {
-    reply: { text: `${title}: ${shown.length}`, title, lines: lines.length > 0 ? cap(lines) : ['None.'] },
+    reply: {
+      text: `${title}: ${shown.length}`,
+      title,
+      lines: lines.length > 0 ? [...cap(lines), ...hint] : ['None.'],
+    },
     confidentialReply: true,
     effects: [],
   };
@@ -60,12 +84,18 @@ export async function listMine(ctx: HandlerContext): Promise<Outcome> {
   };
 }
 
-/** `/creds export` (managers): every credential as CSV, soonest expiry first; audited. */
+/**
+ * `/creds export` (managers): every credential as CSV, soonest expiry first, those removed with
+ * `/creds remove` too (status `removed`: the record an inspector may ask for); audited.
+ */
 export async function exportAll(ctx: HandlerContext): Promise<Outcome> {
   const today = getOfficeDay(ctx.now, ctx.zone);
-  const all = (await loadCredentialsInForce(ctx.db, ctx.office)).sort((a, b) =>
-    a.expires.localeCompare(b.expires),
-  );
+  const [inForce, removedRows] = await Promise.all([
+    loadCredentialsInForce(ctx.db, ctx.office),
+    listRemovedCredentials(ctx.db, ctx.officeId),
+  ]);
+  const removed = removedRows.map(toCredential);
+  const all = [...inForce, ...removed].sort((a, b) => a.expires.localeCompare(b.expires));
   await createAuditEntry(ctx.db, {
     officeId: ctx.officeId,
     actor: ctx.actor,
@@ -83,7 +113,7 @@ export async function exportAll(ctx: HandlerContext): Promise<Outcome> {
       credential.name,
       credential.number ?? '',
       credential.expires,
-      credential.expires < today ? 'lapsed' : 'valid',
+      removed.includes(credential) ? 'removed' : credential.expires < today ? 'lapsed' : 'valid',
     ]),
   });
 }

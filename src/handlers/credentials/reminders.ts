@@ -1,6 +1,11 @@
 import type { OfficeConfig } from '../../config/office.ts';
 import { loadCredentialsInForce } from '../../db/repositories/credentials.ts';
-import { type Credential, findDueReminder, hasLapsed } from '../../domain/credentials.ts';
+import {
+  type Credential,
+  findDueReminder,
+  hasLapsed,
+  isHeldByCurrentHolder,
+} from '../../domain/credentials.ts';
 import { addDays, formatDayWithYear, getOfficeDay } from '../../domain/dates.ts';
 import { listManagers, staffKey } from '../../domain/people.ts';
 import { atOfficeTime } from '../../domain/schedule.ts';
@@ -28,7 +33,8 @@ function managerRecipients(office: OfficeConfig): Recipient[] {
  * Reminders before a credential expires, at each of `credentials.remindDays` (to the holder, or the managers
  * for the practice's items; managers too from 30 days), and one notice to the managers and the holder the day
  * it lapses. Each is its own run (`CR-4/2027-03-31/30`, `CR-4/2027-03-31/lapsed`), sent once across processes
- * at `reminders.time`; a renewal changes the expiry, so the new date's reminders come in their turn.
+ * at `reminders.time`; a renewal changes the expiry, so the new date's reminders come in their turn. A removed
+ * credential, or one of someone no longer on the staff list, has none.
  */
 export const credentialRemindersJob: DataDrivenJob = {
   name: 'credential-reminders',
@@ -40,6 +46,8 @@ export const credentialRemindersJob: DataDrivenJob = {
     const late = now.diff(sendAt, 'minutes').minutes > 2;
     const due: DueRun[] = [];
     for (const credential of await loadCredentialsInForce(db, office)) {
+      // Someone who left is reminded of nothing, and the managers are not told of their lapses.
+      if (!isHeldByCurrentHolder(credential, office)) continue;
       const key = `${credentialKey(credential)}/${credential.expires}`;
       const days = findDueReminder(credential, today, office.credentials.remindDays);
       if (days !== undefined) due.push({ runKey: `${key}/${days}`, scheduledAt: sendAt, late });
@@ -54,8 +62,8 @@ export const credentialRemindersJob: DataDrivenJob = {
     const credential = (await loadCredentialsInForce(db, office)).find((candidate) =>
       due.runKey.startsWith(`${credentialKey(candidate)}/${candidate.expires}/`),
     );
-    // Renewed or gone between listing and claiming: the claim stands, and nobody is told.
-    if (!credential) return [];
+    // Renewed, removed or its holder gone between listing and claiming: the claim stands, and nobody is told.
+    if (!credential || !isHeldByCurrentHolder(credential, office)) return [];
     const lapsed = due.runKey.endsWith('/lapsed');
     const days = Number(due.runKey.split('/').at(-1));
     const reference = credential.reference ? ` (${credential.reference})` : '';

@@ -11,4 +11,9 @@ export type FeatureEvent =
    * a call-out was recorded, covered or cancelled: coverage on `day` changed, and so may the balance of
    * the person who called out (a sick call-out counts against sick leave)
    */
-  | { kind: 'callout.changed'; day: IsoDay; personKey: string };
+  | { kind: 'callout.changed'; day: IsoDay; personKey: string }
+  /**
+   * a credential was recorded, corrected, renewed or removed: whether its holder counts toward coverage of a
+   * role that requires its kind (`credentialKind`, undefined for a practice item) may have changed on any day
+   */
+  | { kind: 'credential.changed'; holderKey: string; credentialKind: string | undefined };

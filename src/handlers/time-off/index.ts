@@ -11,7 +11,7 @@ import { timeOffHome } from './home.ts';
 import { TIME_OFF_ACTIONS, TIME_OFF_FORMS } from './ids.ts';
 import { buildRequestForm, fileFromText, refuseNonStaff, submitRequestForm } from './intake.ts';
 import { listEveryone, listMine } from './lists.ts';
-import { redrawTimeOffCards, refreshCardsForCallOut } from './loaders.ts';
+import { redrawTimeOffCards, refreshCardsForCallOut, refreshCardsForCredential } from './loaders.ts';
 import { leaveYearEndJob } from './year-end.ts';
 
 async function runTimeOffCommand(text: string, ctx: HandlerContext): Promise<Outcome> {
@@ -80,6 +80,8 @@ export const timeOffFeature: Feature = {
   on: {
     // A call-out changes who is at work that day, so the pending cards' coverage warnings change with it.
     'callout.changed': (event, ctx) => refreshCardsForCallOut(event, ctx),
+    // A credential recorded, corrected, renewed or removed changes who counts toward coverage, and so the warnings.
+    'credential.changed': (event, ctx) => refreshCardsForCredential(event, ctx),
   },
   cards: { prefix: 'TO', redraw: redrawTimeOffCards },
 };

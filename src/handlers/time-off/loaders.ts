@@ -6,13 +6,15 @@ import { listLeaveRecords } from '../../db/repositories/leave.ts';
 import {
   type DaySpan,
   listPendingTimeOffOf,
+  listPendingTimeOffRequests,
   listTimeOffBetween,
   listTimeOffByNumbers,
   listTimeOffOfPersonAndOnSpans,
   listTimeOffOnSpans,
   type TimeOffRow,
 } from '../../db/repositories/time-off.ts';
-import type { IsoDay } from '../../domain/dates.ts';
+import { isKindRequiredForCoverage } from '../../domain/credentials.ts';
+import { getOfficeDay, type IsoDay } from '../../domain/dates.ts';
 import { formatReference, parseReference } from '../../domain/references.ts';
 import type { HandlerContext } from '../kernel/context.ts';
 import type { JobContext } from '../kernel/jobs.ts';
@@ -124,6 +126,22 @@ export async function refreshCardsForCallOut(
   ctx: HandlerContext,
 ): Promise<Effect[]> {
   return askRedraws(await listPendingOnDaysOrOf({ first: event.day, last: event.day }, event.personKey, ctx));
+}
+
+/**
+ * After a credential changed (recorded, corrected, renewed, removed): a kind some role requires can change who
+ * counts toward coverage on any day after either its old or its new expiry, so every pending card not yet
+ * over is asked to be redrawn (each once, paced with the others); a practice item or a kind no role requires
+ * changes no card.
+ */
+export async function refreshCardsForCredential(
+  event: { credentialKind: string | undefined },
+  ctx: HandlerContext,
+): Promise<Effect[]> {
+  if (!isKindRequiredForCoverage(event.credentialKind, ctx.office)) return [];
+  const today = getOfficeDay(ctx.now, ctx.zone);
+  const pending = await listPendingTimeOffRequests(ctx.db, ctx.officeId);
+  return askRedraws(pending.filter((row) => row.endDay >= today));
 }
 
 /** Everyone's pending requests touching `span`, and `personKey`'s pending requests on any day. */
