@@ -119,13 +119,14 @@ export function isAwayDuring(
   });
 }
 
-/** When on `day` one absence takes someone: `until 10:30`, `from 15:00`, `10:00–12:00`, `out am`; undefined for all day. */
+/** When on `day` one absence takes someone: `until 10:30`, `from 15:00`, `10:00–12:00`, `morning`; undefined for all day. */
 function describeOffPart(absence: DigestAbsence): string | undefined {
   const { from, until } = absence;
   if (from !== undefined && until !== undefined) return `${formatClockTime(from)}–${formatClockTime(until)}`;
   if (until !== undefined) return `until ${formatClockTime(until)}`;
   if (from !== undefined) return `from ${formatClockTime(from)}`;
-  return absence.part === 'full' ? undefined : `out ${absence.part}`;
+  if (absence.part === 'full') return undefined;
+  return absence.part === 'am' ? 'morning' : 'afternoon';
 }
 
 function describeOff(absence: DigestAbsence, day: IsoDay): string | undefined {

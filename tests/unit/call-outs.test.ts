@@ -333,7 +333,7 @@ describe('the huddle names each person away once', () => {
         callOut('Sam Lee', 'front-desk', { part: 'am' }),
         callOut('Sam Lee', 'front-desk', { until: '10:30' }),
       ]),
-    ).toEqual(['Sam Lee (out am)']);
+    ).toEqual(['Sam Lee (morning)']);
     expect(
       outIn([
         callOut('Sam Lee', 'front-desk', { from: '10:00', until: '12:00' }),
@@ -352,7 +352,7 @@ describe('the huddle names each person away once', () => {
       ],
       office,
     );
-    expect(sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee (until 10:30, out pm)'] });
+    expect(sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee (until 10:30, afternoon)'] });
     const lateAndEarly = describeAbsenceSections(
       MONDAY,
       [

@@ -82,9 +82,9 @@ describe('the huddle digest', () => {
         { name: 'Priya Shah', role: 'front-desk', start: '2026-11-27', end: '2026-11-27', part: 'pm' },
       ],
     });
-    expect(digest.sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee · Ana Cruz (out am)'] });
+    expect(digest.sections).toContainEqual({ heading: 'Out today', lines: ['Sam Lee · Ana Cruz (morning)'] });
     // Thursday is a holiday, so the next working day is Friday.
-    expect(digest.sections).toContainEqual({ heading: 'Out Fri Nov 27', lines: ['Priya Shah (out pm)'] });
+    expect(digest.sections).toContainEqual({ heading: 'Out Fri Nov 27', lines: ['Priya Shah (afternoon)'] });
   });
 
   it('names the next working day only within three weeks', () => {
